@@ -1,0 +1,58 @@
+"""minikeras: the Keras API on pure NumPy — trains, and reads/writes real Keras files.
+
+Use it exactly like Keras::
+
+    import minikeras as keras
+    from minikeras.models import Sequential
+    from minikeras.layers import Dense
+"""
+
+from minikeras import (
+    activations,
+    backend,
+    callbacks,
+    constraints,
+    initializers,
+    layers,
+    losses,
+    metrics,
+    models,
+    ops,
+    optimizers,
+    regularizers,
+    saving,
+    utils,
+)
+from minikeras.backend.keras_tensor import KerasTensor
+from minikeras.backend.variable import Variable
+from minikeras.layers import Input, Layer
+from minikeras.models import Model, Sequential
+from minikeras.saving.object_registration import register_keras_serializable
+
+__version__ = "0.1.0"
+version = __version__
+
+__all__ = [
+    "Input",
+    "KerasTensor",
+    "Layer",
+    "Model",
+    "Sequential",
+    "Variable",
+    "activations",
+    "backend",
+    "callbacks",
+    "constraints",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "models",
+    "ops",
+    "optimizers",
+    "regularizers",
+    "register_keras_serializable",
+    "saving",
+    "utils",
+    "version",
+]

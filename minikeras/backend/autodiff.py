@@ -1,0 +1,306 @@
+"""A small reverse-mode autodiff over NumPy.
+
+Ops return plain `np.ndarray`s when no input needs a gradient, so inference
+pays nothing for autodiff. When an input is a `Tensor` (or a trainable
+`Variable` read inside a `GradientTape`), the op returns a `Tensor` that
+remembers its parents and one vector-Jacobian product (VJP) per parent.
+`GradientTape.gradient` walks those links backwards in topological order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.variable import Variable
+
+_tape_stack: list[GradientTape] = []
+
+
+class Tensor:
+    """An array recorded on the tape: its value, its parents and their VJPs."""
+
+    __array_priority__ = 100
+    __slots__ = ("value", "parents", "vjps", "__weakref__")
+
+    def __init__(self, value: np.ndarray, parents: tuple = (), vjps: tuple = ()):
+        self.value = value
+        self.parents = parents
+        self.vjps = vjps
+
+    shape = property(lambda self: self.value.shape)
+    dtype = property(lambda self: self.value.dtype)
+    ndim = property(lambda self: self.value.ndim)
+    size = property(lambda self: self.value.size)
+    T = property(lambda self: _ops().transpose(self))
+
+    def numpy(self) -> np.ndarray:
+        return self.value
+
+    def __array__(self, dtype=None, copy=None):
+        return self.value if dtype is None else self.value.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __repr__(self) -> str:
+        return f"<Tensor shape={self.value.shape} dtype={self.value.dtype.name}\n{self.value}>"
+
+    def __add__(self, o):
+        return _ops().add(self, o)
+
+    def __radd__(self, o):
+        return _ops().add(o, self)
+
+    def __sub__(self, o):
+        return _ops().subtract(self, o)
+
+    def __rsub__(self, o):
+        return _ops().subtract(o, self)
+
+    def __mul__(self, o):
+        return _ops().multiply(self, o)
+
+    def __rmul__(self, o):
+        return _ops().multiply(o, self)
+
+    def __truediv__(self, o):
+        return _ops().divide(self, o)
+
+    def __rtruediv__(self, o):
+        return _ops().divide(o, self)
+
+    def __matmul__(self, o):
+        return _ops().matmul(self, o)
+
+    def __rmatmul__(self, o):
+        return _ops().matmul(o, self)
+
+    def __neg__(self):
+        return _ops().negative(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops().abs(self)
+
+    def __pow__(self, o):
+        return _ops().power(self, o)
+
+    def __rpow__(self, o):
+        return _ops().power(o, self)
+
+    def __getitem__(self, idx):
+        return _ops().getitem(self, idx)
+
+    def __lt__(self, o):
+        return _ops().less(self, o)
+
+    def __le__(self, o):
+        return _ops().less_equal(self, o)
+
+    def __gt__(self, o):
+        return _ops().greater(self, o)
+
+    def __ge__(self, o):
+        return _ops().greater_equal(self, o)
+
+    def reshape(self, *shape):
+        return _ops().reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def astype(self, dtype):
+        return _ops().cast(self, dtype)
+
+
+def _ops():
+    from minikeras import ops
+
+    return ops
+
+
+def unwrap(x):
+    """Returns `(value, tensor_or_None)` for an op input.
+
+    Python scalars are passed through untouched so that NumPy keeps the array
+    operand's dtype (float32 stays float32).
+    """
+    if type(x) is Tensor:
+        return x.value, x
+    if type(x) is np.ndarray:
+        return x, None
+    if isinstance(x, Variable):
+        if _tape_stack and x.trainable:
+            return x.value, _tape_stack[-1].leaf(x)
+        return x.value, None
+    if isinstance(x, Tensor):
+        return x.value, x
+    if isinstance(x, (int, float, bool, np.generic)):
+        return x, None
+    if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, Variable)) for e in x):
+        stacked = _ops().stack(x)
+        return (stacked.value, stacked) if type(stacked) is Tensor else (stacked, None)
+    return np.asarray(x), None
+
+
+def value_of(x):
+    """Returns the plain NumPy value of a Tensor, Variable, array or scalar."""
+    if type(x) is np.ndarray:
+        return x
+    if isinstance(x, (Tensor, Variable)):
+        return x.value
+    return np.asarray(x)
+
+
+def record(value, *links):
+    """Wraps an op's output in a Tensor if any `(parent, vjp)` link has a parent.
+
+    Args:
+        value: The op's NumPy result.
+        *links: Pairs `(parent_tensor_or_None, vjp)`; `vjp(g)` maps the output
+            gradient to that parent's gradient.
+    """
+    parents = []
+    vjps = []
+    for parent, vjp in links:
+        if parent is not None:
+            parents.append(parent)
+            vjps.append(vjp)
+    if not parents:
+        return value
+    return Tensor(value, tuple(parents), tuple(vjps))
+
+
+def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sums `grad` over the axes that broadcasting added or stretched, to `shape`."""
+    if grad.shape == shape:
+        return grad
+    ndim_extra = grad.ndim - len(shape)
+    if ndim_extra:
+        grad = grad.sum(axis=tuple(range(ndim_extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    return grad.reshape(shape)
+
+
+def backward(root: Tensor, seed: np.ndarray | None, keep: set) -> dict:
+    """Propagates gradients from `root` to every tensor whose id is in `keep`.
+
+    Returns:
+        A dict `id(tensor) -> gradient` for the kept tensors reached.
+    """
+    order: list[Tensor] = []
+    visited: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node.parents:
+            if id(parent) not in visited:
+                stack.append((parent, False))
+    grads = {id(root): np.ones_like(root.value) if seed is None else seed}
+    kept = {}
+    for node in reversed(order):
+        g = grads.pop(id(node), None)
+        if g is None:
+            continue
+        if id(node) in keep:
+            kept[id(node)] = g
+        for parent, vjp in zip(node.parents, node.vjps):
+            gp = vjp(g)
+            if gp is None:
+                continue
+            pid = id(parent)
+            prev = grads.get(pid)
+            grads[pid] = gp if prev is None else prev + gp
+    return kept
+
+
+class GradientTape:
+    """Records operations on trainable variables for automatic differentiation.
+
+    Example:
+        >>> v = Variable(np.array([1.0, 2.0]))
+        >>> with GradientTape() as tape:
+        ...     loss = ops.sum(ops.square(v))
+        >>> tape.gradient(loss, [v])[0]
+        array([2., 4.], dtype=float32)
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._leaves: dict[int, tuple[Variable, Tensor]] = {}
+        self.persistent = persistent
+
+    def __enter__(self) -> GradientTape:
+        _tape_stack.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _tape_stack.remove(self)
+
+    def leaf(self, var: Variable) -> Tensor:
+        """Returns the tape's leaf tensor for `var`, creating it on first use."""
+        entry = self._leaves.get(id(var))
+        if entry is None:
+            entry = (var, Tensor(var.value))
+            self._leaves[id(var)] = entry
+        return entry[1]
+
+    def watch(self, x) -> Tensor | None:
+        """Makes `x` (a Variable) tracked even if it is not trainable."""
+        if isinstance(x, Variable):
+            entry = self._leaves.get(id(x))
+            if entry is None:
+                entry = (x, Tensor(x.value))
+                self._leaves[id(x)] = entry
+            return entry[1]
+        return None
+
+    def gradient(self, target, sources, output_gradients=None):
+        """Gradients of `target` with respect to `sources`.
+
+        Args:
+            target: A scalar (or any-shape) Tensor computed under this tape.
+            sources: A Variable/Tensor or a (nested one-level) list of them.
+            output_gradients: Optional seed gradient with `target`'s shape.
+
+        Returns:
+            Gradient arrays in the structure of `sources`; `None` for a source
+            the target does not depend on.
+        """
+        single = not isinstance(sources, (list, tuple))
+        srcs = [sources] if single else list(sources)
+        nodes = []
+        for s in srcs:
+            if isinstance(s, Variable):
+                entry = self._leaves.get(id(s))
+                nodes.append(entry[1] if entry else None)
+            elif isinstance(s, Tensor):
+                nodes.append(s)
+            else:
+                nodes.append(None)
+        if not isinstance(target, Tensor):
+            grads = [None] * len(srcs)
+        else:
+            seed = None if output_gradients is None else value_of(output_gradients)
+            kept = backward(target, seed, {id(n) for n in nodes if n is not None})
+            grads = [kept.get(id(n)) if n is not None else None for n in nodes]
+        return grads[0] if single else grads
+
+
+def stop_gradient(x):
+    """Returns the value of `x` with no gradient flowing back through it."""
+    return value_of(x)
+
+
+def is_tensor(x) -> bool:
+    return isinstance(x, (Tensor, np.ndarray, Variable))

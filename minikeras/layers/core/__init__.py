@@ -1,0 +1,1 @@
+"""Core layers (also importable as the legacy `keras.layers.core`)."""

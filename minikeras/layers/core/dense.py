@@ -1,0 +1,102 @@
+"""`Dense`: the densely-connected layer `activation(inputs @ kernel + bias)`."""
+
+from __future__ import annotations
+
+from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras.layers import legacy
+from minikeras.layers.layer import Layer
+
+
+class Dense(Layer):
+    """Just your regular densely-connected NN layer.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        activation: Activation function or name (default linear).
+        use_bias: Whether to add a bias vector.
+        kernel_initializer: Initializer for the kernel (default `glorot_uniform`).
+        bias_initializer: Initializer for the bias (default `zeros`).
+        kernel_regularizer, bias_regularizer, activity_regularizer: Optional regularizers.
+        kernel_constraint, bias_constraint: Optional constraints.
+        **kwargs: Base layer arguments (`name`, `input_dim`, `input_shape`, ...).
+
+    Example:
+        >>> model = Sequential([Dense(10, input_dim=2), Activation("tanh"), Dense(1)])
+    """
+
+    def __init__(self, units=None, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        units = legacy.pop_renamed(kwargs, "Dense", "output_dim", "units", units)
+        kernel_initializer = legacy.pop_renamed(kwargs, "Dense", "init", "kernel_initializer",
+                                                kernel_initializer)
+        kwargs.pop("lora_rank", None)
+        kwargs.pop("lora_alpha", None)
+        kwargs.pop("quantization_config", None)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+            try:
+                ok = units is not None and int(units) == units and int(units) > 0
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise ValueError(
+                    "Received an invalid value for `units`, expected a positive integer. "
+                    f"Received: units={units}")
+            units = int(units)
+        self.units = units
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(
+                f"The last dimension of the inputs to a Dense layer should be defined. "
+                f"Found None. Full input shape received: {input_shape}")
+        self.kernel = self.add_weight(
+            shape=(input_dim, self.units), initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+            name="kernel")
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight(
+                shape=(self.units,), initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.input_dim = input_dim
+        self.built = True
+
+    def call(self, inputs):
+        if ops.shape(inputs)[-1] != self.kernel.shape[0]:
+            raise ValueError(
+                f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected "
+                f"axis -1 of input shape to have value {self.kernel.shape[0]}, but received "
+                f"input with shape {ops.shape(inputs)}")
+        return ops.dense(inputs, self.kernel, self.bias, self.activation)
+
+    def compute_output_shape(self, input_shape):
+        return (*tuple(input_shape)[:-1], self.units)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            "kernel_initializer": initializers.serialize(self.kernel_initializer),
+            "bias_initializer": initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+            "kernel_constraint": constraints.serialize(self.kernel_constraint),
+            "bias_constraint": constraints.serialize(self.bias_constraint),
+        })
+        return cfg

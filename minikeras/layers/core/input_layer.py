@@ -1,0 +1,80 @@
+"""`InputLayer` and `Input()`: the entry points of a model."""
+
+from __future__ import annotations
+
+from minikeras.backend import config
+from minikeras.backend.keras_tensor import KerasTensor
+from minikeras.layers.layer import Layer
+from minikeras.layers.node import Node
+
+
+class InputLayer(Layer):
+    """A layer holding a model's symbolic input.
+
+    Args:
+        shape: Shape without the batch dimension, e.g. `(784,)`.
+        batch_size: Optional fixed batch size.
+        dtype: Input dtype (default `floatx()`).
+        sparse: Accepted for compatibility; must be falsy.
+        batch_shape: Full shape including the batch dimension (Keras 3 name).
+        name: Layer name (default `input_layer`, `input_layer_1`, ...).
+        input_tensor: Accepted for compatibility; not supported.
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, ragged=None, **kwargs):
+        if "input_shape" in kwargs:
+            shape = kwargs.pop("input_shape")
+        if "batch_input_shape" in kwargs:
+            batch_shape = kwargs.pop("batch_input_shape")
+        kwargs.pop("trainable", None)
+        if sparse:
+            raise ValueError("Sparse inputs are not supported by minikeras (sparse=True).")
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError(
+                    "You must pass a `shape` argument to InputLayer / Input. Received: "
+                    "shape=None, batch_shape=None")
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            batch_shape = (batch_size, *shape)
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        self.sparse = False
+        self.optional = bool(optional)
+        self.built = True
+        tensor = KerasTensor(self.batch_shape, dtype=config.standardize_dtype(dtype),
+                             name=self.name)
+        node = Node(self, [], tensor)
+        self._inbound_nodes.append(node)
+        tensor._keras_history = (self, 0, 0)
+        self.output_tensor = tensor
+        self._input_shape_record = self.batch_shape
+        self._output_shape_record = self.batch_shape
+
+    def call(self, inputs):
+        return inputs
+
+    def get_config(self) -> dict:
+        return {"batch_shape": list(self.batch_shape), "dtype": self.dtype,
+                "sparse": False, "ragged": False, "name": self.name, "optional": self.optional}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+        return cls(**config)
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None,
+          tensor=None, optional=False, ragged=None):  # noqa: N802 - Keras name
+    """Creates a symbolic input tensor for a functional model.
+
+    Example:
+        >>> x = Input(shape=(32,))
+        >>> y = Dense(16, activation="softmax")(x)
+        >>> model = Model(x, y)
+    """
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
+                       batch_shape=batch_shape, name=name, optional=optional)
+    return layer.output_tensor

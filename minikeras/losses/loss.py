@@ -1,0 +1,121 @@
+"""`Loss` base class, reduction and the rank-matching Keras applies before a loss."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras import ops
+from minikeras.backend.autodiff import value_of
+
+_REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None,
+               "auto")
+
+
+def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
+    """Makes `x1` and `x2` the same rank by squeezing or expanding a trailing size-1 axis."""
+    r1, r2 = len(ops.shape(x1)), len(ops.shape(x2))
+    if r1 == r2:
+        return x1, x2
+    if r1 == r2 + 1 and ops.shape(x1)[-1] == 1:
+        if r2 == 1 and expand_rank_1:
+            x2 = ops.expand_dims(x2, -1)
+        else:
+            x1 = ops.squeeze(x1, -1)
+    if r2 == r1 + 1 and ops.shape(x2)[-1] == 1:
+        if r1 == 1 and expand_rank_1:
+            x1 = ops.expand_dims(x1, -1)
+        else:
+            x2 = ops.squeeze(x2, -1)
+    return x1, x2
+
+
+def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
+    """Applies `sample_weight` then reduces per-sample losses as Keras 3 does."""
+    if sample_weight is not None:
+        sw = np.asarray(value_of(sample_weight), dtype=np.asarray(value_of(values)).dtype)
+        vshape = ops.shape(values)
+        while sw.ndim > len(vshape) and sw.shape[-1] == 1:
+            sw = sw[..., 0]
+        while sw.ndim < len(vshape):
+            sw = sw[..., None]
+        values = ops.multiply(values, sw)
+    if reduction in ("none", None):
+        return values
+    total = ops.sum(values)
+    if reduction == "sum":
+        return total
+    if reduction == "mean_with_sample_weight" and sample_weight is not None:
+        denom = float(np.sum(np.broadcast_to(sw, ops.shape(values))))
+        return ops.divide(total, max(denom, 1e-7))
+    count = max(1, int(np.prod(ops.shape(values))))
+    return ops.divide(total, np.asarray(count, dtype=np.asarray(value_of(values)).dtype))
+
+
+class Loss:
+    """Base class for losses: `loss(y_true, y_pred, sample_weight=None) -> scalar`.
+
+    Args:
+        name: Name of the loss.
+        reduction: `"sum_over_batch_size"` (default), `"sum"`, `"none"` or
+            `"mean_with_sample_weight"`.
+        dtype: Dtype of the computation (default `floatx()`).
+    """
+
+    def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
+        if reduction not in _REDUCTIONS:
+            raise ValueError(
+                f"Invalid value for argument `reduction`. Expected one of {_REDUCTIONS[:5]}. "
+                f"Received: reduction={reduction}")
+        if reduction in ("auto", "mean"):
+            reduction = "sum_over_batch_size"
+        self.name = name or _snake(type(self).__name__)
+        self.reduction = reduction
+        self.dtype = dtype
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        yp_dtype = np.asarray(value_of(y_pred)).dtype
+        y_true = np.asarray(value_of(y_true))
+        if y_true.dtype != yp_dtype and y_true.dtype.kind in "fbiu" and not getattr(
+                self, "_integer_targets", False):
+            y_true = y_true.astype(yp_dtype)
+        values = self.call(y_true, y_pred)
+        return reduce_values(values, sample_weight, self.reduction)
+
+    def call(self, y_true, y_pred):
+        raise NotImplementedError
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "reduction": self.reduction}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+
+class LossFunctionWrapper(Loss):
+    """Wraps a per-sample loss function `fn(y_true, y_pred, **kwargs)` as a `Loss`."""
+
+    def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
+        super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction,
+                         dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update(self._fn_kwargs)
+        return cfg
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+
+def _snake(name):
+    from minikeras.layers.naming import to_snake_case
+
+    return to_snake_case(name)

@@ -1,0 +1,128 @@
+"""Stateful metrics: `Metric`, `Mean`, `Sum` and `MeanMetricWrapper`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.autodiff import value_of
+
+
+class Metric:
+    """Base class: accumulate with `update_state`, read with `result`, clear with `reset_state`.
+
+    Args:
+        name: Metric name (used as the history key).
+        dtype: Result dtype (default float32).
+    """
+
+    def __init__(self, name=None, dtype=None):
+        from minikeras.layers.naming import to_snake_case
+
+        self.name = name or to_snake_case(type(self).__name__)
+        self.dtype = dtype or "float32"
+
+    def update_state(self, *args, **kwargs):
+        raise NotImplementedError
+
+    def result(self):
+        raise NotImplementedError
+
+    def reset_state(self) -> None:
+        raise NotImplementedError
+
+    reset_states = reset_state
+
+    def __call__(self, *args, **kwargs):
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls(**config)
+
+    @property
+    def variables(self) -> list:
+        return []
+
+
+def _weighted(values: np.ndarray, sample_weight):
+    values = np.asarray(values, dtype=np.float64)
+    if sample_weight is None:
+        return float(values.sum()), float(values.size)
+    sw = np.asarray(value_of(sample_weight), dtype=np.float64)
+    while sw.ndim > values.ndim and sw.shape[-1] == 1:
+        sw = sw[..., 0]
+    while sw.ndim < values.ndim:
+        sw = sw[..., None]
+    sw = np.broadcast_to(sw, values.shape)
+    return float((values * sw).sum()), float(sw.sum())
+
+
+class Sum(Metric):
+    """Running (weighted) sum of the values seen."""
+
+    def __init__(self, name="sum", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        self.total += _weighted(value_of(values), sample_weight)[0]
+
+    def result(self):
+        return np.asarray(self.total, dtype=self.dtype)
+
+    def reset_state(self):
+        self.total = 0.0
+
+
+class Mean(Metric):
+    """Running (weighted) mean of the values seen."""
+
+    def __init__(self, name="mean", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.total = 0.0
+        self.count = 0.0
+
+    def update_state(self, values, sample_weight=None):
+        total, count = _weighted(value_of(values), sample_weight)
+        self.total += total
+        self.count += count
+
+    def result(self):
+        return np.asarray(self.total / self.count if self.count else 0.0, dtype=self.dtype)
+
+    def reset_state(self):
+        self.total = 0.0
+        self.count = 0.0
+
+
+class MeanMetricWrapper(Mean):
+    """Mean of `fn(y_true, y_pred, **kwargs)` over all samples seen.
+
+    Args:
+        fn: Per-sample metric function.
+        name: Metric name.
+        **kwargs: Extra arguments passed to `fn`.
+    """
+
+    def __init__(self, fn, name=None, dtype=None, **kwargs):
+        super().__init__(name=name or fn.__name__, dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        from minikeras.losses.loss import squeeze_or_expand_to_same_rank
+
+        y_true = np.asarray(value_of(y_true))
+        y_pred = np.asarray(value_of(y_pred))
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        values = np.asarray(value_of(self._fn(y_true, y_pred, **self._fn_kwargs)))
+        super().update_state(values, sample_weight)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update(self._fn_kwargs)
+        return cfg

@@ -1,0 +1,42 @@
+"""`minikeras.models`: `Model`, `Sequential`, and model loading/saving functions."""
+
+from minikeras.models.functional import Functional
+from minikeras.models.model import Model
+from minikeras.models.sequential import Sequential
+
+
+def model_from_json(json_string, custom_objects=None):
+    """Re-creates a model from `model.to_json()` output (Keras 2 or Keras 3 JSON)."""
+    from minikeras.saving.json_format import model_from_json as _impl
+
+    return _impl(json_string, custom_objects=custom_objects)
+
+
+def model_from_config(config, custom_objects=None):
+    """Re-creates a model from its config dict."""
+    from minikeras.saving.serialization import deserialize_keras_object
+
+    return deserialize_keras_object(config, custom_objects=custom_objects)
+
+
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002
+    """Loads a model saved with `model.save()` (`.keras` or Keras 2 `.h5`)."""
+    from minikeras.saving.saving_api import load_model as _impl
+
+    return _impl(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def save_model(model, filepath, overwrite=True, **kwargs):
+    """Saves a model (see `Model.save`)."""
+    model.save(filepath, overwrite=overwrite, **kwargs)
+
+
+def clone_model(model, input_tensors=None, clone_function=None):
+    """A new model with the same architecture and freshly initialised weights."""
+    from minikeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+    return deserialize_keras_object(serialize_keras_object(model))
+
+
+__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_config",
+           "model_from_json", "save_model"]

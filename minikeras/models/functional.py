@@ -1,0 +1,166 @@
+"""`Functional`: a model defined by a graph of layer calls from `Input`s to outputs."""
+
+from __future__ import annotations
+
+from minikeras.backend.keras_tensor import KerasTensor
+from minikeras.layers.core.input_layer import InputLayer
+from minikeras.layers.node import flatten, pack_like
+from minikeras.models.model import Model
+
+
+def _graph_nodes(inputs: list, outputs: list) -> list:
+    """Nodes between `inputs` and `outputs`, in an order that respects dependencies.
+
+    Nodes are sorted by depth (longest distance to an output, deepest first),
+    ties broken by discovery order, as Keras orders `model.layers`.
+    """
+    order = []
+    seen = set()
+
+    def visit(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for parent in node.parent_nodes:
+            visit(parent)
+        order.append(node)
+
+    for t in outputs:
+        layer, ni, _ = t._keras_history
+        visit(layer._inbound_nodes[ni])
+    depth = {id(n): 0 for n in order}
+    for node in reversed(order):
+        for parent in node.parent_nodes:
+            depth[id(parent)] = max(depth[id(parent)], depth[id(node)] + 1)
+    input_ids = [id(t) for t in inputs]
+    for node in order:
+        if isinstance(node.layer, InputLayer) and id(node.output_tensors) not in input_ids:
+            raise ValueError(
+                f"Graph disconnected: cannot obtain value for tensor {node.output_tensors} at "
+                f"layer '{node.layer.name}'. The following previous layers were accessed "
+                "without issue: " + str([n.layer.name for n in order if n is not node][:5]))
+    index = {id(n): i for i, n in enumerate(order)}
+    return sorted(order, key=lambda n: (-depth[id(n)], index[id(n)]))
+
+
+class Functional(Model):
+    """A model built from symbolic `Input`s and the tensors layers produced from them.
+
+    Args:
+        inputs: A KerasTensor, or a list/dict of them, made with `keras.Input`.
+        outputs: A KerasTensor, or a list/dict of them.
+        name: Model name.
+    """
+
+    _is_graph_network = True
+
+    def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
+        super().__init__(name=name, trainable=trainable, **kwargs)
+        flat_in = flatten(inputs)
+        flat_out = flatten(outputs)
+        for t in flat_in + flat_out:
+            if not isinstance(t, KerasTensor):
+                raise ValueError(
+                    "All `inputs` and `outputs` of a functional model must be symbolic tensors "
+                    f"made by `keras.Input` and layer calls. Received: {t!r}")
+        self._inputs_struct = inputs
+        self._outputs_struct = outputs
+        self.inputs = flat_in
+        self.outputs = flat_out
+        self._nodes = _graph_nodes(flat_in, flat_out)
+        layers = []
+        for node in self._nodes:
+            if node.layer not in layers:
+                layers.append(node.layer)
+        # Inputs first, in the order the user gave them.
+        input_layers = [t._keras_history[0] for t in flat_in]
+        layers = input_layers + [lay for lay in layers if lay not in input_layers]
+        object.__setattr__(self, "_layers", layers)
+        self.built = True
+        self._build_shapes = [t.shape for t in flat_in] if len(flat_in) > 1 else flat_in[0].shape
+        self._input_shape_record = self._build_shapes
+        self._output_shape_record = ([t.shape for t in flat_out] if len(flat_out) > 1
+                                     else flat_out[0].shape)
+
+    @property
+    def layers(self) -> list:
+        return list(self._layers)
+
+    @property
+    def input_names(self) -> list[str]:
+        return [t._keras_history[0].name for t in self.inputs]
+
+    @property
+    def output_names(self) -> list[str]:
+        if isinstance(self._outputs_struct, dict):
+            return sorted(self._outputs_struct)
+        return [t._keras_history[0].name for t in self.outputs]
+
+    def call(self, inputs, training=None, mask=None):
+        return self._run_graph(inputs, training)
+
+    def _run_graph(self, inputs, training):
+        flat = self._flatten_inputs(inputs)
+        values: dict[int, object] = {}
+        masks: dict[int, object] = {}
+        for t, v in zip(self.inputs, flat):
+            values[id(t)] = v
+        for node in self._nodes:
+            layer = node.layer
+            if isinstance(layer, InputLayer):
+                continue
+            args = pack_like(node.input_tensors, [
+                values[id(t)] if isinstance(t, KerasTensor) else t
+                for t in flatten(node.input_tensors)])
+            kwargs = dict(node.call_kwargs)
+            if training is not None and layer._call_has_training:
+                kwargs.setdefault("training", training)
+            in_masks = [masks.get(id(t)) for t in node.flat_inputs]
+            mask = None
+            if any(m is not None for m in in_masks):
+                mask = in_masks if isinstance(node.input_tensors, (list, tuple)) else in_masks[0]
+                if layer._call_has_mask:
+                    kwargs.setdefault("mask", mask)
+            out = layer(args, *node.call_args, **kwargs)
+            out_flat = flatten(out)
+            out_mask = layer.compute_mask(args, mask)
+            out_masks = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(
+                out_flat)
+            for t, v, m in zip(node.flat_outputs, out_flat, out_masks):
+                values[id(t)] = v
+                if m is not None:
+                    masks[id(t)] = m
+        results = [values[id(t)] for t in self.outputs]
+        if isinstance(self._outputs_struct, (list, tuple)):
+            return results
+        if isinstance(self._outputs_struct, dict):
+            return pack_like(self._outputs_struct, results)
+        return results[0]
+
+    def _flatten_inputs(self, inputs) -> list:
+        if isinstance(self._inputs_struct, dict) and isinstance(inputs, dict):
+            return [inputs[k] for k in sorted(self._inputs_struct)]
+        if isinstance(inputs, dict):
+            return [inputs[n] for n in self.input_names]
+        flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(flat) != len(self.inputs):
+            raise ValueError(
+                f"Model '{self.name}' expects {len(self.inputs)} input(s), but it received "
+                f"{len(flat)} input tensors. Inputs received: "
+                f"{[getattr(x, 'shape', x) for x in flat]}")
+        return list(flat)
+
+    def compute_output_shape(self, input_shape):
+        shapes = [t.shape for t in self.outputs]
+        return shapes if isinstance(self._outputs_struct, (list, tuple)) else shapes[0]
+
+    def get_config(self) -> dict:
+        from minikeras.saving.functional_config import functional_get_config
+
+        return functional_get_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        from minikeras.saving.functional_config import functional_from_config
+
+        return functional_from_config(cls, config, custom_objects)

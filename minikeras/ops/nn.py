@@ -1,0 +1,380 @@
+"""Neural-network ops: activations, softmax and the fused cross-entropies.
+
+The cross-entropies get hand-written gradients: `softmax + categorical
+crossentropy` and `sigmoid + binary crossentropy` collapse to `p - y`,
+whether the probabilities came from a recorded softmax/sigmoid or logits.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from minikeras.backend import config
+from minikeras.backend.autodiff import Tensor, unwrap, value_of
+from minikeras.ops.numpy import _unary
+
+# ----------------------------------------------------------------------------- activations
+
+
+def relu(x):
+    """Rectified linear unit: `max(x, 0)`."""
+    return _unary(x, lambda v: np.maximum(v, 0), lambda g, x, o: g * (x > 0))
+
+
+def relu6(x):
+    """ReLU capped at 6."""
+    return _unary(x, lambda v: np.clip(v, 0, 6), lambda g, x, o: g * ((x > 0) & (x < 6)))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    """Leaky ReLU: `x` if `x > 0` else `negative_slope * x`."""
+    return _unary(
+        x,
+        lambda v: np.where(v > 0, v, v * negative_slope).astype(v.dtype, copy=False),
+        lambda g, x, o: np.where(x > 0, g, g * negative_slope).astype(g.dtype, copy=False),
+    )
+
+
+def _sigmoid(v):
+    out = np.empty_like(v) if isinstance(v, np.ndarray) else None
+    if out is None:
+        return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
+    # exp(-|v|) never overflows.
+    e = np.exp(-np.abs(v))
+    pos = v >= 0
+    np.divide(1, 1 + e, out=out, where=pos)
+    np.divide(e, 1 + e, out=out, where=~pos)
+    return out
+
+
+def sigmoid(x):
+    """Logistic sigmoid `1 / (1 + exp(-x))`, computed without overflow."""
+    xv, xn = unwrap(x)
+    out = _sigmoid(np.asarray(xv))
+    if xn is None:
+        return out
+    return _SigmoidTensor(out, (xn,), (lambda g: g * out * (1 - out),), logits=xv, parent=xn)
+
+
+class _SigmoidTensor(Tensor):
+    """A sigmoid output that remembers its logits for the fused crossentropy."""
+
+    __slots__ = ("logits", "parent")
+
+    def __init__(self, value, parents, vjps, logits, parent):
+        super().__init__(value, parents, vjps)
+        self.logits = logits
+        self.parent = parent
+
+
+class _SoftmaxTensor(Tensor):
+    """A softmax output that remembers its logits for the fused crossentropy."""
+
+    __slots__ = ("logits", "parent", "axis")
+
+    def __init__(self, value, parents, vjps, logits, parent, axis):
+        super().__init__(value, parents, vjps)
+        self.logits = logits
+        self.parent = parent
+        self.axis = axis
+
+
+def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: `clip(x / 6 + 0.5, 0, 1)` (Keras 3 definition)."""
+    return _unary(
+        x,
+        lambda v: np.clip(v / 6.0 + 0.5, 0, 1).astype(np.asarray(v).dtype, copy=False),
+        lambda g, x, o: g * ((x > -3) & (x < 3)) / 6.0,
+    )
+
+
+def hard_silu(x):
+    """`x * hard_sigmoid(x)`."""
+    from minikeras.ops.numpy import multiply
+
+    return multiply(x, hard_sigmoid(x))
+
+
+def softplus(x):
+    """`log(1 + exp(x))`, computed stably."""
+    return _unary(
+        x,
+        lambda v: (np.logaddexp(0, v)).astype(np.asarray(v).dtype, copy=False),
+        lambda g, x, o: g * _sigmoid(np.asarray(x)),
+    )
+
+
+def softsign(x):
+    """`x / (1 + |x|)`."""
+    return _unary(x, lambda v: v / (1 + np.abs(v)), lambda g, x, o: g / np.square(1 + np.abs(x)))
+
+
+def silu(x):
+    """Swish / SiLU: `x * sigmoid(x)`."""
+
+    def vjp(g, x, o):
+        s = _sigmoid(np.asarray(x))
+        return g * (s * (1 + x * (1 - s)))
+
+    return _unary(x, lambda v: v * _sigmoid(np.asarray(v)), vjp)
+
+
+swish = silu
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit."""
+
+    def fwd(v):
+        return np.where(v > 0, v, alpha * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
+
+    return _unary(x, fwd, lambda g, x, o: np.where(x > 0, g, g * (o + alpha)).astype(g.dtype))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    """Scaled exponential linear unit."""
+    a, s = _SELU_ALPHA, _SELU_SCALE
+
+    def fwd(v):
+        return (s * np.where(v > 0, v, a * np.expm1(np.minimum(v, 0)))).astype(v.dtype)
+
+    return _unary(x, fwd, lambda g, x, o: np.where(x > 0, g * s, g * (o + s * a)).astype(g.dtype))
+
+
+def gelu(x, approximate=True):
+    """Gaussian error linear unit (tanh approximation by default, like Keras)."""
+    c = math.sqrt(2 / math.pi)
+    if approximate:
+
+        def fwd(v):
+            return (0.5 * v * (1 + np.tanh(c * (v + 0.044715 * v**3)))).astype(v.dtype)
+
+        def vjp(g, v, o):
+            t = np.tanh(c * (v + 0.044715 * v**3))
+            dt = (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)
+            return g * (0.5 * (1 + t) + 0.5 * v * dt)
+
+        return _unary(x, fwd, vjp)
+    erf = np.vectorize(math.erf, otypes=[np.float64])
+
+    def fwd_exact(v):
+        return (0.5 * v * (1 + erf(v / math.sqrt(2)))).astype(v.dtype)
+
+    def vjp_exact(g, v, o):
+        cdf = 0.5 * (1 + erf(v / math.sqrt(2)))
+        pdf = np.exp(-0.5 * v * v) / math.sqrt(2 * math.pi)
+        return (g * (cdf + v * pdf)).astype(g.dtype)
+
+    return _unary(x, fwd_exact, vjp_exact)
+
+
+def exponential(x):
+    """`exp(x)`."""
+    from minikeras.ops.numpy import exp
+
+    return exp(x)
+
+
+def linear(x):
+    """Identity."""
+    return x
+
+
+def _softmax_value(v, axis):
+    m = np.max(v, axis=axis, keepdims=True)
+    e = np.exp(v - m)
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return e
+
+
+def softmax(x, axis=-1):
+    """Softmax along `axis` (max-subtracted for stability)."""
+    xv, xn = unwrap(x)
+    out = _softmax_value(np.asarray(xv), axis)
+    if xn is None:
+        return out
+
+    def vjp(g):
+        gy = g * out
+        return gy - out * np.sum(gy, axis=axis, keepdims=True)
+
+    return _SoftmaxTensor(out, (xn,), (vjp,), logits=xv, parent=xn, axis=axis)
+
+
+def log_softmax(x, axis=-1):
+    """`log(softmax(x))`, computed stably."""
+    xv, xn = unwrap(x)
+    m = np.max(xv, axis=axis, keepdims=True)
+    shifted = xv - m
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    if xn is None:
+        return out
+    return Tensor(out, (xn,), (
+        lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),))
+
+
+# ----------------------------------------------------------------------------- crossentropies
+
+
+def _eps():
+    return config.epsilon()
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    """Element-wise binary crossentropy (no reduction), Keras semantics.
+
+    Probabilities are clipped to `[eps, 1 - eps]`. When `output` is a recorded
+    sigmoid, the gradient with respect to its logits is the fused `p - y`
+    wherever clipping is inactive.
+    """
+    t = np.asarray(value_of(target))
+    ov, on = unwrap(output)
+    if from_logits:
+        z = np.asarray(ov)
+        out = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+        out = out.astype(z.dtype, copy=False)
+        if on is None:
+            return out
+        return Tensor(out, (on,), (lambda g: g * (_sigmoid(z) - t),))
+    eps = _eps()
+    p = np.clip(ov, eps, 1 - eps)
+    out = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+    out = out.astype(np.asarray(ov).dtype, copy=False)
+    if on is None:
+        return out
+    active = (ov > eps) & (ov < 1 - eps)
+    if isinstance(on, _SigmoidTensor):
+        logits_parent = on.parent
+        return Tensor(out, (logits_parent,), (lambda g: g * (ov - t) * active,))
+    return Tensor(out, (on,), (lambda g: g * active * (p - t) / (p * (1 - p)),))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Categorical crossentropy over `axis` (no batch reduction), Keras semantics.
+
+    Without logits, `output` is renormalised to sum to 1 and clipped to
+    `[eps, 1 - eps]` as Keras does.
+    """
+    t = np.asarray(value_of(target))
+    ov, on = unwrap(output)
+    if t.shape != np.shape(ov):
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape. "
+            f"Received: target.shape={t.shape}, output.shape={np.shape(ov)}"
+        )
+    if from_logits:
+        z = np.asarray(ov)
+        lsm = log_softmax(z, axis=axis)
+        out = -np.sum(t * lsm, axis=axis)
+        if on is None:
+            return out
+        tsum = np.sum(t, axis=axis, keepdims=True)
+        return Tensor(out, (on,), (
+            lambda g: np.expand_dims(g, axis) * (np.exp(lsm) * tsum - t),))
+    eps = _eps()
+    s = np.sum(ov, axis=axis, keepdims=True)
+    q = ov / s
+    p = np.clip(q, eps, 1 - eps)
+    out = -np.sum(t * np.log(p), axis=axis)
+    if on is None:
+        return out
+    active = (q > eps) & (q < 1 - eps)
+    if isinstance(on, _SoftmaxTensor) and on.axis in (axis, -1) and bool(np.all(active)):
+        tsum = np.sum(t, axis=axis, keepdims=True)
+        return Tensor(out, (on.parent,), (
+            lambda g: np.expand_dims(g, axis) * (ov * tsum - t),))
+
+    def vjp(g):
+        gq = -np.expand_dims(g, axis) * t / p * active
+        return (gq - np.sum(gq * q, axis=axis, keepdims=True)) / s
+
+    return Tensor(out, (on,), (vjp,))
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Crossentropy with integer class labels (no batch reduction), Keras semantics."""
+    ov = np.asarray(value_of(output))
+    t = np.asarray(value_of(target))
+    if t.ndim == ov.ndim and t.shape[-1] == 1:
+        t = t[..., 0]
+    if t.ndim != ov.ndim - 1 or t.shape != ov.shape[:-1]:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape up until the last "
+            f"dimension: target.shape={np.shape(value_of(target))}, output.shape={ov.shape}"
+        )
+    idx = t.astype(np.intp)
+    n = ov.shape[axis]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        raise ValueError(
+            f"Received a label value of {int(idx.max()) if idx.max() >= n else int(idx.min())} "
+            f"which is outside the valid range of [0, {n}). Labels must be integer class "
+            "indices; one-hot labels need `categorical_crossentropy`."
+        )
+    from minikeras.ops.core import one_hot
+
+    return categorical_crossentropy(one_hot(idx, n, dtype=ov.dtype), output, from_logits, axis)
+
+
+def moments(x, axes, keepdims=False):
+    """Mean and variance of `x` over `axes`."""
+    from minikeras.ops.numpy import mean, var
+
+    return mean(x, axis=axes, keepdims=keepdims), var(x, axis=axes, keepdims=keepdims)
+
+
+def normalize(x, axis=-1, order=2, epsilon=None):
+    """Divides `x` by its `order`-norm along `axis`."""
+    from minikeras.ops.numpy import divide, maximum, sqrt, square, sum
+
+    eps = 1e-12 if epsilon is None else epsilon
+    if order != 2:
+        raise ValueError(f"Only order=2 is supported. Received: order={order}")
+    return divide(x, sqrt(maximum(sum(square(x), axis=axis, keepdims=True), eps)))
+
+
+# ----------------------------------------------------------------------------- fused dense
+
+
+def dense(x, kernel, bias=None, activation=None):
+    """`activation(x @ kernel + bias)` as one recorded node for the affine part.
+
+    The affine VJP is hand-written: `dx = g @ kernel.T`, `dkernel = x.T @ g`,
+    `dbias = sum(g)`, with inputs of rank > 2 folded into a matrix.
+    """
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    bv, bn = unwrap(bias) if bias is not None else (None, None)
+    xv = np.asarray(xv)
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    out = np.matmul(xv, kv)
+    if bv is not None:
+        out += bv
+    if xn is None and kn is None and bn is None:
+        return out if activation is None else activation(out)
+    d, u = kv.shape
+
+    def vjp_x(g):
+        return np.matmul(g, kv.T)
+
+    def vjp_k(g):
+        if xv.ndim == 2:
+            return xv.T @ g
+        return xv.reshape(-1, d).T @ g.reshape(-1, u)
+
+    def vjp_b(g):
+        return g.sum(axis=0) if g.ndim == 2 else g.reshape(-1, u).sum(axis=0)
+
+    parents, vjps = [], []
+    for node, vjp in ((xn, vjp_x), (kn, vjp_k), (bn, vjp_b)):
+        if node is not None:
+            parents.append(node)
+            vjps.append(vjp)
+    y = Tensor(out, tuple(parents), tuple(vjps))
+    return y if activation is None else activation(y)

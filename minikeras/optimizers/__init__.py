@@ -1,0 +1,55 @@
+"""`minikeras.optimizers`: optimizers by Keras name (`"sgd"`, `"adam"`, ...)."""
+
+from __future__ import annotations
+
+from minikeras.optimizers import schedules
+from minikeras.optimizers.adam import Adam
+from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.sgd import SGD
+
+ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Adam)}
+
+
+def serialize(optimizer) -> dict:
+    """Keras-style dict of an optimizer."""
+    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
+            "config": optimizer.get_config(), "registered_name": None}
+
+
+def deserialize(config, custom_objects=None):
+    """Builds an optimizer from a Keras 2 or Keras 3 config dict."""
+    name = config["class_name"]
+    if name.startswith("Custom>"):
+        name = name[len("Custom>"):]
+    cls = ALL_OPTIMIZERS.get(name.lower())
+    if cls is None:
+        from minikeras.saving.object_registration import get_registered_object
+
+        cls = get_registered_object(config["class_name"], custom_objects)
+    if cls is None:
+        raise ValueError(
+            f"Could not interpret optimizer identifier: '{config['class_name']}'. Valid names "
+            f"are: {sorted(ALL_OPTIMIZERS)}")
+    return cls.from_config(dict(config.get("config", {})))
+
+
+def get(identifier, custom_objects=None):
+    """Returns an optimizer from a name (`"adam"`), dict or instance.
+
+    Raises:
+        ValueError: for an unknown name, listing the valid ones.
+    """
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier, custom_objects)
+    if isinstance(identifier, str):
+        cls = ALL_OPTIMIZERS.get(identifier.lower())
+        if cls is None:
+            raise ValueError(
+                f"Could not interpret optimizer identifier: '{identifier}'. Valid names are: "
+                f"{sorted(ALL_OPTIMIZERS)}")
+        return cls()
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        return identifier()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")

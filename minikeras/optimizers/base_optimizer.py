@@ -1,0 +1,246 @@
+"""`Optimizer`: the shared machinery of every optimizer (Keras 3 semantics).
+
+Subclasses implement `build(var_list)` (create slot variables with
+`add_variable_from_reference`) and `update_step(gradient, variable, lr)`.
+Updates are done in place on the variables' NumPy buffers.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from minikeras.backend.autodiff import value_of
+from minikeras.backend.variable import Variable
+
+_BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
+              "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
+              "loss_scale_factor", "gradient_accumulation_steps")
+
+
+class Optimizer:
+    """Base optimizer.
+
+    Args:
+        learning_rate: A float or a `LearningRateSchedule`.
+        weight_decay: Optional decoupled weight decay.
+        clipnorm: Clip each gradient to this norm.
+        clipvalue: Clip each gradient element to `[-clipvalue, clipvalue]`.
+        global_clipnorm: Clip all gradients jointly to this global norm.
+        name: Optimizer name.
+        **kwargs: Legacy `lr` (→ `learning_rate`, with a DeprecationWarning) and
+            `decay` (Keras 2 inverse-time decay of the learning rate per step).
+    """
+
+    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
+                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        if "lr" in kwargs:
+            warnings.warn(
+                f"The `lr` argument is deprecated, use `learning_rate` instead. "
+                f"{type(self).__name__}(lr={kwargs['lr']}) sets learning_rate={kwargs['lr']}.",
+                DeprecationWarning, stacklevel=3)
+            learning_rate = kwargs.pop("lr")
+        self.decay = float(kwargs.pop("decay", 0.0) or 0.0)
+        kwargs.pop("jit_compile", None)
+        kwargs.pop("is_legacy_optimizer", None)
+        if kwargs:
+            raise ValueError(f"Argument(s) not recognized: {kwargs}")
+        if sum(x is not None for x in (clipnorm, clipvalue, global_clipnorm)) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
+                f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
+                f"global_clipnorm={global_clipnorm}")
+        from minikeras.layers.naming import to_snake_case
+
+        self.name = name or to_snake_case(type(self).__name__)
+        self.weight_decay = weight_decay
+        self.clipnorm = clipnorm
+        self.clipvalue = clipvalue
+        self.global_clipnorm = global_clipnorm
+        self.use_ema = use_ema
+        self.ema_momentum = ema_momentum
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.loss_scale_factor = loss_scale_factor
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.iterations = Variable(np.array(0, dtype=np.int64), dtype="int64", trainable=False,
+                                   name="iteration")
+        from minikeras.optimizers.schedules import LearningRateSchedule
+
+        if isinstance(learning_rate, LearningRateSchedule):
+            self._schedule = learning_rate
+            self._learning_rate = None
+        else:
+            if callable(learning_rate):
+                self._schedule = learning_rate
+                self._learning_rate = None
+            else:
+                self._schedule = None
+                self._learning_rate = Variable(np.array(float(learning_rate), np.float32),
+                                               trainable=False, name="learning_rate")
+        self.built = False
+        self._variables: list[Variable] = []
+        self._var_index: dict[int, int] = {}
+
+    # ------------------------------------------------------------------ learning rate
+
+    @property
+    def learning_rate(self):
+        """The current learning rate (a float32 scalar array)."""
+        return self._current_learning_rate()
+
+    @learning_rate.setter
+    def learning_rate(self, value) -> None:
+        from minikeras.optimizers.schedules import LearningRateSchedule
+
+        if isinstance(value, LearningRateSchedule):
+            self._schedule = value
+            return
+        if self._learning_rate is None:
+            self._learning_rate = Variable(np.array(0.0, np.float32), trainable=False,
+                                           name="learning_rate")
+            self._schedule = None
+        self._learning_rate.assign(np.float32(value_of(value)))
+
+    lr = learning_rate
+
+    def _current_learning_rate(self) -> np.ndarray:
+        if self._schedule is not None:
+            return np.asarray(value_of(self._schedule(self.iterations.value)), np.float32)
+        lr = self._learning_rate.value
+        if self.decay:
+            return np.asarray(lr / (1.0 + self.decay * self.iterations.value), np.float32)
+        return lr
+
+    # ------------------------------------------------------------------ variables
+
+    def build(self, var_list) -> None:
+        """Creates slot variables for `var_list` (subclasses extend this)."""
+        self._var_index = {id(v): i for i, v in enumerate(var_list)}
+        self.built = True
+
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
+        """A zero (or `initializer`) slot shaped like `reference_variable`."""
+        value = np.zeros(reference_variable.shape, dtype=reference_variable.dtype)
+        if initializer not in ("zeros", None):
+            from minikeras import initializers
+
+            value = initializers.get(initializer)(reference_variable.shape,
+                                                  reference_variable.dtype)
+        path = reference_variable.path.replace("/", "_")
+        var = Variable(value, trainable=False, name=f"{path}_{name}",
+                       path=f"{self.name}/{path}_{name}")
+        self._variables.append(var)
+        return var
+
+    def _index(self, variable) -> int:
+        return self._var_index[id(variable)]
+
+    @property
+    def variables(self) -> list[Variable]:
+        """iterations, learning_rate, then the slots in creation order (Keras 3 order)."""
+        base = [self.iterations]
+        if self._learning_rate is not None:
+            base.append(self._learning_rate)
+        return base + list(self._variables)
+
+    # ------------------------------------------------------------------ applying
+
+    def apply_gradients(self, grads_and_vars) -> None:
+        """Applies `[(gradient, variable), ...]`."""
+        pairs = list(grads_and_vars)
+        self.apply([g for g, _ in pairs], [v for _, v in pairs])
+
+    def apply(self, grads, trainable_variables=None) -> None:
+        """Applies one update step for `grads` to `trainable_variables`."""
+        if trainable_variables is None:
+            raise ValueError("`apply()` needs `trainable_variables` on the first call.")
+        pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
+        if not self.built:
+            self.build(list(trainable_variables))
+        if not pairs:
+            return
+        grads = self._clip([np.asarray(value_of(g)) for g, _ in pairs])
+        variables = [v for _, v in pairs]
+        lr = self._current_learning_rate()
+        if self.weight_decay:
+            self._apply_weight_decay(variables, lr)
+        for g, v in zip(grads, variables):
+            if g.dtype != v.dtype:
+                g = g.astype(v.dtype)
+            self.update_step(g, v, lr)
+        self.iterations.value += 1
+        for v in variables:
+            if v.constraint is not None:
+                v.assign(v.constraint(v.value))
+
+    def _apply_weight_decay(self, variables, lr) -> None:
+        wd = np.float32(self.weight_decay)
+        for v in variables:
+            if self._use_weight_decay(v):
+                v.value -= v.value * (wd * lr)
+
+    def _use_weight_decay(self, variable) -> bool:
+        excluded = getattr(self, "_exclude_from_weight_decay", ())
+        return not any(name in variable.path for name in excluded)
+
+    def exclude_from_weight_decay(self, var_list=None, var_names=None) -> None:
+        """Excludes variables (by object or name substring) from weight decay."""
+        names = list(var_names or []) + [v.path for v in var_list or []]
+        self._exclude_from_weight_decay = tuple(names)
+
+    def _clip(self, grads: list[np.ndarray]) -> list[np.ndarray]:
+        if self.clipnorm is not None and self.clipnorm > 0:
+            out = []
+            for g in grads:
+                norm = np.sqrt(np.sum(np.square(g, dtype=np.float32)))
+                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
+            return out
+        if self.global_clipnorm is not None and self.global_clipnorm > 0:
+            norm = np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float32))) for g in grads))
+            if norm > self.global_clipnorm:
+                scale = np.float32(self.global_clipnorm / norm)
+                return [g * scale for g in grads]
+            return grads
+        if self.clipvalue is not None and self.clipvalue > 0:
+            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
+        return grads
+
+    def update_step(self, gradient, variable, learning_rate) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ config
+
+    def get_config(self) -> dict:
+        from minikeras.optimizers.schedules import LearningRateSchedule
+        from minikeras.optimizers.schedules import serialize as serialize_schedule
+
+        if isinstance(self._schedule, LearningRateSchedule):
+            lr = serialize_schedule(self._schedule)
+        elif self._learning_rate is not None:
+            lr = float(self._learning_rate.value)
+        else:
+            lr = float(self._current_learning_rate())
+        return {
+            "name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+            "ema_momentum": self.ema_momentum,
+            "ema_overwrite_frequency": self.ema_overwrite_frequency,
+            "loss_scale_factor": self.loss_scale_factor,
+            "gradient_accumulation_steps": self.gradient_accumulation_steps,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        config = dict(config)
+        if isinstance(config.get("learning_rate"), dict):
+            from minikeras.optimizers.schedules import deserialize as deserialize_schedule
+
+            config["learning_rate"] = deserialize_schedule(config["learning_rate"])
+        import inspect
+
+        accepted = set(inspect.signature(cls.__init__).parameters) | set(_BASE_KEYS) | {"decay"}
+        return cls(**{k: v for k, v in config.items() if k in accepted})

@@ -1,0 +1,58 @@
+"""`SGD`: gradient descent with optional momentum and Nesterov momentum."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.optimizers.base_optimizer import Optimizer
+
+
+class SGD(Optimizer):
+    """Gradient descent (with momentum).
+
+    `velocity = momentum * velocity - learning_rate * g`; `w += velocity`
+    (Nesterov: `w += momentum * velocity - learning_rate * g`).
+
+    Args:
+        learning_rate: Learning rate (default 0.01). `lr=` is accepted with a
+            DeprecationWarning and honoured.
+        momentum: Float ≥ 0.
+        nesterov: Whether to apply Nesterov momentum.
+        name: Optimizer name.
+    """
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, name="SGD", **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        if not isinstance(momentum, (int, float)) or momentum < 0 or momentum > 1:
+            raise ValueError(
+                f"`momentum` must be a float between [0, 1]. Received: momentum={momentum}")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def build(self, var_list):
+        super().build(var_list)
+        self.momentums = []
+        if self.momentum != 0:
+            self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
+
+    def update_step(self, gradient, variable, learning_rate):
+        lr = np.asarray(learning_rate, dtype=variable.dtype)
+        if self.momentum != 0:
+            m = self.momentums[self._index(variable)].value
+            mom = np.asarray(self.momentum, dtype=variable.dtype)
+            m *= mom
+            m -= gradient * lr
+            if self.nesterov:
+                variable.value += m * mom - gradient * lr
+            else:
+                variable.value += m
+        else:
+            variable.value -= gradient * lr
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({"momentum": self.momentum, "nesterov": self.nesterov})
+        return cfg

@@ -1,0 +1,12 @@
+"""`minikeras.saving`: serialization, registration and file formats."""
+
+from minikeras.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_object,
+    register_keras_serializable,
+)
+
+__all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects",
+           "get_registered_object", "register_keras_serializable"]

@@ -1,0 +1,91 @@
+"""Object ⇄ config dicts, in Keras 2 and Keras 3 flavours. Never executes code."""
+
+from __future__ import annotations
+
+from minikeras.saving.object_registration import get_registered_object
+
+
+def _layer_classes() -> dict:
+    from minikeras import layers, models
+    from minikeras.layers.layer import Layer
+
+    out = {}
+    for name in dir(layers):
+        obj = getattr(layers, name)
+        if isinstance(obj, type) and issubclass(obj, Layer):
+            out[name] = obj
+    out.update({"Sequential": models.Sequential, "Functional": models.Functional,
+                "Model": models.Functional})
+    return out
+
+
+def serialize_keras_object(obj) -> dict:
+    """`{"module", "class_name", "config", "registered_name", "build_config"?}` of a layer/model."""
+    from minikeras.layers.layer import Layer
+
+    if obj is None:
+        return None
+    cls_name = type(obj).__name__
+    module = "keras.layers"
+    from minikeras.models.model import Model
+
+    if isinstance(obj, Model):
+        module = "keras.models" if cls_name == "Sequential" else "keras.src.models.functional"
+        if cls_name == "Sequential":
+            module = "keras"
+    registered = None
+    if not _is_builtin(obj):
+        registered = f"Custom>{cls_name}"
+        module = type(obj).__module__
+    out = {"module": module, "class_name": cls_name, "config": obj.get_config(),
+           "registered_name": registered}
+    if isinstance(obj, Layer) and not isinstance(obj, Model):
+        build = obj.get_build_config()
+        if build is not None:
+            out["build_config"] = build
+    return out
+
+
+def _is_builtin(obj) -> bool:
+    return type(obj).__module__.startswith("minikeras.")
+
+
+def resolve_class(class_name: str, custom_objects=None, registered_name=None):
+    """Finds a class by name among custom objects, the registry and built-in layers."""
+    for key in (registered_name, class_name):
+        if not key:
+            continue
+        found = get_registered_object(key, custom_objects)
+        if found is not None:
+            return found
+    name = class_name[len("Custom>"):] if class_name.startswith("Custom>") else class_name
+    return _layer_classes().get(name) or get_registered_object(name, custom_objects)
+
+
+def deserialize_keras_object(config, custom_objects=None):
+    """Instantiates a layer or model from a config dict (Keras 2 or Keras 3).
+
+    Raises:
+        ValueError: for an unknown class, naming it and how to provide it.
+    """
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(
+            f"Could not deserialize object: expected a dict with a 'class_name' key. "
+            f"Received: {str(config)[:200]}")
+    class_name = config["class_name"]
+    cls = resolve_class(class_name, custom_objects, config.get("registered_name"))
+    if cls is None:
+        raise ValueError(
+            f"Unknown layer: '{class_name}'. Please ensure you are using a "
+            "`keras.utils.custom_object_scope` and that this object is included in the scope "
+            "(or pass it in `custom_objects`). minikeras never loads code from files.")
+    inner = dict(config.get("config", {}))
+    import inspect
+
+    params = inspect.signature(cls.from_config).parameters
+    obj = (cls.from_config(inner, custom_objects=custom_objects) if "custom_objects" in params
+           else cls.from_config(inner))
+    build = config.get("build_config")
+    if build and hasattr(obj, "build_from_config") and not obj.built:
+        obj.build_from_config(build)
+    return obj

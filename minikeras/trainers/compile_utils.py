@@ -1,0 +1,209 @@
+"""What `compile()` sets up: the loss per output and the metrics, named as Keras names them."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras import losses as losses_mod
+from minikeras import metrics as metrics_mod
+from minikeras import ops
+from minikeras.backend.autodiff import value_of
+from minikeras.losses.loss import Loss, LossFunctionWrapper, reduce_values
+from minikeras.metrics.metric import Mean, MeanMetricWrapper, Metric
+
+_ACCURACY_NAMES = ("accuracy", "acc")
+_CROSSENTROPY_NAMES = ("crossentropy", "ce")
+
+
+def _as_loss_object(loss) -> Loss:
+    if isinstance(loss, Loss):
+        return loss
+    fn = losses_mod.get(loss)
+    if isinstance(fn, Loss):
+        return fn
+    return LossFunctionWrapper(fn, name=getattr(fn, "__name__", "loss"))
+
+
+def _loss_name(loss) -> str:
+    if isinstance(loss, str):
+        return loss
+    if isinstance(loss, LossFunctionWrapper):
+        return getattr(loss.fn, "__name__", loss.name)
+    if isinstance(loss, Loss):
+        return loss.name
+    return getattr(loss, "__name__", "")
+
+
+def resolve_metric(identifier, loss, y_true, y_pred) -> Metric:
+    """A stateful metric for `identifier`, resolving `'accuracy'`/`'acc'` like Keras.
+
+    The metric keeps the user's spelling as its name (`acc` stays `acc`).
+    """
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, str) and (identifier in _ACCURACY_NAMES or identifier in (
+            "crossentropy", "ce")):
+        loss_name = _loss_name(loss)
+        yt, yp = np.shape(value_of(y_true)), np.shape(value_of(y_pred))
+        binary = (yp[-1:] == (1,)) or "binary" in loss_name
+        sparse = "sparse" in loss_name or (len(yt) == len(yp) - 1) or (
+            len(yt) == len(yp) and yt[-1:] == (1,) and yp[-1:] != (1,))
+        if identifier in _ACCURACY_NAMES:
+            if binary:
+                fn = metrics_mod.binary_accuracy
+            elif sparse:
+                fn = metrics_mod.sparse_categorical_accuracy
+            else:
+                fn = metrics_mod.categorical_accuracy
+        else:
+            if binary:
+                fn = losses_mod.binary_crossentropy
+            elif sparse:
+                fn = losses_mod.sparse_categorical_crossentropy
+            else:
+                fn = losses_mod.categorical_crossentropy
+        return MeanMetricWrapper(fn, name=identifier)
+    found = metrics_mod.get(identifier)
+    if isinstance(found, Metric):
+        return found
+    if isinstance(found, LossFunctionWrapper):
+        found = found.fn
+    name = identifier if isinstance(identifier, str) else getattr(found, "__name__", "metric")
+    return MeanMetricWrapper(found, name=name)
+
+
+class CompiledLoss:
+    """The training loss: one loss per output, weighted and summed, plus `model.losses`."""
+
+    def __init__(self, loss, loss_weights=None, output_names=None):
+        self.spec = loss
+        self.loss_weights = loss_weights
+        self.output_names = output_names or []
+        self.built = False
+
+    def build(self, n_outputs: int) -> None:
+        spec = self.spec
+        if isinstance(spec, dict):
+            missing = [k for k in spec if k not in self.output_names]
+            if missing:
+                raise ValueError(
+                    f"In `loss`, the keys {missing} do not match any model output. Expected "
+                    f"keys from: {self.output_names}")
+            per_output = [spec.get(name) for name in self.output_names]
+        elif isinstance(spec, (list, tuple)):
+            if len(spec) != n_outputs:
+                raise ValueError(
+                    f"When `loss` is a list, it must have one entry per model output: expected "
+                    f"{n_outputs}, received {len(spec)}.")
+            per_output = list(spec)
+        else:
+            per_output = [spec] * n_outputs
+        self.losses = [None if lo is None else _as_loss_object(lo) for lo in per_output]
+        self.raw = per_output
+        lw = self.loss_weights
+        if isinstance(lw, dict):
+            lw = [lw.get(name, 1.0) for name in self.output_names]
+        self.weights = list(lw) if lw is not None else [1.0] * n_outputs
+        self.built = True
+
+    def __call__(self, y_true_list, y_pred_list, sample_weight=None):
+        if not self.built:
+            self.build(len(y_pred_list))
+        total = None
+        per_output = []
+        for loss, w, yt, yp in zip(self.losses, self.weights, y_true_list, y_pred_list):
+            if loss is None or yt is None:
+                per_output.append(None)
+                continue
+            value = loss(yt, yp, sample_weight=sample_weight)
+            per_output.append(value)
+            value = value if w == 1.0 else ops.multiply(value, float(w))
+            total = value if total is None else ops.add(total, value)
+        return total, per_output
+
+
+def reduce_loss_terms(terms):
+    """Sums a list of scalar loss terms (regularization and `add_loss` values)."""
+    total = None
+    for term in terms:
+        if np.ndim(value_of(term)) != 0:
+            term = ops.sum(term)
+        total = term if total is None else ops.add(total, term)
+    return total
+
+
+def weighted_mean(values, sample_weight):
+    return reduce_values(values, sample_weight)
+
+
+class CompiledMetrics:
+    """The metrics of each output, created lazily from the first batch's shapes."""
+
+    def __init__(self, metrics, weighted_metrics, loss_spec, output_names):
+        self.spec = metrics
+        self.weighted_spec = weighted_metrics
+        self.loss_spec = loss_spec
+        self.output_names = output_names
+        self.metrics: list[tuple[int, Metric, bool]] = []
+        self.built = False
+
+    def _per_output(self, spec, n):
+        if spec is None:
+            return [[] for _ in range(n)]
+        if isinstance(spec, dict):
+            return [list(_as_list(spec.get(name, []))) for name in self.output_names]
+        spec = list(spec)
+        if n > 1 and spec and all(isinstance(s, (list, tuple)) for s in spec):
+            return [list(s) for s in spec]
+        if n > 1:
+            return [list(spec) for _ in range(n)]
+        return [spec]
+
+    def build(self, y_true_list, y_pred_list, loss_objects) -> None:
+        n = len(y_pred_list)
+        multi = n > 1
+        for weighted, spec in ((False, self.spec), (True, self.weighted_spec)):
+            for i, ids in enumerate(self._per_output(spec, n)):
+                for ident in ids:
+                    m = resolve_metric(ident, self._raw_loss(i, loss_objects), y_true_list[i],
+                                       y_pred_list[i])
+                    if multi:
+                        m.name = f"{self.output_names[i]}_{m.name}"
+                    if weighted and any(m.name == o.name for _, o, _ in self.metrics):
+                        m.name = f"weighted_{m.name}"
+                    self.metrics.append((i, m, weighted))
+        self.built = True
+
+    def _raw_loss(self, i, loss_objects):
+        raw = loss_objects.raw if loss_objects is not None and loss_objects.built else None
+        return raw[i] if raw else None
+
+    def update(self, y_true_list, y_pred_list, sample_weight=None) -> None:
+        for i, m, weighted in self.metrics:
+            yt = y_true_list[i]
+            if yt is None:
+                continue
+            yp = value_of(y_pred_list[i])
+            if weighted:
+                m.update_state(yt, yp, sample_weight=sample_weight)
+            else:
+                m.update_state(yt, yp)
+
+    def reset(self) -> None:
+        for _, m, _ in self.metrics:
+            m.reset_state()
+
+
+def _as_list(x):
+    return x if isinstance(x, (list, tuple)) else [x]
+
+
+class LossTracker(Mean):
+    """The running mean of the batch loss, weighted by batch size (as Keras reports it)."""
+
+    def __init__(self, name="loss"):
+        super().__init__(name=name)
+
+    def add(self, value: float, batch_size: int) -> None:
+        self.total += float(value) * batch_size
+        self.count += batch_size

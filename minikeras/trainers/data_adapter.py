@@ -1,0 +1,197 @@
+"""Turns what users pass to `fit`/`evaluate`/`predict` into batches.
+
+Accepted: NumPy arrays (or lists/dicts of them, one per model input),
+Python generators yielding `(x, y[, sample_weight])`, and
+`keras.utils.Sequence`/`PyDataset` objects.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from minikeras.backend import config
+from minikeras.layers.node import flatten
+
+
+def _to_array(x, name):
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        return {k: _to_array(v, name) for k, v in x.items()}
+    if isinstance(x, (list, tuple)) and x and all(
+            isinstance(e, (np.ndarray, dict)) and np.ndim(e) != 0 for e in x):
+        return [_to_array(e, name) for e in x]
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        raise ValueError(
+            f"Failed to convert `{name}` to a NumPy array: it has ragged or mixed-type "
+            "entries. Pad sequences to a common length (keras.utils.pad_sequences) first.")
+    if arr.dtype.kind == "f" and arr.dtype != np.dtype(config.floatx()):
+        arr = arr.astype(config.floatx())
+    elif arr.dtype.kind == "b":
+        arr = arr.astype(config.floatx())
+    elif arr.dtype.kind in "US":
+        raise ValueError(
+            f"`{name}` contains strings (dtype {arr.dtype}); minikeras needs numeric arrays. "
+            "Encode strings first (e.g. keras.preprocessing.text.Tokenizer).")
+    return arr
+
+
+def num_samples(x) -> int:
+    lengths = {int(np.shape(a)[0]) for a in flatten(x) if a is not None and np.ndim(a) > 0}
+    if len(lengths) > 1:
+        raise ValueError(
+            "Data cardinality is ambiguous: all input arrays should contain the same number "
+            f"of samples. Received sizes: {sorted(lengths)}")
+    return lengths.pop() if lengths else 0
+
+
+def slice_data(x, idx):
+    """`x[idx]` for an array or each array in a list/dict."""
+    if x is None:
+        return None
+    if isinstance(x, dict):
+        return {k: v[idx] for k, v in x.items()}
+    if isinstance(x, list):
+        return [v[idx] for v in x]
+    return x[idx]
+
+
+def check_nan(x, name) -> None:
+    for a in flatten(x):
+        if a is not None and a.dtype.kind == "f" and not np.isfinite(a).all():
+            bad = int(np.size(a) - np.count_nonzero(np.isfinite(a)))
+            raise ValueError(
+                f"`{name}` contains {bad} NaN or infinite value(s). Training on them would give "
+                "NaN weights. Clean the data first (e.g. np.nan_to_num) or drop those rows.")
+
+
+def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
+    """Per-sample weights from `{class_index: weight}` and labels (one-hot or sparse)."""
+    y = np.asarray(y)
+    if y.ndim > 1 and y.shape[-1] > 1:
+        labels = np.argmax(y, axis=-1)
+    else:
+        labels = y.reshape(len(y), -1)[:, 0]
+        labels = np.round(labels).astype(np.int64)
+    weights = np.ones(len(y), dtype=config.floatx())
+    for cls, w in class_weight.items():
+        weights[labels == int(cls)] = w
+    return weights
+
+
+class ArrayBatches:
+    """Batches over in-memory arrays, reshuffled each epoch when asked."""
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
+                 steps=None):
+        self.x = x
+        self.y = y
+        self.sample_weight = sample_weight
+        self.n = num_samples([x, y, sample_weight] if y is not None else x)
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.steps = steps if steps is not None else max(1, math.ceil(self.n / self.batch_size))
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def epoch(self):
+        if self.shuffle == "batch":
+            order = np.arange(self.n)
+            starts = np.arange(0, self.n, self.batch_size)
+            np.random.shuffle(starts)
+            order = np.concatenate([order[s:s + self.batch_size] for s in starts])
+        elif self.shuffle:
+            order = config.rng().permutation(self.n)
+        else:
+            order = None
+        for step in range(self.steps):
+            lo = (step * self.batch_size) % max(self.n, 1)
+            hi = min(lo + self.batch_size, self.n)
+            idx = slice(lo, hi) if order is None else order[lo:hi]
+            yield (slice_data(self.x, idx), slice_data(self.y, idx),
+                   slice_data(self.sample_weight, idx))
+
+
+class GeneratorBatches:
+    """Batches from a generator or a `keras.utils.Sequence`/`PyDataset`."""
+
+    def __init__(self, data, steps=None, shuffle=False):
+        self.data = data
+        self.is_sequence = hasattr(data, "__getitem__") and hasattr(data, "__len__")
+        if steps is None:
+            if not self.is_sequence:
+                raise ValueError(
+                    "When passing a generator, specify `steps_per_epoch` (fit) or `steps` "
+                    "(evaluate/predict): a generator's length is unknown.")
+            steps = len(data)
+        self.steps = int(steps)
+        self.shuffle = shuffle
+        self._iter = None
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def epoch(self):
+        if self.is_sequence:
+            order = np.arange(len(self.data))
+            if self.shuffle:
+                np.random.shuffle(order)
+            for step in range(self.steps):
+                yield unpack(self.data[int(order[step % len(order)])])
+            if hasattr(self.data, "on_epoch_end"):
+                self.data.on_epoch_end()
+            return
+        if self._iter is None:
+            self._iter = iter(self.data)
+        for _ in range(self.steps):
+            try:
+                item = next(self._iter)
+            except StopIteration:
+                return
+            yield unpack(item)
+
+
+def unpack(item):
+    """`(x, y, sample_weight)` from an item a generator yielded."""
+    if isinstance(item, tuple):
+        if len(item) == 1:
+            return _to_array(item[0], "x"), None, None
+        if len(item) == 2:
+            return _to_array(item[0], "x"), _to_array(item[1], "y"), None
+        if len(item) == 3:
+            return _to_array(item[0], "x"), _to_array(item[1], "y"), np.asarray(item[2])
+        raise ValueError(
+            "Data yielded by a generator should be a tuple (x,), (x, y) or (x, y, "
+            f"sample_weight). Received a tuple of length {len(item)}.")
+    return _to_array(item, "x"), None, None
+
+
+def is_generator_like(x) -> bool:
+    return (hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")
+                                       and not isinstance(x, (np.ndarray, list, tuple, dict))
+                                       and not hasattr(x, "__array__")))
+
+
+def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None,
+                 check_finite=False):
+    """An `ArrayBatches` or `GeneratorBatches` for what the user passed."""
+    if is_generator_like(x):
+        if y is not None:
+            raise ValueError(
+                "`y` argument is not supported when data is a generator or Sequence; the "
+                "generator should yield (x, y) pairs.")
+        return GeneratorBatches(x, steps=steps, shuffle=shuffle)
+    x = _to_array(x, "x")
+    y = _to_array(y, "y")
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=config.floatx())
+    if check_finite:
+        check_nan(x, "x")
+        if y is not None:
+            check_nan(y, "y")
+    return ArrayBatches(x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle,
+                        steps=steps)
