@@ -13,6 +13,7 @@ import numpy as np
 
 from minikeras.backend.autodiff import value_of
 from minikeras.backend.variable import Variable
+from minikeras.utils.interrupt_guard import deferred_interrupts
 
 _BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
               "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
@@ -165,16 +166,17 @@ class Optimizer:
         grads = self._clip([np.asarray(value_of(g)) for g, _ in pairs])
         variables = [v for _, v in pairs]
         lr = self._current_learning_rate()
-        if self.weight_decay:
-            self._apply_weight_decay(variables, lr)
-        for g, v in zip(grads, variables):
-            if g.dtype != v.dtype:
-                g = g.astype(v.dtype)
-            self.update_step(g, v, lr)
-        self.iterations.value += 1
-        for v in variables:
-            if v.constraint is not None:
-                v.assign(v.constraint(v.value))
+        with deferred_interrupts():  # a Ctrl-C never leaves a half-applied update
+            if self.weight_decay:
+                self._apply_weight_decay(variables, lr)
+            for g, v in zip(grads, variables):
+                if g.dtype != v.dtype:
+                    g = g.astype(v.dtype)
+                self.update_step(g, v, lr)
+            self.iterations.value += 1
+            for v in variables:
+                if v.constraint is not None:
+                    v.assign(v.constraint(v.value))
 
     def _apply_weight_decay(self, variables, lr) -> None:
         wd = np.float32(self.weight_decay)

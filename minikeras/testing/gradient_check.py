@@ -20,6 +20,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
         eps: Step size.
     """
     grad = np.zeros_like(x, dtype=np.float64)
+    if x.size == 0:
+        return grad
     it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
     for _ in it:
         i = it.multi_index

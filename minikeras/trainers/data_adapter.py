@@ -193,5 +193,10 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
         check_nan(x, "x")
         if y is not None:
             check_nan(y, "y")
-    return ArrayBatches(x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle,
-                        steps=steps)
+    batches = ArrayBatches(x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle,
+                           steps=steps)
+    if batches.n == 0:
+        raise ValueError(
+            "Expected input data to be non-empty: `x` has 0 samples. Pass at least one "
+            "sample (check any filtering or slicing that produced the arrays).")
+    return batches

@@ -19,6 +19,7 @@ from minikeras.trainers.compile_utils import (
     LossTracker,
     reduce_loss_terms,
 )
+from minikeras.utils.interrupt_guard import interrupt_guard
 
 
 def _resolve_verbose(verbose) -> int:
@@ -279,8 +280,11 @@ class Trainer:
         self.stop_training = False
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
+        self.history = history  # up to date even if fit is interrupted
         cbs.on_train_begin()
         logs = {}
+        guard = interrupt_guard()
+        guard.__enter__()
         try:
             for epoch in range(initial_epoch, epochs):
                 self._reset_metrics()
@@ -302,6 +306,7 @@ class Trainer:
                     break
         finally:
             self._in_fit = False
+            guard.__exit__(None, None, None)
         cbs.on_train_end(logs)
         self.history = history
         return history

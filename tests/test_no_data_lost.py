@@ -1,0 +1,97 @@
+"""An interrupted `fit` leaves a usable model with the last completed step's weights."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+import minikeras
+from minikeras import layers
+
+X = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+Y = (X.sum(axis=1, keepdims=True) > 0).astype("float32")
+
+
+class FailOnCall(layers.Layer):
+    """Identity layer that raises `error` on its `fail_at`-th training call."""
+
+    def __init__(self, fail_at, error, **kwargs):
+        super().__init__(**kwargs)
+        self.fail_at, self.error, self.calls = fail_at, error, 0
+
+    def call(self, x, training=None):
+        if training:
+            self.calls += 1
+            if self.calls == self.fail_at:
+                raise self.error
+        return x
+
+
+def _model(extra=None, optimizer="adam"):
+    minikeras.utils.set_random_seed(7)
+    stack = [layers.Input((3,)), layers.Dense(4, activation="tanh"), layers.Dense(1)]
+    model = minikeras.Sequential(stack + ([extra] if extra is not None else []))
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def _reference_weights(steps: int, optimizer="adam"):
+    """Weights after exactly `steps` full updates, trained without interruption."""
+    model = _model(optimizer=optimizer)
+    for i in range(steps):
+        model.train_on_batch(X[(i % 4) * 8:(i % 4 + 1) * 8], Y[(i % 4) * 8:(i % 4 + 1) * 8])
+    return model.get_weights()
+
+
+@pytest.mark.parametrize("error", [RuntimeError("boom"), KeyboardInterrupt()])
+def test_exception_mid_fit_keeps_last_completed_step(error):
+    model = _model(FailOnCall(fail_at=7, error=error))
+    with pytest.raises(type(error)):
+        model.fit(X, Y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+    # 6 steps completed (epoch 1: 4, epoch 2: 2); the 7th never touched the weights.
+    for got, want in zip(model.get_weights(), _reference_weights(6)):
+        np.testing.assert_array_equal(got, want)
+    assert model.history.history["loss"] and len(model.history.epoch) == 1
+    # The model is still usable: predict and another fit work.
+    assert model.predict(X, verbose=0).shape == (32, 1)
+    model.fit(X, Y, batch_size=8, epochs=1, verbose=0)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs POSIX signals")
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_ctrl_c_during_weight_update_is_deferred_until_update_ends(optimizer, monkeypatch):
+    model = _model(optimizer=optimizer)
+    opt = model.optimizer
+    original = type(opt).update_step
+    calls = {"n": 0}
+
+    def update_step(self, gradient, variable, learning_rate):
+        calls["n"] += 1
+        if calls["n"] == 4 * 2 + 2:  # step 3, second of the four variables
+            os.kill(os.getpid(), signal.SIGINT)
+        original(self, gradient, variable, learning_rate)
+
+    monkeypatch.setattr(type(opt), "update_step", update_step)
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, Y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    # Step 3 completed in full (all four variables), then the interrupt surfaced.
+    assert int(opt.iterations.value) == 3
+    for got, want in zip(model.get_weights(), _reference_weights(3, optimizer)):
+        np.testing.assert_array_equal(got, want)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_history_up_to_date_after_interrupt_in_callback():
+    class StopHard(minikeras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 2:
+                raise KeyboardInterrupt
+
+    model = _model()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, Y, batch_size=8, epochs=10, verbose=0, callbacks=[StopHard()])
+    assert model.history.epoch == [0, 1]
+    assert len(model.history.history["loss"]) == 2
