@@ -285,7 +285,9 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if on is None:
         return out
     active = (q > eps) & (q < 1 - eps)
-    if isinstance(on, _SoftmaxTensor) and on.axis in (axis, -1) and bool(np.all(active)):
+    nd = np.ndim(ov)
+    if (isinstance(on, _SoftmaxTensor) and on.axis % nd == axis % nd
+            and bool(np.all(active))):
         tsum = np.sum(t, axis=axis, keepdims=True)
         return Tensor(out, (on.parent,), (
             lambda g: np.expand_dims(g, axis) * (ov * tsum - t),))

@@ -168,16 +168,18 @@ def tensordot(x1, x2, axes=2):
     free_a = [i for i in range(av.ndim) if i not in ax_a]
     free_b = [i for i in range(bv.ndim) if i not in ax_b]
 
+    # Contracting g with one operand leaves the other's contracted axes in
+    # ascending order; map each back to its partner axis before transposing.
     def vjp_a(g):
         nfa = len(free_a)
         ga = np.tensordot(g, bv, axes=(list(range(nfa, g.ndim)), free_b))
-        perm = free_a + ax_a
+        perm = free_a + [ax_a[ax_b.index(b)] for b in sorted(ax_b)]
         return np.transpose(ga, np.argsort(perm))
 
     def vjp_b(g):
         nfa = len(free_a)
         gb = np.tensordot(av, g, axes=(free_a, list(range(nfa))))
-        perm = ax_b + free_b
+        perm = [ax_b[ax_a.index(a)] for a in sorted(ax_a)] + free_b
         return np.transpose(gb, np.argsort(perm))
 
     return record(out, (an, vjp_a), (bn, vjp_b))
