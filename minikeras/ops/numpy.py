@@ -286,7 +286,8 @@ def reciprocal(x):
 def clip(x, x_min, x_max):
     """Clips values to `[x_min, x_max]`; zero gradient outside the interval."""
     xv, xn = unwrap(x)
-    lo, hi = value_of(x_min), value_of(x_max)
+    lo, _ = unwrap(x_min)  # Python scalars stay weak: float32 stays float32
+    hi, _ = unwrap(x_max)
     out = np.clip(xv, lo, hi)
     if xn is None:
         return out
