@@ -294,7 +294,7 @@ class Trainer:
                     if self.stop_training:
                         break
                 logs = self._logs()
-                if val_batches is not None and (epoch + 1) % validation_freq == 0:
+                if val_batches is not None and _should_validate(epoch, validation_freq):
                     val_logs = self._run_evaluation(val_batches)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
@@ -471,6 +471,21 @@ class Trainer:
         warnings.warn("`Model.predict_generator` is deprecated. Please use `Model.predict`.",
                       DeprecationWarning, stacklevel=2)
         return self.predict(generator, steps=steps, verbose=verbose, **kwargs)
+
+
+def _should_validate(epoch: int, validation_freq) -> bool:
+    """Keras: an int runs validation every `n` epochs; a list names the (1-based) epochs."""
+    if isinstance(validation_freq, int) and not isinstance(validation_freq, bool):
+        if validation_freq < 1:
+            raise ValueError(
+                f"`validation_freq` must be a positive integer or a list of epochs. Received: "
+                f"validation_freq={validation_freq}")
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set, range)):
+        return epoch + 1 in validation_freq
+    raise ValueError(
+        "`validation_freq` must be a positive integer or a list of epochs. Received: "
+        f"validation_freq={validation_freq!r}")
 
 
 def _to_numpy(out):
