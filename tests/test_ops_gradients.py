@@ -226,6 +226,11 @@ CASES = [
      [(4, 3)], False),
     ("bce_logits_soft", lambda z: ops.binary_crossentropy(_SOFT_BIN, z, from_logits=True),
      [(4, 3)], False),
+    ("bce_broadcast_targets", lambda p: ops.binary_crossentropy(_BIN[:, :1], p), [(4, 3)], "prob"),
+    ("bce_broadcast_targets_fused", lambda z: ops.binary_crossentropy(
+        _BIN[:, 0], ops.sigmoid(z)), [(4, 1)], False),
+    ("bce_broadcast_targets_logits", lambda z: ops.binary_crossentropy(
+        _BIN[:, 0], z, from_logits=True), [(4, 1)], False),
     ("bce_fused_sigmoid", lambda z: ops.binary_crossentropy(_BIN, ops.sigmoid(z)),
      [(4, 3)], False),
     ("cce_probs", lambda p: ops.categorical_crossentropy(_onehot((4, 3)), p), [(4, 3)], "prob"),

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from minikeras.backend import config
-from minikeras.backend.autodiff import Tensor, unwrap, value_of
+from minikeras.backend.autodiff import Tensor, unbroadcast, unwrap, value_of
 from minikeras.ops.numpy import _unary
 
 # ----------------------------------------------------------------------------- activations
@@ -226,6 +226,13 @@ def _eps():
     return config.epsilon()
 
 
+def _target_like(target, output_value):
+    """The target as an array of the output's float dtype (Keras casts `y_true` too)."""
+    t = np.asarray(value_of(target))
+    dtype = np.asarray(output_value).dtype
+    return t.astype(dtype) if dtype.kind == "f" and t.dtype != dtype else t
+
+
 def binary_crossentropy(target, output, from_logits=False):
     """Element-wise binary crossentropy (no reduction), Keras semantics.
 
@@ -233,15 +240,16 @@ def binary_crossentropy(target, output, from_logits=False):
     sigmoid, the gradient with respect to its logits is the fused `p - y`
     wherever clipping is inactive.
     """
-    t = np.asarray(value_of(target))
     ov, on = unwrap(output)
+    t = _target_like(target, ov)
+    shape = np.shape(ov)  # `target` may broadcast against `output`; grads sum back to it
     if from_logits:
         z = np.asarray(ov)
         out = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
         out = out.astype(z.dtype, copy=False)
         if on is None:
             return out
-        return Tensor(out, (on,), (lambda g: g * (_sigmoid(z) - t),))
+        return Tensor(out, (on,), (lambda g: unbroadcast(g * (_sigmoid(z) - t), shape),))
     eps = _eps()
     p = np.clip(ov, eps, 1 - eps)
     out = -(t * np.log(p) + (1 - t) * np.log(1 - p))
@@ -251,8 +259,10 @@ def binary_crossentropy(target, output, from_logits=False):
     active = (ov > eps) & (ov < 1 - eps)
     if isinstance(on, _SigmoidTensor):
         logits_parent = on.parent
-        return Tensor(out, (logits_parent,), (lambda g: g * (ov - t) * active,))
-    return Tensor(out, (on,), (lambda g: g * active * (p - t) / (p * (1 - p)),))
+        return Tensor(out, (logits_parent,), (
+            lambda g: unbroadcast(g * (ov - t) * active, shape),))
+    return Tensor(out, (on,), (
+        lambda g: unbroadcast(g * active * (p - t) / (p * (1 - p)), shape),))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -261,8 +271,8 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     Without logits, `output` is renormalised to sum to 1 and clipped to
     `[eps, 1 - eps]` as Keras does.
     """
-    t = np.asarray(value_of(target))
     ov, on = unwrap(output)
+    t = _target_like(target, ov)
     if t.shape != np.shape(ov):
         raise ValueError(
             "Arguments `target` and `output` must have the same shape. "

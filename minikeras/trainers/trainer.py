@@ -17,6 +17,7 @@ from minikeras.trainers.compile_utils import (
     CompiledLoss,
     CompiledMetrics,
     LossTracker,
+    check_identifiers,
     reduce_loss_terms,
 )
 
@@ -60,6 +61,7 @@ class Trainer:
         if kwargs:
             raise ValueError(f"Invalid keyword argument(s) in `compile()`: {sorted(kwargs)}")
         self.optimizer = optimizers_mod.get(optimizer)
+        check_identifiers(loss, metrics, weighted_metrics)
         self.loss = loss
         self._output_names = self._model_output_names()
         self._compiled_loss = CompiledLoss(loss, loss_weights, self._output_names)
