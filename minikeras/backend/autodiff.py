@@ -39,7 +39,8 @@ class Tensor:
         return self.value
 
     def __array__(self, dtype=None, copy=None):
-        return self.value if dtype is None else self.value.astype(dtype)
+        v = np.asarray(self.value)  # reductions may leave a NumPy scalar in `value`
+        return v if dtype is None else v.astype(dtype)
 
     def __len__(self) -> int:
         return len(self.value)
