@@ -232,3 +232,19 @@ def test_accuracy_resolution_by_loss_and_shapes():
         pred = (p[:, 0] > 0.5).astype(int) if out == 1 else p.argmax(-1)
         truth = y.astype(int) if out == 1 else labels
         assert m.evaluate(x, y, verbose=0)[1] == pytest.approx(np.mean(pred == truth)), loss
+
+
+def test_one_dimensional_x_is_one_feature_like_keras():
+    """The TensorFlow 'hello world': `fit(xs, ys)` with 1-D arrays and input_shape=[1]."""
+    xs = np.array([-1.0, 0.0, 1.0, 2.0, 3.0, 4.0])
+    ys = 2 * xs - 1
+    m = keras.Sequential([layers.Dense(units=1, input_shape=[1])])
+    m.compile(optimizer="sgd", loss="mean_squared_error")
+    m.fit(xs, ys, epochs=300, verbose=0)
+    assert m.predict(np.array([10.0]), verbose=0)[0, 0] == pytest.approx(19.0, abs=0.2)
+    assert m.evaluate(xs, ys, verbose=0) < 0.01
+    inp = keras.Input((1,))
+    f = keras.Model(inp, layers.Dense(2)(inp))
+    assert f.predict(xs, verbose=0).shape == (6, 2)
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
+        keras.Sequential([layers.Dense(1, input_shape=(3,))]).predict(np.ones(4), verbose=0)
