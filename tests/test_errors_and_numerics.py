@@ -30,10 +30,13 @@ def test_fit_evaluate_train_on_batch_before_compile():
 def test_mismatched_x_y_lengths_name_both_sizes():
     m = _mlp()
     m.compile("sgd", "mse")
-    with pytest.raises(ValueError, match=r"Data cardinality is ambiguous.*\[9, 10\]"):
+    with pytest.raises(ValueError, match=r"Data cardinality is ambiguous(.|\n)*'x' sizes: 10\n"
+                                         r"'y' sizes: 9$"):
         m.fit(np.ones((10, 3)), np.ones((9, 1)), verbose=0)
-    with pytest.raises(ValueError, match=r"\[9, 10\]"):
+    with pytest.raises(ValueError, match=r"'sample_weight' sizes: 9"):
         m.fit(np.ones((10, 3)), np.ones((10, 1)), sample_weight=np.ones(9), verbose=0)
+    with pytest.raises(ValueError, match=r"'x' sizes: 5\n'y' sizes: 4"):
+        m.evaluate(np.ones((5, 3)), np.ones((4, 1)), verbose=0)
 
 
 @pytest.mark.parametrize("bad_shape", [(10, 4), (10, 2)])
