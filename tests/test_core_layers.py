@@ -36,10 +36,12 @@ def test_dense_on_rank3_inputs_and_output_shape():
 
 
 def test_flatten_reshape_dropout_gradients():
-    gradient_check(lambda v: ops.multiply(layers.Flatten()(v), np.arange(12.0)),
+    # float64 layers: a float32 layer would (correctly) cast the float64 probes to float32.
+    gradient_check(lambda v: ops.multiply(layers.Flatten(dtype="float64")(v), np.arange(12.0)),
                    [R.normal(size=(2, 3, 4))])
-    gradient_check(lambda v: layers.Reshape((-1, 2))(v), [R.normal(size=(2, 3, 4))])
-    drop = layers.Dropout(0.5, seed=1)
+    gradient_check(lambda v: layers.Reshape((-1, 2), dtype="float64")(v),
+                   [R.normal(size=(2, 3, 4))])
+    drop = layers.Dropout(0.5, seed=1, dtype="float64")
 
     def dropped(v):
         drop._rng = np.random.default_rng(5)  # the same mask on every evaluation
@@ -104,3 +106,16 @@ def test_auto_names_count_per_class():
     assert names == ["dense", "dense_1", "activation", "activation_1", "dropout"]
     with pytest.raises(ValueError, match="cannot contain character `/`"):
         layers.Dense(1, name="a/b")
+
+
+def test_layers_autocast_float_inputs_to_their_dtype():
+    x64 = np.ones((2, 3))
+    for layer in (layers.Activation("relu"), layers.Dropout(0.5), layers.Flatten(),
+                  layers.Reshape((3, 1)), layers.Dense(2)):
+        assert np.asarray(layer(x64)).dtype == np.float32, layer.name
+    assert np.asarray(layers.Activation("relu", dtype="float64")(x64.astype("float32"))).dtype \
+        == np.float64
+    ints = np.arange(6).reshape(2, 3)
+    assert np.asarray(layers.Flatten()(ints)).dtype.kind == "i"  # integers are left alone
+    m = keras.Sequential([layers.Activation("tanh", input_shape=(3,))])
+    assert np.asarray(m(x64)).dtype == np.float32

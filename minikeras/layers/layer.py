@@ -322,7 +322,15 @@ class Layer:
         return outputs
 
     def _standardize_inputs(self, inputs):
-        if isinstance(inputs, (np.ndarray, Tensor, Variable)):
+        if isinstance(inputs, (np.ndarray, Tensor)):
+            # Keras autocasting: floating inputs take the layer's float dtype.
+            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype and np.dtype(
+                    self.dtype).kind == "f":
+                from minikeras import ops
+
+                return ops.cast(inputs, self.dtype)
+            return inputs
+        if isinstance(inputs, Variable):
             return inputs
         if isinstance(inputs, (list, tuple)):
             if inputs and all(isinstance(e, (int, float, np.number)) for e in inputs):
