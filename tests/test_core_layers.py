@@ -119,3 +119,9 @@ def test_layers_autocast_float_inputs_to_their_dtype():
     assert np.asarray(layers.Flatten()(ints)).dtype.kind == "i"  # integers are left alone
     m = keras.Sequential([layers.Activation("tanh", input_shape=(3,))])
     assert np.asarray(m(x64)).dtype == np.float32
+
+
+def test_gradient_check_keeps_float64_through_float32_layers():
+    """Autocasting is off inside gradient_check, so default-dtype layers can be checked."""
+    gradient_check(lambda v: layers.Activation("tanh")(v), [R.normal(size=(3, 4))])
+    gradient_check(lambda v: layers.Flatten()(v), [R.normal(size=(2, 2, 3))])

@@ -15,7 +15,7 @@ import numpy as np
 from minikeras import constraints as constraints_mod
 from minikeras import initializers as initializers_mod
 from minikeras import regularizers as regularizers_mod
-from minikeras.backend import config
+from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.backend.variable import Variable
@@ -325,7 +325,7 @@ class Layer:
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
             if inputs.dtype.kind == "f" and inputs.dtype != self.dtype and np.dtype(
-                    self.dtype).kind == "f":
+                    self.dtype).kind == "f" and autocast.enabled():
                 from minikeras import ops
 
                 return ops.cast(inputs, self.dtype)
