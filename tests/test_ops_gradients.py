@@ -95,6 +95,13 @@ CASES = [
     ("einsum_outer", lambda a, b: ops.einsum("i,j->ij", a, b), [(3,), (4,)], False),
     ("einsum_unary_transpose", lambda a: ops.einsum("ij->ji", a), [(3, 4)], False),
     ("einsum_unary_sum", lambda a: ops.einsum("ij->i", a), [(3, 4)], False),
+    ("einsum_trace", lambda a: ops.einsum("ii->", a), [(3, 3)], False),
+    ("einsum_diag", lambda a: ops.einsum("ii->i", a), [(3, 3)], False),
+    ("einsum_diag_times", lambda a, b: ops.einsum("iij,j->i", a, b), [(3, 3, 2), (2,)], False),
+    ("einsum_implicit", lambda a, b: ops.einsum("ij,jk", a, b), [(2, 3), (3, 4)], False),
+    ("einsum_three_operands", lambda a, b, c: ops.einsum("ij,jk,k->i", a, b, c),
+     [(2, 3), (3, 4), (4,)], False),
+    ("einsum_sum_only_here", lambda a, b: ops.einsum("ij,k->k", a, b), [(2, 3), (4,)], False),
     # ---------------------------------------------------------------- reductions
     ("sum_all", ops.sum, [(3, 4)], False),
     ("sum_axis0", lambda x: ops.sum(x, axis=0), [(3, 4)], False),

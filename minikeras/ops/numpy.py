@@ -7,6 +7,7 @@ returns a plain `np.ndarray` unless a gradient has to flow through it.
 from __future__ import annotations
 
 import builtins
+import functools
 
 import numpy as np
 
@@ -186,38 +187,54 @@ def tensordot(x1, x2, axes=2):
 
 
 def einsum(subscripts, *operands):
-    """Einstein summation (forward only for >2 operands; differentiable for 1-2)."""
+    """Einstein summation, differentiable for any number of operands.
+
+    Each operand's VJP is itself an einsum of the output gradient with the
+    other operands; indices repeated inside one operand (diagonals, traces)
+    scatter the gradient back onto that diagonal. Ellipses are not supported
+    for gradients.
+    """
     vals = [unwrap(o) for o in operands]
     out = np.einsum(subscripts, *[v for v, _ in vals])
     if all(n is None for _, n in vals):
         return out
-    ins, out_sub = subscripts.replace(" ", "").split("->")
+    spec = subscripts.replace(" ", "")
+    if "..." in spec:
+        raise NotImplementedError("Gradients of `einsum` with an ellipsis ('...').")
+    if "->" in spec:
+        ins, out_sub = spec.split("->")
+    else:  # implicit mode: the letters used once, in alphabetical order
+        ins = spec
+        letters = ins.replace(",", "")
+        out_sub = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     in_subs = ins.split(",")
     links = []
     for i, (_, node) in enumerate(vals):
         others = [vals[j][0] for j in range(len(vals)) if j != i]
         other_subs = [in_subs[j] for j in range(len(vals)) if j != i]
-        target = in_subs[i]
-        shape_i = vals[i][0].shape
-
-        def vjp(g, others=others, other_subs=other_subs, target=target, shape_i=shape_i):
-            spec = ",".join([out_sub, *other_subs]) + "->" + "".join(
-                c for c in dict.fromkeys(target) if c in out_sub + "".join(other_subs)
-            )
-            r = np.einsum(spec, g, *others)
-            reduced = "".join(c for c in dict.fromkeys(target) if c in out_sub + "".join(
-                other_subs))
-            if reduced != target:
-                full = np.zeros(shape_i, dtype=r.dtype)
-                idx = [reduced.index(c) if c in reduced else None for c in target]
-                perm = [i for i in idx if i is not None]
-                full += np.transpose(r, perm).reshape(
-                    [shape_i[k] if idx[k] is not None else 1 for k in range(len(target))])
-                return full
-            return r
-
-        links.append((node, vjp))
+        links.append((node, functools.partial(
+            _einsum_vjp, target=in_subs[i], out_sub=out_sub, other_subs=other_subs,
+            others=others, shape=np.shape(vals[i][0]))))
     return record(out, *links)
+
+
+def _einsum_vjp(g, target, out_sub, other_subs, others, shape):
+    uniq = "".join(dict.fromkeys(target))
+    avail = out_sub + "".join(other_subs)
+    present = "".join(c for c in uniq if c in avail)
+    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others)
+    if present == target:
+        return r
+    sizes = {c: shape[k] for k, c in enumerate(target)}
+    # Letters summed only inside this operand get the gradient broadcast along them.
+    r = np.broadcast_to(r.reshape([sizes[c] if c in present else 1 for c in uniq]),
+                        [sizes[c] for c in uniq])
+    if uniq == target:
+        return np.array(r)
+    full = np.zeros(shape, dtype=r.dtype)  # repeated letters: write onto the diagonal
+    grids = np.indices([sizes[c] for c in uniq], sparse=True)
+    full[tuple(grids[uniq.index(c)] for c in target)] = r
+    return full
 
 
 def abs(x):  # noqa: A001 - Keras name
