@@ -180,6 +180,17 @@ CASES = [
     ("take_along_axis", lambda x: ops.take_along_axis(
         x, np.array([[0, 0], [1, 3], [2, 2]]), axis=1), [(3, 4)], False),
     ("pad", lambda x: ops.pad(x, ((1, 0), (2, 1))), [(2, 3)], False),
+    ("pad_reflect", lambda x: ops.pad(x, ((1, 2), (2, 1)), mode="reflect"), [(3, 4)], False),
+    ("pad_symmetric", lambda x: ops.pad(x, 2, mode="symmetric"), [(3, 2)], False),
+    ("pad_edge", lambda x: ops.pad(x, ((0, 3), (1, 1)), mode="edge"), [(2, 3)], False),
+    ("pad_wrap", lambda x: ops.pad(x, 1, mode="wrap"), [(2, 3)], False),
+    ("repeat_per_element", lambda x: ops.repeat(x, [2, 0, 3], axis=1), [(2, 3)], False),
+    ("repeat_per_element_flat", lambda x: ops.repeat(x, np.array([1, 2, 0, 1, 3, 1])),
+     [(2, 3)], False),
+    ("prod_with_one_zero", lambda x: ops.prod(ops.multiply(x, np.array([[1.0, 0.0, 1.0]])),
+                                              axis=1), [(2, 3)], False),
+    ("prod_with_two_zeros", lambda x: ops.prod(ops.multiply(x, np.array([0.0, 0.0, 1.0]))),
+     [(3,)], False),
     ("flip_axis", lambda x: ops.flip(x, axis=1), [(2, 3)], False),
     ("flip_all", ops.flip, [(2, 3)], False),
     # ---------------------------------------------------------------- nn activations
@@ -376,3 +387,9 @@ def test_broadcasting_property_binary_ops():
         gradient_check(_BINARY_OPS[name], [a, b], rtol=1e-5, atol=1e-7)
 
     check()
+
+
+def test_split_into_unequal_sections_is_an_error_like_numpy():
+    with pytest.raises(ValueError, match="size 5 does not split into 2 equal sections"):
+        ops.split(np.ones((5, 2)), 2)
+    assert [p.shape for p in ops.split(np.ones((6, 2)), 3)] == [(2, 2)] * 3

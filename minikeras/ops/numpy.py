@@ -432,14 +432,24 @@ amin = min
 
 
 def prod(x, axis=None, keepdims=False):
-    """Product over `axis`."""
+    """Product over `axis`; the gradient is exact where entries are zero too."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
     out = np.prod(xv, axis=axis, keepdims=keepdims)
     if xn is None:
         return out
     shape = xv.shape
-    return Tensor(out, (xn,), (lambda g: _expand_reduced(g * out, shape, axis, keepdims) /
-                              xv,))
+
+    def vjp(g):
+        # d out / d x_i = product of the other entries, without dividing by x_i.
+        zero = xv == 0
+        nonzero = np.where(zero, 1, xv)
+        p_nz = np.prod(nonzero, axis=axis, keepdims=True)
+        n_zero = np.sum(zero, axis=axis, keepdims=True)
+        local = np.where(n_zero == 0, p_nz / nonzero, np.where((n_zero == 1) & zero, p_nz, 0))
+        return np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape) * local
+
+    return Tensor(out, (xn,), (vjp,))
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -567,20 +577,21 @@ def tile(x, repeats):
 
 
 def repeat(x, repeats, axis=None):
-    """Repeats each element `repeats` times along `axis`."""
+    """Repeats each element `repeats` times (an int, or one count per element) along `axis`."""
     xv, xn = unwrap(x)
-    out = np.repeat(xv, repeats, axis=axis)
+    reps = value_of(repeats) if not isinstance(repeats, int) else repeats
+    out = np.repeat(xv, reps, axis=axis)
     if xn is None:
         return out
-    if not isinstance(repeats, int):
-        raise NotImplementedError("Gradient of repeat with per-element repeats.")
+    src_shape = (xv.size,) if axis is None else xv.shape
     ax = 0 if axis is None else axis % xv.ndim
-    src = xv.reshape(-1) if axis is None else xv
+    # Output position j along `ax` came from source index owner[j]; scatter-add back.
+    owner = np.repeat(np.arange(src_shape[ax]), reps)
 
     def vjp(g):
-        shp = list(src.shape)
-        shp.insert(ax + 1, repeats)
-        return g.reshape(shp).sum(axis=ax + 1).reshape(xv.shape)
+        full = np.zeros(src_shape, dtype=g.dtype)
+        np.add.at(np.moveaxis(full, ax, 0), owner, np.moveaxis(g, ax, 0))
+        return full.reshape(xv.shape)
 
     return Tensor(out, (xn,), (vjp,))
 
@@ -614,6 +625,10 @@ def split(x, indices_or_sections, axis=0):
     xv = value_of(x)
     n = xv.shape[axis]
     if isinstance(indices_or_sections, int):
+        if indices_or_sections <= 0 or n % indices_or_sections:
+            raise ValueError(
+                f"split: axis {axis} of size {n} does not split into {indices_or_sections} "
+                "equal sections; pass a list of split indices instead.")
         size = n // indices_or_sections
         bounds = list(range(size, n, size))[: indices_or_sections - 1]
     else:
@@ -693,15 +708,27 @@ def take_along_axis(x, indices, axis=None):
 
 
 def pad(x, pad_width, mode="constant", constant_values=0):
-    """Pads `x` (constant mode is differentiable)."""
+    """Pads `x`; differentiable for the constant, reflect, symmetric, edge and wrap modes."""
     xv, xn = unwrap(x)
     out = np.pad(xv, pad_width, mode=mode, **(
         {"constant_values": constant_values} if mode == "constant" else {}))
     if xn is None:
         return out
-    pw = np.broadcast_to(np.asarray(pad_width), (xv.ndim, 2))
-    sl = tuple(slice(int(a), int(a) + n) for (a, _), n in zip(pw, xv.shape))
-    return Tensor(out, (xn,), (lambda g: g[sl],))
+    if mode == "constant":
+        pw = np.broadcast_to(np.asarray(pad_width), (xv.ndim, 2))
+        sl = tuple(slice(int(a), int(a) + n) for (a, _), n in zip(pw, xv.shape))
+        return Tensor(out, (xn,), (lambda g: g[sl],))
+    if mode not in ("reflect", "symmetric", "edge", "wrap"):
+        raise NotImplementedError(f"Gradient of pad with mode={mode!r}.")
+    # Every output entry is a copy of one input entry: pad the flat indices the same way.
+    source = np.pad(np.arange(xv.size).reshape(xv.shape), pad_width, mode=mode).ravel()
+
+    def vjp(g):
+        full = np.zeros(xv.size, dtype=g.dtype)
+        np.add.at(full, source, g.ravel())
+        return full.reshape(xv.shape)
+
+    return Tensor(out, (xn,), (vjp,))
 
 
 def flip(x, axis=None):
