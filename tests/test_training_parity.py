@@ -41,3 +41,17 @@ def test_five_steps_match_keras(opt, loss):
                                        err_msg=f"step {k}, weight {i}")
         assert model.evaluate(x, y, verbose=0) == pytest.approx(
             float(d["loss_after_step"][k - 1]), rel=2e-6)
+
+
+def test_legacy_lr_argument_is_honoured_with_a_deprecation_warning():
+    """The book's `SGD(lr=0.1)` trains at 0.1 (tf_keras silently used 0.01)."""
+    d = np.load(FIXTURES / "core_training" / "sgd__mse.npz")
+    model = keras.Sequential([layers.Dense(4, activation="tanh", input_dim=3),
+                              layers.Dense(2)])
+    model.set_weights([d[f"w_init_{i}"] for i in range(4)])
+    with pytest.warns(DeprecationWarning, match="`lr` argument is deprecated"):
+        optimizer = keras.optimizers.SGD(lr=0.1)
+    model.compile(optimizer=optimizer, loss="mse")
+    model.fit(d["x"], d["y"], batch_size=8, shuffle=False, verbose=0)
+    for i, w in enumerate(model.get_weights()):
+        np.testing.assert_allclose(w, d[f"w_step1_{i}"], rtol=1e-5, atol=1e-6)
