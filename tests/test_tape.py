@@ -193,3 +193,19 @@ def test_frozen_layer_gets_no_gradient_in_custom_loop():
     assert kernel0 not in model.trainable_weights
     g_frozen, g_last = tape.gradient(loss, [kernel0, model.layers[1].kernel])
     assert g_frozen is None and g_last is not None
+
+
+def test_stop_recording_and_reset():
+    x = Variable(np.array(2.0))
+    with GradientTape(persistent=True) as tape:
+        y = ops.square(x)
+        with tape.stop_recording():
+            z = ops.multiply(x, 10.0)
+        assert type(z) is np.ndarray  # not recorded
+        w = ops.add(y, z)
+    assert float(tape.gradient(w, x)) == 4.0
+    with GradientTape() as tape:
+        ops.square(x)
+        tape.reset()
+        y = ops.multiply(x, 3.0)
+    assert float(tape.gradient(y, x)) == 3.0

@@ -9,6 +9,8 @@ remembers its parents and one vector-Jacobian product (VJP) per parent.
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from minikeras.backend.variable import Variable
@@ -339,6 +341,27 @@ class GradientTape:
         raise ValueError(
             "`GradientTape.watch` expects a Variable or a NumPy array (or a list of them). "
             f"Received: {x!r} of type {type(x).__name__}")
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Within this block, operations are not recorded by this tape."""
+        if self not in _tape_stack:
+            raise ValueError("`stop_recording()` needs the tape to be active (inside its "
+                             "`with` block).")
+        index = _tape_stack.index(self)
+        _tape_stack.remove(self)
+        try:
+            yield
+        finally:
+            _tape_stack.insert(index, self)
+
+    def reset(self) -> None:
+        """Forgets everything recorded so far (the tape stays usable)."""
+        self._leaves.clear()
+        for key in self._arrays:
+            _watched_arrays.pop(key, None)
+        self._arrays.clear()
+        self._used = False
 
     def watched_variables(self) -> list[Variable]:
         """The variables this tape has recorded, in the order first read."""
