@@ -248,3 +248,20 @@ def test_one_dimensional_x_is_one_feature_like_keras():
     assert f.predict(xs, verbose=0).shape == (6, 2)
     with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 3"):
         keras.Sequential([layers.Dense(1, input_shape=(3,))]).predict(np.ones(4), verbose=0)
+
+
+def test_set_random_seed_reproduces_a_whole_fit_with_dropout_and_shuffle():
+    x, y = _data(n=40)
+
+    def run():
+        keras.utils.set_random_seed(11)
+        m = keras.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)),
+                              layers.Dropout(0.5), layers.Dense(1, activation="sigmoid")])
+        m.compile(keras.optimizers.Adam(0.01), "binary_crossentropy")
+        h = m.fit(x, y, epochs=3, batch_size=8, verbose=0)
+        return h.history["loss"], m.get_weights()
+
+    (la, wa), (lb, wb) = run(), run()
+    assert la == lb
+    for a, b in zip(wa, wb):
+        np.testing.assert_array_equal(a, b)
