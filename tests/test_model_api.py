@@ -172,3 +172,54 @@ def test_compiled_metric_names_single_and_multi_output():
     assert list(h.history) == m.metrics_names
     assert h.history["loss"][0] == pytest.approx(
         h.history["out_a_loss"][0] + h.history["out_b_loss"][0], rel=1e-6)
+
+
+class _TwoDense(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(8, activation="tanh")
+        self.out = layers.Dense(1)
+
+    def call(self, x, training=None):
+        return self.out(self.hidden(x))
+
+
+def test_subclassed_model_builds_lazily_in_fit_and_trains():
+    keras.utils.set_random_seed(0)
+    x = np.random.default_rng(0).uniform(size=(32, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    m = _TwoDense()
+    assert not m.built and m.weights == []
+    m.compile(keras.optimizers.Adam(0.05), "mse")
+    h = m.fit(x, y, epochs=30, batch_size=8, verbose=0)
+    assert m.built and len(m.trainable_weights) == 4 and m.count_params() == 3 * 8 + 8 + 9
+    assert h.history["loss"][-1] < 0.2 * h.history["loss"][0]
+    lines = []
+    m.summary(print_fn=lines.append)
+    assert any(re.fullmatch(r" dense \(Dense\) +multiple +32 +", line) for line in lines)
+    m2 = _TwoDense()
+    m2.build((None, 3))
+    assert m2.built and m2.predict(x[:2], verbose=0).shape == (2, 1)
+
+
+def test_optimizer_reused_on_new_variables_says_so():
+    opt = keras.optimizers.Adam()
+    a = keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    b = keras.Sequential([layers.Dense(1, input_shape=(2,))])
+    a.compile(opt, "mse")
+    a.train_on_batch(np.ones((2, 2)), np.ones((2, 1)))
+    b.compile(opt, "mse")
+    with pytest.raises(ValueError, match=r"Unknown variable: dense_1/kernel .* create a new "
+                                         r"optimizer instance"):
+        b.train_on_batch(np.ones((2, 2)), np.ones((2, 1)))
+
+
+def test_kernel_regularizer_penalty_joins_the_loss():
+    x = np.random.default_rng(1).normal(size=(8, 3)).astype("float32")
+    y = np.zeros((8, 1), dtype="float32")
+    m = keras.Sequential([layers.Dense(4, input_shape=(3,), kernel_regularizer="l2"),
+                          layers.Dense(1)])
+    m.compile("sgd", "mse")
+    k = m.layers[0].kernel.numpy().astype(np.float64)
+    mse = float(np.mean(m.predict(x, verbose=0).astype(np.float64) ** 2))
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(mse + 0.01 * np.sum(k ** 2), rel=1e-5)
