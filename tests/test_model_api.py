@@ -223,3 +223,28 @@ def test_kernel_regularizer_penalty_joins_the_loss():
     k = m.layers[0].kernel.numpy().astype(np.float64)
     mse = float(np.mean(m.predict(x, verbose=0).astype(np.float64) ** 2))
     assert m.evaluate(x, y, verbose=0) == pytest.approx(mse + 0.01 * np.sum(k ** 2), rel=1e-5)
+
+
+class _ActivityPenalty(keras.layers.Layer):
+    def call(self, x):
+        self.add_loss(keras.ops.multiply(keras.ops.mean(keras.ops.square(x)), 0.5))
+        return x
+
+
+def test_add_loss_joins_the_loss_and_can_be_the_only_loss():
+    x = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+    y = np.zeros((16, 1), dtype="float32")
+    m = keras.Sequential([layers.Dense(2, input_shape=(3,)), _ActivityPenalty(), layers.Dense(1)])
+    m.compile("sgd", "mse")
+    hidden = np.asarray(m.layers[0](x)).astype(np.float64)
+    expected = np.mean(m.predict(x, verbose=0).astype(np.float64) ** 2) + 0.5 * np.mean(
+        hidden ** 2)
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
+    only = keras.Sequential([layers.Dense(2, input_shape=(3,)), _ActivityPenalty()])
+    only.compile(keras.optimizers.SGD(0.5))  # no compiled loss: minimise the added loss
+    h = only.fit(x, epochs=5, verbose=0)  # no targets needed either
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    plain = keras.Sequential([layers.Dense(2, input_shape=(3,))])
+    plain.compile("sgd")
+    with pytest.raises(ValueError, match="No loss to compute"):
+        plain.fit(x, y, verbose=0)

@@ -95,10 +95,12 @@ class Trainer:
         return [self._loss_tracker] + [m for _, m, _ in self._compiled_metrics.metrics]
 
     def _assert_compiled(self) -> None:
-        if not self.compiled or self._compiled_loss.spec is None:
+        if not self.compiled:
             raise RuntimeError(
                 "You must call `compile()` before using the model for training: no loss was "
                 "configured. Call `model.compile(optimizer=..., loss=...)` first.")
+        # compile(loss=None) is valid when the model adds its own losses (`add_loss`);
+        # compute_loss() raises a clear error when there is nothing to minimise.
 
     # ------------------------------------------------------------------ one step
 
@@ -262,7 +264,8 @@ class Trainer:
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size=batch_size,
                                             shuffle=shuffle, steps=steps_per_epoch,
                                             check_finite=True)
-        if isinstance(batches, data_adapter.ArrayBatches) and batches.y is None:
+        if (isinstance(batches, data_adapter.ArrayBatches) and batches.y is None
+                and self._compiled_loss.spec is not None):
             raise ValueError(
                 "`fit()` needs targets: pass `y` (or a generator yielding (x, y) pairs).")
         if isinstance(batches, data_adapter.ArrayBatches) and batches.n == 0:
