@@ -12,5 +12,4 @@ from minikeras.utils.plotting import history_to_text, plot_history
 from minikeras.utils.progbar import Progbar
 
 __all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "get_custom_objects",
-           "normalize", "register_keras_serializable", "set_random_seed", "to_categorical",
-           "history_to_text", "plot_history"]
+           "normalize", "register_keras_serializable", "set_random_seed", "to_categorical"]
