@@ -80,6 +80,19 @@ def test_summary_of_full_model_files(capsys, name, kind):
     assert "dense_1 (Dense)" in out
 
 
+def test_summary_of_keras3_weights_with_keras3_json(capsys):
+    def probe():
+        model = keras.models.model_from_json((K3 / "model.json").read_text())
+        model.load_weights(K3 / "model.weights.h5")
+
+    _supported(probe, "loading Keras 3 .weights.h5")
+    code, out, err = run(capsys, "summary", K3 / "model.weights.h5", "--config",
+                         K3 / "model.json")
+    assert code == 0, err
+    assert "Keras 3 weights (.weights.h5)" in out.splitlines()[0]
+    assert "Trainable params: 41 " in out  # Keras 3.15.1's summary.txt: 41 trainable
+
+
 # ----------------------------------------------------------------------------- predict
 
 
@@ -94,6 +107,28 @@ def test_predict_reproduces_real_keras_predictions(capsys, tmp_path):
     assert out.strip().endswith(f"Wrote 6 predictions to {out_path}.")
     printed = np.array([float(v) for v in out.replace("[", " ").replace("]", " ").split()[:6]])
     np.testing.assert_allclose(printed, io["y"][:, 0], atol=1e-6)
+
+
+def test_keras2_full_h5_converts_to_a_keras3_archive(capsys, tmp_path):
+    _supported(lambda: keras.models.load_model(TFK / "full.h5", compile=False),
+               "loading Keras 2 full .h5")
+    _supported(lambda: keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save(
+        tmp_path / "probe.keras"), "writing .keras")
+    out = tmp_path / "xor.keras"
+    code, text, err = run(capsys, "convert", TFK / "full.h5", out)
+    assert code == 0, err
+    assert text.startswith(f"Wrote {out} (Keras 3 model archive (.keras)) from "
+                           f"{TFK / 'full.h5'} (Keras 2 full model")
+    import zipfile
+
+    with zipfile.ZipFile(out) as z:
+        assert {"config.json", "metadata.json", "model.weights.h5"} <= set(z.namelist())
+    io = np.load(TFK / "io.npz")
+    np.save(tmp_path / "x.npy", io["x"])
+    code, _, err = run(capsys, "predict", out, tmp_path / "x.npy", "--output",
+                       tmp_path / "p.npy")
+    assert code == 0, err
+    np.testing.assert_allclose(np.load(tmp_path / "p.npy"), io["y"], atol=1e-5)
 
 
 def test_predict_from_csv_with_header_and_classes(capsys, tmp_path):

@@ -82,6 +82,6 @@ def run(args) -> int:
         raise CLIError(f"Could not write '{args.output}': {exc}") from None
     print(f"Wrote {args.output} ({KINDS[kind]}) from {args.input} ({KINDS[in_kind]}).")
     if kind in ("weights_h5", "npz", "h5_weights"):
-        print("Weights only: load them into the same architecture (e.g. from "
-              "`minikeras convert IN model.json`).")
+        print("Weights only: load them into the same architecture (`python -m minikeras "
+              "convert IN model.json` writes it).")
     return 0
