@@ -211,7 +211,9 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
     trainable weight and the input (norm-relative error below `gradient_tolerance`;
     at most `max_gradient_entries` probed per weight); one SGD epoch changing the
     weights; and a model holding the layer reloaded from `to_json()` plus HDF5
-    weights predicting the same.
+    weights predicting the same. The gradient check calls the layer repeatedly, so a
+    layer that is random in the mode given by `call_kwargs` (e.g. `Dropout` with
+    `training=True`) needs `run_gradient_check=False`.
 
     Args:
         layer_cls: The layer class.
