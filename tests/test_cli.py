@@ -31,7 +31,7 @@ def _supported(probe, what: str):
         probe()
     except NotImplementedError as exc:
         pytest.skip(f"{what} is not implemented on this branch yet ({exc})")
-    except (ValueError, KeyError, OSError) as exc:
+    except (ValueError, KeyError, OSError, ImportError) as exc:
         pytest.skip(f"{what} is not supported on this branch yet ({type(exc).__name__}: {exc})")
 
 
@@ -129,6 +129,24 @@ def test_keras2_full_h5_converts_to_a_keras3_archive(capsys, tmp_path):
                        tmp_path / "p.npy")
     assert code == 0, err
     np.testing.assert_allclose(np.load(tmp_path / "p.npy"), io["y"], atol=1e-5)
+
+
+def test_predict_feeds_a_two_input_model_from_one_npz(capsys, tmp_path):
+    p6 = CLI / "p6_tfk"  # tf_keras 2.21.0: Input in_a (4) and in_b (3) -> Concatenate -> out
+    _supported(lambda: keras.models.model_from_json((p6 / "model.json").read_text()),
+               "functional models with Concatenate from JSON")
+    io = np.load(p6 / "io.npz")
+    np.savez(tmp_path / "by_name.npz", in_b=io["x1"], in_a=io["x0"])
+    np.savez(tmp_path / "in_order.npz", first=io["x0"], second=io["x1"])
+    for data in ("by_name.npz", "in_order.npz"):
+        code, _, err = run(capsys, "predict", p6 / "w.h5", "--config", p6 / "model.json",
+                           tmp_path / data, "--output", tmp_path / "p.npy")
+        assert code == 0, err
+        np.testing.assert_allclose(np.load(tmp_path / "p.npy"), io["y"], atol=1e-5)
+    np.save(tmp_path / "one.npy", io["x0"])
+    code, _, err = run(capsys, "predict", p6 / "w.h5", "--config", p6 / "model.json",
+                       tmp_path / "one.npy")
+    assert code == 1 and "The model has 2 inputs ['in_a', 'in_b']" in err
 
 
 def test_predict_from_csv_with_header_and_classes(capsys, tmp_path):

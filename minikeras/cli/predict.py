@@ -27,8 +27,11 @@ def add_parser(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def read_data(path: str, key: str | None = None) -> np.ndarray:
+def read_data(path: str, key: str | None = None, input_names=()):
     """Loads model inputs from .npy, .npz or .csv/.txt, never unpickling.
+
+    A `.npz` holding several arrays feeds a model with several inputs: by input name
+    when the array names match them, else in stored order.
 
     Raises:
         CLIError: for a missing, unreadable or non-numeric file.
@@ -42,6 +45,11 @@ def read_data(path: str, key: str | None = None) -> np.ndarray:
         if lower.endswith(".npz"):
             with np.load(path, allow_pickle=False) as z:
                 names = list(z.files)
+                if key is None and len(input_names) > 1 and len(names) >= len(input_names):
+                    if set(input_names) <= set(names):
+                        return {n: z[n] for n in input_names}
+                    if len(names) == len(input_names):
+                        return [z[n] for n in names]
                 if key is None and len(names) != 1:
                     raise CLIError(f"'{path}' holds several arrays {names}; choose one with "
                                    "--key NAME.")
@@ -68,9 +76,28 @@ def _read_csv(path: str) -> np.ndarray:
     return np.loadtxt(path, delimiter=delimiter, skiprows=skip, dtype=np.float32, ndmin=2)
 
 
-def _check_shape(model, data: np.ndarray, data_path: str) -> np.ndarray:
+def _input_names(model) -> list[str]:
+    inputs = getattr(model, "inputs", None) or []
+    return [getattr(t, "name", f"input_{i}") for i, t in enumerate(inputs)]
+
+
+def _as_float32(data: np.ndarray) -> np.ndarray:
+    return data.astype(np.float32) if data.dtype.kind in "fb" and data.dtype != np.float32 \
+        else data
+
+
+def _check_shape(model, data, data_path: str):
+    if isinstance(data, dict):
+        return {k: _as_float32(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_as_float32(v) for v in data]
+    data = _as_float32(data)
     expected = model.input_shape if model.built else None
     if not isinstance(expected, tuple):
+        if isinstance(expected, list):
+            raise CLIError(f"The model has {len(expected)} inputs {_input_names(model)}; give "
+                           "them as one .npz holding an array per input (named after the "
+                           "inputs, or in order).")
         return data
     if data.ndim == len(expected) - 1 and tuple(data.shape) == tuple(
             d for d in expected[1:]):
@@ -88,10 +115,15 @@ def run(args) -> int:
     if data_path is None:
         raise CLIError("No input data: give DATA (e.g. x.npy) or --input x.npy.")
     model, _ = load_any(args.file, config=args.config, weights=args.weights)
-    data = _check_shape(model, read_data(data_path, args.key), data_path)
-    if data.dtype.kind in "fb" and data.dtype != np.float32:
-        data = data.astype(np.float32)
-    preds = np.asarray(model.predict(data, batch_size=args.batch_size, verbose=0))
+    data = _check_shape(model, read_data(data_path, args.key, _input_names(model)), data_path)
+    try:
+        preds = model.predict(data, batch_size=args.batch_size, verbose=0)
+    except ValueError as exc:
+        raise CLIError(f"The model could not predict on '{data_path}': {exc}") from None
+    if isinstance(preds, (list, tuple, dict)):
+        raise CLIError("The model has several outputs; `predict` prints single-output models "
+                       "only. Use the Python API for this one.")
+    preds = np.asarray(preds)
     if args.classes:
         preds = (preds > 0.5).astype(np.int32) if preds.shape[-1] == 1 else np.argmax(
             preds, axis=-1).astype(np.int32)
