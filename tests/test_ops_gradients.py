@@ -393,3 +393,27 @@ def test_split_into_unequal_sections_is_an_error_like_numpy():
     with pytest.raises(ValueError, match="size 5 does not split into 2 equal sections"):
         ops.split(np.ones((5, 2)), 2)
     assert [p.shape for p in ops.split(np.ones((6, 2)), 3)] == [(2, 2)] * 3
+
+
+# Rows whose function mixes in float64 array constants (NumPy promotes, as it should).
+_FLOAT64_ROWS = {"concatenate_with_const", "prod_with_one_zero", "prod_with_two_zeros",
+                 "cast_float64"}
+
+
+@pytest.mark.parametrize("fn,shapes,kind", [c[1:] for c in CASES if c[0] not in _FLOAT64_ROWS],
+                         ids=[c[0] for c in CASES if c[0] not in _FLOAT64_ROWS])
+def test_float32_in_float32_out_forward_and_every_vjp(fn, shapes, kind):
+    """No op silently promotes float32 to float64, neither forward nor in its VJP."""
+    from minikeras.backend.autodiff import backward
+    from minikeras.backend.gradient_tape import GradientTape
+    from minikeras.backend.variable import Variable
+
+    xs = [Variable(_draw(s, kind).astype("float32")) for s in shapes]
+    with GradientTape() as tape:
+        y = fn(*xs)
+        total = ops.sum(y)
+    assert np.asarray(y).dtype == np.float32
+    leaves = [tape._leaves[id(v)][1] for v in xs]
+    raw = backward(total, None, {id(n) for n in leaves})  # before the tape's final cast
+    for n in leaves:
+        assert raw[id(n)].dtype == np.float32

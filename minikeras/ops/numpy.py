@@ -417,8 +417,8 @@ def _extreme(np_fn):
             o = _expand_reduced(out, shape, axis, keepdims)
             mask = xv == o
             counts = np.sum(mask, axis=axis, keepdims=True)
-            return np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape) * (
-                mask / counts)
+            share = (mask / counts).astype(g.dtype, copy=False)  # ties split the gradient
+            return np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape) * share
 
         return Tensor(out, (xn,), (vjp,))
 
