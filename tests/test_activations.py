@@ -143,3 +143,12 @@ def test_sigmoid_softmax_saturate_exactly():
 def test_keras_2_style_module_access():
     assert minikeras.activations.swish is minikeras.activations.silu
     assert minikeras.activations.hard_swish is minikeras.activations.hard_silu
+
+
+def test_exact_gelu_float32_fast_path_is_float32_accurate():
+    x = np.linspace(-10, 10, 20001).astype("float32")
+    ref = HAND["gelu"](x.astype(np.float64))  # math.erf in float64
+    out = np.asarray(activations.gelu(x))
+    assert out.dtype == np.float32
+    # within about one float32 ulp of the value (ulp(10) ~ 9.5e-7)
+    assert np.max(np.abs(out - ref) / np.maximum(np.abs(ref), 1.0)) < 1e-6
