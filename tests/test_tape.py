@@ -209,3 +209,21 @@ def test_stop_recording_and_reset():
         tape.reset()
         y = ops.multiply(x, 3.0)
     assert float(tape.gradient(y, x)) == 3.0
+
+
+def test_jacobian_matches_finite_differences():
+    w = Variable(np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]]))
+    x = np.array([0.3, -0.7])
+    with GradientTape() as tape:
+        y = ops.tanh(ops.matmul(x, w))  # shape (3,)
+    jac = tape.jacobian(y, w)
+    assert jac.shape == (3, 2, 3)
+    wv = w.numpy().astype(np.float64)
+    num = np.zeros((3, 2, 3))
+    for i in np.ndindex(2, 3):
+        d = np.zeros_like(wv)
+        d[i] = 1e-6
+        num[(slice(None), *i)] = (np.tanh(x @ (wv + d)) - np.tanh(x @ (wv - d))) / 2e-6
+    np.testing.assert_allclose(jac, num, rtol=1e-6, atol=1e-9)
+    with pytest.raises(RuntimeError, match="non-persistent"):
+        tape.gradient(y, w)

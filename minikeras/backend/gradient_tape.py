@@ -104,6 +104,48 @@ class GradientTape:
             "`GradientTape.watch` expects a Variable or a NumPy array (or a list of them). "
             f"Received: {x!r} of type {type(x).__name__}")
 
+    def jacobian(self, target, sources, unconnected_gradients="none"):
+        """Full Jacobian of `target` with respect to each source (one backward pass per entry).
+
+        Args:
+            target: A Tensor computed under this tape.
+            sources: A Variable/Tensor/watched array or a list of them.
+            unconnected_gradients: `"none"` or `"zero"`, as in `gradient()`.
+
+        Returns:
+            Arrays of shape `target.shape + source.shape`, in the structure of `sources`.
+        """
+        single = not isinstance(sources, (list, tuple))
+        srcs = [sources] if single else list(sources)
+        shape = tuple(np.shape(value_of(target)))
+        rows: list[list] = [[] for _ in srcs]
+        if self._used and not self.persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of "
+                "gradients. Create it with `GradientTape(persistent=True)` to call "
+                "`jacobian()` after `gradient()`.")
+        persistent = self.persistent
+        self.persistent = True  # one backward pass per target entry
+        try:
+            for index in np.ndindex(*shape):
+                seed = np.zeros(shape, dtype=np.asarray(value_of(target)).dtype)
+                seed[index] = 1
+                grads = self.gradient(target, srcs, output_gradients=seed,
+                                      unconnected_gradients="zero")
+                for row, g in zip(rows, grads):
+                    row.append(g)
+        finally:
+            self.persistent = persistent
+            self._used = True  # a non-persistent tape is spent by its jacobian
+        out = []
+        for s, row in zip(srcs, rows):
+            src_shape = tuple(np.shape(value_of(s)))
+            jac = np.stack(row).reshape(shape + src_shape) if row else np.zeros(
+                shape + src_shape)
+            connected = self._node_of(s) is not None and isinstance(target, Tensor)
+            out.append(jac if connected or unconnected_gradients == "zero" else None)
+        return out[0] if single else out
+
     @contextlib.contextmanager
     def stop_recording(self):
         """Within this block, operations are not recorded by this tape."""
