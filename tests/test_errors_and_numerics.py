@@ -176,3 +176,14 @@ def test_xor_with_adam_reaches_accuracy_one():
     assert hist.history["accuracy"][-1] == 1.0
     assert hist.history["loss"][-1] < 0.05 < hist.history["loss"][0]
     np.testing.assert_array_equal((m.predict(x, verbose=0) > 0.5).astype(int), y)
+
+
+@pytest.mark.parametrize("kwargs,pattern", [
+    ({"batch_size": 0}, "batch_size=0"), ({"batch_size": -4}, "batch_size=-4"),
+    ({"batch_size": 2.5}, "batch_size=2.5"), ({"steps_per_epoch": 0}, "Received: 0"),
+])
+def test_bad_batch_size_and_steps(kwargs, pattern):
+    m = _mlp()
+    m.compile("sgd", "mse")
+    with pytest.raises(ValueError, match=pattern):
+        m.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0, **kwargs)

@@ -196,6 +196,13 @@ def is_generator_like(x) -> bool:
 def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None,
                  check_finite=False):
     """An `ArrayBatches` or `GeneratorBatches` for what the user passed."""
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
+            batch_size, (int, np.integer)) or batch_size <= 0):
+        raise ValueError(
+            f"Expected `batch_size` to be a positive integer. Received: batch_size={batch_size!r}")
+    if steps is not None and (not isinstance(steps, (int, np.integer)) or steps <= 0):
+        raise ValueError(
+            f"Expected `steps_per_epoch`/`steps` to be a positive integer. Received: {steps!r}")
     if is_generator_like(x):
         if y is not None:
             raise ValueError(
