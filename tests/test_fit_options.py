@@ -265,3 +265,19 @@ def test_set_random_seed_reproduces_a_whole_fit_with_dropout_and_shuffle():
     assert la == lb
     for a, b in zip(wa, wb):
         np.testing.assert_array_equal(a, b)
+
+
+def test_keras2_predict_classes_and_proba():
+    x, _ = _data(n=6)
+    binary = _model()
+    p = binary.predict(x, verbose=0)
+    with pytest.warns(DeprecationWarning, match="predict_classes"):
+        classes = binary.predict_classes(x)
+    np.testing.assert_array_equal(classes, (p > 0.5).astype("int32"))
+    assert classes.dtype == np.int32 and classes.shape == (6, 1)
+    with pytest.warns(DeprecationWarning, match="predict_proba"):
+        np.testing.assert_array_equal(binary.predict_proba(x), p)
+    multi = keras.Sequential([layers.Dense(3, activation="softmax", input_shape=(3,))])
+    with pytest.warns(DeprecationWarning):
+        np.testing.assert_array_equal(multi.predict_classes(x),
+                                      multi.predict(x, verbose=0).argmax(-1))
