@@ -125,3 +125,9 @@ def test_gradient_check_keeps_float64_through_float32_layers():
     """Autocasting is off inside gradient_check, so default-dtype layers can be checked."""
     gradient_check(lambda v: layers.Activation("tanh")(v), [R.normal(size=(3, 4))])
     gradient_check(lambda v: layers.Flatten()(v), [R.normal(size=(2, 2, 3))])
+
+
+def test_autocast_false_keeps_the_input_dtype():
+    x64 = np.ones((2, 3))
+    assert np.asarray(layers.Activation("relu", autocast=False)(x64)).dtype == np.float64
+    assert np.asarray(layers.Activation("relu")(x64)).dtype == np.float32

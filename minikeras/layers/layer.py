@@ -63,7 +63,7 @@ class Layer:
         self.activity_regularizer = regularizers_mod.get(activity_regularizer)
         self._batch_input_shape = None
         self._initial_weights = kwargs.pop("weights", None)
-        kwargs.pop("autocast", None)
+        self._autocast = bool(kwargs.pop("autocast", True))
         kwargs.pop("input_dtype", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         input_shape = kwargs.pop("input_shape", None)
@@ -325,7 +325,7 @@ class Layer:
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
             if inputs.dtype.kind == "f" and inputs.dtype != self.dtype and np.dtype(
-                    self.dtype).kind == "f" and autocast.enabled():
+                    self.dtype).kind == "f" and getattr(self, "_autocast", True) and autocast.enabled():
                 from minikeras import ops
 
                 return ops.cast(inputs, self.dtype)
