@@ -324,8 +324,9 @@ class Layer:
     def _standardize_inputs(self, inputs):
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
-            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype and np.dtype(
-                    self.dtype).kind == "f" and getattr(self, "_autocast", True) and autocast.enabled():
+            if (inputs.dtype.kind == "f" and inputs.dtype != self.dtype
+                    and np.dtype(self.dtype).kind == "f"
+                    and getattr(self, "_autocast", True) and autocast.enabled()):
                 from minikeras import ops
 
                 return ops.cast(inputs, self.dtype)
