@@ -87,7 +87,7 @@ def test_empty_arrays_are_rejected(method):
 
 def test_mismatched_sample_weights_are_rejected():
     model = _classifier(1, "sigmoid", "binary_crossentropy")
-    with pytest.raises(ValueError, match=r"5.*16|16.*5"):
+    with pytest.raises(ValueError, match=r"(?s)5.*16|16.*5"):
         model.fit(X, (X[:, :1] > 0), sample_weight=np.ones(5), verbose=0)
 
 
