@@ -44,6 +44,13 @@ class Optimizer:
                 DeprecationWarning, stacklevel=3)
             learning_rate = kwargs.pop("lr")
         self.decay = float(kwargs.pop("decay", 0.0) or 0.0)
+        if self.decay:
+            warnings.warn(
+                f"The `decay` argument is deprecated (Keras 3 removed it); use a "
+                f"`LearningRateSchedule` such as `InverseTimeDecay` instead. "
+                f"{type(self).__name__}(decay={self.decay}) applies the Keras 2 rule "
+                "`learning_rate / (1 + decay * iterations)`.",
+                DeprecationWarning, stacklevel=3)
         kwargs.pop("jit_compile", None)
         kwargs.pop("is_legacy_optimizer", None)
         if kwargs:
@@ -124,7 +131,9 @@ class Optimizer:
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """A zero (or `initializer`) slot shaped like `reference_variable`."""
         value = np.zeros(reference_variable.shape, dtype=reference_variable.dtype)
-        if initializer not in ("zeros", None):
+        if isinstance(initializer, (int, float)):
+            value = np.full(reference_variable.shape, initializer, reference_variable.dtype)
+        elif initializer not in ("zeros", None):
             from minikeras import initializers
 
             value = initializers.get(initializer)(reference_variable.shape,
@@ -195,21 +204,63 @@ class Optimizer:
         if self.clipnorm is not None and self.clipnorm > 0:
             out = []
             for g in grads:
-                norm = np.sqrt(np.sum(np.square(g, dtype=np.float32)))
-                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
+                norm = np.sqrt(np.sum(np.square(g)))
+                out.append((g * g.dtype.type(self.clipnorm)) /
+                           np.maximum(norm, g.dtype.type(self.clipnorm)))
             return out
         if self.global_clipnorm is not None and self.global_clipnorm > 0:
-            norm = np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float32))) for g in grads))
-            if norm > self.global_clipnorm:
-                scale = np.float32(self.global_clipnorm / norm)
-                return [g * scale for g in grads]
-            return grads
+            norm = np.float32(np.sqrt(sum(np.sum(np.square(g, dtype=np.float32))
+                                          for g in grads)))
+            clip = np.float32(self.global_clipnorm)
+            scale = clip * np.minimum(np.float32(1.0) / norm, np.float32(1.0) / clip) \
+                if norm > 0 else np.float32(1.0)
+            return [g * scale.astype(g.dtype) for g in grads]
         if self.clipvalue is not None and self.clipvalue > 0:
             return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        raise NotImplementedError
+        """Updates `variable` in place from `gradient` (implemented by each optimizer)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `update_step(gradient, variable, "
+            "learning_rate)`.")
+
+    def add_variable(self, shape, dtype="float32", initializer="zeros", name=None):
+        """A free-standing optimizer variable (e.g. Adafactor's factored moments)."""
+        value = np.zeros(shape, dtype=dtype)
+        if initializer not in ("zeros", None):
+            from minikeras import initializers
+
+            value = np.asarray(initializers.get(initializer)(shape, dtype), dtype=dtype)
+        var = Variable(value, trainable=False, name=name, path=f"{self.name}/{name}")
+        self._variables.append(var)
+        return var
+
+    def add_optimizer_variables(self, var_list, name, initializer="zeros"):
+        """One slot per variable of `var_list` (a list of lists when `name` is a list)."""
+        if isinstance(name, (list, tuple)):
+            inits = initializer if isinstance(initializer, (list, tuple)) else \
+                [initializer] * len(name)
+            out = [[] for _ in name]
+            for v in var_list:
+                for j, (n, init) in enumerate(zip(name, inits)):
+                    out[j].append(self.add_variable_from_reference(v, n, init))
+            return tuple(out)
+        return [self.add_variable_from_reference(v, name, initializer) for v in var_list]
+
+    def set_weights(self, weights) -> None:
+        """Sets `variables` from a list of arrays (Keras order)."""
+        variables = self.variables
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Optimizer `{self.name}` has {len(variables)} variables but "
+                f"{len(weights)} weights were given.")
+        for var, w in zip(variables, weights):
+            var.assign(np.asarray(w, dtype=var.dtype).reshape(var.shape))
+
+    def get_weights(self) -> list:
+        """The values of `variables` as NumPy arrays."""
+        return [np.array(v.value) for v in self.variables]
 
     # ------------------------------------------------------------------ config
 

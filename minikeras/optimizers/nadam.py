@@ -1,0 +1,77 @@
+"""`Nadam`: Adam with Nesterov momentum (Dozat's momentum schedule)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.variable import Variable
+from minikeras.optimizers.base_optimizer import Optimizer
+
+
+class Nadam(Optimizer):
+    """Nadam with Keras 3's update rule (momentum schedule `b1 * (1 - 0.5 * 0.96**t)`).
+
+    The running product of the schedule is an extra optimizer variable (listed
+    last in `variables`, as Keras 3 does).
+
+    Args:
+        learning_rate: Default 0.001.
+        beta_1: Decay of the first moment (0.9).
+        beta_2: Decay of the second moment (0.999).
+        epsilon: Small constant (1e-7).
+        name: Optimizer name (default `"nadam"`).
+        **kwargs: Base optimizer arguments.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+                 name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, var_list):
+        super().build(var_list)
+        self._momentums, self._velocities = self.add_optimizer_variables(
+            var_list, ["momentum", "velocity"])
+        dtype = var_list[0].dtype if var_list else np.float32
+        self._u_product = Variable(np.array(1.0, dtype=dtype), trainable=False,
+                                   name="variable", path="variable")
+        self._variables.append(self._u_product)
+
+    def apply(self, grads, trainable_variables=None) -> None:
+        if not self.built and trainable_variables is not None:
+            self.build(list(trainable_variables))
+        if any(g is not None for g in grads):
+            dt = self._u_product.value.dtype.type
+            step = dt(self.iterations.value + 1)
+            self._u_product.value[...] = self._u_product.value * dt(self.beta_1) * (
+                dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
+        super().apply(grads, trainable_variables)
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype.type
+        i = self._index(variable)
+        step = dt(self.iterations.value + 1)
+        b1, b2, decay = dt(self.beta_1), dt(self.beta_2), dt(0.96)
+        u_t = b1 * (dt(1) - dt(0.5) * np.power(decay, step))
+        u_t_1 = b1 * (dt(1) - dt(0.5) * np.power(decay, step + dt(1)))
+        u_product_t = dt(self._u_product.value)
+        u_product_t_1 = u_product_t * u_t_1
+        b2p = np.power(b2, step)
+        m = self._momentums[i].value
+        v = self._velocities[i].value
+        m += (gradient - m) * (dt(1) - b1)
+        v += (np.square(gradient) - v) * (dt(1) - b2)
+        m_hat = (u_t_1 * m) / (dt(1) - u_product_t_1) + \
+            ((dt(1) - u_t) * gradient) / (dt(1) - u_product_t)
+        v_hat = v / (dt(1) - b2p)
+        variable.value -= (m_hat * dt(learning_rate)) / (np.sqrt(v_hat) + dt(self.epsilon))
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
+        return cfg
