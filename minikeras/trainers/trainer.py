@@ -295,7 +295,7 @@ class Trainer:
                         break
                 logs = self._logs()
                 if val_batches is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._run_evaluation(val_batches)
+                    val_logs = self._run_evaluation(val_batches, cbs)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
                 if self.stop_training:
