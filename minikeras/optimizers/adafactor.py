@@ -58,7 +58,7 @@ class Adafactor(Optimizer):
         dt = variable.dtype.type
         i = self._index(variable)
         lr = dt(learning_rate)
-        step = dt(self.iterations.value + 1)
+        step = dt(self._step_count() + 1)
         if self._schedule is None and self.relative_step:
             lr = np.minimum(lr, dt(1) / np.sqrt(step))
         rho_t = np.minimum(lr, dt(1) / np.sqrt(step))

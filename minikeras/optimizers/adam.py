@@ -44,7 +44,7 @@ class Adam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype
         i = self._index(variable)
-        step = float(self.iterations.value + 1)
+        step = float(self._step_count() + 1)
         b1 = np.asarray(self.beta_1, dt)
         b2 = np.asarray(self.beta_2, dt)
         b1p = np.power(b1, np.asarray(step, dt))

@@ -13,6 +13,11 @@ import numpy as np
 
 from minikeras.backend.autodiff import value_of
 from minikeras.backend.variable import Variable
+from minikeras.optimizers.ema_accumulation import (
+    accumulate_gradients,
+    overwrite_with_moving_average,
+    update_moving_average,
+)
 
 _BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
               "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
@@ -113,12 +118,19 @@ class Optimizer:
 
     lr = learning_rate
 
+    def _step_count(self) -> int:
+        """Updates done so far: `iterations`, divided by `gradient_accumulation_steps`."""
+        count = int(self.iterations.value)
+        if self.gradient_accumulation_steps:
+            count //= int(self.gradient_accumulation_steps)
+        return count
+
     def _current_learning_rate(self) -> np.ndarray:
         if self._schedule is not None:
-            return np.asarray(value_of(self._schedule(self.iterations.value)), np.float32)
+            return np.asarray(value_of(self._schedule(self._step_count())), np.float32)
         lr = self._learning_rate.value
         if self.decay:
-            return np.asarray(lr / (1.0 + self.decay * self.iterations.value), np.float32)
+            return np.asarray(lr / (1.0 + self.decay * self._step_count()), np.float32)
         return lr
 
     # ------------------------------------------------------------------ variables
@@ -126,7 +138,14 @@ class Optimizer:
     def build(self, var_list) -> None:
         """Creates slot variables for `var_list` (subclasses extend this)."""
         self._var_index = {id(v): i for i, v in enumerate(var_list)}
+        self._trainable_variables = list(var_list)
         self.built = True
+        if self.use_ema:
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                var_list, "average")
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = self.add_optimizer_variables(
+                var_list, "gradient_accumulator")
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """A zero (or `initializer`) slot shaped like `reference_variable`."""
@@ -171,19 +190,34 @@ class Optimizer:
             self.build(list(trainable_variables))
         if not pairs:
             return
-        grads = self._clip([np.asarray(value_of(g)) for g, _ in pairs])
+        grads = [np.asarray(value_of(g)) for g, _ in pairs]
         variables = [v for _, v in pairs]
-        lr = self._current_learning_rate()
-        if self.weight_decay:
-            self._apply_weight_decay(variables, lr)
-        for g, v in zip(grads, variables):
-            if g.dtype != v.dtype:
-                g = g.astype(v.dtype)
-            self.update_step(g, v, lr)
+        if self.gradient_accumulation_steps:
+            grads = accumulate_gradients(self, grads, variables)
+        if grads is not None:
+            self._before_update_steps()
+            grads = self._clip(grads)
+            lr = self._current_learning_rate()
+            if self.weight_decay:
+                self._apply_weight_decay(variables, lr)
+            for g, v in zip(grads, variables):
+                if g.dtype != v.dtype:
+                    g = g.astype(v.dtype)
+                self.update_step(g, v, lr)
+        if self.use_ema:
+            update_moving_average(self)
         self.iterations.value += 1
         for v in variables:
             if v.constraint is not None:
                 v.assign(v.constraint(v.value))
+
+    def _before_update_steps(self) -> None:
+        """Called once per real update, before the per-variable `update_step`s."""
+
+    def finalize_variable_values(self, var_list) -> None:
+        """At the end of `fit`: with `use_ema`, the model takes the moving averages."""
+        if self.use_ema and self.built:
+            overwrite_with_moving_average(self, var_list)
 
     def _apply_weight_decay(self, variables, lr) -> None:
         wd = np.float32(self.weight_decay)

@@ -37,7 +37,7 @@ class Lamb(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
         i = self._index(variable)
-        step = dt(self.iterations.value + 1)
+        step = dt(self._step_count() + 1)
         b1p = np.power(dt(self.beta_1), step)
         b2p = np.power(dt(self.beta_2), step)
         m = self._momentums[i].value

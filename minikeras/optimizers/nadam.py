@@ -42,20 +42,16 @@ class Nadam(Optimizer):
                                    name="variable", path="variable")
         self._variables.append(self._u_product)
 
-    def apply(self, grads, trainable_variables=None) -> None:
-        if not self.built and trainable_variables is not None:
-            self.build(list(trainable_variables))
-        if any(g is not None for g in grads):
-            dt = self._u_product.value.dtype.type
-            step = dt(self.iterations.value + 1)
-            self._u_product.value[...] = self._u_product.value * dt(self.beta_1) * (
-                dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
-        super().apply(grads, trainable_variables)
+    def _before_update_steps(self) -> None:
+        dt = self._u_product.value.dtype.type
+        step = dt(self._step_count() + 1)
+        self._u_product.value[...] = self._u_product.value * dt(self.beta_1) * (
+            dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
         i = self._index(variable)
-        step = dt(self.iterations.value + 1)
+        step = dt(self._step_count() + 1)
         b1, b2, decay = dt(self.beta_1), dt(self.beta_2), dt(0.96)
         u_t = b1 * (dt(1) - dt(0.5) * np.power(decay, step))
         u_t_1 = b1 * (dt(1) - dt(0.5) * np.power(decay, step + dt(1)))

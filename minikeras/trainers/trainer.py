@@ -302,6 +302,8 @@ class Trainer:
                     break
         finally:
             self._in_fit = False
+            if epochs > initial_epoch and hasattr(self.optimizer, "finalize_variable_values"):
+                self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs)
         self.history = history
         return history
