@@ -238,3 +238,23 @@ def test_lambda_callback_legacy_batch_hook():
 def test_tensorboard_is_clearly_unavailable():
     with pytest.raises(AttributeError, match="TensorBoard.*TensorFlow"):
         callbacks.TensorBoard  # noqa: B018
+
+
+_ALL_HOOKS = _HOOKS + ("on_predict_begin", "on_predict_end", "on_predict_batch_begin",
+                       "on_predict_batch_end")
+_FullRecorder = type("_FullRecorder", (callbacks.Callback,),
+                     {name: _recording_hook(name) for name in _ALL_HOOKS})
+
+
+def test_evaluate_and_predict_hooks():
+    x, y = _data(16)
+    model = _model()
+    rec = _FullRecorder()
+    rec.calls = []
+    model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[rec])
+    assert rec.calls == ["on_test_begin", "on_test_batch_begin", "on_test_batch_end",
+                         "on_test_batch_begin", "on_test_batch_end", "on_test_end"]
+    rec.calls = []
+    model.predict(x, batch_size=16, verbose=0, callbacks=[rec])
+    assert rec.calls == ["on_predict_begin", "on_predict_batch_begin", "on_predict_batch_end",
+                         "on_predict_end"]

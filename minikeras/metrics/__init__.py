@@ -156,3 +156,37 @@ def get(identifier, custom_objects=None):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+# Keras exports the per-sample loss functions under `keras.metrics` too (plus Keras 2's
+# short spellings); as metrics they are averaged by `MeanMetricWrapper`.
+from minikeras.losses import (  # noqa: E402
+    KLD,
+    MAE,
+    MAPE,
+    MSE,
+    MSLE,
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    huber,
+    kl_divergence,
+    kld,
+    kullback_leibler_divergence,
+    log_cosh,
+    logcosh,
+    mae,
+    mape,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    mse,
+    msle,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)

@@ -100,7 +100,14 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The current learning rate (a float32 scalar array)."""
+        """The learning-rate `Variable` (as in Keras), or with a schedule the current rate.
+
+        `float(optimizer.learning_rate)` reads it; assigning a float (or a schedule)
+        replaces it. With the legacy `decay` argument this stays the base rate, as in
+        Keras 2.
+        """
+        if self._schedule is None:
+            return self._learning_rate
         return self._current_learning_rate()
 
     @learning_rate.setter
