@@ -258,3 +258,40 @@ def test_evaluate_and_predict_hooks():
     model.predict(x, batch_size=16, verbose=0, callbacks=[rec])
     assert rec.calls == ["on_predict_begin", "on_predict_batch_begin", "on_predict_batch_end",
                          "on_predict_end"]
+
+
+class _Interrupt(callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+
+def test_backup_and_restore_resumes_exactly(tmp_path):
+    x, y = _data()
+
+    def fresh():
+        m = mk.Sequential([layers.Dense(4, activation="tanh", input_dim=3),
+                           layers.Dense(1, activation="sigmoid")])
+        m.set_weights(reference_init)
+        m.compile(optimizer=mk.optimizers.Adam(0.05), loss="binary_crossentropy")
+        return m
+
+    reference_init = _model().get_weights()
+    straight = fresh()
+    h_ref = straight.fit(x, y, epochs=5, batch_size=8, shuffle=False, verbose=0)
+
+    backup = tmp_path / "backup"
+    model = fresh()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(x, y, epochs=5, batch_size=8, shuffle=False, verbose=0,
+                  callbacks=[callbacks.BackupAndRestore(str(backup)), _Interrupt()])
+    # the interrupt came after epoch 3's backup (callbacks run in order)
+    assert json.loads((backup / "training_metadata.json").read_text())["epoch"] == 3
+    resumed = fresh()  # a new process would start from scratch like this
+    h = resumed.fit(x, y, epochs=5, batch_size=8, shuffle=False, verbose=0,
+                    callbacks=[callbacks.BackupAndRestore(str(backup))])
+    assert len(h.history["loss"]) == 2  # epochs 4 and 5 only
+    np.testing.assert_allclose(h.history["loss"], h_ref.history["loss"][3:], rtol=1e-5)
+    for w, ref in zip(resumed.get_weights(), straight.get_weights()):
+        np.testing.assert_allclose(w, ref, rtol=1e-5, atol=1e-7)
+    assert not backup.exists()  # deleted after a normal finish

@@ -4,6 +4,7 @@
 writer / a network); looking them up raises an `AttributeError` that says so.
 """
 
+from minikeras.callbacks.backup_and_restore import BackupAndRestore
 from minikeras.callbacks.callback import Callback, CallbackList
 from minikeras.callbacks.csv_logger import CSVLogger
 from minikeras.callbacks.early_stopping import EarlyStopping
@@ -16,7 +17,7 @@ from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from minikeras.callbacks.terminate_on_nan import TerminateOnNaN
 
-__all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History",
+__all__ = ["BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History",
            "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback",
            "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"]
 

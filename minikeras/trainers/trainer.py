@@ -280,6 +280,8 @@ class Trainer:
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
         cbs.on_train_begin()
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # BackupAndRestore
+        self._initial_epoch = None
         logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
