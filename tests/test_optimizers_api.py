@@ -117,3 +117,20 @@ def test_schedule_bad_arguments():
         schedules.CosineDecay(0.1, decay_steps=0)
     with pytest.raises(ValueError, match="1 less than"):
         schedules.PiecewiseConstantDecay([1, 2], [0.1])
+
+
+def test_learning_rate_setter_rules():
+    opt = optimizers.SGD(learning_rate=schedules.ExponentialDecay(0.1, 1, 0.5))
+    with pytest.raises(TypeError, match="not settable"):
+        opt.learning_rate = 0.01
+    rate = {"value": 0.5}
+    opt = optimizers.SGD(learning_rate=lambda: rate["value"])  # zero-argument callable
+    w = _one_step(opt, [[1.0]], [0.0])
+    rate["value"] = 0.25
+    opt.apply([np.array([1.0], np.float32)], [opt._trainable_variables[0]])
+    np.testing.assert_allclose(opt._trainable_variables[0].value, [-0.75])
+    assert w is not None
+    opt = optimizers.Adam(0.1)
+    opt.learning_rate = 0.02
+    assert float(opt.learning_rate) == pytest.approx(0.02)
+    assert opt.learning_rate is opt.variables[1]  # the Keras `learning_rate` variable

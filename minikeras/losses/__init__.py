@@ -16,7 +16,7 @@ from minikeras.losses.hinge_losses import (
     hinge,
     squared_hinge,
 )
-from minikeras.losses.loss import Loss, LossFunctionWrapper
+from minikeras.losses.loss import Loss, LossFunctionWrapper, Reduction
 from minikeras.losses.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,

@@ -114,13 +114,20 @@ class Optimizer:
     def learning_rate(self, value) -> None:
         from minikeras.optimizers.schedules import LearningRateSchedule
 
-        if isinstance(value, LearningRateSchedule):
+        if isinstance(value, LearningRateSchedule) or (
+                callable(value) and not isinstance(value, (Variable, np.ndarray))):
             self._schedule = value
             return
+        if isinstance(self._schedule, LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument.")
+        self._schedule = None
         if self._learning_rate is None:
             self._learning_rate = Variable(np.array(0.0, np.float32), trainable=False,
                                            name="learning_rate")
-            self._schedule = None
         self._learning_rate.assign(np.float32(value_of(value)))
 
     lr = learning_rate
@@ -133,8 +140,12 @@ class Optimizer:
         return count
 
     def _current_learning_rate(self) -> np.ndarray:
-        if self._schedule is not None:
+        from minikeras.optimizers.schedules import LearningRateSchedule
+
+        if isinstance(self._schedule, LearningRateSchedule):
             return np.asarray(value_of(self._schedule(self._step_count())), np.float32)
+        if self._schedule is not None:  # a zero-argument callable, as Keras allows
+            return np.asarray(value_of(self._schedule()), np.float32)
         lr = self._learning_rate.value
         if self.decay:
             return np.asarray(lr / (1.0 + self.decay * self._step_count()), np.float32)
