@@ -62,3 +62,16 @@ def test_custom_loss_with_ops_functions_trains():
         model.compile(optimizer=mk.optimizers.Adam(0.05), loss=fn)
         h = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
         assert h.history["loss"][-1] < 0.05 * h.history["loss"][0]
+
+
+def test_vector_valued_metrics_are_logged_as_arrays():
+    x, y = DATA["reg_true"], DATA["cat_true"]
+    model = mk.Sequential([layers.Dense(4, activation="softmax", input_dim=3)])
+    model.compile(optimizer="sgd", loss="categorical_crossentropy",
+                  metrics=[mk.metrics.F1Score(), mk.metrics.Precision(thresholds=[0.2, 0.4])])
+    h = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y))
+    assert np.shape(h.history["f1_score"][0]) == (4,)
+    assert np.shape(h.history["val_precision"][0]) == (2,)
+    ref = mk.metrics.F1Score()
+    ref.update_state(y, model.predict(x, verbose=0))
+    np.testing.assert_allclose(h.history["val_f1_score"][0], ref.result(), rtol=1e-6)

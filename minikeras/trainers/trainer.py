@@ -192,7 +192,8 @@ class Trainer:
         for t in self._per_output_trackers:
             logs[t.name] = float(t.result())
         for _, m, _ in self._compiled_metrics.metrics:
-            logs[m.name] = float(value_of(m.result()))
+            r = np.asarray(value_of(m.result()))
+            logs[m.name] = float(r) if r.ndim == 0 else r  # F1Score(average=None): per class
         return logs
 
     # ------------------------------------------------------------------ fit
