@@ -134,3 +134,21 @@ def test_learning_rate_setter_rules():
     opt.learning_rate = 0.02
     assert float(opt.learning_rate) == pytest.approx(0.02)
     assert opt.learning_rate is opt.variables[1]  # the Keras `learning_rate` variable
+
+
+def test_keras2_documented_signatures():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        opts = [optimizers.Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0,
+                                amsgrad=False),
+                optimizers.RMSprop(lr=0.001, rho=0.9, epsilon=None, decay=0.0),
+                optimizers.Adagrad(lr=0.01, epsilon=None, decay=0.0),
+                optimizers.Adadelta(lr=1.0, rho=0.95, epsilon=None, decay=0.0),
+                optimizers.Adamax(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0),
+                optimizers.Nadam(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
+                                 schedule_decay=0.004),
+                optimizers.SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True)]
+    for opt in opts:
+        assert getattr(opt, "epsilon", 1e-7) == 1e-7
+        w = _one_step(opt, [[0.5], [0.5]], [1.0])
+        assert np.all(np.isfinite(w)) and w[0] < 1.0

@@ -66,3 +66,12 @@ def get(identifier, custom_objects=None):
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+# Keras 1/2 lower-case aliases (`keras.optimizers.sgd(lr=0.01)`)
+sgd = SGD
+adam = Adam
+rmsprop = RMSprop
+adagrad = Adagrad
+adadelta = Adadelta
+adamax = Adamax
+nadam = Nadam

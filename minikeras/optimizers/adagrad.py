@@ -25,7 +25,7 @@ class Adagrad(Optimizer):
                          clipnorm=clipnorm, clipvalue=clipvalue,
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
 
     def build(self, var_list):
         super().build(var_list)

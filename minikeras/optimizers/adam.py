@@ -26,7 +26,7 @@ class Adam(Optimizer):
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
         self.amsgrad = amsgrad
 
     def build(self, var_list):

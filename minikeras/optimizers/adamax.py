@@ -28,7 +28,7 @@ class Adamax(Optimizer):
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
 
     def build(self, var_list):
         super().build(var_list)

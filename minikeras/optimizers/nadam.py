@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from minikeras.backend.variable import Variable
@@ -26,12 +28,18 @@ class Nadam(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  name=None, **kwargs):
+        if "schedule_decay" in kwargs:
+            warnings.warn(
+                "Nadam's Keras 2 `schedule_decay` argument is ignored: minikeras follows "
+                "Keras 3, whose momentum schedule is `beta_1 * (1 - 0.5 * 0.96**t)`.",
+                DeprecationWarning, stacklevel=2)
+            kwargs.pop("schedule_decay")
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
                          clipnorm=clipnorm, clipvalue=clipvalue,
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
 
     def build(self, var_list):
         super().build(var_list)

@@ -32,7 +32,7 @@ class RMSprop(Optimizer):
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.rho = rho
         self.momentum = momentum
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
         self.centered = centered
 
     def build(self, var_list):
