@@ -152,3 +152,11 @@ def test_keras2_documented_signatures():
         assert getattr(opt, "epsilon", 1e-7) == 1e-7
         w = _one_step(opt, [[0.5], [0.5]], [1.0])
         assert np.all(np.isfinite(w)) and w[0] < 1.0
+
+
+def test_keras22_config_with_lr_key():
+    # optimizer config as stored in a Keras 2.2 HDF5 file's training_config
+    cfg = {"class_name": "SGD", "config": {"lr": 0.25, "momentum": 0.5, "decay": 0.0,
+                                           "nesterov": False}}
+    opt = optimizers.deserialize(cfg)
+    assert float(opt.learning_rate) == pytest.approx(0.25) and opt.momentum == 0.5

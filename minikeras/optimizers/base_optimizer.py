@@ -339,6 +339,8 @@ class Optimizer:
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
         config = dict(config)
+        if "lr" in config and "learning_rate" not in config:  # Keras <= 2.2 configs
+            config["learning_rate"] = config.pop("lr")
         if isinstance(config.get("learning_rate"), dict):
             from minikeras.optimizers.schedules import deserialize as deserialize_schedule
 
