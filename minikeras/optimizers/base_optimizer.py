@@ -18,6 +18,7 @@ from minikeras.optimizers.ema_accumulation import (
     overwrite_with_moving_average,
     update_moving_average,
 )
+from minikeras.optimizers.gradient_clipping import clip_gradients
 
 _BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
               "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
@@ -259,23 +260,7 @@ class Optimizer:
         self._exclude_from_weight_decay = tuple(names)
 
     def _clip(self, grads: list[np.ndarray]) -> list[np.ndarray]:
-        if self.clipnorm is not None and self.clipnorm > 0:
-            out = []
-            for g in grads:
-                norm = np.sqrt(np.sum(np.square(g)))
-                out.append((g * g.dtype.type(self.clipnorm)) /
-                           np.maximum(norm, g.dtype.type(self.clipnorm)))
-            return out
-        if self.global_clipnorm is not None and self.global_clipnorm > 0:
-            norm = np.float32(np.sqrt(sum(np.sum(np.square(g, dtype=np.float32))
-                                          for g in grads)))
-            clip = np.float32(self.global_clipnorm)
-            scale = clip * np.minimum(np.float32(1.0) / norm, np.float32(1.0) / clip) \
-                if norm > 0 else np.float32(1.0)
-            return [g * scale.astype(g.dtype) for g in grads]
-        if self.clipvalue is not None and self.clipvalue > 0:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
-        return grads
+        return clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
 
     def update_step(self, gradient, variable, learning_rate) -> None:
         """Updates `variable` in place from `gradient` (implemented by each optimizer)."""
