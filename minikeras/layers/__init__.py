@@ -7,6 +7,27 @@ from minikeras.layers.layer import Layer
 from minikeras.layers.regularization.dropout import Dropout
 from minikeras.layers.reshaping.flatten import Flatten
 from minikeras.layers.reshaping.reshape import Reshape
+from minikeras.layers.merging.concatenate import Concatenate, concatenate
+from minikeras.layers.merging.dot import Dot, dot
+from minikeras.layers.merging.merging import (
+    Add,
+    Average,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from minikeras.layers.rnn.gru import GRU, GRUCell
+from minikeras.layers.rnn.lstm import LSTM, LSTMCell
+from minikeras.layers.rnn.rnn import RNN
+from minikeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
 
 
 def serialize(layer) -> dict:
@@ -34,4 +55,28 @@ __all__ = [
     "Reshape",
     "deserialize",
     "serialize",
+    "Concatenate",
+    "concatenate",
+    "Dot",
+    "dot",
+    "Add",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
 ]

@@ -320,3 +320,18 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
 
     return record(out, (xn, lambda g: backward(g)[0]), (hn, lambda g: backward(g)[1]),
                   (un, lambda g: backward(g)[2]), (bn, lambda g: backward(g)[3]))
+
+
+def basic_slice(x, key):
+    """`x[key]` for basic (slice/int) keys, with a VJP that writes instead of scattering."""
+    xv, xn = unwrap(x)
+    out = xv[key]
+    if xn is None:
+        return out
+
+    def vjp(g):
+        full = np.zeros(xv.shape, dtype=g.dtype)
+        full[key] = g
+        return full
+
+    return record(out, (xn, vjp))
