@@ -22,8 +22,10 @@ def batch_dot(x, y, axes):
             "Cannot do batch_dot on inputs with shapes "
             f"{sx} and {sy} with axes={axes}. x.shape[{ax}] != y.shape[{ay}] "
             f"({sx[ax]} != {sy[ay]}).")
-    x = ops.moveaxis(x, ax, -1)
-    y = ops.moveaxis(y, ay, 1)
+    px = [i for i in range(len(sx)) if i != ax] + [ax]
+    py = [0, ay] + [i for i in range(1, len(sy)) if i != ay]
+    x = ops.transpose(x, px) if px != list(range(len(sx))) else x
+    y = ops.transpose(y, py) if py != list(range(len(sy))) else y
     free_x = ops.shape(x)[1:-1]
     free_y = ops.shape(y)[2:]
     b, k = sx[0], sx[ax]
