@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minikeras import ops
+from minikeras import ops, regularizers
 from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
 from minikeras.layers.rnn.rnn import RNN
@@ -91,6 +91,7 @@ class SimpleRNN(RNN):
         for key in ("name", "trainable", "dtype"):
             cell_cfg.pop(key, None)
         cfg.update(cell_cfg)
+        cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
         return cfg
 
     @classmethod

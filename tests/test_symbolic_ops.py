@@ -1,0 +1,74 @@
+"""Ops applied to KerasTensors become graph nodes (`symbolic_op`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minikeras as keras
+from minikeras import ops
+from minikeras.layers.core.lambda_ops import (
+    OpLayer,
+    op_class_name,
+    op_layer_from_config,
+    op_name_from_class,
+    symbolic_op,
+)
+
+
+def test_arithmetic_on_keras_tensors_builds_a_model():
+    x = keras.Input((3,))
+    y = 1 - (x * 2 + 1) / 4
+    model = keras.Model(x, y)
+    data = np.arange(6, dtype="float32").reshape(2, 3)
+    np.testing.assert_allclose(model.predict(data, verbose=0), 1 - (data * 2 + 1) / 4)
+    assert [type(lay).__name__ for lay in model.layers[1:]] == [
+        "Multiply", "Add", "Divide", "Subtract"]
+    assert model.output_shape == (None, 3)
+
+
+def test_getitem_matmul_power_negative_and_keras_ops():
+    x = keras.Input((4,))
+    w = np.arange(8, dtype="float32").reshape(4, 2)
+    first = x[:, :2]
+    out = symbolic_op(ops.sum, -(first ** 2) + (x @ w), axis=-1, keepdims=True)
+    model = keras.Model(x, out)
+    data = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
+    want = np.sum(-(data[:, :2] ** 2) + data @ w, axis=-1, keepdims=True)
+    np.testing.assert_allclose(model(data), want, rtol=1e-5)
+    assert model.output_shape == (None, 1)
+    sum_layer = model.layers[-1]
+    assert type(sum_layer).__name__ == "Sum"
+    assert sum_layer.get_config() == {"name": sum_layer.name, "axis": -1, "keepdims": True}
+
+
+def test_list_arguments_and_dtype_inference():
+    a, b = keras.Input((2,)), keras.Input((3,))
+    cat = symbolic_op("concatenate", [a, b], axis=1)
+    flag = symbolic_op("greater", cat, 0.0)
+    assert cat.shape == (None, 5) and flag.dtype == "bool"
+    model = keras.Model([a, b], cat)
+    out = model([np.ones((2, 2), "float32"), np.zeros((2, 3), "float32")])
+    np.testing.assert_array_equal(out, [[1, 1, 0, 0, 0]] * 2)
+
+
+def test_gradients_flow_through_op_nodes():
+    x = keras.Input((3,))
+    h = keras.layers.Dense(2)(x)
+    model = keras.Model(x, h * 3.0 + 1.0)
+    model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+    xs = np.random.default_rng(0).standard_normal((32, 3)).astype("float32")
+    ys = xs[:, :2] * 2
+    hist = model.fit(xs, ys, epochs=20, verbose=0)
+    assert hist.history["loss"][-1] < 0.1 * hist.history["loss"][0]
+
+
+def test_op_layer_config_round_trip_like_keras3():
+    assert op_class_name("expand_dims") == "ExpandDims"
+    assert op_class_name("getitem") == "GetItem"
+    assert op_name_from_class("ExpandDims") == "expand_dims"
+    layer = op_layer_from_config("Sum", {"name": "sum", "axis": -1, "keepdims": True})
+    assert isinstance(layer, OpLayer) and type(layer).__name__ == "Sum"
+    np.testing.assert_allclose(layer({"args": [np.ones((2, 3))], "kwargs": {}}), [[3], [3]])
+    with pytest.raises(ValueError, match="Unknown op"):
+        symbolic_op("no_such_op", keras.Input((2,)))
