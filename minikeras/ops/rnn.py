@@ -23,24 +23,46 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import record, unwrap
-from minikeras.ops.nn import _sigmoid
+
+# ----------------------------------------------------------------------------- activations
+# Each forward writes into `out` (possibly a strided view); each derivative is
+# expressed through the forward output `y`.
 
 
-def _relu(v):
-    return np.maximum(v, 0)
+def _tanh(v, out):
+    return np.tanh(v, out=out)
 
 
-def _hard_sigmoid(v):
-    return np.clip(v / 6.0 + 0.5, 0.0, 1.0).astype(v.dtype, copy=False)
+def _sigmoid(v, out):
+    # sigmoid(v) = (1 + tanh(v / 2)) / 2: one transcendental, no overflow.
+    np.multiply(v, 0.5, out=out)
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
 
 
-# name -> (forward, derivative expressed through the forward output y)
+def _hard_sigmoid(v, out):
+    np.multiply(v, 1.0 / 6.0, out=out)
+    out += 0.5
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def _relu(v, out):
+    return np.maximum(v, 0, out=out)
+
+
+def _linear(v, out):
+    out[...] = v
+    return out
+
+
 FUSED_ACTIVATIONS = {
-    "tanh": (np.tanh, lambda y: 1.0 - y * y),
+    "tanh": (_tanh, lambda y: 1.0 - y * y),
     "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),
-    "hard_sigmoid": (_hard_sigmoid, lambda y: ((y > 0) & (y < 1)) / 6.0),
+    "hard_sigmoid": (_hard_sigmoid, lambda y: (((y > 0) & (y < 1)) / 6.0).astype(y.dtype)),
     "relu": (_relu, lambda y: (y > 0).astype(y.dtype)),
-    "linear": (lambda v: v, lambda y: np.ones_like(y)),
+    "linear": (_linear, lambda y: np.ones_like(y)),
 }
 
 
@@ -54,26 +76,50 @@ def _act(name):
 
 
 def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask):
+    """Unwraps the inputs; returns time-major contiguous projections and masks."""
     xv, xn = unwrap(xw)
     hv, hn = unwrap(h0)
     uv, un = unwrap(recurrent_kernel)
     dtype = uv.dtype
     xv = np.asarray(xv, dtype=dtype)
-    hv = np.asarray(hv, dtype=dtype)
     if xv.ndim != 3:
         raise ValueError(f"Expected `xw` of rank 3 (batch, timesteps, features), got shape "
                          f"{xv.shape}")
-    m = None if mask is None else np.asarray(mask, dtype=bool)[:, :, None].astype(dtype)
+    hv = np.asarray(hv, dtype=dtype)
+    xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
+    m = None
+    if mask is not None:
+        m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, :, None].astype(dtype))
     rm = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype)
-    return (xv, xn), (hv, hn), (uv, un), m, rm
+    return xt, xn, (hv, hn), (uv, un), m, rm
 
 
-def _carry(m, t, new, old):
-    """`where(mask, new, old)` for one step (mask as 0/1 floats)."""
-    if m is None:
-        return new
-    mt = m[:, t]
-    return old + mt * (new - old)
+def _carry_inplace(new, old, mt):
+    """`new = where(mask, new, old)` in place, with a 0/1 float mask."""
+    new -= old
+    new *= mt
+    new += old
+
+
+def _batch_major(a):
+    """`(T, B, ...)` → `(B, T, ...)` (a view)."""
+    return a.transpose(1, 0, *range(2, a.ndim))
+
+
+def _cached(compute):
+    """Runs the whole-sequence backward once per upstream gradient, for every parent."""
+    cache = {}
+
+    def get(g):
+        if cache.get("g") is not g:
+            cache["grads"] = compute(g)
+            cache["g"] = g
+        return cache["grads"]
+
+    return get
+
+
+# ----------------------------------------------------------------------------- SimpleRNN
 
 
 def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None,
@@ -83,48 +129,56 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
     Returns:
         `(batch, timesteps, units)` outputs (also the states, step by step).
     """
-    (xv, xn), (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                   recurrent_mask)
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
+                                                 recurrent_mask)
     f, df = _act(activation)
-    b, t_len, u = xv.shape
-    hs = np.empty((b, t_len + 1, u), dtype=xv.dtype)
-    hs[:, 0] = hv
-    hp = np.empty((b, t_len, u), dtype=xv.dtype)  # previous output as fed to the matmul
-    act = np.empty((b, t_len, u), dtype=xv.dtype)
+    t_len, b, u = xt.shape
+    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    hs[0] = hv
+    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    act = np.empty((t_len, b, u), dtype=xt.dtype)
     for t in range(t_len):
-        prev = hs[:, t]
-        hp[:, t] = prev if rm is None else prev * rm
-        act[:, t] = f(xv[:, t] + hp[:, t] @ uv)
-        hs[:, t + 1] = _carry(m, t, act[:, t], prev)
-    out = hs[:, 1:]
+        if rm is not None:
+            np.multiply(hs[t], rm, out=hp[t])
+        a = act[t]
+        np.matmul(hp[t], uv, out=a)
+        a += xt[t]
+        f(a, out=a)
+        hs[t + 1] = a
+        if m is not None:
+            _carry_inplace(hs[t + 1], hs[t], m[t])
+    out = np.ascontiguousarray(_batch_major(hs[1:]))
     if xn is None and hn is None and un is None:
         return out
-    cache = {}
 
-    def backward(g):
-        if "g" in cache and cache["g"] is g:
-            return cache["grads"]
-        da_all = np.empty_like(act)
-        dnext = np.zeros((b, u), dtype=xv.dtype)
-        d_act = df(act)
+    def compute(g):
+        gt = g.transpose(1, 0, 2)
+        da_all = df(act)
+        ut = np.ascontiguousarray(uv.T)
+        dnext = np.zeros((b, u), dtype=xt.dtype)
         for t in range(t_len - 1, -1, -1):
-            dh = g[:, t] + dnext
-            if m is None:
-                dnew, dold = dh, 0.0
-            else:
-                dnew, dold = dh * m[:, t], dh * (1 - m[:, t])
-            da = dnew * d_act[:, t]
-            da_all[:, t] = da
-            dprev = da @ uv.T
+            dh = gt[t] + dnext
+            dold = None
+            if m is not None:
+                dold = dh * (1.0 - m[t])
+                dh *= m[t]
+            da = da_all[t]
+            da *= dh
+            dprev = da @ ut
             if rm is not None:
-                dprev = dprev * rm
-            dnext = dprev + dold
+                dprev *= rm
+            if dold is not None:
+                dprev += dold
+            dnext = dprev
         du = hp.reshape(-1, u).T @ da_all.reshape(-1, u)
-        cache.update(g=g, grads=(da_all, dnext, du))
-        return cache["grads"]
+        return _batch_major(da_all), dnext, du
 
-    return record(out, (xn, lambda g: backward(g)[0]), (hn, lambda g: backward(g)[1]),
-                  (un, lambda g: backward(g)[2]))
+    get = _cached(compute)
+    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
+                  (un, lambda g: get(g)[2]))
+
+
+# ----------------------------------------------------------------------------- LSTM
 
 
 def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
@@ -140,78 +194,94 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
         `(batch, timesteps, 2 * units)`: at each step the output state `h_t`
         (first `units` columns) and carry state `c_t` (last `units` columns).
     """
-    (xv, xn), (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                   recurrent_mask)
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
+                                                 recurrent_mask)
     cv, cn = unwrap(c0)
-    cv = np.asarray(cv, dtype=xv.dtype)
     f, df = _act(activation)
     sf, dsf = _act(recurrent_activation)
-    b, t_len, g4 = xv.shape
+    t_len, b, g4 = xt.shape
     u = g4 // 4
-    hc = np.empty((b, t_len + 1, 2 * u), dtype=xv.dtype)  # [h_t, c_t], index 0 = initial
-    hc[:, 0, :u] = hv
-    hc[:, 0, u:] = cv
-    hp = np.empty((b, t_len, u), dtype=xv.dtype)
-    gates = np.empty((b, t_len, g4), dtype=xv.dtype)  # activated i, f, g, o
-    tcs = np.empty((b, t_len, u), dtype=xv.dtype)  # activation(c_new)
+    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    cs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    hs[0] = hv
+    cs[0] = np.asarray(cv, dtype=xt.dtype)
+    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    gates = np.empty((t_len, b, g4), dtype=xt.dtype)  # activated i, f, g, o
+    tcs = np.empty((t_len, b, u), dtype=xt.dtype)  # activation(c_new)
+    tmp = np.empty((b, u), dtype=xt.dtype)
     for t in range(t_len):
-        h_prev, c_prev = hc[:, t, :u], hc[:, t, u:]
-        hp[:, t] = h_prev if rm is None else h_prev * rm
-        z = xv[:, t] + hp[:, t] @ uv
-        gt = gates[:, t]
-        gt[:, :2 * u] = sf(z[:, :2 * u])
-        gt[:, 2 * u:3 * u] = f(z[:, 2 * u:3 * u])
-        gt[:, 3 * u:] = sf(z[:, 3 * u:])
-        c_new = gt[:, u:2 * u] * c_prev + gt[:, :u] * gt[:, 2 * u:3 * u]
-        tcs[:, t] = f(c_new)
-        h_new = gt[:, 3 * u:] * tcs[:, t]
-        hc[:, t + 1, :u] = _carry(m, t, h_new, h_prev)
-        hc[:, t + 1, u:] = _carry(m, t, c_new, c_prev)
-    out = hc[:, 1:]
+        if rm is not None:
+            np.multiply(hs[t], rm, out=hp[t])
+        z = gates[t]
+        np.matmul(hp[t], uv, out=z)
+        z += xt[t]
+        sf(z[:, :2 * u], out=z[:, :2 * u])
+        f(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
+        sf(z[:, 3 * u:], out=z[:, 3 * u:])
+        c_new = cs[t + 1]
+        np.multiply(z[:, u:2 * u], cs[t], out=c_new)
+        np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
+        c_new += tmp
+        f(c_new, out=tcs[t])
+        np.multiply(z[:, 3 * u:], tcs[t], out=hs[t + 1])
+        if m is not None:
+            _carry_inplace(hs[t + 1], hs[t], m[t])
+            _carry_inplace(c_new, cs[t], m[t])
+    out = np.empty((b, t_len, 2 * u), dtype=xt.dtype)
+    out[:, :, :u] = _batch_major(hs[1:])
+    out[:, :, u:] = _batch_major(cs[1:])
     if xn is None and hn is None and cn is None and un is None:
         return out
-    cache = {}
 
-    def backward(gy):
-        if "g" in cache and cache["g"] is gy:
-            return cache["grads"]
+    def compute(gy):
+        gt = gy.transpose(1, 0, 2)
         dz_all = np.empty_like(gates)
         dsig = np.empty_like(gates)
         dsig[..., :2 * u] = dsf(gates[..., :2 * u])
         dsig[..., 2 * u:3 * u] = df(gates[..., 2 * u:3 * u])
         dsig[..., 3 * u:] = dsf(gates[..., 3 * u:])
         dtc_all = df(tcs)
-        dh_next = np.zeros((b, u), dtype=xv.dtype)
-        dc_next = np.zeros((b, u), dtype=xv.dtype)
+        ut = np.ascontiguousarray(uv.T)
+        dh_next = np.zeros((b, u), dtype=xt.dtype)
+        dc_next = np.zeros((b, u), dtype=xt.dtype)
+        buf = np.empty((b, u), dtype=xt.dtype)
         for t in range(t_len - 1, -1, -1):
-            dh = gy[:, t, :u] + dh_next
-            dc = gy[:, t, u:] + dc_next
-            if m is None:
-                dh_old = dc_old = 0.0
-            else:
-                mt = m[:, t]
-                dh_old, dc_old = dh * (1 - mt), dc * (1 - mt)
-                dh, dc = dh * mt, dc * mt
-            gt = gates[:, t]
-            i_g, f_g, c_g, o_g = gt[:, :u], gt[:, u:2 * u], gt[:, 2 * u:3 * u], gt[:, 3 * u:]
-            dc = dc + dh * o_g * dtc_all[:, t]
-            dzt = dz_all[:, t]
-            dzt[:, :u] = dc * c_g
-            dzt[:, u:2 * u] = dc * hc[:, t, u:]
-            dzt[:, 2 * u:3 * u] = dc * i_g
-            dzt[:, 3 * u:] = dh * tcs[:, t]
-            dzt *= dsig[:, t]
-            dprev = dzt @ uv.T
+            dh = gt[t, :, :u] + dh_next
+            dc = gt[t, :, u:] + dc_next
+            dh_old = dc_old = None
+            if m is not None:
+                keep, skip = m[t], 1.0 - m[t]
+                dh_old, dc_old = dh * skip, dc * skip
+                dh *= keep
+                dc *= keep
+            g = gates[t]
+            dz = dz_all[t]
+            # dc += dh * o * activation'(c)
+            np.multiply(dh, g[:, 3 * u:], out=buf)
+            buf *= dtc_all[t]
+            dc += buf
+            np.multiply(dc, g[:, 2 * u:3 * u], out=dz[:, :u])
+            np.multiply(dc, cs[t], out=dz[:, u:2 * u])
+            np.multiply(dc, g[:, :u], out=dz[:, 2 * u:3 * u])
+            np.multiply(dh, tcs[t], out=dz[:, 3 * u:])
+            dz *= dsig[t]
+            dh_next = dz @ ut
             if rm is not None:
-                dprev = dprev * rm
-            dh_next = dprev + dh_old
-            dc_next = dc * f_g + dc_old
+                dh_next *= rm
+            dc *= g[:, u:2 * u]
+            dc_next = dc
+            if dh_old is not None:
+                dh_next += dh_old
+                dc_next += dc_old
         du = hp.reshape(-1, u).T @ dz_all.reshape(-1, g4)
-        cache.update(g=gy, grads=(dz_all, dh_next, dc_next, du))
-        return cache["grads"]
+        return _batch_major(dz_all), dh_next, dc_next, du
 
-    return record(out, (xn, lambda g: backward(g)[0]), (hn, lambda g: backward(g)[1]),
-                  (cn, lambda g: backward(g)[2]), (un, lambda g: backward(g)[3]))
+    get = _cached(compute)
+    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
+                  (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
+
+
+# ----------------------------------------------------------------------------- GRU
 
 
 def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
@@ -226,88 +296,112 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
         recurrent_bias: `(3 * units,)` bias added to `h @ recurrent_kernel`
             (Keras 3's `reset_after=True` bias row 1), or None.
         reset_after: Apply the reset gate after the recurrent matmul (Keras 3
-            default, CuDNN-compatible) or before it (Keras 2 original GRU).
+            default, CuDNN-compatible) or before it (`False`: Keras 2 original GRU).
 
     Returns:
         `(batch, timesteps, units)` outputs (also the states).
     """
-    (xv, xn), (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                   recurrent_mask)
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
+                                                 recurrent_mask)
     if recurrent_bias is not None and not reset_after:
         raise ValueError("`recurrent_bias` is only used with `reset_after=True`.")
     bv, bn = unwrap(recurrent_bias) if recurrent_bias is not None else (None, None)
     f, df = _act(activation)
     sf, dsf = _act(recurrent_activation)
-    b, t_len, g3 = xv.shape
+    t_len, b, g3 = xt.shape
     u = g3 // 3
-    hs = np.empty((b, t_len + 1, u), dtype=xv.dtype)
-    hs[:, 0] = hv
-    hp = np.empty((b, t_len, u), dtype=xv.dtype)
-    zr = np.empty((b, t_len, 2 * u), dtype=xv.dtype)
-    hh = np.empty((b, t_len, u), dtype=xv.dtype)
-    rec_h = np.empty((b, t_len, u), dtype=xv.dtype)  # reset_after: h@U_h+b_h; else r*hp
+    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    hs[0] = hv
+    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    zr = np.empty((t_len, b, 2 * u), dtype=xt.dtype)
+    hh = np.empty((t_len, b, u), dtype=xt.dtype)
+    rec_h = np.empty((t_len, b, u), dtype=xt.dtype)  # reset_after: h@U_h+b_h; else r*hp
+    hu = np.empty((b, g3), dtype=xt.dtype)
+    u_zr = np.ascontiguousarray(uv[:, :2 * u])
+    u_h = np.ascontiguousarray(uv[:, 2 * u:])
     for t in range(t_len):
-        prev = hs[:, t]
-        hp[:, t] = prev if rm is None else prev * rm
-        x_t = xv[:, t]
+        if rm is not None:
+            np.multiply(hs[t], rm, out=hp[t])
+        x = xt[t]
+        gate = zr[t]
         if reset_after:
-            hu = hp[:, t] @ uv
+            np.matmul(hp[t], uv, out=hu)
             if bv is not None:
-                hu = hu + bv
-            zr[:, t] = sf(x_t[:, :2 * u] + hu[:, :2 * u])
-            rec_h[:, t] = hu[:, 2 * u:]
-            hh[:, t] = f(x_t[:, 2 * u:] + zr[:, t, u:] * rec_h[:, t])
+                hu += bv
+            np.add(x[:, :2 * u], hu[:, :2 * u], out=gate)
+            sf(gate, out=gate)
+            rec_h[t] = hu[:, 2 * u:]
+            np.multiply(gate[:, u:], rec_h[t], out=hh[t])
         else:
-            zr[:, t] = sf(x_t[:, :2 * u] + hp[:, t] @ uv[:, :2 * u])
-            rec_h[:, t] = zr[:, t, u:] * hp[:, t]
-            hh[:, t] = f(x_t[:, 2 * u:] + rec_h[:, t] @ uv[:, 2 * u:])
-        z = zr[:, t, :u]
-        h_new = z * prev + (1 - z) * hh[:, t]
-        hs[:, t + 1] = _carry(m, t, h_new, prev)
-    out = hs[:, 1:]
+            np.matmul(hp[t], u_zr, out=gate)
+            gate += x[:, :2 * u]
+            sf(gate, out=gate)
+            np.multiply(gate[:, u:], hp[t], out=rec_h[t])
+            np.matmul(rec_h[t], u_h, out=hh[t])
+        hh[t] += x[:, 2 * u:]
+        f(hh[t], out=hh[t])
+        # h_new = z * h_prev + (1 - z) * hh = hh + z * (h_prev - hh)
+        h_new = hs[t + 1]
+        np.subtract(hs[t], hh[t], out=h_new)
+        h_new *= gate[:, :u]
+        h_new += hh[t]
+        if m is not None:
+            _carry_inplace(h_new, hs[t], m[t])
+    out = np.ascontiguousarray(_batch_major(hs[1:]))
     if xn is None and hn is None and un is None and bn is None:
         return out
-    cache = {}
 
-    def backward(g):
-        if "g" in cache and cache["g"] is g:
-            return cache["grads"]
-        dx_all = np.empty_like(xv)
-        drec_all = np.empty_like(xv)  # gradient of the recurrent pre-activations
+    def compute(g):
+        gt = g.transpose(1, 0, 2)
+        dx_all = np.empty_like(xt)
+        drec_all = np.empty_like(xt)  # gradient of the recurrent pre-activations
         d_zr = dsf(zr)
         d_hh = df(hh)
-        dnext = np.zeros((b, u), dtype=xv.dtype)
+        ut = np.ascontiguousarray(uv.T)
+        u_zr_t = np.ascontiguousarray(u_zr.T)
+        u_h_t = np.ascontiguousarray(u_h.T)
+        dnext = np.zeros((b, u), dtype=xt.dtype)
         for t in range(t_len - 1, -1, -1):
-            dh = g[:, t] + dnext
-            if m is None:
-                dold = 0.0
-            else:
-                mt = m[:, t]
-                dold = dh * (1 - mt)
-                dh = dh * mt
-            z, r = zr[:, t, :u], zr[:, t, u:]
-            prev = hs[:, t]
-            dz = dh * (prev - hh[:, t]) * d_zr[:, t, :u]
-            da = dh * (1 - z) * d_hh[:, t]
-            dxt = dx_all[:, t]
-            dxt[:, :u] = dz
-            dxt[:, 2 * u:] = da
-            drt = drec_all[:, t]
+            dh = gt[t] + dnext
+            dold = None
+            if m is not None:
+                dold = dh * (1.0 - m[t])
+                dh *= m[t]
+            z, r = zr[t, :, :u], zr[t, :, u:]
+            dxt = dx_all[t]
+            drt = drec_all[t]
+            dz = dxt[:, :u]
+            np.subtract(hs[t], hh[t], out=dz)
+            dz *= dh
+            dz *= d_zr[t, :, :u]
+            da = dxt[:, 2 * u:]
+            np.subtract(1.0, z, out=da)
+            da *= dh
+            da *= d_hh[t]
             drt[:, :u] = dz
+            dr = dxt[:, u:2 * u]
             if reset_after:
-                dxt[:, u:2 * u] = da * rec_h[:, t] * d_zr[:, t, u:]
-                drt[:, u:2 * u] = dxt[:, u:2 * u]
-                drt[:, 2 * u:] = da * r
-                dprev = drt @ uv.T
+                np.multiply(da, rec_h[t], out=dr)
+                dr *= d_zr[t, :, u:]
+                drt[:, u:2 * u] = dr
+                np.multiply(da, r, out=drt[:, 2 * u:])
+                dprev = drt @ ut
             else:
-                d_rh = da @ uv[:, 2 * u:].T
-                dxt[:, u:2 * u] = d_rh * hp[:, t] * d_zr[:, t, u:]
-                drt[:, u:2 * u] = dxt[:, u:2 * u]
+                d_rh = da @ u_h_t
+                np.multiply(d_rh, hp[t], out=dr)
+                dr *= d_zr[t, :, u:]
+                drt[:, u:2 * u] = dr
                 drt[:, 2 * u:] = da
-                dprev = drt[:, :2 * u] @ uv[:, :2 * u].T + d_rh * r
+                dprev = drt[:, :2 * u] @ u_zr_t
+                d_rh *= r
+                dprev += d_rh
             if rm is not None:
-                dprev = dprev * rm
-            dnext = dprev + dh * z + dold
+                dprev *= rm
+            dh *= z
+            dprev += dh
+            if dold is not None:
+                dprev += dold
+            dnext = dprev
         if reset_after:
             du = hp.reshape(-1, u).T @ drec_all.reshape(-1, g3)
         else:
@@ -315,11 +409,11 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
             du[:, :2 * u] = hp.reshape(-1, u).T @ drec_all[..., :2 * u].reshape(-1, 2 * u)
             du[:, 2 * u:] = rec_h.reshape(-1, u).T @ drec_all[..., 2 * u:].reshape(-1, u)
         db = drec_all.reshape(-1, g3).sum(axis=0)
-        cache.update(g=g, grads=(dx_all, dnext, du, db))
-        return cache["grads"]
+        return _batch_major(dx_all), dnext, du, db
 
-    return record(out, (xn, lambda g: backward(g)[0]), (hn, lambda g: backward(g)[1]),
-                  (un, lambda g: backward(g)[2]), (bn, lambda g: backward(g)[3]))
+    get = _cached(compute)
+    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
+                  (un, lambda g: get(g)[2]), (bn, lambda g: get(g)[3]))
 
 
 def basic_slice(x, key):
