@@ -72,3 +72,29 @@ def test_op_layer_config_round_trip_like_keras3():
     np.testing.assert_allclose(layer({"args": [np.ones((2, 3))], "kwargs": {}}), [[3], [3]])
     with pytest.raises(ValueError, match="Unknown op"):
         symbolic_op("no_such_op", keras.Input((2,)))
+
+
+def test_op_nodes_serialize_like_keras3_operations():
+    from minikeras.layers import Multiply
+    from minikeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+
+    x = keras.Input((3,))
+    y = symbolic_op(ops.sum, x * 2, axis=-1)
+    mul_layer, sum_layer = y._keras_history[0]._inbound_nodes[0].parent_nodes[0].layer, \
+        y._keras_history[0]
+    cfg = serialize_keras_object(mul_layer)
+    assert cfg["module"] == "keras.src.ops.numpy" and cfg["class_name"] == "Multiply"
+    # As written by Keras 3.15.1 for `x * 2` (see the Keras functional config):
+    keras3 = {"module": "keras.src.ops.numpy", "class_name": "Multiply",
+              "config": {"name": "multiply"}, "registered_name": "Multiply"}
+    restored = deserialize_keras_object(keras3)
+    assert isinstance(restored, OpLayer) and not isinstance(restored, Multiply)
+    np.testing.assert_allclose(restored.call_op(np.ones((1, 3), "float32"), 2), [[2, 2, 2]])
+    again = deserialize_keras_object(serialize_keras_object(sum_layer))
+    assert again.get_config() == sum_layer.get_config()
+    z = again.call_op(keras.Input((4,)))
+    assert z.shape == (None,)
+    # A real merging layer still deserializes as the layer.
+    merged = deserialize_keras_object({"module": "keras.layers", "class_name": "Multiply",
+                                       "config": {"name": "m"}})
+    assert isinstance(merged, Multiply)

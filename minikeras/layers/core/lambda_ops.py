@@ -94,6 +94,19 @@ class OpLayer(Layer):
         self.op_kwargs = dict(op_kwargs or {})
         self.built = True
 
+    @property
+    def _keras_module(self) -> str:
+        """Module Keras 3 records for this op's class (`keras.src.ops.numpy`, ...)."""
+        module = getattr(self.fn, "__module__", "") or ""
+        if module.startswith("minikeras.ops."):
+            return "keras.src.ops." + module.rsplit(".", 1)[-1]
+        return module or "keras.src.ops.numpy"
+
+    def call_op(self, *args, **kwargs):
+        """Calls the op on Keras-style arguments (`args` may hold KerasTensors and constants),
+        as a Keras 3 file's `inbound_nodes` entry `{"args": [...], "kwargs": {...}}` gives."""
+        return self({"args": list(args), "kwargs": dict(kwargs)})
+
     def _standardize_inputs(self, inputs):
         return inputs  # keep Python scalars weak so dtypes follow the tensor arguments
 
@@ -154,6 +167,11 @@ def _op_name_of_class(cls) -> str:
     return op_name_from_class(cls.__name__)
 
 
+def is_op_module(module) -> bool:
+    """True for the `module` of a Keras 3 functional-graph op node (`keras.src.ops.*`)."""
+    return isinstance(module, str) and module.startswith("keras.src.ops")
+
+
 def op_layer_from_config(class_name: str, config: dict) -> OpLayer:
     """Re-creates the op node saved by Keras 3 as `{"module": "keras.src.ops...",
     "class_name": class_name, "config": config}` (e.g. `"Sum"`, `{"axis": -1}`)."""
@@ -193,5 +211,6 @@ def symbolic_op(fn, *args, **kwargs):
     return layer(inputs)
 
 
-__all__ = ["OpLayer", "op_class_name", "op_layer_from_config", "op_name_from_class",
+__all__ = ["OpLayer", "is_op_module", "op_class_name", "op_layer_from_config",
+           "op_name_from_class",
            "symbolic_op", "flatten", "pack_like"]
