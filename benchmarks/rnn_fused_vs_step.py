@@ -5,6 +5,8 @@ generic step-by-step path (one tape node per op per timestep), which runs when
 a cell's `call` is overridden.
 
 Run from the repository root:  python3 benchmarks/rnn_fused_vs_step.py [--repeats N]
+(BLAS is limited to one thread unless OPENBLAS_NUM_THREADS is set: these matmuls are
+small, and threads only add contention.)
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import statistics
 import sys
 import time
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
@@ -48,7 +51,9 @@ def main():
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     x = np.random.default_rng(0).standard_normal((32, 50, 16)).astype("float32")
-    print(f"numpy {np.__version__}, input (32, 50, 16), units 64, forward + backward, "
+    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"input (32, 50, 16), units 64, forward + backward, "
           f"median / min of {args.repeats} runs")
     for name, layer_cls, cell_cls in [("LSTM", layers.LSTM, layers.LSTMCell),
                                       ("GRU", layers.GRU, layers.GRUCell),

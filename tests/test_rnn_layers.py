@@ -82,19 +82,29 @@ def test_stateful_carries_states_and_resets():
         keras.Sequential([keras.Input((None, 4)), L.LSTM(2, stateful=True)])
 
 
-class _StepLSTMCell(L.LSTMCell):
+def _step_cell(cls):
     """Same maths, but overriding `call` forces the generic step-by-step loop."""
 
-    def call(self, inputs, states, training=False):
-        return super().call(inputs, states, training=training)
+    class StepCell(cls):
+        def call(self, inputs, states, training=False):
+            return super().call(inputs, states, training=training)
+
+    return StepCell
 
 
 @pytest.mark.parametrize("go_backwards", [False, True])
-def test_step_loop_equals_fused_path(go_backwards):
+@pytest.mark.parametrize("layer_cls,cell_cls,kwargs", [
+    (L.LSTM, L.LSTMCell, {}),
+    (L.GRU, L.GRUCell, {}),
+    (L.GRU, L.GRUCell, {"reset_after": False}),
+    (L.SimpleRNN, L.SimpleRNNCell, {"activation": "relu"}),
+])
+def test_step_loop_equals_fused_path(go_backwards, layer_cls, cell_cls, kwargs):
     x = np.random.default_rng(3).standard_normal((3, 5, 2)).astype("float32")
     mask = _tokens() != 0
-    fused = L.LSTM(4, return_sequences=True, go_backwards=go_backwards)
-    step = L.RNN(_StepLSTMCell(4), return_sequences=True, go_backwards=go_backwards)
+    fused = layer_cls(4, return_sequences=True, go_backwards=go_backwards, **kwargs)
+    step = L.RNN(_step_cell(cell_cls)(4, **kwargs), return_sequences=True,
+                 go_backwards=go_backwards)
     fused.build(x.shape)
     step.build(x.shape)
     step.set_weights(fused.get_weights())

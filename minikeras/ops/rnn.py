@@ -34,12 +34,12 @@ def _tanh(v, out):
 
 
 def _sigmoid(v, out):
-    # sigmoid(v) = (1 + tanh(v / 2)) / 2: one transcendental, no overflow.
-    np.multiply(v, 0.5, out=out)
-    np.tanh(out, out=out)
+    # 1 / (1 + exp(-v)); exp overflows to inf for v < -88 (float32), giving the exact
+    # limit 0. Callers run this under np.errstate(over="ignore").
+    np.negative(v, out=out)
+    np.exp(out, out=out)
     out += 1.0
-    out *= 0.5
-    return out
+    return np.reciprocal(out, out=out)
 
 
 def _hard_sigmoid(v, out):
@@ -137,16 +137,17 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
     hs[0] = hv
     hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
     act = np.empty((t_len, b, u), dtype=xt.dtype)
-    for t in range(t_len):
-        if rm is not None:
-            np.multiply(hs[t], rm, out=hp[t])
-        a = act[t]
-        np.matmul(hp[t], uv, out=a)
-        a += xt[t]
-        f(a, out=a)
-        hs[t + 1] = a
-        if m is not None:
-            _carry_inplace(hs[t + 1], hs[t], m[t])
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                np.multiply(hs[t], rm, out=hp[t])
+            a = act[t]
+            np.matmul(hp[t], uv, out=a)
+            a += xt[t]
+            f(a, out=a)
+            hs[t + 1] = a
+            if m is not None:
+                _carry_inplace(hs[t + 1], hs[t], m[t])
     out = np.ascontiguousarray(_batch_major(hs[1:]))
     if xn is None and hn is None and un is None:
         return out
@@ -209,24 +210,25 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
     gates = np.empty((t_len, b, g4), dtype=xt.dtype)  # activated i, f, g, o
     tcs = np.empty((t_len, b, u), dtype=xt.dtype)  # activation(c_new)
     tmp = np.empty((b, u), dtype=xt.dtype)
-    for t in range(t_len):
-        if rm is not None:
-            np.multiply(hs[t], rm, out=hp[t])
-        z = gates[t]
-        np.matmul(hp[t], uv, out=z)
-        z += xt[t]
-        sf(z[:, :2 * u], out=z[:, :2 * u])
-        f(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
-        sf(z[:, 3 * u:], out=z[:, 3 * u:])
-        c_new = cs[t + 1]
-        np.multiply(z[:, u:2 * u], cs[t], out=c_new)
-        np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
-        c_new += tmp
-        f(c_new, out=tcs[t])
-        np.multiply(z[:, 3 * u:], tcs[t], out=hs[t + 1])
-        if m is not None:
-            _carry_inplace(hs[t + 1], hs[t], m[t])
-            _carry_inplace(c_new, cs[t], m[t])
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                np.multiply(hs[t], rm, out=hp[t])
+            z = gates[t]
+            np.matmul(hp[t], uv, out=z)
+            z += xt[t]
+            sf(z[:, :2 * u], out=z[:, :2 * u])
+            f(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
+            sf(z[:, 3 * u:], out=z[:, 3 * u:])
+            c_new = cs[t + 1]
+            np.multiply(z[:, u:2 * u], cs[t], out=c_new)
+            np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
+            c_new += tmp
+            f(c_new, out=tcs[t])
+            np.multiply(z[:, 3 * u:], tcs[t], out=hs[t + 1])
+            if m is not None:
+                _carry_inplace(hs[t + 1], hs[t], m[t])
+                _carry_inplace(c_new, cs[t], m[t])
     out = np.empty((b, t_len, 2 * u), dtype=xt.dtype)
     out[:, :, :u] = _batch_major(hs[1:])
     out[:, :, u:] = _batch_major(cs[1:])
@@ -319,34 +321,35 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
     hu = np.empty((b, g3), dtype=xt.dtype)
     u_zr = np.ascontiguousarray(uv[:, :2 * u])
     u_h = np.ascontiguousarray(uv[:, 2 * u:])
-    for t in range(t_len):
-        if rm is not None:
-            np.multiply(hs[t], rm, out=hp[t])
-        x = xt[t]
-        gate = zr[t]
-        if reset_after:
-            np.matmul(hp[t], uv, out=hu)
-            if bv is not None:
-                hu += bv
-            np.add(x[:, :2 * u], hu[:, :2 * u], out=gate)
-            sf(gate, out=gate)
-            rec_h[t] = hu[:, 2 * u:]
-            np.multiply(gate[:, u:], rec_h[t], out=hh[t])
-        else:
-            np.matmul(hp[t], u_zr, out=gate)
-            gate += x[:, :2 * u]
-            sf(gate, out=gate)
-            np.multiply(gate[:, u:], hp[t], out=rec_h[t])
-            np.matmul(rec_h[t], u_h, out=hh[t])
-        hh[t] += x[:, 2 * u:]
-        f(hh[t], out=hh[t])
-        # h_new = z * h_prev + (1 - z) * hh = hh + z * (h_prev - hh)
-        h_new = hs[t + 1]
-        np.subtract(hs[t], hh[t], out=h_new)
-        h_new *= gate[:, :u]
-        h_new += hh[t]
-        if m is not None:
-            _carry_inplace(h_new, hs[t], m[t])
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                np.multiply(hs[t], rm, out=hp[t])
+            x = xt[t]
+            gate = zr[t]
+            if reset_after:
+                np.matmul(hp[t], uv, out=hu)
+                if bv is not None:
+                    hu += bv
+                np.add(x[:, :2 * u], hu[:, :2 * u], out=gate)
+                sf(gate, out=gate)
+                rec_h[t] = hu[:, 2 * u:]
+                np.multiply(gate[:, u:], rec_h[t], out=hh[t])
+            else:
+                np.matmul(hp[t], u_zr, out=gate)
+                gate += x[:, :2 * u]
+                sf(gate, out=gate)
+                np.multiply(gate[:, u:], hp[t], out=rec_h[t])
+                np.matmul(rec_h[t], u_h, out=hh[t])
+            hh[t] += x[:, 2 * u:]
+            f(hh[t], out=hh[t])
+            # h_new = z * h_prev + (1 - z) * hh = hh + z * (h_prev - hh)
+            h_new = hs[t + 1]
+            np.subtract(hs[t], hh[t], out=h_new)
+            h_new *= gate[:, :u]
+            h_new += hh[t]
+            if m is not None:
+                _carry_inplace(h_new, hs[t], m[t])
     out = np.ascontiguousarray(_batch_major(hs[1:]))
     if xn is None and hn is None and un is None and bn is None:
         return out
