@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from minikeras import ops
 from minikeras.layers.layer import Layer
+from minikeras.layers.rnn.rnn import RNN, nest_weight_paths
 from minikeras.ops import rnn as rnn_ops
 
 _MODES = ("sum", "mul", "ave", "concat", None)
@@ -38,7 +39,6 @@ class Bidirectional(Layer):
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
-        from minikeras.layers.rnn.rnn import RNN
 
         if not isinstance(layer, Layer) or not hasattr(layer, "go_backwards"):
             raise ValueError(
@@ -87,6 +87,7 @@ class Bidirectional(Layer):
         for lay in (self.forward_layer, self.backward_layer):
             if not lay.built:
                 lay._maybe_build(tuple(seq_shape))
+            nest_weight_paths(self, lay)
         self.built = True
 
     def __call__(self, *args, **kwargs):

@@ -42,6 +42,14 @@ def state_sizes(state_size) -> list:
     return [int(state_size)]
 
 
+def nest_weight_paths(parent, child) -> None:
+    """Prefixes `child`'s weight paths with `parent.name`, as Keras 3 names nested weights
+    (`bidi/forward_lstm/lstm_cell/kernel`)."""
+    for w in child.weights:
+        if not w.path.startswith(parent.name + "/"):
+            w.path = f"{parent.name}/{w.path}"
+
+
 def check_sequence_rank(layer, shape) -> None:
     if shape is not None and len(shape) != 3:
         raise ValueError(
@@ -121,6 +129,7 @@ class RNN(Layer):
         check_sequence_rank(self, input_shape)
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell._maybe_build((input_shape[0], input_shape[-1]))
+            nest_weight_paths(self, self.cell)
         if self.stateful:
             if input_shape[0] is None:
                 raise ValueError(

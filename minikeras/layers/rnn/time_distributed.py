@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from minikeras import ops
 from minikeras.layers.layer import Layer
+from minikeras.layers.rnn.rnn import nest_weight_paths
 
 
 class TimeDistributed(Layer):
@@ -39,6 +40,7 @@ class TimeDistributed(Layer):
         self._check_rank(input_shape)
         if not self.layer.built:
             self.layer._maybe_build((None, *tuple(input_shape)[2:]))
+        nest_weight_paths(self, self.layer)
         self.built = True
 
     def compute_output_shape(self, input_shape):
