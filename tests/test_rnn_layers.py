@@ -203,3 +203,59 @@ def test_legacy_keras1_arguments():
     with pytest.warns(DeprecationWarning):
         emb = L.Embedding(100, 8, input_length=10)
     assert keras.Sequential([emb]).output_shape == (None, 10, 8)
+
+
+class MinimalRNNCell(keras.layers.Layer):
+    """The custom cell of the Keras `RNN` documentation, unchanged."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.state_size = units
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
+                                      initializer="uniform", name="kernel")
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units),
+                                                initializer="uniform", name="recurrent_kernel")
+        self.built = True
+
+    def call(self, inputs, states):
+        prev_output = states[0]
+        h = keras.ops.matmul(inputs, self.kernel)
+        output = h + keras.ops.matmul(prev_output, self.recurrent_kernel)
+        return output, [output]
+
+
+def test_keras_docs_custom_cell_single_and_stacked():
+    x = keras.Input((None, 5))
+    y = L.RNN(MinimalRNNCell(32))(x)
+    assert y.shape == (None, 32)
+    stacked = L.RNN([MinimalRNNCell(8), MinimalRNNCell(4)])
+    data = np.random.default_rng(5).standard_normal((2, 3, 5)).astype("float32")
+    out = _np(stacked(data))
+    c1, c2 = stacked.cell.cells
+    h1 = np.zeros((2, 8), "float32")
+    h2 = np.zeros((2, 4), "float32")
+    for t in range(3):
+        h1 = data[:, t] @ c1.kernel.numpy() + h1 @ c1.recurrent_kernel.numpy()
+        h2 = h1 @ c2.kernel.numpy() + h2 @ c2.recurrent_kernel.numpy()
+    np.testing.assert_allclose(out, h2, rtol=1e-5, atol=1e-6)
+
+
+def test_keras1_recurrent_and_embedding_configs():
+    with pytest.warns(DeprecationWarning):
+        lstm = L.LSTM.from_config({"output_dim": 3, "init": "glorot_uniform",
+                                   "inner_init": "orthogonal", "forget_bias_init": "one",
+                                   "inner_activation": "hard_sigmoid", "W_regularizer": None,
+                                   "U_regularizer": None, "b_regularizer": None,
+                                   "dropout_W": 0.1, "dropout_U": 0.2, "consume_less": "gpu",
+                                   "input_dim": 4, "input_length": 7, "name": "old_lstm"})
+    assert lstm.units == 3 and lstm.cell.dropout == 0.1 and lstm.cell.recurrent_dropout == 0.2
+    assert lstm.get_config()["recurrent_activation"] == "hard_sigmoid"
+    assert keras.Sequential([lstm]).output_shape == (None, 3)
+    with pytest.warns(DeprecationWarning):
+        emb = L.Embedding(input_dim=10, output_dim=2, W_regularizer="l2")
+    assert emb.embeddings_regularizer is not None
+    with pytest.raises(ValueError, match="time_major"):
+        L.GRU(2, time_major=True)

@@ -37,6 +37,15 @@ class Embedding(Layer):
                                         output_dim)
         embeddings_initializer = legacy.pop_renamed(
             kwargs, "Embedding", "init", "embeddings_initializer", embeddings_initializer)
+        embeddings_regularizer = legacy.pop_renamed(
+            kwargs, "Embedding", "W_regularizer", "embeddings_regularizer",
+            embeddings_regularizer)
+        embeddings_constraint = legacy.pop_renamed(
+            kwargs, "Embedding", "W_constraint", "embeddings_constraint", embeddings_constraint)
+        if kwargs.get("dropout"):
+            raise ValueError("Embedding(dropout=...) (Keras 1) is not supported; add a "
+                             "`SpatialDropout1D` layer after the Embedding instead.")
+        kwargs.pop("dropout", None)
         input_length = kwargs.pop("input_length", None)
         if input_length is not None:
             import warnings

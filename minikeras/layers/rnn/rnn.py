@@ -93,7 +93,9 @@ class RNN(Layer):
                 raise ValueError(
                     f"Argument `cell` should have a `{attr}` method/attribute. Received: "
                     f"cell={cell}")
-        kwargs.pop("time_major", None)
+        if kwargs.pop("time_major", False):
+            raise ValueError("`time_major=True` is not supported; pass inputs of shape "
+                             "(batch, timesteps, features).")
         kwargs.pop("input_length", None)
         super().__init__(**kwargs)
         self.cell = cell
@@ -265,8 +267,7 @@ class RNN(Layer):
         prev_out = None
         for t in order:
             x_t = ops.getitem(sequences, (slice(None), t))
-            cell_states = states if isinstance(self.cell.state_size, (list, tuple)) else states[0]
-            out, new_states = self.cell(x_t, cell_states, **kwargs)
+            out, new_states = self.cell(x_t, list(states), **kwargs)
             new_states = new_states if isinstance(new_states, (list, tuple)) else [new_states]
             if mask is not None:
                 m = mask[:, t][:, None].astype(np.asarray(value_of(out)).dtype)

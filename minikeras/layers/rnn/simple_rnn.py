@@ -117,7 +117,15 @@ def _legacy_units(kwargs, layer, units):
                                                           "recurrent_activation")):
         if old in kwargs:
             kwargs[new] = legacy.pop_renamed(kwargs, layer, old, new, None)
-    kwargs.pop("time_major", None)
+    if kwargs.pop("time_major", False):
+        raise ValueError(f"{layer}: `time_major=True` is not supported; pass inputs of shape "
+                         "(batch, timesteps, features).")
+    forget_init = kwargs.pop("forget_bias_init", None)
+    if forget_init is not None:
+        legacy.pop_renamed({"forget_bias_init": forget_init}, layer, "forget_bias_init",
+                           "unit_forget_bias", None)
+        if layer == "LSTM":
+            kwargs.setdefault("unit_forget_bias", forget_init in ("one", "ones"))
     kwargs.pop("consume_less", None)
     kwargs.pop("use_cudnn", None)
     return units

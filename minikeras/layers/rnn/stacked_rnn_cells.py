@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from minikeras.layers.layer import Layer
 
 
@@ -39,8 +41,13 @@ class StackedRNNCells(Layer):
     def get_initial_state(self, batch_size=None):
         out = []
         for cell in self.cells:
-            init = cell.get_initial_state(batch_size=batch_size)
-            out.append(init if isinstance(cell.state_size, list) else init[0])
+            sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [
+                cell.state_size]
+            init = getattr(cell, "get_initial_state", None)
+            init = (init(batch_size=batch_size) if init is not None else
+                    [np.zeros((batch_size, int(s)), dtype=self.dtype) for s in sizes])
+            init = list(init) if isinstance(init, (list, tuple)) else [init]
+            out.append(init if isinstance(cell.state_size, (list, tuple)) else init[0])
         return out
 
     def build(self, input_shape):
@@ -58,9 +65,9 @@ class StackedRNNCells(Layer):
         x = inputs
         for cell, s in zip(self.cells, states):
             kwargs = {"training": training} if getattr(cell, "_call_has_training", False) else {}
-            x, ns = cell(x, s, **kwargs)
+            x, ns = cell(x, list(s) if isinstance(s, (list, tuple)) else [s], **kwargs)
             ns = list(ns) if isinstance(ns, (list, tuple)) else [ns]
-            new_states.append(ns if isinstance(cell.state_size, list) else ns[0])
+            new_states.append(ns if isinstance(cell.state_size, (list, tuple)) else ns[0])
         return x, new_states
 
     def reset_dropout_mask(self):
