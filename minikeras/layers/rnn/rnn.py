@@ -13,6 +13,7 @@ import numpy as np
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
 from minikeras.layers.layer import Layer
+from minikeras.ops import rnn as rnn_ops
 
 
 def map_structure(fn, *structs):
@@ -266,7 +267,7 @@ class RNN(Layer):
         outputs = []
         prev_out = None
         for t in order:
-            x_t = ops.getitem(sequences, (slice(None), t))
+            x_t = rnn_ops.basic_slice(sequences, (slice(None), t))
             out, new_states = self.cell(x_t, list(states), **kwargs)
             new_states = new_states if isinstance(new_states, (list, tuple)) else [new_states]
             if mask is not None:
