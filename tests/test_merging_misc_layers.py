@@ -188,3 +188,15 @@ def test_rnn_config_matches_keras3_keys_and_loads_keras_dtype_policy():
     assert bidi.get_config()["layer"]["config"]["name"].startswith("forward_")
     assert L.Bidirectional.from_config(bidi.get_config()).forward_layer.name == \
         bidi.forward_layer.name
+
+
+def test_softmax_fully_masked_row_is_zero_and_gradient_flows():
+    from minikeras.testing.gradient_check import gradient_check
+
+    x = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    mask = np.array([[True, True, False], [False, False, False]])
+    out = _np(L.Softmax()(x.astype("float32"), mask=mask))
+    np.testing.assert_allclose(out[1], 0.0)
+    np.testing.assert_allclose(out[0, :2], np.exp([1, 2]) / np.exp([1, 2]).sum(), rtol=1e-6)
+    layer = L.Softmax(dtype="float64")
+    gradient_check(lambda t: layer(t, mask=mask), [x])

@@ -165,13 +165,26 @@ class Softmax(_Elementwise):
         self.axis = axis
 
     def call(self, inputs, mask=None):
+        m = None
         if mask is not None:
-            m = np.asarray(value_of(mask), dtype=bool)
-            inputs = ops.add(inputs, np.where(m, 0.0, -1e9).astype(ops.dtype(inputs)))
-        if isinstance(self.axis, (list, tuple)):
+            m = np.asarray(value_of(mask))
+            m = m if m.dtype == bool else m > 0.5
+            if m.ndim > len(ops.shape(inputs)):
+                raise ValueError(
+                    "The `mask` must be broadcastable to `inputs` and must not have more "
+                    f"dimensions. Received: inputs.shape={ops.shape(inputs)}, "
+                    f"mask.shape={m.shape}")
+            # Masked positions are set to -1e9 (as in Keras), not merely offset.
+            inputs = ops.where(m, inputs, np.asarray(-1e9, dtype=ops.dtype(inputs)))
+        if isinstance(self.axis, (list, tuple)) and len(self.axis) > 1:
             lse = ops.logsumexp(inputs, axis=tuple(self.axis), keepdims=True)
-            return ops.exp(ops.subtract(inputs, lse))
-        return ops.softmax(inputs, axis=self.axis)
+            out = ops.exp(ops.subtract(inputs, lse))
+        else:
+            axis = self.axis[0] if isinstance(self.axis, (list, tuple)) else self.axis
+            out = ops.softmax(inputs, axis=axis)
+        if m is not None:  # zero masked positions even when a whole axis is masked
+            out = ops.where(m, out, np.asarray(0.0, dtype=ops.dtype(inputs)))
+        return out
 
     def get_config(self) -> dict:
         cfg = super().get_config()
