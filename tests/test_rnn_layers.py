@@ -259,3 +259,30 @@ def test_keras1_recurrent_and_embedding_configs():
     assert emb.embeddings_regularizer is not None
     with pytest.raises(ValueError, match="time_major"):
         L.GRU(2, time_major=True)
+
+
+def test_masked_bidirectional_text_classifier_trains():
+    """Padded token sequences; the label is whether token 7 occurs. Padding must not matter."""
+    rng = np.random.default_rng(1)
+    n, t = 240, 10
+    tokens = rng.integers(1, 12, (n, t)).astype("int32")
+    lengths = rng.integers(3, t + 1, n)
+    for i, length in enumerate(lengths):
+        tokens[i, length:] = 0
+    y = np.array([[float(7 in row[row != 0])] for row in tokens], "float32")
+    keras.utils.set_random_seed(1)
+    model = keras.Sequential([
+        keras.Input((t,), dtype="int32"),
+        L.Embedding(12, 8, mask_zero=True),
+        L.Bidirectional(L.GRU(8)),
+        L.Dense(1, activation="sigmoid"),
+    ])
+    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy",
+                  metrics=["accuracy"])
+    hist = model.fit(tokens, y, epochs=20, batch_size=32, verbose=0)
+    assert hist.history["accuracy"][-1] > 0.9
+    # Extra padding leaves predictions unchanged.
+    padded = np.concatenate([tokens[:5], np.zeros((5, 4), "int32")], axis=1)
+    bigger = keras.Sequential([keras.Input((t + 4,), dtype="int32"), *model.layers])
+    np.testing.assert_allclose(_np(bigger(padded)), _np(model(tokens[:5])), rtol=1e-5,
+                               atol=1e-6)
