@@ -98,3 +98,20 @@ def test_op_nodes_serialize_like_keras3_operations():
     merged = deserialize_keras_object({"module": "keras.layers", "class_name": "Multiply",
                                        "config": {"name": "m"}})
     assert isinstance(merged, Multiply)
+
+
+def test_comparison_abs_and_reflected_dunders():
+    x = keras.Input((2,))
+    w = np.array([[1.0, 0.0], [0.0, 2.0]], "float32")
+    outs = [abs(x), x > 0, x <= 1, 2.0 ** x, w @ keras.layers.Reshape((2, 1))(x),
+            np.float32(3.0) * x]
+    model = keras.Model(x, outs)
+    data = np.array([[-1.0, 3.0]], "float32")
+    got = model(data)
+    np.testing.assert_allclose(got[0], [[1, 3]])
+    np.testing.assert_array_equal(got[1], [[False, True]])
+    np.testing.assert_array_equal(got[2], [[True, False]])
+    np.testing.assert_allclose(got[3], [[0.5, 8.0]])
+    np.testing.assert_allclose(got[4], [[[-1.0], [6.0]]])
+    np.testing.assert_allclose(got[5], [[-3.0, 9.0]])
+    assert outs[1].dtype == "bool" and outs[4].shape == (None, 2, 1)
