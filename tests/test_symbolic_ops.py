@@ -115,3 +115,33 @@ def test_comparison_abs_and_reflected_dunders():
     np.testing.assert_allclose(got[4], [[[-1.0], [6.0]]])
     np.testing.assert_allclose(got[5], [[-3.0, 9.0]])
     assert outs[1].dtype == "bool" and outs[4].shape == (None, 2, 1)
+
+
+def test_explicit_mask_tensor_argument_like_keras3_graphs():
+    """Keras 3 files record Embedding masks as a `NotEqual` op passed as `mask=`."""
+    tokens = np.array([[3, 1, 0, 0], [2, 5, 6, 1]], "int32")
+    x = keras.Input((4,), dtype="int32")
+    emb = keras.layers.Embedding(8, 3)
+    lstm = keras.layers.LSTM(2)
+    mask = symbolic_op("not_equal", x, 0)
+    explicit = keras.Model(x, lstm(emb(x), mask=mask))
+    auto_emb = keras.layers.Embedding(8, 3, mask_zero=True)
+    auto_lstm = keras.layers.LSTM(2)
+    y = keras.Input((4,), dtype="int32")
+    auto = keras.Model(y, auto_lstm(auto_emb(y)))
+    auto.set_weights(explicit.get_weights())
+    np.testing.assert_allclose(explicit(tokens), auto(tokens), rtol=1e-6)
+    # The mask really is used: without it the padded steps change the result.
+    unmasked = keras.Model(x, lstm(emb(x)))
+    assert not np.allclose(unmasked(tokens)[0], explicit(tokens)[0])
+    assert "not_equal" in [lay.name for lay in explicit.layers]
+
+
+def test_model_training_flag_overrides_recorded_training_kwarg():
+    """Keras 3 graphs record `training=False` on calls; `model(x, training=True)` wins."""
+    x = keras.Input((200,))
+    y = keras.layers.Dropout(0.5)(x, training=False)
+    model = keras.Model(x, y)
+    data = np.ones((1, 200), "float32")
+    np.testing.assert_array_equal(model(data), data)
+    assert (np.asarray(model(data, training=True)) == 0).sum() > 50
