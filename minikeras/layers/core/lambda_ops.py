@@ -6,6 +6,14 @@ arithmetic (and any `keras.ops` function called on a KerasTensor) goes through
 symbolically, as Keras 3 records its `Operation`s in the functional graph.
 The layer's class name is the op's Keras 3 class name (`Multiply`, `Sum`,
 `GetItem`, ...) so `summary()` reads like Keras.
+
+Saving/loading (Keras 3 format): an op node serializes as
+`{"module": "keras.src.ops.numpy", "class_name": "NotEqual", "config": {"name": ...,
+**static_kwargs}}` (see `serialize_keras_object`); its inbound node is
+`{"args": node.input_tensors["args"], "kwargs": node.input_tensors["kwargs"]}`.
+A loader rebuilds it with `op_layer_from_config(class_name, config)` and calls
+`layer.call_op(*args, **kwargs)`. Keras 3 records an `Embedding(mask_zero=True)`
+mask this way (a `NotEqual(tokens, 0)` node passed to later layers as `mask=`).
 """
 
 from __future__ import annotations
