@@ -146,6 +146,7 @@ CONFIG_LAYERS = [
     lambda: L.RNN([L.GRUCell(3), L.SimpleRNNCell(2)]),
     lambda: L.Bidirectional(L.GRU(3, return_sequences=True), merge_mode="sum"),
     lambda: L.TimeDistributed(L.Dense(2)),
+    lambda: L.ConvLSTM2D(4, (3, 2), strides=2, padding="same", return_sequences=True),
     lambda: L.Embedding(10, 3, mask_zero=True),
     lambda: L.Masking(-1.0),
     lambda: L.Concatenate(axis=1),

@@ -286,3 +286,23 @@ def test_masked_bidirectional_text_classifier_trains():
     bigger = keras.Sequential([keras.Input((t + 4,), dtype="int32"), *model.layers])
     np.testing.assert_allclose(_np(bigger(padded)), _np(model(tokens[:5])), rtol=1e-5,
                                atol=1e-6)
+
+
+def test_conv_lstm2d_shapes_params_errors_and_training():
+    model = keras.Sequential([keras.Input((4, 8, 8, 2)),
+                              L.ConvLSTM2D(3, 3, padding="same", return_sequences=True),
+                              L.ConvLSTM2D(2, 3, strides=2)])
+    assert model.output_shape == (None, 3, 3, 2)  # valid, stride 2: (8 - 3) // 2 + 1
+    # Keras: 3*3*2*12 + 3*3*3*12 + 12 and 3*3*3*8 + 3*3*2*8 + 8.
+    assert [lay.count_params() for lay in model.layers] == [552, 368]
+    with pytest.raises(ValueError, match=r"expected ndim=5, found ndim=4.*\(batch, time, rows"):
+        L.ConvLSTM2D(2, 3)(keras.Input((4, 8, 2)))
+    with pytest.raises(ValueError, match="channels_last' only"):
+        L.ConvLSTM2D(2, 3, data_format="channels_first")
+    x = np.random.default_rng(0).standard_normal((8, 4, 8, 8, 2)).astype("float32")
+    model.compile(optimizer="adam", loss="mse")
+    hist = model.fit(x, np.zeros((8, 3, 3, 2), "float32"), epochs=3, verbose=0)
+    assert hist.history["loss"][-1] < hist.history["loss"][0]
+    stateful = L.ConvLSTM2D(2, 3, padding="same", stateful=True)
+    keras.Sequential([keras.Input(batch_shape=(2, 3, 5, 5, 1)), stateful])
+    assert stateful.states[0].shape == (2, 5, 5, 2)

@@ -77,6 +77,10 @@ CASES = {
     "lstm_init_state": init_state_build,
     "time_distributed": rnn_case(lambda: L.TimeDistributed(L.Dense(2))),
     "embedding": embed_build,
+    "conv_lstm_same": single(lambda: L.ConvLSTM2D(3, 3, padding="same", return_sequences=True),
+                             (4, 5, 5, 2)),
+    "conv_lstm_valid": single(lambda: L.ConvLSTM2D(2, (2, 3), strides=(2, 1), return_state=True,
+                                                   go_backwards=True), (3, 6, 5, 2)),
 }
 for _mode in ("concat", "sum", "mul", "ave"):
     CASES[f"bidi_{_mode}"] = rnn_case(lambda mode=_mode: L.Bidirectional(

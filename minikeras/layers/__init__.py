@@ -46,6 +46,7 @@ from minikeras.layers.reshaping.permute import Permute
 from minikeras.layers.reshaping.repeat_vector import RepeatVector
 from minikeras.layers.reshaping.reshape import Reshape
 from minikeras.layers.rnn.bidirectional import Bidirectional
+from minikeras.layers.rnn.conv_lstm import ConvLSTM2D, ConvLSTM2DCell
 from minikeras.layers.rnn.gru import GRU, GRUCell
 from minikeras.layers.rnn.lstm import LSTM, LSTMCell
 from minikeras.layers.rnn.rnn import RNN
@@ -103,6 +104,8 @@ __all__ = [
     "SimpleRNN",
     "SimpleRNNCell",
     "StackedRNNCells",
+    "ConvLSTM2D",
+    "ConvLSTM2DCell",
     "ELU",
     "PReLU",
     "ReLU",

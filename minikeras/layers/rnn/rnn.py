@@ -52,13 +52,15 @@ def nest_weight_paths(parent, child) -> None:
 
 
 def check_sequence_rank(layer, shape) -> None:
-    if shape is not None and len(shape) != 3:
+    rank = getattr(layer, "_input_rank", 3)
+    if shape is not None and len(shape) != rank:
+        layout = getattr(layer, "_input_layout", "(batch_size, timesteps, features)")
         raise ValueError(
             f'Input 0 of layer "{layer.name}" is incompatible with the layer: expected '
-            f"ndim=3, found ndim={len(shape)}. Full shape received: {tuple(shape)}. "
-            "Recurrent layers take inputs of shape (batch_size, timesteps, features); for a "
-            "single sequence add a batch axis, for 2-D features add a time axis "
-            "(e.g. with `Reshape` or `RepeatVector`).")
+            f"ndim={rank}, found ndim={len(shape)}. Full shape received: {tuple(shape)}. "
+            f"{type(layer).__name__} takes inputs of shape {layout}; for a single sequence "
+            "add a batch axis, for inputs without a time axis add one (e.g. with `Reshape` "
+            "or `RepeatVector`).")
 
 
 class RNN(Layer):
@@ -131,7 +133,7 @@ class RNN(Layer):
             input_shape = input_shape[0]
         check_sequence_rank(self, input_shape)
         if isinstance(self.cell, Layer) and not self.cell.built:
-            self.cell._maybe_build((input_shape[0], input_shape[-1]))
+            self.cell._maybe_build((input_shape[0], *input_shape[2:]))
             nest_weight_paths(self, self.cell)
         if self.stateful:
             if input_shape[0] is None:
@@ -180,9 +182,9 @@ class RNN(Layer):
         if not self.stateful:
             raise AttributeError("Layer must be stateful to reset its states.")
         batch = self._expected_batch_size
-        sizes = state_sizes(self.cell.state_size)
         if states is None:
-            self.states = [np.zeros((batch, d), dtype=self.dtype) for d in sizes]
+            self.states = [np.zeros(np.shape(value_of(s)), dtype=self.dtype)
+                           for s in flatten_states(self.get_initial_state(batch))]
         else:
             states = states if isinstance(states, (list, tuple)) else [states]
             self.states = [np.asarray(value_of(s), dtype=self.dtype) for s in states]
@@ -271,7 +273,8 @@ class RNN(Layer):
             out, new_states = self.cell(x_t, list(states), **kwargs)
             new_states = new_states if isinstance(new_states, (list, tuple)) else [new_states]
             if mask is not None:
-                m = mask[:, t][:, None].astype(np.asarray(value_of(out)).dtype)
+                out_v = np.asarray(value_of(out))
+                m = mask[:, t].reshape((-1,) + (1,) * (out_v.ndim - 1)).astype(out_v.dtype)
 
                 def keep(new, old, m=m):
                     return ops.add(old, ops.multiply(m, ops.subtract(new, old)))
