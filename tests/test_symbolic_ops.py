@@ -22,8 +22,12 @@ def test_arithmetic_on_keras_tensors_builds_a_model():
     model = keras.Model(x, y)
     data = np.arange(6, dtype="float32").reshape(2, 3)
     np.testing.assert_allclose(model.predict(data, verbose=0), 1 - (data * 2 + 1) / 4)
-    assert [type(lay).__name__ for lay in model.layers[1:]] == [
+    assert [type(lay).__name__ for lay in model.operations[1:]] == [
         "Multiply", "Add", "Divide", "Subtract"]
+    # As in Keras 3: op nodes are operations, not layers.
+    assert [type(lay).__name__ for lay in model.layers] == ["InputLayer"]
+    with pytest.raises(ValueError, match="No such layer: multiply"):
+        model.get_layer("multiply")
     assert model.output_shape == (None, 3)
 
 
@@ -37,7 +41,7 @@ def test_getitem_matmul_power_negative_and_keras_ops():
     want = np.sum(-(data[:, :2] ** 2) + data @ w, axis=-1, keepdims=True)
     np.testing.assert_allclose(model(data), want, rtol=1e-5)
     assert model.output_shape == (None, 1)
-    sum_layer = model.layers[-1]
+    sum_layer = model.operations[-1]
     assert type(sum_layer).__name__ == "Sum"
     assert sum_layer.get_config() == {"name": sum_layer.name, "axis": -1, "keepdims": True}
 
@@ -134,7 +138,7 @@ def test_explicit_mask_tensor_argument_like_keras3_graphs():
     # The mask really is used: without it the padded steps change the result.
     unmasked = keras.Model(x, lstm(emb(x)))
     assert not np.allclose(unmasked(tokens)[0], explicit(tokens)[0])
-    assert "not_equal" in [lay.name for lay in explicit.layers]
+    assert "not_equal" in [lay.name for lay in explicit.operations]
 
 
 def test_model_training_flag_overrides_recorded_training_kwarg():
@@ -145,3 +149,11 @@ def test_model_training_flag_overrides_recorded_training_kwarg():
     data = np.ones((1, 200), "float32")
     np.testing.assert_array_equal(model(data), data)
     assert (np.asarray(model(data, training=True)) == 0).sum() > 50
+
+
+def test_summary_lists_op_nodes(capsys):
+    x = keras.Input((3,))
+    model = keras.Model(x, keras.layers.Dense(2)(x * 2.0))
+    model.summary()
+    text = capsys.readouterr().out
+    assert "multiply (Multiply)" in text and "dense (Dense)" in text

@@ -92,6 +92,12 @@ class Functional(Model):
 
     @property
     def layers(self) -> list:
+        """The layers, without the op nodes made by ops on KerasTensors (as Keras 3)."""
+        return [lay for lay in self._layers if not getattr(lay, "_is_op_node", False)]
+
+    @property
+    def operations(self) -> list:
+        """Every node of the graph: layers and op nodes (`x * 2`), in graph order."""
         return list(self._layers)
 
     @property

@@ -86,11 +86,16 @@ def _concrete(x, fill: int):
 class OpLayer(Layer):
     """A weightless layer applying one op to its (possibly several) tensor arguments.
 
+    Like Keras 3 operations, op nodes are listed in `model.operations` and the
+    summary, but not in `model.layers`.
+
     Args:
         op: The op function, or the name of a `keras.ops` function.
         op_kwargs: Static keyword arguments of the op (JSON-friendly values).
         name: Layer name (default: the op name, made unique).
     """
+
+    _is_op_node = True
 
     def __init__(self, op=None, op_kwargs=None, name=None, **kwargs):
         op_name, fn = _resolve(op if op is not None else _op_name_of_class(type(self)))
