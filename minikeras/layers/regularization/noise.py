@@ -34,11 +34,16 @@ class _SpatialDropout(Dropout):
             raise ValueError(
                 f"{type(self).__name__} expects inputs of rank {self.rank + 2} (batch, "
                 f"{'spatial, ' * self.rank}channels); received shape {tuple(shape)}")
+        if not training or self.rate == 0:
+            return inputs
         if self.data_format == "channels_first" and self.rank > 1:
-            self.noise_shape = (shape[0], shape[1], *([1] * self.rank))
+            noise_shape = (shape[0], shape[1], *([1] * self.rank))
         else:
-            self.noise_shape = (shape[0], *([1] * self.rank), shape[-1])
-        return super().call(inputs, training=training)
+            noise_shape = (shape[0], *([1] * self.rank), shape[-1])
+        rng = self._rng or config.rng()
+        keep = rng.random(noise_shape, dtype=np.float32) >= self.rate
+        scale = np.asarray(1.0 / (1.0 - self.rate), dtype=ops.dtype(inputs))
+        return ops.multiply(inputs, keep * scale)
 
     def get_config(self) -> dict:
         cfg = super().get_config()

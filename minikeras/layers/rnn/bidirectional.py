@@ -10,6 +10,11 @@ from minikeras.ops import rnn as rnn_ops
 _MODES = ("sum", "mul", "ave", "concat", None)
 
 
+def _with_dtype(layer_config: dict, dtype) -> dict:
+    """A copy of a serialized layer config with its `dtype` replaced."""
+    return {**layer_config, "config": {**layer_config.get("config", {}), "dtype": dtype}}
+
+
 def _merge(mode, a, b):
     if mode == "concat":
         return ops.concatenate([a, b], axis=-1)
@@ -169,8 +174,11 @@ class Bidirectional(Layer):
         config = dict(config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
-        layer = deserialize_keras_object(config.pop("layer"), custom_objects=custom_objects)
-        backward = config.pop("backward_layer", None)
+        layer_cfg, backward = config.pop("layer"), config.pop("backward_layer", None)
+        if config.get("dtype") is not None:  # the wrapper's dtype reaches the wrapped layers
+            layer_cfg = _with_dtype(layer_cfg, config["dtype"])
+            backward = None if backward is None else _with_dtype(backward, config["dtype"])
+        layer = deserialize_keras_object(layer_cfg, custom_objects=custom_objects)
         if backward is not None:
             backward = deserialize_keras_object(backward, custom_objects=custom_objects)
         name = layer.name

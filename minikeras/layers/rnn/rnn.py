@@ -268,6 +268,8 @@ class RNN(Layer):
                                                    False) else {}
         outputs = []
         prev_out = None
+        if hasattr(self.cell, "reset_dropout_mask"):  # fresh dropout masks per sequence
+            self.cell.reset_dropout_mask()
         for t in order:
             x_t = rnn_ops.basic_slice(sequences, (slice(None), t))
             out, new_states = self.cell(x_t, list(states), **kwargs)

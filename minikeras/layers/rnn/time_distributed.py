@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from minikeras import ops
 from minikeras.layers.layer import Layer
+from minikeras.layers.rnn.bidirectional import _with_dtype
 from minikeras.layers.rnn.rnn import nest_weight_paths
 
 
@@ -77,5 +78,8 @@ class TimeDistributed(Layer):
         config = dict(config)
         if isinstance(config.get("dtype"), dict):
             config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
-        layer = deserialize_keras_object(config.pop("layer"), custom_objects=custom_objects)
+        layer_cfg = config.pop("layer")
+        if config.get("dtype") is not None:  # the wrapper's dtype reaches the wrapped layer
+            layer_cfg = _with_dtype(layer_cfg, config["dtype"])
+        layer = deserialize_keras_object(layer_cfg, custom_objects=custom_objects)
         return cls(layer, **config)
