@@ -92,7 +92,29 @@ class SpatialDropout3D(_SpatialDropout):
     rank = 3
 
 
-class GaussianNoise(Layer):
+class _RandomLayer(Layer):
+    """Shared parts of the noise layers: seed, masking pass-through, shape, config."""
+
+    def __init__(self, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.seed = seed
+        self._rng = None if seed is None else np.random.default_rng(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def _generator(self) -> np.random.Generator:
+        return self._rng or config.rng()
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg["seed"] = self.seed
+        return cfg
+
+
+class GaussianNoise(_RandomLayer):
     """Adds zero-centered Gaussian noise of standard deviation `stddev` during training.
 
     Args:
@@ -101,34 +123,25 @@ class GaussianNoise(Layer):
     """
 
     def __init__(self, stddev, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         if not 0 <= stddev:
             raise ValueError(f"Invalid value received for argument `stddev`. Expected a "
                              f"non-negative float. Received: stddev={stddev}")
         self.stddev = float(stddev)
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        shape = ops.shape(inputs)
-        rng = self._rng or config.rng()
-        noise = rng.standard_normal(shape).astype(ops.dtype(inputs)) * self.stddev
-        return ops.add(inputs, noise)
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
+        noise = self._generator().standard_normal(ops.shape(inputs)) * self.stddev
+        return ops.add(inputs, noise.astype(ops.dtype(inputs)))
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"stddev": self.stddev, "seed": self.seed})
+        cfg["stddev"] = self.stddev
         return cfg
 
 
-class GaussianDropout(Layer):
+class GaussianDropout(_RandomLayer):
     """Multiplies inputs by `1 + N(0, rate / (1 - rate))` noise during training.
 
     Args:
@@ -137,31 +150,23 @@ class GaussianDropout(Layer):
     """
 
     def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         self.rate = _check_rate(rate)
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not training or not 0 < self.rate < 1:
             return inputs
         stddev = math.sqrt(self.rate / (1.0 - self.rate))
-        rng = self._rng or config.rng()
-        noise = 1.0 + stddev * rng.standard_normal(ops.shape(inputs))
+        noise = 1.0 + stddev * self._generator().standard_normal(ops.shape(inputs))
         return ops.multiply(inputs, noise.astype(ops.dtype(inputs)))
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"rate": self.rate, "seed": self.seed})
+        cfg["rate"] = self.rate
         return cfg
 
 
-class AlphaDropout(Layer):
+class AlphaDropout(_RandomLayer):
     """Dropout that keeps the mean and variance of SELU activations.
 
     Dropped units are set to SELU's negative saturation value, then an affine
@@ -174,13 +179,9 @@ class AlphaDropout(Layer):
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         self.rate = _check_rate(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
-        self.supports_masking = True
-        self.built = True
 
     def call(self, inputs, training=False):
         if not training or not 0 < self.rate < 1:
@@ -189,20 +190,16 @@ class AlphaDropout(Layer):
         shape = ops.shape(inputs)
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
-        rng = self._rng or config.rng()
-        keep = (rng.random(shape) >= self.rate).astype(ops.dtype(inputs))
+        keep = (self._generator().random(shape) >= self.rate).astype(ops.dtype(inputs))
         a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
         b = -a * alpha_p * self.rate
         x = ops.add(ops.multiply(inputs, keep), alpha_p * (1 - keep))
         return ops.add(ops.multiply(x, a), b)
 
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({"rate": self.rate, "noise_shape": None if self.noise_shape is None else list(
-            self.noise_shape), "seed": self.seed})
+            self.noise_shape)})
         return cfg
 
 

@@ -166,13 +166,23 @@ class BaseRNNCell(Layer):
         })
         return cfg
 
-    def step_dropout_masks(self, inputs, training):
-        """Masks for step-by-step calls, drawn once per sequence (cleared by `RNN`)."""
+    def step_dropout_masks(self, inputs, training, state=None):
+        """Masks for step-by-step calls, drawn once per sequence (cleared by `RNN`).
+
+        The input mask has the shape of `inputs`; the recurrent one that of `state`
+        (default `(batch, units)`).
+        """
         cached = getattr(self, "_step_masks", None)
         if cached is None:
+            dp = rdp = None
+            dtype = self.kernel.dtype
             shape = ops.shape(inputs)
-            cached = self.dropout_masks(shape[0], shape[-1], training, self.kernel.dtype)
-            self._step_masks = cached
+            if training and 0.0 < self.dropout < 1.0:
+                dp = self._mask(shape, self.dropout, dtype)
+            if training and 0.0 < self.recurrent_dropout < 1.0:
+                rshape = ops.shape(state) if state is not None else (shape[0], self.units)
+                rdp = self._mask(rshape, self.recurrent_dropout, dtype)
+            cached = self._step_masks = (dp, rdp)
         return cached
 
     def reset_dropout_mask(self):

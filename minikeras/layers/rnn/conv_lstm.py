@@ -6,12 +6,12 @@ import math
 
 import numpy as np
 
-from minikeras import activations, constraints, initializers, ops, regularizers
-from minikeras.layers.layer import Layer
+from minikeras import activations, ops
 from minikeras.layers.naming import to_snake_case
-from minikeras.layers.rnn.base_cell import _check_rate
+from minikeras.layers.rnn.base_cell import BaseRNNCell
 from minikeras.layers.rnn.lstm import _UnitForgetBias
-from minikeras.layers.rnn.rnn import RNN
+from minikeras.layers.rnn.rnn import RNN, check_sequence_rank
+from minikeras.layers.rnn.simple_rnn import SimpleRNN
 from minikeras.ops import rnn as rnn_ops
 
 
@@ -60,7 +60,7 @@ def im2col(x, kernel_size, strides=(1, 1), padding="valid", dilation=(1, 1)):
     return patches[0] if len(patches) == 1 else ops.concatenate(patches, axis=-1)
 
 
-class ConvLSTM2DCell(Layer):
+class ConvLSTM2DCell(BaseRNNCell):
     """Cell class for `ConvLSTM2D`: LSTM gates computed by 2-D convolutions.
 
     Args:
@@ -71,18 +71,15 @@ class ConvLSTM2DCell(Layer):
             convolution is always `"same"`).
         data_format: Only `"channels_last"` is supported.
         dilation_rate: Dilation of the input convolution.
-        Other arguments: as in `LSTMCell`.
+        recurrent_activation, unit_forget_bias: as in `LSTMCell`.
+        Other arguments: as in `BaseRNNCell` (activation, initializers, ...).
     """
 
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, activation="tanh", recurrent_activation="sigmoid",
-                 use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        self.filters = int(filters)
+                 dilation_rate=1, recurrent_activation="sigmoid", unit_forget_bias=True,
+                 **kwargs):
+        super().__init__(filters, **kwargs)
+        self.filters = self.units
         self.kernel_size = _pair(kernel_size, "kernel_size")
         self.strides = _pair(strides, "strides")
         self.dilation_rate = _pair(dilation_rate, "dilation_rate")
@@ -93,25 +90,9 @@ class ConvLSTM2DCell(Layer):
         if self.data_format != "channels_last":
             raise ValueError("ConvLSTM2D supports data_format='channels_last' only. Received: "
                              f"data_format={data_format!r}; transpose the inputs with `Permute`.")
-        self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = _check_rate("dropout", dropout)
-        self.recurrent_dropout = _check_rate("recurrent_dropout", recurrent_dropout)
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
         self.state_size = [self.filters, self.filters]
-        self.output_size = self.filters
         self._spatial = None
 
     def build(self, input_shape):
@@ -146,26 +127,9 @@ class ConvLSTM2DCell(Layer):
         zeros = np.zeros((batch_size, *self._spatial, self.filters), dtype=self.dtype)
         return [zeros, zeros.copy()]
 
-    def _masks(self, inputs, h_prev, training):
-        cached = getattr(self, "_step_masks", None)
-        if cached is None:
-            rng = self._rng or ops_rng()
-            dp = rdp = None
-            if training and 0.0 < self.dropout < 1.0:
-                keep = rng.random(ops.shape(inputs)) >= self.dropout
-                dp = (keep / (1.0 - self.dropout)).astype(self.kernel.dtype)
-            if training and 0.0 < self.recurrent_dropout < 1.0:
-                keep = rng.random(ops.shape(h_prev)) >= self.recurrent_dropout
-                rdp = (keep / (1.0 - self.recurrent_dropout)).astype(self.kernel.dtype)
-            cached = self._step_masks = (dp, rdp)
-        return cached
-
-    def reset_dropout_mask(self):
-        self._step_masks = None
-
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states[0], states[1]
-        dp, rdp = self._masks(inputs, h_prev, training)
+        dp, rdp = self.step_dropout_masks(inputs, training, state=h_prev)
         if dp is not None:
             inputs = ops.multiply(inputs, dp)
         h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
@@ -186,33 +150,15 @@ class ConvLSTM2DCell(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
+        del cfg["units"]
         cfg.update({
             "filters": self.filters, "kernel_size": list(self.kernel_size),
             "strides": list(self.strides), "padding": self.padding,
             "data_format": self.data_format, "dilation_rate": list(self.dilation_rate),
-            "activation": activations.serialize(self.activation),
             "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
             "unit_forget_bias": self.unit_forget_bias,
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
-            "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
-            "seed": self.seed,
         })
         return cfg
-
-
-def ops_rng():
-    from minikeras.backend import config
-
-    return config.rng()
 
 
 _RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
@@ -220,7 +166,7 @@ _RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "un
              "input_shape", "batch_input_shape", "batch_size", "weights")
 
 
-class ConvLSTM2D(RNN):
+class ConvLSTM2D(SimpleRNN):
     """2-D convolutional LSTM over `(batch, time, rows, cols, channels)` inputs.
 
     Args:
@@ -239,17 +185,9 @@ class ConvLSTM2D(RNN):
         outer = {k: kwargs.pop(k) for k in _RNN_KEYS if k in kwargs}
         cell = ConvLSTM2DCell(filters, kernel_size, name=to_snake_case("ConvLSTMCell"),
                               dtype=outer.get("dtype"), **kwargs)
-        super().__init__(cell, **outer)
-
-    def __getattr__(self, name):
-        cell = self.__dict__.get("cell")
-        if cell is not None and not name.startswith("__") and hasattr(cell, name):
-            return getattr(cell, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        RNN.__init__(self, cell, **outer)
 
     def compute_output_shape(self, input_shape):
-        from minikeras.layers.rnn.rnn import check_sequence_rank
-
         if isinstance(input_shape, list) and isinstance(input_shape[0], (list, tuple)):
             input_shape = input_shape[0]
         check_sequence_rank(self, input_shape)
@@ -258,19 +196,3 @@ class ConvLSTM2D(RNN):
         state = (b, *spatial, self.cell.filters)
         out = (b, t, *spatial, self.cell.filters) if self.return_sequences else state
         return [out, state, state] if self.return_state else out
-
-    def get_config(self) -> dict:
-        cfg = super().get_config()
-        cell_cfg = self.cell.get_config()
-        for key in ("name", "trainable", "dtype"):
-            cell_cfg.pop(key, None)
-        cfg.update(cell_cfg)
-        cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        return cfg
-
-    @classmethod
-    def from_config(cls, config: dict):
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
-        return cls(**config)
