@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from minikeras import ops
 from minikeras.layers.layer import Layer
-from minikeras.layers.rnn.rnn import RNN, nest_weight_paths
+from minikeras.layers.rnn.rnn import RNN, nest_weight_paths, plain_dtype_config
 from minikeras.ops import rnn as rnn_ops
 
 _MODES = ("sum", "mul", "ave", "concat", None)
@@ -171,9 +171,7 @@ class Bidirectional(Layer):
     def from_config(cls, config: dict, custom_objects=None):
         from minikeras.saving.serialization import deserialize_keras_object
 
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+        config = plain_dtype_config(config)
         layer_cfg, backward = config.pop("layer"), config.pop("backward_layer", None)
         if config.get("dtype") is not None:  # the wrapper's dtype reaches the wrapped layers
             layer_cfg = _with_dtype(layer_cfg, config["dtype"])

@@ -43,6 +43,14 @@ def state_sizes(state_size) -> list:
     return [int(state_size)]
 
 
+def plain_dtype_config(config: dict) -> dict:
+    """A copy of a layer config with a Keras 3 `DTypePolicy` dict reduced to its name."""
+    config = dict(config)
+    if isinstance(config.get("dtype"), dict):
+        config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+    return config
+
+
 def nest_weight_paths(parent, child) -> None:
     """Prefixes `child`'s weight paths with `parent.name`, as Keras 3 names nested weights
     (`bidi/forward_lstm/lstm_cell/kernel`)."""
@@ -315,8 +323,6 @@ class RNN(Layer):
     def from_config(cls, config: dict, custom_objects=None):
         from minikeras.saving.serialization import deserialize_keras_object
 
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+        config = plain_dtype_config(config)
         cell = deserialize_keras_object(config.pop("cell"), custom_objects=custom_objects)
         return cls(cell, **config)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from minikeras import ops, regularizers
 from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
-from minikeras.layers.rnn.rnn import RNN
+from minikeras.layers.rnn.rnn import RNN, plain_dtype_config
 from minikeras.ops import rnn as rnn_ops
 
 _RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
@@ -96,9 +96,7 @@ class SimpleRNN(RNN):
 
     @classmethod
     def from_config(cls, config: dict):
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+        config = plain_dtype_config(config)
         return cls(**config)
 
 

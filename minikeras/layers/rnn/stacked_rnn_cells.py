@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.layers.layer import Layer
+from minikeras.layers.rnn.rnn import plain_dtype_config
 
 
 class StackedRNNCells(Layer):
@@ -86,9 +87,7 @@ class StackedRNNCells(Layer):
     def from_config(cls, config: dict, custom_objects=None):
         from minikeras.saving.serialization import deserialize_keras_object
 
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+        config = plain_dtype_config(config)
         cells = [deserialize_keras_object(c, custom_objects=custom_objects)
                  for c in config.pop("cells")]
         return cls(cells, **config)

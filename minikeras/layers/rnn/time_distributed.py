@@ -5,7 +5,7 @@ from __future__ import annotations
 from minikeras import ops
 from minikeras.layers.layer import Layer
 from minikeras.layers.rnn.bidirectional import _with_dtype
-from minikeras.layers.rnn.rnn import nest_weight_paths
+from minikeras.layers.rnn.rnn import nest_weight_paths, plain_dtype_config
 
 
 class TimeDistributed(Layer):
@@ -75,9 +75,7 @@ class TimeDistributed(Layer):
     def from_config(cls, config: dict, custom_objects=None):
         from minikeras.saving.serialization import deserialize_keras_object
 
-        config = dict(config)
-        if isinstance(config.get("dtype"), dict):
-            config["dtype"] = config["dtype"].get("config", {}).get("name", "float32")
+        config = plain_dtype_config(config)
         layer_cfg = config.pop("layer")
         if config.get("dtype") is not None:  # the wrapper's dtype reaches the wrapped layer
             layer_cfg = _with_dtype(layer_cfg, config["dtype"])
