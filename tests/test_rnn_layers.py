@@ -306,3 +306,17 @@ def test_conv_lstm2d_shapes_params_errors_and_training():
     stateful = L.ConvLSTM2D(2, 3, padding="same", stateful=True)
     keras.Sequential([keras.Input(batch_shape=(2, 3, 5, 5, 1)), stateful])
     assert stateful.states[0].shape == (2, 5, 5, 2)
+
+
+def test_bidirectional_initial_state_splits_between_directions():
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((2, 4, 3)).astype("float32")
+    states = [rng.standard_normal((2, 2)).astype("float32") for _ in range(4)]
+    seq, h1, c1, h2, c2 = (keras.Input(s) for s in [(4, 3), (2,), (2,), (2,), (2,)])
+    bidi = L.Bidirectional(L.LSTM(2, return_sequences=True), merge_mode="concat")
+    model = keras.Model([seq, h1, c1, h2, c2], bidi(seq, initial_state=[h1, c1, h2, c2]))
+    out = _np(model([x, *states]))
+    fwd = _np(bidi.forward_layer(x, initial_state=states[:2]))
+    bwd = _np(bidi.backward_layer(x, initial_state=states[2:]))[:, ::-1]
+    np.testing.assert_allclose(out, np.concatenate([fwd, bwd], -1), rtol=1e-6)
+    assert not np.allclose(out, _np(bidi(x)))
