@@ -4,6 +4,7 @@ This package is the only place that does maths. Every op here carries its own
 gradient rule, so anything composed from these ops trains.
 """
 
+from minikeras.ops.conv import conv, conv_transpose, depthwise_conv, separable_conv
 from minikeras.ops.core import (
     cast,
     convert_to_numpy,
@@ -42,6 +43,7 @@ from minikeras.ops.nn import (
     sparse_categorical_crossentropy,
     swish,
 )
+from minikeras.ops.normalization import batch_normalization, layer_normalization
 from minikeras.ops.numpy import (
     abs,
     absolute,
@@ -124,5 +126,6 @@ from minikeras.ops.numpy import (
     zeros,
     zeros_like,
 )
+from minikeras.ops.pooling import average_pool, max_pool
 
 __all__ = [name for name in dir() if not name.startswith("_")]
