@@ -37,7 +37,7 @@ def interpolation_matrix(in_size: int, out_size: int, method: str, dtype="float3
 
 def resize_axes(x, sizes, axes, interpolation="bilinear"):
     """Resizes `x` along `axes` to `sizes` (one interpolation matrix per axis)."""
-    from minikeras.ops.numpy import moveaxis, tensordot
+    from minikeras.ops.numpy import tensordot, transpose
 
     xv = np.asarray(unwrap(x)[0])
     dtype = xv.dtype if xv.dtype.kind == "f" else np.dtype("float32")
@@ -47,7 +47,10 @@ def resize_axes(x, sizes, axes, interpolation="bilinear"):
         if n == size:
             continue
         m = interpolation_matrix(n, size, interpolation, dtype)
-        out = moveaxis(tensordot(m, out, axes=([1], [axis])), 0, axis)
+        # tensordot puts the new axis first; move it back to `axis`.
+        perm = list(range(1, xv.ndim))
+        perm.insert(axis, 0)
+        out = transpose(tensordot(m, out, axes=([1], [axis])), perm)
     return out
 
 

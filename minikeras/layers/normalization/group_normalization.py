@@ -50,7 +50,9 @@ class GroupNormalization(Layer):
             raise ValueError(
                 f"Axis {self.axis} of input tensor should have a defined dimension but the "
                 f"layer received an input with shape {tuple(input_shape)}.")
-        groups = channels if self.groups == -1 else self.groups
+        if self.groups == -1:  # Keras records the resolved group count
+            self.groups = channels
+        groups = self.groups
         if groups > channels or channels % groups:
             raise ValueError(
                 f"Number of groups ({self.groups}) must divide the number of channels "
