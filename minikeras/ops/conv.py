@@ -68,7 +68,8 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         return out
 
     def vjp_x(g):
-        gm = g.reshape(rows, filters)
+        # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
+        gm = np.ascontiguousarray(g).reshape(rows, filters)
         if groups == 1:
             dcols = gm @ kmat.T
         else:
@@ -79,7 +80,7 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         return cu.crop_spatial(cu.col2im(dcols, xp.shape, ksize, strides, dilation), pads)
 
     def vjp_k(g):
-        gm = g.reshape(rows, filters)
+        gm = np.ascontiguousarray(g).reshape(rows, filters)
         if groups == 1:
             return (cols.T @ gm).reshape(kv.shape)
         gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
@@ -223,7 +224,7 @@ def _conv_transpose_cl(x, kernel, strides, padding, output_padding, dilation):
 
     def dcols(g):
         gfull = np.zeros((batch, *full, fout), dtype=g.dtype)
-        gfull[src] = g[dst]
+        gfull[src] = g[dst]  # also turns a broadcast gradient into a real array
         return cu.windows(gfull, ksize, strides, dilation).reshape(rows, kp * fout)
 
     return record(out, (xn, lambda g: (dcols(g) @ kmat).reshape(xv.shape)),
