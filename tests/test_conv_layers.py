@@ -171,3 +171,27 @@ def test_tf_keras_style_configs_load():
     t = layers.Conv2DTranspose.from_config({"filters": 2, "kernel_size": [3, 3],
                                             "groups": 1, "output_padding": None})
     assert t.filters == 2
+
+
+def test_global_average_pooling1d_respects_mask():
+    x = np.arange(12, dtype="float32").reshape(2, 3, 2)
+    mask = np.array([[True, True, False], [True, False, False]])
+    out = np.asarray(layers.GlobalAveragePooling1D()(x, mask=mask))
+    np.testing.assert_allclose(out, [[1.0, 2.0], [6.0, 7.0]])
+
+
+def test_conv_kernel_regularizer_adds_a_loss():
+    conv = layers.Conv2D(2, 3, kernel_regularizer="l2", bias_regularizer="l1")
+    conv(np.zeros((1, 4, 4, 1), "float32"))
+    assert len(conv.losses) == 2
+    expected = 0.01 * np.sum(conv.kernel.numpy() ** 2)
+    np.testing.assert_allclose(float(np.asarray(conv.losses[0])), expected, rtol=1e-5)
+
+
+def test_ops_namespace_has_keras_names():
+    from minikeras import ops
+
+    for name in ("conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool",
+                 "average_pool", "batch_normalization", "layer_normalization"):
+        assert callable(getattr(ops, name))
+    assert ops.image.resize(np.zeros((1, 2, 2, 1)), (4, 4)).shape == (1, 4, 4, 1)

@@ -4,6 +4,7 @@ This package is the only place that does maths. Every op here carries its own
 gradient rule, so anything composed from these ops trains.
 """
 
+from minikeras.ops import image
 from minikeras.ops.conv import conv, conv_transpose, depthwise_conv, separable_conv
 from minikeras.ops.core import (
     cast,
