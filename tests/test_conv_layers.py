@@ -112,6 +112,9 @@ def test_keras1_conv_arguments_warn_and_translate():
         c = layers.Convolution3D(2, 3, 3, 3)
     assert c.kernel_size == (3, 3, 3)
     with pytest.warns(DeprecationWarning):
+        c = layers.AtrousConvolution2D(4, 3, 3, atrous_rate=(2, 2))
+    assert (c.kernel_size, c.strides, c.dilation_rate) == ((3, 3), (1, 1), (2, 2))
+    with pytest.warns(DeprecationWarning):
         p = layers.MaxPooling1D(pool_length=3, stride=1, border_mode="same")
     assert (p.pool_size, p.strides, p.padding) == ((3,), (1,), "same")
     with pytest.warns(DeprecationWarning):

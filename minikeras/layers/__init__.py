@@ -1,6 +1,8 @@
 """`minikeras.layers`: every layer class, by its Keras name."""
 
 from minikeras.layers.convolutional.conv import (
+    AtrousConvolution1D,
+    AtrousConvolution2D,
     Conv1D,
     Conv2D,
     Conv3D,
@@ -12,6 +14,7 @@ from minikeras.layers.convolutional.conv_transpose import (
     Conv1DTranspose,
     Conv2DTranspose,
     Conv3DTranspose,
+    Convolution1DTranspose,
     Convolution2DTranspose,
     Convolution3DTranspose,
     Deconvolution2D,
@@ -124,6 +127,8 @@ __all__ = [
     "Reshape",
     "deserialize",
     "serialize",
+    "AtrousConvolution1D",
+    "AtrousConvolution2D",
     "AveragePooling1D",
     "AveragePooling2D",
     "AveragePooling3D",
@@ -138,6 +143,7 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "Convolution1DTranspose",
     "Convolution1D",
     "Convolution2D",
     "Convolution2DTranspose",

@@ -1,6 +1,8 @@
 """Convolutional layers."""
 
 from minikeras.layers.convolutional.conv import (
+    AtrousConvolution1D,
+    AtrousConvolution2D,
     Conv1D,
     Conv2D,
     Conv3D,
@@ -12,6 +14,7 @@ from minikeras.layers.convolutional.conv_transpose import (
     Conv1DTranspose,
     Conv2DTranspose,
     Conv3DTranspose,
+    Convolution1DTranspose,
     Convolution2DTranspose,
     Convolution3DTranspose,
     Deconvolution2D,

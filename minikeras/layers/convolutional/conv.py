@@ -124,3 +124,6 @@ def _keras1_alias(base, alias):
 Convolution1D = Conv1D
 Convolution2D = _keras1_alias(Conv2D, "Convolution2D")
 Convolution3D = _keras1_alias(Conv3D, "Convolution3D")
+# Keras 1 dilated convolutions: `atrous_rate` maps to `dilation_rate`.
+AtrousConvolution1D = Conv1D
+AtrousConvolution2D = _keras1_alias(Conv2D, "AtrousConvolution2D")

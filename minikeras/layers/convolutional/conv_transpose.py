@@ -115,6 +115,7 @@ class Conv3DTranspose(BaseConvTranspose):
                          dilation_rate, **kwargs)
 
 
+Convolution1DTranspose = Conv1DTranspose
 Convolution2DTranspose = Conv2DTranspose
 Convolution3DTranspose = Conv3DTranspose
 Deconvolution2D = Conv2DTranspose
