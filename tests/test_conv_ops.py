@@ -213,3 +213,23 @@ def test_pool_channels_first():
 def test_op_argument_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_max_pool_ties_send_gradient_to_first_tap_only():
+    from minikeras.backend.autodiff import GradientTape
+    from minikeras.backend.variable import Variable
+
+    x = np.zeros((1, 4, 4, 1))  # every window is a 4-way tie
+    x[0, 3, 3, 0] = 1.0
+    v = Variable(x, dtype="float64")
+    with GradientTape() as tape:
+        y = ops.sum(ops.max_pool(v, 2))
+    g = tape.gradient(y, v)[0, :, :, 0]
+    expected = np.zeros((4, 4))
+    expected[0, 0] = expected[0, 2] = expected[2, 0] = expected[3, 3] = 1
+    np.testing.assert_array_equal(g, expected)
+    with GradientTape() as tape:  # overlapping windows accumulate
+        y = ops.sum(ops.max_pool(v, 2, strides=1))
+    g = tape.gradient(y, v)[0, :, :, 0]
+    expected = np.array([[1, 1, 1, 0], [1, 1, 1, 0], [1, 1, 0, 0], [0, 0, 0, 1]])
+    np.testing.assert_array_equal(g, expected)

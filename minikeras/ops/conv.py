@@ -4,7 +4,8 @@ Each is im2col + one matrix product, recorded as a single tape node with a
 hand-written VJP:
 
 * forward: `cols = windows(pad(x))` (one copy), `y = cols @ kernel_matrix`;
-* `dkernel = cols.T @ g`, `dx = crop(col2im(g @ kernel_matrix.T))`.
+* `dkernel = cols.T @ g`, `dx = crop(col2im(g @ kernel_matrix.T))` (for one
+  group, col2im is fused: one product per kernel tap, added in place).
 
 Grouped convolutions (`groups = C_in / kernel.shape[-2]`) batch one product
 per group; a depthwise convolution is the grouped case with one input channel
@@ -71,11 +72,16 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
         gm = np.ascontiguousarray(g).reshape(rows, filters)
         if groups == 1:
-            dcols = gm @ kmat.T
-        else:
-            gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
-            dcols = (np.matmul(gg, kmat.transpose(0, 2, 1)).reshape(groups, rows, kp, cg)
-                     .transpose(1, 2, 0, 3))
+            # One product per kernel tap, added straight into place (no patch buffer).
+            dx = np.zeros(xp.shape, dtype=gm.dtype)
+            taps = kv.reshape(kp, channels, filters)
+            for t, kidx in enumerate(np.ndindex(*ksize)):
+                dx[cu.tap_slice(kidx, out_sp, strides, dilation)] += (
+                    gm @ taps[t].T).reshape(batch, *out_sp, channels)
+            return cu.crop_spatial(dx, pads)
+        gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
+        dcols = (np.matmul(gg, kmat.transpose(0, 2, 1)).reshape(groups, rows, kp, cg)
+                 .transpose(1, 2, 0, 3))
         dcols = dcols.reshape(batch, *out_sp, *ksize, channels)
         return cu.crop_spatial(cu.col2im(dcols, xp.shape, ksize, strides, dilation), pads)
 

@@ -1,9 +1,10 @@
 """Max and average pooling (1D/2D/3D) with hand-written VJPs.
 
 Both loop over the pool's taps, combining strided slices of the padded input,
-so no window copy is made. Max pooling remembers which tap won (the first on
-ties) and routes the gradient there; average pooling with `"same"` padding
-divides by the number of real (unpadded) elements in each window, as Keras does.
+so no window copy is made. Max pooling's VJP routes the gradient to the first
+tap (in window order) equal to the window maximum; average pooling with
+`"same"` padding divides by the number of real (unpadded) elements in each
+window, as Keras does.
 """
 
 from __future__ import annotations
@@ -38,22 +39,27 @@ def _max_pool_cl(x, pool_size, strides, padding):
     xv, pool, strides, pads, out_sp = _prepare("max_pool", xv, pool_size, strides, padding)
     xp = cu.pad_spatial(xv, pads, _lowest(xv.dtype))
     ones = (1,) * len(pool)
-    taps = list(np.ndindex(*pool))
-    out = xp[cu.tap_slice(taps[0], out_sp, strides, ones)].copy()
-    arg = np.zeros(out.shape, dtype=np.int32) if xn is not None else None
-    for t, kidx in enumerate(taps[1:], start=1):
-        s = xp[cu.tap_slice(kidx, out_sp, strides, ones)]
-        if arg is not None:
-            arg[s > out] = t
-        np.maximum(out, s, out=out)
+    taps = [cu.tap_slice(kidx, out_sp, strides, ones) for kidx in np.ndindex(*pool)]
+    out = xp[taps[0]].copy()
+    for tap in taps[1:]:
+        np.maximum(out, xp[tap], out=out)
     if xn is None:
         return out
+    disjoint = all(st >= k for st, k in zip(strides, pool))
 
     def vjp(g):
+        # The first tap (in window order) equal to the maximum gets the gradient.
         dx = np.zeros(xp.shape, dtype=g.dtype)
-        zero = np.zeros((), dtype=g.dtype)
-        for t, kidx in enumerate(taps):
-            dx[cu.tap_slice(kidx, out_sp, strides, ones)] += np.where(arg == t, g, zero)
+        taken = np.zeros(out.shape, dtype=bool)
+        hit = np.empty(out.shape, dtype=bool)
+        for tap in taps:
+            np.equal(xp[tap], out, out=hit)
+            hit &= ~taken
+            taken |= hit
+            if disjoint:  # each input element is in one window: write, don't add
+                np.multiply(g, hit, out=dx[tap])
+            else:
+                dx[tap] += g * hit
         return cu.crop_spatial(dx, pads)
 
     return record(out, (xn, vjp))
