@@ -198,3 +198,18 @@ def test_ops_namespace_has_keras_names():
                  "average_pool", "batch_normalization", "layer_normalization"):
         assert callable(getattr(ops, name))
     assert ops.image.resize(np.zeros((1, 2, 2, 1)), (4, 4)).shape == (1, 4, 4, 1)
+
+
+def test_keras2_module_paths():
+    from minikeras.layers.convolutional import Conv2D, MaxPooling2D, UpSampling2D, ZeroPadding2D
+    from minikeras.layers.normalization import BatchNormalization
+    from minikeras.layers.pooling import GlobalAveragePooling1D
+
+    assert Conv2D is layers.Conv2D and MaxPooling2D is layers.MaxPooling2D
+    assert UpSampling2D is layers.UpSampling2D and ZeroPadding2D is layers.ZeroPadding2D
+    assert BatchNormalization is layers.BatchNormalization
+    assert GlobalAveragePooling1D is layers.GlobalAveragePooling1D
+    import minikeras.layers.convolutional as conv_module
+
+    with pytest.raises(AttributeError, match="NoSuchLayer"):
+        conv_module.NoSuchLayer  # noqa: B018

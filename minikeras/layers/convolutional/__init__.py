@@ -30,3 +30,13 @@ from minikeras.layers.convolutional.separable_conv import (
     SeparableConvolution1D,
     SeparableConvolution2D,
 )
+
+
+def __getattr__(name):
+    """Keras 2 module path: `keras.layers.<this module>` also exposed related layers
+    (e.g. `keras.layers.convolutional.MaxPooling2D`); any `minikeras.layers` name resolves."""
+    import minikeras.layers as all_layers
+
+    if not name.startswith("__") and name in all_layers.__dict__:
+        return all_layers.__dict__[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
