@@ -211,5 +211,6 @@ def test_keras2_module_paths():
     assert GlobalAveragePooling1D is layers.GlobalAveragePooling1D
     import minikeras.layers.convolutional as conv_module
 
+    assert "Conv2D" in dir(conv_module) and "MaxPooling2D" in conv_module.NAMES
     with pytest.raises(AttributeError, match="NoSuchLayer"):
         conv_module.NoSuchLayer  # noqa: B018

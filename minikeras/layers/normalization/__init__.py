@@ -1,24 +1,23 @@
-"""Normalization layers."""
+"""Normalization layers; also the Keras 2 module path `keras.layers.normalization`.
 
-from minikeras.layers.normalization.batch_normalization import (
-    BatchNormalization,
-)
-from minikeras.layers.normalization.group_normalization import (
-    GroupNormalization,
-)
-from minikeras.layers.normalization.layer_normalization import (
-    LayerNormalization,
-)
-from minikeras.layers.normalization.unit_normalization import (
-    UnitNormalization,
+The classes live in this package's modules (e.g. `normalization.batch_normalization`); names here
+resolve lazily from `minikeras.layers`, so the package doubles as the Keras 2
+module of the same name.
+"""
+
+# What the Keras 2 module of this name exported.
+NAMES = (
+    "BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization",
 )
 
 
 def __getattr__(name):
-    """Keras 2 module path: `keras.layers.<this module>` also exposed related layers
-    (e.g. `keras.layers.convolutional.MaxPooling2D`); any `minikeras.layers` name resolves."""
     import minikeras.layers as all_layers
 
     if not name.startswith("__") and name in all_layers.__dict__:
         return all_layers.__dict__[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(NAMES)
