@@ -8,8 +8,8 @@ hand-written VJP:
   group, col2im is fused: one product per kernel tap, added in place).
 
 Grouped convolutions (`groups = C_in / kernel.shape[-2]`) batch one product
-per group; a depthwise convolution is the grouped case with one input channel
-per group. Kernels use the Keras layout `(*spatial, in_channels/groups, out)`;
+per group. Depthwise convolutions (one input channel per group, too thin for
+BLAS) are instead a multiply-add of strided input slices per kernel tap. Kernels use the Keras layout `(*spatial, in_channels/groups, out)`;
 `conv_transpose` kernels are `(*spatial, out, in)` as in Keras.
 """
 
@@ -121,6 +121,68 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _conv_cl(inputs, kernel, strides, padding, dilation_rate)
 
 
+def _depthwise_cl(x, kernel, strides, padding, dilation):
+    """Channels-last depthwise convolution: one multiply-add per kernel tap.
+
+    `kernel` is `(*ksize, C, M)`; the output has `C * M` channels. Each tap is a
+    broadcast product of a strided input slice with `kernel[tap]` (no im2col:
+    per-channel products are too thin for BLAS).
+    """
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    xv, kv = np.asarray(xv), np.asarray(kv)
+    n = cu.spatial_rank("depthwise_conv", xv.shape, kv.ndim)
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    ksize, channels, mult = kv.shape[:n], kv.shape[-2], kv.shape[-1]
+    if xv.shape[-1] != channels:
+        raise ValueError(
+            f"`depthwise_conv`: the kernel's input-channel dimension ({channels}, kernel shape "
+            f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]}).")
+    strides = cu.normalize_tuple(strides, n, "strides")
+    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
+    padding = cu.normalize_padding(padding)
+    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
+    xp = cu.pad_spatial(xv, pads)
+    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
+                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
+    cu.check_output("depthwise_conv", xv.shape, out_sp, ksize, dilation, padding)
+    taps = [(kidx, cu.tap_slice(kidx, out_sp, strides, dilation)) for kidx in np.ndindex(*ksize)]
+    batch = xv.shape[0]
+    # Multiplier-major buffer: every product runs along the contiguous channel axis.
+    outm = np.zeros((mult, batch, *out_sp, channels), dtype=xv.dtype)
+    for kidx, sl in taps:
+        for m in range(mult):
+            outm[m] += xp[sl] * kv[kidx][:, m]
+    out = np.moveaxis(outm, 0, -1).reshape(batch, *out_sp, channels * mult)
+    if xn is None and kn is None:
+        return out
+    red = "ABCDEF"[: n + 1]  # batch and spatial axes (channel: c)
+
+    def split(g):
+        """`(N, *out, C * M)` gradient as a contiguous `(M, N, *out, C)` array."""
+        g = np.reshape(g, (batch, *out_sp, channels, mult))
+        return np.ascontiguousarray(np.moveaxis(g, -1, 0))
+
+    def vjp_x(g):
+        gm = split(g)
+        dx = np.zeros(xp.shape, dtype=gm.dtype)
+        for kidx, sl in taps:
+            for m in range(mult):
+                dx[sl] += gm[m] * kv[kidx][:, m]
+        return cu.crop_spatial(dx, pads)
+
+    def vjp_k(g):
+        gm = split(g)
+        dk = np.zeros(kv.shape, dtype=gm.dtype)
+        for kidx, sl in taps:
+            for m in range(mult):  # strided einsum: no copies of the input slice
+                dk[kidx + (slice(None), m)] = np.einsum(f"{red}c,{red}c->c", xp[sl], gm[m])
+        return dk
+
+    return record(out, (xn, vjp_x), (kn, vjp_k))
+
+
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
                    dilation_rate=1):
     """Depthwise convolution: each input channel convolved with its own filters.
@@ -131,24 +193,13 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
             channel `c * depth_multiplier + m` uses `kernel[..., c, m]`.
         strides, padding, data_format, dilation_rate: As for `conv`.
     """
-    from minikeras.ops.numpy import reshape
-
-    ks = np.shape(unwrap(kernel)[0])
-    flat = reshape(kernel, (*ks[:-2], 1, ks[-2] * ks[-1]))
     data_format = cu.standardize_format(data_format)
-    x = inputs
     if data_format == "channels_first":
         n = cu.spatial_rank("depthwise_conv", np.shape(unwrap(inputs)[0]))
-        x = cu.to_channels_last(inputs, n)
-    channels = np.shape(unwrap(x)[0])[-1]
-    if channels != ks[-2]:
-        raise ValueError(
-            f"`depthwise_conv`: the kernel's input-channel dimension ({ks[-2]}, kernel shape "
-            f"{tuple(ks)}) must equal the number of input channels ({channels}).")
-    out = _conv_cl(x, flat, strides, padding, dilation_rate, op="depthwise_conv")
-    if data_format == "channels_first":
-        out = cu.to_channels_first(out, len(ks) - 2)
-    return out
+        out = _depthwise_cl(cu.to_channels_last(inputs, n), kernel, strides, padding,
+                            dilation_rate)
+        return cu.to_channels_first(out, n)
+    return _depthwise_cl(inputs, kernel, strides, padding, dilation_rate)
 
 
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
