@@ -9,7 +9,8 @@ hand-written VJP:
 
 Grouped convolutions (`groups = C_in / kernel.shape[-2]`) batch one product
 per group. Depthwise convolutions (one input channel per group, too thin for
-BLAS) are instead a multiply-add of strided input slices per kernel tap. Kernels use the Keras layout `(*spatial, in_channels/groups, out)`;
+BLAS) are instead a multiply-add of strided input slices per kernel tap.
+Kernels use the Keras layout `(*spatial, in_channels/groups, out)`;
 `conv_transpose` kernels are `(*spatial, out, in)` as in Keras.
 """
 
