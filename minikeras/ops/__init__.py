@@ -5,7 +5,8 @@ gradient rule, so anything composed from these ops trains.
 """
 
 from minikeras.ops import image
-from minikeras.ops.conv import conv, conv_transpose, depthwise_conv, separable_conv
+from minikeras.ops.conv import conv, depthwise_conv, separable_conv
+from minikeras.ops.conv_transpose import conv_transpose
 from minikeras.ops.core import (
     cast,
     convert_to_numpy,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from minikeras import ops
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
-from minikeras.ops.conv import conv_transpose_length
+from minikeras.ops.conv_transpose import conv_transpose_length
 
 
 class BaseConvTranspose(BaseConv):
