@@ -6,11 +6,6 @@ import warnings
 
 from minikeras.layers.convolutional.base_conv import BaseConv, is_keras1_call, translate_legacy
 
-_DEFAULTS = dict(padding="valid", data_format=None, groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None)
-
 
 def _warn_positional(name: str, old: str) -> None:
     warnings.warn(
@@ -18,26 +13,23 @@ def _warn_positional(name: str, old: str) -> None:
         f"`{name}(filters, kernel_size=(...))` instead.", DeprecationWarning, stacklevel=4)
 
 
-def _conv_init(layer, rank, filters, kernel_size, strides, padding, dilation_rate, kwargs,
-               keras1_positional):
-    """Resolves Keras 1 spellings, then calls `BaseConv.__init__`."""
+def _conv_init(layer, rank, values: dict, kwargs: dict) -> None:
+    """Resolves Keras 1 spellings in `values`/`kwargs`, then calls `BaseConv.__init__`."""
+    values = {k: v for k, v in values.items() if k not in ("self", "kwargs", "__class__")}
     name = type(layer).__name__
-    if keras1_positional or is_keras1_call(kwargs):
+    kernel_size, strides, padding = values["kernel_size"], values["strides"], values["padding"]
+    if layer._keras1_positional or is_keras1_call(kwargs):
         # Keras 1: Convolution2D(nb_filter, nb_row, nb_col) and
         # Convolution3D(nb_filter, kernel_dim1, kernel_dim2, kernel_dim3) positionally.
         if rank == 2 and isinstance(kernel_size, int) and isinstance(strides, int):
             _warn_positional(name, "nb_row, nb_col")
-            kernel_size, strides = (kernel_size, strides), 1
+            values.update(kernel_size=(kernel_size, strides), strides=1)
         elif rank == 3 and isinstance(kernel_size, int) and isinstance(strides, int) \
                 and isinstance(padding, int):
             _warn_positional(name, "kernel_dim1, kernel_dim2, kernel_dim3")
-            kernel_size, strides, padding = (kernel_size, strides, padding), 1, "valid"
-    values = dict(filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                  dilation_rate=dilation_rate, data_format=kwargs.pop("data_format", None))
+            values.update(kernel_size=(kernel_size, strides, padding), strides=1,
+                          padding="valid")
     values = translate_legacy(kwargs, name, values)
-    for key, default in _DEFAULTS.items():
-        if key not in values:
-            values[key] = kwargs.pop(key, default)
     BaseConv.__init__(layer, rank, **values, **kwargs)
 
 
@@ -60,9 +52,11 @@ class Conv1D(BaseConv):
     _keras1_positional = False
 
     def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid",
-                 dilation_rate=1, **kwargs):
-        _conv_init(self, 1, filters, kernel_size, strides, padding, dilation_rate, kwargs,
-                   self._keras1_positional)
+                 data_format=None, dilation_rate=1, groups=1, activation=None,
+                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        _conv_init(self, 1, locals(), kwargs)
 
 
 class Conv2D(BaseConv):
@@ -93,9 +87,11 @@ class Conv2D(BaseConv):
     _keras1_positional = False
 
     def __init__(self, filters=None, kernel_size=None, strides=(1, 1), padding="valid",
-                 dilation_rate=(1, 1), **kwargs):
-        _conv_init(self, 2, filters, kernel_size, strides, padding, dilation_rate, kwargs,
-                   self._keras1_positional)
+                 data_format=None, dilation_rate=(1, 1), groups=1, activation=None,
+                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        _conv_init(self, 2, locals(), kwargs)
 
 
 class Conv3D(BaseConv):
@@ -104,9 +100,11 @@ class Conv3D(BaseConv):
     _keras1_positional = False
 
     def __init__(self, filters=None, kernel_size=None, strides=(1, 1, 1), padding="valid",
-                 dilation_rate=(1, 1, 1), **kwargs):
-        _conv_init(self, 3, filters, kernel_size, strides, padding, dilation_rate, kwargs,
-                   self._keras1_positional)
+                 data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
+                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        _conv_init(self, 3, locals(), kwargs)
 
 
 def _keras1_alias(base, alias):
