@@ -130,6 +130,8 @@ def test_keras3_positional_strides_stay_strides():
         warnings.simplefilter("error")
         c = layers.Conv2D(4, 3, 2)
     assert c.kernel_size == (3, 3) and c.strides == (2, 2)
+    c = layers.Conv2D(3, 3, 1, "same", "channels_first", 2, 1, "relu")  # Keras order
+    assert (c.padding, c.data_format, c.dilation_rate) == ("same", "channels_first", (2, 2))
 
 
 def test_aliases_are_the_keras_names():
