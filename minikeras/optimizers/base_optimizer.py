@@ -136,7 +136,13 @@ class Optimizer:
         return var
 
     def _index(self, variable) -> int:
-        return self._var_index[id(variable)]
+        index = self._var_index.get(id(variable))
+        if index is None:
+            raise ValueError(
+                f"Unknown variable: {variable.path} (shape {tuple(variable.shape)}). This "
+                "optimizer can only be called for the variables it was originally built with. "
+                "When working with a new set of variables, create a new optimizer instance.")
+        return index
 
     @property
     def variables(self) -> list[Variable]:
@@ -158,7 +164,7 @@ class Optimizer:
         if trainable_variables is None:
             raise ValueError("`apply()` needs `trainable_variables` on the first call.")
         pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
-        if not self.built:
+        if not self.built and trainable_variables:
             self.build(list(trainable_variables))
         if not pairs:
             return
