@@ -140,6 +140,8 @@ CASES = [
     ("tensor_T", lambda x: x.T if hasattr(x, "T") else ops.transpose(x), [(2, 3)], False),
     ("swapaxes", lambda x: ops.swapaxes(x, 0, 2), [(2, 3, 4)], False),
     ("moveaxis", lambda x: ops.moveaxis(x, 0, -1), [(2, 3, 4)], False),
+    ("moveaxis_middle", lambda x: ops.moveaxis(x, 1, 2), [(2, 3, 4)], False),
+    ("moveaxis_multi", lambda x: ops.moveaxis(x, [0, 2], [2, 0]), [(2, 3, 4)], False),
     ("expand_dims", lambda x: ops.expand_dims(x, 1), [(2, 3)], False),
     ("squeeze", lambda x: ops.squeeze(x, 1), [(2, 1, 3)], False),
     ("squeeze_all", ops.squeeze, [(2, 1, 3, 1)], False),

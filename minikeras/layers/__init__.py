@@ -1,5 +1,13 @@
 """`minikeras.layers`: every layer class, by its Keras name."""
 
+from minikeras.layers.activations.activation_layers import (
+    ELU,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+    Softmax,
+    ThresholdedReLU,
+)
 from minikeras.layers.convolutional.conv import (
     AtrousConvolution1D,
     AtrousConvolution2D,
@@ -32,8 +40,27 @@ from minikeras.layers.convolutional.separable_conv import (
 )
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
+from minikeras.layers.core.embedding import Embedding, Masking
+from minikeras.layers.core.identity import Identity
 from minikeras.layers.core.input_layer import Input, InputLayer
+from minikeras.layers.core.lambda_layer import Lambda
 from minikeras.layers.layer import Layer
+from minikeras.layers.merging.concatenate import Concatenate, concatenate
+from minikeras.layers.merging.dot import Dot, dot
+from minikeras.layers.merging.merging import (
+    Add,
+    Average,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
 from minikeras.layers.normalization.batch_normalization import (
     BatchNormalization,
 )
@@ -85,6 +112,15 @@ from minikeras.layers.preprocessing.rescaling import (
     Rescaling,
 )
 from minikeras.layers.regularization.dropout import Dropout
+from minikeras.layers.regularization.noise import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from minikeras.layers.reshaping.flatten import Flatten
 from minikeras.layers.reshaping.padding_cropping import (
     Cropping1D,
@@ -94,12 +130,22 @@ from minikeras.layers.reshaping.padding_cropping import (
     ZeroPadding2D,
     ZeroPadding3D,
 )
+from minikeras.layers.reshaping.permute import Permute
+from minikeras.layers.reshaping.repeat_vector import RepeatVector
 from minikeras.layers.reshaping.reshape import Reshape
 from minikeras.layers.reshaping.up_sampling import (
     UpSampling1D,
     UpSampling2D,
     UpSampling3D,
 )
+from minikeras.layers.rnn.bidirectional import Bidirectional
+from minikeras.layers.rnn.conv_lstm import ConvLSTM2D, ConvLSTM2DCell
+from minikeras.layers.rnn.gru import GRU, GRUCell
+from minikeras.layers.rnn.lstm import LSTM, LSTMCell
+from minikeras.layers.rnn.rnn import RNN
+from minikeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from minikeras.layers.rnn.time_distributed import TimeDistributed
 
 
 def serialize(layer) -> dict:
@@ -127,35 +173,91 @@ __all__ = [
     "Reshape",
     "deserialize",
     "serialize",
+    "Concatenate",
+    "concatenate",
+    "Dot",
+    "dot",
+    "Add",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
+    "ConvLSTM2D",
+    "ConvLSTM2DCell",
+    "ELU",
+    "PReLU",
+    "ReLU",
+    "LeakyReLU",
+    "Softmax",
+    "ThresholdedReLU",
+    "Embedding",
+    "Masking",
+    "Identity",
+    "Lambda",
+    "ActivityRegularization",
+    "AlphaDropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "Permute",
+    "RepeatVector",
+    "Bidirectional",
+    "TimeDistributed",
     "AtrousConvolution1D",
     "AtrousConvolution2D",
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution3D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "Convolution1DTranspose",
+    "Convolution2DTranspose",
+    "Convolution3DTranspose",
+    "Deconvolution2D",
+    "Deconvolution3D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
+    "BatchNormalization",
+    "GroupNormalization",
+    "LayerNormalization",
+    "UnitNormalization",
     "AveragePooling1D",
     "AveragePooling2D",
     "AveragePooling3D",
     "AvgPool1D",
     "AvgPool2D",
     "AvgPool3D",
-    "BatchNormalization",
-    "CenterCrop",
-    "Conv1D",
-    "Conv1DTranspose",
-    "Conv2D",
-    "Conv2DTranspose",
-    "Conv3D",
-    "Conv3DTranspose",
-    "Convolution1DTranspose",
-    "Convolution1D",
-    "Convolution2D",
-    "Convolution2DTranspose",
-    "Convolution3D",
-    "Convolution3DTranspose",
-    "Cropping1D",
-    "Cropping2D",
-    "Cropping3D",
-    "Deconvolution2D",
-    "Deconvolution3D",
-    "DepthwiseConv1D",
-    "DepthwiseConv2D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPool3D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalAveragePooling3D",
@@ -168,26 +270,17 @@ __all__ = [
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
-    "GroupNormalization",
-    "LayerNormalization",
-    "MaxPool1D",
-    "MaxPool2D",
-    "MaxPool3D",
-    "MaxPooling1D",
-    "MaxPooling2D",
-    "MaxPooling3D",
+    "CenterCrop",
+    "Resizing",
     "Normalization",
     "Rescaling",
-    "Resizing",
-    "SeparableConv1D",
-    "SeparableConv2D",
-    "SeparableConvolution1D",
-    "SeparableConvolution2D",
-    "UnitNormalization",
-    "UpSampling1D",
-    "UpSampling2D",
-    "UpSampling3D",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
     "ZeroPadding1D",
     "ZeroPadding2D",
     "ZeroPadding3D",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
 ]

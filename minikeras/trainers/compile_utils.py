@@ -65,6 +65,8 @@ def resolve_metric(identifier, loss, y_true, y_pred) -> Metric:
         return MeanMetricWrapper(fn, name=identifier)
     found = metrics_mod.get(identifier)
     if isinstance(found, Metric):
+        if isinstance(identifier, str):  # Keras names the metric by the user's spelling
+            found.name = identifier
         return found
     if isinstance(found, LossFunctionWrapper):
         found = found.fn

@@ -196,7 +196,8 @@ class Trainer:
         for t in self._per_output_trackers:
             logs[t.name] = float(t.result())
         for _, m, _ in self._compiled_metrics.metrics:
-            logs[m.name] = float(value_of(m.result()))
+            r = np.asarray(value_of(m.result()))
+            logs[m.name] = float(r) if r.ndim == 0 else r  # F1Score(average=None): per class
         return logs
 
     # ------------------------------------------------------------------ fit
@@ -285,6 +286,8 @@ class Trainer:
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
         cbs.on_train_begin()
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # BackupAndRestore
+        self._initial_epoch = None
         logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
@@ -300,13 +303,15 @@ class Trainer:
                         break
                 logs = self._logs()
                 if val_batches is not None and _should_validate(epoch, validation_freq):
-                    val_logs = self._run_evaluation(val_batches)
+                    val_logs = self._run_evaluation(val_batches, cbs)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
         finally:
             self._in_fit = False
+            if epochs > initial_epoch and hasattr(self.optimizer, "finalize_variable_values"):
+                self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs)
         self.history = history
         return history
