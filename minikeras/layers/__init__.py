@@ -8,6 +8,36 @@ from minikeras.layers.activations.activation_layers import (
     Softmax,
     ThresholdedReLU,
 )
+from minikeras.layers.convolutional.conv import (
+    AtrousConvolution1D,
+    AtrousConvolution2D,
+    Conv1D,
+    Conv2D,
+    Conv3D,
+    Convolution1D,
+    Convolution2D,
+    Convolution3D,
+)
+from minikeras.layers.convolutional.conv_transpose import (
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Conv3DTranspose,
+    Convolution1DTranspose,
+    Convolution2DTranspose,
+    Convolution3DTranspose,
+    Deconvolution2D,
+    Deconvolution3D,
+)
+from minikeras.layers.convolutional.depthwise_conv import (
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+)
+from minikeras.layers.convolutional.separable_conv import (
+    SeparableConv1D,
+    SeparableConv2D,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
+)
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
 from minikeras.layers.core.embedding import Embedding, Masking
@@ -31,6 +61,56 @@ from minikeras.layers.merging.merging import (
     multiply,
     subtract,
 )
+from minikeras.layers.normalization.batch_normalization import (
+    BatchNormalization,
+)
+from minikeras.layers.normalization.group_normalization import (
+    GroupNormalization,
+)
+from minikeras.layers.normalization.layer_normalization import (
+    LayerNormalization,
+)
+from minikeras.layers.normalization.unit_normalization import (
+    UnitNormalization,
+)
+from minikeras.layers.pooling.base_pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    AvgPool1D,
+    AvgPool2D,
+    AvgPool3D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPool3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+)
+from minikeras.layers.pooling.global_pooling import (
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+)
+from minikeras.layers.preprocessing.image_size import (
+    CenterCrop,
+    Resizing,
+)
+from minikeras.layers.preprocessing.normalization import (
+    Normalization,
+)
+from minikeras.layers.preprocessing.rescaling import (
+    Rescaling,
+)
 from minikeras.layers.regularization.dropout import Dropout
 from minikeras.layers.regularization.noise import (
     ActivityRegularization,
@@ -42,9 +122,22 @@ from minikeras.layers.regularization.noise import (
     SpatialDropout3D,
 )
 from minikeras.layers.reshaping.flatten import Flatten
+from minikeras.layers.reshaping.padding_cropping import (
+    Cropping1D,
+    Cropping2D,
+    Cropping3D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+    ZeroPadding3D,
+)
 from minikeras.layers.reshaping.permute import Permute
 from minikeras.layers.reshaping.repeat_vector import RepeatVector
 from minikeras.layers.reshaping.reshape import Reshape
+from minikeras.layers.reshaping.up_sampling import (
+    UpSampling1D,
+    UpSampling2D,
+    UpSampling3D,
+)
 from minikeras.layers.rnn.bidirectional import Bidirectional
 from minikeras.layers.rnn.conv_lstm import ConvLSTM2D, ConvLSTM2DCell
 from minikeras.layers.rnn.gru import GRU, GRUCell
@@ -127,4 +220,67 @@ __all__ = [
     "RepeatVector",
     "Bidirectional",
     "TimeDistributed",
+    "AtrousConvolution1D",
+    "AtrousConvolution2D",
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution3D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "Convolution1DTranspose",
+    "Convolution2DTranspose",
+    "Convolution3DTranspose",
+    "Deconvolution2D",
+    "Deconvolution3D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
+    "BatchNormalization",
+    "GroupNormalization",
+    "LayerNormalization",
+    "UnitNormalization",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "AvgPool3D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPool3D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPool3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+    "CenterCrop",
+    "Resizing",
+    "Normalization",
+    "Rescaling",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
 ]
