@@ -24,7 +24,6 @@ SETTINGS = settings(max_examples=6, deadline=None,
 # tuple (float input), ("int", vocab, shape) for integer input, or a list of specs.
 CASES: dict[str, tuple] = {
     "Dense": ({"units": 3}, (5,)),
-    "EinsumDense": ({"equation": "ab,bc->ac", "output_shape": 3, "bias_axes": "c"}, (5,)),
     "Activation": ({"activation": "relu"}, (4,)),
     "Dropout": ({"rate": 0.5}, (4,)),
     "Flatten": ({}, (2, 3)),
@@ -32,6 +31,9 @@ CASES: dict[str, tuple] = {
     "Conv1D": ({"filters": 2, "kernel_size": 3}, (8, 3)),
     "Conv2D": ({"filters": 2, "kernel_size": 3, "padding": "same", "strides": 2}, (7, 7, 3)),
     "Conv3D": ({"filters": 2, "kernel_size": 2}, (4, 4, 4, 2)),
+    "Convolution2D": ({"filters": 2, "kernel_size": 3}, (5, 5, 3)),
+    "Convolution3D": ({"filters": 2, "kernel_size": 2}, (3, 3, 3, 2)),
+    "AtrousConvolution2D": ({"filters": 2, "kernel_size": 2, "dilation_rate": 2}, (5, 5, 3)),
     "Conv1DTranspose": ({"filters": 2, "kernel_size": 3, "strides": 2}, (4, 3)),
     "Conv2DTranspose": ({"filters": 2, "kernel_size": 3, "strides": 2}, (4, 4, 3)),
     "Conv3DTranspose": ({"filters": 2, "kernel_size": 2, "strides": 2}, (2, 2, 2, 2)),
