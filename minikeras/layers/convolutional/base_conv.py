@@ -6,6 +6,7 @@ from minikeras import activations, constraints, initializers, ops, regularizers
 from minikeras.layers import legacy
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
 from minikeras.ops import conv_utils
 
 # Keras 1 argument name -> Keras 3 name, for every convolution layer.
@@ -113,15 +114,9 @@ class BaseConv(Layer):
                 f"The number of input channels must be evenly divisible by the number of "
                 f"groups. Received groups={self.groups}, but the input has {channels} "
                 f"channels (full input shape is {tuple(input_shape)}).")
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels // self.groups, self.filters),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint, name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(
+            self, "kernel", (*self.kernel_size, channels // self.groups, self.filters))
+        add_bias_weight(self, self.filters)
         self.built = True
 
     # ------------------------------------------------------------------ call
@@ -189,12 +184,6 @@ class BaseConv(Layer):
             "groups": self.groups,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("kernel", "bias")),
         })
         return cfg

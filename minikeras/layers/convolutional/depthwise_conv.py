@@ -6,6 +6,7 @@ from minikeras import activations, constraints, initializers, ops, regularizers
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
 
 # tf_keras configs of depthwise/separable layers also carry these (unused) Conv keys.
 _TF_KERAS_EXTRA = ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint")
@@ -58,15 +59,9 @@ class BaseDepthwiseConv(BaseConv):
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
         self._channels = channels
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint, name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(
+            self, "depthwise", (*self.kernel_size, channels, self.depth_multiplier), name="kernel")
+        add_bias_weight(self, channels * self.depth_multiplier)
         self.built = True
 
     def call(self, inputs):
@@ -95,13 +90,7 @@ class BaseDepthwiseConv(BaseConv):
             "dilation_rate": self.dilation_rate,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("depthwise", "bias")),
         })
         return cfg
 

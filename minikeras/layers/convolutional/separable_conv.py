@@ -7,6 +7,7 @@ from minikeras.layers import spatial_args as sa
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.convolutional.depthwise_conv import pop_tf_keras_extras
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
 
 
 class BaseSeparableConv(BaseConv):
@@ -50,19 +51,13 @@ class BaseSeparableConv(BaseConv):
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint, name="depthwise_kernel")
-        self.pointwise_kernel = self.add_weight(
-            shape=((1,) * self.rank + (channels * self.depth_multiplier, self.filters)),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint, name="pointwise_kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.depthwise_kernel = add_role_weight(
+            self, "depthwise", (*self.kernel_size, channels, self.depth_multiplier),
+            name="depthwise_kernel")
+        self.pointwise_kernel = add_role_weight(
+            self, "pointwise", (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
+            name="pointwise_kernel")
+        add_bias_weight(self, self.filters)
         self.built = True
 
     def call(self, inputs):
@@ -86,16 +81,7 @@ class BaseSeparableConv(BaseConv):
             "dilation_rate": self.dilation_rate,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("depthwise", "pointwise", "bias")),
         })
         return cfg
 

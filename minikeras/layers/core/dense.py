@@ -5,6 +5,7 @@ from __future__ import annotations
 from minikeras import activations, constraints, initializers, ops, regularizers
 from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
 
 
 class Dense(Layer):
@@ -62,15 +63,8 @@ class Dense(Layer):
             raise ValueError(
                 f"The last dimension of the inputs to a Dense layer should be defined. "
                 f"Found None. Full input shape received: {input_shape}")
-        self.kernel = self.add_weight(
-            shape=(input_dim, self.units), initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-            name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.units,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(self, "kernel", (input_dim, self.units))
+        add_bias_weight(self, self.units)
         self.input_dim = input_dim
         self.built = True
 
@@ -91,12 +85,6 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("kernel", "bias")),
         })
         return cfg

@@ -1,0 +1,37 @@
+"""Weights described by a role: `<role>_initializer`, `<role>_regularizer`, `<role>_constraint`.
+
+`Dense` and the convolution layers keep, for each weight role (`kernel`, `bias`,
+`depthwise`, `pointwise`), an initializer, a regularizer and a constraint as
+attributes. These helpers create the weight of a role and write the roles'
+Keras config entries in Keras' order.
+"""
+
+from __future__ import annotations
+
+from minikeras import constraints, initializers, regularizers
+
+
+def add_role_weight(layer, role: str, shape: tuple, name: str | None = None):
+    """Adds the weight of `role` (named `name`, default the role) to `layer`."""
+    return layer.add_weight(
+        shape=shape, initializer=getattr(layer, f"{role}_initializer"),
+        regularizer=getattr(layer, f"{role}_regularizer"),
+        constraint=getattr(layer, f"{role}_constraint"), name=name or role)
+
+
+def add_bias_weight(layer, size: int) -> None:
+    """Sets `layer.bias` to a `(size,)` weight, or to None when `layer.use_bias` is False."""
+    layer.bias = add_role_weight(layer, "bias", (size,)) if layer.use_bias else None
+
+
+def role_config(layer, roles: tuple) -> dict:
+    """Config entries of `roles`: initializers, regularizers (then the activity
+    regularizer), constraints, in Keras' order."""
+    cfg = {f"{r}_initializer": initializers.serialize(getattr(layer, f"{r}_initializer"))
+           for r in roles}
+    cfg.update({f"{r}_regularizer": regularizers.serialize(getattr(layer, f"{r}_regularizer"))
+                for r in roles})
+    cfg["activity_regularizer"] = regularizers.serialize(layer.activity_regularizer)
+    cfg.update({f"{r}_constraint": constraints.serialize(getattr(layer, f"{r}_constraint"))
+                for r in roles})
+    return cfg
