@@ -23,16 +23,9 @@ from minikeras.ops import conv_utils as cu
 
 def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
     """Channels-last convolution of tape-aware `x` with `kernel`."""
-    xv, xn = unwrap(x)
-    kv, kn = unwrap(kernel)
-    xv, kv = np.asarray(xv), np.asarray(kv)
-    n = cu.spatial_rank(op, xv.shape, kv.ndim)
-    if xv.dtype != kv.dtype:
-        xv = xv.astype(kv.dtype)
+    xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
+        op, x, kernel, strides, dilation, padding)
     ksize = kv.shape[:n]
-    strides = cu.normalize_tuple(strides, n, "strides")
-    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
-    padding = cu.normalize_padding(padding)
     channels, cg, filters = xv.shape[-1], kv.shape[-2], kv.shape[-1]
     if cg == 0 or channels % cg:
         raise ValueError(
@@ -128,20 +121,13 @@ def _depthwise_cl(x, kernel, strides, padding, dilation):
     broadcast product of a strided input slice with `kernel[tap]` (no im2col:
     per-channel products are too thin for BLAS).
     """
-    xv, xn = unwrap(x)
-    kv, kn = unwrap(kernel)
-    xv, kv = np.asarray(xv), np.asarray(kv)
-    n = cu.spatial_rank("depthwise_conv", xv.shape, kv.ndim)
-    if xv.dtype != kv.dtype:
-        xv = xv.astype(kv.dtype)
+    xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
+        "depthwise_conv", x, kernel, strides, dilation, padding)
     ksize, channels, mult = kv.shape[:n], kv.shape[-2], kv.shape[-1]
     if xv.shape[-1] != channels:
         raise ValueError(
             f"`depthwise_conv`: the kernel's input-channel dimension ({channels}, kernel shape "
             f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]}).")
-    strides = cu.normalize_tuple(strides, n, "strides")
-    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
-    padding = cu.normalize_padding(padding)
     pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
     xp = cu.pad_spatial(xv, pads)
     out_sp = tuple(cu.output_length(p, k, s, d, "valid")

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from minikeras.backend import config
+from minikeras.backend.autodiff import unwrap
 
 
 def normalize_tuple(value, n: int, name: str) -> tuple:
@@ -156,3 +157,28 @@ def standardize_format(data_format) -> str:
 
 def prod(values) -> int:
     return int(math.prod(values))
+
+
+def conv_operands(op: str, x, kernel, strides, dilation, padding) -> tuple:
+    """Unwraps the operands of a convolution op and standardizes its window arguments.
+
+    Args:
+        op: The op's name, for errors.
+        x: Channels-last input (array, `Tensor` or `Variable`).
+        kernel: Kernel of rank `x.ndim` (`(*spatial, ..., ...)`).
+        strides, dilation: Int or tuple of `n` ints.
+        padding: `"valid"` or `"same"`.
+
+    Returns:
+        `(xv, xn, kv, kn, n, strides, dilation, padding)`: the input's and kernel's
+        arrays (input cast to the kernel's dtype) and tape nodes (as `unwrap` gives
+        them), the spatial rank and the standardized arguments.
+    """
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    xv, kv = np.asarray(xv), np.asarray(kv)
+    n = spatial_rank(op, xv.shape, kv.ndim)
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    return (xv, xn, kv, kn, n, normalize_tuple(strides, n, "strides"),
+            normalize_tuple(dilation, n, "dilation_rate"), normalize_padding(padding))
