@@ -24,14 +24,15 @@ def add_bias_weight(layer, size: int) -> None:
     layer.bias = add_role_weight(layer, "bias", (size,)) if layer.use_bias else None
 
 
-def role_config(layer, roles: tuple) -> dict:
-    """Config entries of `roles`: initializers, regularizers (then the activity
-    regularizer), constraints, in Keras' order."""
+def role_config(layer, roles: tuple, activity_regularizer: bool = True) -> dict:
+    """Config entries of `roles`: initializers, regularizers (then the layer's
+    `activity_regularizer` unless told not to), constraints, in Keras' order."""
     cfg = {f"{r}_initializer": initializers.serialize(getattr(layer, f"{r}_initializer"))
            for r in roles}
     cfg.update({f"{r}_regularizer": regularizers.serialize(getattr(layer, f"{r}_regularizer"))
                 for r in roles})
-    cfg["activity_regularizer"] = regularizers.serialize(layer.activity_regularizer)
+    if activity_regularizer:
+        cfg["activity_regularizer"] = regularizers.serialize(layer.activity_regularizer)
     cfg.update({f"{r}_constraint": constraints.serialize(getattr(layer, f"{r}_constraint"))
                 for r in roles})
     return cfg

@@ -9,6 +9,7 @@ import numpy as np
 from minikeras import constraints, initializers, ops, regularizers
 from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_role_weight
 from minikeras.ops.normalization import fused_normalize
 
 _KERAS2_IGNORED = ("fused", "trainable_weights")
@@ -106,15 +107,9 @@ class BatchNormalization(Layer):
         shape = (dim,)
         self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight(shape=shape, name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = add_role_weight(self, "gamma", shape)
         if self.center:
-            self.beta = self.add_weight(shape=shape, name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+            self.beta = add_role_weight(self, "beta", shape)
         self.moving_mean = self.add_weight(shape=shape, name="moving_mean",
                                            initializer=self.moving_mean_initializer,
                                            trainable=False)

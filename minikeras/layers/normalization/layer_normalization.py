@@ -6,6 +6,7 @@ import warnings
 
 from minikeras import constraints, initializers, ops, regularizers
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_role_weight, role_config
 
 
 class LayerNormalization(Layer):
@@ -58,15 +59,9 @@ class LayerNormalization(Layer):
                 f"defined. Received input shape {tuple(input_shape)}.")
         self.gamma = self.beta = None
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape=shape, name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = add_role_weight(self, "gamma", shape)
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape=shape, name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+            self.beta = add_role_weight(self, "beta", shape)
         self.built = True
 
     def call(self, inputs):
@@ -85,11 +80,6 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **role_config(self, ("beta", "gamma"), activity_regularizer=False),
         })
         return cfg
