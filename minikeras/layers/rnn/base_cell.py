@@ -185,5 +185,15 @@ class BaseRNNCell(Layer):
             cached = self._step_masks = (dp, rdp)
         return cached
 
+    def apply_step_dropout(self, inputs, h_prev, training, state=None):
+        """`(inputs, h_prev)` multiplied by this step's dropout masks (where active).
+
+        `state` sets the recurrent mask's shape as in `step_dropout_masks`.
+        """
+        dp, rdp = self.step_dropout_masks(inputs, training, state=state)
+        if dp is not None:
+            inputs = ops.multiply(inputs, dp)
+        return inputs, (h_prev if rdp is None else ops.multiply(h_prev, rdp))
+
     def reset_dropout_mask(self):
         self._step_masks = None

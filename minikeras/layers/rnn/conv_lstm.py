@@ -9,7 +9,7 @@ import numpy as np
 from minikeras import activations, ops
 from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
-from minikeras.layers.rnn.lstm import _UnitForgetBias
+from minikeras.layers.rnn.lstm import _UnitForgetBias, lstm_gates
 from minikeras.layers.rnn.rnn import RNN, check_sequence_rank
 from minikeras.layers.rnn.simple_rnn import SimpleRNN
 from minikeras.ops import rnn as rnn_ops
@@ -129,10 +129,7 @@ class ConvLSTM2DCell(BaseRNNCell):
 
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states[0], states[1]
-        dp, rdp = self.step_dropout_masks(inputs, training, state=h_prev)
-        if dp is not None:
-            inputs = ops.multiply(inputs, dp)
-        h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
+        inputs, h_in = self.apply_step_dropout(inputs, h_prev, training, state=h_prev)
         kh, kw = self.kernel_size
         f4 = 4 * self.filters
         k = ops.reshape(self.kernel, (math.prod(self.kernel.shape[:3]), f4))
@@ -140,13 +137,7 @@ class ConvLSTM2DCell(BaseRNNCell):
         x = ops.dense(im2col(inputs, self.kernel_size, self.strides, self.padding,
                              self.dilation_rate), k, self.bias)
         z = ops.add(x, ops.dense(im2col(h_in, self.kernel_size, (1, 1), "same"), rk))
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
-        o = self.recurrent_activation(z_o)
-        h = ops.multiply(o, self.activation(c))
-        return h, [h, c]
+        return lstm_gates(z, c_prev, self.activation, self.recurrent_activation)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
