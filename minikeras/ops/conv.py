@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import record
 from minikeras.ops import conv_utils as cu
 
 
@@ -106,12 +106,8 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     Returns:
         The convolved tensor, in `data_format`.
     """
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank("conv", np.shape(unwrap(inputs)[0]))
-        out = _conv_cl(cu.to_channels_last(inputs, n), kernel, strides, padding, dilation_rate)
-        return cu.to_channels_first(out, n)
-    return _conv_cl(inputs, kernel, strides, padding, dilation_rate)
+    return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
+                             dilation_rate)
 
 
 def _depthwise_cl(x, kernel, strides, padding, dilation):
@@ -179,13 +175,8 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
             channel `c * depth_multiplier + m` uses `kernel[..., c, m]`.
         strides, padding, data_format, dilation_rate: As for `conv`.
     """
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank("depthwise_conv", np.shape(unwrap(inputs)[0]))
-        out = _depthwise_cl(cu.to_channels_last(inputs, n), kernel, strides, padding,
-                            dilation_rate)
-        return cu.to_channels_first(out, n)
-    return _depthwise_cl(inputs, kernel, strides, padding, dilation_rate)
+    return cu.in_data_format("depthwise_conv", _depthwise_cl, inputs, data_format, kernel,
+                             strides, padding, dilation_rate)
 
 
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",

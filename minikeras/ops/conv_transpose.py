@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import record
 from minikeras.ops import conv_utils as cu
 
 
@@ -91,10 +91,5 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         data_format: `"channels_last"` or `"channels_first"`.
         dilation_rate: Int or tuple of N ints.
     """
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank("conv_transpose", np.shape(unwrap(inputs)[0]))
-        out = _conv_transpose_cl(cu.to_channels_last(inputs, n), kernel, strides, padding,
-                                 output_padding, dilation_rate)
-        return cu.to_channels_first(out, n)
-    return _conv_transpose_cl(inputs, kernel, strides, padding, output_padding, dilation_rate)
+    return cu.in_data_format("conv_transpose", _conv_transpose_cl, inputs, data_format, kernel,
+                             strides, padding, output_padding, dilation_rate)

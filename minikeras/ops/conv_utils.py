@@ -182,3 +182,14 @@ def conv_operands(op: str, x, kernel, strides, dilation, padding) -> tuple:
         xv = xv.astype(kv.dtype)
     return (xv, xn, kv, kn, n, normalize_tuple(strides, n, "strides"),
             normalize_tuple(dilation, n, "dilation_rate"), normalize_padding(padding))
+
+
+def in_data_format(op: str, fn, inputs, data_format, *args):
+    """`fn(inputs, *args)` for a channels-last op `fn`, with `inputs` in `data_format`.
+
+    For channels_first, the inputs are moved to channels_last and the result back.
+    """
+    if standardize_format(data_format) == "channels_first":
+        n = spatial_rank(op, np.shape(unwrap(inputs)[0]))
+        return to_channels_first(fn(to_channels_last(inputs, n), *args), n)
+    return fn(inputs, *args)
