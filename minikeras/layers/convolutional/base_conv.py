@@ -136,14 +136,17 @@ class BaseConv(Layer):
         widths[axis] = (left, 0)
         return ops.pad(inputs, widths)
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
+    def _convolve(self, inputs):
+        """The layer's convolution of `inputs` (before bias and activation)."""
         padding = self.padding
         if padding == "causal":
             inputs, padding = self._causal_pad(inputs), "valid"
-        outputs = ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
-                           data_format=self.data_format, dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
+        return ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
+                        data_format=self.data_format, dilation_rate=self.dilation_rate)
+
+    def call(self, inputs):
+        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
+        outputs = self._add_bias(self._convolve(inputs))
         return outputs if self.activation is None else self.activation(outputs)
 
     def _spatial_output(self, spatial):
@@ -172,15 +175,17 @@ class BaseConv(Layer):
 
     # ------------------------------------------------------------------ config
 
+    def _window_config(self) -> dict:
+        """Config entries of the sliding window, in Keras' order."""
+        return {"kernel_size": self.kernel_size, "strides": self.strides,
+                "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate}
+
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "groups": self.groups,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,

@@ -48,14 +48,11 @@ class BaseConvTranspose(BaseConv):
         add_bias_weight(self, self.filters)
         self.built = True
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = ops.conv_transpose(
+    def _convolve(self, inputs):
+        return ops.conv_transpose(
             inputs, self.kernel, strides=self.strides, padding=self.padding,
             output_padding=self.output_padding, data_format=self.data_format,
             dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
-        return outputs if self.activation is None else self.activation(outputs)
 
     def _spatial_output(self, spatial):
         ops_ = self.output_padding or (None,) * self.rank

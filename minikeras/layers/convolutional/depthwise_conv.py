@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from minikeras import activations, constraints, initializers, ops, regularizers
-from minikeras.layers import spatial_args as sa
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.layer import Layer
 from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
@@ -64,13 +63,10 @@ class BaseDepthwiseConv(BaseConv):
         add_bias_weight(self, channels * self.depth_multiplier)
         self.built = True
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = ops.depthwise_conv(inputs, self.kernel, strides=self.strides,
-                                     padding=self.padding, data_format=self.data_format,
-                                     dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
-        return outputs if self.activation is None else self.activation(outputs)
+    def _convolve(self, inputs):
+        return ops.depthwise_conv(inputs, self.kernel, strides=self.strides,
+                                  padding=self.padding, data_format=self.data_format,
+                                  dilation_rate=self.dilation_rate)
 
     def compute_output_shape(self, input_shape):
         self._channels = self._input_channels(input_shape)
@@ -83,11 +79,7 @@ class BaseDepthwiseConv(BaseConv):
         cfg = Layer.get_config(self)
         cfg.update({
             "depth_multiplier": self.depth_multiplier,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **role_config(self, ("depthwise", "bias")),

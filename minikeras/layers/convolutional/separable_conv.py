@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from minikeras import activations, constraints, initializers, ops, regularizers
-from minikeras.layers import spatial_args as sa
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.convolutional.depthwise_conv import pop_tf_keras_extras
 from minikeras.layers.layer import Layer
@@ -60,25 +59,18 @@ class BaseSeparableConv(BaseConv):
         add_bias_weight(self, self.filters)
         self.built = True
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = ops.separable_conv(
+    def _convolve(self, inputs):
+        return ops.separable_conv(
             inputs, self.depthwise_kernel, self.pointwise_kernel, strides=self.strides,
             padding=self.padding, data_format=self.data_format,
             dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
-        return outputs if self.activation is None else self.activation(outputs)
 
     def get_config(self) -> dict:
         cfg = Layer.get_config(self)
         cfg.update({
             "depth_multiplier": self.depth_multiplier,
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **role_config(self, ("depthwise", "pointwise", "bias")),
