@@ -11,10 +11,13 @@ from __future__ import annotations
 from minikeras import constraints, initializers, regularizers
 
 
-def add_role_weight(layer, role: str, shape: tuple, name: str | None = None):
-    """Adds the weight of `role` (named `name`, default the role) to `layer`."""
+def add_role_weight(layer, role: str, shape: tuple, name: str | None = None, initializer=None):
+    """Adds the weight of `role` (named `name`, default the role) to `layer`.
+
+    `initializer`, when given, replaces the role's own initializer.
+    """
     return layer.add_weight(
-        shape=shape, initializer=getattr(layer, f"{role}_initializer"),
+        shape=shape, initializer=initializer or getattr(layer, f"{role}_initializer"),
         regularizer=getattr(layer, f"{role}_regularizer"),
         constraint=getattr(layer, f"{role}_constraint"), name=name or role)
 
@@ -36,3 +39,10 @@ def role_config(layer, roles: tuple, activity_regularizer: bool = True) -> dict:
     cfg.update({f"{r}_constraint": constraints.serialize(getattr(layer, f"{r}_constraint"))
                 for r in roles})
     return cfg
+
+
+def set_weight_role(layer, role: str, initializer, regularizer, constraint) -> None:
+    """Resolves and stores `layer.<role>_initializer`, `_regularizer` and `_constraint`."""
+    setattr(layer, f"{role}_initializer", initializers.get(initializer))
+    setattr(layer, f"{role}_regularizer", regularizers.get(regularizer))
+    setattr(layer, f"{role}_constraint", constraints.get(constraint))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras import activations, ops
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.layer import Layer
-from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 
 # tf_keras configs of depthwise/separable layers also carry these (unused) Conv keys.
 _TF_KERAS_EXTRA = ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint")
@@ -51,9 +56,7 @@ class BaseDepthwiseConv(BaseConv):
             raise ValueError(
                 f"Invalid value for argument `depth_multiplier`. Expected a strictly positive "
                 f"value. Received depth_multiplier={depth_multiplier}.")
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        set_weight_role(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)

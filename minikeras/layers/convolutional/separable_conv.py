@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras import activations, ops
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.convolutional.depthwise_conv import pop_tf_keras_extras
 from minikeras.layers.layer import Layer
-from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 
 
 class BaseSeparableConv(BaseConv):
@@ -41,12 +46,8 @@ class BaseSeparableConv(BaseConv):
                          bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
                          activity_regularizer=activity_regularizer, **values, **kwargs)
         self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        set_weight_role(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
+        set_weight_role(self, "pointwise", pointwise_initializer, pointwise_regularizer, pointwise_constraint)
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras import activations, ops
 from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
-from minikeras.layers.weight_roles import add_bias_weight, add_role_weight, role_config
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 
 
 class Dense(Layer):
@@ -49,12 +54,8 @@ class Dense(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_role(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_role(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):

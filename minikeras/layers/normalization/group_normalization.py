@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from minikeras import constraints, initializers, ops, regularizers
+from minikeras import ops
 from minikeras.layers.layer import Layer
-from minikeras.layers.weight_roles import add_role_weight, role_config
+from minikeras.layers.weight_roles import add_role_weight, role_config, set_weight_role
 from minikeras.ops.normalization import fused_normalize
 
 
@@ -32,12 +32,8 @@ class GroupNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_role(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_role(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):

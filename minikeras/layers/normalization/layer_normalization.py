@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import warnings
 
-from minikeras import constraints, initializers, ops, regularizers
+from minikeras import ops
 from minikeras.layers.layer import Layer
-from minikeras.layers.weight_roles import add_role_weight, role_config
+from minikeras.layers.weight_roles import add_role_weight, role_config, set_weight_role
 
 
 class LayerNormalization(Layer):
@@ -35,12 +35,8 @@ class LayerNormalization(Layer):
         if self.rms_scaling:
             warnings.warn("`rms_scaling=True` is deprecated in Keras (it scales by the "
                           "variance, not the root mean square).", UserWarning, stacklevel=2)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_role(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_role(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
 
     def _axes(self, ndim: int) -> list[int]:
