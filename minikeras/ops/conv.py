@@ -37,11 +37,7 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         raise ValueError(
             f"`{op}`: the number of filters ({filters}) must be divisible by the number of "
             f"groups ({groups}). Received kernel of shape {kv.shape}.")
-    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
-    xp = cu.pad_spatial(xv, pads)
-    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
-                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
-    cu.check_output(op, xv.shape, out_sp, ksize, dilation, padding)
+    pads, xp, out_sp = cu.padded_input(op, xv, ksize, strides, dilation, padding)
     win = cu.windows(xp, ksize, strides, dilation)
     batch = xv.shape[0]
     rows = batch * cu.prod(out_sp)
@@ -124,11 +120,7 @@ def _depthwise_cl(x, kernel, strides, padding, dilation):
         raise ValueError(
             f"`depthwise_conv`: the kernel's input-channel dimension ({channels}, kernel shape "
             f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]}).")
-    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
-    xp = cu.pad_spatial(xv, pads)
-    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
-                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
-    cu.check_output("depthwise_conv", xv.shape, out_sp, ksize, dilation, padding)
+    pads, xp, out_sp = cu.padded_input("depthwise_conv", xv, ksize, strides, dilation, padding)
     taps = [(kidx, cu.tap_slice(kidx, out_sp, strides, dilation)) for kidx in np.ndindex(*ksize)]
     batch = xv.shape[0]
     # Multiplier-major buffer: every product runs along the contiguous channel axis.

@@ -84,6 +84,20 @@ def check_output(op: str, x_shape, out_spatial, ksize, dilation, padding) -> Non
             "Use a smaller kernel/pool size, padding='same', or a larger input.")
 
 
+def padded_input(op: str, xv: np.ndarray, ksize, strides, dilation, padding) -> tuple:
+    """`(pads, padded input, output spatial shape)` of a sliding-window op on `xv`.
+
+    Raises:
+        ValueError: if the output would be empty (via `check_output`).
+    """
+    pads = spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
+    xp = pad_spatial(xv, pads)
+    out_sp = tuple(output_length(p, k, s, d, "valid")
+                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
+    check_output(op, xv.shape, out_sp, ksize, dilation, padding)
+    return pads, xp, out_sp
+
+
 def pad_spatial(x: np.ndarray, pads, value=0) -> np.ndarray:
     if not any(a or b for a, b in pads):
         return x
