@@ -12,6 +12,7 @@ from minikeras.layers.rnn.base_cell import BaseRNNCell
 from minikeras.layers.rnn.lstm import _UnitForgetBias, lstm_gates
 from minikeras.layers.rnn.rnn import RNN, check_sequence_rank
 from minikeras.layers.rnn.simple_rnn import SimpleRNN
+from minikeras.layers.weight_roles import add_role_weight
 from minikeras.ops import rnn as rnn_ops
 
 
@@ -102,21 +103,14 @@ class ConvLSTM2DCell(BaseRNNCell):
         kh, kw = self.kernel_size
         f4 = 4 * self.filters
         self._spatial = self.output_spatial(input_shape[1:3])
-        self.kernel = self.add_weight(
-            shape=(kh, kw, input_shape[-1], f4), initializer=self.kernel_initializer,
-            name="kernel", regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            shape=(kh, kw, self.filters, f4), initializer=self.recurrent_initializer,
-            name="recurrent_kernel", regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint)
+        self.kernel = add_role_weight(self, "kernel", (kh, kw, input_shape[-1], f4))
+        self.recurrent_kernel = add_role_weight(self, "recurrent", (kh, kw, self.filters, f4),
+                                                name="recurrent_kernel")
         self.bias = None
         if self.use_bias:
             init = (_UnitForgetBias(self.bias_initializer, self.filters)
-                    if self.unit_forget_bias else self.bias_initializer)
-            self.bias = self.add_weight(shape=(f4,), initializer=init, name="bias",
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+                    if self.unit_forget_bias else None)
+            self.bias = add_role_weight(self, "bias", (f4,), initializer=init)
         self.built = True
 
     def output_spatial(self, spatial):
