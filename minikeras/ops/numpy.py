@@ -495,10 +495,19 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, perm)
 
 
+def _moveaxis_perm(nd, source, destination) -> list:
+    src = [int(a) % nd for a in np.atleast_1d(source)]
+    dst = [int(a) % nd for a in np.atleast_1d(destination)]
+    order = [n for n in range(nd) if n not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return order
+
+
 def moveaxis(x, source, destination):
     """Moves an axis to a new position."""
     nd = np.ndim(value_of(x))
-    perm = list(np.moveaxis(np.arange(nd), source, destination))
+    perm = _moveaxis_perm(nd, source, destination)
     return transpose(x, perm)
 
 
