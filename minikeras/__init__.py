@@ -56,3 +56,4 @@ __all__ = [
     "utils",
     "version",
 ]
+from minikeras import datasets, preprocessing  # noqa: E402

@@ -7,6 +7,7 @@ import os
 import shutil
 import tarfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 
@@ -22,7 +23,7 @@ def keras_home() -> str:
 
 
 def _hash(path, algorithm) -> str:
-    h = hashlib.sha256() if algorithm in ("sha256", "auto") else hashlib.md5()
+    h = hashlib.sha256() if algorithm == "sha256" else hashlib.md5()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
@@ -54,13 +55,27 @@ def _download(origin, fpath) -> None:
         ) from exc
 
 
-def _extract(fpath, dest) -> None:
+def _extract(fpath, dest) -> bool:
     if tarfile.is_tarfile(fpath):
         with tarfile.open(fpath) as archive:
-            archive.extractall(dest, filter="data")
-    elif zipfile.is_zipfile(fpath):
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(dest, filter="data")
+            else:  # Python without extraction filters: refuse unsafe members ourselves
+                for member in archive.getmembers():
+                    name = member.name
+                    if (name.startswith("/") or ".." in name.split("/") or member.issym()
+                            or member.islnk()):
+                        raise ValueError(f"Unsafe path {name!r} in archive {fpath}.")
+                archive.extractall(dest)
+        return True
+    if zipfile.is_zipfile(fpath):
         with zipfile.ZipFile(fpath) as archive:
+            for member in archive.namelist():
+                if member.startswith("/") or ".." in member.split("/"):
+                    raise ValueError(f"Unsafe path {member!r} in archive {fpath}.")
             archive.extractall(dest)
+        return True
+    return False
 
 
 def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None,
@@ -68,55 +83,81 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
              archive_format="auto", cache_dir=None, force_download=False):
     """Returns the path of `fname` in the Keras cache, downloading it from `origin` if absent.
 
+    Paths follow Keras 3: `<cache_dir>/<cache_subdir>/<fname>`; with `extract=True`
+    the archive is unpacked to `<fname>` (names without a dot, the archive being
+    `<fname>_archive`) or `<stem>_extracted` (names with a dot).
+
     Args:
         fname: File name in the cache (defaults to the last part of `origin`).
         origin: URL to download from when the file is not cached.
-        untar: Legacy; same as `extract=True` for a tar archive.
-        md5_hash, file_hash: Optional expected hash; a mismatch raises.
+        untar: Legacy; same as `extract=True`.
+        md5_hash, file_hash: Optional expected hash, checked after a download and
+            on a cached file (a mismatch on a cached file triggers a new download).
         cache_subdir: Sub-folder of the cache (`"datasets"`).
         hash_algorithm: `"md5"`, `"sha256"` or `"auto"`.
-        extract: Extract a tar/zip archive next to it (returns the extracted folder).
-        archive_format: Accepted for Keras compatibility.
+        extract: Extract a tar/zip archive and return the extracted folder.
+        archive_format: Accepted for Keras compatibility (tar and zip are detected).
         cache_dir: Cache root (default `$KERAS_HOME` or `~/.keras`).
         force_download: Download even if cached.
 
     Raises:
         OSError: when the file is absent and cannot be downloaded, naming the
             path where to put it by hand.
-        ValueError: when a given hash does not match.
+        ValueError: for a missing `origin`/`fname` or a hash mismatch after download.
     """
-    if origin is None and fname is None:
-        raise ValueError("Please specify the `origin` argument (URL of the file to download).")
-    fname = fname or os.path.basename(origin.rstrip("/"))
-    datadir = os.path.join(cache_dir or keras_home(), cache_subdir)
+    if origin is None and not fname:
+        raise ValueError('Please specify the "origin" argument (URL of the file to download).')
+    if md5_hash is not None and file_hash is None:
+        file_hash, hash_algorithm = md5_hash, "md5"
+    provided = bool(fname)
+    fname = os.fspath(fname) if fname else os.path.basename(
+        urllib.parse.urlsplit(origin).path)
+    if not fname:
+        raise ValueError(f"Can't parse the file name from the origin provided: '{origin}'. "
+                         "Please specify the `fname` argument.")
+    if os.sep in fname:
+        raise ValueError("Paths are not accepted as the `fname` argument; use `cache_dir` for "
+                         f"the parent directory. Received: fname={fname}")
+    datadir = os.path.join(os.path.expanduser(cache_dir or keras_home()), cache_subdir)
     os.makedirs(datadir, exist_ok=True)
-    fpath = os.path.join(datadir, fname)
-    untar_dir = fpath[: -len(".tar.gz")] if untar and fname.endswith(".tar.gz") else None
-    if untar_dir and os.path.exists(untar_dir) and not force_download:
-        return untar_dir
-    if force_download or not os.path.exists(fpath):
+    if extract or untar:
+        if provided and "." in fname:
+            target = os.path.join(datadir, fname)
+            extraction_dir = os.path.join(datadir, fname[: fname.find(".")] + "_extracted")
+        else:
+            extraction_dir = os.path.join(datadir, fname)
+            target = os.path.join(datadir, fname + "_archive")
+        if os.path.isdir(extraction_dir) and not force_download:
+            return extraction_dir
+    else:
+        target = os.path.join(datadir, fname)
+    download = force_download or not os.path.exists(target)
+    if not download and file_hash is not None and not _matches(target, file_hash,
+                                                               hash_algorithm):
+        print(f"A local file was found, but it seems to be incomplete or outdated because the "
+              f"{hash_algorithm} file hash does not match the original value of {file_hash} so "
+              "we will re-download the data.")
+        download = True
+    if download:
         if origin is None:
-            raise OSError(f"File {fpath} is not in the cache and no `origin` URL was given.")
-        _download(origin, fpath)
-    expected = file_hash or md5_hash
-    if expected is not None:
-        algo = "md5" if md5_hash and not file_hash else hash_algorithm
-        if algo == "auto":
-            algo = "sha256" if len(expected) == 64 else "md5"
-        got = _hash(fpath, algo)
-        if got != expected:
+            raise OSError(f"File {target} is not in the cache and no `origin` URL was given.")
+        print(f"Downloading data from {origin}")
+        _download(origin, target)
+        if file_hash is not None and not _matches(target, file_hash, hash_algorithm):
             raise ValueError(
-                f"Incomplete or corrupted file: {fpath} has {algo} hash {got}, expected "
-                f"{expected}. Delete it and try again.")
-    if untar_dir:
-        _extract(fpath, datadir)
-        return untar_dir
-    if extract:
-        dest = fpath + "_extracted"
-        if not os.path.exists(dest):
-            tmp = dest + ".part"
-            shutil.rmtree(tmp, ignore_errors=True)
-            _extract(fpath, tmp)
-            os.replace(tmp, dest)
-        return dest
-    return fpath
+                f"Incomplete or corrupted file detected. The {hash_algorithm} file hash does "
+                f"not match the provided value of {file_hash}.")
+    if extract or untar:
+        tmp = extraction_dir + ".part"
+        shutil.rmtree(tmp, ignore_errors=True)
+        if not _extract(target, tmp):
+            raise ValueError(f"Could not extract {target}: it is not a tar or zip archive.")
+        os.replace(tmp, extraction_dir)
+        return extraction_dir
+    return target
+
+
+def _matches(path, expected, algorithm) -> bool:
+    if algorithm == "auto":
+        algorithm = "sha256" if len(expected) == 64 else "md5"
+    return _hash(path, algorithm) == str(expected)

@@ -1,0 +1,1 @@
+"""Command-line entry points: the `python -m minikeras script.py` runner and subcommands."""
