@@ -42,6 +42,8 @@ class _DtypeStub:
 def _global(module, name):
     if module in _NUMPY_MODULES and name in ("_reconstruct", "scalar"):
         return name
+    if module in ("numpy.core.numeric", "numpy._core.numeric") and name == "_frombuffer":
+        return "_frombuffer"
     if module == "numpy" and name in ("ndarray", "dtype"):
         return name
     if module == "_codecs" and name == "encode":
@@ -59,6 +61,9 @@ def _reduce(func, args):
     if func == "scalar":
         dtype = _value(args[0])
         return np.frombuffer(args[1], dtype=dtype)[0] if len(args) > 1 else dtype.type()
+    if func == "_frombuffer":  # protocol 5: (buffer, dtype, shape, order)
+        buf, dtype, shape, order = args
+        return np.frombuffer(buf, dtype=dtype).reshape(shape, order=order).copy()
     if func == "encode":
         return args[0].encode(args[1] if len(args) > 1 else "utf8")
     raise UnsafePickleError(f"Refusing to call {func!r} while unpickling.")
@@ -105,7 +110,7 @@ def _resolve(obj):
 _PUSH_ARG = {"BININT", "BININT1", "BININT2", "LONG1", "LONG4", "INT", "LONG", "BINFLOAT",
              "FLOAT", "SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE",
              "SHORT_BINBYTES", "BINBYTES", "BINBYTES8", "BINSTRING", "SHORT_BINSTRING",
-             "STRING"}
+             "STRING", "BYTEARRAY8"}
 
 
 def loads(data: bytes, encoding: str = "bytes"):
@@ -124,7 +129,7 @@ def loads(data: bytes, encoding: str = "bytes"):
     memo: dict = {}
     for op, arg, _ in pickletools.genops(data):
         name = op.name
-        if name in ("PROTO", "FRAME"):
+        if name in ("PROTO", "FRAME", "READONLY_BUFFER"):
             continue
         if name in _PUSH_ARG:
             if name in ("BINSTRING", "SHORT_BINSTRING", "STRING"):
