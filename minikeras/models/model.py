@@ -53,9 +53,13 @@ class Model(Trainer, Layer):
         if type(self).call is Model.call:
             self.built = True
             return
-        self._trial_outputs(tuple(input_shape) if not isinstance(input_shape, list)
-                            else input_shape)
-        self.built = True
+        self.built = True  # before the trial call, which would otherwise build again
+        try:
+            self._trial_outputs(tuple(input_shape) if not isinstance(input_shape, list)
+                                else input_shape)
+        except Exception:
+            self.built = False
+            raise
 
     @property
     def layers(self) -> list:

@@ -151,10 +151,10 @@ class Trainer:
 
     def train_step(self, x, y, sample_weight):
         self._clear_losses()
-        variables = self.trainable_weights
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight)
+        variables = self.trainable_weights  # after the call: a subclassed model builds in it
         grads = tape.gradient(loss, variables)
         loss_value = float(value_of(loss))
         if not np.isfinite(loss_value) and getattr(self, "_raise_on_nan", False):
