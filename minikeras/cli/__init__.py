@@ -1,1 +1,1 @@
-"""Command-line entry points: the `python -m minikeras script.py` runner and subcommands."""
+"""`python -m minikeras ...`: command-line tools for saved Keras models (no code needed)."""

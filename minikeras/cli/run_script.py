@@ -39,3 +39,18 @@ def run_script(path: str, args: list[str] | None = None) -> int:
         if old_path0 is not None:
             sys.path[0] = old_path0
     return 0
+
+
+def main(argv: list[str]) -> int:
+    """`python -m minikeras SCRIPT.py [ARGS...]` (called by `minikeras.cli.main`).
+
+    Returns:
+        The exit status: 0 when the script finishes, 2 when it does not exist
+        (a `SystemExit` raised by the script propagates unchanged).
+    """
+    if not argv or not os.path.isfile(argv[0]):
+        name = argv[0] if argv else ""
+        print(f"minikeras: can't open file {name!r}: [Errno 2] No such file or directory",
+              file=sys.stderr)
+        return 2
+    return run_script(argv[0], argv[1:])
