@@ -36,11 +36,6 @@ __all__ = [
     "serialize",
 ]
 
-# Advanced activation layers (opscompat).
-from minikeras.layers.activations import ELU, LeakyReLU, PReLU, ReLU, Softmax  # noqa: E402
-
-__all__ += ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"]
-
 # Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real
 # submodule of that name exists, the forwarding module in `_legacy_paths/` is found instead.
 __path__.append(__path__[0] + "/_legacy_paths")  # noqa: F821
