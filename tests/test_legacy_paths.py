@@ -23,8 +23,6 @@ from minikeras.testing.gradient_check import gradient_check
     ("minikeras.layers.core", "Flatten"),
     ("minikeras.utils.np_utils", "to_categorical"),
     ("minikeras.utils.vis_utils", "plot_model"),
-    ("minikeras.optimizers.legacy", "SGD"),
-    ("minikeras.optimizers.legacy", "Adam"),
     ("minikeras.engine.topology", "Layer"),
     ("minikeras.engine.training", "Model"),
     ("minikeras.engine", "Input"),

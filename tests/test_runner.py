@@ -21,7 +21,6 @@ PROBE = textwrap.dedent("""
     from keras.layers.core import Dense as CoreDense
     from keras.layers.advanced_activations import LeakyReLU
     from keras.utils.np_utils import to_categorical
-    from keras.optimizers.legacy import SGD
     from keras.engine.topology import Layer
     from keras.preprocessing.sequence import pad_sequences
     from keras import backend as K
