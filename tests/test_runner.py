@@ -19,7 +19,7 @@ PROBE = textwrap.dedent("""
     from keras.models import Sequential
     from keras.layers import Dense
     from keras.layers.core import Dense as CoreDense
-    from keras.layers.advanced_activations import LeakyReLU
+    from keras.layers.core import Flatten
     from keras.utils.np_utils import to_categorical
     from keras.engine.topology import Layer
     from keras.preprocessing.sequence import pad_sequences
