@@ -113,3 +113,27 @@ def test_char_level_and_text_helpers():
     assert len(idx) == 3 and idx[0] == idx[2] and all(1 <= i < 10 for i in idx)
     md5 = hashing_trick("a b", 100, hash_function="md5")
     assert md5 == hashing_trick("A B", 100, hash_function="md5")
+
+
+def test_tokenizer_matches_keras_preprocessing():
+    # tests/fixtures/preprocessing/tokenizer_oracle.py recorded keras_preprocessing 1.1.2.
+    import json
+
+    from tests.conftest import FIXTURES
+
+    exp = json.loads((FIXTURES / "preprocessing" / "tokenizer_expected.json").read_text())
+    for kw, case in zip(exp["configs"], exp["cases"]):
+        tok = Tokenizer(**kw)
+        tok.fit_on_texts(exp["texts"])
+        assert tok.word_index == case["word_index"], kw
+        assert [list(p) for p in tok.word_counts.items()] == case["word_counts"], kw
+        assert dict(tok.word_docs) == case["word_docs"], kw
+        assert {str(k): v for k, v in tok.index_docs.items()} == case["index_docs"], kw
+        assert tok.texts_to_sequences(exp["probe"]) == case["seqs"], kw
+        assert tok.sequences_to_texts(tok.texts_to_sequences(exp["texts"])) == case["texts"], kw
+        for mode, want in case["matrices"].items():
+            np.testing.assert_allclose(tok.texts_to_matrix(exp["probe"], mode=mode), want,
+                                       rtol=1e-12, err_msg=f"{kw} {mode}")
+    assert text_to_word_sequence("Hello, World!  again\tand-again") == exp[
+        "text_to_word_sequence"]
+    assert hashing_trick("a b cat Dog", 100, hash_function="md5") == exp["md5"]
