@@ -5,11 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tarfile
-import urllib.error
 import urllib.parse
-import urllib.request
-import zipfile
 
 
 def keras_home() -> str:
@@ -31,6 +27,9 @@ def _hash(path, algorithm) -> str:
 
 
 def _download(origin, fpath) -> None:
+    import urllib.error
+    import urllib.request
+
     from minikeras.utils.progbar import Progbar
 
     bar = [None]
@@ -56,6 +55,9 @@ def _download(origin, fpath) -> None:
 
 
 def _extract(fpath, dest) -> bool:
+    import tarfile
+    import zipfile
+
     if tarfile.is_tarfile(fpath):
         with tarfile.open(fpath) as archive:
             if hasattr(tarfile, "data_filter"):
