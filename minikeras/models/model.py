@@ -53,7 +53,7 @@ class Model(Trainer, Layer):
         if type(self).call is Model.call:
             self.built = True
             return
-        self.built = True  # before the trial call, which would otherwise build again
+        self.built = True  # the trial call below must not re-enter build()
         try:
             self._trial_outputs(tuple(input_shape) if not isinstance(input_shape, list)
                                 else input_shape)

@@ -166,19 +166,7 @@ from minikeras.ops.math import (  # noqa: E402
     segment_sum,
     top_k,
 )
-from minikeras.ops.nn_extra import (  # noqa: E402
-    celu,
-    glu,
-    hard_shrink,
-    hard_tanh,
-    log_sigmoid,
-    multi_hot,
-    soft_shrink,
-    sparse_plus,
-    squareplus,
-    tanh_shrink,
-    threshold,
-)
+from minikeras.ops.nn_extra import multi_hot  # noqa: E402
 from minikeras.ops.numpy_extra import (  # noqa: E402
     all,
     any,

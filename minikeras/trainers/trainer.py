@@ -154,7 +154,7 @@ class Trainer:
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight)
-        variables = self.trainable_weights  # after the call: a subclassed model builds in it
+        variables = self.trainable_weights  # after the call: a lazy model builds in it
         grads = tape.gradient(loss, variables)
         loss_value = float(value_of(loss))
         if not np.isfinite(loss_value) and getattr(self, "_raise_on_nan", False):
