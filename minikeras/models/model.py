@@ -75,6 +75,8 @@ class Model(Trainer, Layer):
             raise ValueError(
                 "Provide only a layer name or a layer index. Received: "
                 f"index={index}, name={name}.")
+        if index is None and name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
         if index is not None:
             if len(self.layers) <= index:
                 raise ValueError(
