@@ -105,6 +105,12 @@ GRAD_CASES = [
      [_u(3, 2), _u(2, 2)]),
     ("fori_loop", lambda x: ops.fori_loop(0, 3, lambda i, v: v * x + i, x), [_u(3)]),
     ("map", lambda x: ops.map(lambda r: ops.sum(r * r), x), [_u(3, 2)]),
+    ("vectorized_map", lambda x: ops.vectorized_map(lambda r: r * ops.sum(r), x), [_u(3, 2)]),
+    ("switch", lambda x: ops.switch(1, [ops.sin, ops.tanh], x), [_u(3)]),
+    ("select", lambda x, y: ops.select([x > 0.3, x < -0.3], [x * y, y], x), [_u(4), _u(4)]),
+    ("while_loop", lambda x: ops.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x),
+                                            (0, x))[1], [_u(3)]),
+    ("cond", lambda x: ops.cond(True, lambda: ops.exp(x), lambda: x), [_u(3)]),
     ("scan", lambda x: ops.scan(lambda c, r: (c + r, c * r), np.zeros(2), x)[1], [_u(3, 2)]),
 ]
 
