@@ -15,6 +15,7 @@ from keras.layers import Dense
 from keras.utils import Sequence
 
 np.random.seed(0)
+keras.utils.set_random_seed(0)  # tf.keras >= 2.7
 X = np.random.uniform(-1, 1, (1200, 2)).astype('float32')
 Y = ((X[:, 0] ** 2 + X[:, 1] ** 2) < 0.5).astype('float32')
 X_train, Y_train, X_test, Y_test = X[:1000], Y[:1000], X[1000:], Y[1000:]
@@ -39,8 +40,8 @@ class TestBatches(Sequence):
 
 
 model = Sequential()
-model.add(Dense(32, input_dim=2, activation='tanh'))
-model.add(Dense(32, activation='tanh'))
+model.add(Dense(64, input_dim=2, activation='relu'))
+model.add(Dense(64, activation='relu'))
 model.add(Dense(1, activation='sigmoid'))
 model.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(lr=0.01),
               metrics=['accuracy'])

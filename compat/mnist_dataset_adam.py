@@ -1,7 +1,7 @@
 """Keras 3 "Simple MNIST" style MLP that loads data with `keras.datasets.mnist.load_data()`.
 
 The data comes from the Keras cache (`$KERAS_HOME/datasets/mnist.npz`). Offline, create a
-synthetic stand-in first: `python compat/make_fake_mnist_cache.py` (with KERAS_HOME set
+synthetic stand-in first: `python compat/make_fake_keras_cache.py` (with KERAS_HOME set
 to a scratch folder, so that a real cached MNIST is never overwritten).
 
 Run: KERAS_HOME=/tmp/kh python -m minikeras compat/mnist_dataset_adam.py
