@@ -160,3 +160,99 @@ def test_k_tape_gradient_of_custom_expression():
     with GradientTape() as tape:
         loss = K.sqrt(K.sum(K.square(v)))
     np.testing.assert_allclose(tape.gradient(loss, [v])[0], [0.6, 0.8], rtol=1e-6)
+
+
+def test_custom_layer_with_in_train_phase_and_dropout_trains():
+    class NoisyDense(minikeras.layers.Layer):
+        """A Keras 2 style custom layer: weights via add_weight, K.* in call."""
+
+        def __init__(self, units, **kwargs):
+            super().__init__(**kwargs)
+            self.units = units
+
+        def build(self, input_shape):
+            self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
+                                          initializer="glorot_uniform", name="kernel")
+            self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+        def call(self, inputs, training=None):
+            out = K.bias_add(K.dot(inputs, self.kernel), self.bias)
+            return K.in_train_phase(lambda: K.dropout(out, 0.2), out, training=training)
+
+    layer = NoisyDense(4)
+    x = np.ones((50, 3), dtype="float32")
+    inference = layer(x)
+    np.testing.assert_allclose(inference, x @ layer.kernel.value + layer.bias.value)
+    train = np.asarray(layer(x, training=True))
+    zeros = np.isclose(train, 0)
+    assert 0.05 < zeros.mean() < 0.4
+    np.testing.assert_allclose(train[~zeros], (np.asarray(inference) / 0.8)[~zeros], rtol=1e-6)
+    model = Sequential([Input(shape=(3,)), NoisyDense(8), Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(0)
+    xs = rng.normal(size=(128, 3)).astype("float32")
+    ys = xs.sum(axis=1, keepdims=True)
+    hist = model.fit(xs, ys, epochs=20, batch_size=16, verbose=0)
+    assert hist.history["loss"][-1] < 0.5 * hist.history["loss"][0]
+
+
+def test_conv_pool_and_batchnorm_match_hand_computation():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(1, 4, 4, 2))
+    k = rng.normal(size=(3, 3, 2, 1))
+    out = K.conv2d(x, k)
+    want = np.array([[np.sum(x[0, i:i + 3, j:j + 3, :] * k[..., 0]) for j in range(2)]
+                     for i in range(2)])
+    np.testing.assert_allclose(np.asarray(out)[0, :, :, 0], want, rtol=1e-10)
+    pooled = K.pool2d(x, (2, 2), strides=(2, 2))
+    np.testing.assert_allclose(pooled[0, 1, 0], x[0, 2:4, 0:2].max(axis=(0, 1)))
+    avg = K.pool2d(x, (2, 2), strides=(2, 2), pool_mode="avg")
+    np.testing.assert_allclose(avg[0, 0, 1], x[0, 0:2, 2:4].mean(axis=(0, 1)))
+    with pytest.raises(ValueError, match="pool_mode"):
+        K.pool2d(x, (2, 2), pool_mode="min")
+    mean, var = np.array([0.5, -1.0]), np.array([2.0, 0.5])
+    beta, gamma = np.array([0.1, 0.2]), np.array([1.5, 0.7])
+    np.testing.assert_allclose(K.batch_normalization(x, mean, var, beta, gamma),
+                               gamma * (x - mean) / np.sqrt(var + 1e-3) + beta, rtol=1e-10)
+    assert K.conv1d(rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 3, 4))).shape == (2, 4, 4)
+
+
+@pytest.mark.parametrize("fn,shapes", [
+    (lambda x, b: K.bias_add(x, b, data_format="channels_first"), [(2, 3, 2), (3,)]),
+    (lambda x, k: K.conv2d(x, k, padding="same"), [(1, 3, 3, 2), (2, 2, 2, 1)]),
+    (lambda x, m, v, b, g: K.batch_normalization(x, m, v * v + 0.1, b, g),
+     [(2, 3), (3,), (3,), (3,), (3,)]),
+    (lambda x: K.foldl(lambda a, e: a * e, x), [(3, 2)]),
+    (lambda x: K.repeat(K.reverse(x, 1), 2), [(2, 3)]),
+    (lambda x: K.spatial_2d_padding(x), [(1, 2, 2, 1)]),
+])
+def test_keras2_layer_maths_is_differentiable(fn, shapes):
+    rng = np.random.default_rng(5)
+    gradient_check(fn, [rng.uniform(-1, 1, s) for s in shapes], rtol=1e-5, atol=1e-7)
+
+
+def test_state_updates_loops_and_random():
+    v = K.variable([1.0, 2.0])
+    assert K.update_add(v, [1.0, 1.0]) is v
+    np.testing.assert_allclose(K.get_value(v), [2.0, 3.0])
+    K.update_sub(v, [0.5, 0.5])
+    K.moving_average_update(v, [3.5, 4.5], 0.5)
+    np.testing.assert_allclose(K.get_value(v), [2.5, 3.5])
+    K.update(v, [0.0, 1.0])
+    np.testing.assert_allclose(K.get_value(v), [0.0, 1.0])
+    with pytest.raises(TypeError, match="variable"):
+        K.update(np.zeros(2), np.ones(2))
+    assert K.foldr(lambda acc, e: acc * 10 + e, np.arange(3.0)) == 210.0
+    np.testing.assert_allclose(K.map_fn(lambda r: r * 2, np.arange(4.0).reshape(2, 2)),
+                               [[0, 2], [4, 6]])
+    t = K.truncated_normal((5000,), mean=1.0, stddev=0.5, seed=3)
+    assert t.dtype == np.float32 and np.all(np.abs(t - 1.0) <= 1.0)
+    assert K.random_uniform_variable((2, 2), 0, 1, seed=1).shape == (2, 2)
+    assert K.arange(3).dtype == np.int32 and K.get_variable_shape(v) == (2,)
+    K.set_learning_phase(1)
+    try:
+        assert K.in_train_phase("train", "test") == "train"
+        assert K.in_test_phase("test", "train") == "train"
+    finally:
+        K.set_learning_phase(0)
+    assert K.in_train_phase("train", "test") == "test"
