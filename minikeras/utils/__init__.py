@@ -22,3 +22,4 @@ from minikeras.utils.sequence_utils import pad_sequences  # noqa: E402
 
 __all__ += ["PyDataset", "Sequence", "get_file", "model_to_dot", "pad_sequences", "plot_model"]
 from minikeras.utils import np_utils, vis_utils  # noqa: E402
+from minikeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402
