@@ -88,7 +88,8 @@ def test_cli_dispatches_scripts_and_reports_a_missing_file(capsys, tmp_path):
 @pytest.mark.parametrize("name,target", [
     ("keras", "minikeras"),
     ("keras.layers", "minikeras.layers"),
-    ("keras.layers.convolutional", "minikeras.layers._legacy_paths.convolutional"),
+    ("keras.layers.convolutional", "minikeras.layers.convolutional"),
+    ("keras.layers.recurrent", "minikeras.layers._legacy_paths.recurrent"),
     ("keras.src.layers", "minikeras.layers"),
     ("tensorflow", "minikeras.cli.tf_shim"),
     ("tensorflow.keras.optimizers", "minikeras.optimizers"),

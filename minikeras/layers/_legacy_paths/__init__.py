@@ -1,30 +1,15 @@
 """Keras 1/2 layer module paths, kept as thin modules that forward to `minikeras.layers`.
 
 `minikeras.layers.__path__` ends with this folder, so `import
-minikeras.layers.convolutional` finds `convolutional.py` here unless a real
-package of that name exists. Each module resolves its names lazily from
+minikeras.layers.recurrent` finds `recurrent.py` here unless a real package of
+that name exists (`convolutional`, `pooling` and `normalization` are real
+packages that forward the same way). Each module resolves its names lazily from
 `minikeras.layers`, so layers added later are found without editing these files.
 """
 
 from __future__ import annotations
 
 import importlib
-
-# Keras 1 spellings of layer classes that Keras 2 still exported.
-ALIASES = {
-    "Convolution1D": "Conv1D",
-    "Convolution2D": "Conv2D",
-    "Convolution3D": "Conv3D",
-    "Deconvolution2D": "Conv2DTranspose",
-    "MaxPool1D": "MaxPooling1D",
-    "MaxPool2D": "MaxPooling2D",
-    "AvgPool1D": "AveragePooling1D",
-    "AvgPool2D": "AveragePooling2D",
-    "GlobalMaxPool1D": "GlobalMaxPooling1D",
-    "GlobalMaxPool2D": "GlobalMaxPooling2D",
-    "GlobalAvgPool1D": "GlobalAveragePooling1D",
-    "GlobalAvgPool2D": "GlobalAveragePooling2D",
-}
 
 
 def forwarder(module_name: str, names: tuple):
@@ -36,14 +21,12 @@ def forwarder(module_name: str, names: tuple):
         layers = importlib.import_module("minikeras.layers")
         if hasattr(layers, name):
             return getattr(layers, name)
-        if hasattr(layers, ALIASES.get(name, "")):
-            return getattr(layers, ALIASES[name])
         hint = (f" `{name}` is a Keras 2 name of this module but is not implemented in "
                 "minikeras.layers yet." if name in names else "")
         raise AttributeError(f"module '{module_name}' has no attribute '{name}'.{hint}")
 
     def __dir__():  # noqa: N807
         layers = importlib.import_module("minikeras.layers")
-        return sorted(n for n in names if hasattr(layers, ALIASES.get(n, n)))
+        return sorted(n for n in names if hasattr(layers, n))
 
     return __getattr__, __dir__
