@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend.keras_tensor import SymbolicInput, any_symbolic
 from minikeras.backend.variable import Variable
 
 _tape_stack: list = []  # the active GradientTapes, innermost last
@@ -147,6 +148,8 @@ def unwrap(x):
     if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, Variable)) for e in x):
         stacked = _ops().stack(x)
         return (stacked.value, stacked) if type(stacked) is Tensor else (stacked, None)
+    if any_symbolic(x):
+        raise SymbolicInput(x)  # `keras.ops` turns this into a functional-graph node
     return np.asarray(x), None
 
 
@@ -182,6 +185,8 @@ def value_of(x):
         return x
     if isinstance(x, (Tensor, Variable)):
         return x.value
+    if any_symbolic(x):
+        raise SymbolicInput(x)  # `keras.ops` turns this into a functional-graph node
     return np.asarray(x)
 
 

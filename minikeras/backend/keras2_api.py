@@ -305,7 +305,14 @@ def _alias(name):
     return fn
 
 
+def _shape(x) -> tuple:
+    """Static shape (None for unknown dims) of an array, tensor or KerasTensor."""
+    return tuple(x.shape) if isinstance(x, KerasTensor) else np.shape(value_of(x))
+
+
 def _float(x):
+    if isinstance(x, KerasTensor):
+        return x
     v = value_of(x)
     if np.asarray(v).dtype.kind in "iub":
         return np.asarray(v, dtype=config.floatx())
@@ -364,7 +371,7 @@ def clip(x, min_value, max_value):
 
 def dot(x, y):
     """Keras 2 `dot`: matrix product; for N-D inputs, contracts x's last axis with y's second-to-last."""
-    nx, ny = np.ndim(value_of(x)), np.ndim(value_of(y))
+    nx, ny = len(_shape(x)), len(_shape(y))
     if nx > 2 or ny > 2:
         if ny == 1:
             return ops.tensordot(x, y, axes=([nx - 1], [0]))
@@ -379,7 +386,7 @@ def batch_dot(x, y, axes=None):
     the result has x's remaining axes followed by y's. A result with only the
     batch axis gets a trailing axis of size 1.
     """
-    xs, ys = np.shape(value_of(x)), np.shape(value_of(y))
+    xs, ys = _shape(x), _shape(y)
     nx, ny = len(xs), len(ys)
     if nx < 2 or ny < 2:
         raise ValueError(f"`batch_dot` needs inputs of rank >= 2. Received shapes {xs} and {ys}")
@@ -394,11 +401,12 @@ def batch_dot(x, y, axes=None):
         raise ValueError(
             f"Cannot do batch_dot on inputs with shapes {xs} and {ys} with axes={axes}: "
             f"x.shape[{a0}] != y.shape[{a1}] ({xs[a0]} != {ys[a1]}).")
-    b, k = xs[0], xs[a0]
+    b, k = (-1 if xs[0] is None else xs[0]), xs[a0]
     x_rest = [n for i, n in enumerate(xs) if i not in (0, a0)]
     y_rest = [n for i, n in enumerate(ys) if i not in (0, a1)]
-    xm = ops.reshape(ops.moveaxis(x, a0, -1), (b, -1, k))
-    ym = ops.reshape(ops.moveaxis(y, a1, 1), (b, k, -1))
+    m, n = int(np.prod(x_rest)), int(np.prod(y_rest))
+    xm = ops.reshape(ops.moveaxis(x, a0, -1), (b, m, k))
+    ym = ops.reshape(ops.moveaxis(y, a1, 1), (b, k, n))
     out = ops.reshape(ops.matmul(xm, ym), (b, *x_rest, *y_rest))
     return ops.expand_dims(out, -1) if not x_rest and not y_rest else out
 
@@ -435,7 +443,10 @@ def permute_dimensions(x, pattern):
 
 def batch_flatten(x):
     """Flattens every sample: `(batch, ...)` → `(batch, prod(...))`."""
-    return ops.reshape(x, (np.shape(value_of(x))[0], -1))
+    shape = _shape(x)
+    if shape[0] is None:
+        return ops.reshape(x, (-1, int(np.prod(shape[1:]))))
+    return ops.reshape(x, (shape[0], -1))
 
 
 def repeat_elements(x, rep, axis):

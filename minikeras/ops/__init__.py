@@ -250,3 +250,8 @@ from minikeras.ops.numpy_extra import (  # noqa: E402
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]
+
+# Ops called on KerasTensors add functional-graph nodes (see ops/symbolic.py).
+from minikeras.ops.symbolic import wrap_public_ops as _wrap_public_ops  # noqa: E402
+
+_wrap_public_ops(globals())
