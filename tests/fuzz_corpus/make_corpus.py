@@ -135,6 +135,8 @@ def main() -> None:
     _write_json("string_units.json", str_units)
     huge_batch = _k3_config()
     huge_batch["config"]["layers"][0]["config"]["batch_shape"] = [None, 2**40]
+    huge_batch["config"]["build_input_shape"] = [None, 2**40]
+    huge_batch["config"]["layers"][1]["build_config"] = {"input_shape": [None, 2**40]}
     _write_json("huge_input_shape.json", huge_batch)
     _write_json("not_a_model.json", [1, 2, 3])
     _write_json("empty.json", "")
