@@ -44,8 +44,9 @@ def _sigmoid(v):
     # exp(-|v|) never overflows.
     e = np.exp(-np.abs(v))
     pos = v >= 0
-    np.divide(1, 1 + e, out=out, where=pos)
-    np.divide(e, 1 + e, out=out, where=~pos)
+    d = 1 + e
+    np.divide(1, d, out=out, where=pos)
+    np.divide(e, d, out=out, where=~pos)
     return out
 
 
@@ -226,6 +227,11 @@ def _eps():
     return config.epsilon()
 
 
+def _clip_probs(p, eps):
+    """`np.clip(p, eps, 1 - eps)` as two ufunc calls (same values, less overhead)."""
+    return np.minimum(np.maximum(p, eps), 1 - eps)
+
+
 def binary_crossentropy(target, output, from_logits=False):
     """Element-wise binary crossentropy (no reduction), Keras semantics.
 
@@ -243,7 +249,7 @@ def binary_crossentropy(target, output, from_logits=False):
             return out
         return Tensor(out, (on,), (lambda g: g * (_sigmoid(z) - t),))
     eps = _eps()
-    p = np.clip(ov, eps, 1 - eps)
+    p = _clip_probs(ov, eps)
     out = -(t * np.log(p) + (1 - t) * np.log(1 - p))
     out = out.astype(np.asarray(ov).dtype, copy=False)
     if on is None:
@@ -280,7 +286,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     eps = _eps()
     s = np.sum(ov, axis=axis, keepdims=True)
     q = ov / s
-    p = np.clip(q, eps, 1 - eps)
+    p = _clip_probs(q, eps)
     out = -np.sum(t * np.log(p), axis=axis)
     if on is None:
         return out
