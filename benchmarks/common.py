@@ -141,11 +141,19 @@ def run_child(argv, env=None) -> tuple[float, float, str]:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"child {argv} failed:\n{err.decode(errors='replace')}")
-    # Popen already reaped the child; RUSAGE_CHILDREN holds the max over all
-    # children, so measure peak RSS in the child itself (it prints it).
+    # The child reports its own peak RSS (VmHWM) on its last line.
     lines = out.decode().strip().splitlines()
     rss_mib = float(lines[-1].split("=", 1)[1]) if lines and lines[-1].startswith("rss=") else 0
     return wall, rss_mib, out.decode()
+
+
+def coldstart_env(tmpdir) -> dict:
+    """Environment of a cold-start child: bytecode caching on (as for an installed
+    package), cached under `tmpdir` so the source tree is left untouched."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(str(tmpdir), "pycache")
+    return env
 
 
 def peak_rss_mib() -> float:

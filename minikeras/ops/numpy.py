@@ -373,16 +373,22 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras name
 
 
 def _mean_value(xv, axis, keepdims):
-    """`np.mean` without its Python overhead for float32/float64 arrays (same rounding)."""
+    """`np.mean` of a float32/float64 array as an array, without `np.mean`'s overhead.
+
+    `np.mean` divides the float sum by an `intp` count in float64 and rounds back;
+    dividing in the array's own dtype gives the same bits (double rounding is
+    innocuous for division) as long as the count is exact in that dtype.
+    """
     if type(xv) is np.ndarray and xv.dtype.char in "fd":
-        axes = range(xv.ndim) if axis is None else _norm_axis(axis, xv.ndim)
-        count = math.prod(xv.shape[a] for a in axes)
-        if count:
-            ret = np.add.reduce(xv, axis=axis, keepdims=keepdims)
-            # As `np.mean`: divide by an `intp` count, in place for arrays.
-            if type(ret) is np.ndarray:
-                return np.true_divide(ret, np.intp(count), out=ret, casting="unsafe")
-            return ret.dtype.type(ret / np.intp(count))
+        shape = xv.shape
+        axes = range(len(shape)) if axis is None else _norm_axis(axis, len(shape))
+        count = math.prod(shape[a] for a in axes)
+        if 0 < count < (1 << 24 if xv.dtype.char == "f" else 1 << 53):
+            ret = np.add.reduce(xv, axis=axis, keepdims=True)
+            np.true_divide(ret, count, out=ret)
+            if keepdims:
+                return ret
+            return ret.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
     return np.mean(xv, axis=axis, keepdims=keepdims)
 
 

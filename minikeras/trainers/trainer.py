@@ -157,7 +157,7 @@ class Trainer:
             loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight)
         grads = tape.gradient(loss, variables)
         loss_value = float(value_of(loss))
-        if not np.isfinite(loss_value) and getattr(self, "_raise_on_nan", False):
+        if getattr(self, "_raise_on_nan", False) and not np.isfinite(loss_value):
             raise FloatingPointError(f"Loss became {loss_value}.")
         self.optimizer.apply(grads, variables)
         self._update_trackers(loss_value, y_list, preds, sample_weight)
