@@ -38,15 +38,13 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def _sigmoid(v):
-    out = np.empty_like(v) if isinstance(v, np.ndarray) else None
-    if out is None:
+    if not isinstance(v, np.ndarray):
         return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
-    # exp(-|v|) never overflows.
+    # exp(-|v|) never overflows: 1 / (1 + e) where v >= 0, e / (1 + e) elsewhere.
     e = np.exp(-np.abs(v))
-    pos = v >= 0
     d = 1 + e
-    np.divide(1, d, out=out, where=pos)
-    np.divide(e, d, out=out, where=~pos)
+    out = np.divide(1, d, out=np.empty_like(v))
+    np.divide(e, d, out=out, where=~(v >= 0))
     return out
 
 
