@@ -133,7 +133,9 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
-        for layer in self.layers:
+        for layer in self._layers:  # `self.layers` without building a new list per call
+            if isinstance(layer, InputLayer):
+                continue
             if mask is not None and layer._call_has_mask:
                 y = layer(x, training=training, mask=mask)
             else:

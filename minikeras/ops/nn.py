@@ -44,7 +44,7 @@ def _sigmoid(v):
     e = np.exp(-np.abs(v))
     d = 1 + e
     out = np.divide(1, d, out=np.empty_like(v))
-    np.divide(e, d, out=out, where=~(v >= 0))
+    np.copyto(out, e / d, where=v < 0)
     return out
 
 
@@ -186,6 +186,11 @@ def linear(x):
 
 
 def _softmax_value(v, axis):
+    if type(v) is np.ndarray:  # the ufunc reductions `np.max`/`np.sum` wrap, minus overhead
+        m = np.maximum.reduce(v, axis=axis, keepdims=True)
+        e = np.exp(v - m)
+        e /= np.add.reduce(e, axis=axis, keepdims=True)
+        return e
     m = np.max(v, axis=axis, keepdims=True)
     e = np.exp(v - m)
     e /= np.sum(e, axis=axis, keepdims=True)
