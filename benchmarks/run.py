@@ -24,6 +24,10 @@ import sys
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO not in sys.path:
     sys.path.insert(0, REPO)
+if "--threads" in sys.argv:  # BLAS reads its thread count when NumPy is first imported
+    _n = str(int(sys.argv[sys.argv.index("--threads") + 1]))
+    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[_var] = _n
 
 from benchmarks import common  # noqa: E402
 from benchmarks.workloads import WORKLOADS, timed  # noqa: E402
@@ -31,11 +35,15 @@ from benchmarks.workloads import WORKLOADS, timed  # noqa: E402
 # figure -> (workload, key, "higher" or "lower" is better)
 HEADLINES = [
     ("xor fit µs/step", "xor", "fit_us_per_step", "lower"),
+    ("xor fit CPU µs/step", "xor", "fit_cpu_us_per_step", "lower"),
     ("xor train_on_batch µs/step", "xor", "train_on_batch_us_per_step", "lower"),
     ("mlp samples/s", "mlp", "samples_per_s", "higher"),
+    ("mlp samples/CPU-s", "mlp", "samples_per_cpu_s", "higher"),
     ("mlp fraction of GEMM bound", "mlp", "fraction_of_gemm_bound", "higher"),
+    ("mlp fraction of GEMM bound (CPU)", "mlp", "fraction_of_gemm_bound_cpu", "higher"),
     ("mlp peak heap MiB", "mlp_memory", "peak_mib", "lower"),
     ("predict1 predict() µs", "predict1", "predict_us", "lower"),
+    ("predict1 predict() CPU µs", "predict1", "predict_cpu_us", "lower"),
     ("predict1 predict_on_batch µs", "predict1", "predict_on_batch_us", "lower"),
     ("predict1 model(x) µs", "predict1", "call_us", "lower"),
     ("cnn samples/s", "cnn", "samples_per_s", "higher"),
@@ -45,8 +53,11 @@ HEADLINES = [
 ]
 
 
-def run_keras(names, repeat, python) -> dict:
+def run_keras(names, repeat, python, threads=None) -> dict:
     env = dict(os.environ, KERAS_BACKEND="jax")
+    if threads == 1:
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+                            " intra_op_parallelism_threads=1").strip()
     script = os.path.join(REPO, "benchmarks", "keras_reference.py")
     proc = subprocess.run([python, script, *names, "--repeat", str(repeat)], env=env,
                           capture_output=True, text=True)
@@ -91,6 +102,9 @@ def main(argv=None) -> int:
     parser.add_argument("--json", help="also write all figures to this JSON file")
     parser.add_argument("--keras", action="store_true",
                         help="also run the workloads in real Keras 3 (JAX backend)")
+    parser.add_argument("--threads", type=int,
+                        help="BLAS threads (and single-threaded XLA for --keras when 1); "
+                        "1 gives steadier figures on a shared machine")
     parser.add_argument("--keras-python",
                         default=common.python_for("KERAS_PYTHON", "/tmp/kvenv/bin/python"))
     args = parser.parse_args(argv)
@@ -101,7 +115,7 @@ def main(argv=None) -> int:
     for name in args.workloads:
         results[name] = timed(name, args.repeat)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
-    keras = run_keras(args.workloads, args.repeat, args.keras_python) if args.keras else {}
+    keras = run_keras(args.workloads, args.repeat, args.keras_python, args.threads) if args.keras else {}
     for name, res in keras.items():
         print(f"[keras] {name}: {json.dumps(res)}", flush=True)
     print()
