@@ -38,7 +38,7 @@ def test_trained_weights_and_slots_stay_float32(optimizer, x_dtype):
 
 
 def _adam_textbook(w, grads, lr=0.01, b1=0.9, b2=0.999, eps=1e-7):
-    """Keras 3's Adam written out op by op in float32 (the pre-optimisation code)."""
+    """Keras 3's Adam written out op by op in float32 (the straightforward NumPy code)."""
     w = w.copy()
     m = np.zeros_like(w)
     v = np.zeros_like(w)
@@ -47,8 +47,8 @@ def _adam_textbook(w, grads, lr=0.01, b1=0.9, b2=0.999, eps=1e-7):
         b1p = np.power(f(b1), f(step))
         b2p = np.power(f(b2), f(step))
         alpha = np.asarray(lr, f) * np.sqrt(1 - b2p) / (1 - b1p)
-        m += (g - m) * (1 - f(b1))
-        v += (np.square(g) - v) * (1 - f(b2))
+        m += (g - m) * f(1 - b1)
+        v += (np.square(g) - v) * f(1 - b2)
         w -= (m * alpha) / (np.sqrt(v) + f(eps))
     return w, m, v
 

@@ -20,13 +20,13 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name="adam", **kwargs):
+                 global_clipnorm=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
                          clipnorm=clipnorm, clipvalue=clipvalue,
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
         self.amsgrad = amsgrad
 
     def build(self, var_list):
@@ -45,9 +45,9 @@ class Adam(Optimizer):
         """`(alpha, 1 - beta_1, 1 - beta_2, epsilon)` in `dt`, computed once per step.
 
         Every variable of one `apply` shares them, so they are cached on the step,
-        dtype and learning rate (same float32 arithmetic as computing them per variable).
+        dtype and hyper-parameters (same arithmetic as computing them per variable).
         """
-        step = float(self.iterations.value + 1)
+        step = float(self._step_count() + 1)
         key = (step, dt, float(learning_rate), self.beta_1, self.beta_2, self.epsilon)
         cache = getattr(self, "_coef_cache", None)
         if cache is not None and cache[0] == key:
@@ -57,7 +57,8 @@ class Adam(Optimizer):
         b1p = np.power(b1, np.asarray(step, dt))
         b2p = np.power(b2, np.asarray(step, dt))
         alpha = np.asarray(learning_rate, dt) * np.sqrt(1 - b2p) / (1 - b1p)
-        coefs = (alpha, 1 - b1, 1 - b2, np.asarray(self.epsilon, dt))
+        coefs = (alpha, dt.type(1 - self.beta_1), dt.type(1 - self.beta_2),
+                 np.asarray(self.epsilon, dt))
         self._coef_cache = (key, coefs)
         return coefs
 

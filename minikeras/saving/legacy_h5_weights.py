@@ -17,6 +17,8 @@ def _str_list(values) -> list[str]:
 
 
 def weight_name(layer, var) -> str:
+    if var.path.startswith(layer.name + "/"):  # nested weights: "bidi/forward_lstm/.../kernel"
+        return f"{var.path}:0"
     return f"{layer.name}/{var.name}:0"
 
 
