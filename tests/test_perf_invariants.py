@@ -86,7 +86,7 @@ def test_adam_never_writes_into_shared_gradients():
 def test_backward_accumulates_every_consumer_of_a_node():
     # y = x*x + 3x + sin(x), with x read by four consumers: dy/dx = 2x + 3 + cos(x).
     x = Variable(np.array([0.5, -1.25, 2.0], np.float32), name="x")
-    with GradientTape() as tape:
+    with GradientTape(persistent=True) as tape:
         y = ops.sum(ops.add(ops.add(ops.multiply(x, x), ops.multiply(x, 3.0)), ops.sin(x)))
     (g,) = tape.gradient(y, [x])
     xv = x.value.astype(np.float64)

@@ -16,14 +16,10 @@ import numpy as np
 
 from minikeras.backend.variable import Variable
 
-<<<<<<< HEAD
-_tape_stack: list[GradientTape] = []
-_next_seq = itertools.count().__next__
-=======
 _tape_stack: list = []  # the active GradientTapes, innermost last
+_next_seq = itertools.count().__next__
 # id(array) -> leaf Tensor for NumPy arrays passed to `tape.watch` on an active tape.
 _watched_arrays: dict[int, Tensor] = {}
->>>>>>> main
 
 
 class Tensor:

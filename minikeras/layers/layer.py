@@ -298,7 +298,10 @@ class Layer:
             inputs = kwargs.pop("inputs")
         else:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
-        if type(inputs) is not np.ndarray and type(inputs) is not Tensor:
+        if type(inputs) is np.ndarray or type(inputs) is Tensor:  # fast path: no symbols
+            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
+                inputs = self._standardize_inputs(inputs)
+        else:
             if any_symbolic(inputs):
                 return self._symbolic_call(inputs, *args, **kwargs)
             inputs = self._standardize_inputs(inputs)

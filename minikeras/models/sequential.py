@@ -133,17 +133,13 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
-<<<<<<< HEAD
-        for layer in self._layers:  # `self.layers` without building a new list per call
-            if isinstance(layer, InputLayer):
-                continue
-=======
         if self.inputs and not isinstance(x, (list, tuple, dict)):
             from minikeras.models.input_rank import adjust_input_rank
 
             x = adjust_input_rank(x, self.inputs[0].shape)
-        for layer in self.layers:
->>>>>>> main
+        for layer in self._layers:  # `self.layers` without building a new list per call
+            if isinstance(layer, InputLayer):
+                continue
             if mask is not None and layer._call_has_mask:
                 y = layer(x, training=training, mask=mask)
             else:

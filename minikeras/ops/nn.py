@@ -251,17 +251,16 @@ def _eps():
     return config.epsilon()
 
 
-<<<<<<< HEAD
 def _clip_probs(p, eps):
     """`np.clip(p, eps, 1 - eps)` as two ufunc calls (same values, less overhead)."""
     return np.minimum(np.maximum(p, eps), 1 - eps)
-=======
+
+
 def _target_like(target, output_value):
     """The target as an array of the output's float dtype (Keras casts `y_true` too)."""
     t = np.asarray(value_of(target))
     dtype = np.asarray(output_value).dtype
     return t.astype(dtype) if dtype.kind == "f" and t.dtype != dtype else t
->>>>>>> main
 
 
 def binary_crossentropy(target, output, from_logits=False):

@@ -7,11 +7,8 @@ returns a plain `np.ndarray` unless a gradient has to flow through it.
 from __future__ import annotations
 
 import builtins
-<<<<<<< HEAD
-import math
-=======
 import functools
->>>>>>> main
+import math
 
 import numpy as np
 
