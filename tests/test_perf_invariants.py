@@ -113,3 +113,22 @@ def test_import_does_not_load_h5py():
     out = subprocess.run([sys.executable, "-c", code], env=subprocess_env(),
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_single_batch_predict_fast_path_matches_the_batched_path():
+    from minikeras.callbacks import Callback
+    from minikeras.models import Model
+
+    x = np.random.default_rng(5).random((5, 2))  # float64: autocast to float32
+    model = Sequential([Input((2,)), Dense(4, activation="tanh"), Dense(3, activation="softmax")])
+    fast = model.predict(x, verbose=0)
+    slow = model.predict(x, verbose=0, callbacks=[Callback()])
+    assert fast.dtype == np.float32 and fast.shape == (5, 3)
+    np.testing.assert_array_equal(fast, slow)
+    inp = Input((2,))
+    two = Model(inp, [Dense(1)(inp), Dense(2)(inp)])
+    out_fast = two.predict(x, verbose=0)
+    out_slow = two.predict(x, verbose=0, callbacks=[Callback()])
+    assert isinstance(out_fast, list) and len(out_fast) == 2
+    for a, b in zip(out_fast, out_slow):
+        np.testing.assert_array_equal(a, b)

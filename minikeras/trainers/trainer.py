@@ -382,6 +382,12 @@ class Trainer:
         if kwargs:
             raise TypeError(f"predict() got unexpected keyword arguments: {sorted(kwargs)}")
         verbose = _resolve_verbose(verbose)
+        if (not verbose and not callbacks and steps is None and type(x) is np.ndarray
+                and x.ndim and 0 < len(x) <= int(batch_size or 32)):
+            # One batch and no hook to call: the same computation without the batching
+            # and callback machinery (single-sample latency).
+            xb = data_adapter._to_array(x, "x")
+            return _concat([_to_numpy(self(xb[0:len(xb)], training=False))])
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
         cb_list = list(callbacks or [])
         if verbose:
