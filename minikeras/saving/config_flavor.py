@@ -1,0 +1,170 @@
+"""Rewrite model configs into the exact Keras 2 (tf_keras 2.21) or Keras 3.15 flavour.
+
+minikeras' own `get_config()` output is "neutral": dtype strings, InputLayer
+`batch_shape`, Keras 3 functional nodes. These functions turn a serialized
+model (`{"class_name", "config", ...}`) into what each Keras writes (see
+FORMATS.md sections 2, 4 and 7); reading accepts every flavour directly.
+"""
+
+from __future__ import annotations
+
+import copy
+
+_MODEL_CLASSES = ("Sequential", "Functional", "Model")
+_TENSOR = "__keras_tensor__"
+_QUANTIZABLE = ("Dense", "EinsumDense", "Embedding")
+
+KERAS2_VERSION = "2.21.0"
+KERAS3_VERSION = "3.15.1"
+
+
+def _policy(name) -> dict:
+    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name},
+            "registered_name": None}
+
+
+def _dtype_name(dtype):
+    if isinstance(dtype, dict):
+        return dtype.get("config", {}).get("name", "float32")
+    return dtype
+
+
+def _k3_tensors(x) -> list:
+    """The Keras 3 tensor dicts inside a node argument, in order."""
+    if isinstance(x, dict):
+        if x.get("class_name") == _TENSOR:
+            return [x]
+        out = []
+        for v in x.values():
+            out.extend(_k3_tensors(v))
+        return out
+    if isinstance(x, list):
+        out = []
+        for v in x:
+            out.extend(_k3_tensors(v))
+        return out
+    return []
+
+
+def _node_to_keras2(node):
+    if not isinstance(node, dict):
+        return node
+    args = node.get("args") or []
+    first = args[0] if args else []
+    kwargs = {k: v for k, v in (node.get("kwargs") or {}).items() if not _k3_tensors(v)}
+    return [[*t["config"]["keras_history"][:3], kwargs] for t in _k3_tensors(first)]
+
+
+def _is_triple(x) -> bool:
+    return isinstance(x, list) and len(x) == 3 and isinstance(x[0], str)
+
+
+def _layer_to_keras2(entry: dict, h5: bool) -> dict:
+    entry = dict(entry)
+    cls = entry.get("class_name")
+    cfg = dict(entry.get("config") or {})
+    if cls in _MODEL_CLASSES:
+        cfg = _model_config_to_keras2(cls, cfg, h5)
+    else:
+        if "dtype" in cfg:
+            cfg["dtype"] = _dtype_name(cfg["dtype"])
+        if cls == "InputLayer" and "batch_shape" in cfg:
+            cfg = {("batch_input_shape" if k == "batch_shape" else k): v for k, v in cfg.items()}
+    entry["config"] = cfg
+    if "inbound_nodes" in entry:
+        entry["inbound_nodes"] = [_node_to_keras2(n) for n in entry["inbound_nodes"]]
+    if h5:
+        for key in ("module", "registered_name", "build_config"):
+            entry.pop(key, None)
+    return entry
+
+
+def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
+    layers = [_layer_to_keras2(e, h5) for e in cfg.get("layers", [])]
+    if cls == "Sequential":
+        if layers and layers[0].get("class_name") == "InputLayer" and len(layers) > 1:
+            shape = layers[0]["config"].get("batch_input_shape")
+            first = dict(layers[1]["config"])
+            if shape is not None and "batch_input_shape" not in first:
+                items = list(first.items())
+                items.insert(3, ("batch_input_shape", shape))
+                layers[1] = {**layers[1], "config": dict(items)}
+        return {"name": cfg.get("name"), "layers": layers}
+    out = {"name": cfg.get("name"), "trainable": cfg.get("trainable", True), "layers": layers}
+    for key in ("input_layers", "output_layers"):
+        spec = cfg.get(key)
+        out[key] = [spec] if _is_triple(spec) else spec
+    return out
+
+
+def to_keras2(serialized: dict, h5: bool = False) -> dict:
+    """Keras 2 flavour of a serialized model: `{"class_name", "config"}`.
+
+    With `h5=True` the layer entries lose `module`/`registered_name`/`build_config`,
+    as in the `model_config` attribute of a tf_keras `.h5` file.
+    """
+    serialized = copy.deepcopy(serialized)
+    cls = serialized["class_name"]
+    if "layers" not in serialized.get("config", {}):
+        return {"class_name": cls, "config": serialized.get("config", {})}
+    if cls not in ("Sequential", "Functional"):
+        cls = "Functional"
+    return {"class_name": cls, "config": _model_config_to_keras2(cls, serialized["config"], h5)}
+
+
+def _layer_to_keras3(entry: dict) -> dict:
+    entry = dict(entry)
+    cls = entry.get("class_name")
+    cfg = dict(entry.get("config") or {})
+    if cls in _MODEL_CLASSES:
+        nested = to_keras3(entry)
+        nested.pop("compile_config", None)
+        for key in ("name", "inbound_nodes"):
+            if key in entry:
+                nested[key] = entry[key]
+        return nested
+    if cls == "InputLayer":
+        cfg = {("batch_shape" if k == "batch_input_shape" else k): v for k, v in cfg.items()}
+        cfg["dtype"] = _dtype_name(cfg.get("dtype", "float32"))
+    else:
+        cfg.pop("batch_input_shape", None)
+        if "dtype" in cfg and not isinstance(cfg["dtype"], dict):
+            cfg["dtype"] = _policy(cfg["dtype"] or "float32")
+        if cfg.get("activity_regularizer", 0) is None:
+            del cfg["activity_regularizer"]  # Keras 3 does not write it
+        if cls in _QUANTIZABLE:
+            cfg.setdefault("quantization_config", None)
+    entry["config"] = cfg
+    entry.setdefault("module", "keras.layers")
+    entry.setdefault("registered_name", None)
+    return entry
+
+
+def to_keras3(serialized: dict, compile_config: dict | None = None) -> dict:
+    """Keras 3 flavour: `{"module", "class_name", "config", "registered_name", "build_config"}`."""
+    serialized = copy.deepcopy(serialized)
+    cls = serialized["class_name"]
+    cfg = serialized["config"]
+    if "layers" not in cfg:
+        return serialized
+    layers = [_layer_to_keras3(e) for e in cfg.get("layers", [])]
+    if cls == "Sequential":
+        shape = None
+        if layers and layers[0].get("class_name") == "InputLayer":
+            shape = layers[0]["config"].get("batch_shape")
+        config = {"name": cfg.get("name"), "trainable": cfg.get("trainable", True),
+                  "dtype": _policy("float32"), "layers": layers}
+        if shape is not None:
+            config["build_input_shape"] = shape
+        out = {"module": "keras", "class_name": "Sequential", "config": config,
+               "registered_name": None, "build_config": {"input_shape": shape}}
+    else:
+        config = {"name": cfg.get("name"), "trainable": cfg.get("trainable", True),
+                  "layers": layers, "input_layers": cfg.get("input_layers"),
+                  "output_layers": cfg.get("output_layers")}
+        out = {"module": "keras.src.models.functional", "class_name": "Functional",
+               "config": config, "registered_name": "Functional",
+               "build_config": {"input_shape": None}}
+    if compile_config is not None:
+        out["compile_config"] = compile_config
+    return out
