@@ -97,7 +97,21 @@ def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
     return out
 
 
-def to_keras2(serialized: dict, h5: bool = False) -> dict:
+def _add_build_configs(layers: list, model) -> None:
+    """tf_keras writes `build_config` for every called layer, also weightless ones."""
+    by_name = {lay.name: lay for lay in getattr(model, "layers", [])}
+    for entry in layers:
+        layer = by_name.get(entry.get("config", {}).get("name"))
+        if entry.get("class_name") == "InputLayer" or "build_config" in entry or layer is None:
+            continue
+        shape = getattr(layer, "_input_shape_record", None)
+        if shape is not None:
+            if isinstance(shape, list) or (shape and isinstance(shape[0], (list, tuple))):
+                shape = [list(s) for s in shape]
+            entry["build_config"] = {"input_shape": list(shape)}
+
+
+def to_keras2(serialized: dict, h5: bool = False, model=None) -> dict:
     """Keras 2 flavour of a serialized model: `{"class_name", "config"}`.
 
     With `h5=True` the layer entries lose `module`/`registered_name`/`build_config`,
@@ -109,6 +123,8 @@ def to_keras2(serialized: dict, h5: bool = False) -> dict:
         return {"class_name": cls, "config": serialized.get("config", {})}
     if cls not in ("Sequential", "Functional"):
         cls = "Functional"
+    if model is not None and not h5:
+        _add_build_configs(serialized["config"]["layers"], model)
     return {"class_name": cls, "config": _model_config_to_keras2(cls, serialized["config"], h5)}
 
 

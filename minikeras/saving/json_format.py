@@ -29,7 +29,7 @@ def model_config(model, keras_version: int = 2, h5: bool = False) -> dict:
     cfg = _jsonable(serialize_keras_object(model))
     if int(keras_version) == 3:
         return config_flavor.to_keras3(cfg, compile_config=_jsonable(compile_config_of(model)))
-    return config_flavor.to_keras2(cfg, h5=h5)
+    return config_flavor.to_keras2(cfg, h5=h5, model=model)
 
 
 def model_to_json(model, keras_version: int = 2, **kwargs) -> str:

@@ -73,6 +73,9 @@ def deserialize_keras_object(config, custom_objects=None):
             f"Could not deserialize object: expected a dict with a 'class_name' key. "
             f"Received: {str(config)[:200]}")
     class_name = config["class_name"]
+    from minikeras.saving.safety import check_no_code
+
+    check_no_code(config)
     cls = resolve_class(class_name, custom_objects, config.get("registered_name"))
     if cls is None:
         raise ValueError(

@@ -1,0 +1,79 @@
+"""Writes model files with minikeras for `check_files_in_keras.py` to open in real Keras.
+
+Usage: python compat/write_minikeras_files.py OUT_DIR
+
+For each model it writes `model.keras`, `full.h5` (Keras 2 layout), `w.weights.h5`
+(Keras 3 layout), `w.h5` (Keras 2 layout), `model_k3.json`, `model_k2.json`,
+`io.npz` (input `x*`, minikeras' prediction `y*`) and `state.json` (optimizer
+iteration count and compile settings).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import numpy as np
+
+import minikeras
+from minikeras import layers, models, optimizers
+
+
+def _models():
+    rng = np.random.default_rng(0)
+    xor_x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    xor_y = np.array([[0], [1], [1], [0]], np.float32)
+    m1 = models.Sequential([layers.Dense(10, input_dim=2), layers.Activation("tanh"),
+                            layers.Dense(1), layers.Activation("sigmoid")])
+    m1.compile(optimizer=optimizers.SGD(learning_rate=0.1), loss="binary_crossentropy",
+               metrics=["accuracy"])
+    yield "xor_sgd", m1, xor_x, xor_y
+
+    x2 = rng.normal(size=(32, 20)).astype(np.float32)
+    y2 = np.eye(5, dtype=np.float32)[rng.integers(0, 5, 32)]
+    m2 = models.Sequential([layers.Input((20,)), layers.Dense(16, activation="relu"),
+                            layers.Dropout(0.2), layers.Dense(5, activation="softmax")])
+    m2.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    yield "mlp_adam", m2, x2, y2
+
+    inp = layers.Input((6,), name="features")
+    h = layers.Dense(8, activation="tanh", name="hidden")(inp)
+    out_a = layers.Dense(1, activation="sigmoid", name="out_a")(h)
+    out_b = layers.Dense(3, activation="softmax", name="out_b")(h)
+    m3 = models.Model(inp, [out_a, out_b], name="two_heads")
+    m3.compile(optimizer=optimizers.SGD(0.05, momentum=0.9),
+               loss=["binary_crossentropy", "categorical_crossentropy"])
+    x3 = rng.normal(size=(16, 6)).astype(np.float32)
+    y3 = [(rng.random((16, 1)) > 0.5).astype(np.float32),
+          np.eye(3, dtype=np.float32)[rng.integers(0, 3, 16)]]
+    yield "func_two_heads", m3, x3, y3
+
+
+def main(out_dir: str) -> None:
+    minikeras.utils.set_random_seed(7)
+    for name, model, x, y in _models():
+        d = os.path.join(out_dir, name)
+        os.makedirs(d, exist_ok=True)
+        model.fit(x, y, epochs=3, batch_size=8, verbose=0)
+        pred = model.predict(x, verbose=0)
+        preds = pred if isinstance(pred, list) else [pred]
+        model.save(os.path.join(d, "model.keras"))
+        model.save(os.path.join(d, "full.h5"))
+        model.save_weights(os.path.join(d, "w.weights.h5"))
+        model.save_weights(os.path.join(d, "w.h5"))
+        with open(os.path.join(d, "model_k3.json"), "w") as fh:
+            fh.write(model.to_json(keras_version=3))
+        with open(os.path.join(d, "model_k2.json"), "w") as fh:
+            fh.write(model.to_json())
+        np.savez(os.path.join(d, "io.npz"), x=x, **{f"y{i}": p for i, p in enumerate(preds)})
+        state = {"iterations": int(model.optimizer.iterations.value),
+                 "optimizer": type(model.optimizer).__name__,
+                 "n_optimizer_vars": len(model.optimizer.variables)}
+        with open(os.path.join(d, "state.json"), "w") as fh:
+            json.dump(state, fh)
+        print("wrote", d)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
