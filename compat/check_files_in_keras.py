@@ -3,7 +3,8 @@
 Run by hand in a throwaway environment with Keras 3 (JAX backend) installed:
 
     python compat/write_minikeras_files.py /tmp/mk_files
-    KERAS_BACKEND=jax /path/to/venv/bin/python compat/check_files_in_keras.py /tmp/mk_files
+    KERAS_BACKEND=jax /path/to/venv/bin/python compat/check_files_in_keras.py /tmp/mk_files \
+        [compat/check_files_in_keras.result.json]
 
 For every model directory it checks, in real Keras:
 - `keras.models.load_model("model.keras")` and `load_model("full.h5")`: predictions
@@ -21,6 +22,16 @@ import os
 import sys
 
 import numpy as np
+
+
+# Known Keras 3 limitation, not a minikeras defect: tf_keras numbers the calls of a
+# nested Sequential from 1 (its Sequential is functional, with a built-in node 0), and
+# the Keras 2 `.h5` minikeras writes follows tf_keras; Keras 3's legacy loader counts
+# from 0, so it cannot rebuild such a graph from tf_keras' files or from ours.
+EXPECTED_FAILURES = {
+    ("nested_shared", "load_model(full.h5)"):
+        "Keras 3 legacy loader: nested Sequential node indices (tf_keras numbering)",
+}
 
 
 def _predict(model, x):
@@ -79,9 +90,18 @@ def main(root):
         d = os.path.join(root, name)
         if os.path.isdir(d):
             summary["models"][name] = check_dir(keras, d)
-    ok = all(r.get("ok") for m in summary["models"].values() for r in m.values())
+    unexpected = [(m, c) for m, checks in summary["models"].items()
+                  for c, r in checks.items()
+                  if not r.get("ok") and (m, c) not in EXPECTED_FAILURES]
+    summary["expected_failures"] = {f"{m} {c}": why for (m, c), why in EXPECTED_FAILURES.items()
+                                    if not summary["models"].get(m, {}).get(c, {}).get("ok")}
+    summary["unexpected_failures"] = [f"{m} {c}" for m, c in unexpected]
+    ok = not unexpected
     summary["all_ok"] = ok
     print(json.dumps(summary, indent=1))
+    if len(sys.argv) > 2:
+        with open(sys.argv[2], "w") as fh:
+            json.dump(summary, fh, indent=1)
     return 0 if ok else 1
 
 

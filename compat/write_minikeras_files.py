@@ -49,6 +49,20 @@ def _models():
           np.eye(3, dtype=np.float32)[rng.integers(0, 3, 16)]]
     yield "func_two_heads", m3, x3, y3
 
+    block = models.Sequential([layers.Dense(6, activation="relu", input_dim=5),
+                               layers.Dense(5)], name="block")
+    shared = layers.Dense(4, activation="tanh", name="shared")
+    inp4 = layers.Input((5,), name="x")
+    h4 = shared(block(inp4))
+    h4b = shared(layers.Dense(5, name="proj")(inp4))
+    out4 = layers.Dense(2, activation="softmax", name="head")(h4b)
+    m4 = models.Model(inp4, [out4, layers.Dense(1, name="aux")(h4)], name="nested_shared")
+    m4.compile(optimizer=optimizers.Adam(0.01),
+               loss=["sparse_categorical_crossentropy", "mse"])
+    x4 = rng.normal(size=(16, 5)).astype(np.float32)
+    y4 = [rng.integers(0, 2, 16).astype(np.int32), rng.normal(size=(16, 1)).astype(np.float32)]
+    yield "nested_shared", m4, x4, y4
+
 
 def main(out_dir: str) -> None:
     minikeras.utils.set_random_seed(7)

@@ -215,3 +215,30 @@ def test_p6_json_flavours_match_fixtures():
         for a, b in zip(ours_layers, ref_layers):
             assert a["inbound_nodes"] == b["inbound_nodes"]
             assert a["name"] == b["name"]
+
+
+def test_keras3_compile_objects_restored():
+    """Loss/metric objects in `compile_config` (Keras 3.15.1 file): same evaluate()."""
+    d = FILES / "k3_compile_objects"
+    data = np.load(d / "io.npz")
+    model = models.load_model(d / "model.keras")
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y"], atol=1e-6)
+    assert type(model.loss).__name__ == "BinaryCrossentropy"
+    got = model.evaluate(data["x"], data["y_true"], verbose=0, return_dict=True)
+    expected = dict(zip(data["eval_names"].tolist(), data["eval_values"].tolist()))
+    assert sorted(got) == sorted(expected)
+    for key, value in expected.items():
+        assert got[key] == pytest.approx(value, abs=1e-6), key
+
+
+def test_loaded_tf_keras_model_evaluates_with_restored_metrics():
+    d = FILES / "p1_xor" / "tfk"
+    model = models.load_model(d / "full.h5")
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    y = np.array([[0], [1], [1], [0]], np.float32)
+    result = model.evaluate(x, y, verbose=0, return_dict=True)
+    assert sorted(result) == ["accuracy", "loss"]
+    pred = model.predict(x, verbose=0)
+    expected_loss = -np.mean(y * np.log(pred) + (1 - y) * np.log(1 - pred))
+    assert result["loss"] == pytest.approx(expected_loss, rel=1e-5)
+    assert result["accuracy"] == pytest.approx(np.mean((pred > 0.5) == y))

@@ -199,3 +199,21 @@ def test_save_weights_unknown_extension(tmp_path):
         sequential().save_weights(tmp_path / "w.bin")
     with pytest.raises(ValueError, match="Invalid filepath extension"):
         sequential().save(tmp_path / "m.bin")
+
+
+@pytest.mark.parametrize("fname", ["m.keras", "m.h5"])
+def test_nested_sequential_called_twice(fname, tmp_path):
+    seq = models.Sequential([layers.Dense(3, input_dim=4), layers.Dense(2)], name="seqnet")
+    inp = layers.Input((4,), name="i")
+    out = layers.Dense(1, name="o")(seq(inp))
+    model = models.Model(inp, [out, seq(inp)], name="outer")
+    k2 = json.loads(model.to_json())["config"]
+    k3 = json.loads(model.to_json(keras_version=3))["config"]
+    # tf_keras' Sequential has a built-in node 0; Keras 3's does not.
+    assert k2["output_layers"] == [["o", 0, 0], ["seqnet", 2, 0]]
+    assert k3["output_layers"] == [["o", 0, 0], ["seqnet", 1, 0]]
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+    model.save(tmp_path / fname)
+    loaded = models.load_model(tmp_path / fname)
+    np.testing.assert_array_equal(flat(loaded.predict(x, verbose=0)),
+                                  flat(model.predict(x, verbose=0)))

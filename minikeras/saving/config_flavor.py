@@ -90,10 +90,20 @@ def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
                 items.insert(3, ("batch_input_shape", shape))
                 layers[1] = {**layers[1], "config": dict(items)}
         return {"name": cfg.get("name"), "layers": layers}
+    # tf_keras' Sequential is functional: it has a built-in node 0 that Keras 3's lacks.
+    nested_seq = {e.get("name") for e in layers if e.get("class_name") == "Sequential"}
+    if nested_seq:
+        for entry in layers:
+            for node in entry.get("inbound_nodes") or []:
+                for ref in node:
+                    if isinstance(ref, list) and ref and ref[0] in nested_seq:
+                        ref[1] += 1
     out = {"name": cfg.get("name"), "trainable": cfg.get("trainable", True), "layers": layers}
     for key in ("input_layers", "output_layers"):
         spec = cfg.get(key)
-        out[key] = [spec] if _is_triple(spec) else spec
+        spec = [spec] if _is_triple(spec) else spec
+        out[key] = [[r[0], r[1] + (r[0] in nested_seq), *r[2:]] if _is_triple(r) else r
+                    for r in spec] if isinstance(spec, list) else spec
     return out
 
 
