@@ -23,7 +23,6 @@ import sys
 
 import numpy as np
 
-
 # Known Keras 3 limitation, not a minikeras defect: tf_keras numbers the calls of a
 # nested Sequential from 1 (its Sequential is functional, with a built-in node 0), and
 # the Keras 2 `.h5` minikeras writes follows tf_keras; Keras 3's legacy loader counts
