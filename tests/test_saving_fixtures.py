@@ -32,7 +32,7 @@ NEEDS = {
 OPTIMIZER = {"p1_xor": "SGD", "p2_mlp_mnist": "Adam", "p3_cnn": "Adam",
              "p4_embedding": "RMSprop", "p5_batchnorm_mlp": "SGD", "p6_func_two_inputs": "Adam"}
 ITERATIONS = {"p1_xor": 5, "p2_mlp_mnist": 4, "p3_cnn": 4, "p4_embedding": 4,
-              "p5_batchnorm_mlp": 4, "p6_func_two_inputs": 4}
+              "p5_batchnorm_mlp": 9, "p6_func_two_inputs": 4}
 MODELS = sorted(NEEDS)
 
 
