@@ -262,3 +262,17 @@ def test_npz_refuses_pickled_objects(tmp_path):
     np.savez(path, obj, np.zeros(3), np.zeros((3, 1)), np.zeros(1))
     with pytest.raises(ValueError, match="obj.npz.*allow_pickle=False"):
         small().load_weights(path)
+
+
+def test_file_that_hangs_the_hdf5_library(tmp_path):
+    """A byte-flipped file on which h5py never returns: a one-line error instead."""
+    import time
+
+    path = FILES / "corrupt" / "hangs_hdf5_k3_full.h5"
+    start = time.monotonic()
+    with pytest.raises(ValueError, match="hangs_hdf5_k3_full.h5.*looks corrupt") as info:
+        models.load_model(path)
+    one_line(info)
+    assert time.monotonic() - start < 30
+    with pytest.raises(ValueError, match="looks corrupt"):
+        small().load_weights(path)

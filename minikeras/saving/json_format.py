@@ -64,10 +64,14 @@ def model_from_json(json_string: str, custom_objects=None):
     """
     try:
         config = json.loads(json_string)
-    except (TypeError, json.JSONDecodeError) as exc:
+    except (TypeError, RecursionError, json.JSONDecodeError) as exc:
         raise ValueError(f"Could not parse the model JSON: {exc}") from None
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "The JSON does not describe a Keras model: expected an object with 'class_name' "
             "and 'config' keys.")
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    try:
+        return deserialize_keras_object(config, custom_objects=custom_objects)
+    except (KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+        raise ValueError(
+            f"Invalid model config in the JSON ({type(exc).__name__}: {exc}).") from None

@@ -13,6 +13,7 @@ import io
 import json
 import stat
 import zipfile
+import zlib
 
 import h5py
 
@@ -83,6 +84,13 @@ def _open_zip(path) -> zipfile.ZipFile:
 
 def read_archive(path):
     """`(config dict, weights bytes)` of a `.keras` archive, after safety checks."""
+    try:
+        return _read_archive(path)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise ValueError(f"corrupt zip archive ({exc})") from None
+
+
+def _read_archive(path):
     with _open_zip(path) as zf:
         infos = _check_members(zf)
         try:
@@ -96,6 +104,10 @@ def read_archive(path):
 
 
 def open_weights(weights: bytes) -> h5py.File:
+    from minikeras.saving.h5_preflight import check_hdf5
+
+    check_hdf5(lambda: h5py.File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive",
+               len(weights))
     try:
         return h5py.File(io.BytesIO(weights), "r")
     except OSError as exc:

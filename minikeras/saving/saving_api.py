@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 
 import h5py
 
@@ -105,6 +106,9 @@ def open_h5(filepath):
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
+    from minikeras.saving.h5_preflight import check_hdf5
+
+    check_hdf5(lambda: h5py.File(filepath, "r"), f"'{filepath}'", os.path.getsize(filepath))
     try:
         return h5py.File(filepath, "r")
     except OSError as exc:
@@ -116,7 +120,8 @@ def _fail(filepath, what, exc) -> ValueError:
     return ValueError(f"Could not load {what} from '{filepath}': {msg}")
 
 
-_READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError)
+_READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError,
+                AttributeError, EOFError, zipfile.BadZipFile)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) -> None:
