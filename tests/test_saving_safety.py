@@ -276,3 +276,25 @@ def test_file_that_hangs_the_hdf5_library(tmp_path):
     assert time.monotonic() - start < 30
     with pytest.raises(ValueError, match="looks corrupt"):
         small().load_weights(path)
+
+
+def test_zip_bomb_refused_without_inflating(tmp_path):
+    path = tmp_path / "bomb.keras"
+    with zipfile.ZipFile(P1 / "k3" / "model.keras") as zf:
+        weights = zf.read("model.weights.h5")
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", b" " * (20 * 2**20))  # 20 MB of spaces, ~20 KB zipped
+        zf.writestr("model.weights.h5", weights)
+    with pytest.raises(ValueError, match="zip bomb") as info:
+        models.load_model(path)
+    one_line(info)
+
+
+def test_deeply_nested_json_is_a_value_error():
+    text = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(ValueError):
+        models.model_from_json(text)
+    head = '{"class_name": "Sequential", "config": {"name": "s", "layers": ['
+    text = head * 3000 + "]}}" * 3000  # valid JSON, 3000 nested models
+    with pytest.raises(ValueError):
+        models.model_from_json(text)

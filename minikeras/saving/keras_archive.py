@@ -25,6 +25,8 @@ METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
 _MAX_JSON_BYTES = 64 * 2**20
 _MAX_WEIGHTS_BYTES = 16 * 2**30
+_BOMB_MIN_BYTES = 2**20
+_MAX_RATIO = 200
 
 
 def write_archive(path: str, model) -> None:
@@ -65,6 +67,11 @@ def _check_members(zf: zipfile.ZipFile) -> dict:
 
 
 def _read(zf, info, limit) -> bytes:
+    if info.file_size > _BOMB_MIN_BYTES and info.file_size > _MAX_RATIO * max(
+            info.compress_size, 1):
+        raise ValueError(
+            f"archive member '{info.filename}' expands {info.compress_size} bytes to "
+            f"{info.file_size}: refusing a likely zip bomb")
     if info.file_size > limit:
         raise ValueError(f"archive member '{info.filename}' declares {info.file_size} bytes, "
                          f"more than the {limit}-byte limit")
