@@ -23,6 +23,7 @@ from minikeras import (
     saving,
     utils,
 )
+from minikeras.backend.autodiff import GradientTape
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.backend.variable import Variable
 from minikeras.layers import Input, Layer
@@ -33,6 +34,7 @@ __version__ = "0.1.0"
 version = __version__
 
 __all__ = [
+    "GradientTape",
     "Input",
     "KerasTensor",
     "Layer",

@@ -11,17 +11,31 @@ def linear(x):
 
 
 def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
-    """Rectified linear unit, with Keras' optional slope, cap and threshold."""
+    """Rectified linear unit, with Keras' optional slope, cap and threshold.
+
+    Args:
+        x: Input tensor.
+        negative_slope: Slope for values below `threshold`.
+        max_value: Upper cap of the output (values are also floored at 0).
+        threshold: Values at or below it are set to 0 (or follow the slope);
+            values above it pass through unchanged, as in Keras.
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
-    y = x if threshold == 0.0 else ops.where(ops.greater(x, threshold), x, 0.0)
-    if negative_slope:
-        y = ops.where(ops.greater(x, threshold), y,
-                      ops.multiply(ops.subtract(x, threshold), negative_slope))
+    if negative_slope != 0.0 and max_value is None and threshold == 0.0:
+        return ops.leaky_relu(x, negative_slope)
+    clip_max = max_value is not None
+    if threshold != 0.0:
+        y = ops.where(ops.greater(x, threshold), x, 0.0)
+    elif max_value == 6:
+        y, clip_max = ops.relu6(x), False
     else:
-        y = ops.relu(y)
-    if max_value is not None:
-        y = ops.minimum(y, max_value)
+        y = ops.relu(x)
+    if clip_max:
+        y = ops.clip(y, 0.0, max_value)
+    if negative_slope != 0.0:
+        y = ops.subtract(y, ops.multiply(ops.relu(ops.add(ops.negative(x), threshold)),
+                                         negative_slope))
     return y
 
 
@@ -100,6 +114,71 @@ def exponential(x):
     return ops.exp(x)
 
 
+def celu(x, alpha=1.0):
+    """Continuously differentiable exponential linear unit."""
+    return ops.celu(x, alpha)
+
+
+def glu(x, axis=-1):
+    """Gated linear unit: halves `a, b` of `x` along `axis` give `a * sigmoid(b)`."""
+    return ops.glu(x, axis)
+
+
+def hard_shrink(x, threshold=0.5):
+    """`x` where `|x| > threshold`, else 0."""
+    return ops.hard_shrink(x, threshold)
+
+
+def soft_shrink(x, threshold=0.5):
+    """`x` shrunk towards 0 by `threshold`."""
+    return ops.soft_shrink(x, threshold)
+
+
+def hard_tanh(x):
+    """`clip(x, -1, 1)`."""
+    return ops.hard_tanh(x)
+
+
+def log_sigmoid(x):
+    """`log(sigmoid(x))`, computed stably."""
+    return ops.log_sigmoid(x)
+
+
+def mish(x):
+    """`x * tanh(softplus(x))`."""
+    return ops.mish(x)
+
+
+def tanh_shrink(x):
+    """`x - tanh(x)`."""
+    return ops.tanh_shrink(x)
+
+
+def squareplus(x, b=4):
+    """`(x + sqrt(x^2 + b)) / 2`."""
+    return ops.squareplus(x, b)
+
+
+def sparse_plus(x):
+    """Piecewise smooth ReLU: 0, `(x + 1)^2 / 4`, `x`."""
+    return ops.sparse_plus(x)
+
+
+def sparse_sigmoid(x):
+    """Piecewise-linear sigmoid: 0, `(x + 1) / 2`, 1."""
+    return ops.sparse_sigmoid(x)
+
+
+def sparsemax(x, axis=-1):
+    """Projection onto the probability simplex (sparse softmax)."""
+    return ops.sparsemax(x, axis)
+
+
+def threshold(x, threshold, default_value):  # noqa: A002 - Keras name
+    """`x` where `x > threshold`, else `default_value`."""
+    return ops.threshold(x, threshold, default_value)
+
+
 swish = silu
 hard_swish = hard_silu
 
@@ -109,6 +188,11 @@ ALL_ACTIVATIONS = {
                softsign, hard_sigmoid, hard_silu, leaky_relu, relu6, silu, gelu, exponential)
 }
 ALL_ACTIVATIONS.update({"swish": silu, "hard_swish": hard_silu})
+ALL_ACTIVATIONS.update({
+    fn.__name__: fn
+    for fn in (celu, glu, hard_shrink, soft_shrink, hard_tanh, log_sigmoid, mish, tanh_shrink,
+               squareplus, sparse_plus, sparse_sigmoid, sparsemax, threshold)
+})
 
 
 def serialize(activation) -> str:

@@ -13,7 +13,9 @@ import numpy as np
 
 from minikeras.backend.variable import Variable
 
-_tape_stack: list[GradientTape] = []
+_tape_stack: list = []  # the active GradientTapes, innermost last
+# id(array) -> leaf Tensor for NumPy arrays passed to `tape.watch` on an active tape.
+_watched_arrays: dict[int, Tensor] = {}
 
 
 class Tensor:
@@ -37,7 +39,8 @@ class Tensor:
         return self.value
 
     def __array__(self, dtype=None, copy=None):
-        return self.value if dtype is None else self.value.astype(dtype)
+        v = np.asarray(self.value)  # reductions may leave a NumPy scalar in `value`
+        return v if dtype is None else v.astype(dtype)
 
     def __len__(self) -> int:
         return len(self.value)
@@ -130,10 +133,12 @@ def unwrap(x):
     if type(x) is Tensor:
         return x.value, x
     if type(x) is np.ndarray:
+        if _watched_arrays:
+            return x, _watched_arrays.get(id(x))
         return x, None
     if isinstance(x, Variable):
-        if _tape_stack and x.trainable:
-            return x.value, _tape_stack[-1].leaf(x)
+        if _tape_stack:
+            return x.value, _variable_node(x)
         return x.value, None
     if isinstance(x, Tensor):
         return x.value, x
@@ -143,6 +148,32 @@ def unwrap(x):
         stacked = _ops().stack(x)
         return (stacked.value, stacked) if type(stacked) is Tensor else (stacked, None)
     return np.asarray(x), None
+
+
+def _variable_node(var: Variable):
+    """The leaf Tensor of `var` shared by every active tape that records it, or None.
+
+    A trainable variable is recorded by each active tape that watches accessed
+    variables; any variable (trainable or not) is recorded once `tape.watch`ed.
+    Nested tapes share one leaf, so an outer tape sees reads made inside an
+    inner one.
+    """
+    key = id(var)
+    node = None
+    for tape in _tape_stack:
+        entry = tape._leaves.get(key)
+        if entry is not None:
+            node = entry[1]
+            break
+    recorded = node is not None
+    if var.trainable:
+        for tape in _tape_stack:
+            if tape._watch_accessed and key not in tape._leaves:
+                if node is None:
+                    node = Tensor(var.value)
+                tape._leaves[key] = (var, node)
+                recorded = True
+    return node if recorded else None
 
 
 def value_of(x):
@@ -225,78 +256,6 @@ def backward(root: Tensor, seed: np.ndarray | None, keep: set) -> dict:
     return kept
 
 
-class GradientTape:
-    """Records operations on trainable variables for automatic differentiation.
-
-    Example:
-        >>> v = Variable(np.array([1.0, 2.0]))
-        >>> with GradientTape() as tape:
-        ...     loss = ops.sum(ops.square(v))
-        >>> tape.gradient(loss, [v])[0]
-        array([2., 4.], dtype=float32)
-    """
-
-    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
-        self._leaves: dict[int, tuple[Variable, Tensor]] = {}
-        self.persistent = persistent
-
-    def __enter__(self) -> GradientTape:
-        _tape_stack.append(self)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        _tape_stack.remove(self)
-
-    def leaf(self, var: Variable) -> Tensor:
-        """Returns the tape's leaf tensor for `var`, creating it on first use."""
-        entry = self._leaves.get(id(var))
-        if entry is None:
-            entry = (var, Tensor(var.value))
-            self._leaves[id(var)] = entry
-        return entry[1]
-
-    def watch(self, x) -> Tensor | None:
-        """Makes `x` (a Variable) tracked even if it is not trainable."""
-        if isinstance(x, Variable):
-            entry = self._leaves.get(id(x))
-            if entry is None:
-                entry = (x, Tensor(x.value))
-                self._leaves[id(x)] = entry
-            return entry[1]
-        return None
-
-    def gradient(self, target, sources, output_gradients=None):
-        """Gradients of `target` with respect to `sources`.
-
-        Args:
-            target: A scalar (or any-shape) Tensor computed under this tape.
-            sources: A Variable/Tensor or a (nested one-level) list of them.
-            output_gradients: Optional seed gradient with `target`'s shape.
-
-        Returns:
-            Gradient arrays in the structure of `sources`; `None` for a source
-            the target does not depend on.
-        """
-        single = not isinstance(sources, (list, tuple))
-        srcs = [sources] if single else list(sources)
-        nodes = []
-        for s in srcs:
-            if isinstance(s, Variable):
-                entry = self._leaves.get(id(s))
-                nodes.append(entry[1] if entry else None)
-            elif isinstance(s, Tensor):
-                nodes.append(s)
-            else:
-                nodes.append(None)
-        if not isinstance(target, Tensor):
-            grads = [None] * len(srcs)
-        else:
-            seed = None if output_gradients is None else value_of(output_gradients)
-            kept = backward(target, seed, {id(n) for n in nodes if n is not None})
-            grads = [kept.get(id(n)) if n is not None else None for n in nodes]
-        return grads[0] if single else grads
-
-
 def stop_gradient(x):
     """Returns the value of `x` with no gradient flowing back through it."""
     return value_of(x)
@@ -304,3 +263,7 @@ def stop_gradient(x):
 
 def is_tensor(x) -> bool:
     return isinstance(x, (Tensor, np.ndarray, Variable))
+
+
+# The tape lives in its own module; it is re-exported here, where it always was.
+from minikeras.backend.gradient_tape import GradientTape  # noqa: E402, F401

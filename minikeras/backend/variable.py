@@ -144,6 +144,31 @@ class Variable:
     def __getitem__(self, idx):
         return _ops().getitem(self, idx)
 
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops().abs(self)
+
+    def __rpow__(self, o):
+        return _ops().power(o, self)
+
+    def __lt__(self, o):
+        return _ops().less(self, o)
+
+    def __le__(self, o):
+        return _ops().less_equal(self, o)
+
+    def __gt__(self, o):
+        return _ops().greater(self, o)
+
+    def __ge__(self, o):
+        return _ops().greater_equal(self, o)
+
+    @property
+    def T(self):  # noqa: N802 - NumPy/Keras name
+        return _ops().transpose(self)
+
 
 def _ops():
     from minikeras import ops

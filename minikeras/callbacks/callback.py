@@ -96,6 +96,13 @@ class CallbackList:
 
 
 def _overrides(cb, hook) -> bool:
+    inst = getattr(cb, "__dict__", {})
+    if hook in inst:  # e.g. LambdaCallback sets hooks on the instance
+        return True
+    if hook == "on_train_batch_begin" and "on_batch_begin" in inst:
+        return True
+    if hook == "on_train_batch_end" and "on_batch_end" in inst:
+        return True
     cls = type(cb)
     if getattr(cls, hook) is not getattr(Callback, hook):
         return True

@@ -30,12 +30,19 @@ class ProgbarLogger(Callback):
             print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
         self._new_bar(self.params.get("steps"))
 
+    def _items(self, logs):
+        # The trainer's logs are already running means over the epoch (stateful, as
+        # tf_keras marks the model's metrics): show them as-is, never re-averaged.
+        logs = logs or {}
+        self._bar._update_stateful_metrics(logs.keys())
+        return list(logs.items())
+
     def on_train_batch_end(self, batch, logs=None):
         self._seen = batch + 1
-        self._bar.update(self._seen, list((logs or {}).items()), finalize=False)
+        self._bar.update(self._seen, self._items(logs), finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
-        self._bar.update(self._seen or 1, list((logs or {}).items()), finalize=True)
+        self._bar.update(self._seen or 1, self._items(logs), finalize=True)
 
     def on_test_begin(self, logs=None):
         if not self.model or not getattr(self.model, "_in_fit", False):
@@ -44,11 +51,11 @@ class ProgbarLogger(Callback):
     def on_test_batch_end(self, batch, logs=None):
         if not getattr(self.model, "_in_fit", False):
             self._seen = batch + 1
-            self._bar.update(self._seen, list((logs or {}).items()), finalize=False)
+            self._bar.update(self._seen, self._items(logs), finalize=False)
 
     def on_test_end(self, logs=None):
         if not getattr(self.model, "_in_fit", False):
-            self._bar.update(self._seen or 1, list((logs or {}).items()), finalize=True)
+            self._bar.update(self._seen or 1, self._items(logs), finalize=True)
 
     def on_predict_begin(self, logs=None):
         self._new_bar(self.params.get("steps"))

@@ -34,12 +34,20 @@ class Initializer:
 
 
 class _Seeded(Initializer):
+    """A random initializer. With an integer `seed` every call draws the same values
+    (Keras 3 semantics); without one it draws from the global generator, which
+    `keras.utils.set_random_seed` seeds."""
+
     def __init__(self, seed=None):
-        self.seed = seed
-        self._rng = None if seed is None else np.random.default_rng(seed)
+        if seed is not None and not isinstance(seed, (int, np.integer)):
+            raise ValueError(
+                f"`seed` argument should be an integer or None. Received: seed={seed!r}")
+        self.seed = None if seed is None else int(seed)
 
     def _generator(self) -> np.random.Generator:
-        return self._rng if self._rng is not None else config.rng()
+        if self.seed is not None:
+            return np.random.default_rng(self.seed)
+        return config.rng()
 
     def get_config(self) -> dict:
         return {"seed": self.seed}

@@ -15,7 +15,7 @@ import numpy as np
 from minikeras import constraints as constraints_mod
 from minikeras import initializers as initializers_mod
 from minikeras import regularizers as regularizers_mod
-from minikeras.backend import config
+from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.backend.variable import Variable
@@ -63,7 +63,7 @@ class Layer:
         self.activity_regularizer = regularizers_mod.get(activity_regularizer)
         self._batch_input_shape = None
         self._initial_weights = kwargs.pop("weights", None)
-        kwargs.pop("autocast", None)
+        self._autocast = bool(kwargs.pop("autocast", True))
         kwargs.pop("input_dtype", None)
         batch_input_shape = kwargs.pop("batch_input_shape", None)
         input_shape = kwargs.pop("input_shape", None)
@@ -322,7 +322,16 @@ class Layer:
         return outputs
 
     def _standardize_inputs(self, inputs):
-        if isinstance(inputs, (np.ndarray, Tensor, Variable)):
+        if isinstance(inputs, (np.ndarray, Tensor)):
+            # Keras autocasting: floating inputs take the layer's float dtype.
+            if (inputs.dtype.kind == "f" and inputs.dtype != self.dtype
+                    and np.dtype(self.dtype).kind == "f"
+                    and getattr(self, "_autocast", True) and autocast.enabled()):
+                from minikeras import ops
+
+                return ops.cast(inputs, self.dtype)
+            return inputs
+        if isinstance(inputs, Variable):
             return inputs
         if isinstance(inputs, (list, tuple)):
             if inputs and all(isinstance(e, (int, float, np.number)) for e in inputs):

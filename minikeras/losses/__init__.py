@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from minikeras.losses.loss import Loss, LossFunctionWrapper
+from minikeras.losses.focal_losses import (
+    BinaryFocalCrossentropy,
+    CategoricalFocalCrossentropy,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+)
+from minikeras.losses.hinge_losses import (
+    CategoricalHinge,
+    Hinge,
+    SquaredHinge,
+    categorical_hinge,
+    hinge,
+    squared_hinge,
+)
+from minikeras.losses.loss import Loss, LossFunctionWrapper, Reduction
 from minikeras.losses.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -15,22 +29,54 @@ from minikeras.losses.losses import (
     mean_squared_error,
     sparse_categorical_crossentropy,
 )
+from minikeras.losses.overlap_losses import Dice, Tversky, dice, tversky
+from minikeras.losses.regression_losses import (
+    CosineSimilarity,
+    Huber,
+    KLDivergence,
+    LogCosh,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    cosine_similarity,
+    huber,
+    kl_divergence,
+    log_cosh,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    poisson,
+)
 
+# Keras 2 / legacy spellings (Keras 3 still resolves them as strings)
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+huber_loss = huber
+cosine_proximity = cosine_similarity
 
 ALL_OBJECTS = {
     cls.__name__: cls
     for cls in (Loss, LossFunctionWrapper, MeanSquaredError, MeanAbsoluteError,
-                BinaryCrossentropy, CategoricalCrossentropy, SparseCategoricalCrossentropy)
+                MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Huber, LogCosh,
+                KLDivergence, Poisson, CosineSimilarity, Hinge, SquaredHinge, CategoricalHinge,
+                BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
+                CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, Dice, Tversky)
 }
 ALL_FUNCTIONS = {
     fn.__name__: fn
-    for fn in (mean_squared_error, mean_absolute_error, binary_crossentropy,
-               categorical_crossentropy, sparse_categorical_crossentropy)
+    for fn in (mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
+               mean_squared_logarithmic_error, huber, log_cosh, kl_divergence, poisson,
+               cosine_similarity, hinge, squared_hinge, categorical_hinge, binary_crossentropy,
+               binary_focal_crossentropy, categorical_crossentropy,
+               categorical_focal_crossentropy, sparse_categorical_crossentropy, dice, tversky)
 }
-ALIASES = {"mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error,
-           "MAE": mean_absolute_error}
+ALIASES = {"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
+           "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld,
+           "kullback_leibler_divergence": kld, "logcosh": logcosh, "huber_loss": huber,
+           "cosine_proximity": cosine_similarity}
 
 
 def serialize(loss):
@@ -53,8 +99,13 @@ def deserialize(config, custom_objects=None):
 
             cls = get_registered_object(name, custom_objects)
         if cls is None:
-            raise ValueError(f"Unknown loss: '{name}'.")
-        return cls.from_config(dict(config.get("config", {})))
+            raise ValueError(
+                f"Unknown loss: '{name}'. Known loss classes: {sorted(ALL_OBJECTS)}. Pass "
+                "custom losses with `custom_objects={...}`.")
+        cfg = dict(config.get("config", {}))
+        if cls is LossFunctionWrapper and isinstance(cfg.get("fn"), str):
+            cfg["fn"] = get(cfg["fn"], custom_objects)
+        return cls.from_config(cfg)
     return get(config, custom_objects)
 
 

@@ -119,3 +119,21 @@ def _snake(name):
     from minikeras.layers.naming import to_snake_case
 
     return to_snake_case(name)
+
+
+class Reduction:
+    """Keras 2's reduction names (`keras.losses.Reduction.SUM`, ...); plain strings."""
+
+    AUTO = "auto"
+    NONE = "none"
+    SUM = "sum"
+    SUM_OVER_BATCH_SIZE = "sum_over_batch_size"
+
+    @classmethod
+    def all(cls) -> tuple:
+        return (cls.AUTO, cls.NONE, cls.SUM, cls.SUM_OVER_BATCH_SIZE)
+
+    @classmethod
+    def validate(cls, key) -> None:
+        if key not in cls.all():
+            raise ValueError(f'Invalid Reduction Key: {key}. Expected keys are "{cls.all()}"')

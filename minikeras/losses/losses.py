@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from minikeras import ops
-from minikeras.losses.loss import LossFunctionWrapper
+from minikeras.backend import config
+from minikeras.losses.loss import LossFunctionWrapper, reduce_values
 
 
 def mean_squared_error(y_true, y_pred):
@@ -33,9 +36,24 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
                                     axis=-1):
-    """Categorical crossentropy with integer labels."""
-    return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
-                                               axis=axis)
+    """Categorical crossentropy with integer labels.
+
+    Entries whose label equals `ignore_class` get a loss of 0 (and, through the
+    `SparseCategoricalCrossentropy` class, are left out of the mean).
+    """
+    if ignore_class is None:
+        return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                   axis=axis)
+    labels = np.asarray(ops.convert_to_numpy(y_true))
+    if labels.ndim == len(ops.shape(y_pred)) and labels.shape[-1] == 1:
+        labels = labels[..., 0]
+    valid = labels != ignore_class
+    safe_labels = np.where(valid, labels, 0)
+    # invalid rows see uniform (finite) predictions; their loss is then zeroed
+    safe_pred = ops.where(np.expand_dims(valid, -1), y_pred, 1.0)
+    res = ops.sparse_categorical_crossentropy(safe_labels, safe_pred, from_logits=from_logits,
+                                              axis=axis)
+    return ops.multiply(res, valid.astype(np.asarray(ops.convert_to_numpy(res)).dtype))
 
 
 class MeanSquaredError(LossFunctionWrapper):
@@ -82,3 +100,20 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        ignore = self._fn_kwargs.get("ignore_class")
+        if ignore is None:
+            return super().__call__(y_true, y_pred, sample_weight)
+        values = self.call(np.asarray(ops.convert_to_numpy(y_true)), y_pred)
+        labels = np.asarray(ops.convert_to_numpy(y_true)).reshape(ops.shape(values))
+        mask = (labels != ignore).astype(np.float32)
+        if self.reduction == "sum_over_batch_size":
+            # Keras: valid entries weigh total / valid, so the mean is over valid entries
+            mask = mask * np.float32(mask.size / (mask.sum() + config.epsilon()))
+        if sample_weight is not None:
+            sw = np.asarray(ops.convert_to_numpy(sample_weight), np.float32)
+            sw = sw.reshape(sw.shape + (1,) * (mask.ndim - sw.ndim)) if sw.ndim < mask.ndim \
+                else sw.reshape(mask.shape)
+            mask = mask * sw
+        return reduce_values(values, mask, self.reduction)

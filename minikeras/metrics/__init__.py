@@ -16,14 +16,72 @@ from minikeras.metrics.accuracy_metrics import (
     sparse_top_k_categorical_accuracy,
     top_k_categorical_accuracy,
 )
+from minikeras.metrics.auc import AUC
+from minikeras.metrics.confusion_metrics import (
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
+from minikeras.metrics.f_score_metrics import F1Score, FBetaScore
+from minikeras.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from minikeras.metrics.metric import Mean, MeanMetricWrapper, Metric, Sum
+from minikeras.metrics.probabilistic_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    Hinge,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+)
+from minikeras.metrics.regression_metrics import (
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    R2Score,
+    RootMeanSquaredError,
+)
+from minikeras.metrics.sensitivity_metrics import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)
 
-ALL_OBJECTS = {
-    cls.__name__: cls
-    for cls in (Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy,
-                CategoricalAccuracy, SparseCategoricalAccuracy, TopKCategoricalAccuracy,
-                SparseTopKCategoricalAccuracy)
-}
+_CLASSES = (
+    Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy, CategoricalAccuracy,
+    SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
+    MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, R2Score, AUC, FalseNegatives,
+    FalsePositives, Precision, PrecisionAtRecall, Recall, RecallAtPrecision,
+    SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives, Hinge,
+    SquaredHinge, CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy,
+    CategoricalCrossentropy, SparseCategoricalCrossentropy, F1Score, FBetaScore, IoU, BinaryIoU,
+    MeanIoU, OneHotIoU, OneHotMeanIoU)
+ALL_OBJECTS = {cls.__name__: cls for cls in _CLASSES}
+
+
+def _snake(name):
+    from minikeras.layers.naming import to_snake_case
+
+    return to_snake_case(name)
+
+
+# Keras 3 resolves both class names and their snake_case spellings, plus a few aliases
+_BY_NAME = dict(ALL_OBJECTS)
+_BY_NAME.update({_snake(cls.__name__): cls for cls in _CLASSES})
+_BY_NAME.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
+                 "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError,
+                 "MAE": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
+                 "MAPE": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
+                 "MSLE": MeanSquaredLogarithmicError, "rmse": RootMeanSquaredError})
 ALL_FUNCTIONS = {
     fn.__name__: fn
     for fn in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
@@ -71,6 +129,9 @@ def get(identifier, custom_objects=None):
     if isinstance(identifier, str):
         if custom_objects and identifier in custom_objects:
             return custom_objects[identifier]
+        cls = _BY_NAME.get(identifier)
+        if cls is not None and cls not in (Metric, Mean, Sum, MeanMetricWrapper):
+            return cls()
         fn = ALL_FUNCTIONS.get(identifier)
         if fn is not None:
             return fn
@@ -89,9 +150,43 @@ def get(identifier, custom_objects=None):
             return found
         raise ValueError(
             f"Could not interpret metric identifier: {identifier!r}. Valid names include: "
-            f"{sorted(ALL_FUNCTIONS) + ['acc', 'mse', 'mae']}")
+            f"{sorted(k for k in _BY_NAME if k[0].islower())}")
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+
+
+# Keras exports the per-sample loss functions under `keras.metrics` too (plus Keras 2's
+# short spellings); as metrics they are averaged by `MeanMetricWrapper`.
+from minikeras.losses import (  # noqa: E402
+    KLD,
+    MAE,
+    MAPE,
+    MSE,
+    MSLE,
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    huber,
+    kl_divergence,
+    kld,
+    kullback_leibler_divergence,
+    log_cosh,
+    logcosh,
+    mae,
+    mape,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    mse,
+    msle,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)

@@ -18,7 +18,11 @@ class Metric:
     def __init__(self, name=None, dtype=None):
         from minikeras.layers.naming import to_snake_case
 
-        self.name = name or to_snake_case(type(self).__name__)
+        if name is None:  # Keras auto-names unnamed metrics uniquely (auc, auc_1, ...)
+            from minikeras.layers.naming import unique_name
+
+            name = unique_name(to_snake_case(type(self).__name__))
+        self.name = name
         self.dtype = dtype or "float32"
 
     def update_state(self, *args, **kwargs):
@@ -49,16 +53,29 @@ class Metric:
 
 
 def _weighted(values: np.ndarray, sample_weight):
+    """(weighted sum, weight count) of `values`, reduced per sample as Keras 3 does.
+
+    Values are first averaged down to the rank of `sample_weight` (per sample), then
+    weighted; the count is the number of samples (or the sum of their weights).
+    """
     values = np.asarray(values, dtype=np.float64)
     if sample_weight is None:
-        return float(values.sum()), float(values.size)
+        if values.ndim > 1:
+            values = values.mean(axis=tuple(range(1, values.ndim)))
+        return float(values.sum()), float(values.shape[0] if values.ndim else 1)
     sw = np.asarray(value_of(sample_weight), dtype=np.float64)
     while sw.ndim > values.ndim and sw.shape[-1] == 1:
         sw = sw[..., 0]
-    while sw.ndim < values.ndim:
-        sw = sw[..., None]
+    while values.ndim > sw.ndim and values.ndim and values.shape[-1] == 1 and sw.ndim:
+        values = values[..., 0]
+    if values.ndim > sw.ndim:
+        values = values.mean(axis=tuple(range(sw.ndim, values.ndim)))
     sw = np.broadcast_to(sw, values.shape)
-    return float((values * sw).sum()), float(sw.sum())
+    weighted = values * sw
+    if weighted.ndim > 1:
+        weighted = weighted.mean(axis=tuple(range(1, weighted.ndim)))
+        sw = sw.mean(axis=tuple(range(1, sw.ndim)))
+    return float(weighted.sum()), float(sw.sum())
 
 
 class Sum(Metric):
@@ -69,7 +86,12 @@ class Sum(Metric):
         self.total = 0.0
 
     def update_state(self, values, sample_weight=None):
-        self.total += _weighted(value_of(values), sample_weight)[0]
+        values = np.asarray(value_of(values), dtype=np.float64)
+        if sample_weight is not None:
+            sw = np.asarray(value_of(sample_weight), dtype=np.float64)
+            sw = sw.reshape(sw.shape + (1,) * max(0, values.ndim - sw.ndim))
+            values = values * sw
+        self.total += float(values.sum())
 
     def result(self):
         return np.asarray(self.total, dtype=self.dtype)

@@ -100,7 +100,10 @@ class Functional(Model):
         return self._run_graph(inputs, training)
 
     def _run_graph(self, inputs, training):
-        flat = self._flatten_inputs(inputs)
+        from minikeras.models.input_rank import adjust_input_rank
+
+        flat = [adjust_input_rank(v, t.shape) for v, t in zip(self._flatten_inputs(inputs),
+                                                              self.inputs)]
         values: dict[int, object] = {}
         masks: dict[int, object] = {}
         for t, v in zip(self.inputs, flat):

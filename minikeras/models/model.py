@@ -53,9 +53,13 @@ class Model(Trainer, Layer):
         if type(self).call is Model.call:
             self.built = True
             return
-        self._trial_outputs(tuple(input_shape) if not isinstance(input_shape, list)
-                            else input_shape)
-        self.built = True
+        self.built = True  # the trial call below must not re-enter build()
+        try:
+            self._trial_outputs(tuple(input_shape) if not isinstance(input_shape, list)
+                                else input_shape)
+        except Exception:
+            self.built = False
+            raise
 
     @property
     def layers(self) -> list:
@@ -71,6 +75,8 @@ class Model(Trainer, Layer):
             raise ValueError(
                 "Provide only a layer name or a layer index. Received: "
                 f"index={index}, name={name}.")
+        if index is None and name is None:
+            raise ValueError("Provide either a layer name or layer index at `get_layer`.")
         if index is not None:
             if len(self.layers) <= index:
                 raise ValueError(

@@ -133,6 +133,10 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
+        if self.inputs and not isinstance(x, (list, tuple, dict)):
+            from minikeras.models.input_rank import adjust_input_rank
+
+            x = adjust_input_rank(x, self.inputs[0].shape)
         for layer in self.layers:
             if mask is not None and layer._call_has_mask:
                 y = layer(x, training=training, mask=mask)

@@ -42,6 +42,21 @@ from minikeras.ops.nn import (
     sparse_categorical_crossentropy,
     swish,
 )
+from minikeras.ops.nn_activations import (
+    celu,
+    glu,
+    hard_shrink,
+    hard_tanh,
+    log_sigmoid,
+    mish,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
+)
 from minikeras.ops.numpy import (
     abs,
     absolute,

@@ -14,7 +14,10 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     if isinstance(x, Tensor):
         return x if dtype is None else cast(x, dtype)
     if isinstance(x, Variable):
-        x = x.value
+        xv, xn = unwrap(x)  # a trainable variable read on a tape stays differentiable
+        if xn is not None:
+            return xn if dtype is None else cast(xn, dtype)
+        x = xv
     arr = np.asarray(x)
     if dtype is not None:
         return arr.astype(config.standardize_dtype(dtype), copy=False)

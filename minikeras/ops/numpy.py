@@ -7,6 +7,7 @@ returns a plain `np.ndarray` unless a gradient has to flow through it.
 from __future__ import annotations
 
 import builtins
+import functools
 
 import numpy as np
 
@@ -168,54 +169,72 @@ def tensordot(x1, x2, axes=2):
     free_a = [i for i in range(av.ndim) if i not in ax_a]
     free_b = [i for i in range(bv.ndim) if i not in ax_b]
 
+    # Contracting g with one operand leaves the other's contracted axes in
+    # ascending order; map each back to its partner axis before transposing.
     def vjp_a(g):
         nfa = len(free_a)
         ga = np.tensordot(g, bv, axes=(list(range(nfa, g.ndim)), free_b))
-        perm = free_a + ax_a
+        perm = free_a + [ax_a[ax_b.index(b)] for b in sorted(ax_b)]
         return np.transpose(ga, np.argsort(perm))
 
     def vjp_b(g):
         nfa = len(free_a)
         gb = np.tensordot(av, g, axes=(free_a, list(range(nfa))))
-        perm = ax_b + free_b
+        perm = [ax_b[ax_a.index(a)] for a in sorted(ax_a)] + free_b
         return np.transpose(gb, np.argsort(perm))
 
     return record(out, (an, vjp_a), (bn, vjp_b))
 
 
 def einsum(subscripts, *operands):
-    """Einstein summation (forward only for >2 operands; differentiable for 1-2)."""
+    """Einstein summation, differentiable for any number of operands.
+
+    Each operand's VJP is itself an einsum of the output gradient with the
+    other operands; indices repeated inside one operand (diagonals, traces)
+    scatter the gradient back onto that diagonal. Ellipses are not supported
+    for gradients.
+    """
     vals = [unwrap(o) for o in operands]
     out = np.einsum(subscripts, *[v for v, _ in vals])
     if all(n is None for _, n in vals):
         return out
-    ins, out_sub = subscripts.replace(" ", "").split("->")
+    spec = subscripts.replace(" ", "")
+    if "..." in spec:
+        raise NotImplementedError("Gradients of `einsum` with an ellipsis ('...').")
+    if "->" in spec:
+        ins, out_sub = spec.split("->")
+    else:  # implicit mode: the letters used once, in alphabetical order
+        ins = spec
+        letters = ins.replace(",", "")
+        out_sub = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     in_subs = ins.split(",")
     links = []
     for i, (_, node) in enumerate(vals):
         others = [vals[j][0] for j in range(len(vals)) if j != i]
         other_subs = [in_subs[j] for j in range(len(vals)) if j != i]
-        target = in_subs[i]
-        shape_i = vals[i][0].shape
-
-        def vjp(g, others=others, other_subs=other_subs, target=target, shape_i=shape_i):
-            spec = ",".join([out_sub, *other_subs]) + "->" + "".join(
-                c for c in dict.fromkeys(target) if c in out_sub + "".join(other_subs)
-            )
-            r = np.einsum(spec, g, *others)
-            reduced = "".join(c for c in dict.fromkeys(target) if c in out_sub + "".join(
-                other_subs))
-            if reduced != target:
-                full = np.zeros(shape_i, dtype=r.dtype)
-                idx = [reduced.index(c) if c in reduced else None for c in target]
-                perm = [i for i in idx if i is not None]
-                full += np.transpose(r, perm).reshape(
-                    [shape_i[k] if idx[k] is not None else 1 for k in range(len(target))])
-                return full
-            return r
-
-        links.append((node, vjp))
+        links.append((node, functools.partial(
+            _einsum_vjp, target=in_subs[i], out_sub=out_sub, other_subs=other_subs,
+            others=others, shape=np.shape(vals[i][0]))))
     return record(out, *links)
+
+
+def _einsum_vjp(g, target, out_sub, other_subs, others, shape):
+    uniq = "".join(dict.fromkeys(target))
+    avail = out_sub + "".join(other_subs)
+    present = "".join(c for c in uniq if c in avail)
+    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others)
+    if present == target:
+        return r
+    sizes = {c: shape[k] for k, c in enumerate(target)}
+    # Letters summed only inside this operand get the gradient broadcast along them.
+    r = np.broadcast_to(r.reshape([sizes[c] if c in present else 1 for c in uniq]),
+                        [sizes[c] for c in uniq])
+    if uniq == target:
+        return np.array(r)
+    full = np.zeros(shape, dtype=r.dtype)  # repeated letters: write onto the diagonal
+    grids = np.indices([sizes[c] for c in uniq], sparse=True)
+    full[tuple(grids[uniq.index(c)] for c in target)] = r
+    return full
 
 
 def abs(x):  # noqa: A001 - Keras name
@@ -284,7 +303,8 @@ def reciprocal(x):
 def clip(x, x_min, x_max):
     """Clips values to `[x_min, x_max]`; zero gradient outside the interval."""
     xv, xn = unwrap(x)
-    lo, hi = value_of(x_min), value_of(x_max)
+    lo, _ = unwrap(x_min)  # Python scalars stay weak: float32 stays float32
+    hi, _ = unwrap(x_max)
     out = np.clip(xv, lo, hi)
     if xn is None:
         return out
@@ -397,8 +417,8 @@ def _extreme(np_fn):
             o = _expand_reduced(out, shape, axis, keepdims)
             mask = xv == o
             counts = np.sum(mask, axis=axis, keepdims=True)
-            return np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape) * (
-                mask / counts)
+            share = (mask / counts).astype(g.dtype, copy=False)  # ties split the gradient
+            return np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape) * share
 
         return Tensor(out, (xn,), (vjp,))
 
@@ -412,14 +432,24 @@ amin = min
 
 
 def prod(x, axis=None, keepdims=False):
-    """Product over `axis`."""
+    """Product over `axis`; the gradient is exact where entries are zero too."""
+    axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
     out = np.prod(xv, axis=axis, keepdims=keepdims)
     if xn is None:
         return out
     shape = xv.shape
-    return Tensor(out, (xn,), (lambda g: _expand_reduced(g * out, shape, axis, keepdims) /
-                              xv,))
+
+    def vjp(g):
+        # d out / d x_i = product of the other entries, without dividing by x_i.
+        zero = xv == 0
+        nonzero = np.where(zero, 1, xv)
+        p_nz = np.prod(nonzero, axis=axis, keepdims=True)
+        n_zero = np.sum(zero, axis=axis, keepdims=True)
+        local = np.where(n_zero == 0, p_nz / nonzero, np.where((n_zero == 1) & zero, p_nz, 0))
+        return np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape) * local
+
+    return Tensor(out, (xn,), (vjp,))
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -547,20 +577,21 @@ def tile(x, repeats):
 
 
 def repeat(x, repeats, axis=None):
-    """Repeats each element `repeats` times along `axis`."""
+    """Repeats each element `repeats` times (an int, or one count per element) along `axis`."""
     xv, xn = unwrap(x)
-    out = np.repeat(xv, repeats, axis=axis)
+    reps = value_of(repeats) if not isinstance(repeats, int) else repeats
+    out = np.repeat(xv, reps, axis=axis)
     if xn is None:
         return out
-    if not isinstance(repeats, int):
-        raise NotImplementedError("Gradient of repeat with per-element repeats.")
+    src_shape = (xv.size,) if axis is None else xv.shape
     ax = 0 if axis is None else axis % xv.ndim
-    src = xv.reshape(-1) if axis is None else xv
+    # Output position j along `ax` came from source index owner[j]; scatter-add back.
+    owner = np.repeat(np.arange(src_shape[ax]), reps)
 
     def vjp(g):
-        shp = list(src.shape)
-        shp.insert(ax + 1, repeats)
-        return g.reshape(shp).sum(axis=ax + 1).reshape(xv.shape)
+        full = np.zeros(src_shape, dtype=g.dtype)
+        np.add.at(np.moveaxis(full, ax, 0), owner, np.moveaxis(g, ax, 0))
+        return full.reshape(xv.shape)
 
     return Tensor(out, (xn,), (vjp,))
 
@@ -594,6 +625,10 @@ def split(x, indices_or_sections, axis=0):
     xv = value_of(x)
     n = xv.shape[axis]
     if isinstance(indices_or_sections, int):
+        if indices_or_sections <= 0 or n % indices_or_sections:
+            raise ValueError(
+                f"split: axis {axis} of size {n} does not split into {indices_or_sections} "
+                "equal sections; pass a list of split indices instead.")
         size = n // indices_or_sections
         bounds = list(range(size, n, size))[: indices_or_sections - 1]
     else:
@@ -673,15 +708,27 @@ def take_along_axis(x, indices, axis=None):
 
 
 def pad(x, pad_width, mode="constant", constant_values=0):
-    """Pads `x` (constant mode is differentiable)."""
+    """Pads `x`; differentiable for the constant, reflect, symmetric, edge and wrap modes."""
     xv, xn = unwrap(x)
     out = np.pad(xv, pad_width, mode=mode, **(
         {"constant_values": constant_values} if mode == "constant" else {}))
     if xn is None:
         return out
-    pw = np.broadcast_to(np.asarray(pad_width), (xv.ndim, 2))
-    sl = tuple(slice(int(a), int(a) + n) for (a, _), n in zip(pw, xv.shape))
-    return Tensor(out, (xn,), (lambda g: g[sl],))
+    if mode == "constant":
+        pw = np.broadcast_to(np.asarray(pad_width), (xv.ndim, 2))
+        sl = tuple(slice(int(a), int(a) + n) for (a, _), n in zip(pw, xv.shape))
+        return Tensor(out, (xn,), (lambda g: g[sl],))
+    if mode not in ("reflect", "symmetric", "edge", "wrap"):
+        raise NotImplementedError(f"Gradient of pad with mode={mode!r}.")
+    # Every output entry is a copy of one input entry: pad the flat indices the same way.
+    source = np.pad(np.arange(xv.size).reshape(xv.shape), pad_width, mode=mode).ravel()
+
+    def vjp(g):
+        full = np.zeros(xv.size, dtype=g.dtype)
+        np.add.at(full, source, g.ravel())
+        return full.reshape(xv.shape)
+
+    return Tensor(out, (xn,), (vjp,))
 
 
 def flip(x, axis=None):

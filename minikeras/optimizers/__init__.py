@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from minikeras.optimizers import schedules
+from minikeras.optimizers.adadelta import Adadelta
+from minikeras.optimizers.adafactor import Adafactor
+from minikeras.optimizers.adagrad import Adagrad
 from minikeras.optimizers.adam import Adam
+from minikeras.optimizers.adamax import Adamax
+from minikeras.optimizers.adamw import AdamW
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.ftrl import Ftrl
+from minikeras.optimizers.lamb import Lamb
+from minikeras.optimizers.lion import Lion
+from minikeras.optimizers.nadam import Nadam
+from minikeras.optimizers.rmsprop import RMSprop
 from minikeras.optimizers.sgd import SGD
 
-ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (SGD, Adam)}
+ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (
+    SGD, Adam, AdamW, Adamax, Nadam, RMSprop, Adagrad, Adadelta, Adafactor, Ftrl, Lion, Lamb)}
+
+from minikeras.optimizers import legacy  # noqa: E402  (needs the classes above)
 
 
 def serialize(optimizer) -> dict:
@@ -53,3 +66,12 @@ def get(identifier, custom_objects=None):
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+# Keras 1/2 lower-case aliases (`keras.optimizers.sgd(lr=0.01)`)
+sgd = SGD
+adam = Adam
+rmsprop = RMSprop
+adagrad = Adagrad
+adadelta = Adadelta
+adamax = Adamax
+nadam = Nadam

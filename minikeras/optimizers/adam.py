@@ -20,13 +20,13 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name="adam", **kwargs):
+                 global_clipnorm=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
                          clipnorm=clipnorm, clipvalue=clipvalue,
                          global_clipnorm=global_clipnorm, name=name, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
-        self.epsilon = epsilon
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
         self.amsgrad = amsgrad
 
     def build(self, var_list):
@@ -44,7 +44,7 @@ class Adam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype
         i = self._index(variable)
-        step = float(self.iterations.value + 1)
+        step = float(self._step_count() + 1)
         b1 = np.asarray(self.beta_1, dt)
         b2 = np.asarray(self.beta_2, dt)
         b1p = np.power(b1, np.asarray(step, dt))
@@ -52,8 +52,8 @@ class Adam(Optimizer):
         alpha = np.asarray(learning_rate, dt) * np.sqrt(1 - b2p) / (1 - b1p)
         m = self._momentums[i].value
         v = self._velocities[i].value
-        m += (gradient - m) * (1 - b1)
-        v += (np.square(gradient) - v) * (1 - b2)
+        m += (gradient - m) * dt.type(1 - self.beta_1)
+        v += (np.square(gradient) - v) * dt.type(1 - self.beta_2)
         if self.amsgrad:
             vh = self._velocity_hats[i].value
             np.maximum(vh, v, out=vh)

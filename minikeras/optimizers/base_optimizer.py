@@ -13,6 +13,12 @@ import numpy as np
 
 from minikeras.backend.autodiff import value_of
 from minikeras.backend.variable import Variable
+from minikeras.optimizers.ema_accumulation import (
+    accumulate_gradients,
+    overwrite_with_moving_average,
+    update_moving_average,
+)
+from minikeras.optimizers.gradient_clipping import clip_gradients
 
 _BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
               "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
@@ -44,6 +50,13 @@ class Optimizer:
                 DeprecationWarning, stacklevel=3)
             learning_rate = kwargs.pop("lr")
         self.decay = float(kwargs.pop("decay", 0.0) or 0.0)
+        if self.decay:
+            warnings.warn(
+                f"The `decay` argument is deprecated (Keras 3 removed it); use a "
+                f"`LearningRateSchedule` such as `InverseTimeDecay` instead. "
+                f"{type(self).__name__}(decay={self.decay}) applies the Keras 2 rule "
+                "`learning_rate / (1 + decay * iterations)`.",
+                DeprecationWarning, stacklevel=3)
         kwargs.pop("jit_compile", None)
         kwargs.pop("is_legacy_optimizer", None)
         if kwargs:
@@ -88,30 +101,55 @@ class Optimizer:
 
     @property
     def learning_rate(self):
-        """The current learning rate (a float32 scalar array)."""
+        """The learning-rate `Variable` (as in Keras), or with a schedule the current rate.
+
+        `float(optimizer.learning_rate)` reads it; assigning a float (or a schedule)
+        replaces it. With the legacy `decay` argument this stays the base rate, as in
+        Keras 2.
+        """
+        if self._schedule is None:
+            return self._learning_rate
         return self._current_learning_rate()
 
     @learning_rate.setter
     def learning_rate(self, value) -> None:
         from minikeras.optimizers.schedules import LearningRateSchedule
 
-        if isinstance(value, LearningRateSchedule):
+        if isinstance(value, LearningRateSchedule) or (
+                callable(value) and not isinstance(value, (Variable, np.ndarray))):
             self._schedule = value
             return
+        if isinstance(self._schedule, LearningRateSchedule):
+            raise TypeError(
+                "This optimizer was created with a `LearningRateSchedule` object as its "
+                "`learning_rate` constructor argument, hence its learning rate is not "
+                "settable. If you need the learning rate to be settable, you should "
+                "instantiate the optimizer with a float `learning_rate` argument.")
+        self._schedule = None
         if self._learning_rate is None:
             self._learning_rate = Variable(np.array(0.0, np.float32), trainable=False,
                                            name="learning_rate")
-            self._schedule = None
         self._learning_rate.assign(np.float32(value_of(value)))
 
     lr = learning_rate
 
+    def _step_count(self) -> int:
+        """Updates done so far: `iterations`, divided by `gradient_accumulation_steps`."""
+        count = int(self.iterations.value)
+        if self.gradient_accumulation_steps:
+            count //= int(self.gradient_accumulation_steps)
+        return count
+
     def _current_learning_rate(self) -> np.ndarray:
-        if self._schedule is not None:
-            return np.asarray(value_of(self._schedule(self.iterations.value)), np.float32)
+        from minikeras.optimizers.schedules import LearningRateSchedule
+
+        if isinstance(self._schedule, LearningRateSchedule):
+            return np.asarray(value_of(self._schedule(self._step_count())), np.float32)
+        if self._schedule is not None:  # a zero-argument callable, as Keras allows
+            return np.asarray(value_of(self._schedule()), np.float32)
         lr = self._learning_rate.value
         if self.decay:
-            return np.asarray(lr / (1.0 + self.decay * self.iterations.value), np.float32)
+            return np.asarray(lr / (1.0 + self.decay * self._step_count()), np.float32)
         return lr
 
     # ------------------------------------------------------------------ variables
@@ -119,12 +157,21 @@ class Optimizer:
     def build(self, var_list) -> None:
         """Creates slot variables for `var_list` (subclasses extend this)."""
         self._var_index = {id(v): i for i, v in enumerate(var_list)}
+        self._trainable_variables = list(var_list)
         self.built = True
+        if self.use_ema:
+            self._model_variables_moving_average = self.add_optimizer_variables(
+                var_list, "average")
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = self.add_optimizer_variables(
+                var_list, "gradient_accumulator")
 
     def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
         """A zero (or `initializer`) slot shaped like `reference_variable`."""
         value = np.zeros(reference_variable.shape, dtype=reference_variable.dtype)
-        if initializer not in ("zeros", None):
+        if isinstance(initializer, (int, float)):
+            value = np.full(reference_variable.shape, initializer, reference_variable.dtype)
+        elif initializer not in ("zeros", None):
             from minikeras import initializers
 
             value = initializers.get(initializer)(reference_variable.shape,
@@ -136,7 +183,13 @@ class Optimizer:
         return var
 
     def _index(self, variable) -> int:
-        return self._var_index[id(variable)]
+        index = self._var_index.get(id(variable))
+        if index is None:
+            raise ValueError(
+                f"Unknown variable: {variable.path} (shape {tuple(variable.shape)}). This "
+                "optimizer can only be called for the variables it was originally built with. "
+                "When working with a new set of variables, create a new optimizer instance.")
+        return index
 
     @property
     def variables(self) -> list[Variable]:
@@ -158,23 +211,38 @@ class Optimizer:
         if trainable_variables is None:
             raise ValueError("`apply()` needs `trainable_variables` on the first call.")
         pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
-        if not self.built:
+        if not self.built and trainable_variables:
             self.build(list(trainable_variables))
         if not pairs:
             return
-        grads = self._clip([np.asarray(value_of(g)) for g, _ in pairs])
+        grads = [np.asarray(value_of(g)) for g, _ in pairs]
         variables = [v for _, v in pairs]
-        lr = self._current_learning_rate()
-        if self.weight_decay:
-            self._apply_weight_decay(variables, lr)
-        for g, v in zip(grads, variables):
-            if g.dtype != v.dtype:
-                g = g.astype(v.dtype)
-            self.update_step(g, v, lr)
+        if self.gradient_accumulation_steps:
+            grads = accumulate_gradients(self, grads, variables)
+        if grads is not None:
+            self._before_update_steps()
+            grads = self._clip(grads)
+            lr = self._current_learning_rate()
+            if self.weight_decay:
+                self._apply_weight_decay(variables, lr)
+            for g, v in zip(grads, variables):
+                if g.dtype != v.dtype:
+                    g = g.astype(v.dtype)
+                self.update_step(g, v, lr)
+        if self.use_ema:
+            update_moving_average(self)
         self.iterations.value += 1
         for v in variables:
             if v.constraint is not None:
                 v.assign(v.constraint(v.value))
+
+    def _before_update_steps(self) -> None:
+        """Called once per real update, before the per-variable `update_step`s."""
+
+    def finalize_variable_values(self, var_list) -> None:
+        """At the end of `fit`: with `use_ema`, the model takes the moving averages."""
+        if self.use_ema and self.built:
+            overwrite_with_moving_average(self, var_list)
 
     def _apply_weight_decay(self, variables, lr) -> None:
         wd = np.float32(self.weight_decay)
@@ -192,24 +260,50 @@ class Optimizer:
         self._exclude_from_weight_decay = tuple(names)
 
     def _clip(self, grads: list[np.ndarray]) -> list[np.ndarray]:
-        if self.clipnorm is not None and self.clipnorm > 0:
-            out = []
-            for g in grads:
-                norm = np.sqrt(np.sum(np.square(g, dtype=np.float32)))
-                out.append(g * (self.clipnorm / norm) if norm > self.clipnorm else g)
-            return out
-        if self.global_clipnorm is not None and self.global_clipnorm > 0:
-            norm = np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float32))) for g in grads))
-            if norm > self.global_clipnorm:
-                scale = np.float32(self.global_clipnorm / norm)
-                return [g * scale for g in grads]
-            return grads
-        if self.clipvalue is not None and self.clipvalue > 0:
-            return [np.clip(g, -self.clipvalue, self.clipvalue) for g in grads]
-        return grads
+        return clip_gradients(grads, self.clipnorm, self.global_clipnorm, self.clipvalue)
 
     def update_step(self, gradient, variable, learning_rate) -> None:
-        raise NotImplementedError
+        """Updates `variable` in place from `gradient` (implemented by each optimizer)."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement `update_step(gradient, variable, "
+            "learning_rate)`.")
+
+    def add_variable(self, shape, dtype="float32", initializer="zeros", name=None):
+        """A free-standing optimizer variable (e.g. Adafactor's factored moments)."""
+        value = np.zeros(shape, dtype=dtype)
+        if initializer not in ("zeros", None):
+            from minikeras import initializers
+
+            value = np.asarray(initializers.get(initializer)(shape, dtype), dtype=dtype)
+        var = Variable(value, trainable=False, name=name, path=f"{self.name}/{name}")
+        self._variables.append(var)
+        return var
+
+    def add_optimizer_variables(self, var_list, name, initializer="zeros"):
+        """One slot per variable of `var_list` (a list of lists when `name` is a list)."""
+        if isinstance(name, (list, tuple)):
+            inits = initializer if isinstance(initializer, (list, tuple)) else \
+                [initializer] * len(name)
+            out = [[] for _ in name]
+            for v in var_list:
+                for j, (n, init) in enumerate(zip(name, inits)):
+                    out[j].append(self.add_variable_from_reference(v, n, init))
+            return tuple(out)
+        return [self.add_variable_from_reference(v, name, initializer) for v in var_list]
+
+    def set_weights(self, weights) -> None:
+        """Sets `variables` from a list of arrays (Keras order)."""
+        variables = self.variables
+        if len(weights) != len(variables):
+            raise ValueError(
+                f"Optimizer `{self.name}` has {len(variables)} variables but "
+                f"{len(weights)} weights were given.")
+        for var, w in zip(variables, weights):
+            var.assign(np.asarray(w, dtype=var.dtype).reshape(var.shape))
+
+    def get_weights(self) -> list:
+        """The values of `variables` as NumPy arrays."""
+        return [np.array(v.value) for v in self.variables]
 
     # ------------------------------------------------------------------ config
 
@@ -236,6 +330,8 @@ class Optimizer:
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
         config = dict(config)
+        if "lr" in config and "learning_rate" not in config:  # Keras <= 2.2 configs
+            config["learning_rate"] = config.pop("lr")
         if isinstance(config.get("learning_rate"), dict):
             from minikeras.optimizers.schedules import deserialize as deserialize_schedule
 

@@ -77,7 +77,7 @@ class OrthogonalRegularizer(Regularizer):
         prod = ops.matmul(n, ops.transpose(n))
         size = ops.shape(prod)[0]
         off = ops.sum(ops.abs(ops.multiply(prod, 1 - ops.eye(size))))
-        return ops.multiply(self.factor / max(1, size * (size - 1) / 2), off)
+        return ops.multiply(self.factor * 0.5 / max(1, size * (size - 1) / 2), off)
 
     def get_config(self) -> dict:
         return {"factor": self.factor, "mode": self.mode}

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from minikeras import ops
+from minikeras.backend import autocast
 from minikeras.backend.autodiff import GradientTape, value_of
 from minikeras.backend.variable import Variable
 
@@ -56,6 +57,11 @@ def gradient_check(
     Returns:
         The largest relative error found.
     """
+    with autocast.disabled():  # float64 probes must stay float64 through float32 layers
+        return _gradient_check(fn, inputs, eps, rtol, atol, seed_gradient)
+
+
+def _gradient_check(fn, inputs, eps, rtol, atol, seed_gradient) -> float:
     arrays = [np.array(a, dtype=np.float64) for a in inputs]
     variables = [Variable(a, dtype="float64") for a in arrays]
     for v, a in zip(variables, arrays):

@@ -65,6 +65,8 @@ def resolve_metric(identifier, loss, y_true, y_pred) -> Metric:
         return MeanMetricWrapper(fn, name=identifier)
     found = metrics_mod.get(identifier)
     if isinstance(found, Metric):
+        if isinstance(identifier, str):  # Keras names the metric by the user's spelling
+            found.name = identifier
         return found
     if isinstance(found, LossFunctionWrapper):
         found = found.fn
@@ -207,3 +209,26 @@ class LossTracker(Mean):
     def add(self, value: float, batch_size: int) -> None:
         self.total += float(value) * batch_size
         self.count += batch_size
+
+
+def check_identifiers(loss, metrics, weighted_metrics) -> None:
+    """Resolves loss and metric names once at `compile()` so typos fail there, not in `fit()`.
+
+    Raises:
+        ValueError: naming the unknown identifier and listing valid names.
+    """
+
+    def names(spec):
+        if isinstance(spec, str):
+            return [spec]
+        if isinstance(spec, dict):
+            return [n for v in spec.values() for n in names(v)]
+        if isinstance(spec, (list, tuple)):
+            return [n for v in spec for n in names(v)]
+        return []
+
+    for name in names(loss):
+        losses_mod.get(name)
+    for name in names(metrics) + names(weighted_metrics):
+        if name not in _ACCURACY_NAMES + _CROSSENTROPY_NAMES:
+            metrics_mod.get(name)

@@ -48,6 +48,23 @@ def num_samples(x) -> int:
     return lengths.pop() if lengths else 0
 
 
+def _checked_cardinality(x, y, sample_weight) -> int:
+    """The common number of samples of `x`, `y` and `sample_weight`, or Keras' error."""
+    sizes = {}
+    for name, part in (("x", x), ("y", y), ("sample_weight", sample_weight)):
+        found = sorted({int(np.shape(a)[0]) for a in flatten(part)
+                        if a is not None and np.ndim(a) > 0})
+        if found:
+            sizes[name] = found
+    if len({n for found in sizes.values() for n in found}) > 1:
+        detail = "\n".join(f"'{name}' sizes: {', '.join(map(str, found))}"
+                            for name, found in sizes.items())
+        raise ValueError(
+            "Data cardinality is ambiguous. Make sure all arrays contain the same number of "
+            f"samples.\n{detail}")
+    return next(iter(sizes.values()))[0] if sizes else 0
+
+
 def slice_data(x, idx):
     """`x[idx]` for an array or each array in a list/dict."""
     if x is None:
@@ -90,7 +107,7 @@ class ArrayBatches:
         self.x = x
         self.y = y
         self.sample_weight = sample_weight
-        self.n = num_samples([x, y, sample_weight] if y is not None else x)
+        self.n = _checked_cardinality(x, y, sample_weight)
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.steps = steps if steps is not None else max(1, math.ceil(self.n / self.batch_size))
@@ -179,6 +196,13 @@ def is_generator_like(x) -> bool:
 def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None,
                  check_finite=False):
     """An `ArrayBatches` or `GeneratorBatches` for what the user passed."""
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
+            batch_size, (int, np.integer)) or batch_size <= 0):
+        raise ValueError(
+            f"Expected `batch_size` to be a positive integer. Received: batch_size={batch_size!r}")
+    if steps is not None and (not isinstance(steps, (int, np.integer)) or steps <= 0):
+        raise ValueError(
+            f"Expected `steps_per_epoch`/`steps` to be a positive integer. Received: {steps!r}")
     if is_generator_like(x):
         if y is not None:
             raise ValueError(

@@ -17,6 +17,7 @@ from minikeras.trainers.compile_utils import (
     CompiledLoss,
     CompiledMetrics,
     LossTracker,
+    check_identifiers,
     reduce_loss_terms,
 )
 
@@ -60,6 +61,7 @@ class Trainer:
         if kwargs:
             raise ValueError(f"Invalid keyword argument(s) in `compile()`: {sorted(kwargs)}")
         self.optimizer = optimizers_mod.get(optimizer)
+        check_identifiers(loss, metrics, weighted_metrics)
         self.loss = loss
         self._output_names = self._model_output_names()
         self._compiled_loss = CompiledLoss(loss, loss_weights, self._output_names)
@@ -93,10 +95,12 @@ class Trainer:
         return [self._loss_tracker] + [m for _, m, _ in self._compiled_metrics.metrics]
 
     def _assert_compiled(self) -> None:
-        if not self.compiled or self._compiled_loss.spec is None:
+        if not self.compiled:
             raise RuntimeError(
                 "You must call `compile()` before using the model for training: no loss was "
                 "configured. Call `model.compile(optimizer=..., loss=...)` first.")
+        # compile(loss=None) is valid when the model adds its own losses (`add_loss`);
+        # compute_loss() raises a clear error when there is nothing to minimise.
 
     # ------------------------------------------------------------------ one step
 
@@ -151,10 +155,10 @@ class Trainer:
 
     def train_step(self, x, y, sample_weight):
         self._clear_losses()
-        variables = self.trainable_weights
         with GradientTape() as tape:
             y_pred = self(x, training=True)
             loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight)
+        variables = self.trainable_weights  # after the call: a lazy model builds in it
         grads = tape.gradient(loss, variables)
         loss_value = float(value_of(loss))
         if not np.isfinite(loss_value) and getattr(self, "_raise_on_nan", False):
@@ -192,7 +196,8 @@ class Trainer:
         for t in self._per_output_trackers:
             logs[t.name] = float(t.result())
         for _, m, _ in self._compiled_metrics.metrics:
-            logs[m.name] = float(value_of(m.result()))
+            r = np.asarray(value_of(m.result()))
+            logs[m.name] = float(r) if r.ndim == 0 else r  # F1Score(average=None): per class
         return logs
 
     # ------------------------------------------------------------------ fit
@@ -260,7 +265,8 @@ class Trainer:
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size=batch_size,
                                             shuffle=shuffle, steps=steps_per_epoch,
                                             check_finite=True)
-        if isinstance(batches, data_adapter.ArrayBatches) and batches.y is None:
+        if (isinstance(batches, data_adapter.ArrayBatches) and batches.y is None
+                and self._compiled_loss.spec is not None):
             raise ValueError(
                 "`fit()` needs targets: pass `y` (or a generator yielding (x, y) pairs).")
         if isinstance(batches, data_adapter.ArrayBatches) and batches.n == 0:
@@ -280,6 +286,8 @@ class Trainer:
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
         cbs.on_train_begin()
+        initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # BackupAndRestore
+        self._initial_epoch = None
         logs = {}
         try:
             for epoch in range(initial_epoch, epochs):
@@ -294,14 +302,16 @@ class Trainer:
                     if self.stop_training:
                         break
                 logs = self._logs()
-                if val_batches is not None and (epoch + 1) % validation_freq == 0:
-                    val_logs = self._run_evaluation(val_batches)
+                if val_batches is not None and _should_validate(epoch, validation_freq):
+                    val_logs = self._run_evaluation(val_batches, cbs)
                     logs.update({f"val_{k}": v for k, v in val_logs.items()})
                 cbs.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     break
         finally:
             self._in_fit = False
+            if epochs > initial_epoch and hasattr(self.optimizer, "finalize_variable_values"):
+                self.optimizer.finalize_variable_values(self.trainable_weights)
         cbs.on_train_end(logs)
         self.history = history
         return history
@@ -471,6 +481,21 @@ class Trainer:
         warnings.warn("`Model.predict_generator` is deprecated. Please use `Model.predict`.",
                       DeprecationWarning, stacklevel=2)
         return self.predict(generator, steps=steps, verbose=verbose, **kwargs)
+
+
+def _should_validate(epoch: int, validation_freq) -> bool:
+    """Keras: an int runs validation every `n` epochs; a list names the (1-based) epochs."""
+    if isinstance(validation_freq, int) and not isinstance(validation_freq, bool):
+        if validation_freq < 1:
+            raise ValueError(
+                f"`validation_freq` must be a positive integer or a list of epochs. Received: "
+                f"validation_freq={validation_freq}")
+        return (epoch + 1) % validation_freq == 0
+    if isinstance(validation_freq, (list, tuple, set, range)):
+        return epoch + 1 in validation_freq
+    raise ValueError(
+        "`validation_freq` must be a positive integer or a list of epochs. Received: "
+        f"validation_freq={validation_freq!r}")
 
 
 def _to_numpy(out):

@@ -8,6 +8,7 @@ from minikeras.saving.object_registration import (
     register_keras_serializable,
 )
 from minikeras.utils.numerical_utils import normalize, to_categorical
+from minikeras.utils.plotting import history_to_text, plot_history
 from minikeras.utils.progbar import Progbar
 
 __all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "get_custom_objects",

@@ -34,6 +34,8 @@ class Dropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate == 0:
             return inputs
+        if self.rate == 1:  # everything dropped (Keras returns zeros, not inf * 0)
+            return ops.multiply(inputs, 0.0)
         x = ops.convert_to_numpy(inputs)
         shape = x.shape
         if self.noise_shape is not None:

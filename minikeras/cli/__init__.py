@@ -1,0 +1,1 @@
+"""`python -m minikeras ...`: command-line tools for saved Keras models (no code needed)."""

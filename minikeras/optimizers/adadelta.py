@@ -1,0 +1,54 @@
+"""`Adadelta`: adapts step sizes from moving windows of gradients and updates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.optimizers.base_optimizer import Optimizer
+
+
+class Adadelta(Optimizer):
+    """Adadelta with Keras 3's update rule.
+
+    `Eg = rho * Eg + (1 - rho) * g**2`;
+    `dx = -sqrt(Edx + eps) / sqrt(Eg + eps) * g`;
+    `Edx = rho * Edx + (1 - rho) * dx**2`; `w += lr * dx`.
+
+    Note Keras 3's default learning rate is 0.001 (standalone Keras 2 used 1.0).
+
+    Args:
+        learning_rate: Default 0.001.
+        rho: Decay rate (0.95).
+        epsilon: Small constant for numerical stability (1e-7).
+        name: Optimizer name (default `"adadelta"`).
+        **kwargs: Base optimizer arguments.
+    """
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None,
+                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
+                         clipnorm=clipnorm, clipvalue=clipvalue,
+                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        self.rho = rho
+        self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
+
+    def build(self, var_list):
+        super().build(var_list)
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            var_list, ["accumulated_grad", "accumulated_delta_var"])
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype.type
+        i = self._index(variable)
+        rho, eps = dt(self.rho), dt(self.epsilon)
+        acc_g = self._accumulated_grads[i].value
+        acc_dx = self._accumulated_delta_vars[i].value
+        acc_g[...] = rho * acc_g + dt(1 - self.rho) * np.square(gradient)
+        delta = -((np.sqrt(acc_dx + eps) * gradient) / np.sqrt(acc_g + eps))
+        acc_dx[...] = rho * acc_dx + dt(1 - self.rho) * np.square(delta)
+        variable.value += dt(learning_rate) * delta
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({"rho": self.rho, "epsilon": self.epsilon})
+        return cfg

@@ -1,0 +1,43 @@
+"""The README's commands and quick start stay true."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import REPO, subprocess_env
+
+README = (REPO / "README.md").read_text(encoding="utf8")
+
+
+def test_the_two_setup_commands_open_the_readme():
+    # CI and newcomers rely on these two lines exactly.
+    first_block = re.search(r"```bash\n(.*?)```", README, re.S).group(1).splitlines()
+    assert first_block == [
+        "# 1. Install and run the book's XOR listing (the main job):",
+        "python3 -m pip install -e . && python3 compat/book_xor.py",
+        "# 2. Install and run all tests:",
+        'python3 -m pip install -e ".[test]" && python3 -m pytest -q',
+    ]
+
+
+def test_quick_start_runs_and_learns(tmp_path):
+    code = re.search(r"## Quick start\n\n```python\n(.*?)```", README, re.S).group(1)
+    assert len(code.strip().splitlines()) <= 25
+    # Without the optional matplotlib the text chart is the documented fallback.
+    code = code.replace('history.plot("curves.png")', 'history.plot("curves.txt")')
+    code += "\nassert history.history['val_accuracy'][-1] > 0.85, history.history\n"
+    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, env=subprocess_env(), timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Total params: 97 (388.00 Byte)" in proc.stdout  # (4*16 + 16) + (16 + 1)
+    assert (tmp_path / "model.json").exists() and (tmp_path / "weights.h5").exists()
+    assert (tmp_path / "curves.txt").read_text().startswith("loss: ")
+
+
+def test_every_example_in_the_table_exists():
+    names = re.findall(r"^\| `(\w+\.py)` \|", README, re.M)
+    assert len(names) == 5
+    for name in names:
+        assert (REPO / "examples" / name).is_file(), name
