@@ -165,7 +165,7 @@ def test_keras3_weights_layout(tmp_path):
         assert f["layers/functional/vars"].attrs["name"] == "inner"
         assert f["layers/functional/layers/dense/vars/0"].shape == (4, 4)
         assert f["vars"].attrs["name"] == "fm"
-        assert f["optimizer/vars"].attrs["name"] == "SGD"
+        assert f["optimizer/vars"].attrs["name"] == "sgd"
         assert f["optimizer/vars/0"].dtype == np.int32
 
 
