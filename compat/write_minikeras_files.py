@@ -63,6 +63,17 @@ def _models():
     y4 = [rng.integers(0, 2, 16).astype(np.int32), rng.normal(size=(16, 1)).astype(np.float32)]
     yield "nested_shared", m4, x4, y4
 
+    x5 = rng.normal(size=(8, 3)).astype(np.float32)
+    y5 = rng.normal(size=(8, 2)).astype(np.float32)
+    for opt in (optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+                optimizers.RMSprop(momentum=0.5, centered=True), optimizers.Adagrad(),
+                optimizers.Adadelta(1.0), optimizers.Adamax(), optimizers.Nadam(),
+                optimizers.AdamW(), optimizers.Adam(amsgrad=True)):
+        m5 = models.Sequential([layers.Input((3,)), layers.Dense(4, activation="tanh"),
+                                layers.Dense(2)])
+        m5.compile(optimizer=opt, loss="mse")
+        yield f"opt_{type(opt).__name__.lower()}", m5, x5, y5
+
 
 def main(out_dir: str) -> None:
     minikeras.utils.set_random_seed(7)
@@ -81,6 +92,8 @@ def main(out_dir: str) -> None:
         with open(os.path.join(d, "model_k2.json"), "w") as fh:
             fh.write(model.to_json())
         np.savez(os.path.join(d, "io.npz"), x=x, **{f"y{i}": p for i, p in enumerate(preds)})
+        np.savez(os.path.join(d, "optimizer.npz"),
+                 **{f"v{i}": v.numpy() for i, v in enumerate(model.optimizer.variables)})
         state = {"iterations": int(model.optimizer.iterations.value),
                  "optimizer": type(model.optimizer).__name__,
                  "n_optimizer_vars": len(model.optimizer.variables)}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import h5py
 import numpy as np
@@ -170,8 +172,6 @@ def test_keras3_weights_layout(tmp_path):
 
 
 def test_keras_archive_members(tmp_path):
-    import zipfile
-
     sequential().save(tmp_path / "m.keras")
     with zipfile.ZipFile(tmp_path / "m.keras") as zf:
         assert zf.namelist() == ["metadata.json", "config.json", "model.weights.h5"]
@@ -217,3 +217,26 @@ def test_nested_sequential_called_twice(fname, tmp_path):
     loaded = models.load_model(tmp_path / fname)
     np.testing.assert_array_equal(flat(loaded.predict(x, verbose=0)),
                                   flat(model.predict(x, verbose=0)))
+
+
+def test_untrained_compiled_model_round_trip(tmp_path):
+    model = sequential()
+    model.save(tmp_path / "m.keras")
+    with zipfile.ZipFile(tmp_path / "m.keras") as zf:
+        with h5py.File(io.BytesIO(zf.read("model.weights.h5"))) as f:
+            assert len(f["optimizer/vars"]) == 2  # iteration, learning_rate: as Keras 3
+    loaded = models.load_model(tmp_path / "m.keras")
+    assert not loaded.optimizer.built
+    assert float(loaded.optimizer.learning_rate.numpy()) == pytest.approx(0.01)
+
+
+def test_load_weights_from_keras_archive_and_by_name_on_keras3_file(trained, tmp_path):
+    model, x, _ = trained
+    model.save(tmp_path / "m.keras")
+    fresh = models.model_from_json(model.to_json())
+    fresh.load_weights(tmp_path / "m.keras")
+    np.testing.assert_array_equal(flat(fresh.predict(x, verbose=0)),
+                                  flat(model.predict(x, verbose=0)))
+    model.save_weights(tmp_path / "w.weights.h5")
+    with pytest.raises(ValueError, match="by_name=True.*Keras 2"):
+        fresh.load_weights(tmp_path / "w.weights.h5", by_name=True)

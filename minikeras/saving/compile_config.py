@@ -14,6 +14,12 @@ from __future__ import annotations
 _BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
               "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
               "loss_scale_factor", "gradient_accumulation_steps")
+_LOSS_ALIASES = {"mse": "mean_squared_error", "MSE": "mean_squared_error",
+                 "mae": "mean_absolute_error", "MAE": "mean_absolute_error",
+                 "mape": "mean_absolute_percentage_error",
+                 "MAPE": "mean_absolute_percentage_error",
+                 "msle": "mean_squared_logarithmic_error",
+                 "MSLE": "mean_squared_logarithmic_error"}
 _KERAS2_BASE = ("name", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema",
                 "ema_momentum", "ema_overwrite_frequency")
 
@@ -63,11 +69,13 @@ def compile_config_of(model) -> dict | None:
 
 def keras2_optimizer_config(optimizer) -> dict:
     """`{"class_name": "Custom>SGD", "config": {...}}` with tf_keras 2.21's keys."""
+    from minikeras.layers.naming import to_snake_case
+
     cfg = optimizer.get_config()
     cls = type(optimizer).__name__
     name = cfg.get("name")
-    if name in (None, cls.lower()):
-        name = cls
+    if name in (None, cls.lower(), to_snake_case(cls)):
+        name = cls  # tf_keras' default optimizer names are the class names
     out = {"name": name}
     out.update({k: cfg.get(k) for k in _KERAS2_BASE[1:]})
     out.update({"jit_compile": False, "is_legacy_optimizer": False,
@@ -76,13 +84,24 @@ def keras2_optimizer_config(optimizer) -> dict:
     return {"class_name": f"Custom>{cls}", "config": out}
 
 
+def _canonical_loss_names(loss):
+    """`"mse"` -> `"mean_squared_error"`: Keras 3 cannot read the aliases from `.h5`."""
+    if isinstance(loss, str):
+        return _LOSS_ALIASES.get(loss, loss)
+    if isinstance(loss, dict) and "class_name" not in loss:
+        return {k: _canonical_loss_names(v) for k, v in loss.items()}
+    if isinstance(loss, list):
+        return [_canonical_loss_names(v) for v in loss]
+    return loss
+
+
 def training_config_of(model) -> dict | None:
     """Keras 2 `training_config` of a compiled model, or None."""
     spec = getattr(model, "_compile_config", None)
     if not getattr(model, "compiled", False) or spec is None:
         return None
     return {
-        "loss": _serialize_loss(spec.get("loss")),
+        "loss": _canonical_loss_names(_serialize_loss(spec.get("loss"))),
         "metrics": _serialize_metrics(spec.get("metrics")),
         "weighted_metrics": _serialize_metrics(spec.get("weighted_metrics")),
         "loss_weights": spec.get("loss_weights"),

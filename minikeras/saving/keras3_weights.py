@@ -72,9 +72,8 @@ def _save_layer(group, layer, visited: set) -> None:
                 _save_layer(container.create_group(name), sub, visited)
 
 
-def save_optimizer(group, optimizer, var_list) -> None:
-    if not optimizer.built:
-        optimizer.build(var_list)
+def save_optimizer(group, optimizer) -> None:
+    """`optimizer/vars`: its current variables (only iteration and learning rate if unbuilt)."""
     v = group.create_group("optimizer").create_group("vars")
     v.attrs["name"] = optimizer.name
     for i, var in enumerate(optimizer.variables):
@@ -88,7 +87,7 @@ def save_weights_to_h5(f, model) -> None:
     """Writes `model` (and its optimizer, once compiled) into the open file `f`."""
     _save_layer(f, model, set())
     if getattr(model, "optimizer", None) is not None and getattr(model, "compiled", False):
-        save_optimizer(f, model.optimizer, model.trainable_variables)
+        save_optimizer(f, model.optimizer)
 
 
 def _datasets(group, where: str) -> list:
@@ -141,9 +140,9 @@ def _load_layer(group, layer, where: str, skip_mismatch: bool, visited: set) -> 
 
 def load_optimizer(group, optimizer, var_list) -> None:
     """Restores optimizer variables in Keras 3 order (iteration, learning_rate, slots)."""
-    if not optimizer.built:
-        optimizer.build(var_list)
     data = _datasets(group, "optimizer")
+    if not optimizer.built and len(data) != len(optimizer.variables):
+        optimizer.build(var_list)
     own = optimizer.variables
     if len(data) != len(own):
         warnings.warn(
