@@ -240,3 +240,17 @@ def test_load_weights_from_keras_archive_and_by_name_on_keras3_file(trained, tmp
     model.save_weights(tmp_path / "w.weights.h5")
     with pytest.raises(ValueError, match="by_name=True.*Keras 2"):
         fresh.load_weights(tmp_path / "w.weights.h5", by_name=True)
+
+
+def test_many_layers_split_name_attributes(tmp_path):
+    """Attributes over HDF5's 64 KB header limit are split into `layer_names0`, ... (Keras)."""
+    stack = [layers.Input((2,))] + [
+        layers.Activation("linear", name=f"a_rather_long_layer_name_number_{i:05d}")
+        for i in range(1500)]
+    model = models.Sequential(stack + [layers.Dense(1, name="out")])
+    model.save_weights(tmp_path / "w.h5")
+    with h5py.File(tmp_path / "w.h5") as f:
+        assert "layer_names" not in f.attrs and "layer_names1" in f.attrs
+    fresh = models.Sequential.from_config(model.get_config())
+    fresh.load_weights(tmp_path / "w.h5")
+    np.testing.assert_array_equal(fresh.get_weights()[0], model.get_weights()[0])

@@ -58,14 +58,14 @@ def save_optimizer_weights(f, optimizer, var_list) -> None:
         names.append(f"{cls}/{rename.get(slot_name, slot_name)}/{ref.path}:0")
         values.append(np.zeros(ref.shape, ref.dtype) if slot is None else np.asarray(slot.value))
     group = f.create_group("optimizer_weights")
-    group.attrs["weight_names"] = names
+    legacy_h5_weights.write_names(group, "weight_names", names)
     for name, value in zip(names, values):
         group.create_dataset(name, data=value)
 
 
 def load_optimizer_weights(group, optimizer, var_list) -> None:
     """Restores optimizer state from tf_keras or Keras 3 legacy names."""
-    names = legacy_h5_weights.str_list(group.attrs.get("weight_names"))
+    names = legacy_h5_weights.read_names(group, "weight_names") or []
     if not names:
         return
     if not optimizer.built:

@@ -35,11 +35,36 @@ def weight_name(var) -> str:
     return f"{var.path}:0"
 
 
-def _write_names(group, key, names) -> None:
-    if names:
-        group.attrs[key] = list(names)  # h5py stores a list of str as vlen strings
-    else:
+_HDF5_OBJECT_HEADER_LIMIT = 64512
+
+
+def write_names(group, key, names) -> None:
+    """A string-list attribute, split into `key0`, `key1`, ... when too big (as Keras)."""
+    names = list(names)
+    if not names:
         group.attrs[key] = np.zeros((0,), dtype=np.float64)
+        return
+    chunks = 1
+    while sum(len(n.encode("utf8")) + 16 for n in names) / chunks > _HDF5_OBJECT_HEADER_LIMIT:
+        chunks += 1
+    if chunks == 1:
+        group.attrs[key] = names  # h5py stores a list of str as vlen strings
+        return
+    for i, part in enumerate(np.array_split(np.array(names, dtype=object), chunks)):
+        group.attrs[f"{key}{i}"] = list(part)
+
+
+def read_names(group, key) -> list[str] | None:
+    """A string-list attribute, also when Keras split it into `key0`, `key1`, ..."""
+    if key in group.attrs:
+        return str_list(group.attrs[key])
+    if f"{key}0" not in group.attrs:
+        return None
+    out, i = [], 0
+    while f"{key}{i}" in group.attrs:
+        out.extend(str_list(group.attrs[f"{key}{i}"]))
+        i += 1
+    return out
 
 
 def save_weights_to_hdf5_group(group, model, keras_version: str = KERAS2_VERSION) -> None:
@@ -47,16 +72,16 @@ def save_weights_to_hdf5_group(group, model, keras_version: str = KERAS2_VERSION
     layers = model.layers
     group.attrs["backend"] = "tensorflow"
     group.attrs["keras_version"] = keras_version
-    group.attrs["layer_names"] = [lay.name for lay in layers]
+    write_names(group, "layer_names", [lay.name for lay in layers])
     for layer in layers:
         g = group.create_group(layer.name)
         weights = legacy_weights(layer)
         names = [weight_name(w) for w in weights]
-        _write_names(g, "weight_names", names)
+        write_names(g, "weight_names", names)
         for name, w in zip(names, weights):
             g.create_dataset(name, data=np.asarray(w.value))
     top = group.create_group("top_level_model_weights")
-    _write_names(top, "weight_names", [])
+    write_names(top, "weight_names", [])
 
 
 def _layer_datasets(group, name) -> list:
@@ -66,7 +91,7 @@ def _layer_datasets(group, name) -> list:
             f"the file lists layer '{name}' in `layer_names` but has no group for it")
     g = group[name]
     out = []
-    for wname in str_list(g.attrs.get("weight_names")):
+    for wname in read_names(g, "weight_names") or []:
         if wname not in g:
             raise ValueError(
                 f"layer group '{name}' lists weight '{wname}' but has no such dataset")
@@ -106,9 +131,9 @@ def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=Fals
     Raises:
         ValueError: on a layer-count, weight-count or shape mismatch, naming the layer.
     """
-    if "layer_names" not in group.attrs:
+    names = read_names(group, "layer_names")
+    if names is None:
         raise ValueError("missing the `layer_names` attribute of a Keras 2 weights file")
-    names = str_list(group.attrs["layer_names"])
     file_layers = [(name, _layer_datasets(group, name)) for name in names]
     if by_name:
         lookup = dict(file_layers)

@@ -152,7 +152,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) 
         if kind != "hdf5":
             raise ValueError("the file is neither HDF5 nor a ZIP archive (.keras/.npz)")
         with open_h5(filepath) as f:
-            if "layer_names" in f.attrs or "model_weights" in f:
+            if "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f:
                 group = f["model_weights"] if "model_weights" in f else f
                 legacy_h5_weights.load_weights_from_hdf5_group(
                     group, model, by_name=by_name, skip_mismatch=skip_mismatch)
