@@ -254,3 +254,35 @@ def test_many_layers_split_name_attributes(tmp_path):
     fresh = models.Sequential.from_config(model.get_config())
     fresh.load_weights(tmp_path / "w.h5")
     np.testing.assert_array_equal(fresh.get_weights()[0], model.get_weights()[0])
+
+
+class TwoDense(models.Model):
+    """A subclassed model: saved with its config + build shape, re-created via custom_objects."""
+
+    def __init__(self, units=3, **kwargs):
+        super().__init__(**kwargs)
+        self.units = units
+        self.d1 = layers.Dense(units, activation="relu")
+        self.d2 = layers.Dense(1)
+
+    def call(self, x):
+        return self.d2(self.d1(x))
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units}
+
+
+@pytest.mark.parametrize("fname", MODEL_FORMATS)
+def test_subclassed_model_round_trip(fname, tmp_path):
+    model = TwoDense(4)
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(8, 5)).astype("float32")
+    model.fit(x, x[:, :1], epochs=2, batch_size=4, verbose=0)
+    model.save(tmp_path / fname)
+    with pytest.raises(ValueError, match="Unknown layer: 'TwoDense'"):
+        models.load_model(tmp_path / fname)
+    loaded = models.load_model(tmp_path / fname, custom_objects={"TwoDense": TwoDense})
+    assert isinstance(loaded, TwoDense) and loaded.units == 4
+    np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    for a, b in zip(model.optimizer.variables, loaded.optimizer.variables):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())

@@ -129,8 +129,11 @@ def to_keras2(serialized: dict, h5: bool = False, model=None) -> dict:
     """
     serialized = copy.deepcopy(serialized)
     cls = serialized["class_name"]
-    if "layers" not in serialized.get("config", {}):
-        return {"class_name": cls, "config": serialized.get("config", {})}
+    if "layers" not in serialized.get("config", {}):  # subclassed model: keep its build shape
+        out = {"class_name": cls, "config": serialized.get("config", {})}
+        if serialized.get("build_config"):
+            out["build_config"] = serialized["build_config"]
+        return out
     if cls not in ("Sequential", "Functional"):
         cls = "Functional"
     if model is not None and not h5:
@@ -171,7 +174,9 @@ def to_keras3(serialized: dict, compile_config: dict | None = None) -> dict:
     serialized = copy.deepcopy(serialized)
     cls = serialized["class_name"]
     cfg = serialized["config"]
-    if "layers" not in cfg:
+    if "layers" not in cfg:  # subclassed model
+        if compile_config is not None:
+            serialized["compile_config"] = compile_config
         return serialized
     layers = [_layer_to_keras3(e) for e in cfg.get("layers", [])]
     if cls == "Sequential":

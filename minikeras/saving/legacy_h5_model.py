@@ -97,6 +97,13 @@ def load_optimizer_weights(group, optimizer, var_list) -> None:
                 pairs.append((slots[key], group[name]))
             elif not (cls == "SGD" and parts[1] == "m" and not optimizer.momentum):
                 unused.append(name)
+        table = _slot_table(optimizer, var_list)
+        if unused and len(unused) == len(names) - 1 == len(table) and all(
+                tuple(slot.shape) == tuple(group[n].shape)
+                for (_, slot, _), n in zip(table, unused)):
+            # Layer names changed (e.g. a re-created subclassed model): same order, same shapes.
+            pairs += [(slot, group[n]) for (_, slot, _), n in zip(table, unused)]
+            unused = []
         if unused:
             warnings.warn(
                 f"Optimizer '{optimizer.name}' has no variables for {len(unused)} saved "
