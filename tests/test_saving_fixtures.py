@@ -242,3 +242,20 @@ def test_loaded_tf_keras_model_evaluates_with_restored_metrics():
     expected_loss = -np.mean(y * np.log(pred) + (1 - y) * np.log(1 - pred))
     assert result["loss"] == pytest.approx(expected_loss, rel=1e-5)
     assert result["accuracy"] == pytest.approx(np.mean((pred > 0.5) == y))
+
+
+def test_keras3_numeric_dataset_order_past_ten():
+    """`optimizer/vars/10` .. `13` come after `9` (h5py lists them as strings: 10 < 2)."""
+    import h5py
+
+    d = FILES / "p6_func_two_inputs" / "k3"
+    model = models.load_model(d / "model.keras", custom_objects=CUSTOM)
+    with h5py.File(d / "model.weights.h5") as f:
+        group = f["optimizer/vars"]
+        assert sorted(group)[:3] == ["0", "1", "10"]
+        expected = [group[str(i)][()] for i in range(len(group))]
+    got = [v.numpy() for v in model.optimizer.variables]
+    assert len(got) == len(expected) == 14
+    for g, e in zip(got, expected):
+        np.testing.assert_array_equal(g, e)
+    assert got[13].shape == (1,) and got[12].shape == (1,) and got[11].shape == (11, 1)

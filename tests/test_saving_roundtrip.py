@@ -286,3 +286,20 @@ def test_subclassed_model_round_trip(fname, tmp_path):
     np.testing.assert_array_equal(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
     for a, b in zip(model.optimizer.variables, loaded.optimizer.variables):
         np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_layout_detected_from_contents_not_name(trained, tmp_path):
+    model, x, _ = trained
+    model.save_weights(tmp_path / "w.npz")
+    model.save_weights(tmp_path / "w.h5")
+    model.save(tmp_path / "m.keras")
+    (tmp_path / "w.npz").rename(tmp_path / "npz_named.weights.h5")
+    (tmp_path / "w.h5").rename(tmp_path / "legacy_named.npz")
+    (tmp_path / "m.keras").rename(tmp_path / "archive_named.h5")
+    for name in ("npz_named.weights.h5", "legacy_named.npz", "archive_named.h5"):
+        fresh = models.model_from_json(model.to_json())
+        fresh.load_weights(tmp_path / name)
+        np.testing.assert_array_equal(flat(fresh.predict(x, verbose=0)),
+                                      flat(model.predict(x, verbose=0)))
+    loaded = models.load_model(tmp_path / "archive_named.h5")
+    assert loaded.compiled

@@ -101,6 +101,16 @@ def _sniff(filepath) -> str:
     return "unknown"
 
 
+def _is_npz(filepath) -> bool:
+    """A zip of `.npy` members only (NumPy archive) rather than a `.keras` archive."""
+    try:
+        with zipfile.ZipFile(filepath) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return bool(names) and all(n.endswith(".npy") for n in names)
+
+
 def open_h5(filepath):
     """Opens an HDF5 file for reading with a one-line error for bad files."""
     filepath = os.fspath(filepath)
@@ -144,7 +154,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) 
     kind = _sniff(filepath)
     try:
         if kind == "zip":
-            if filepath.lower().endswith(".npz"):
+            if _is_npz(filepath):
                 return npz_weights.load_npz(filepath, model)
             _, weights = keras_archive.read_archive(filepath)
             with keras_archive.open_weights(weights) as f:
