@@ -140,6 +140,8 @@ CASES = [
     ("tensor_T", lambda x: x.T if hasattr(x, "T") else ops.transpose(x), [(2, 3)], False),
     ("swapaxes", lambda x: ops.swapaxes(x, 0, 2), [(2, 3, 4)], False),
     ("moveaxis", lambda x: ops.moveaxis(x, 0, -1), [(2, 3, 4)], False),
+    ("moveaxis_middle", lambda x: ops.moveaxis(x, 1, 2), [(2, 3, 4)], False),
+    ("moveaxis_multi", lambda x: ops.moveaxis(x, [0, 2], [2, 0]), [(2, 3, 4)], False),
     ("expand_dims", lambda x: ops.expand_dims(x, 1), [(2, 3)], False),
     ("squeeze", lambda x: ops.squeeze(x, 1), [(2, 1, 3)], False),
     ("squeeze_all", ops.squeeze, [(2, 1, 3, 1)], False),
@@ -301,6 +303,28 @@ CASES += [
         _BIN, ops.dense(x, k, b, ops.sigmoid)), [(4, 2), (2, 3), (3,)], False),
     ("dense_softmax_cce_fused", lambda x, k, b: ops.categorical_crossentropy(
         _onehot((4, 3)), ops.dense(x, k, b, ops.softmax)), [(4, 2), (2, 3), (3,)], False),
+]
+
+# Convolution, pooling and normalization ops (full coverage in test_conv_ops.py and
+# test_normalization_ops.py).
+CASES += [
+    ("conv2d_same_strided", lambda x, k: ops.conv(x, k, 2, "same"),
+     [(2, 5, 5, 3), (3, 3, 3, 4)], False),
+    ("conv1d_dilated_grouped", lambda x, k: ops.conv(x, k, 1, "valid", None, 2),
+     [(2, 7, 4), (2, 2, 4)], False),
+    ("conv3d", lambda x, k: ops.conv(x, k, 1, "same"), [(1, 3, 3, 3, 2), (2, 2, 2, 2, 2)], False),
+    ("depthwise_conv", lambda x, k: ops.depthwise_conv(x, k, 1, "same"),
+     [(2, 4, 4, 3), (3, 3, 3, 2)], False),
+    ("separable_conv", lambda x, d, p: ops.separable_conv(x, d, p, 2, "same"),
+     [(1, 5, 5, 2), (3, 3, 2, 2), (1, 1, 4, 3)], False),
+    ("conv_transpose", lambda x, k: ops.conv_transpose(x, k, 2, "same"),
+     [(1, 3, 3, 2), (3, 3, 4, 2)], False),
+    ("max_pool", lambda x: ops.max_pool(x, 2, padding="same"), [(2, 5, 5, 2)], False),
+    ("average_pool", lambda x: ops.average_pool(x, 3, 2, "same"), [(2, 5, 5, 2)], False),
+    ("batch_normalization", lambda x, m, v, o, s: ops.batch_normalization(x, m, v, -1, o, s),
+     [(4, 3), (3,), (3,), (3,), (3,)], True),
+    ("layer_normalization", lambda x, g, b: ops.layer_normalization(x, g, b),
+     [(3, 5), (5,), (5,)], False),
 ]
 
 

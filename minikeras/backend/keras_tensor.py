@@ -11,6 +11,9 @@ class KerasTensor:
     (`(layer, node_index, tensor_index)`).
     """
 
+    # NumPy arrays defer to our reflected operators (`array * x` → `x.__rmul__`).
+    __array_ufunc__ = None
+
     def __init__(self, shape, dtype="float32", name=None, keras_history=None):
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = dtype
@@ -73,6 +76,30 @@ class KerasTensor:
 
     def __getitem__(self, idx):
         return self._op("getitem", idx)
+
+    def __rmatmul__(self, o):
+        return self._op("rmatmul", o)
+
+    def __rpow__(self, o):
+        return self._op("rpower", o)
+
+    def __abs__(self):
+        return self._op("abs")
+
+    def __pos__(self):
+        return self
+
+    def __lt__(self, o):
+        return self._op("less", o)
+
+    def __le__(self, o):
+        return self._op("less_equal", o)
+
+    def __gt__(self, o):
+        return self._op("greater", o)
+
+    def __ge__(self, o):
+        return self._op("greater_equal", o)
 
 
 def any_symbolic(x) -> bool:

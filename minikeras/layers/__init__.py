@@ -1,12 +1,151 @@
 """`minikeras.layers`: every layer class, by its Keras name."""
 
+from minikeras.layers.activations.activation_layers import (
+    ELU,
+    LeakyReLU,
+    PReLU,
+    ReLU,
+    Softmax,
+    ThresholdedReLU,
+)
+from minikeras.layers.convolutional.conv import (
+    AtrousConvolution1D,
+    AtrousConvolution2D,
+    Conv1D,
+    Conv2D,
+    Conv3D,
+    Convolution1D,
+    Convolution2D,
+    Convolution3D,
+)
+from minikeras.layers.convolutional.conv_transpose import (
+    Conv1DTranspose,
+    Conv2DTranspose,
+    Conv3DTranspose,
+    Convolution1DTranspose,
+    Convolution2DTranspose,
+    Convolution3DTranspose,
+    Deconvolution2D,
+    Deconvolution3D,
+)
+from minikeras.layers.convolutional.depthwise_conv import (
+    DepthwiseConv1D,
+    DepthwiseConv2D,
+)
+from minikeras.layers.convolutional.separable_conv import (
+    SeparableConv1D,
+    SeparableConv2D,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
+)
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
+from minikeras.layers.core.embedding import Embedding, Masking
+from minikeras.layers.core.identity import Identity
 from minikeras.layers.core.input_layer import Input, InputLayer
+from minikeras.layers.core.lambda_layer import Lambda
 from minikeras.layers.layer import Layer
+from minikeras.layers.merging.concatenate import Concatenate, concatenate
+from minikeras.layers.merging.dot import Dot, dot
+from minikeras.layers.merging.merging import (
+    Add,
+    Average,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    average,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
+)
+from minikeras.layers.normalization.batch_normalization import (
+    BatchNormalization,
+)
+from minikeras.layers.normalization.group_normalization import (
+    GroupNormalization,
+)
+from minikeras.layers.normalization.layer_normalization import (
+    LayerNormalization,
+)
+from minikeras.layers.normalization.unit_normalization import (
+    UnitNormalization,
+)
+from minikeras.layers.pooling.base_pooling import (
+    AveragePooling1D,
+    AveragePooling2D,
+    AveragePooling3D,
+    AvgPool1D,
+    AvgPool2D,
+    AvgPool3D,
+    MaxPool1D,
+    MaxPool2D,
+    MaxPool3D,
+    MaxPooling1D,
+    MaxPooling2D,
+    MaxPooling3D,
+)
+from minikeras.layers.pooling.global_pooling import (
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+    GlobalAvgPool1D,
+    GlobalAvgPool2D,
+    GlobalAvgPool3D,
+    GlobalMaxPool1D,
+    GlobalMaxPool2D,
+    GlobalMaxPool3D,
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+)
+from minikeras.layers.preprocessing.image_size import (
+    CenterCrop,
+    Resizing,
+)
+from minikeras.layers.preprocessing.normalization import (
+    Normalization,
+)
+from minikeras.layers.preprocessing.rescaling import (
+    Rescaling,
+)
 from minikeras.layers.regularization.dropout import Dropout
+from minikeras.layers.regularization.noise import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from minikeras.layers.reshaping.flatten import Flatten
+from minikeras.layers.reshaping.padding_cropping import (
+    Cropping1D,
+    Cropping2D,
+    Cropping3D,
+    ZeroPadding1D,
+    ZeroPadding2D,
+    ZeroPadding3D,
+)
+from minikeras.layers.reshaping.permute import Permute
+from minikeras.layers.reshaping.repeat_vector import RepeatVector
 from minikeras.layers.reshaping.reshape import Reshape
+from minikeras.layers.reshaping.up_sampling import (
+    UpSampling1D,
+    UpSampling2D,
+    UpSampling3D,
+)
+from minikeras.layers.rnn.bidirectional import Bidirectional
+from minikeras.layers.rnn.conv_lstm import ConvLSTM2D, ConvLSTM2DCell
+from minikeras.layers.rnn.gru import GRU, GRUCell
+from minikeras.layers.rnn.lstm import LSTM, LSTMCell
+from minikeras.layers.rnn.rnn import RNN
+from minikeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
+from minikeras.layers.rnn.time_distributed import TimeDistributed
 
 
 def serialize(layer) -> dict:
@@ -34,4 +173,114 @@ __all__ = [
     "Reshape",
     "deserialize",
     "serialize",
+    "Concatenate",
+    "concatenate",
+    "Dot",
+    "dot",
+    "Add",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "Subtract",
+    "add",
+    "average",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
+    "GRU",
+    "GRUCell",
+    "LSTM",
+    "LSTMCell",
+    "RNN",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "StackedRNNCells",
+    "ConvLSTM2D",
+    "ConvLSTM2DCell",
+    "ELU",
+    "PReLU",
+    "ReLU",
+    "LeakyReLU",
+    "Softmax",
+    "ThresholdedReLU",
+    "Embedding",
+    "Masking",
+    "Identity",
+    "Lambda",
+    "ActivityRegularization",
+    "AlphaDropout",
+    "GaussianDropout",
+    "GaussianNoise",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "Permute",
+    "RepeatVector",
+    "Bidirectional",
+    "TimeDistributed",
+    "AtrousConvolution1D",
+    "AtrousConvolution2D",
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution3D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "Convolution1DTranspose",
+    "Convolution2DTranspose",
+    "Convolution3DTranspose",
+    "Deconvolution2D",
+    "Deconvolution3D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "SeparableConvolution1D",
+    "SeparableConvolution2D",
+    "BatchNormalization",
+    "GroupNormalization",
+    "LayerNormalization",
+    "UnitNormalization",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "AvgPool3D",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPool3D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalAvgPool3D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPool3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+    "CenterCrop",
+    "Resizing",
+    "Normalization",
+    "Rescaling",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
 ]

@@ -45,6 +45,10 @@ class Node:
         from minikeras.backend.keras_tensor import KerasTensor
 
         self.flat_inputs = [t for t in flatten(input_tensors) if isinstance(t, KerasTensor)]
+        # KerasTensors passed as call arguments (e.g. Keras 3's explicit `mask=`) are graph
+        # dependencies too.
+        self.flat_inputs += [t for t in flatten([list(self.call_args), self.call_kwargs])
+                             if isinstance(t, KerasTensor)]
         self.flat_outputs = flatten(output_tensors)
 
     @property

@@ -43,6 +43,14 @@ def _graph_nodes(inputs: list, outputs: list) -> list:
     return sorted(order, key=lambda n: (-depth[id(n)], index[id(n)]))
 
 
+def _substitute(x, values):
+    """Replaces the KerasTensors inside a call argument by their computed values."""
+    flat = flatten(x)
+    if not any(isinstance(t, KerasTensor) for t in flat):
+        return x
+    return pack_like(x, [values[id(t)] if isinstance(t, KerasTensor) else t for t in flat])
+
+
 class Functional(Model):
     """A model built from symbolic `Input`s and the tensors layers produced from them.
 
@@ -84,6 +92,12 @@ class Functional(Model):
 
     @property
     def layers(self) -> list:
+        """The layers, without the op nodes made by ops on KerasTensors (as Keras 3)."""
+        return [lay for lay in self._layers if not getattr(lay, "_is_op_node", False)]
+
+    @property
+    def operations(self) -> list:
+        """Every node of the graph: layers and op nodes (`x * 2`), in graph order."""
         return list(self._layers)
 
     @property
@@ -115,16 +129,18 @@ class Functional(Model):
             args = pack_like(node.input_tensors, [
                 values[id(t)] if isinstance(t, KerasTensor) else t
                 for t in flatten(node.input_tensors)])
-            kwargs = dict(node.call_kwargs)
+            kwargs = {k: _substitute(v, values) for k, v in node.call_kwargs.items()}
+            call_args = [_substitute(a, values) for a in node.call_args]
             if training is not None and layer._call_has_training:
-                kwargs.setdefault("training", training)
-            in_masks = [masks.get(id(t)) for t in node.flat_inputs]
+                kwargs["training"] = training  # the model's flag overrides recorded ones
+            in_masks = [masks.get(id(t)) for t in flatten(node.input_tensors)
+                        if isinstance(t, KerasTensor)]
             mask = None
             if any(m is not None for m in in_masks):
                 mask = in_masks if isinstance(node.input_tensors, (list, tuple)) else in_masks[0]
                 if layer._call_has_mask:
                     kwargs.setdefault("mask", mask)
-            out = layer(args, *node.call_args, **kwargs)
+            out = layer(args, *call_args, **kwargs)
             out_flat = flatten(out)
             out_mask = layer.compute_mask(args, mask)
             out_masks = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(

@@ -4,6 +4,9 @@ This package is the only place that does maths. Every op here carries its own
 gradient rule, so anything composed from these ops trains.
 """
 
+from minikeras.ops import image
+from minikeras.ops.conv import conv, depthwise_conv, separable_conv
+from minikeras.ops.conv_transpose import conv_transpose
 from minikeras.ops.core import (
     cast,
     convert_to_numpy,
@@ -57,6 +60,7 @@ from minikeras.ops.nn_activations import (
     tanh_shrink,
     threshold,
 )
+from minikeras.ops.normalization import batch_normalization, layer_normalization
 from minikeras.ops.numpy import (
     abs,
     absolute,
@@ -139,5 +143,6 @@ from minikeras.ops.numpy import (
     zeros,
     zeros_like,
 )
+from minikeras.ops.pooling import average_pool, max_pool
 
 __all__ = [name for name in dir() if not name.startswith("_")]

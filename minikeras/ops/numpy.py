@@ -528,7 +528,14 @@ def swapaxes(x, axis1, axis2):
 def moveaxis(x, source, destination):
     """Moves an axis to a new position."""
     nd = np.ndim(value_of(x))
-    perm = list(np.moveaxis(np.arange(nd), source, destination))
+    src = [int(a) % nd for a in np.atleast_1d(source)]
+    dst = [int(a) % nd for a in np.atleast_1d(destination)]
+    if len(src) != len(dst):
+        raise ValueError("`source` and `destination` must have the same number of axes. "
+                         f"Received: source={source}, destination={destination}")
+    perm = [a for a in range(nd) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        perm.insert(d, s)
     return transpose(x, perm)
 
 

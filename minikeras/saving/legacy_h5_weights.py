@@ -32,6 +32,8 @@ def legacy_weights(layer) -> list:
 
 
 def weight_name(var) -> str:
+    """`dense/kernel:0`; nested weights keep their full path (`lstm/lstm_cell/kernel:0`,
+    the inner layers of a nested model: `dense_2/kernel:0`), as tf_keras names them."""
     return f"{var.path}:0"
 
 

@@ -34,7 +34,9 @@ def serialize_keras_object(obj) -> dict:
         if cls_name == "Sequential":
             module = "keras"
     registered = None
-    if not _is_builtin(obj):
+    if hasattr(obj, "_keras_module"):  # an op node of a functional graph (Keras 3 Operation)
+        module, registered = obj._keras_module, cls_name
+    elif not _is_builtin(obj):
         registered = f"Custom>{cls_name}"
         module = type(obj).__module__
     out = {"module": module, "class_name": cls_name, "config": obj.get_config(),
@@ -76,6 +78,10 @@ def deserialize_keras_object(config, custom_objects=None):
     from minikeras.saving.safety import check_no_code
 
     check_no_code(config)
+    from minikeras.layers.core import lambda_ops
+
+    if lambda_ops.is_op_module(config.get("module")):
+        return lambda_ops.op_layer_from_config(class_name, config.get("config", {}))
     cls = resolve_class(class_name, custom_objects, config.get("registered_name"))
     if cls is None:
         raise ValueError(

@@ -122,7 +122,7 @@ def _is_sequential_like(model: Any) -> bool:
         return True
     inputs = 0
     consumed: set[str] = set()
-    for layer in model.layers:
+    for layer in getattr(model, "operations", model.layers):
         conns = _connections(layer)
         if not conns:
             inputs += 1
@@ -247,7 +247,7 @@ def print_summary(
         positions.append(line_length)
         headers.append("Trainable")
 
-    start, stop = _layer_index_range(model.layers, layer_range)
+    start, stop = _layer_index_range(getattr(model, "operations", model.layers), layer_range)
 
     def emit_row(fields: list[Any], nested_level: int = 0) -> None:
         for line in _row_lines(fields, positions, nested_level):
@@ -286,7 +286,7 @@ def print_summary(
     print_fn("_" * line_length)
     emit_row(headers)
     print_fn("=" * line_length)
-    for layer in model.layers[start:stop]:
+    for layer in getattr(model, "operations", model.layers)[start:stop]:
         emit_layer(layer)
     print_fn("=" * line_length)
 

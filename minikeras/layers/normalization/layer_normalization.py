@@ -1,0 +1,95 @@
+"""`LayerNormalization`: normalizes each sample over its feature axes."""
+
+from __future__ import annotations
+
+import warnings
+
+from minikeras import constraints, initializers, ops, regularizers
+from minikeras.layers.layer import Layer
+
+
+class LayerNormalization(Layer):
+    """Layer normalization: `(x - mean) / sqrt(var + epsilon) * gamma + beta` per sample.
+
+    Args:
+        axis: Int or list of ints, the axes normalized together (and the shape
+            of `gamma`/`beta`).
+        epsilon: Added to the variance.
+        center: Whether to add `beta`.
+        scale: Whether to multiply by `gamma`.
+        rms_scaling: Deprecated Keras option: no centering, divide by `sqrt(var + eps)`.
+        beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+        beta_constraint, gamma_constraint: For the two weights.
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = [int(axis)] if isinstance(axis, int) else [int(a) for a in axis]
+        self.epsilon = float(epsilon)
+        self.center = bool(center)
+        self.scale = bool(scale)
+        self.rms_scaling = bool(rms_scaling)
+        if self.rms_scaling:
+            warnings.warn("`rms_scaling=True` is deprecated in Keras (it scales by the "
+                          "variance, not the root mean square).", UserWarning, stacklevel=2)
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def _axes(self, ndim: int) -> list[int]:
+        for a in self.axis:
+            if not -ndim <= a < ndim:
+                raise ValueError(
+                    f"Invalid axis for layer '{self.name}': axis={self.axis}, but the inputs "
+                    f"have rank {ndim}.")
+        return sorted(a % ndim for a in self.axis)
+
+    def build(self, input_shape):
+        shape = tuple(input_shape[a] for a in self._axes(len(input_shape)))
+        if any(d is None for d in shape):
+            raise ValueError(
+                f"The normalized axes {self.axis} of the inputs to layer '{self.name}' must be "
+                f"defined. Received input shape {tuple(input_shape)}.")
+        self.gamma = self.beta = None
+        if self.scale or self.rms_scaling:
+            self.gamma = self.add_weight(shape=shape, name="gamma",
+                                         initializer=self.gamma_initializer,
+                                         regularizer=self.gamma_regularizer,
+                                         constraint=self.gamma_constraint)
+        if self.center and not self.rms_scaling:
+            self.beta = self.add_weight(shape=shape, name="beta",
+                                        initializer=self.beta_initializer,
+                                        regularizer=self.beta_regularizer,
+                                        constraint=self.beta_constraint)
+        self.built = True
+
+    def call(self, inputs):
+        axes = self._axes(len(ops.shape(inputs)))
+        return ops.layer_normalization(inputs, self.gamma, self.beta, axes, self.epsilon,
+                                       rms_scaling=self.rms_scaling)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({
+            "axis": list(self.axis),
+            "epsilon": self.epsilon,
+            "center": self.center,
+            "scale": self.scale,
+            "rms_scaling": self.rms_scaling,
+            "beta_initializer": initializers.serialize(self.beta_initializer),
+            "gamma_initializer": initializers.serialize(self.gamma_initializer),
+            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+            "beta_constraint": constraints.serialize(self.beta_constraint),
+            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+        })
+        return cfg

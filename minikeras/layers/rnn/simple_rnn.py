@@ -1,0 +1,129 @@
+"""`SimpleRNNCell` and `SimpleRNN`: `h_t = activation(x_t @ kernel + h_{t-1} @ U + bias)`."""
+
+from __future__ import annotations
+
+from minikeras import ops, regularizers
+from minikeras.layers.naming import to_snake_case
+from minikeras.layers.rnn.base_cell import BaseRNNCell
+from minikeras.layers.rnn.rnn import RNN, plain_dtype_config
+from minikeras.ops import rnn as rnn_ops
+
+_RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+             "zero_output_for_mask")
+_BASE_KEYS = ("name", "trainable", "dtype", "activity_regularizer", "input_shape",
+              "batch_input_shape", "batch_size", "input_dim", "weights")
+
+
+class SimpleRNNCell(BaseRNNCell):
+    """Cell class for SimpleRNN: one step of a fully-connected recurrence.
+
+    Args: see `BaseRNNCell` (`units`, `activation`, initializers, ...).
+
+    Call arguments:
+        inputs: `(batch, features)`.
+        states: `[h]` or `h`, the previous output `(batch, units)`.
+        training: Whether dropout applies.
+    """
+
+    def call(self, inputs, states, training=False):
+        h_prev = states[0] if isinstance(states, (list, tuple)) else states
+        dp, rdp = self.step_dropout_masks(inputs, training)
+        if dp is not None:
+            inputs = ops.multiply(inputs, dp)
+        h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
+        out = ops.add(ops.dense(inputs, self.kernel, self.bias),
+                      ops.matmul(h_in, self.recurrent_kernel))
+        out = self.activation(out)
+        return out, [out]
+
+    def fused_sequence(self, sequences, initial_state, mask, training, go_backwards):
+        """Whole-sequence forward with one fused BPTT op, or None if not fusable."""
+        if not self._fusable(SimpleRNNCell):
+            return None
+        xw, mask, rdp = self._prepare_sequence(sequences, mask, training, go_backwards)
+        hs = rnn_ops.simple_rnn_sequence(xw, initial_state[0], self.recurrent_kernel, mask, rdp,
+                                         self._act_name(self.activation))
+        last = rnn_ops.basic_slice(hs, (slice(None), -1))
+        return hs, last, [last]
+
+
+def split_config(config: dict):
+    """Splits a recurrent layer's config into `(cell_kwargs, rnn_and_base_kwargs)`."""
+    config = dict(config)
+    outer = {k: config.pop(k) for k in (*_RNN_KEYS, *_BASE_KEYS) if k in config}
+    return config, outer
+
+
+class SimpleRNN(RNN):
+    """Fully-connected RNN where the output is fed back to the input.
+
+    Args:
+        units: Positive integer, dimensionality of the output space.
+        activation, use_bias, initializers, regularizers, constraints, dropout,
+        recurrent_dropout, seed: as in `SimpleRNNCell`.
+        return_sequences, return_state, go_backwards, stateful, unroll: as in `RNN`.
+
+    Example:
+        >>> SimpleRNN(4)(np.zeros((32, 10, 8), "float32")).shape
+        (32, 4)
+    """
+
+    cell_class = SimpleRNNCell
+
+    def __init__(self, units=None, **kwargs):
+        units = _legacy_units(kwargs, type(self).__name__, units)
+        cell_kwargs, outer = split_config(kwargs)
+        cell = self.cell_class(units, name=to_snake_case(self.cell_class.__name__),
+                               dtype=outer.get("dtype"), **cell_kwargs)
+        super().__init__(cell, **outer)
+
+    def __getattr__(self, name):
+        if name in ("cell", "__setstate__") or name.startswith("__"):
+            raise AttributeError(name)
+        cell = self.__dict__.get("cell")
+        if cell is not None and hasattr(cell, name):
+            return getattr(cell, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cell_cfg = self.cell.get_config()
+        for key in ("name", "trainable", "dtype"):
+            cell_cfg.pop(key, None)
+        cfg.update(cell_cfg)
+        cfg["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        return cfg
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = plain_dtype_config(config)
+        return cls(**config)
+
+
+def _legacy_units(kwargs, layer, units):
+    from minikeras.layers import legacy
+
+    units = legacy.pop_renamed(kwargs, layer, "output_dim", "units", units)
+    input_length = kwargs.pop("input_length", None)
+    if "input_dim" in kwargs and "input_shape" not in kwargs:
+        kwargs["input_shape"] = (input_length, kwargs.pop("input_dim"))
+    for old, new in (("init", "kernel_initializer"), ("inner_init", "recurrent_initializer"),
+                     ("W_regularizer", "kernel_regularizer"),
+                     ("U_regularizer", "recurrent_regularizer"),
+                     ("b_regularizer", "bias_regularizer"), ("dropout_W", "dropout"),
+                     ("dropout_U", "recurrent_dropout"), ("inner_activation",
+                                                          "recurrent_activation")):
+        if old in kwargs:
+            kwargs[new] = legacy.pop_renamed(kwargs, layer, old, new, None)
+    if kwargs.pop("time_major", False):
+        raise ValueError(f"{layer}: `time_major=True` is not supported; pass inputs of shape "
+                         "(batch, timesteps, features).")
+    forget_init = kwargs.pop("forget_bias_init", None)
+    if forget_init is not None:
+        legacy.pop_renamed({"forget_bias_init": forget_init}, layer, "forget_bias_init",
+                           "unit_forget_bias", None)
+        if layer == "LSTM":
+            kwargs.setdefault("unit_forget_bias", forget_init in ("one", "ones"))
+    kwargs.pop("consume_less", None)
+    kwargs.pop("use_cudnn", None)
+    return units

@@ -1,0 +1,217 @@
+"""Convolutions (`conv`, `depthwise_conv`, `separable_conv`; see also `conv_transpose`).
+
+Each is im2col + one matrix product, recorded as a single tape node with a
+hand-written VJP:
+
+* forward: `cols = windows(pad(x))` (one copy), `y = cols @ kernel_matrix`;
+* `dkernel = cols.T @ g`, `dx = crop(col2im(g @ kernel_matrix.T))` (for one
+  group, col2im is fused: one product per kernel tap, added in place).
+
+Grouped convolutions (`groups = C_in / kernel.shape[-2]`) batch one product
+per group. Depthwise convolutions (one input channel per group, too thin for
+BLAS) are instead a multiply-add of strided input slices per kernel tap.
+Kernels use the Keras layout `(*spatial, in_channels/groups, out)`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.autodiff import record, unwrap
+from minikeras.ops import conv_utils as cu
+
+
+def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
+    """Channels-last convolution of tape-aware `x` with `kernel`."""
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    xv, kv = np.asarray(xv), np.asarray(kv)
+    n = cu.spatial_rank(op, xv.shape, kv.ndim)
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    ksize = kv.shape[:n]
+    strides = cu.normalize_tuple(strides, n, "strides")
+    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
+    padding = cu.normalize_padding(padding)
+    channels, cg, filters = xv.shape[-1], kv.shape[-2], kv.shape[-1]
+    if cg == 0 or channels % cg:
+        raise ValueError(
+            f"`{op}`: the number of input channels ({channels}) must be a multiple of the "
+            f"kernel's input-channel dimension ({cg}, kernel shape {kv.shape}); their ratio is "
+            f"the number of groups. Received inputs of shape {xv.shape}.")
+    groups = channels // cg
+    if filters % groups:
+        raise ValueError(
+            f"`{op}`: the number of filters ({filters}) must be divisible by the number of "
+            f"groups ({groups}). Received kernel of shape {kv.shape}.")
+    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
+    xp = cu.pad_spatial(xv, pads)
+    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
+                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
+    cu.check_output(op, xv.shape, out_sp, ksize, dilation, padding)
+    win = cu.windows(xp, ksize, strides, dilation)
+    batch = xv.shape[0]
+    rows = batch * cu.prod(out_sp)
+    kp = cu.prod(ksize)
+    fg = filters // groups
+    if groups == 1:
+        cols = win.reshape(rows, kp * channels)
+        kmat = kv.reshape(kp * channels, filters)
+        out = cols @ kmat
+    else:
+        cols = (win.reshape(rows, kp, groups, cg).transpose(2, 0, 1, 3)
+                .reshape(groups, rows, kp * cg))
+        kmat = (kv.reshape(kp, cg, groups, fg).transpose(2, 0, 1, 3)
+                .reshape(groups, kp * cg, fg))
+        out = np.matmul(cols, kmat).transpose(1, 0, 2).reshape(rows, filters)
+    out = out.reshape(batch, *out_sp, filters)
+    if xn is None and kn is None:
+        return out
+
+    def vjp_x(g):
+        # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
+        gm = np.ascontiguousarray(g).reshape(rows, filters)
+        if groups == 1:
+            # One product per kernel tap, added straight into place (no patch buffer).
+            dx = np.zeros(xp.shape, dtype=gm.dtype)
+            taps = kv.reshape(kp, channels, filters)
+            for t, kidx in enumerate(np.ndindex(*ksize)):
+                dx[cu.tap_slice(kidx, out_sp, strides, dilation)] += (
+                    gm @ taps[t].T).reshape(batch, *out_sp, channels)
+            return cu.crop_spatial(dx, pads)
+        gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
+        dcols = (np.matmul(gg, kmat.transpose(0, 2, 1)).reshape(groups, rows, kp, cg)
+                 .transpose(1, 2, 0, 3))
+        dcols = dcols.reshape(batch, *out_sp, *ksize, channels)
+        return cu.crop_spatial(cu.col2im(dcols, xp.shape, ksize, strides, dilation), pads)
+
+    def vjp_k(g):
+        gm = np.ascontiguousarray(g).reshape(rows, filters)
+        if groups == 1:
+            return (cols.T @ gm).reshape(kv.shape)
+        gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
+        dk = np.matmul(cols.transpose(0, 2, 1), gg)
+        return dk.reshape(groups, kp, cg, fg).transpose(1, 2, 0, 3).reshape(kv.shape)
+
+    return record(out, (xn, vjp_x), (kn, vjp_k))
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """General N-D convolution (1D, 2D or 3D), as `keras.ops.conv`.
+
+    Args:
+        inputs: Tensor of rank N + 2: `(batch, *spatial, channels)` for
+            channels_last, `(batch, channels, *spatial)` for channels_first.
+        kernel: `(*kernel_size, in_channels // groups, filters)`.
+        strides: Int or tuple of N ints.
+        padding: `"valid"` or `"same"` (TF/Keras convention: an odd total
+            padding puts the extra element after).
+        data_format: `"channels_last"` or `"channels_first"` (default: the
+            global image data format).
+        dilation_rate: Int or tuple of N ints.
+
+    Returns:
+        The convolved tensor, in `data_format`.
+    """
+    data_format = cu.standardize_format(data_format)
+    if data_format == "channels_first":
+        n = cu.spatial_rank("conv", np.shape(unwrap(inputs)[0]))
+        out = _conv_cl(cu.to_channels_last(inputs, n), kernel, strides, padding, dilation_rate)
+        return cu.to_channels_first(out, n)
+    return _conv_cl(inputs, kernel, strides, padding, dilation_rate)
+
+
+def _depthwise_cl(x, kernel, strides, padding, dilation):
+    """Channels-last depthwise convolution: one multiply-add per kernel tap.
+
+    `kernel` is `(*ksize, C, M)`; the output has `C * M` channels. Each tap is a
+    broadcast product of a strided input slice with `kernel[tap]` (no im2col:
+    per-channel products are too thin for BLAS).
+    """
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    xv, kv = np.asarray(xv), np.asarray(kv)
+    n = cu.spatial_rank("depthwise_conv", xv.shape, kv.ndim)
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    ksize, channels, mult = kv.shape[:n], kv.shape[-2], kv.shape[-1]
+    if xv.shape[-1] != channels:
+        raise ValueError(
+            f"`depthwise_conv`: the kernel's input-channel dimension ({channels}, kernel shape "
+            f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]}).")
+    strides = cu.normalize_tuple(strides, n, "strides")
+    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
+    padding = cu.normalize_padding(padding)
+    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
+    xp = cu.pad_spatial(xv, pads)
+    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
+                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
+    cu.check_output("depthwise_conv", xv.shape, out_sp, ksize, dilation, padding)
+    taps = [(kidx, cu.tap_slice(kidx, out_sp, strides, dilation)) for kidx in np.ndindex(*ksize)]
+    batch = xv.shape[0]
+    # Multiplier-major buffer: every product runs along the contiguous channel axis.
+    outm = np.zeros((mult, batch, *out_sp, channels), dtype=xv.dtype)
+    for kidx, sl in taps:
+        for m in range(mult):
+            outm[m] += xp[sl] * kv[kidx][:, m]
+    out = np.moveaxis(outm, 0, -1).reshape(batch, *out_sp, channels * mult)
+    if xn is None and kn is None:
+        return out
+    red = "ABCDEF"[: n + 1]  # batch and spatial axes (channel: c)
+
+    def split(g):
+        """`(N, *out, C * M)` gradient as a contiguous `(M, N, *out, C)` array."""
+        g = np.reshape(g, (batch, *out_sp, channels, mult))
+        return np.ascontiguousarray(np.moveaxis(g, -1, 0))
+
+    def vjp_x(g):
+        gm = split(g)
+        dx = np.zeros(xp.shape, dtype=gm.dtype)
+        for kidx, sl in taps:
+            for m in range(mult):
+                dx[sl] += gm[m] * kv[kidx][:, m]
+        return cu.crop_spatial(dx, pads)
+
+    def vjp_k(g):
+        gm = split(g)
+        dk = np.zeros(kv.shape, dtype=gm.dtype)
+        for kidx, sl in taps:
+            for m in range(mult):  # strided einsum: no copies of the input slice
+                dk[kidx + (slice(None), m)] = np.einsum(f"{red}c,{red}c->c", xp[sl], gm[m])
+        return dk
+
+    return record(out, (xn, vjp_x), (kn, vjp_k))
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """Depthwise convolution: each input channel convolved with its own filters.
+
+    Args:
+        inputs: Tensor of rank N + 2.
+        kernel: `(*kernel_size, in_channels, depth_multiplier)`; output
+            channel `c * depth_multiplier + m` uses `kernel[..., c, m]`.
+        strides, padding, data_format, dilation_rate: As for `conv`.
+    """
+    data_format = cu.standardize_format(data_format)
+    if data_format == "channels_first":
+        n = cu.spatial_rank("depthwise_conv", np.shape(unwrap(inputs)[0]))
+        out = _depthwise_cl(cu.to_channels_last(inputs, n), kernel, strides, padding,
+                            dilation_rate)
+        return cu.to_channels_first(out, n)
+    return _depthwise_cl(inputs, kernel, strides, padding, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
+                   data_format=None, dilation_rate=1):
+    """Depthwise convolution followed by a 1x1 (pointwise) convolution.
+
+    Args:
+        inputs: Tensor of rank N + 2.
+        depthwise_kernel: `(*kernel_size, in_channels, depth_multiplier)`.
+        pointwise_kernel: `(*[1] * N, in_channels * depth_multiplier, filters)`.
+        strides, padding, data_format, dilation_rate: As for `conv`
+            (applied to the depthwise step).
+    """
+    y = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(y, pointwise_kernel, 1, "valid", data_format, 1)

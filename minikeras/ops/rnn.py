@@ -1,0 +1,291 @@
+"""Fused recurrences: SimpleRNN, LSTM and GRU over a whole sequence, one VJP each.
+
+Each op takes the input projections `xw = x @ kernel + bias` for all
+timesteps (computed beforehand by the fused `dense` op, whose VJP yields the
+kernel, bias and input gradients) and runs the recurrence in NumPy. It records
+ONE tape node whose hand-written VJP is back-propagation through time over
+the whole sequence; the recurrent-kernel gradient is one large matmul over all
+timesteps rather than one per step.
+
+Conventions shared by all three ops:
+    * `xw`: `(batch, timesteps, gates * units)`, timesteps already in
+      processing order (the caller flips them for `go_backwards`).
+    * `mask`: optional `(batch, timesteps)` booleans; at a masked step the
+      states are carried over unchanged (Keras semantics).
+    * `recurrent_mask`: optional `(batch, units)` constant multiplied onto the
+      previous output before the recurrent matmul (recurrent dropout).
+    * Activations are given by Keras name; the fused path knows `tanh`,
+      `sigmoid`, `hard_sigmoid`, `relu` and `linear` (see `FUSED_ACTIVATIONS`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.autodiff import record, unwrap
+
+# ----------------------------------------------------------------------------- activations
+# Each forward writes into `out` (possibly a strided view); each derivative is
+# expressed through the forward output `y`.
+
+
+def _tanh(v, out):
+    return np.tanh(v, out=out)
+
+
+def _sigmoid(v, out):
+    # 1 / (1 + exp(-v)); exp overflows to inf for v < -88 (float32), giving the exact
+    # limit 0. Callers run this under np.errstate(over="ignore").
+    np.negative(v, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+def _hard_sigmoid(v, out):
+    np.multiply(v, 1.0 / 6.0, out=out)
+    out += 0.5
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def _relu(v, out):
+    return np.maximum(v, 0, out=out)
+
+
+def _linear(v, out):
+    out[...] = v
+    return out
+
+
+FUSED_ACTIVATIONS = {
+    "tanh": (_tanh, lambda y: 1.0 - y * y),
+    "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),
+    "hard_sigmoid": (_hard_sigmoid, lambda y: (((y > 0) & (y < 1)) / 6.0).astype(y.dtype)),
+    "relu": (_relu, lambda y: (y > 0).astype(y.dtype)),
+    "linear": (_linear, lambda y: np.ones_like(y)),
+}
+
+
+def _act(name):
+    try:
+        return FUSED_ACTIVATIONS[name]
+    except KeyError:
+        raise ValueError(
+            f"Activation {name!r} has no fused recurrent kernel. Fused activations: "
+            f"{sorted(FUSED_ACTIVATIONS)}.") from None
+
+
+def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask):
+    """Unwraps the inputs; returns time-major contiguous projections and masks."""
+    xv, xn = unwrap(xw)
+    hv, hn = unwrap(h0)
+    uv, un = unwrap(recurrent_kernel)
+    dtype = uv.dtype
+    xv = np.asarray(xv, dtype=dtype)
+    if xv.ndim != 3:
+        raise ValueError(f"Expected `xw` of rank 3 (batch, timesteps, features), got shape "
+                         f"{xv.shape}")
+    hv = np.asarray(hv, dtype=dtype)
+    xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
+    m = None
+    if mask is not None:
+        m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, :, None].astype(dtype))
+    rm = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype)
+    return xt, xn, (hv, hn), (uv, un), m, rm
+
+
+def _carry_inplace(new, old, mt):
+    """`new = where(mask, new, old)` in place, with a 0/1 float mask."""
+    new -= old
+    new *= mt
+    new += old
+
+
+def _batch_major(a):
+    """`(T, B, ...)` → `(B, T, ...)` (a view)."""
+    return a.transpose(1, 0, *range(2, a.ndim))
+
+
+def _cached(compute):
+    """Runs the whole-sequence backward once per upstream gradient, for every parent."""
+    cache = {}
+
+    def get(g):
+        if cache.get("g") is not g:
+            cache["grads"] = compute(g)
+            cache["g"] = g
+        return cache["grads"]
+
+    return get
+
+
+# ----------------------------------------------------------------------------- SimpleRNN
+
+
+def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None,
+                        activation="tanh"):
+    """All outputs `h_t = activation(xw_t + h_{t-1} @ recurrent_kernel)` of a SimpleRNN.
+
+    Returns:
+        `(batch, timesteps, units)` outputs (also the states, step by step).
+    """
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
+                                                 recurrent_mask)
+    f, df = _act(activation)
+    t_len, b, u = xt.shape
+    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    hs[0] = hv
+    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    act = np.empty((t_len, b, u), dtype=xt.dtype)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                np.multiply(hs[t], rm, out=hp[t])
+            a = act[t]
+            np.matmul(hp[t], uv, out=a)
+            a += xt[t]
+            f(a, out=a)
+            hs[t + 1] = a
+            if m is not None:
+                _carry_inplace(hs[t + 1], hs[t], m[t])
+    out = np.ascontiguousarray(_batch_major(hs[1:]))
+    if xn is None and hn is None and un is None:
+        return out
+
+    def compute(g):
+        gt = g.transpose(1, 0, 2)
+        da_all = df(act)
+        ut = np.ascontiguousarray(uv.T)
+        dnext = np.zeros((b, u), dtype=xt.dtype)
+        for t in range(t_len - 1, -1, -1):
+            dh = gt[t] + dnext
+            dold = None
+            if m is not None:
+                dold = dh * (1.0 - m[t])
+                dh *= m[t]
+            da = da_all[t]
+            da *= dh
+            dprev = da @ ut
+            if rm is not None:
+                dprev *= rm
+            if dold is not None:
+                dprev += dold
+            dnext = dprev
+        du = hp.reshape(-1, u).T @ da_all.reshape(-1, u)
+        return _batch_major(da_all), dnext, du
+
+    get = _cached(compute)
+    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
+                  (un, lambda g: get(g)[2]))
+
+
+# ----------------------------------------------------------------------------- LSTM
+
+
+def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
+                  activation="tanh", recurrent_activation="sigmoid"):
+    """The LSTM recurrence over a whole sequence (gate order i, f, c, o as in Keras).
+
+    Args:
+        xw: `(batch, timesteps, 4 * units)` input projections `x @ kernel + bias`.
+        h0, c0: `(batch, units)` initial output and carry states.
+        recurrent_kernel: `(units, 4 * units)`.
+
+    Returns:
+        `(batch, timesteps, 2 * units)`: at each step the output state `h_t`
+        (first `units` columns) and carry state `c_t` (last `units` columns).
+    """
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
+                                                 recurrent_mask)
+    cv, cn = unwrap(c0)
+    f, df = _act(activation)
+    sf, dsf = _act(recurrent_activation)
+    t_len, b, g4 = xt.shape
+    u = g4 // 4
+    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    cs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    hs[0] = hv
+    cs[0] = np.asarray(cv, dtype=xt.dtype)
+    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    gates = np.empty((t_len, b, g4), dtype=xt.dtype)  # activated i, f, g, o
+    tcs = np.empty((t_len, b, u), dtype=xt.dtype)  # activation(c_new)
+    tmp = np.empty((b, u), dtype=xt.dtype)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                np.multiply(hs[t], rm, out=hp[t])
+            z = gates[t]
+            np.matmul(hp[t], uv, out=z)
+            z += xt[t]
+            sf(z[:, :2 * u], out=z[:, :2 * u])
+            f(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
+            sf(z[:, 3 * u:], out=z[:, 3 * u:])
+            c_new = cs[t + 1]
+            np.multiply(z[:, u:2 * u], cs[t], out=c_new)
+            np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
+            c_new += tmp
+            f(c_new, out=tcs[t])
+            np.multiply(z[:, 3 * u:], tcs[t], out=hs[t + 1])
+            if m is not None:
+                _carry_inplace(hs[t + 1], hs[t], m[t])
+                _carry_inplace(c_new, cs[t], m[t])
+    out = np.empty((b, t_len, 2 * u), dtype=xt.dtype)
+    out[:, :, :u] = _batch_major(hs[1:])
+    out[:, :, u:] = _batch_major(cs[1:])
+    if xn is None and hn is None and cn is None and un is None:
+        return out
+
+    def compute(gy):
+        gt = gy.transpose(1, 0, 2)
+        dz_all = np.empty_like(gates)
+        dsig = np.empty_like(gates)
+        dsig[..., :2 * u] = dsf(gates[..., :2 * u])
+        dsig[..., 2 * u:3 * u] = df(gates[..., 2 * u:3 * u])
+        dsig[..., 3 * u:] = dsf(gates[..., 3 * u:])
+        dtc_all = df(tcs)
+        ut = np.ascontiguousarray(uv.T)
+        dh_next = np.zeros((b, u), dtype=xt.dtype)
+        dc_next = np.zeros((b, u), dtype=xt.dtype)
+        buf = np.empty((b, u), dtype=xt.dtype)
+        for t in range(t_len - 1, -1, -1):
+            dh = gt[t, :, :u] + dh_next
+            dc = gt[t, :, u:] + dc_next
+            dh_old = dc_old = None
+            if m is not None:
+                keep, skip = m[t], 1.0 - m[t]
+                dh_old, dc_old = dh * skip, dc * skip
+                dh *= keep
+                dc *= keep
+            g = gates[t]
+            dz = dz_all[t]
+            # dc += dh * o * activation'(c)
+            np.multiply(dh, g[:, 3 * u:], out=buf)
+            buf *= dtc_all[t]
+            dc += buf
+            np.multiply(dc, g[:, 2 * u:3 * u], out=dz[:, :u])
+            np.multiply(dc, cs[t], out=dz[:, u:2 * u])
+            np.multiply(dc, g[:, :u], out=dz[:, 2 * u:3 * u])
+            np.multiply(dh, tcs[t], out=dz[:, 3 * u:])
+            dz *= dsig[t]
+            dh_next = dz @ ut
+            if rm is not None:
+                dh_next *= rm
+            dc *= g[:, u:2 * u]
+            dc_next = dc
+            if dh_old is not None:
+                dh_next += dh_old
+                dc_next += dc_old
+        du = hp.reshape(-1, u).T @ dz_all.reshape(-1, g4)
+        return _batch_major(dz_all), dh_next, dc_next, du
+
+    get = _cached(compute)
+    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
+                  (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
+
+
+# Re-exported so that `minikeras.ops.rnn` is the one import for recurrent layers.
+from minikeras.ops.rnn_gru import gru_sequence  # noqa: E402
+from minikeras.ops.sequence_utils import basic_slice, embedding_lookup  # noqa: E402
+
+__all__ = ["FUSED_ACTIVATIONS", "basic_slice", "embedding_lookup", "gru_sequence",
+           "lstm_sequence", "simple_rnn_sequence"]
