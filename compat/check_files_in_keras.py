@@ -47,7 +47,8 @@ def _compare(got, io):
 
 def check_dir(keras, d):
     io = np.load(os.path.join(d, "io.npz"))
-    x = io["x"]
+    xs = [io[k] for k in sorted(io.files) if k.startswith("x")]
+    x = xs[0] if len(xs) == 1 else xs
     state = json.load(open(os.path.join(d, "state.json")))
     results = {}
 

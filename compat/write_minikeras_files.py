@@ -63,6 +63,37 @@ def _models():
     y4 = [rng.integers(0, 2, 16).astype(np.int32), rng.normal(size=(16, 1)).astype(np.float32)]
     yield "nested_shared", m4, x4, y4
 
+    m6 = models.Sequential([layers.Input((12, 12, 1)), layers.Conv2D(4, 3, activation="relu"),
+                            layers.MaxPooling2D(), layers.Flatten(),
+                            layers.Dense(3, activation="softmax")])
+    m6.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    x6 = rng.normal(size=(8, 12, 12, 1)).astype(np.float32)
+    yield "cnn", m6, x6, np.eye(3, dtype=np.float32)[rng.integers(0, 3, 8)]
+
+    m7 = models.Sequential([layers.Input((6,), dtype="int32"), layers.Embedding(20, 4),
+                            layers.GlobalAveragePooling1D(),
+                            layers.Dense(1, activation="sigmoid")])
+    m7.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    x7 = rng.integers(0, 20, (8, 6)).astype(np.int32)
+    yield "embedding", m7, x7, (rng.random((8, 1)) > 0.5).astype(np.float32)
+
+    m8 = models.Sequential([layers.Input((5,)), layers.Dense(6), layers.BatchNormalization(),
+                            layers.Activation("relu"), layers.Dense(3, activation="softmax")])
+    m8.compile(optimizer=optimizers.SGD(0.01, momentum=0.9),
+               loss="sparse_categorical_crossentropy")
+    x8 = rng.normal(size=(16, 5)).astype(np.float32)
+    yield "batchnorm", m8, x8, rng.integers(0, 3, 16).astype(np.int32)
+
+    a9 = layers.Input((4,), name="in_a")
+    b9 = layers.Input((3,), name="in_b")
+    c9 = layers.Concatenate(name="concat")([layers.Dense(6, activation="relu")(a9),
+                                            layers.Dense(5, activation="relu")(b9)])
+    m9 = models.Model([a9, b9], layers.Dense(1, activation="sigmoid", name="out")(c9),
+                      name="two_input_model")
+    m9.compile(optimizer=optimizers.Adam(0.01), loss="binary_crossentropy")
+    x9 = [rng.normal(size=(8, 4)).astype(np.float32), rng.normal(size=(8, 3)).astype(np.float32)]
+    yield "two_inputs", m9, x9, (rng.random((8, 1)) > 0.5).astype(np.float32)
+
     x5 = rng.normal(size=(8, 3)).astype(np.float32)
     y5 = rng.normal(size=(8, 2)).astype(np.float32)
     for opt in (optimizers.SGD(0.1, momentum=0.9, nesterov=True),
@@ -91,7 +122,8 @@ def main(out_dir: str) -> None:
             fh.write(model.to_json(keras_version=3))
         with open(os.path.join(d, "model_k2.json"), "w") as fh:
             fh.write(model.to_json())
-        np.savez(os.path.join(d, "io.npz"), x=x, **{f"y{i}": p for i, p in enumerate(preds)})
+        xs = {"x": x} if not isinstance(x, list) else {f"x{i}": v for i, v in enumerate(x)}
+        np.savez(os.path.join(d, "io.npz"), **xs, **{f"y{i}": p for i, p in enumerate(preds)})
         np.savez(os.path.join(d, "optimizer.npz"),
                  **{f"v{i}": v.numpy() for i, v in enumerate(model.optimizer.variables)})
         state = {"iterations": int(model.optimizer.iterations.value),

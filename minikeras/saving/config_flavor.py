@@ -13,6 +13,12 @@ import copy
 _MODEL_CLASSES = ("Sequential", "Functional", "Model")
 _TENSOR = "__keras_tensor__"
 _QUANTIZABLE = ("Dense", "EinsumDense", "Embedding")
+_AXES_INITS = ("GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
+               "LecunUniform", "VarianceScaling")
+# Keras 3 layers that set `built = True` in __init__ and so write no `build_config`
+# (also every pooling layer).
+_BUILT_IN_INIT = ("Activation", "Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout",
+                  "ActivityRegularization")
 
 KERAS2_VERSION = "2.21.0"
 KERAS3_VERSION = "3.15.1"
@@ -107,12 +113,15 @@ def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
     return out
 
 
-def _add_build_configs(layers: list, model) -> None:
-    """tf_keras writes `build_config` for every called layer, also weightless ones."""
+def _add_build_configs(layers: list, model, skip=()) -> None:
+    """tf_keras writes `build_config` for every called layer, also weightless ones;
+    Keras 3 for every layer except those built in their constructor (`skip`)."""
     by_name = {lay.name: lay for lay in getattr(model, "layers", [])}
     for entry in layers:
         layer = by_name.get(entry.get("config", {}).get("name"))
-        if entry.get("class_name") == "InputLayer" or "build_config" in entry or layer is None:
+        cls = entry.get("class_name") or ""
+        if (cls in ("InputLayer", *skip) or (skip and "Pooling" in cls)
+                or "build_config" in entry or layer is None):
             continue
         shape = getattr(layer, "_input_shape_record", None)
         if shape is not None:
@@ -141,6 +150,21 @@ def to_keras2(serialized: dict, h5: bool = False, model=None) -> dict:
     return {"class_name": cls, "config": _model_config_to_keras2(cls, serialized["config"], h5)}
 
 
+def _initializers_to_keras3(value):
+    """Keras 3.15's variance-scaling initializers also write `input_axes`/`output_axes`."""
+    if isinstance(value, list):
+        return [_initializers_to_keras3(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: _initializers_to_keras3(v) for k, v in value.items()}
+    if out.get("module") == "keras.initializers" and out.get("class_name") in _AXES_INITS:
+        cfg = dict(out.get("config") or {})
+        cfg.setdefault("input_axes", None)
+        cfg.setdefault("output_axes", None)
+        out["config"] = cfg
+    return out
+
+
 def _layer_to_keras3(entry: dict) -> dict:
     entry = dict(entry)
     cls = entry.get("class_name")
@@ -159,19 +183,22 @@ def _layer_to_keras3(entry: dict) -> dict:
         cfg.pop("batch_input_shape", None)
         if "dtype" in cfg and not isinstance(cfg["dtype"], dict):
             cfg["dtype"] = _policy(cfg["dtype"] or "float32")
-        if cfg.get("activity_regularizer", 0) is None:
-            del cfg["activity_regularizer"]  # Keras 3 does not write it
+        if cls == "Dense" and cfg.get("activity_regularizer", 0) is None:
+            del cfg["activity_regularizer"]  # Keras 3's Dense does not write it
         if cls in _QUANTIZABLE:
             cfg.setdefault("quantization_config", None)
+        cfg = _initializers_to_keras3(cfg)
     entry["config"] = cfg
     entry.setdefault("module", "keras.layers")
     entry.setdefault("registered_name", None)
     return entry
 
 
-def to_keras3(serialized: dict, compile_config: dict | None = None) -> dict:
+def to_keras3(serialized: dict, compile_config: dict | None = None, model=None) -> dict:
     """Keras 3 flavour: `{"module", "class_name", "config", "registered_name", "build_config"}`."""
     serialized = copy.deepcopy(serialized)
+    if model is not None and "layers" in serialized.get("config", {}):
+        _add_build_configs(serialized["config"]["layers"], model, _BUILT_IN_INIT)
     cls = serialized["class_name"]
     cfg = serialized["config"]
     if "layers" not in cfg:  # subclassed model

@@ -30,7 +30,8 @@ def model_config(model, keras_version: int = 2, h5: bool = False) -> dict:
     if "layers" not in cfg.get("config", {}) and model.get_build_config():
         cfg["build_config"] = _jsonable(model.get_build_config())  # subclassed model
     if int(keras_version) == 3:
-        return config_flavor.to_keras3(cfg, compile_config=_jsonable(compile_config_of(model)))
+        return config_flavor.to_keras3(cfg, compile_config=_jsonable(compile_config_of(model)),
+                                       model=model)
     return config_flavor.to_keras2(cfg, h5=h5, model=model)
 
 
