@@ -65,6 +65,26 @@ def _is_triple(x) -> bool:
     return isinstance(x, list) and len(x) == 3 and isinstance(x[0], str)
 
 
+def _policies_to_names(value):
+    """Nested layer configs (wrappers' `layer`) get dtype strings too."""
+    if isinstance(value, list):
+        return [_policies_to_names(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("class_name") == "DTypePolicy":
+        return _dtype_name(value)
+    return {k: _policies_to_names(v) for k, v in value.items()}
+
+
+def _keeps_keras3_nodes(entry: dict) -> bool:
+    """Op nodes and calls with tensors in kwargs have no Keras 2 list encoding."""
+    if str(entry.get("module") or "").startswith("keras.src.ops"):
+        return True
+    return any(isinstance(n, dict) and (_k3_tensors(n.get("kwargs") or {})
+                                        or len(n.get("args") or []) > 1)
+               for n in entry.get("inbound_nodes") or [])
+
+
 def _layer_to_keras2(entry: dict, h5: bool) -> dict:
     entry = dict(entry)
     cls = entry.get("class_name")
@@ -72,12 +92,11 @@ def _layer_to_keras2(entry: dict, h5: bool) -> dict:
     if cls in _MODEL_CLASSES:
         cfg = _model_config_to_keras2(cls, cfg, h5)
     else:
-        if "dtype" in cfg:
-            cfg["dtype"] = _dtype_name(cfg["dtype"])
+        cfg = _policies_to_names(cfg)
         if cls == "InputLayer" and "batch_shape" in cfg:
             cfg = {("batch_input_shape" if k == "batch_shape" else k): v for k, v in cfg.items()}
     entry["config"] = cfg
-    if "inbound_nodes" in entry:
+    if "inbound_nodes" in entry and not _keeps_keras3_nodes(entry):
         entry["inbound_nodes"] = [_node_to_keras2(n) for n in entry["inbound_nodes"]]
     if h5:
         for key in ("module", "registered_name", "build_config"):
@@ -165,7 +184,15 @@ def _initializers_to_keras3(value):
     return out
 
 
+def _is_layer_entry(value) -> bool:
+    return (isinstance(value, dict) and "class_name" in value and "config" in value
+            and value.get("module", "keras.layers") == "keras.layers"
+            and isinstance(value["config"], dict) and "name" in value["config"])
+
+
 def _layer_to_keras3(entry: dict) -> dict:
+    if str(entry.get("module") or "").startswith("keras.src.ops"):
+        return entry  # op node: written as Keras 3 writes it already
     entry = dict(entry)
     cls = entry.get("class_name")
     cfg = dict(entry.get("config") or {})
@@ -180,6 +207,7 @@ def _layer_to_keras3(entry: dict) -> dict:
         cfg = {("batch_shape" if k == "batch_input_shape" else k): v for k, v in cfg.items()}
         cfg["dtype"] = _dtype_name(cfg.get("dtype", "float32"))
     else:
+        cfg = {k: (_layer_to_keras3(v) if _is_layer_entry(v) else v) for k, v in cfg.items()}
         cfg.pop("batch_input_shape", None)
         if "dtype" in cfg and not isinstance(cfg["dtype"], dict):
             cfg["dtype"] = _policy(cfg["dtype"] or "float32")

@@ -28,11 +28,16 @@ def _node_offset(layer, keras2: bool) -> int:
     return 1 if keras2 and isinstance(layer, Sequential) else 0
 
 
+def _operations(model) -> list:
+    """Layers and op nodes (`ops.not_equal` on a KerasTensor, ...) in graph order."""
+    return list(getattr(model, "operations", None) or model.layers)
+
+
 def _reindex_map(model) -> dict:
     """`id(node) -> index among the layer's nodes that belong to `model``."""
     own = {id(n) for n in model._nodes}
     mapping = {}
-    for layer in model.layers:
+    for layer in _operations(model):
         kept = _node_offset(layer, keras2=False)
         for node in layer._inbound_nodes:
             if id(node) in own:
@@ -47,10 +52,16 @@ def _history(tensor, reindex) -> list:
     return [layer.name, reindex.get(id(node), node_index), tensor_index]
 
 
+def _dtype_name(dtype) -> str:
+    import numpy as np
+
+    return dtype if isinstance(dtype, str) else np.dtype(dtype).name
+
+
 def _serialize_arg(x, reindex):
     if isinstance(x, KerasTensor):
         return {"class_name": _TENSOR,
-                "config": {"shape": list(x.shape), "dtype": x.dtype,
+                "config": {"shape": list(x.shape), "dtype": _dtype_name(x.dtype),
                            "keras_history": _history(x, reindex)}}
     if isinstance(x, (list, tuple)):
         return [_serialize_arg(e, reindex) for e in x]
@@ -76,10 +87,13 @@ def functional_get_config(model) -> dict:
     reindex = _reindex_map(model)
     own = {id(n) for n in model._nodes}
     layer_configs = []
-    for layer in model.layers:
+    for layer in _operations(model):
         nodes = []
         for node in layer._inbound_nodes:
             if id(node) not in own or not node.flat_inputs:
+                continue
+            if getattr(layer, "_is_op_node", False):  # op node: inputs = {"args", "kwargs"}
+                nodes.append(_serialize_arg(node.input_tensors, reindex))
                 continue
             args = [_serialize_arg(node.input_tensors, reindex)]
             args += [_serialize_arg(a, reindex) for a in node.call_args]
@@ -186,7 +200,11 @@ class _GraphBuilder:
                         args, kwargs = self.call_args(nodes[0])
                     except _NotReady:
                         break
-                    self.layers[name](*args, **kwargs)
+                    layer = self.layers[name]
+                    if getattr(layer, "_is_op_node", False):
+                        layer.call_op(*args, **kwargs)
+                    else:
+                        layer(*args, **kwargs)
                     nodes.pop(0)
                     progressed = True
             if not progressed:
