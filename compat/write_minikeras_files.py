@@ -94,6 +94,13 @@ def _models():
     x9 = [rng.normal(size=(8, 4)).astype(np.float32), rng.normal(size=(8, 3)).astype(np.float32)]
     yield "two_inputs", m9, x9, (rng.random((8, 1)) > 0.5).astype(np.float32)
 
+    zoo = os.path.join(os.path.dirname(__file__), "..", "tests", "fixtures", "rnnmerge",
+                       "keras3_rnn_zoo")
+    m10 = models.load_model(os.path.join(zoo, "model.keras"), compile=False)
+    m10.compile(optimizer="adam", loss="binary_crossentropy")
+    x10 = np.load(os.path.join(zoo, "io.npz"))["x"]
+    yield "rnn_zoo_ops", m10, x10, (rng.random((8, 1)) > 0.5).astype(np.float32)
+
     x5 = rng.normal(size=(8, 3)).astype(np.float32)
     y5 = rng.normal(size=(8, 2)).astype(np.float32)
     for opt in (optimizers.SGD(0.1, momentum=0.9, nesterov=True),
