@@ -302,3 +302,18 @@ def test_keras3_rnn_zoo_json_written_back():
     for entry in simple_rnn:  # minikeras' SimpleRNN also records its dropout seed
         entry["config"].pop("seed", None)
     assert ours == expected
+
+
+def test_older_keras2_spellings():
+    """Keras 2.0-2.3 JSON: functional models as class `Model`, Sequential config as a bare
+    list of layers with `batch_input_shape` on the first one and no InputLayer."""
+    text = (FILES / "p6_func_two_inputs" / "tfk" / "model.json").read_text()
+    model = models.model_from_json(text.replace('"class_name": "Functional"',
+                                                '"class_name": "Model"'))
+    model.load_weights(FILES / "p6_func_two_inputs" / "tfk" / "w.h5")
+    assert_predicts(model, FILES / "p6_func_two_inputs" / "tfk")
+    cfg = json.loads((FILES / "p1_xor" / "derived" / "model_k24style.json").read_text())
+    cfg["config"] = [e for e in cfg["config"]["layers"] if e["class_name"] != "InputLayer"]
+    model = models.model_from_json(json.dumps(cfg))
+    model.load_weights(FILES / "p1_xor" / "derived" / "w_k24layout.h5")
+    assert_predicts(model, FILES / "p1_xor" / "derived")

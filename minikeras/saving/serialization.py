@@ -100,7 +100,8 @@ def deserialize_keras_object(config, custom_objects=None):
             f"Unknown layer: '{class_name}'. Please ensure you are using a "
             "`keras.utils.custom_object_scope` and that this object is included in the scope "
             "(or pass it in `custom_objects`). minikeras never loads code from files.")
-    inner = dict(config.get("config", {}))
+    inner = config.get("config", {})
+    inner = dict(inner) if isinstance(inner, dict) else inner  # Keras 2.0: a list of layers
     import inspect
 
     params = inspect.signature(cls.from_config).parameters
