@@ -188,7 +188,8 @@ def test_by_name_and_skip_mismatch(tmp_path):
     before_b = dst.get_layer("b").get_weights()
     with pytest.raises(ValueError, match="Shape mismatch in layer 'b'"):
         dst.load_weights(tmp_path / "w.h5", by_name=True)
-    dst.load_weights(tmp_path / "w.h5", by_name=True, skip_mismatch=True)
+    with pytest.warns(UserWarning, match="Skipping loading weights of layer 'b'"):
+        dst.load_weights(tmp_path / "w.h5", by_name=True, skip_mismatch=True)
     np.testing.assert_array_equal(dst.get_layer("a").get_weights()[0],
                                   src.get_layer("a").get_weights()[0])
     np.testing.assert_array_equal(dst.get_layer("b").get_weights()[0], before_b[0])
@@ -303,3 +304,14 @@ def test_layout_detected_from_contents_not_name(trained, tmp_path):
                                       flat(model.predict(x, verbose=0)))
     loaded = models.load_model(tmp_path / "archive_named.h5")
     assert loaded.compiled
+
+
+def test_skip_mismatch_keras3_layout(tmp_path):
+    src = models.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(2)])
+    src.save_weights(tmp_path / "w.weights.h5")
+    dst = models.Sequential([layers.Input((3,)), layers.Dense(4), layers.Dense(5)])
+    with pytest.raises(ValueError, match=r"expects \(4, 5\), the file has \(4, 2\)"):
+        dst.load_weights(tmp_path / "w.weights.h5")
+    with pytest.warns(UserWarning, match="Skipping loading weights"):
+        dst.load_weights(tmp_path / "w.weights.h5", skip_mismatch=True)
+    np.testing.assert_array_equal(dst.layers[0].get_weights()[0], src.layers[0].get_weights()[0])

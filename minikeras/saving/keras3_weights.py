@@ -105,22 +105,26 @@ def _load_layer(group, layer, where: str, skip_mismatch: bool, visited: set) -> 
     visited.add(id(layer))
     own = _own_variables(layer)
     data = _datasets(group, where)
+    problem = None
     if len(data) != len(own):
-        if not skip_mismatch:
-            raise ValueError(
-                f"Layer '{layer.name}' expected {len(own)} variables "
-                f"{[v.path for v in own]}, but received {len(data)} variables during "
-                f"loading (file group '{where}').")
+        problem = (f"Layer '{layer.name}' expected {len(own)} variables "
+                   f"{[v.path for v in own]}, but received {len(data)} variables during "
+                   f"loading (file group '{where}').")
     else:
         bad = [(v, d) for v, d in zip(own, data) if tuple(v.shape) != tuple(d.shape)]
-        if bad and not skip_mismatch:
+        if bad:
             v, d = bad[0]
-            raise ValueError(
-                f"Shape mismatch in layer '{layer.name}' for weight '{v.path}': the model "
-                f"expects {tuple(v.shape)}, the file has {tuple(d.shape)} ('{where}/vars').")
-        if not bad:
-            for v, d in zip(own, data):
-                v.assign(np.asarray(d[()], dtype=v.dtype))
+            problem = (f"Shape mismatch in layer '{layer.name}' for weight '{v.path}': the "
+                       f"model expects {tuple(v.shape)}, the file has {tuple(d.shape)} "
+                       f"('{where}/vars').")
+    if problem is not None and not skip_mismatch:
+        raise ValueError(problem)
+    if problem is not None:
+        warnings.warn(f"Skipping loading weights of layer '{layer.name}': {problem}",
+                      stacklevel=4)
+    else:
+        for v, d in zip(own, data):
+            v.assign(np.asarray(d[()], dtype=v.dtype))
     for path, layers in _children(layer):
         if len(layers) == 1 and path != "layers":
             targets = [(path, layers[0])]

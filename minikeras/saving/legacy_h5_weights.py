@@ -9,6 +9,8 @@ legacy `.h5` (`sequential/dense/kernel` names without `:0`).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from minikeras.saving.config_flavor import KERAS2_VERSION
@@ -102,23 +104,31 @@ def _layer_datasets(group, name) -> list:
 
 
 def _check_and_assign(layer, datasets, skip_mismatch, file_layer) -> bool:
-    """Assigns `datasets` to `layer`'s weights after checking counts and shapes."""
+    """Assigns `datasets` to `layer`'s weights after checking counts and shapes.
+
+    A mismatch raises ValueError, or with `skip_mismatch` warns and leaves the layer as is.
+    """
     weights = legacy_weights(layer)
+    problem = None
     if len(weights) != len(datasets):
-        if skip_mismatch:
-            return False
-        raise ValueError(
+        problem = (
             f"Weight count mismatch for layer '{layer.name}' (named '{file_layer}' in the "
             f"file): the layer has {len(weights)} weight(s) "
             f"{[w.path for w in weights]}, the file has {len(datasets)} "
             f"{[n for n, _ in datasets]}.")
-    for w, (dname, ds) in zip(weights, datasets):
-        if tuple(w.shape) != tuple(ds.shape):
-            if skip_mismatch:
-                return False
-            raise ValueError(
-                f"Shape mismatch in layer '{layer.name}' for weight '{w.path}': the model "
-                f"expects {tuple(w.shape)}, the file has {tuple(ds.shape)} ('{dname}').")
+    else:
+        for w, (dname, ds) in zip(weights, datasets):
+            if tuple(w.shape) != tuple(ds.shape):
+                problem = (
+                    f"Shape mismatch in layer '{layer.name}' for weight '{w.path}': the model "
+                    f"expects {tuple(w.shape)}, the file has {tuple(ds.shape)} ('{dname}').")
+                break
+    if problem is not None:
+        if not skip_mismatch:
+            raise ValueError(problem)
+        warnings.warn(f"Skipping loading weights of layer '{layer.name}': {problem}",
+                      stacklevel=4)
+        return False
     for w, (_, ds) in zip(weights, datasets):
         w.assign(np.asarray(ds[()], dtype=w.dtype))
     return True
