@@ -298,3 +298,21 @@ def test_deeply_nested_json_is_a_value_error():
     text = head * 3000 + "]}}" * 3000  # valid JSON, 3000 nested models
     with pytest.raises(ValueError):
         models.model_from_json(text)
+
+
+def test_hang_confirmed_in_fresh_interpreter_when_threads_run(tmp_path):
+    """With other threads alive, a stalled fork child is re-checked in a new interpreter,
+    so a lock inherited through fork cannot turn a valid file into a false alarm."""
+    import threading
+
+    stop = threading.Event()
+    worker = threading.Thread(target=stop.wait)
+    worker.start()
+    try:
+        with pytest.raises(ValueError, match="looks corrupt"):
+            models.load_model(FILES / "corrupt" / "hangs_hdf5_k3_full.h5")
+        model = models.load_model(P1 / "k3" / "model.keras")  # valid files still load
+        assert model.compiled
+    finally:
+        stop.set()
+        worker.join()

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import threading
 import warnings
 
 _STALL_SECONDS = 0.8
@@ -58,18 +59,23 @@ def _kill(pid) -> None:
     os.waitpid(pid, 0)
 
 
-def check_hdf5(opener, label: str) -> None:
-    """Walks the file returned by `opener()` in a child process.
+_CONFIRM_CODE = """
+import io, sys, h5py
+src = sys.argv[1]
+f = h5py.File(io.BytesIO(sys.stdin.buffer.read()) if src == "-" else src, "r")
+def visit(_name, obj):
+    for key in obj.attrs:
+        obj.attrs.get(key)
+    if hasattr(obj, "shape") and hasattr(obj, "dtype"):
+        obj[()]
+for key in f.attrs:
+    f.attrs.get(key)
+f.visititems(visit)
+"""
 
-    Args:
-        opener: Zero-argument callable returning an open `h5py.File`.
-        label: What to call the file in error messages.
 
-    Raises:
-        ValueError: if reading the file hangs or crashes the HDF5 library.
-    """
-    if not hasattr(os, "fork"):
-        return
+def _forked_walk(opener) -> str | None:
+    """Walks the file in a forked child; a description of the failure, or None."""
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns about fork() with threads
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -85,9 +91,8 @@ def check_hdf5(opener, label: str) -> None:
             ready, _, _ = select.select([read_fd], [], [], allowance)
             if not ready:
                 _kill(pid)
-                raise ValueError(
-                    f"{label} looks corrupt: the HDF5 library stopped making progress "
-                    f"reading it (no step finished within {allowance:.1f} s)")
+                return ("the HDF5 library stopped making progress reading it (no step "
+                        f"finished within {allowance:.1f} s)")
             chunk = os.read(read_fd, 65536)
             if not chunk:
                 break
@@ -99,6 +104,46 @@ def check_hdf5(opener, label: str) -> None:
         os.close(read_fd)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        raise ValueError(
-            f"{label} looks corrupt: the HDF5 library crashed reading it (signal "
-            f"{os.WTERMSIG(status)})")
+        return f"the HDF5 library crashed reading it (signal {os.WTERMSIG(status)})"
+    return None
+
+
+def _confirm_in_fresh_interpreter(source, nbytes: int) -> str | None:
+    """Re-checks in a new Python process (no locks inherited from other threads)."""
+    import subprocess
+    import sys
+
+    data = source if isinstance(source, bytes) else None
+    arg = "-" if data is not None else os.fspath(source)
+    timeout = 3.0 + nbytes / _BYTES_PER_SECOND
+    try:
+        done = subprocess.run([sys.executable, "-c", _CONFIRM_CODE, arg], input=data,
+                              capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return f"the HDF5 library did not finish reading it within {timeout:.0f} s"
+    if done.returncode < 0:
+        return f"the HDF5 library crashed reading it (signal {-done.returncode})"
+    return None
+
+
+def check_hdf5(opener, label: str, source=None) -> None:
+    """Walks the file returned by `opener()` in a child process.
+
+    Args:
+        opener: Zero-argument callable returning an open `h5py.File`.
+        label: What to call the file in error messages.
+        source: The file's path or bytes. When other threads are running (a lock one
+            of them held at `fork` time could stall the child), a failure is confirmed
+            in a fresh interpreter before it is reported.
+
+    Raises:
+        ValueError: if reading the file hangs or crashes the HDF5 library.
+    """
+    if not hasattr(os, "fork"):
+        return
+    problem = _forked_walk(opener)
+    if problem is not None and source is not None and threading.active_count() > 1:
+        nbytes = len(source) if isinstance(source, bytes) else os.path.getsize(source)
+        problem = _confirm_in_fresh_interpreter(source, nbytes)
+    if problem is not None:
+        raise ValueError(f"{label} looks corrupt: {problem}")

@@ -113,7 +113,8 @@ def _read_archive(path):
 def open_weights(weights: bytes) -> h5py.File:
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: h5py.File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive")
+    check_hdf5(lambda: h5py.File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive",
+               source=weights)
     try:
         return h5py.File(io.BytesIO(weights), "r")
     except OSError as exc:

@@ -118,7 +118,7 @@ def open_h5(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: h5py.File(filepath, "r"), f"'{filepath}'")
+    check_hdf5(lambda: h5py.File(filepath, "r"), f"'{filepath}'", source=filepath)
     try:
         return h5py.File(filepath, "r")
     except OSError as exc:
