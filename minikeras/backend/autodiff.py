@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend.operators import ArrayOperatorsMixin, _ops
 from minikeras.backend.variable import Variable
 
 _tape_stack: list = []  # the active GradientTapes, innermost last
@@ -18,7 +19,7 @@ _tape_stack: list = []  # the active GradientTapes, innermost last
 _watched_arrays: dict[int, Tensor] = {}
 
 
-class Tensor:
+class Tensor(ArrayOperatorsMixin):
     """An array recorded on the tape: its value, its parents and their VJPs."""
 
     __array_priority__ = 100
@@ -33,7 +34,6 @@ class Tensor:
     dtype = property(lambda self: self.value.dtype)
     ndim = property(lambda self: self.value.ndim)
     size = property(lambda self: self.value.size)
-    T = property(lambda self: _ops().transpose(self))
 
     def numpy(self) -> np.ndarray:
         return self.value
@@ -51,77 +51,12 @@ class Tensor:
     def __repr__(self) -> str:
         return f"<Tensor shape={self.value.shape} dtype={self.value.dtype.name}\n{self.value}>"
 
-    def __add__(self, o):
-        return _ops().add(self, o)
-
-    def __radd__(self, o):
-        return _ops().add(o, self)
-
-    def __sub__(self, o):
-        return _ops().subtract(self, o)
-
-    def __rsub__(self, o):
-        return _ops().subtract(o, self)
-
-    def __mul__(self, o):
-        return _ops().multiply(self, o)
-
-    def __rmul__(self, o):
-        return _ops().multiply(o, self)
-
-    def __truediv__(self, o):
-        return _ops().divide(self, o)
-
-    def __rtruediv__(self, o):
-        return _ops().divide(o, self)
-
-    def __matmul__(self, o):
-        return _ops().matmul(self, o)
-
-    def __rmatmul__(self, o):
-        return _ops().matmul(o, self)
-
-    def __neg__(self):
-        return _ops().negative(self)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _ops().abs(self)
-
-    def __pow__(self, o):
-        return _ops().power(self, o)
-
-    def __rpow__(self, o):
-        return _ops().power(o, self)
-
-    def __getitem__(self, idx):
-        return _ops().getitem(self, idx)
-
-    def __lt__(self, o):
-        return _ops().less(self, o)
-
-    def __le__(self, o):
-        return _ops().less_equal(self, o)
-
-    def __gt__(self, o):
-        return _ops().greater(self, o)
-
-    def __ge__(self, o):
-        return _ops().greater_equal(self, o)
-
     def reshape(self, *shape):
         return _ops().reshape(self, shape[0] if len(shape) == 1 else shape)
 
     def astype(self, dtype):
         return _ops().cast(self, dtype)
 
-
-def _ops():
-    from minikeras import ops
-
-    return ops
 
 
 def unwrap(x):

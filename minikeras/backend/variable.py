@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend import config
+from minikeras.backend.operators import ArrayOperatorsMixin
 
 
-class Variable:
+class Variable(ArrayOperatorsMixin):
     """A mutable array holding model state (weights, optimizer slots, counters).
 
     Ops accept a `Variable` wherever they accept an array. Inside a
@@ -103,74 +104,3 @@ class Variable:
     def __repr__(self) -> str:
         return (f"<Variable path={self.path}, shape={self.value.shape}, "
                 f"dtype={self.value.dtype.name}, value={self.value}>")
-
-    # Arithmetic is routed through ops so that it is differentiable on a tape.
-    def __add__(self, o):
-        return _ops().add(self, o)
-
-    def __radd__(self, o):
-        return _ops().add(o, self)
-
-    def __sub__(self, o):
-        return _ops().subtract(self, o)
-
-    def __rsub__(self, o):
-        return _ops().subtract(o, self)
-
-    def __mul__(self, o):
-        return _ops().multiply(self, o)
-
-    def __rmul__(self, o):
-        return _ops().multiply(o, self)
-
-    def __truediv__(self, o):
-        return _ops().divide(self, o)
-
-    def __rtruediv__(self, o):
-        return _ops().divide(o, self)
-
-    def __matmul__(self, o):
-        return _ops().matmul(self, o)
-
-    def __rmatmul__(self, o):
-        return _ops().matmul(o, self)
-
-    def __neg__(self):
-        return _ops().negative(self)
-
-    def __pow__(self, o):
-        return _ops().power(self, o)
-
-    def __getitem__(self, idx):
-        return _ops().getitem(self, idx)
-
-    def __pos__(self):
-        return self
-
-    def __abs__(self):
-        return _ops().abs(self)
-
-    def __rpow__(self, o):
-        return _ops().power(o, self)
-
-    def __lt__(self, o):
-        return _ops().less(self, o)
-
-    def __le__(self, o):
-        return _ops().less_equal(self, o)
-
-    def __gt__(self, o):
-        return _ops().greater(self, o)
-
-    def __ge__(self, o):
-        return _ops().greater_equal(self, o)
-
-    @property
-    def T(self):  # noqa: N802 - NumPy/Keras name
-        return _ops().transpose(self)
-
-
-def _ops():
-    from minikeras import ops
-
-    return ops

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.utils.module_lookup import (
+    deserialize_keras_object,
+    get_keras_object,
+    serialize_keras_object,
+)
+
 
 class Constraint:
     """Base class: `constraint(w) -> projected w` (NumPy in, NumPy out)."""
@@ -83,37 +89,21 @@ _ALIASES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
 
 
 def serialize(constraint):
+    """Keras-style dict of a constraint (None → None)."""
     if constraint is None:
         return None
-    return {"module": "keras.constraints", "class_name": type(constraint).__name__,
-            "config": constraint.get_config(), "registered_name": None}
+    return serialize_keras_object(constraint, "keras.constraints")
 
 
 def deserialize(config, custom_objects=None):
+    """Builds a constraint from a Keras dict or name."""
     if isinstance(config, str):
         return get(config, custom_objects)
-    name = config["class_name"]
-    cls = ALL_CONSTRAINTS.get(name) or _ALIASES.get(name)
-    if cls is None:
-        from minikeras.saving.object_registration import get_registered_object
-
-        cls = get_registered_object(name, custom_objects)
-    if cls is None:
-        raise ValueError(f"Unknown constraint: '{name}'.")
-    return cls.from_config(dict(config.get("config", {})))
+    return deserialize_keras_object(config, "constraint", ALL_CONSTRAINTS, _ALIASES,
+                                    custom_objects)
 
 
 def get(identifier, custom_objects=None):
-    """Returns a constraint from a name, dict, instance or callable (None → None)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or ALL_CONSTRAINTS.get(identifier)
-        if cls is None:
-            raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
-        return cls()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    """Returns a constraint from a name, dict, instance, class or callable (None → None)."""
+    return get_keras_object(identifier, "constraint", ALL_CONSTRAINTS, _ALIASES, deserialize,
+                            Constraint, custom_objects)

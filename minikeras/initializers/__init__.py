@@ -7,6 +7,11 @@ import math
 import numpy as np
 
 from minikeras.backend import config
+from minikeras.utils.module_lookup import (
+    deserialize_keras_object,
+    get_keras_object,
+    serialize_keras_object,
+)
 
 
 class Initializer:
@@ -282,46 +287,20 @@ orthogonal, identity, variance_scaling = Orthogonal, Identity, VarianceScaling
 
 def serialize(initializer) -> dict:
     """Keras-style dict `{"module", "class_name", "config", "registered_name"}`."""
-    return {"module": "keras.initializers", "class_name": type(initializer).__name__,
-            "config": initializer.get_config(), "registered_name": None}
+    return serialize_keras_object(initializer, "keras.initializers")
 
 
 def deserialize(config, custom_objects=None):
     """Builds an initializer from a Keras dict or name."""
     if isinstance(config, str):
         return get(config, custom_objects)
-    name = config["class_name"]
-    cls = ALL_INITIALIZERS.get(name) or _ALIASES.get(name)
-    if cls is None:
-        from minikeras.saving.object_registration import get_registered_object
-
-        cls = get_registered_object(name, custom_objects)
-    if cls is None:
-        raise ValueError(
-            f"Unknown initializer: '{name}'. Please ensure you are using a "
-            "`keras.utils.custom_object_scope` and that this object is included in the scope."
-        )
-    return cls.from_config(dict(config.get("config", {})))
+    return deserialize_keras_object(
+        config, "initializer", ALL_INITIALIZERS, _ALIASES, custom_objects,
+        hint=" Please ensure you are using a `keras.utils.custom_object_scope` and that this "
+             "object is included in the scope.")
 
 
 def get(identifier, custom_objects=None):
     """Returns an initializer from a name, dict, instance, class or callable (None → None)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or ALL_INITIALIZERS.get(identifier)
-        if cls is None and custom_objects:
-            cls = custom_objects.get(identifier)
-        if cls is None:
-            raise ValueError(
-                f"Could not interpret initializer identifier: {identifier!r}. "
-                f"Valid names are: {sorted(_ALIASES)}"
-            )
-        return cls() if isinstance(cls, type) else cls
-    if isinstance(identifier, type) and issubclass(identifier, Initializer):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}")
+    return get_keras_object(identifier, "initializer", ALL_INITIALIZERS, _ALIASES, deserialize,
+                            Initializer, custom_objects)

@@ -46,6 +46,7 @@ from minikeras.losses.regression_losses import (
     mean_squared_logarithmic_error,
     poisson,
 )
+from minikeras.utils.module_lookup import class_by_name, serialize_keras_object
 
 # Keras 2 / legacy spellings (Keras 3 still resolves them as strings)
 mse = MSE = mean_squared_error
@@ -82,8 +83,7 @@ ALIASES = {"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE":
 def serialize(loss):
     """A Keras-style config of a loss: a name for functions, a dict for `Loss` objects."""
     if isinstance(loss, Loss) and type(loss) is not LossFunctionWrapper:
-        return {"module": "keras.losses", "class_name": type(loss).__name__,
-                "config": loss.get_config(), "registered_name": None}
+        return serialize_keras_object(loss, "keras.losses")
     if isinstance(loss, LossFunctionWrapper):
         return serialize(loss.fn)
     return getattr(loss, "__name__", str(loss))
@@ -92,16 +92,10 @@ def serialize(loss):
 def deserialize(config, custom_objects=None):
     """Returns the loss named or described by `config`."""
     if isinstance(config, dict):
-        name = config.get("class_name")
-        cls = ALL_OBJECTS.get(name)
-        if cls is None:
-            from minikeras.saving.object_registration import get_registered_object
-
-            cls = get_registered_object(name, custom_objects)
-        if cls is None:
-            raise ValueError(
-                f"Unknown loss: '{name}'. Known loss classes: {sorted(ALL_OBJECTS)}. Pass "
-                "custom losses with `custom_objects={...}`.")
+        cls = class_by_name(
+            config.get("class_name"), "loss", ALL_OBJECTS, custom_objects=custom_objects,
+            hint=f" Known loss classes: {sorted(ALL_OBJECTS)}. Pass custom losses with "
+                 "`custom_objects={...}`.")
         cfg = dict(config.get("config", {}))
         if cls is LossFunctionWrapper and isinstance(cfg.get("fn"), str):
             cfg["fn"] = get(cfg["fn"], custom_objects)

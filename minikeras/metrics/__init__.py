@@ -54,6 +54,7 @@ from minikeras.metrics.sensitivity_metrics import (
     SensitivityAtSpecificity,
     SpecificityAtSensitivity,
 )
+from minikeras.utils.module_lookup import class_by_name, serialize_keras_object
 
 _CLASSES = (
     Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy, CategoricalAccuracy,
@@ -92,22 +93,15 @@ ALL_FUNCTIONS = {
 def serialize(metric):
     """A Keras-style config of a metric."""
     if isinstance(metric, Metric):
-        return {"module": "keras.metrics", "class_name": type(metric).__name__,
-                "config": metric.get_config(), "registered_name": None}
+        return serialize_keras_object(metric, "keras.metrics")
     return getattr(metric, "__name__", str(metric))
 
 
 def deserialize(config, custom_objects=None):
     """Returns the metric described by `config`."""
     if isinstance(config, dict):
-        name = config.get("class_name")
-        cls = ALL_OBJECTS.get(name)
-        if cls is None:
-            from minikeras.saving.object_registration import get_registered_object
-
-            cls = get_registered_object(name, custom_objects)
-        if cls is None:
-            raise ValueError(f"Unknown metric: '{name}'.")
+        cls = class_by_name(config.get("class_name"), "metric", ALL_OBJECTS,
+                            custom_objects=custom_objects)
         cfg = dict(config.get("config", {}))
         if cls is MeanMetricWrapper:
             fn = get(cfg.pop("fn"), custom_objects)

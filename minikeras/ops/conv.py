@@ -17,22 +17,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import record
 from minikeras.ops import conv_utils as cu
 
 
 def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
     """Channels-last convolution of tape-aware `x` with `kernel`."""
-    xv, xn = unwrap(x)
-    kv, kn = unwrap(kernel)
-    xv, kv = np.asarray(xv), np.asarray(kv)
-    n = cu.spatial_rank(op, xv.shape, kv.ndim)
-    if xv.dtype != kv.dtype:
-        xv = xv.astype(kv.dtype)
+    xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
+        op, x, kernel, strides, dilation, padding)
     ksize = kv.shape[:n]
-    strides = cu.normalize_tuple(strides, n, "strides")
-    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
-    padding = cu.normalize_padding(padding)
     channels, cg, filters = xv.shape[-1], kv.shape[-2], kv.shape[-1]
     if cg == 0 or channels % cg:
         raise ValueError(
@@ -44,11 +37,7 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         raise ValueError(
             f"`{op}`: the number of filters ({filters}) must be divisible by the number of "
             f"groups ({groups}). Received kernel of shape {kv.shape}.")
-    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
-    xp = cu.pad_spatial(xv, pads)
-    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
-                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
-    cu.check_output(op, xv.shape, out_sp, ksize, dilation, padding)
+    pads, xp, out_sp = cu.padded_input(op, xv, ksize, strides, dilation, padding)
     win = cu.windows(xp, ksize, strides, dilation)
     batch = xv.shape[0]
     rows = batch * cu.prod(out_sp)
@@ -113,12 +102,8 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     Returns:
         The convolved tensor, in `data_format`.
     """
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank("conv", np.shape(unwrap(inputs)[0]))
-        out = _conv_cl(cu.to_channels_last(inputs, n), kernel, strides, padding, dilation_rate)
-        return cu.to_channels_first(out, n)
-    return _conv_cl(inputs, kernel, strides, padding, dilation_rate)
+    return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
+                             dilation_rate)
 
 
 def _depthwise_cl(x, kernel, strides, padding, dilation):
@@ -128,25 +113,14 @@ def _depthwise_cl(x, kernel, strides, padding, dilation):
     broadcast product of a strided input slice with `kernel[tap]` (no im2col:
     per-channel products are too thin for BLAS).
     """
-    xv, xn = unwrap(x)
-    kv, kn = unwrap(kernel)
-    xv, kv = np.asarray(xv), np.asarray(kv)
-    n = cu.spatial_rank("depthwise_conv", xv.shape, kv.ndim)
-    if xv.dtype != kv.dtype:
-        xv = xv.astype(kv.dtype)
+    xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
+        "depthwise_conv", x, kernel, strides, dilation, padding)
     ksize, channels, mult = kv.shape[:n], kv.shape[-2], kv.shape[-1]
     if xv.shape[-1] != channels:
         raise ValueError(
             f"`depthwise_conv`: the kernel's input-channel dimension ({channels}, kernel shape "
             f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]}).")
-    strides = cu.normalize_tuple(strides, n, "strides")
-    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
-    padding = cu.normalize_padding(padding)
-    pads = cu.spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
-    xp = cu.pad_spatial(xv, pads)
-    out_sp = tuple(cu.output_length(p, k, s, d, "valid")
-                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
-    cu.check_output("depthwise_conv", xv.shape, out_sp, ksize, dilation, padding)
+    pads, xp, out_sp = cu.padded_input("depthwise_conv", xv, ksize, strides, dilation, padding)
     taps = [(kidx, cu.tap_slice(kidx, out_sp, strides, dilation)) for kidx in np.ndindex(*ksize)]
     batch = xv.shape[0]
     # Multiplier-major buffer: every product runs along the contiguous channel axis.
@@ -193,13 +167,8 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
             channel `c * depth_multiplier + m` uses `kernel[..., c, m]`.
         strides, padding, data_format, dilation_rate: As for `conv`.
     """
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank("depthwise_conv", np.shape(unwrap(inputs)[0]))
-        out = _depthwise_cl(cu.to_channels_last(inputs, n), kernel, strides, padding,
-                            dilation_rate)
-        return cu.to_channels_first(out, n)
-    return _depthwise_cl(inputs, kernel, strides, padding, dilation_rate)
+    return cu.in_data_format("depthwise_conv", _depthwise_cl, inputs, data_format, kernel,
+                             strides, padding, dilation_rate)
 
 
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",

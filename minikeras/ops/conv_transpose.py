@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import record
 from minikeras.ops import conv_utils as cu
 
 
@@ -33,20 +33,13 @@ def conv_transpose_length(size, k, s, d, padding, output_padding):
 
 
 def _conv_transpose_cl(x, kernel, strides, padding, output_padding, dilation):
-    xv, xn = unwrap(x)
-    kv, kn = unwrap(kernel)
-    xv, kv = np.asarray(xv), np.asarray(kv)
-    n = cu.spatial_rank("conv_transpose", xv.shape, kv.ndim)
-    if xv.dtype != kv.dtype:
-        xv = xv.astype(kv.dtype)
+    xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
+        "conv_transpose", x, kernel, strides, dilation, padding)
     ksize, fout, cin = kv.shape[:n], kv.shape[-2], kv.shape[-1]
     if xv.shape[-1] != cin:
         raise ValueError(
             f"`conv_transpose`: the kernel's last dimension ({cin}, kernel shape {kv.shape}) "
             f"must equal the number of input channels ({xv.shape[-1]}).")
-    strides = cu.normalize_tuple(strides, n, "strides")
-    dilation = cu.normalize_tuple(dilation, n, "dilation_rate")
-    padding = cu.normalize_padding(padding)
     ops_ = ([None] * n if output_padding is None
             else list(cu.normalize_tuple(output_padding, n, "output_padding")))
     in_sp = xv.shape[1:-1]
@@ -98,10 +91,5 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         data_format: `"channels_last"` or `"channels_first"`.
         dilation_rate: Int or tuple of N ints.
     """
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank("conv_transpose", np.shape(unwrap(inputs)[0]))
-        out = _conv_transpose_cl(cu.to_channels_last(inputs, n), kernel, strides, padding,
-                                 output_padding, dilation_rate)
-        return cu.to_channels_first(out, n)
-    return _conv_transpose_cl(inputs, kernel, strides, padding, output_padding, dilation_rate)
+    return cu.in_data_format("conv_transpose", _conv_transpose_cl, inputs, data_format, kernel,
+                             strides, padding, output_padding, dilation_rate)

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from minikeras.backend import config
+from minikeras.backend.autodiff import unwrap
 
 
 def normalize_tuple(value, n: int, name: str) -> tuple:
@@ -81,6 +82,20 @@ def check_output(op: str, x_shape, out_spatial, ksize, dilation, padding) -> Non
             f"than the (padded) input. Received inputs of shape {tuple(x_shape)} with "
             f"padding='{padding}', which would give spatial output size {tuple(out_spatial)}. "
             "Use a smaller kernel/pool size, padding='same', or a larger input.")
+
+
+def padded_input(op: str, xv: np.ndarray, ksize, strides, dilation, padding) -> tuple:
+    """`(pads, padded input, output spatial shape)` of a sliding-window op on `xv`.
+
+    Raises:
+        ValueError: if the output would be empty (via `check_output`).
+    """
+    pads = spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
+    xp = pad_spatial(xv, pads)
+    out_sp = tuple(output_length(p, k, s, d, "valid")
+                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
+    check_output(op, xv.shape, out_sp, ksize, dilation, padding)
+    return pads, xp, out_sp
 
 
 def pad_spatial(x: np.ndarray, pads, value=0) -> np.ndarray:
@@ -156,3 +171,39 @@ def standardize_format(data_format) -> str:
 
 def prod(values) -> int:
     return int(math.prod(values))
+
+
+def conv_operands(op: str, x, kernel, strides, dilation, padding) -> tuple:
+    """Unwraps the operands of a convolution op and standardizes its window arguments.
+
+    Args:
+        op: The op's name, for errors.
+        x: Channels-last input (array, `Tensor` or `Variable`).
+        kernel: Kernel of rank `x.ndim` (`(*spatial, ..., ...)`).
+        strides, dilation: Int or tuple of `n` ints.
+        padding: `"valid"` or `"same"`.
+
+    Returns:
+        `(xv, xn, kv, kn, n, strides, dilation, padding)`: the input's and kernel's
+        arrays (input cast to the kernel's dtype) and tape nodes (as `unwrap` gives
+        them), the spatial rank and the standardized arguments.
+    """
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    xv, kv = np.asarray(xv), np.asarray(kv)
+    n = spatial_rank(op, xv.shape, kv.ndim)
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    return (xv, xn, kv, kn, n, normalize_tuple(strides, n, "strides"),
+            normalize_tuple(dilation, n, "dilation_rate"), normalize_padding(padding))
+
+
+def in_data_format(op: str, fn, inputs, data_format, *args):
+    """`fn(inputs, *args)` for a channels-last op `fn`, with `inputs` in `data_format`.
+
+    For channels_first, the inputs are moved to channels_last and the result back.
+    """
+    if standardize_format(data_format) == "channels_first":
+        n = spatial_rank(op, np.shape(unwrap(inputs)[0]))
+        return to_channels_first(fn(to_channels_last(inputs, n), *args), n)
+    return fn(inputs, *args)

@@ -104,12 +104,7 @@ def _average_pool_cl(x, pool_size, strides, padding):
 
 
 def _dispatch(fn, op, inputs, pool_size, strides, padding, data_format):
-    data_format = cu.standardize_format(data_format)
-    if data_format == "channels_first":
-        n = cu.spatial_rank(op, np.shape(unwrap(inputs)[0]))
-        out = fn(cu.to_channels_last(inputs, n), pool_size, strides, padding)
-        return cu.to_channels_first(out, n)
-    return fn(inputs, pool_size, strides, padding)
+    return cu.in_data_format(op, fn, inputs, data_format, pool_size, strides, padding)
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):

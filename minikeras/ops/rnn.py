@@ -101,6 +101,25 @@ def _carry_inplace(new, old, mt):
     new += old
 
 
+def _state_buffers(hv, t_len, b, u, rm):
+    """`(hs, hp)`: the states `hs` `(T + 1, B, U)` starting at `hv`, and the states as
+    fed to the recurrent matmul (their own buffer under recurrent dropout, else `hs[:-1]`)."""
+    hs = np.empty((t_len + 1, b, u), dtype=hv.dtype)
+    hs[0] = hv
+    hp = np.empty((t_len, b, u), dtype=hv.dtype) if rm is not None else hs[:-1]
+    return hs, hp
+
+
+def _masked_step_grad(dh, m, t):
+    """At step `t`, keeps in `dh` (in place) the part of the state gradient that
+    reaches the step, and returns the part carried past a masked step (None if no mask)."""
+    if m is None:
+        return None
+    dold = dh * (1.0 - m[t])
+    dh *= m[t]
+    return dold
+
+
 def _batch_major(a):
     """`(T, B, ...)` → `(B, T, ...)` (a view)."""
     return a.transpose(1, 0, *range(2, a.ndim))
@@ -133,9 +152,7 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
                                                  recurrent_mask)
     f, df = _act(activation)
     t_len, b, u = xt.shape
-    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
-    hs[0] = hv
-    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    hs, hp = _state_buffers(hv, t_len, b, u, rm)
     act = np.empty((t_len, b, u), dtype=xt.dtype)
     with np.errstate(over="ignore"):
         for t in range(t_len):
@@ -159,10 +176,7 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
         dnext = np.zeros((b, u), dtype=xt.dtype)
         for t in range(t_len - 1, -1, -1):
             dh = gt[t] + dnext
-            dold = None
-            if m is not None:
-                dold = dh * (1.0 - m[t])
-                dh *= m[t]
+            dold = _masked_step_grad(dh, m, t)
             da = da_all[t]
             da *= dh
             dprev = da @ ut
@@ -202,11 +216,9 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
     sf, dsf = _act(recurrent_activation)
     t_len, b, g4 = xt.shape
     u = g4 // 4
-    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
+    hs, hp = _state_buffers(hv, t_len, b, u, rm)
     cs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
-    hs[0] = hv
     cs[0] = np.asarray(cv, dtype=xt.dtype)
-    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
     gates = np.empty((t_len, b, g4), dtype=xt.dtype)  # activated i, f, g, o
     tcs = np.empty((t_len, b, u), dtype=xt.dtype)  # activation(c_new)
     tmp = np.empty((b, u), dtype=xt.dtype)

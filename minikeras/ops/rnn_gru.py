@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import record, unwrap
-from minikeras.ops.rnn import _act, _batch_major, _cached, _carry_inplace, _prepare
+from minikeras.ops.rnn import (
+    _act,
+    _batch_major,
+    _cached,
+    _carry_inplace,
+    _masked_step_grad,
+    _prepare,
+    _state_buffers,
+)
 
 
 def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
@@ -34,9 +42,7 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
     sf, dsf = _act(recurrent_activation)
     t_len, b, g3 = xt.shape
     u = g3 // 3
-    hs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
-    hs[0] = hv
-    hp = np.empty((t_len, b, u), dtype=xt.dtype) if rm is not None else hs[:-1]
+    hs, hp = _state_buffers(hv, t_len, b, u, rm)
     zr = np.empty((t_len, b, 2 * u), dtype=xt.dtype)
     hh = np.empty((t_len, b, u), dtype=xt.dtype)
     rec_h = np.empty((t_len, b, u), dtype=xt.dtype)  # reset_after: h@U_h+b_h; else r*hp
@@ -88,10 +94,7 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
         dnext = np.zeros((b, u), dtype=xt.dtype)
         for t in range(t_len - 1, -1, -1):
             dh = gt[t] + dnext
-            dold = None
-            if m is not None:
-                dold = dh * (1.0 - m[t])
-                dh *= m[t]
+            dold = _masked_step_grad(dh, m, t)
             z, r = zr[t, :, :u], zr[t, :, u:]
             dxt = dx_all[t]
             drt = drec_all[t]

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from minikeras.utils.module_lookup import deserialize_keras_object, serialize_keras_object
+
 _F = np.float32
 
 
@@ -34,11 +36,10 @@ def _check_steps(arg: str, value) -> None:
         raise ValueError(f"Argument `{arg}` must be > 0. Received: {arg}={value}")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """`initial_learning_rate * decay_rate ** (step / decay_steps)` (floored if staircase)."""
+class _StaircaseDecay(LearningRateSchedule):
+    """Shared state of the decays driven by `step / decay_steps` (floored if staircase)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase, name):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -46,16 +47,25 @@ class ExponentialDecay(LearningRateSchedule):
         self.staircase = staircase
         self.name = name
 
-    def __call__(self, step):
+    def _progress(self, step):
         p = _F(step) / _F(self.decay_steps)
-        if self.staircase:
-            p = np.floor(p)
-        return _F(self.initial_learning_rate) * np.power(_F(self.decay_rate), p)
+        return np.floor(p) if self.staircase else p
 
     def get_config(self) -> dict:
         return {"initial_learning_rate": self.initial_learning_rate,
                 "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
                 "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_StaircaseDecay):
+    """`initial_learning_rate * decay_rate ** (step / decay_steps)` (floored if staircase)."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="ExponentialDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
+
+    def __call__(self, step):
+        return _F(self.initial_learning_rate) * np.power(_F(self.decay_rate), self._progress(step))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -117,28 +127,15 @@ class PolynomialDecay(LearningRateSchedule):
                 "power": self.power, "cycle": self.cycle, "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StaircaseDecay):
     """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`."""
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
                  name="InverseTimeDecay"):
-        _check_steps("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        p = _F(step) / _F(self.decay_steps)
-        if self.staircase:
-            p = np.floor(p)
-        return _F(self.initial_learning_rate) / (_F(1) + _F(self.decay_rate) * p)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return _F(self.initial_learning_rate) / (_F(1) + _F(self.decay_rate) * self._progress(step))
 
 
 class CosineDecay(LearningRateSchedule):
@@ -218,8 +215,7 @@ ALL_SCHEDULES = {cls.__name__: cls for cls in (
 
 def serialize(schedule) -> dict:
     """Keras-style dict of a schedule."""
-    return {"module": "keras.optimizers.schedules", "class_name": type(schedule).__name__,
-            "config": schedule.get_config(), "registered_name": None}
+    return serialize_keras_object(schedule, "keras.optimizers.schedules")
 
 
 def deserialize(config, custom_objects=None):
@@ -228,13 +224,6 @@ def deserialize(config, custom_objects=None):
     Raises:
         ValueError: for an unknown schedule class.
     """
-    cls = ALL_SCHEDULES.get(config["class_name"])
-    if cls is None:
-        from minikeras.saving.object_registration import get_registered_object
-
-        cls = get_registered_object(config["class_name"], custom_objects)
-    if cls is None:
-        raise ValueError(
-            f"Unknown learning rate schedule: '{config['class_name']}'. Known schedules: "
-            f"{sorted(ALL_SCHEDULES)}")
-    return cls.from_config(dict(config["config"]))
+    return deserialize_keras_object(config, "learning rate schedule", ALL_SCHEDULES,
+                                    custom_objects=custom_objects,
+                                    hint=f" Known schedules: {sorted(ALL_SCHEDULES)}")

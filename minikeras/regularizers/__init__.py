@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from minikeras import ops
+from minikeras.utils.module_lookup import (
+    deserialize_keras_object,
+    get_keras_object,
+    serialize_keras_object,
+)
 
 
 class Regularizer:
@@ -96,39 +101,21 @@ _ALIASES = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": Orthogo
 
 
 def serialize(regularizer):
+    """Keras-style dict of a regularizer (None → None)."""
     if regularizer is None:
         return None
-    return {"module": "keras.regularizers", "class_name": type(regularizer).__name__,
-            "config": regularizer.get_config(), "registered_name": None}
+    return serialize_keras_object(regularizer, "keras.regularizers")
 
 
 def deserialize(config, custom_objects=None):
+    """Builds a regularizer from a Keras dict or name."""
     if isinstance(config, str):
         return get(config, custom_objects)
-    name = config["class_name"]
-    cls = ALL_REGULARIZERS.get(name) or _ALIASES.get(name)
-    if cls is None:
-        from minikeras.saving.object_registration import get_registered_object
-
-        cls = get_registered_object(name, custom_objects)
-    if cls is None:
-        raise ValueError(f"Unknown regularizer: '{name}'.")
-    return cls.from_config(dict(config.get("config", {})))
+    return deserialize_keras_object(config, "regularizer", ALL_REGULARIZERS, _ALIASES,
+                                    custom_objects)
 
 
 def get(identifier, custom_objects=None):
-    """Returns a regularizer from a name, dict, instance or callable (None → None)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier, custom_objects)
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or ALL_REGULARIZERS.get(identifier)
-        if cls is None:
-            raise ValueError(
-                f"Could not interpret regularizer identifier: {identifier!r}. "
-                f"Valid names are: {sorted(_ALIASES)}")
-        return cls()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    """Returns a regularizer from a name, dict, instance, class or callable (None → None)."""
+    return get_keras_object(identifier, "regularizer", ALL_REGULARIZERS, _ALIASES, deserialize,
+                            Regularizer, custom_objects)

@@ -5,6 +5,8 @@ resolve lazily from `minikeras.layers`, so the package doubles as the Keras 2
 module of the same name.
 """
 
+from minikeras.layers.keras2_modules import layer_forwarding
+
 # What the Keras 2 module of this name exported.
 NAMES = (
     "Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
@@ -17,13 +19,4 @@ NAMES = (
 )
 
 
-def __getattr__(name):
-    import minikeras.layers as all_layers
-
-    if not name.startswith("__") and name in all_layers.__dict__:
-        return all_layers.__dict__[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(NAMES)
+__getattr__, __dir__ = layer_forwarding(__name__, NAMES)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras import activations, ops
 from minikeras.layers import legacy
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 from minikeras.ops import conv_utils
 
 # Keras 1 argument name -> Keras 3 name, for every convolution layer.
@@ -87,12 +93,8 @@ class BaseConv(Layer):
         self.data_format = sa.standardize_data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_role(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_role(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
 
     # ------------------------------------------------------------------ weights
 
@@ -113,15 +115,9 @@ class BaseConv(Layer):
                 f"The number of input channels must be evenly divisible by the number of "
                 f"groups. Received groups={self.groups}, but the input has {channels} "
                 f"channels (full input shape is {tuple(input_shape)}).")
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels // self.groups, self.filters),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint, name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(
+            self, "kernel", (*self.kernel_size, channels // self.groups, self.filters))
+        add_bias_weight(self, self.filters)
         self.built = True
 
     # ------------------------------------------------------------------ call
@@ -141,14 +137,17 @@ class BaseConv(Layer):
         widths[axis] = (left, 0)
         return ops.pad(inputs, widths)
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
+    def _convolve(self, inputs):
+        """The layer's convolution of `inputs` (before bias and activation)."""
         padding = self.padding
         if padding == "causal":
             inputs, padding = self._causal_pad(inputs), "valid"
-        outputs = ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
-                           data_format=self.data_format, dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
+        return ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
+                        data_format=self.data_format, dilation_rate=self.dilation_rate)
+
+    def call(self, inputs):
+        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
+        outputs = self._add_bias(self._convolve(inputs))
         return outputs if self.activation is None else self.activation(outputs)
 
     def _spatial_output(self, spatial):
@@ -177,24 +176,20 @@ class BaseConv(Layer):
 
     # ------------------------------------------------------------------ config
 
+    def _window_config(self) -> dict:
+        """Config entries of the sliding window, in Keras' order."""
+        return {"kernel_size": self.kernel_size, "strides": self.strides,
+                "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate}
+
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "groups": self.groups,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("kernel", "bias")),
         })
         return cfg

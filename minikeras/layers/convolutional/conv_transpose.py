@@ -5,6 +5,7 @@ from __future__ import annotations
 from minikeras import ops
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
+from minikeras.layers.weight_roles import add_bias_weight, add_role_weight
 from minikeras.ops.conv_transpose import conv_transpose_length
 
 
@@ -43,25 +44,15 @@ class BaseConvTranspose(BaseConv):
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, self.filters, channels),
-            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint, name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(self, "kernel", (*self.kernel_size, self.filters, channels))
+        add_bias_weight(self, self.filters)
         self.built = True
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = ops.conv_transpose(
+    def _convolve(self, inputs):
+        return ops.conv_transpose(
             inputs, self.kernel, strides=self.strides, padding=self.padding,
             output_padding=self.output_padding, data_format=self.data_format,
             dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
-        return outputs if self.activation is None else self.activation(outputs)
 
     def _spatial_output(self, spatial):
         ops_ = self.output_padding or (None,) * self.rank

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
-from minikeras.layers import spatial_args as sa
+from minikeras import activations, ops
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 
 # tf_keras configs of depthwise/separable layers also carry these (unused) Conv keys.
 _TF_KERAS_EXTRA = ("groups", "kernel_initializer", "kernel_regularizer", "kernel_constraint")
@@ -51,31 +56,20 @@ class BaseDepthwiseConv(BaseConv):
             raise ValueError(
                 f"Invalid value for argument `depth_multiplier`. Expected a strictly positive "
                 f"value. Received depth_multiplier={depth_multiplier}.")
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
+        set_weight_role(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
         self._channels = channels
-        self.kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint, name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(channels * self.depth_multiplier,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(
+            self, "depthwise", (*self.kernel_size, channels, self.depth_multiplier), name="kernel")
+        add_bias_weight(self, channels * self.depth_multiplier)
         self.built = True
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = ops.depthwise_conv(inputs, self.kernel, strides=self.strides,
-                                     padding=self.padding, data_format=self.data_format,
-                                     dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
-        return outputs if self.activation is None else self.activation(outputs)
+    def _convolve(self, inputs):
+        return ops.depthwise_conv(inputs, self.kernel, strides=self.strides,
+                                  padding=self.padding, data_format=self.data_format,
+                                  dilation_rate=self.dilation_rate)
 
     def compute_output_shape(self, input_shape):
         self._channels = self._input_channels(input_shape)
@@ -88,20 +82,10 @@ class BaseDepthwiseConv(BaseConv):
         cfg = Layer.get_config(self)
         cfg.update({
             "depth_multiplier": self.depth_multiplier,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("depthwise", "bias")),
         })
         return cfg
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
-from minikeras.layers import spatial_args as sa
+from minikeras import activations, ops
 from minikeras.layers.convolutional.base_conv import BaseConv, translate_legacy
 from minikeras.layers.convolutional.depthwise_conv import pop_tf_keras_extras
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 
 
 class BaseSeparableConv(BaseConv):
@@ -41,61 +46,35 @@ class BaseSeparableConv(BaseConv):
                          bias_regularizer=bias_regularizer, bias_constraint=bias_constraint,
                          activity_regularizer=activity_regularizer, **values, **kwargs)
         self.depth_multiplier = int(depth_multiplier)
-        self.depthwise_initializer = initializers.get(depthwise_initializer)
-        self.pointwise_initializer = initializers.get(pointwise_initializer)
-        self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
-        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
-        self.depthwise_constraint = constraints.get(depthwise_constraint)
-        self.pointwise_constraint = constraints.get(pointwise_constraint)
+        set_weight_role(self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
+        set_weight_role(self, "pointwise", pointwise_initializer, pointwise_regularizer, pointwise_constraint)
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            shape=(*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint, name="depthwise_kernel")
-        self.pointwise_kernel = self.add_weight(
-            shape=((1,) * self.rank + (channels * self.depth_multiplier, self.filters)),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint, name="pointwise_kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.filters,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.depthwise_kernel = add_role_weight(
+            self, "depthwise", (*self.kernel_size, channels, self.depth_multiplier),
+            name="depthwise_kernel")
+        self.pointwise_kernel = add_role_weight(
+            self, "pointwise", (1,) * self.rank + (channels * self.depth_multiplier, self.filters),
+            name="pointwise_kernel")
+        add_bias_weight(self, self.filters)
         self.built = True
 
-    def call(self, inputs):
-        sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = ops.separable_conv(
+    def _convolve(self, inputs):
+        return ops.separable_conv(
             inputs, self.depthwise_kernel, self.pointwise_kernel, strides=self.strides,
             padding=self.padding, data_format=self.data_format,
             dilation_rate=self.dilation_rate)
-        outputs = self._add_bias(outputs)
-        return outputs if self.activation is None else self.activation(outputs)
 
     def get_config(self) -> dict:
         cfg = Layer.get_config(self)
         cfg.update({
             "depth_multiplier": self.depth_multiplier,
             "filters": self.filters,
-            "kernel_size": self.kernel_size,
-            "strides": self.strides,
-            "padding": self.padding,
-            "data_format": self.data_format,
-            "dilation_rate": self.dilation_rate,
+            **self._window_config(),
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "depthwise_initializer": initializers.serialize(self.depthwise_initializer),
-            "pointwise_initializer": initializers.serialize(self.pointwise_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "depthwise_regularizer": regularizers.serialize(self.depthwise_regularizer),
-            "pointwise_regularizer": regularizers.serialize(self.pointwise_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "depthwise_constraint": constraints.serialize(self.depthwise_constraint),
-            "pointwise_constraint": constraints.serialize(self.pointwise_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("depthwise", "pointwise", "bias")),
         })
         return cfg
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras import activations, ops
 from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import (
+    add_bias_weight,
+    add_role_weight,
+    role_config,
+    set_weight_role,
+)
 
 
 class Dense(Layer):
@@ -48,12 +54,8 @@ class Dense(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_role(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_role(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -62,15 +64,8 @@ class Dense(Layer):
             raise ValueError(
                 f"The last dimension of the inputs to a Dense layer should be defined. "
                 f"Found None. Full input shape received: {input_shape}")
-        self.kernel = self.add_weight(
-            shape=(input_dim, self.units), initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-            name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(
-                shape=(self.units,), initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer, constraint=self.bias_constraint, name="bias")
+        self.kernel = add_role_weight(self, "kernel", (input_dim, self.units))
+        add_bias_weight(self, self.units)
         self.input_dim = input_dim
         self.built = True
 
@@ -91,12 +86,6 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("kernel", "bias")),
         })
         return cfg

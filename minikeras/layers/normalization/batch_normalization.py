@@ -9,6 +9,7 @@ import numpy as np
 from minikeras import constraints, initializers, ops, regularizers
 from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_role_weight, set_weight_role
 from minikeras.ops.normalization import fused_normalize
 
 _KERAS2_IGNORED = ("fused", "trainable_weights")
@@ -76,14 +77,10 @@ class BatchNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
+        set_weight_role(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_role(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
         self.synchronized = bool(synchronized)
         self.renorm = False
         self.renorm_clipping = renorm_clipping
@@ -106,15 +103,9 @@ class BatchNormalization(Layer):
         shape = (dim,)
         self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight(shape=shape, name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = add_role_weight(self, "gamma", shape)
         if self.center:
-            self.beta = self.add_weight(shape=shape, name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+            self.beta = add_role_weight(self, "beta", shape)
         self.moving_mean = self.add_weight(shape=shape, name="moving_mean",
                                            initializer=self.moving_mean_initializer,
                                            trainable=False)

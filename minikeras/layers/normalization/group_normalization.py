@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from minikeras import constraints, initializers, ops, regularizers
+from minikeras import ops
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_role_weight, role_config, set_weight_role
 from minikeras.ops.normalization import fused_normalize
 
 
@@ -31,12 +32,8 @@ class GroupNormalization(Layer):
         self.epsilon = float(epsilon)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_role(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_role(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
 
     def build(self, input_shape):
@@ -60,15 +57,9 @@ class GroupNormalization(Layer):
         self._groups = groups
         self.gamma = self.beta = None
         if self.scale:
-            self.gamma = self.add_weight(shape=(channels,), name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = add_role_weight(self, "gamma", (channels,))
         if self.center:
-            self.beta = self.add_weight(shape=(channels,), name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+            self.beta = add_role_weight(self, "beta", (channels,))
         self.built = True
 
     def call(self, inputs):
@@ -100,11 +91,6 @@ class GroupNormalization(Layer):
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **role_config(self, ("beta", "gamma"), activity_regularizer=False),
         })
         return cfg

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import warnings
 
-from minikeras import constraints, initializers, ops, regularizers
+from minikeras import ops
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_role_weight, role_config, set_weight_role
 
 
 class LayerNormalization(Layer):
@@ -34,12 +35,8 @@ class LayerNormalization(Layer):
         if self.rms_scaling:
             warnings.warn("`rms_scaling=True` is deprecated in Keras (it scales by the "
                           "variance, not the root mean square).", UserWarning, stacklevel=2)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        set_weight_role(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
+        set_weight_role(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
 
     def _axes(self, ndim: int) -> list[int]:
@@ -58,15 +55,9 @@ class LayerNormalization(Layer):
                 f"defined. Received input shape {tuple(input_shape)}.")
         self.gamma = self.beta = None
         if self.scale or self.rms_scaling:
-            self.gamma = self.add_weight(shape=shape, name="gamma",
-                                         initializer=self.gamma_initializer,
-                                         regularizer=self.gamma_regularizer,
-                                         constraint=self.gamma_constraint)
+            self.gamma = add_role_weight(self, "gamma", shape)
         if self.center and not self.rms_scaling:
-            self.beta = self.add_weight(shape=shape, name="beta",
-                                        initializer=self.beta_initializer,
-                                        regularizer=self.beta_regularizer,
-                                        constraint=self.beta_constraint)
+            self.beta = add_role_weight(self, "beta", shape)
         self.built = True
 
     def call(self, inputs):
@@ -85,11 +76,6 @@ class LayerNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             "rms_scaling": self.rms_scaling,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **role_config(self, ("beta", "gamma"), activity_regularizer=False),
         })
         return cfg

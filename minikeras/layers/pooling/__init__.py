@@ -5,6 +5,8 @@ resolve lazily from `minikeras.layers`, so the package doubles as the Keras 2
 module of the same name.
 """
 
+from minikeras.layers.keras2_modules import layer_forwarding
+
 # What the Keras 2 module of this name exported.
 NAMES = (
     "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
@@ -15,13 +17,4 @@ NAMES = (
 )
 
 
-def __getattr__(name):
-    import minikeras.layers as all_layers
-
-    if not name.startswith("__") and name in all_layers.__dict__:
-        return all_layers.__dict__[name]
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(NAMES)
+__getattr__, __dir__ = layer_forwarding(__name__, NAMES)

@@ -16,7 +16,29 @@ def _hw_axes(data_format: str, ndim: int) -> tuple[int, int]:
     return (ndim - 2, ndim - 1) if data_format == "channels_first" else (ndim - 3, ndim - 2)
 
 
-class Resizing(Layer):
+class _FixedImageSize(Layer):
+    """Shared parts of the layers whose output images are `(height, width)`."""
+
+    def __init__(self, height, width, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = int(height), int(width)
+        self.data_format = sa.standardize_data_format(data_format)
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        h, w = _hw_axes(self.data_format, len(shape))
+        shape[h], shape[w] = self.height, self.width
+        return tuple(shape)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.update({"data_format": self.data_format, "height": self.height,
+                    "width": self.width})
+        return cfg
+
+
+class Resizing(_FixedImageSize):
     """Resizes images to `(height, width)` (nearest or bilinear, half-pixel centres).
 
     Args:
@@ -31,7 +53,7 @@ class Resizing(Layer):
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
                  pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
                  antialias=False, data_format=None, **kwargs):
-        super().__init__(**kwargs)
+        super().__init__(height, width, data_format, **kwargs)
         if crop_to_aspect_ratio or pad_to_aspect_ratio or antialias:
             raise NotImplementedError(
                 "Resizing supports crop_to_aspect_ratio=False, pad_to_aspect_ratio=False and "
@@ -40,31 +62,21 @@ class Resizing(Layer):
             raise ValueError(
                 "Resizing: `interpolation` must be 'bilinear' or 'nearest'. Received: "
                 f"interpolation={interpolation}")
-        self.height, self.width = int(height), int(width)
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = False
         self.pad_to_aspect_ratio = False
         self.fill_mode = fill_mode
         self.fill_value = fill_value
         self.antialias = False
-        self.data_format = sa.standardize_data_format(data_format)
-        self.built = True
 
     def call(self, inputs):
         x = ops.cast(inputs, self.dtype)
         return resize(x, (self.height, self.width), self.interpolation,
                       data_format=self.data_format)
 
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        h, w = _hw_axes(self.data_format, len(shape))
-        shape[h], shape[w] = self.height, self.width
-        return tuple(shape)
-
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"data_format": self.data_format, "height": self.height,
-                    "width": self.width, "interpolation": self.interpolation,
+        cfg.update({"interpolation": self.interpolation,
                     "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
                     "pad_to_aspect_ratio": self.pad_to_aspect_ratio,
                     "fill_mode": self.fill_mode, "fill_value": self.fill_value,
@@ -72,19 +84,13 @@ class Resizing(Layer):
         return cfg
 
 
-class CenterCrop(Layer):
+class CenterCrop(_FixedImageSize):
     """Crops the central `(height, width)` region of images.
 
     Args:
         height, width: Target size (must not exceed the input size).
         data_format: `"channels_last"` (default) or `"channels_first"`.
     """
-
-    def __init__(self, height, width, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.height, self.width = int(height), int(width)
-        self.data_format = sa.standardize_data_format(data_format)
-        self.built = True
 
     def call(self, inputs):
         shape = ops.shape(inputs)
@@ -100,15 +106,3 @@ class CenterCrop(Layer):
         index[h] = slice(top, top + self.height)
         index[w] = slice(left, left + self.width)
         return ops.cast(ops.getitem(inputs, tuple(index)), self.dtype)
-
-    def compute_output_shape(self, input_shape):
-        shape = list(input_shape)
-        h, w = _hw_axes(self.data_format, len(shape))
-        shape[h], shape[w] = self.height, self.width
-        return tuple(shape)
-
-    def get_config(self) -> dict:
-        cfg = super().get_config()
-        cfg.update({"data_format": self.data_format, "height": self.height,
-                    "width": self.width})
-        return cfg

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras import activations, constraints, initializers, ops, regularizers
+from minikeras import activations, ops
 from minikeras.backend import config
 from minikeras.layers.layer import Layer
+from minikeras.layers.weight_roles import add_role_weight, role_config, set_weight_role
 from minikeras.ops import rnn as rnn_ops
 
 
@@ -52,15 +53,9 @@ class BaseRNNCell(Layer):
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_weight_role(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        set_weight_role(self, "recurrent", recurrent_initializer, recurrent_regularizer, recurrent_constraint)
+        set_weight_role(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.dropout = _check_rate("dropout", dropout)
         self.recurrent_dropout = _check_rate("recurrent_dropout", recurrent_dropout)
         self.seed = seed
@@ -70,18 +65,13 @@ class BaseRNNCell(Layer):
 
     def _build_kernels(self, input_dim, bias_shape=None, bias_initializer=None):
         g = self.gates * self.units
-        self.kernel = self.add_weight(
-            shape=(input_dim, g), initializer=self.kernel_initializer, name="kernel",
-            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            shape=(self.units, g), initializer=self.recurrent_initializer,
-            name="recurrent_kernel", regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint)
+        self.kernel = add_role_weight(self, "kernel", (input_dim, g))
+        self.recurrent_kernel = add_role_weight(self, "recurrent", (self.units, g),
+                                                name="recurrent_kernel")
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(
-                shape=bias_shape or (g,), initializer=bias_initializer or self.bias_initializer,
-                name="bias", regularizer=self.bias_regularizer, constraint=self.bias_constraint)
+            self.bias = add_role_weight(self, "bias", bias_shape or (g,),
+                                        initializer=bias_initializer)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -151,15 +141,7 @@ class BaseRNNCell(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **role_config(self, ("kernel", "recurrent", "bias"), activity_regularizer=False),
             "dropout": self.dropout,
             "recurrent_dropout": self.recurrent_dropout,
             "seed": self.seed,
@@ -184,6 +166,16 @@ class BaseRNNCell(Layer):
                 rdp = self._mask(rshape, self.recurrent_dropout, dtype)
             cached = self._step_masks = (dp, rdp)
         return cached
+
+    def apply_step_dropout(self, inputs, h_prev, training, state=None):
+        """`(inputs, h_prev)` multiplied by this step's dropout masks (where active).
+
+        `state` sets the recurrent mask's shape as in `step_dropout_masks`.
+        """
+        dp, rdp = self.step_dropout_masks(inputs, training, state=state)
+        if dp is not None:
+            inputs = ops.multiply(inputs, dp)
+        return inputs, (h_prev if rdp is None else ops.multiply(h_prev, rdp))
 
     def reset_dropout_mask(self):
         self._step_masks = None

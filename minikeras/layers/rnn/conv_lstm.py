@@ -9,9 +9,10 @@ import numpy as np
 from minikeras import activations, ops
 from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
-from minikeras.layers.rnn.lstm import _UnitForgetBias
+from minikeras.layers.rnn.lstm import _UnitForgetBias, lstm_gates
 from minikeras.layers.rnn.rnn import RNN, check_sequence_rank
 from minikeras.layers.rnn.simple_rnn import SimpleRNN
+from minikeras.layers.weight_roles import add_role_weight
 from minikeras.ops import rnn as rnn_ops
 
 
@@ -102,21 +103,14 @@ class ConvLSTM2DCell(BaseRNNCell):
         kh, kw = self.kernel_size
         f4 = 4 * self.filters
         self._spatial = self.output_spatial(input_shape[1:3])
-        self.kernel = self.add_weight(
-            shape=(kh, kw, input_shape[-1], f4), initializer=self.kernel_initializer,
-            name="kernel", regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight(
-            shape=(kh, kw, self.filters, f4), initializer=self.recurrent_initializer,
-            name="recurrent_kernel", regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint)
+        self.kernel = add_role_weight(self, "kernel", (kh, kw, input_shape[-1], f4))
+        self.recurrent_kernel = add_role_weight(self, "recurrent", (kh, kw, self.filters, f4),
+                                                name="recurrent_kernel")
         self.bias = None
         if self.use_bias:
             init = (_UnitForgetBias(self.bias_initializer, self.filters)
-                    if self.unit_forget_bias else self.bias_initializer)
-            self.bias = self.add_weight(shape=(f4,), initializer=init, name="bias",
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+                    if self.unit_forget_bias else None)
+            self.bias = add_role_weight(self, "bias", (f4,), initializer=init)
         self.built = True
 
     def output_spatial(self, spatial):
@@ -129,10 +123,7 @@ class ConvLSTM2DCell(BaseRNNCell):
 
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states[0], states[1]
-        dp, rdp = self.step_dropout_masks(inputs, training, state=h_prev)
-        if dp is not None:
-            inputs = ops.multiply(inputs, dp)
-        h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
+        inputs, h_in = self.apply_step_dropout(inputs, h_prev, training, state=h_prev)
         kh, kw = self.kernel_size
         f4 = 4 * self.filters
         k = ops.reshape(self.kernel, (math.prod(self.kernel.shape[:3]), f4))
@@ -140,13 +131,7 @@ class ConvLSTM2DCell(BaseRNNCell):
         x = ops.dense(im2col(inputs, self.kernel_size, self.strides, self.padding,
                              self.dilation_rate), k, self.bias)
         z = ops.add(x, ops.dense(im2col(h_in, self.kernel_size, (1, 1), "same"), rk))
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
-        o = self.recurrent_activation(z_o)
-        h = ops.multiply(o, self.activation(c))
-        return h, [h, c]
+        return lstm_gates(z, c_prev, self.activation, self.recurrent_activation)
 
     def get_config(self) -> dict:
         cfg = super().get_config()

@@ -46,10 +46,7 @@ class GRUCell(BaseRNNCell):
 
     def call(self, inputs, states, training=False):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        dp, rdp = self.step_dropout_masks(inputs, training)
-        if dp is not None:
-            inputs = ops.multiply(inputs, dp)
-        h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
+        inputs, h_in = self.apply_step_dropout(inputs, h_prev, training)
         b_in, b_rec = self._biases()
         u = self.units
         x = ops.dense(inputs, self.kernel, b_in)

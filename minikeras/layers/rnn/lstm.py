@@ -10,6 +10,17 @@ from minikeras.layers.rnn.simple_rnn import SimpleRNN
 from minikeras.ops import rnn as rnn_ops
 
 
+def lstm_gates(z, c_prev, activation, recurrent_activation):
+    """One LSTM step from the pre-activations `z` (gates i, f, c, o): `h, [h, c]`."""
+    z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
+    i = recurrent_activation(z_i)
+    f = recurrent_activation(z_f)
+    c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, activation(z_c)))
+    o = recurrent_activation(z_o)
+    h = ops.multiply(o, activation(c))
+    return h, [h, c]
+
+
 class _UnitForgetBias(initializers.Initializer):
     """Bias initializer: `bias_initializer` everywhere except ones on the forget gate."""
 
@@ -61,19 +72,10 @@ class LSTMCell(BaseRNNCell):
 
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states[0], states[1]
-        dp, rdp = self.step_dropout_masks(inputs, training)
-        if dp is not None:
-            inputs = ops.multiply(inputs, dp)
-        h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
+        inputs, h_in = self.apply_step_dropout(inputs, h_prev, training)
         z = ops.add(ops.dense(inputs, self.kernel, self.bias),
                     ops.matmul(h_in, self.recurrent_kernel))
-        z_i, z_f, z_c, z_o = ops.split(z, 4, axis=-1)
-        i = self.recurrent_activation(z_i)
-        f = self.recurrent_activation(z_f)
-        c = ops.add(ops.multiply(f, c_prev), ops.multiply(i, self.activation(z_c)))
-        o = self.recurrent_activation(z_o)
-        h = ops.multiply(o, self.activation(c))
-        return h, [h, c]
+        return lstm_gates(z, c_prev, self.activation, self.recurrent_activation)
 
     def fused_sequence(self, sequences, initial_state, mask, training, go_backwards):
         """Whole-sequence forward with one fused BPTT op, or None if not fusable."""

@@ -27,10 +27,7 @@ class SimpleRNNCell(BaseRNNCell):
 
     def call(self, inputs, states, training=False):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        dp, rdp = self.step_dropout_masks(inputs, training)
-        if dp is not None:
-            inputs = ops.multiply(inputs, dp)
-        h_in = h_prev if rdp is None else ops.multiply(h_prev, rdp)
+        inputs, h_in = self.apply_step_dropout(inputs, h_prev, training)
         out = ops.add(ops.dense(inputs, self.kernel, self.bias),
                       ops.matmul(h_in, self.recurrent_kernel))
         out = self.activation(out)
