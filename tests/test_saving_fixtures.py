@@ -139,9 +139,10 @@ def test_keras3_json_written_back_identically(name):
     assert json.loads(model.to_json(keras_version=3)) == expected
 
 
-# p4: Keras 3's Embedding drops `input_length`; p5: BatchNormalization writes axis 1 (not
-# [1]) and Keras 3's renorm/synchronized keys. tf_keras reads both.
-@pytest.mark.parametrize("name", ["p1_xor", "p2_mlp_mnist", "p3_cnn", "p6_func_two_inputs"])
+# p5: minikeras' BatchNormalization writes axis 1 (not [1]) and Keras 3's renorm/synchronized
+# keys, which tf_keras also reads.
+@pytest.mark.parametrize("name", ["p1_xor", "p2_mlp_mnist", "p3_cnn", "p4_embedding",
+                                  "p6_func_two_inputs"])
 def test_tf_keras_json_written_back_identically(name):
     """model_from_json(tf_keras JSON).to_json() reproduces tf_keras' JSON exactly."""
     require_layers(name)

@@ -114,6 +114,12 @@ def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
                 items = list(first.items())
                 items.insert(3, ("batch_input_shape", shape))
                 layers[1] = {**layers[1], "config": dict(items)}
+    for entry in layers:  # tf_keras' Embedding still records `input_length`
+        cfg_e = entry.get("config")
+        if entry.get("class_name") == "Embedding" and "input_length" not in cfg_e:
+            shape = cfg_e.get("batch_input_shape") or [None, None]
+            cfg_e["input_length"] = shape[1] if len(shape) == 2 else None
+    if cls == "Sequential":
         return {"name": cfg.get("name"), "layers": layers}
     # tf_keras' Sequential is functional: it has a built-in node 0 that Keras 3's lacks.
     nested_seq = {e.get("name") for e in layers if e.get("class_name") == "Sequential"}
