@@ -139,10 +139,7 @@ def test_keras3_json_written_back_identically(name):
     assert json.loads(model.to_json(keras_version=3)) == expected
 
 
-# p5: minikeras' BatchNormalization writes axis 1 (not [1]) and Keras 3's renorm/synchronized
-# keys, which tf_keras also reads.
-@pytest.mark.parametrize("name", ["p1_xor", "p2_mlp_mnist", "p3_cnn", "p4_embedding",
-                                  "p6_func_two_inputs"])
+@pytest.mark.parametrize("name", MODELS)
 def test_tf_keras_json_written_back_identically(name):
     """model_from_json(tf_keras JSON).to_json() reproduces tf_keras' JSON exactly."""
     require_layers(name)

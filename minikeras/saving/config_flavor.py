@@ -85,6 +85,22 @@ def _keeps_keras3_nodes(entry: dict) -> bool:
                for n in entry.get("inbound_nodes") or [])
 
 
+def _batchnorm_to_keras2(cfg: dict, build_config) -> dict:
+    """tf_keras writes `axis` as a list of non-negative axes and omits unused renorm keys."""
+    cfg = dict(cfg)
+    shape = (build_config or {}).get("input_shape")
+    axis = cfg.get("axis")
+    if isinstance(axis, int) and isinstance(shape, list) and shape and not isinstance(
+            shape[0], list):
+        cfg["axis"] = [axis % len(shape)]
+    if not cfg.get("renorm"):
+        for key in ("renorm", "renorm_clipping", "renorm_momentum"):
+            cfg.pop(key, None)
+    if not cfg.get("synchronized"):
+        cfg.pop("synchronized", None)
+    return cfg
+
+
 def _layer_to_keras2(entry: dict, h5: bool) -> dict:
     entry = dict(entry)
     cls = entry.get("class_name")
@@ -95,6 +111,8 @@ def _layer_to_keras2(entry: dict, h5: bool) -> dict:
         cfg = _policies_to_names(cfg)
         if cls == "InputLayer" and "batch_shape" in cfg:
             cfg = {("batch_input_shape" if k == "batch_shape" else k): v for k, v in cfg.items()}
+    if cls == "BatchNormalization":
+        cfg = _batchnorm_to_keras2(cfg, entry.get("build_config"))
     entry["config"] = cfg
     if "inbound_nodes" in entry and not _keeps_keras3_nodes(entry):
         entry["inbound_nodes"] = [_node_to_keras2(n) for n in entry["inbound_nodes"]]
