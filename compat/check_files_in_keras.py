@@ -67,15 +67,16 @@ def check_dir(keras, d):
         model = keras.models.load_model(os.path.join(d, fname))
         diff = _compare(_predict(model, x), io)
         iters = int(model.optimizer.iterations.numpy()) if model.optimizer is not None else None
-        opt_ok = True
+        opt_ok, extra = True, {}
         if fname.endswith(".keras"):  # Keras 3 restores optimizer variables by order
             saved = np.load(os.path.join(d, "optimizer.npz"))
             got = [np.asarray(v) for v in model.optimizer.variables]
             want = [saved[f"v{i}"] for i in range(len(saved.files))]
             opt_ok = len(got) == len(want) and all(
                 g.shape == w.shape and np.allclose(g, w, atol=1e-7) for g, w in zip(got, want))
-        return {"ok": diff <= 1e-5 and iters == state["iterations"] and opt_ok,
-                "optimizer_state_equal": opt_ok, "max_abs_diff": diff,
+            extra = {"optimizer_state_equal": opt_ok}
+        return {"ok": diff <= 1e-5 and iters == state["iterations"] and opt_ok, **extra,
+                "max_abs_diff": diff,
                 "optimizer": type(model.optimizer).__name__, "iterations": iters,
                 "expected_iterations": state["iterations"]}
 
