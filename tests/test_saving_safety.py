@@ -316,3 +316,11 @@ def test_hang_confirmed_in_fresh_interpreter_when_threads_run(tmp_path):
     finally:
         stop.set()
         worker.join()
+
+
+def test_config_asking_for_absurd_weights_is_a_value_error():
+    cfg = json.loads((P1 / "tfk" / "model.json").read_text())
+    cfg["config"]["layers"][1]["config"]["units"] = 10**12
+    with pytest.raises(ValueError, match="too large to allocate") as info:
+        models.model_from_json(json.dumps(cfg))
+    one_line(info)

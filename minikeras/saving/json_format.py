@@ -77,6 +77,10 @@ def model_from_json(json_string: str, custom_objects=None):
             "and 'config' keys.")
     try:
         return deserialize_keras_object(config, custom_objects=custom_objects)
-    except (KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
+    except MemoryError as exc:
         raise ValueError(
-            f"Invalid model config in the JSON ({type(exc).__name__}: {exc}).") from None
+            f"The model config asks for weights too large to allocate ({exc}).") from None
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else ""
+        raise ValueError(f"Invalid model config in the JSON ({type(exc).__name__}: {msg}).",
+                         ) from None
