@@ -58,3 +58,4 @@ __all__ = [
     "utils",
     "version",
 ]
+from minikeras import datasets, preprocessing  # noqa: E402

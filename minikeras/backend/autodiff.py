@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend.keras_tensor import SymbolicInput, any_symbolic
 from minikeras.backend.operators import ArrayOperatorsMixin, _ops
 from minikeras.backend.variable import Variable
 
@@ -82,6 +83,8 @@ def unwrap(x):
     if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, Variable)) for e in x):
         stacked = _ops().stack(x)
         return (stacked.value, stacked) if type(stacked) is Tensor else (stacked, None)
+    if any_symbolic(x):
+        raise SymbolicInput(x)  # `keras.ops` turns this into a functional-graph node
     return np.asarray(x), None
 
 
@@ -117,6 +120,8 @@ def value_of(x):
         return x
     if isinstance(x, (Tensor, Variable)):
         return x.value
+    if any_symbolic(x):
+        raise SymbolicInput(x)  # `keras.ops` turns this into a functional-graph node
     return np.asarray(x)
 
 

@@ -111,3 +111,7 @@ def any_symbolic(x) -> bool:
     if isinstance(x, dict):
         return any(any_symbolic(e) for e in x.values())
     return False
+
+
+class SymbolicInput(TypeError):
+    """Raised when an op meets a KerasTensor; `keras.ops` then records a graph node instead."""

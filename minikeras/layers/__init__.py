@@ -284,3 +284,7 @@ __all__ = [
     "UpSampling2D",
     "UpSampling3D",
 ]
+
+# Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real
+# submodule of that name exists, the forwarding module in `_legacy_paths/` is found instead.
+__path__.append(__path__[0] + "/_legacy_paths")  # noqa: F821

@@ -146,3 +146,112 @@ from minikeras.ops.numpy import (
 from minikeras.ops.pooling import average_pool, max_pool
 
 __all__ = [name for name in dir() if not name.startswith("_")]
+
+# Wider `keras.ops` coverage (opscompat): more numpy, nn, math, linalg and core ops.
+from minikeras.ops import linalg  # noqa: E402
+from minikeras.ops import math as math  # noqa: E402
+from minikeras.ops.core_extra import (  # noqa: E402
+    cond,
+    fori_loop,
+    map,
+    scan,
+    scatter,
+    scatter_update,
+    select,
+    slice,
+    slice_update,
+    switch,
+    vectorized_map,
+    while_loop,
+)
+from minikeras.ops.linalg import (  # noqa: E402
+    cholesky,
+    det,
+    eig,
+    eigh,
+    inv,
+    norm,
+    qr,
+    solve,
+    solve_triangular,
+    svd,
+)
+from minikeras.ops.math import (  # noqa: E402
+    erf,
+    erfinv,
+    in_top_k,
+    logdet,
+    rsqrt,
+    segment_max,
+    segment_sum,
+    top_k,
+)
+from minikeras.ops.nn_extra import multi_hot  # noqa: E402
+from minikeras.ops.numpy_extra import (  # noqa: E402
+    all,
+    any,
+    append,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    array,
+    average,
+    bincount,
+    ceil,
+    copy,
+    cosh,
+    count_nonzero,
+    cross,
+    cumprod,
+    diag,
+    diagonal,
+    diff,
+    digitize,
+    divide_no_nan,
+    empty,
+    exp2,
+    floor,
+    floor_divide,
+    full_like,
+    hstack,
+    hypot,
+    identity,
+    inner,
+    isclose,
+    isinf,
+    log2,
+    log10,
+    logaddexp,
+    logical_xor,
+    median,
+    meshgrid,
+    mod,
+    nan_to_num,
+    nonzero,
+    outer,
+    quantile,
+    roll,
+    round,
+    searchsorted,
+    sinh,
+    sort,
+    tan,
+    trace,
+    tri,
+    tril,
+    triu,
+    trunc,
+    vdot,
+    vstack,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]
+
+# Ops called on KerasTensors add functional-graph nodes (see ops/symbolic.py).
+from minikeras.ops.symbolic import wrap_public_ops as _wrap_public_ops  # noqa: E402
+
+_wrap_public_ops(globals())

@@ -13,3 +13,13 @@ from minikeras.utils.progbar import Progbar
 
 __all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "get_custom_objects",
            "normalize", "register_keras_serializable", "set_random_seed", "to_categorical"]
+
+# Data and file utilities (opscompat).
+from minikeras.utils.file_utils import get_file  # noqa: E402
+from minikeras.utils.model_visualization import model_to_dot, plot_model  # noqa: E402
+from minikeras.utils.py_dataset import PyDataset, Sequence  # noqa: E402
+from minikeras.utils.sequence_utils import pad_sequences  # noqa: E402
+
+__all__ += ["PyDataset", "Sequence", "get_file", "model_to_dot", "pad_sequences", "plot_model"]
+from minikeras.utils import np_utils, vis_utils  # noqa: E402
+from minikeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402

@@ -1,0 +1,59 @@
+"""`keras.ops` on symbolic tensors: an op given a `KerasTensor` becomes a graph node.
+
+In Keras 3, `y = keras.ops.mean(x, axis=1)` with `x = keras.Input(...)` adds an
+operation to the functional graph. Here every public op is wrapped once: the
+op runs as usual, and only when its inputs turn out to be symbolic (the tape's
+`unwrap`/`value_of` raise `SymbolicInput`) is the call re-issued as an
+`OpLayer` node through `symbolic_op`. Concrete calls pay one `try` block.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from minikeras.backend.keras_tensor import KerasTensor, SymbolicInput
+
+# Ops that take functions or answer from the static shape instead of making a node.
+_NOT_DISPATCHED = frozenset({
+    "custom_gradient", "cond", "while_loop", "fori_loop", "map", "scan", "switch",
+    "vectorized_map", "is_tensor", "convert_to_numpy",
+})
+_STATIC = {
+    "shape": lambda x: tuple(x.shape),
+    "ndim": lambda x: len(x.shape),
+    "dtype": lambda x: x.dtype,
+}
+# Keras 3 module of ops defined in minikeras' extra modules (for saved op nodes).
+_KERAS_MODULE = {"minikeras.ops.numpy_extra": "minikeras.ops.numpy",
+                 "minikeras.ops.core_extra": "minikeras.ops.core",
+                 "minikeras.ops.nn_extra": "minikeras.ops.nn"}
+
+
+def dispatching(name: str, fn):
+    """`fn` that records a functional-graph node when called on KerasTensors."""
+    static = _STATIC.get(name)
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if static is not None and args and isinstance(args[0], KerasTensor):
+            return static(args[0])
+        try:
+            return fn(*args, **kwargs)
+        except SymbolicInput:
+            from minikeras.layers.core.lambda_ops import symbolic_op
+
+            return symbolic_op(name, *args, **kwargs)
+
+    op.__module__ = _KERAS_MODULE.get(fn.__module__, fn.__module__)
+    op.__wrapped_op__ = fn
+    return op
+
+
+def wrap_public_ops(namespace: dict) -> None:
+    """Wraps every public op function of the `minikeras.ops` namespace in place."""
+    for name, obj in list(namespace.items()):
+        if (name.startswith("_") or name in _NOT_DISPATCHED or not callable(obj)
+                or isinstance(obj, type) or not getattr(obj, "__module__", "").startswith(
+                    "minikeras.ops") or hasattr(obj, "__wrapped_op__")):
+            continue
+        namespace[name] = dispatching(name, obj)
