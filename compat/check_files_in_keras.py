@@ -30,10 +30,6 @@ import numpy as np
 EXPECTED_FAILURES = {
     ("nested_shared", "load_model(full.h5)"):
         "Keras 3 legacy loader: nested Sequential node indices (tf_keras numbering)",
-    # Keras 3 cannot read op nodes (`NotEqual`) from legacy `.h5` configs, not even from the
-    # k3_full.h5 it writes itself for this model (checked with Keras 3.15.1).
-    ("rnn_zoo_ops", "load_model(full.h5)"):
-        "Keras 3 legacy loader: op node classes (NotEqual) unknown without `module`",
 }
 
 

@@ -17,7 +17,7 @@ import sys
 import numpy as np
 
 import minikeras
-from minikeras import layers, models, optimizers
+from minikeras import layers, models, ops, optimizers
 
 
 def _models():
@@ -100,6 +100,14 @@ def _models():
     m10.compile(optimizer="adam", loss="binary_crossentropy")
     x10 = np.load(os.path.join(zoo, "io.npz"))["x"]
     yield "rnn_zoo_ops", m10, x10, (rng.random((8, 1)) > 0.5).astype(np.float32)
+
+    i11 = layers.Input((4,), name="x")
+    h11 = layers.Dense(3, name="d")(i11)
+    y11 = ops.sigmoid(ops.sum(ops.multiply(h11, 2.0), axis=-1, keepdims=True) + 1.0)
+    m11 = models.Model(i11, y11, name="ops_graph")
+    m11.compile(optimizer="adam", loss="binary_crossentropy")
+    x11 = rng.normal(size=(8, 4)).astype(np.float32)
+    yield "ops_graph", m11, x11, (rng.random((8, 1)) > 0.5).astype(np.float32)
 
     x5 = rng.normal(size=(8, 3)).astype(np.float32)
     y5 = rng.normal(size=(8, 2)).astype(np.float32)

@@ -315,3 +315,24 @@ def test_skip_mismatch_keras3_layout(tmp_path):
     with pytest.warns(UserWarning, match="Skipping loading weights"):
         dst.load_weights(tmp_path / "w.weights.h5", skip_mismatch=True)
     np.testing.assert_array_equal(dst.layers[0].get_weights()[0], src.layers[0].get_weights()[0])
+
+
+@pytest.mark.parametrize("fname", ["m.keras", "m.h5", "w.weights.h5", "w.h5"])
+def test_graph_with_ops_on_keras_tensors(fname, tmp_path):
+    """`ops.multiply(h, 2.0)` in a graph is an op node (Keras 3 `Multiply` from
+    `keras.src.ops.numpy`), not the `Multiply` merge layer, in every format."""
+    from minikeras import ops
+
+    inp = layers.Input((4,), name="x")
+    h = layers.Dense(3, name="d")(inp)
+    out = ops.sum(ops.multiply(h, 2.0), axis=-1, keepdims=True) + 1.0
+    model = models.Model(inp, out, name="opsm")
+    x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
+    if fname.startswith("m."):
+        model.save(tmp_path / fname)
+        again = models.load_model(tmp_path / fname)
+    else:
+        model.save_weights(tmp_path / fname)
+        again = models.model_from_json(model.to_json())
+        again.load_weights(tmp_path / fname)
+    np.testing.assert_array_equal(again.predict(x, verbose=0), model.predict(x, verbose=0))

@@ -117,7 +117,11 @@ def _layer_to_keras2(entry: dict, h5: bool) -> dict:
     if "inbound_nodes" in entry and not _keeps_keras3_nodes(entry):
         entry["inbound_nodes"] = [_node_to_keras2(n) for n in entry["inbound_nodes"]]
     if h5:
-        for key in ("module", "registered_name", "build_config"):
+        # Op nodes keep `module` (`keras.src.ops.numpy`): without it `Multiply` would read as
+        # the merge layer, and Keras 3 could not find `NotEqual` at all.
+        is_op = str(entry.get("module") or "").startswith("keras.src.ops")
+        for key in (("registered_name", "build_config") if is_op else
+                    ("module", "registered_name", "build_config")):
             entry.pop(key, None)
     return entry
 
