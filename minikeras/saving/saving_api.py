@@ -13,7 +13,13 @@ import os
 import tempfile
 import zipfile
 
-import h5py
+
+def _h5py():
+    """h5py, imported on first use so `import minikeras` stays light."""
+    import h5py
+
+    return h5py
+
 
 _HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _ZIP_MAGIC = b"PK"
@@ -75,7 +81,7 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs) ->
         if fmt == "npz":
             npz_weights.save_npz(tmp, model)
             return
-        with h5py.File(tmp, "w") as f:
+        with _h5py().File(tmp, "w") as f:
             if fmt == "keras3":
                 keras3_weights.save_weights_to_h5(f, model)
             else:
@@ -118,9 +124,9 @@ def open_h5(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: h5py.File(filepath, "r"), f"'{filepath}'", source=filepath)
+    check_hdf5(lambda: _h5py().File(filepath, "r"), f"'{filepath}'", source=filepath)
     try:
-        return h5py.File(filepath, "r")
+        return _h5py().File(filepath, "r")
     except OSError as exc:
         raise OSError(f"'{filepath}' is not a readable HDF5 file ({exc}).") from None
 
@@ -206,7 +212,7 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
         if fmt == "keras":
             keras_archive.write_archive(tmp, model)
             return
-        with h5py.File(tmp, "w") as f:
+        with _h5py().File(tmp, "w") as f:
             legacy_h5_model.save_model_to_h5(f, model, include_optimizer=include_optimizer)
 
     atomic_write(filepath, write)
