@@ -9,6 +9,9 @@ remembers its parents and one vector-Jacobian product (VJP) per parent.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+
 import numpy as np
 
 from minikeras.backend.keras_tensor import SymbolicInput, any_symbolic
@@ -16,6 +19,7 @@ from minikeras.backend.operators import ArrayOperatorsMixin, _ops
 from minikeras.backend.variable import Variable
 
 _tape_stack: list = []  # the active GradientTapes, innermost last
+_next_seq = itertools.count().__next__
 # id(array) -> leaf Tensor for NumPy arrays passed to `tape.watch` on an active tape.
 _watched_arrays: dict[int, Tensor] = {}
 
@@ -24,12 +28,14 @@ class Tensor(ArrayOperatorsMixin):
     """An array recorded on the tape: its value, its parents and their VJPs."""
 
     __array_priority__ = 100
-    __slots__ = ("value", "parents", "vjps", "__weakref__")
+    __slots__ = ("value", "parents", "vjps", "seq", "__weakref__")
 
     def __init__(self, value: np.ndarray, parents: tuple = (), vjps: tuple = ()):
         self.value = value
         self.parents = parents
         self.vjps = vjps
+        # Creation order is a topological order (parents exist before children).
+        self.seq = _next_seq()
 
     shape = property(lambda self: self.value.shape)
     dtype = property(lambda self: self.value.dtype)
@@ -160,39 +166,34 @@ def unbroadcast(grad: np.ndarray, shape: tuple) -> np.ndarray:
 def backward(root: Tensor, seed: np.ndarray | None, keep: set) -> dict:
     """Propagates gradients from `root` to every tensor whose id is in `keep`.
 
+    Nodes are visited in reverse creation order (a max-heap on `Tensor.seq`),
+    which is a reverse topological order: a node's gradient is complete before
+    its VJPs run. Only nodes that receive a gradient are ever touched.
+
     Returns:
         A dict `id(tensor) -> gradient` for the kept tensors reached.
     """
-    order: list[Tensor] = []
-    visited: set[int] = set()
-    stack = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if id(node) in visited:
-            continue
-        visited.add(id(node))
-        stack.append((node, True))
-        for parent in node.parents:
-            if id(parent) not in visited:
-                stack.append((parent, False))
     grads = {id(root): np.ones_like(root.value) if seed is None else seed}
+    heap = [(-root.seq, root)]
     kept = {}
-    for node in reversed(order):
-        g = grads.pop(id(node), None)
-        if g is None:
-            continue
-        if id(node) in keep:
-            kept[id(node)] = g
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        node = pop(heap)[1]
+        nid = id(node)
+        g = grads.pop(nid)
+        if nid in keep:
+            kept[nid] = g
         for parent, vjp in zip(node.parents, node.vjps):
             gp = vjp(g)
             if gp is None:
                 continue
             pid = id(parent)
             prev = grads.get(pid)
-            grads[pid] = gp if prev is None else prev + gp
+            if prev is None:
+                grads[pid] = gp
+                push(heap, (-parent.seq, parent))
+            else:
+                grads[pid] = prev + gp
     return kept
 
 

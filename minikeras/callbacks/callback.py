@@ -86,6 +86,8 @@ class CallbackList:
 
     def __getattr__(self, hook):
         if hook in _HOOKS:
+            if not self._active.get(hook):
+                return _no_op
             return lambda *args, **kwargs: self._call(
                 hook, *args, *([kwargs["logs"]] if "logs" in kwargs else []))
         raise AttributeError(hook)
@@ -93,6 +95,10 @@ class CallbackList:
     def has_batch_hooks(self, mode="train") -> bool:
         return bool(self._active[f"on_{mode}_batch_begin"] or
                     self._active[f"on_{mode}_batch_end"])
+
+
+def _no_op(*args, **kwargs) -> None:
+    """A hook no callback of the list overrides."""
 
 
 def _overrides(cb, hook) -> bool:

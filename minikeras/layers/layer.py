@@ -135,7 +135,9 @@ class Layer:
     @property
     def weights(self) -> list[Variable]:
         """All weights: own trainable, own non-trainable, then sub-layers'."""
-        out = list(self._trainable_variables) + list(self._non_trainable_variables)
+        out = self._trainable_variables + self._non_trainable_variables
+        if not self._layers:
+            return out
         seen = {id(v) for v in out}
         for layer in self._layers:
             for w in layer.weights:
@@ -264,7 +266,8 @@ class Layer:
         self._losses.append(loss)
 
     def _clear_losses(self) -> None:
-        self._losses = []
+        if self._losses:
+            self._losses = []
         for layer in self._layers:
             layer._clear_losses()
 
@@ -295,9 +298,13 @@ class Layer:
             inputs = kwargs.pop("inputs")
         else:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
-        if any_symbolic(inputs):
-            return self._symbolic_call(inputs, *args, **kwargs)
-        inputs = self._standardize_inputs(inputs)
+        if type(inputs) is np.ndarray or type(inputs) is Tensor:  # fast path: no symbols
+            if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
+                inputs = self._standardize_inputs(inputs)
+        else:
+            if any_symbolic(inputs):
+                return self._symbolic_call(inputs, *args, **kwargs)
+            inputs = self._standardize_inputs(inputs)
         if not self.built:
             self._check_input_rank(inputs)
             self._maybe_build(_shape_of(inputs))

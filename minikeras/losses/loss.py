@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from minikeras import ops
@@ -13,15 +15,16 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_w
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     """Makes `x1` and `x2` the same rank by squeezing or expanding a trailing size-1 axis."""
-    r1, r2 = len(ops.shape(x1)), len(ops.shape(x2))
+    s1, s2 = ops.shape(x1), ops.shape(x2)
+    r1, r2 = len(s1), len(s2)
     if r1 == r2:
         return x1, x2
-    if r1 == r2 + 1 and ops.shape(x1)[-1] == 1:
+    if r1 == r2 + 1 and s1[-1] == 1:
         if r2 == 1 and expand_rank_1:
             x2 = ops.expand_dims(x2, -1)
         else:
             x1 = ops.squeeze(x1, -1)
-    if r2 == r1 + 1 and ops.shape(x2)[-1] == 1:
+    if r2 == r1 + 1 and s2[-1] == 1:
         if r1 == 1 and expand_rank_1:
             x1 = ops.expand_dims(x1, -1)
         else:
@@ -47,7 +50,7 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         denom = float(np.sum(np.broadcast_to(sw, ops.shape(values))))
         return ops.divide(total, max(denom, 1e-7))
-    count = max(1, int(np.prod(ops.shape(values))))
+    count = max(1, math.prod(ops.shape(values)))
     return ops.divide(total, np.asarray(count, dtype=np.asarray(value_of(values)).dtype))
 
 

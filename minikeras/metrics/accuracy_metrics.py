@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras import ops
 from minikeras.metrics.metric import MeanMetricWrapper
 
 
 def accuracy(y_true, y_pred):
     """Fraction of exactly equal entries (per sample)."""
-    return np.mean(np.equal(y_true, y_pred).astype("float32"), axis=-1)
+    return ops.mean(np.equal(y_true, y_pred).astype("float32"), axis=-1)
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Fraction of entries where `y_pred > threshold` equals the 0/1 label."""
     y_pred = (np.asarray(y_pred) > threshold).astype("float32")
-    return np.mean(np.equal(np.asarray(y_true, dtype="float32"), y_pred).astype("float32"),
+    return ops.mean(np.equal(np.asarray(y_true, dtype="float32"), y_pred).astype("float32"),
                    axis=-1)
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
+from minikeras.backend.autodiff import Tensor
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.core.input_layer import InputLayer
 from minikeras.layers.layer import Layer
@@ -134,10 +137,16 @@ class Sequential(Model):
     def call(self, inputs, training=None, mask=None):
         x = inputs
         if self.inputs and not isinstance(x, (list, tuple, dict)):
-            from minikeras.models.input_rank import adjust_input_rank
+            ref_shape = self.inputs[0].shape
+            # Fast path: an array or tape tensor of the right rank is left as it is.
+            if not (type(x) in (np.ndarray, Tensor) and ref_shape is not None
+                    and x.ndim == len(ref_shape)):
+                from minikeras.models.input_rank import adjust_input_rank
 
-            x = adjust_input_rank(x, self.inputs[0].shape)
-        for layer in self.layers:
+                x = adjust_input_rank(x, ref_shape)
+        for layer in self._layers:  # `self.layers` without building a new list per call
+            if isinstance(layer, InputLayer):
+                continue
             if mask is not None and layer._call_has_mask:
                 y = layer(x, training=training, mask=mask)
             else:

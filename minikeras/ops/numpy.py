@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 
 import numpy as np
 
@@ -49,10 +50,17 @@ def _norm_axis(axis, ndim):
     return (axis % ndim,)
 
 
+def _spread_scalar(g, shape):
+    """A 0-d gradient over `shape`: a small filled array, or a broadcast view when large."""
+    if math.prod(shape) <= 4096:
+        return np.full(shape, g)
+    return np.broadcast_to(g, shape)
+
+
 def _expand_reduced(g, shape, axis, keepdims):
     """Reshapes a reduced gradient so that it broadcasts back over `shape`."""
     if keepdims or axis is None and np.ndim(g) == 0:
-        return np.broadcast_to(g, shape) if np.ndim(g) == 0 else g
+        return _spread_scalar(g, shape) if np.ndim(g) == 0 else g
     axes = _norm_axis(axis, len(shape))
     kept = [1 if i in axes else n for i, n in enumerate(shape)]
     return np.reshape(g, kept)
@@ -363,32 +371,61 @@ def isfinite(x):
 # ----------------------------------------------------------------------------- reductions
 
 
+def _broadcast_back(g, shape):
+    """`np.broadcast_to(g, shape)`, skipping the (slow) call when shapes already match."""
+    return g if np.shape(g) == shape else np.broadcast_to(g, shape)
+
+
 def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras name
     """Sum over `axis` (all axes when None)."""
     axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
-    out = np.sum(xv, axis=axis, keepdims=keepdims)
+    # `np.sum` on an ndarray is `np.add.reduce` behind a Python wrapper.
+    if type(xv) is np.ndarray:
+        out = np.add.reduce(xv, axis=axis, keepdims=keepdims)
+    else:
+        out = np.sum(xv, axis=axis, keepdims=keepdims)
     if xn is None:
         return out
     shape = xv.shape
     return Tensor(out, (xn,), (
-        lambda g: np.broadcast_to(_expand_reduced(g, shape, axis, keepdims), shape),))
+        lambda g: _broadcast_back(_expand_reduced(g, shape, axis, keepdims), shape),))
+
+
+def _mean_value(xv, axis, keepdims):
+    """`np.mean` of a float32/float64 array as an array, without `np.mean`'s overhead.
+
+    `np.mean` divides the float sum by an `intp` count in float64 and rounds back;
+    dividing in the array's own dtype gives the same bits (double rounding is
+    innocuous for division) as long as the count is exact in that dtype.
+    """
+    if type(xv) is np.ndarray and xv.dtype.char in "fd":
+        shape = xv.shape
+        axes = range(len(shape)) if axis is None else _norm_axis(axis, len(shape))
+        count = math.prod(shape[a] for a in axes)
+        if 0 < count < (1 << 24 if xv.dtype.char == "f" else 1 << 53):
+            ret = np.add.reduce(xv, axis=axis, keepdims=True)
+            np.true_divide(ret, count, out=ret)
+            if keepdims:
+                return ret
+            return ret.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
+    return np.mean(xv, axis=axis, keepdims=keepdims)
 
 
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (all axes when None)."""
     axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
-    out = np.mean(xv, axis=axis, keepdims=keepdims)
+    out = _mean_value(xv, axis, keepdims)
     if np.ndim(out) == 0 and xv.dtype.kind == "f":
         out = np.asarray(out, dtype=xv.dtype)
     if xn is None:
         return out
     shape = xv.shape
-    count = builtins.max(1, int(np.prod([shape[a] for a in _norm_axis(axis, len(shape))])))
+    count = builtins.max(1, math.prod(shape[a] for a in _norm_axis(axis, len(shape))))
 
     def vjp(g):
-        return np.broadcast_to(_expand_reduced(g / count, shape, axis, keepdims), shape)
+        return _broadcast_back(_expand_reduced(g / count, shape, axis, keepdims), shape)
 
     return Tensor(out, (xn,), (vjp,))
 

@@ -41,24 +41,63 @@ class Adam(Optimizer):
             self._velocity_hats = [self.add_variable_from_reference(v, "velocity_hat")
                                    for v in var_list]
 
-    def update_step(self, gradient, variable, learning_rate):
-        dt = variable.dtype
-        i = self._index(variable)
+    def _coefficients(self, dt, learning_rate):
+        """`(alpha, 1 - beta_1, 1 - beta_2, epsilon)` in `dt`, computed once per step.
+
+        Every variable of one `apply` shares them, so they are cached on the step,
+        dtype and hyper-parameters (same arithmetic as computing them per variable).
+        """
         step = float(self._step_count() + 1)
+        key = (step, dt, float(learning_rate), self.beta_1, self.beta_2, self.epsilon)
+        cache = getattr(self, "_coef_cache", None)
+        if cache is not None and cache[0] == key:
+            return cache[1]
         b1 = np.asarray(self.beta_1, dt)
         b2 = np.asarray(self.beta_2, dt)
         b1p = np.power(b1, np.asarray(step, dt))
         b2p = np.power(b2, np.asarray(step, dt))
         alpha = np.asarray(learning_rate, dt) * np.sqrt(1 - b2p) / (1 - b1p)
+        coefs = (alpha, dt.type(1 - self.beta_1), dt.type(1 - self.beta_2),
+                 np.asarray(self.epsilon, dt))
+        self._coef_cache = (key, coefs)
+        return coefs
+
+    def _scratch(self, variable):
+        """Two reusable buffers shaped like `variable` (views of one flat pair)."""
+        n = variable.value.size
+        bufs = getattr(self, "_scratch_bufs", None)
+        if bufs is None or bufs[0].size < n or bufs[0].dtype != variable.dtype:
+            bufs = (np.empty(n, variable.dtype), np.empty(n, variable.dtype))
+            self._scratch_bufs = bufs
+        shape = variable.value.shape
+        return bufs[0][:n].reshape(shape), bufs[1][:n].reshape(shape)
+
+    def update_step(self, gradient, variable, learning_rate):
+        dt = variable.dtype
+        i = self._index(variable)
+        alpha, one_minus_b1, one_minus_b2, eps = self._coefficients(dt, learning_rate)
         m = self._momentums[i].value
         v = self._velocities[i].value
-        m += (gradient - m) * dt.type(1 - self.beta_1)
-        v += (np.square(gradient) - v) * dt.type(1 - self.beta_2)
+        a, b = self._scratch(variable)
+        # m += (g - m) * (1 - beta_1), in place (gradients are never written to).
+        np.subtract(gradient, m, out=a)
+        a *= one_minus_b1
+        m += a
+        # v += (g ** 2 - v) * (1 - beta_2)
+        np.square(gradient, out=a)
+        a -= v
+        a *= one_minus_b2
+        v += a
         if self.amsgrad:
             vh = self._velocity_hats[i].value
             np.maximum(vh, v, out=vh)
             v = vh
-        variable.value -= (m * alpha) / (np.sqrt(v) + np.asarray(self.epsilon, dt))
+        # w -= (m * alpha) / (sqrt(v) + epsilon)
+        np.multiply(m, alpha, out=a)
+        np.sqrt(v, out=b)
+        b += eps
+        a /= b
+        variable.value -= a
 
     def get_config(self) -> dict:
         cfg = super().get_config()

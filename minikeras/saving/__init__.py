@@ -10,3 +10,7 @@ from minikeras.saving.object_registration import (
 
 __all__ = ["CustomObjectScope", "custom_object_scope", "get_custom_objects",
            "get_registered_object", "register_keras_serializable"]
+
+from minikeras.saving.saving_api import load_model, load_weights, save_model, save_weights  # noqa: E402
+
+__all__ += ["load_model", "load_weights", "save_model", "save_weights"]

@@ -18,17 +18,47 @@ def _jsonable(obj):
         return obj.item()
     if isinstance(obj, np.ndarray):
         return obj.tolist()
+    if isinstance(obj, np.dtype) or (isinstance(obj, type) and issubclass(obj, np.generic)):
+        return np.dtype(obj).name
     return obj
 
 
-def model_to_json(model, **kwargs) -> str:
-    """The model's architecture as Keras 2 JSON (`class_name`, `config`, `keras_version`)."""
-    cfg = serialize_keras_object(model)
-    cfg.pop("module", None)
-    cfg.pop("registered_name", None)
-    out = {"class_name": cfg["class_name"], "config": cfg["config"],
-           "keras_version": "2.21.0", "backend": "tensorflow"}
-    return json.dumps(_jsonable(out), **kwargs)
+def model_config(model, keras_version: int = 2, h5: bool = False) -> dict:
+    """The serialized model in Keras 2 (`class_name`/`config`) or Keras 3 flavour."""
+    from minikeras.saving import config_flavor
+    from minikeras.saving.compile_config import compile_config_of
+
+    cfg = _jsonable(serialize_keras_object(model))
+    if "layers" not in cfg.get("config", {}) and model.get_build_config():
+        cfg["build_config"] = _jsonable(model.get_build_config())  # subclassed model
+    if int(keras_version) == 3:
+        return config_flavor.to_keras3(cfg, compile_config=_jsonable(compile_config_of(model)),
+                                       model=model)
+    return config_flavor.to_keras2(cfg, h5=h5, model=model)
+
+
+def model_to_json(model, keras_version: int = 2, **kwargs) -> str:
+    """The model's architecture as JSON.
+
+    Keras 2 JSON (tf_keras 2.21: `class_name`, `config`, `keras_version`,
+    `backend`, InputLayer `batch_input_shape`, dtype strings) is the default,
+    because that is what the book's readers reload. `keras_version=3` writes
+    Keras 3.15's JSON (`module`, `registered_name`, `build_config`,
+    `compile_config`, DTypePolicy objects), which real Keras 3 can read.
+
+    Args:
+        model: A `Sequential` or functional model.
+        keras_version: 2 (default) or 3.
+        **kwargs: Passed to `json.dumps`.
+    """
+    from minikeras.saving import config_flavor
+
+    if int(keras_version) not in (2, 3):
+        raise ValueError(f"`keras_version` must be 2 or 3. Received: {keras_version!r}")
+    out = model_config(model, keras_version)
+    if int(keras_version) == 2:
+        out = {**out, "keras_version": config_flavor.KERAS2_VERSION, "backend": "tensorflow"}
+    return json.dumps(out, **kwargs)
 
 
 def model_from_json(json_string: str, custom_objects=None):
@@ -39,10 +69,18 @@ def model_from_json(json_string: str, custom_objects=None):
     """
     try:
         config = json.loads(json_string)
-    except (TypeError, json.JSONDecodeError) as exc:
+    except (TypeError, RecursionError, json.JSONDecodeError) as exc:
         raise ValueError(f"Could not parse the model JSON: {exc}") from None
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "The JSON does not describe a Keras model: expected an object with 'class_name' "
             "and 'config' keys.")
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    try:
+        return deserialize_keras_object(config, custom_objects=custom_objects)
+    except MemoryError as exc:
+        raise ValueError(
+            f"The model config asks for weights too large to allocate ({exc}).") from None
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError) as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else ""
+        raise ValueError(f"Invalid model config in the JSON ({type(exc).__name__}: {msg}).",
+                         ) from None

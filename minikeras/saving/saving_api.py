@@ -1,11 +1,28 @@
-"""Entry points: `save_weights`, `load_weights`, `save_model`, `load_model` (by file type)."""
+"""Entry points: `save_weights`, `load_weights`, `save_model`, `load_model` (by file type).
+
+Saving picks the format from the file name; loading detects it from the file's
+bytes (ZIP or HDF5, then the layout inside), never from the name. Every write
+goes to a temporary file in the target directory and is renamed over the target
+only once complete, so a failure leaves any previous file intact. Loading never
+executes code from the file (no pickle, no marshal, no Lambda bytecode).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 
-import h5py
+
+def _h5py():
+    """h5py, imported on first use so `import minikeras` stays light."""
+    import h5py
+
+    return h5py
+
+
+_HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+_ZIP_MAGIC = b"PK"
 
 
 def atomic_write(filepath, write_fn) -> None:
@@ -29,11 +46,31 @@ def _check_overwrite(filepath, overwrite) -> None:
         raise FileExistsError(f"{filepath} exists and overwrite=False.")
 
 
+def _weights_format(filepath: str, save_format) -> str:
+    name = filepath.lower()
+    if save_format in ("h5", "hdf5"):
+        return "keras2"
+    if name.endswith(".weights.h5"):
+        return "keras3"
+    if name.endswith((".h5", ".hdf5")):
+        return "keras2"
+    if name.endswith(".npz"):
+        return "npz"
+    raise ValueError(
+        "The filename must end in `.weights.h5` (Keras 3 layout), `.h5`/`.hdf5` (Keras 2 "
+        f"layout) or `.npz` (NumPy archive). Received: filepath={filepath}")
+
+
 def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs) -> None:
-    """Saves weights; the format follows the file name (Keras 2 HDF5 for `.h5`)."""
-    from minikeras.saving import legacy_h5_weights
+    """Saves weights; the format follows the file name.
+
+    `*.weights.h5` → Keras 3 layout (with optimizer state once compiled, as Keras 3
+    writes it); other `.h5`/`.hdf5` → Keras 2 layout; `.npz` → NumPy archive.
+    """
+    from minikeras.saving import keras3_weights, legacy_h5_weights, npz_weights
 
     filepath = os.fspath(filepath)
+    fmt = _weights_format(filepath, save_format)
     _check_overwrite(filepath, overwrite)
     if not model.built:
         raise ValueError(
@@ -41,10 +78,43 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs) ->
             "or `model.build(input_shape)` first.")
 
     def write(tmp):
-        with h5py.File(tmp, "w") as f:
-            legacy_h5_weights.save_weights_to_hdf5_group(f, model)
+        if fmt == "npz":
+            npz_weights.save_npz(tmp, model)
+            return
+        with _h5py().File(tmp, "w") as f:
+            if fmt == "keras3":
+                keras3_weights.save_weights_to_h5(f, model)
+            else:
+                legacy_h5_weights.save_weights_to_hdf5_group(f, model)
 
     atomic_write(filepath, write)
+
+
+def _sniff(filepath) -> str:
+    filepath = os.fspath(filepath)
+    if not os.path.exists(filepath):
+        raise FileNotFoundError(f"No such file or directory: '{filepath}'")
+    if os.path.isdir(filepath):
+        raise ValueError(
+            f"'{filepath}' is a directory (a TensorFlow SavedModel?). minikeras reads `.keras`, "
+            "`.h5`/`.hdf5`, `.weights.h5` and `.npz` files.")
+    with open(filepath, "rb") as fh:
+        head = fh.read(8)
+    if head == _HDF5_MAGIC:
+        return "hdf5"
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    return "unknown"
+
+
+def _is_npz(filepath) -> bool:
+    """A zip of `.npy` members only (NumPy archive) rather than a `.keras` archive."""
+    try:
+        with zipfile.ZipFile(filepath) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return bool(names) and all(n.endswith(".npy") for n in names)
 
 
 def open_h5(filepath):
@@ -52,25 +122,129 @@ def open_h5(filepath):
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
+    from minikeras.saving.h5_preflight import check_hdf5
+
+    check_hdf5(lambda: _h5py().File(filepath, "r"), f"'{filepath}'", source=filepath)
     try:
-        return h5py.File(filepath, "r")
+        return _h5py().File(filepath, "r")
     except OSError as exc:
         raise OSError(f"'{filepath}' is not a readable HDF5 file ({exc}).") from None
 
 
+def _fail(filepath, what, exc) -> ValueError:
+    msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return ValueError(f"Could not load {what} from '{filepath}': {msg}")
+
+
+_READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError,
+                AttributeError, EOFError, MemoryError, zipfile.BadZipFile)
+
+
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) -> None:
-    """Loads weights, detecting the layout from the file's contents."""
-    from minikeras.saving import legacy_h5_weights
+    """Loads weights, detecting the layout from the file's contents.
 
-    with open_h5(filepath) as f:
-        group = f["model_weights"] if "model_weights" in f else f
-        legacy_h5_weights.load_weights_from_hdf5_group(group, model, by_name=by_name,
-                                                       skip_mismatch=skip_mismatch)
+    Args:
+        model: The model to fill.
+        filepath: A Keras 3 `.weights.h5`, a Keras 2 weights or full-model `.h5`,
+            a `.keras` archive or an `.npz` archive.
+        by_name: Keras 2 layout only: match layers by name instead of order.
+        skip_mismatch: Skip layers whose weight count or shapes do not match.
+
+    Raises:
+        ValueError: for an unreadable/corrupt file or weights that do not fit,
+            naming the file and the layer.
+    """
+    from minikeras.saving import keras3_weights, keras_archive, legacy_h5_weights, npz_weights
+
+    filepath = os.fspath(filepath)
+    kind = _sniff(filepath)
+    try:
+        if kind == "zip":
+            if _is_npz(filepath):
+                return npz_weights.load_npz(filepath, model)
+            _, weights = keras_archive.read_archive(filepath)
+            with keras_archive.open_weights(weights) as f:
+                return keras3_weights.load_weights_from_h5(f, model, skip_mismatch)
+        if kind != "hdf5":
+            raise ValueError("the file is neither HDF5 nor a ZIP archive (.keras/.npz)")
+        with open_h5(filepath) as f:
+            if "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f:
+                group = f["model_weights"] if "model_weights" in f else f
+                legacy_h5_weights.load_weights_from_hdf5_group(
+                    group, model, by_name=by_name, skip_mismatch=skip_mismatch)
+            elif "layers" in f or "vars" in f:
+                if by_name:
+                    raise ValueError(
+                        "`by_name=True` is only supported for Keras 2 (`.h5`) weight files; "
+                        "this is a Keras 3 `.weights.h5` file")
+                keras3_weights.load_weights_from_h5(f, model, skip_mismatch)
+            else:
+                raise ValueError(
+                    "HDF5 file without Keras weights: expected a `layer_names` attribute "
+                    "(Keras 2) or a `layers` group (Keras 3)")
+    except _READ_ERRORS as exc:
+        raise _fail(filepath, "weights", exc) from None
 
 
-def save_model(model, filepath, overwrite=True, save_format=None, **kwargs) -> None:
-    raise NotImplementedError("save_model: implemented by the file-format work")
+def save_model(model, filepath, overwrite=True, save_format=None, include_optimizer=True,
+               **kwargs) -> None:
+    """Saves the whole model: `.keras` (Keras 3 zip) or `.h5`/`.hdf5` (Keras 2 HDF5)."""
+    from minikeras.saving import keras_archive, legacy_h5_model
+
+    filepath = os.fspath(filepath)
+    name = filepath.lower()
+    if save_format in ("h5", "hdf5") or name.endswith((".h5", ".hdf5")):
+        fmt = "h5"
+    elif save_format == "keras" or name.endswith(".keras"):
+        fmt = "keras"
+    else:
+        raise ValueError(
+            "Invalid filepath extension for saving. Please add either a `.keras` extension "
+            "for the native Keras format (recommended) or a `.h5` extension. Received: "
+            f"filepath={filepath}")
+    _check_overwrite(filepath, overwrite)
+    if not model.built:
+        raise ValueError(
+            "Unable to save the model: it has not been built yet. Call the model on data or "
+            "`model.build(input_shape)` first.")
+
+    def write(tmp):
+        if fmt == "keras":
+            keras_archive.write_archive(tmp, model)
+            return
+        with _h5py().File(tmp, "w") as f:
+            legacy_h5_model.save_model_to_h5(f, model, include_optimizer=include_optimizer)
+
+    atomic_write(filepath, write)
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002
-    raise NotImplementedError("load_model: implemented by the file-format work")
+    """Loads a model saved by Keras 3 (`.keras`, legacy `.h5`), tf_keras (`.h5`) or minikeras.
+
+    Args:
+        filepath: Path of the file.
+        custom_objects: `{name: class_or_function}` for user classes in the file.
+        compile: Whether to re-compile the model and restore the optimizer state.
+        safe_mode: Accepted for Keras compatibility; loading is always safe
+            (no code in the file is ever run, whatever its value).
+
+    Raises:
+        ValueError: for unreadable, corrupt or unsafe files, naming the file.
+    """
+    from minikeras.saving import keras_archive, legacy_h5_model
+
+    filepath = os.fspath(filepath)
+    kind = _sniff(filepath)
+    try:
+        if kind == "zip":
+            return keras_archive.load_archive(filepath, custom_objects=custom_objects,
+                                              compile=compile)
+        if kind == "hdf5":
+            with open_h5(filepath) as f:
+                return legacy_h5_model.load_model_from_h5(f, custom_objects=custom_objects,
+                                                          compile=compile)
+    except _READ_ERRORS as exc:
+        raise _fail(filepath, "the model", exc) from None
+    raise ValueError(
+        f"File format not supported: filepath={filepath}. minikeras reads Keras 3 `.keras` "
+        "archives and Keras 2/3 legacy `.h5` files.")

@@ -64,6 +64,15 @@ def resolve_class(class_name: str, custom_objects=None, registered_name=None):
     return _layer_classes().get(name) or get_registered_object(name, custom_objects)
 
 
+def _is_ops_function(class_name) -> bool:
+    from minikeras import ops
+    from minikeras.layers.core import lambda_ops
+
+    name = lambda_ops.op_name_from_class(class_name) if isinstance(class_name, str) else ""
+    return (bool(name) and not name.startswith("_") and callable(getattr(ops, name, None))
+            and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops"))
+
+
 def deserialize_keras_object(config, custom_objects=None):
     """Instantiates a layer or model from a config dict (Keras 2 or Keras 3).
 
@@ -75,17 +84,24 @@ def deserialize_keras_object(config, custom_objects=None):
             f"Could not deserialize object: expected a dict with a 'class_name' key. "
             f"Received: {str(config)[:200]}")
     class_name = config["class_name"]
+    from minikeras.saving.safety import check_no_code
+
+    check_no_code(config)
     from minikeras.layers.core import lambda_ops
 
     if lambda_ops.is_op_module(config.get("module")):
         return lambda_ops.op_layer_from_config(class_name, config.get("config", {}))
     cls = resolve_class(class_name, custom_objects, config.get("registered_name"))
+    if cls is None and "module" not in config and _is_ops_function(class_name):
+        # Keras 3's legacy `.h5` configs drop `module`: `NotEqual` is the op node of ops.not_equal
+        return lambda_ops.op_layer_from_config(class_name, config.get("config", {}))
     if cls is None:
         raise ValueError(
             f"Unknown layer: '{class_name}'. Please ensure you are using a "
             "`keras.utils.custom_object_scope` and that this object is included in the scope "
             "(or pass it in `custom_objects`). minikeras never loads code from files.")
-    inner = dict(config.get("config", {}))
+    inner = config.get("config", {})
+    inner = dict(inner) if isinstance(inner, dict) else inner  # Keras 2.0: a list of layers
     import inspect
 
     params = inspect.signature(cls.from_config).parameters

@@ -40,6 +40,8 @@ def _to_array(x, name):
 
 
 def num_samples(x) -> int:
+    if type(x) is np.ndarray:
+        return int(x.shape[0]) if x.ndim else 0
     lengths = {int(np.shape(a)[0]) for a in flatten(x) if a is not None and np.ndim(a) > 0}
     if len(lengths) > 1:
         raise ValueError(

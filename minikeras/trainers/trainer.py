@@ -162,7 +162,7 @@ class Trainer:
         variables = self.trainable_weights  # after the call: a lazy model builds in it
         grads = tape.gradient(loss, variables)
         loss_value = float(value_of(loss))
-        if not np.isfinite(loss_value) and getattr(self, "_raise_on_nan", False):
+        if getattr(self, "_raise_on_nan", False) and not np.isfinite(loss_value):
             raise FloatingPointError(f"Loss became {loss_value}.")
         self.optimizer.apply(grads, variables)
         self._update_trackers(loss_value, y_list, preds, sample_weight)
@@ -387,6 +387,12 @@ class Trainer:
         if kwargs:
             raise TypeError(f"predict() got unexpected keyword arguments: {sorted(kwargs)}")
         verbose = _resolve_verbose(verbose)
+        if (not verbose and not callbacks and steps is None and type(x) is np.ndarray
+                and x.ndim and 0 < len(x) <= int(batch_size or 32)):
+            # One batch and no hook to call: the same computation without the batching
+            # and callback machinery (single-sample latency).
+            xb = data_adapter._to_array(x, "x")
+            return _concat([_to_numpy(self(xb[0:len(xb)], training=False))])
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
         cb_list = list(callbacks or [])
         if verbose:

@@ -1,0 +1,1 @@
+"""Benchmark scripts for minikeras (not tests; run `python benchmarks/run.py`)."""

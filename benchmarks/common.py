@@ -1,0 +1,178 @@
+"""Framework-neutral pieces of the benchmarks: data, timing, the GEMM bound.
+
+Imported by `run.py` (minikeras) and `keras_reference.py` (real Keras), so it
+must import nothing but NumPy and the standard library.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+# ----------------------------------------------------------------------------- sizes
+
+XOR_STEPS = 500
+MLP_SAMPLES = 12_800
+MLP_BATCH = 128
+MLP_SIZES = (784, 512, 512, 10)
+CNN_SAMPLES = 1_280
+CNN_BATCH = 128
+LSTM_SAMPLES = 1_280
+LSTM_BATCH = 64
+LSTM_VOCAB = 1_000
+LSTM_SEQ = 80
+PREDICT1_CALLS = 2_000
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def xor_data():
+    """The book's four XOR samples (int64 inputs, as the listing passes them)."""
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
+    y = np.array([[0], [1], [1], [0]])
+    return x, y
+
+
+def _one_hot(labels, n):
+    out = np.zeros((len(labels), n), dtype=np.float32)
+    out[np.arange(len(labels)), labels] = 1.0
+    return out
+
+
+def mlp_data(n=MLP_SAMPLES, seed=0):
+    """Synthetic MNIST-shaped data: float32 `x` in [0, 1), one-hot `y`."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, MLP_SIZES[0]), dtype=np.float32)
+    y = _one_hot(rng.integers(0, MLP_SIZES[-1], n), MLP_SIZES[-1])
+    return x, y
+
+
+def cnn_data(n=CNN_SAMPLES, seed=0):
+    """Synthetic MNIST images (n, 28, 28, 1) and one-hot labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((n, 28, 28, 1), dtype=np.float32)
+    y = _one_hot(rng.integers(0, 10, n), 10)
+    return x, y
+
+
+def lstm_data(n=LSTM_SAMPLES, seed=0):
+    """Synthetic token ids (n, 80) in [0, 1000) and 0/1 labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, LSTM_VOCAB, (n, LSTM_SEQ)).astype(np.int32)
+    y = rng.integers(0, 2, (n, 1)).astype(np.float32)
+    return x, y
+
+
+# ----------------------------------------------------------------------------- timing
+
+
+def best_of(fn, repeat=3):
+    """Runs `fn()` `repeat` times; returns the smallest wall time in seconds."""
+    return best_wall_cpu(fn, repeat)[0]
+
+
+def best_wall_cpu(fn, repeat=3):
+    """Runs `fn()` `repeat` times; returns `(best wall seconds, best process-CPU seconds)`.
+
+    On a shared machine the CPU time is the steadier figure for single-threaded
+    work (`--threads 1`): it does not count time the process spent preempted.
+    """
+    best_wall = best_cpu = float("inf")
+    for _ in range(repeat):
+        c0, t0 = time.process_time(), time.perf_counter()
+        fn()
+        best_wall = min(best_wall, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.process_time() - c0)
+    return best_wall, best_cpu
+
+
+def mlp_gemm_seconds(n_batches=MLP_SAMPLES // MLP_BATCH, batch=MLP_BATCH, repeat=3):
+    """Time of only the GEMMs one MLP training epoch needs, with preallocated outputs.
+
+    Per batch: 3 forward products, 3 kernel gradients (`x.T @ g`) and 2 input
+    gradients (`g @ W.T`; the first layer's is not needed) — 8 GEMMs.
+
+    Returns:
+        `(wall_seconds_per_epoch, cpu_seconds_per_epoch, gflop_per_epoch)`.
+    """
+    rng = np.random.default_rng(1)
+    sizes = MLP_SIZES
+    ws = [rng.standard_normal((a, b), dtype=np.float32) * 0.05
+          for a, b in zip(sizes[:-1], sizes[1:])]
+    acts = [rng.random((batch, s), dtype=np.float32) for s in sizes]
+    grads = [rng.standard_normal((batch, s), dtype=np.float32) for s in sizes]
+    w_out = [np.empty_like(w) for w in ws]
+    flops = 0
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        flops += 2 * 2 * batch * a * b  # forward + kernel gradient
+    for a, b in zip(sizes[1:-1], sizes[2:]):
+        flops += 2 * batch * a * b  # input gradients of layers 2..n
+    n_layers = len(ws)
+
+    def epoch():
+        for _ in range(n_batches):
+            for i in range(n_layers):
+                np.matmul(acts[i], ws[i], out=acts[i + 1])
+            for i in reversed(range(n_layers)):
+                np.matmul(acts[i].T, grads[i + 1], out=w_out[i])
+                if i:
+                    np.matmul(grads[i + 1], ws[i].T, out=grads[i])
+
+    epoch()
+    wall, cpu = best_wall_cpu(epoch, repeat)
+    return wall, cpu, flops * n_batches / 1e9
+
+
+def mlp_memory_budget_bytes(n=MLP_SAMPLES, batch=MLP_BATCH, optimizer_slots=2) -> dict:
+    """The issue's memory budget for `mlp`: data + params + optimizer state + activations.
+
+    One batch's activations are counted as the input batch plus, per Dense
+    layer, its pre-activation and its activation output.
+    """
+    sizes = MLP_SIZES
+    params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    data = n * (sizes[0] + sizes[-1])
+    acts = batch * (sizes[0] + 2 * sum(sizes[1:]))
+    parts = {"data": data * 4, "params": params * 4,
+             "optimizer_state": optimizer_slots * params * 4, "activations": acts * 4}
+    parts["total"] = sum(parts.values())
+    return parts
+
+
+def run_child(argv, env=None) -> tuple[float, float, str]:
+    """Runs a fresh Python process; returns (wall seconds, peak RSS MiB, stdout)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"child {argv} failed:\n{err.decode(errors='replace')}")
+    # The child reports its own peak RSS (VmHWM) on its last line.
+    lines = out.decode().strip().splitlines()
+    rss_mib = float(lines[-1].split("=", 1)[1]) if lines and lines[-1].startswith("rss=") else 0
+    return wall, rss_mib, out.decode()
+
+
+def coldstart_env(tmpdir) -> dict:
+    """Environment of a cold-start child: bytecode caching on (as for an installed
+    package), cached under `tmpdir` so the source tree is left untouched."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(str(tmpdir), "pycache")
+    return env
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set size in MiB (Linux `ru_maxrss` is KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def python_for(env_var: str, default: str) -> str:
+    return os.environ.get(env_var, default if os.path.exists(default) else sys.executable)

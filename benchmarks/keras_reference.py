@@ -1,0 +1,153 @@
+"""The benchmark workloads in real Keras 3, for side-by-side figures.
+
+Run with an interpreter that has Keras (never imported by minikeras or its tests)::
+
+    KERAS_BACKEND=jax /tmp/kvenv/bin/python benchmarks/keras_reference.py xor mlp
+
+Prints one JSON object (workload -> figures) on its last line; `run.py --keras`
+calls it and prints ratios.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from benchmarks import common  # noqa: E402
+
+
+def build_xor():
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(10),
+                              keras.layers.Activation("tanh"), keras.layers.Dense(1),
+                              keras.layers.Activation("sigmoid")])
+    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(0.1),
+                  metrics=["accuracy"])
+    return model
+
+
+def build_mlp():
+    keras.utils.set_random_seed(0)
+    s = common.MLP_SIZES
+    model = keras.Sequential([keras.Input((s[0],)), keras.layers.Dense(s[1], activation="relu"),
+                              keras.layers.Dense(s[2], activation="relu"),
+                              keras.layers.Dense(s[3], activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def xor(repeat):
+    x, y = common.xor_data()
+    model = build_xor()
+    model.fit(x, y, epochs=5, batch_size=4, verbose=0)
+    fit_s = common.best_of(
+        lambda: model.fit(x, y, epochs=common.XOR_STEPS, batch_size=4, verbose=0), repeat)
+    model.train_on_batch(x, y)
+
+    def tob():
+        for _ in range(common.XOR_STEPS):
+            model.train_on_batch(x, y)
+
+    tob_s = common.best_of(tob, repeat)
+    return {"fit_us_per_step": fit_s / common.XOR_STEPS * 1e6,
+            "train_on_batch_us_per_step": tob_s / common.XOR_STEPS * 1e6}
+
+
+def mlp(repeat):
+    x, y = common.mlp_data()
+    model = build_mlp()
+    model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
+    secs = common.best_of(
+        lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+
+
+def predict1(repeat):
+    x, _ = common.mlp_data(n=1)
+    model = build_mlp()
+    n = 200
+    out = {}
+    for name, fn in (("predict_us", lambda: model.predict(x, verbose=0)),
+                     ("predict_on_batch_us", lambda: model.predict_on_batch(x)),
+                     ("call_us", lambda: np.asarray(model(x)))):
+        for _ in range(10):
+            fn()
+
+        def loop(fn=fn):
+            for _ in range(n):
+                fn()
+
+        out[name] = common.best_of(loop, repeat) / n * 1e6
+    return out
+
+
+def cnn(repeat):
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"),
+                              L.MaxPooling2D((2, 2)), L.Conv2D(64, (3, 3), activation="relu"),
+                              L.MaxPooling2D((2, 2)), L.Flatten(), L.Dropout(0.5),
+                              L.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    x, y = common.cnn_data()
+    model.fit(x[:256], y[:256], batch_size=common.CNN_BATCH, epochs=1, verbose=0)
+    secs = common.best_of(
+        lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+
+
+def lstm(repeat):
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    model = keras.Sequential([keras.Input((common.LSTM_SEQ,), dtype="int32"),
+                              L.Embedding(common.LSTM_VOCAB, 32), L.LSTM(32),
+                              L.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x, y = common.lstm_data()
+    model.fit(x[:128], y[:128], batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
+    secs = common.best_of(
+        lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+
+
+def coldstart(repeat):
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "mlp.h5")
+        build_mlp().save(path)
+        child = os.path.join(REPO, "benchmarks", "coldstart_child.py")
+        env = dict(common.coldstart_env(d), KERAS_BACKEND="jax")
+        argv = [sys.executable, child, "keras", f"h5={path}"]
+        common.run_child(argv, env)  # warm-up: bytecode and JAX caches
+        runs = [common.run_child(argv, env) for _ in range(repeat)]
+    import_s = min(float(r[2].split("import_s=")[1].split()[0]) for r in runs)
+    return {"wall_s": min(r[0] for r in runs), "peak_rss_mib": min(r[1] for r in runs),
+            "import_s": import_s, "format": "h5"}
+
+
+WORKLOADS = {"xor": xor, "mlp": mlp, "predict1": predict1, "cnn": cnn, "lstm": lstm,
+             "coldstart": coldstart}
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    repeat = 3
+    if "--repeat" in args:
+        i = args.index("--repeat")
+        repeat = int(args[i + 1])
+        del args[i:i + 2]
+    names = [a for a in (args or list(WORKLOADS)) if a in WORKLOADS]
+    results = {name: WORKLOADS[name](repeat) for name in names}
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Per-phase cost of one training step (xor net) and of single-sample inference (MLP).
+
+Thread CPU time, best of 5 × N calls: the steadiest figure on a shared machine. Run it
+on two checkouts alternately to compare them::
+
+    python benchmarks/phases.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import timeit
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO not in sys.path:
+    sys.path.insert(0, REPO)
+
+import numpy as np  # noqa: E402
+
+from benchmarks import common, workloads  # noqa: E402
+from minikeras.backend.autodiff import GradientTape  # noqa: E402
+
+
+def best_us(fn, n, repeat=5) -> float:
+    return min(timeit.repeat(fn, number=n, repeat=repeat, timer=time.thread_time)) / n * 1e6
+
+
+def xor_phases() -> dict:
+    x, y = common.xor_data()
+    model = workloads.build_xor()
+    model.fit(x, y, epochs=3, batch_size=4, verbose=0)
+    variables = model.trainable_weights
+    with GradientTape(persistent=True) as tape:
+        y_pred = model(x, training=True)
+        loss, y_list, preds = model.compute_loss(x, y, y_pred, None)
+    grads = tape.gradient(loss, variables)
+
+    def forward():
+        with GradientTape():
+            model(x, training=True)
+
+    def forward_loss():
+        with GradientTape():
+            model.compute_loss(x, y, model(x, training=True), None)
+
+    def weights():
+        model._clear_losses()
+        return model.trainable_weights
+
+    return {
+        "weights + clear losses": best_us(weights, 1000),
+        "forward": best_us(forward, 1000),
+        "forward + loss": best_us(forward_loss, 1000),
+        "gradient": best_us(lambda: tape.gradient(loss, variables), 1000),
+        "optimizer": best_us(lambda: model.optimizer.apply(grads, variables), 1000),
+        "trackers": best_us(lambda: model._update_trackers(0.5, y_list, preds, None), 1000),
+        "train_on_batch": best_us(lambda: model.train_on_batch(x, y), 1000),
+        "fit 1 epoch": best_us(lambda: model.fit(x, y, epochs=1, batch_size=4, verbose=0), 1000),
+    }
+
+
+def predict_phases() -> dict:
+    model = workloads.build_mlp()
+    x, _ = common.mlp_data(n=1)
+    model.predict(x, verbose=0)
+    w = [v.value for v in model.weights]
+
+    def raw():
+        h = np.maximum(x @ w[0] + w[1], 0)
+        h = np.maximum(h @ w[2] + w[3], 0)
+        z = h @ w[4] + w[5]
+        e = np.exp(z - z.max(-1, keepdims=True))
+        return e / e.sum(-1, keepdims=True)
+
+    return {
+        "mlp predict": best_us(lambda: model.predict(x, verbose=0), 2000),
+        "mlp predict_on_batch": best_us(lambda: model.predict_on_batch(x), 2000),
+        "mlp model(x)": best_us(lambda: model(x), 2000),
+        "raw numpy forward": best_us(raw, 2000),
+    }
+
+
+if __name__ == "__main__":
+    for name, us in {**xor_phases(), **predict_phases()}.items():
+        print(f"{name:24s} {us:9.1f} us")

@@ -1,0 +1,220 @@
+"""The benchmark workloads on minikeras (see `run.py` for the command line).
+
+Every workload returns a dict of figures; times are the best of `repeat` runs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+
+import numpy as np
+
+from benchmarks import common
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _mk():
+    import minikeras
+
+    minikeras.utils.set_random_seed(0)
+    return minikeras
+
+
+def build_xor():
+    mk = _mk()
+    from minikeras.layers import Activation, Dense
+    from minikeras.models import Sequential
+    from minikeras.optimizers import SGD
+
+    model = Sequential()
+    model.add(Dense(10, input_dim=2))
+    model.add(Activation("tanh"))
+    model.add(Dense(1))
+    model.add(Activation("sigmoid"))
+    model.compile(loss="binary_crossentropy", optimizer=SGD(learning_rate=0.1),
+                  metrics=["accuracy"])
+    del mk
+    return model
+
+
+def build_mlp(optimizer="adam"):
+    _mk()
+    from minikeras.layers import Dense, Input
+    from minikeras.models import Sequential
+
+    s = common.MLP_SIZES
+    model = Sequential([Input(shape=(s[0],)), Dense(s[1], activation="relu"),
+                        Dense(s[2], activation="relu"), Dense(s[3], activation="softmax")])
+    model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def xor(repeat=3):
+    """The book's XOR net: SGD, batch 4, 500 steps (`fit(epochs=500)`) and `train_on_batch`."""
+    x, y = common.xor_data()
+    model = build_xor()
+    model.fit(x, y, epochs=5, batch_size=4, verbose=0)
+    fit_s, fit_cpu = common.best_wall_cpu(
+        lambda: model.fit(x, y, epochs=common.XOR_STEPS, batch_size=4, verbose=0), repeat)
+
+    def tob():
+        for _ in range(common.XOR_STEPS):
+            model.train_on_batch(x, y)
+
+    tob_s, tob_cpu = common.best_wall_cpu(tob, repeat)
+    n = common.XOR_STEPS
+    return {"fit_us_per_step": fit_s / n * 1e6, "fit_cpu_us_per_step": fit_cpu / n * 1e6,
+            "train_on_batch_us_per_step": tob_s / n * 1e6,
+            "train_on_batch_cpu_us_per_step": tob_cpu / n * 1e6}
+
+
+def mlp(repeat=3):
+    """784-512-512-10 relu/softmax, Adam, batch 128, 12,800 samples, one epoch per run."""
+    x, y = common.mlp_data()
+    model = build_mlp()
+    model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
+    # Training epochs and GEMM-only epochs alternate so that both see the same load.
+    secs = cpu = gemm_s = gemm_cpu = float("inf")
+    for _ in range(repeat):
+        w, c = common.best_wall_cpu(
+            lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1)
+        gw, gc, gflop = common.mlp_gemm_seconds(repeat=1)
+        secs, cpu, gemm_s, gemm_cpu = min(secs, w), min(cpu, c), min(gemm_s, gw), min(gemm_cpu, gc)
+    weights_f32 = all(w.dtype == np.float32 for w in model.weights)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs,
+            "gemm_only_epoch_s": gemm_s, "gemm_bound_samples_per_s": len(x) / gemm_s,
+            "gemm_gflops": gflop / gemm_s, "fraction_of_gemm_bound": gemm_s / secs,
+            "samples_per_cpu_s": len(x) / cpu, "fraction_of_gemm_bound_cpu": gemm_cpu / cpu,
+            "weights_float32": weights_f32}
+
+
+def mlp_memory():
+    """Peak NumPy/Python heap (tracemalloc) of one `mlp` epoch, data creation included."""
+    budget = common.mlp_memory_budget_bytes()
+    tracemalloc.start()
+    x, y = common.mlp_data()
+    model = build_mlp()
+    model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {"peak_mib": peak / 2**20, "budget_mib": budget["total"] / 2**20,
+            "ratio_to_budget": peak / budget["total"],
+            "budget_parts_mib": {k: v / 2**20 for k, v in budget.items() if k != "total"}}
+
+
+def predict1(repeat=3):
+    """Single-sample latency on the MLP: `predict`, `predict_on_batch` and `model(x)`."""
+    x, _ = common.mlp_data(n=1)
+    model = build_mlp()
+    n = common.PREDICT1_CALLS
+    out = {}
+    for name, fn in (("predict_us", lambda: model.predict(x, verbose=0)),
+                     ("predict_on_batch_us", lambda: model.predict_on_batch(x)),
+                     ("call_us", lambda: model(x))):
+        for _ in range(20):
+            fn()
+
+        def loop(fn=fn):
+            for _ in range(n):
+                fn()
+
+        wall, cpu = common.best_wall_cpu(loop, repeat)
+        out[name] = wall / n * 1e6
+        out[name.replace("_us", "_cpu_us")] = cpu / n * 1e6
+    return out
+
+
+def _missing(*names):
+    import minikeras.layers as L
+
+    return [n for n in names if not hasattr(L, n)]
+
+
+def cnn(repeat=3):
+    """Keras's mnist_convnet, Adam, batch 128, on synthetic images."""
+    missing = _missing("Conv2D", "MaxPooling2D")
+    if missing:
+        return {"skipped": f"minikeras.layers has no {', '.join(missing)} yet"}
+    _mk()
+    from minikeras import layers as L
+    from minikeras.models import Sequential
+
+    model = Sequential([L.Input(shape=(28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"),
+                        L.MaxPooling2D((2, 2)), L.Conv2D(64, (3, 3), activation="relu"),
+                        L.MaxPooling2D((2, 2)), L.Flatten(), L.Dropout(0.5),
+                        L.Dense(10, activation="softmax")])
+    model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    x, y = common.cnn_data()
+    model.fit(x[:256], y[:256], batch_size=common.CNN_BATCH, epochs=1, verbose=0)
+    secs = common.best_of(
+        lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+
+
+def lstm(repeat=3):
+    """Embedding(1000, 32) + LSTM(32) + Dense(1, sigmoid); seq 80, batch 64."""
+    missing = _missing("Embedding", "LSTM")
+    if missing:
+        return {"skipped": f"minikeras.layers has no {', '.join(missing)} yet"}
+    _mk()
+    from minikeras import layers as L
+    from minikeras.models import Sequential
+
+    model = Sequential([L.Input(shape=(common.LSTM_SEQ,), dtype="int32"),
+                        L.Embedding(common.LSTM_VOCAB, 32), L.LSTM(32),
+                        L.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x, y = common.lstm_data()
+    model.fit(x[:128], y[:128], batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
+    secs = common.best_of(
+        lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+
+
+def save_coldstart_model(directory) -> dict:
+    """Saves the MLP as a full `.h5` model when possible, else JSON + `.h5` weights."""
+    model = build_mlp()
+    x, _ = common.mlp_data(n=1)
+    model.predict(x, verbose=0)
+    paths = {"h5": os.path.join(directory, "mlp.h5")}
+    try:
+        model.save(paths["h5"])
+    except NotImplementedError:
+        paths = {"json": os.path.join(directory, "mlp.json"),
+                 "weights": os.path.join(directory, "mlp_weights.h5")}
+        with open(paths["json"], "w") as f:
+            f.write(model.to_json())
+        model.save_weights(paths["weights"])
+    return paths
+
+
+def coldstart(repeat=3):
+    """Fresh process: `import minikeras`, load the saved MLP, predict one sample."""
+    with tempfile.TemporaryDirectory() as d:
+        paths = save_coldstart_model(d)
+        child = os.path.join(REPO, "benchmarks", "coldstart_child.py")
+        argv = [sys.executable, child, "minikeras", *[f"{k}={v}" for k, v in paths.items()]]
+        env = common.coldstart_env(d)
+        env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+        common.run_child(argv, env)  # warm-up: fills the bytecode cache, like an install
+        runs = [common.run_child(argv, env) for _ in range(repeat)]
+    import_s = min(float(r[2].split("import_s=")[1].split()[0]) for r in runs)
+    return {"wall_s": min(r[0] for r in runs), "peak_rss_mib": min(r[1] for r in runs),
+            "import_s": import_s, "format": "+".join(sorted(paths))}
+
+
+WORKLOADS = {"xor": xor, "mlp": mlp, "mlp_memory": mlp_memory, "predict1": predict1,
+             "cnn": cnn, "lstm": lstm, "coldstart": coldstart}
+
+
+def timed(name, repeat):
+    t0 = time.perf_counter()
+    fn = WORKLOADS[name]
+    res = fn() if name == "mlp_memory" else fn(repeat=repeat)
+    res["bench_wall_s"] = time.perf_counter() - t0
+    return res
