@@ -321,6 +321,6 @@ def test_hang_confirmed_in_fresh_interpreter_when_threads_run(tmp_path):
 def test_config_asking_for_absurd_weights_is_a_value_error():
     cfg = json.loads((P1 / "tfk" / "model.json").read_text())
     cfg["config"]["layers"][1]["config"]["units"] = 10**12
-    with pytest.raises(ValueError, match="too large to allocate") as info:
+    with pytest.raises(ValueError, match="too large to allocate|more than this machine") as info:
         models.model_from_json(json.dumps(cfg))
     one_line(info)

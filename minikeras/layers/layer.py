@@ -18,6 +18,7 @@ from minikeras import regularizers as regularizers_mod
 from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
+from minikeras.backend.memory import check_weight_allocation
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
 from minikeras.layers.naming import to_snake_case, unique_name
@@ -232,6 +233,7 @@ class Layer:
             initializer = "glorot_uniform" if np.dtype(dtype).kind == "f" else "zeros"
         init = initializers_mod.get(initializer)
         name = name or "variable"
+        check_weight_allocation(f"{self.name}/{name}", shape, dtype)
         var = Variable(init, shape=shape, dtype=dtype, trainable=trainable and self._trainable,
                        name=name, path=f"{self.name}/{name}")
         var.regularizer = regularizers_mod.get(regularizer)

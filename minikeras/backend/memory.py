@@ -1,0 +1,45 @@
+"""Refuses weight allocations that cannot fit, before NumPy tries (and the OS thrashes)."""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+
+
+def physical_memory_bytes() -> int | None:
+    """This machine's physical memory in bytes, or None where the OS does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _human(nbytes: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if nbytes < 1024 or unit == "PiB":
+            return f"{nbytes:.1f} {unit}"
+        nbytes /= 1024
+    return f"{nbytes:.1f} PiB"
+
+
+def check_weight_allocation(owner: str, shape: tuple, dtype) -> None:
+    """Raises `ValueError` for negative dimensions or a weight larger than physical memory.
+
+    Args:
+        owner: What the weight is, for the message (e.g. `"dense/kernel"`).
+        shape: The weight's shape.
+        dtype: Its dtype.
+    """
+    if any(d < 0 for d in shape):
+        raise ValueError(
+            f"Weight '{owner}' would have a negative dimension: shape={shape}. Check the "
+            "layer's arguments (units, filters, kernel_size, input shape).")
+    nbytes = math.prod(shape) * np.dtype(dtype).itemsize
+    limit = physical_memory_bytes()
+    if limit is not None and nbytes > limit:
+        raise ValueError(
+            f"Weight '{owner}' of shape {shape} ({np.dtype(dtype).name}) needs "
+            f"{_human(nbytes)}, more than this machine's {_human(limit)} of memory. Check the "
+            "layer's arguments (units, filters, input shape).")
