@@ -80,12 +80,13 @@ ALIASES = {"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE":
            "cosine_proximity": cosine_similarity}
 
 
+from minikeras.saving.function_refs import deserialize_function  # noqa: E402
+
+
 def serialize(loss):
     """A Keras-style config of a loss: a name for functions, a dict for `Loss` objects."""
-    if isinstance(loss, Loss) and type(loss) is not LossFunctionWrapper:
+    if isinstance(loss, Loss):
         return serialize_keras_object(loss, "keras.losses")
-    if isinstance(loss, LossFunctionWrapper):
-        return serialize(loss.fn)
     return getattr(loss, "__name__", str(loss))
 
 
@@ -97,8 +98,8 @@ def deserialize(config, custom_objects=None):
             hint=f" Known loss classes: {sorted(ALL_OBJECTS)}. Pass custom losses with "
                  "`custom_objects={...}`.")
         cfg = dict(config.get("config", {}))
-        if cls is LossFunctionWrapper and isinstance(cfg.get("fn"), str):
-            cfg["fn"] = get(cfg["fn"], custom_objects)
+        if cls is LossFunctionWrapper and "fn" in cfg:
+            cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
         return cls.from_config(cfg)
     return get(config, custom_objects)
 

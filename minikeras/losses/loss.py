@@ -8,6 +8,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
+from minikeras.saving.function_refs import deserialize_function, serialize_function
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None,
                "auto")
@@ -110,11 +111,16 @@ class LossFunctionWrapper(Loss):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
+        if type(self) is LossFunctionWrapper:  # subclasses fix their own function
+            cfg["fn"] = serialize_function(self.fn)
         cfg.update(self._fn_kwargs)
         return cfg
 
     @classmethod
     def from_config(cls, config: dict):
+        config = dict(config)
+        if "fn" in config:
+            config["fn"] = deserialize_function(config["fn"])
         return cls(**config)
 
 

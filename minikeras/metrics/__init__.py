@@ -90,6 +90,9 @@ ALL_FUNCTIONS = {
 }
 
 
+from minikeras.saving.function_refs import deserialize_function  # noqa: E402
+
+
 def serialize(metric):
     """A Keras-style config of a metric."""
     if isinstance(metric, Metric):
@@ -103,9 +106,8 @@ def deserialize(config, custom_objects=None):
         cls = class_by_name(config.get("class_name"), "metric", ALL_OBJECTS,
                             custom_objects=custom_objects)
         cfg = dict(config.get("config", {}))
-        if cls is MeanMetricWrapper:
-            fn = get(cfg.pop("fn"), custom_objects)
-            return MeanMetricWrapper(fn, **cfg)
+        if cls is MeanMetricWrapper and "fn" in cfg:
+            cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
         return cls.from_config(cfg)
     return get(config, custom_objects)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import value_of
+from minikeras.saving.function_refs import deserialize_function, serialize_function
 
 
 class Metric:
@@ -146,5 +147,14 @@ class MeanMetricWrapper(Mean):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
+        if type(self) is MeanMetricWrapper:  # subclasses fix their own function
+            cfg["fn"] = serialize_function(self._fn)
         cfg.update(self._fn_kwargs)
         return cfg
+
+    @classmethod
+    def from_config(cls, config: dict):
+        config = dict(config)
+        if "fn" in config:
+            config["fn"] = deserialize_function(config["fn"])
+        return cls(**config)
