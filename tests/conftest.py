@@ -6,6 +6,13 @@ import os
 import pathlib
 
 import pytest
+from hypothesis import settings
+
+# The suite is deterministic (same examples on every run and machine); explore more with
+# HYPOTHESIS_PROFILE=explore python3 -m pytest tests/test_property_ops.py
+settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
 REPO = pathlib.Path(__file__).resolve().parent.parent

@@ -437,8 +437,27 @@ def var(x, axis=None, keepdims=False):
 
 
 def std(x, axis=None, keepdims=False):
-    """Population standard deviation over `axis`."""
-    return sqrt(var(x, axis=axis, keepdims=keepdims))
+    """Population standard deviation over `axis`.
+
+    The gradient is `(x - mean) / (n * std)`, taken as 0 where the standard deviation is
+    0 (a constant slice), so constant inputs never produce inf/NaN gradients.
+    """
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    xv, xn = unwrap(x)
+    out = np.std(xv, axis=axis, keepdims=keepdims)
+    if xn is None:
+        return out
+    shape = xv.shape
+
+    def vjp(g):
+        o = np.asarray(_expand_reduced(out, shape, axis, keepdims))
+        count = xv.size // builtins.max(np.size(out), 1)  # elements per reduced slice
+        scale = np.divide(1.0, o * count, out=np.zeros_like(o), where=o > 0)
+        centred = xv - np.mean(xv, axis=axis, keepdims=True)
+        return (_expand_reduced(g, shape, axis, keepdims) * centred * scale).astype(
+            xv.dtype, copy=False)
+
+    return Tensor(out, (xn,), (vjp,))
 
 
 def _extreme(np_fn):
