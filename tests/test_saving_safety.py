@@ -324,3 +324,20 @@ def test_config_asking_for_absurd_weights_is_a_value_error():
     with pytest.raises(ValueError, match="too large to allocate|more than this machine") as info:
         models.model_from_json(json.dumps(cfg))
     one_line(info)
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path):
+    """Atomic saves go through a private temp file, but the result is mode 0o666 & ~umask."""
+    import os
+
+    import minikeras
+
+    model = minikeras.Sequential([minikeras.layers.Input((2,)), minikeras.layers.Dense(1)])
+    umask = os.umask(0o022)
+    try:
+        model.save_weights(tmp_path / "w.weights.h5")
+        model.save(tmp_path / "m.keras")
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "w.weights.h5").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "m.keras").stat().st_mode & 0o777 == 0o644

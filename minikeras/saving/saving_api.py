@@ -34,11 +34,22 @@ def atomic_write(filepath, write_fn) -> None:
     os.close(fd)
     try:
         write_fn(tmp)
+        os.chmod(tmp, _file_mode(filepath))
         os.replace(tmp, filepath)
     except BaseException:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _file_mode(filepath: str) -> int:
+    """The mode a plain `open(filepath, "w")` would give: the old file's, or 0o666 & ~umask."""
+    try:
+        return os.stat(filepath).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _check_overwrite(filepath, overwrite) -> None:
