@@ -236,11 +236,14 @@ class GradientTape:
             if g is None:
                 continue
             # Each gradient: a writable array of its source's float dtype, never shared.
-            dtype = np.asarray(value_of(srcs[i])).dtype
+            sv = value_of(srcs[i])
+            if type(sv) is not np.ndarray:
+                sv = np.asarray(sv)
+            dtype = sv.dtype
             dtype = dtype if dtype.kind == "f" else g.dtype
             if (g.dtype != dtype or id(g) in seen or not g.flags.writeable
-                    or g.shape != np.shape(value_of(srcs[i]))):
-                g = np.array(np.broadcast_to(g, np.shape(value_of(srcs[i]))), dtype=dtype)
+                    or g.shape != sv.shape):
+                g = np.array(np.broadcast_to(g, sv.shape), dtype=dtype)
                 grads[i] = g
             seen.add(id(g))
         if unconnected_gradients == "zero":

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from minikeras import ops
-from minikeras.backend.autodiff import value_of
+from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.saving.function_refs import deserialize_function, serialize_function
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None,
@@ -16,6 +16,9 @@ _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_w
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     """Makes `x1` and `x2` the same rank by squeezing or expanding a trailing size-1 axis."""
+    if (isinstance(x1, (np.ndarray, Tensor)) and isinstance(x2, (np.ndarray, Tensor))
+            and x1.ndim == x2.ndim):  # fast path: nothing to do
+        return x1, x2
     s1, s2 = ops.shape(x1), ops.shape(x2)
     r1, r2 = len(s1), len(s2)
     if r1 == r2:

@@ -15,8 +15,8 @@ def accuracy(y_true, y_pred):
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Fraction of entries where `y_pred > threshold` equals the 0/1 label."""
-    y_pred = (np.asarray(y_pred) > threshold).astype("float32")
-    return ops.mean(np.equal(np.asarray(y_true, dtype="float32"), y_pred).astype("float32"),
+    y_pred = (np.asarray(y_pred) > threshold).astype(np.float32)
+    return ops.mean(np.equal(np.asarray(y_true, dtype=np.float32), y_pred).astype(np.float32),
                    axis=-1)
 
 

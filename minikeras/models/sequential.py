@@ -12,6 +12,8 @@ from minikeras.layers.core.input_layer import InputLayer
 from minikeras.layers.layer import Layer
 from minikeras.models.model import Model
 
+_BASE_COMPUTE_MASK = Layer.compute_mask
+
 
 class Sequential(Model):
     """A plain stack of layers, each with one input and one output.
@@ -151,7 +153,8 @@ class Sequential(Model):
                 y = layer(x, training=training, mask=mask)
             else:
                 y = layer(x, training=training)
-            mask = layer.compute_mask(x, mask)
+            if mask is not None or type(layer).compute_mask is not _BASE_COMPUTE_MASK:
+                mask = layer.compute_mask(x, mask)
             x = y
         return x
 

@@ -33,16 +33,26 @@ def dispatching(name: str, fn):
     """`fn` that records a functional-graph node when called on KerasTensors."""
     static = _STATIC.get(name)
 
-    @functools.wraps(fn)
-    def op(*args, **kwargs):
-        if static is not None and args and isinstance(args[0], KerasTensor):
-            return static(args[0])
-        try:
-            return fn(*args, **kwargs)
-        except SymbolicInput:
-            from minikeras.layers.core.lambda_ops import symbolic_op
+    if static is None:
+        @functools.wraps(fn)
+        def op(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except SymbolicInput:
+                from minikeras.layers.core.lambda_ops import symbolic_op
 
-            return symbolic_op(name, *args, **kwargs)
+                return symbolic_op(name, *args, **kwargs)
+    else:
+        @functools.wraps(fn)
+        def op(*args, **kwargs):
+            if args and isinstance(args[0], KerasTensor):
+                return static(args[0])
+            try:
+                return fn(*args, **kwargs)
+            except SymbolicInput:
+                from minikeras.layers.core.lambda_ops import symbolic_op
+
+                return symbolic_op(name, *args, **kwargs)
 
     op.__module__ = _KERAS_MODULE.get(fn.__module__, fn.__module__)
     op.__wrapped_op__ = fn

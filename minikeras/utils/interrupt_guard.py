@@ -39,14 +39,24 @@ def interrupt_guard() -> Iterator[None]:
         _state.update(installed=False, critical=0, pending=False)
 
 
-@contextlib.contextmanager
-def deferred_interrupts() -> Iterator[None]:
-    """Defers a Ctrl-C received inside the block until the block has finished."""
-    _state["critical"] += 1
-    try:
-        yield
-    finally:
+class _Deferred:
+    """The context manager of `deferred_interrupts()` (a plain class: cheap per step)."""
+
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        _state["critical"] += 1
+
+    def __exit__(self, exc_type, exc, tb) -> None:
         _state["critical"] -= 1
         if not _state["critical"] and _state["pending"]:
             _state["pending"] = False
             raise KeyboardInterrupt
+
+
+_DEFERRED = _Deferred()
+
+
+def deferred_interrupts() -> _Deferred:
+    """Defers a Ctrl-C received inside the block until the block has finished."""
+    return _DEFERRED

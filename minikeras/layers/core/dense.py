@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from minikeras import activations, ops
+from minikeras.backend.autodiff import Tensor
 from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
 from minikeras.layers.weight_roles import (
@@ -70,7 +73,8 @@ class Dense(Layer):
         self.built = True
 
     def call(self, inputs):
-        if ops.shape(inputs)[-1] != self.kernel.shape[0]:
+        shape = inputs.shape if isinstance(inputs, (np.ndarray, Tensor)) else ops.shape(inputs)
+        if shape[-1] != self.kernel.shape[0]:
             raise ValueError(
                 f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected "
                 f"axis -1 of input shape to have value {self.kernel.shape[0]}, but received "
