@@ -54,8 +54,11 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     if reduction == "mean_with_sample_weight" and sample_weight is not None:
         denom = float(np.sum(np.broadcast_to(sw, ops.shape(values))))
         return ops.divide(total, max(denom, 1e-7))
-    count = max(1, math.prod(ops.shape(values)))
-    return ops.divide(total, np.asarray(count, dtype=np.asarray(value_of(values)).dtype))
+    vv = value_of(values)
+    if type(vv) is not np.ndarray:
+        vv = np.asarray(vv)
+    count = max(1, math.prod(vv.shape))
+    return ops.divide(total, np.asarray(count, dtype=vv.dtype))
 
 
 class Loss:
@@ -80,8 +83,11 @@ class Loss:
         self.dtype = dtype
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        yp_dtype = np.asarray(value_of(y_pred)).dtype
-        y_true = np.asarray(value_of(y_true))
+        ypv = value_of(y_pred)
+        yp_dtype = ypv.dtype if type(ypv) is np.ndarray else np.asarray(ypv).dtype
+        y_true = value_of(y_true)
+        if type(y_true) is not np.ndarray:
+            y_true = np.asarray(y_true)
         if y_true.dtype != yp_dtype and y_true.dtype.kind in "fbiu" and not getattr(
                 self, "_integer_targets", False):
             y_true = y_true.astype(yp_dtype)

@@ -137,11 +137,12 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        from minikeras.losses.loss import squeeze_or_expand_to_same_rank
-
         y_true = np.asarray(value_of(y_true))
         y_pred = np.asarray(value_of(y_pred))
-        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        if y_true.ndim != y_pred.ndim:
+            from minikeras.losses.loss import squeeze_or_expand_to_same_rank
+
+            y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         values = np.asarray(value_of(self._fn(y_true, y_pred, **self._fn_kwargs)))
         super().update_state(values, sample_weight)
 
