@@ -95,3 +95,14 @@ def test_wrong_feature_width_is_rejected_with_shapes():
     model = _classifier(1, "sigmoid", "binary_crossentropy")
     with pytest.raises(ValueError, match=r"4.*7|7.*4"):
         model.fit(RNG.normal(size=(16, 7)), np.zeros((16, 1)), verbose=0)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # a diverging run overflows, as it should
+def test_terminate_on_nan_stops_a_diverging_run():
+    x = RNG.uniform(0, 10, size=(64, 3)).astype("float32")
+    model = minikeras.Sequential([layers.Input((3,)), layers.Dense(8, activation="relu"),
+                                  layers.Dense(1)])
+    model.compile(optimizer=minikeras.optimizers.SGD(1e4), loss="mse")
+    history = model.fit(x, x.sum(axis=1, keepdims=True), epochs=50, batch_size=8, verbose=0,
+                        callbacks=[minikeras.callbacks.TerminateOnNaN()])
+    assert len(history.history["loss"]) == 1 and not np.isfinite(history.history["loss"][0])
