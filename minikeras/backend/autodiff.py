@@ -176,6 +176,7 @@ def backward(root: Tensor, seed: np.ndarray | None, keep: set) -> dict:
     grads = {id(root): np.ones_like(root.value) if seed is None else seed}
     heap = [(-root.seq, root)]
     kept = {}
+    leaves = []  # leaf tensors (no parents) reached: they only collect, never go on the heap
     pop, push = heapq.heappop, heapq.heappush
     while heap:
         node = pop(heap)[1]
@@ -191,9 +192,15 @@ def backward(root: Tensor, seed: np.ndarray | None, keep: set) -> dict:
             prev = grads.get(pid)
             if prev is None:
                 grads[pid] = gp
-                push(heap, (-parent.seq, parent))
+                if parent.parents:
+                    push(heap, (-parent.seq, parent))
+                else:
+                    leaves.append(pid)
             else:
                 grads[pid] = prev + gp
+    for pid in leaves:
+        if pid in keep:
+            kept[pid] = grads[pid]
     return kept
 
 
