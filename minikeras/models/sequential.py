@@ -153,6 +153,7 @@ class Sequential(Model):
                 y = layer(x, training=training)
             mask = layer.compute_mask(x, mask)
             x = y
+        self._output_masks = [mask]  # read by the trainer to mask the loss, as Keras does
         return x
 
     def _ensure_built_for(self, x) -> None:
