@@ -150,6 +150,7 @@ class Functional(Model):
                 if m is not None:
                     masks[id(t)] = m
         results = [values[id(t)] for t in self.outputs]
+        self._output_masks = [masks.get(id(t)) for t in self.outputs]  # for the loss
         if isinstance(self._outputs_struct, (list, tuple)):
             return results
         if isinstance(self._outputs_struct, dict):

@@ -156,6 +156,7 @@ class Sequential(Model):
             if mask is not None or type(layer).compute_mask is not _BASE_COMPUTE_MASK:
                 mask = layer.compute_mask(x, mask)
             x = y
+        self._output_masks = [mask]  # read by the trainer to mask the loss, as Keras does
         return x
 
     def _ensure_built_for(self, x) -> None:

@@ -9,6 +9,7 @@ from minikeras import metrics as metrics_mod
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
 from minikeras.losses.loss import Loss, LossFunctionWrapper, reduce_values
+from minikeras.losses.masking import apply_mask
 from minikeras.metrics.metric import Mean, MeanMetricWrapper, Metric
 
 _ACCURACY_NAMES = ("accuracy", "acc")
@@ -108,16 +109,20 @@ class CompiledLoss:
         self.weights = list(lw) if lw is not None else [1.0] * n_outputs
         self.built = True
 
-    def __call__(self, y_true_list, y_pred_list, sample_weight=None):
+    def __call__(self, y_true_list, y_pred_list, sample_weight=None, masks=None):
         if not self.built:
             self.build(len(y_pred_list))
         total = None
         per_output = []
-        for loss, w, yt, yp in zip(self.losses, self.weights, y_true_list, y_pred_list):
+        masks = masks or [None] * len(y_pred_list)
+        for loss, w, yt, yp, mask in zip(self.losses, self.weights, y_true_list, y_pred_list,
+                                         masks):
             if loss is None or yt is None:
                 per_output.append(None)
                 continue
-            value = loss(yt, yp, sample_weight=sample_weight)
+            sw = sample_weight if mask is None else apply_mask(
+                sample_weight, mask, getattr(loss, "reduction", "sum_over_batch_size"))
+            value = loss(yt, yp, sample_weight=sw)
             per_output.append(value)
             value = value if w == 1.0 else ops.multiply(value, float(w))
             total = value if total is None else ops.add(total, value)
@@ -180,14 +185,18 @@ class CompiledMetrics:
         raw = loss_objects.raw if loss_objects is not None and loss_objects.built else None
         return raw[i] if raw else None
 
-    def update(self, y_true_list, y_pred_list, sample_weight=None) -> None:
+    def update(self, y_true_list, y_pred_list, sample_weight=None, masks=None) -> None:
         for i, m, weighted in self.metrics:
             yt = y_true_list[i]
             if yt is None:
                 continue
             yp = value_of(y_pred_list[i])
-            if weighted:
-                m.update_state(yt, yp, sample_weight=sample_weight)
+            mask = masks[i] if masks else None
+            sw = sample_weight if weighted else None
+            if mask is not None and isinstance(m, MeanMetricWrapper):  # Keras masks these
+                sw = apply_mask(sw, mask, reduction="sum")
+            if sw is not None:
+                m.update_state(yt, yp, sample_weight=sw)
             else:
                 m.update_state(yt, yp)
 

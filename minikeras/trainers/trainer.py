@@ -143,7 +143,9 @@ class Trainer:
                 from minikeras.trainers.compile_utils import LossTracker as _T
 
                 self._per_output_trackers = [_T(name=f"{n}_loss") for n in self._output_names]
-        total, per_output = self._compiled_loss(y_list, preds, sample_weight)
+        masks = getattr(self, "_output_masks", None)
+        self._last_masks = masks if masks and len(masks) == len(preds) else None
+        total, per_output = self._compiled_loss(y_list, preds, sample_weight, self._last_masks)
         self._last_per_output = per_output
         extra = reduce_loss_terms(self.losses)
         if extra is not None:
@@ -179,7 +181,8 @@ class Trainer:
         for tracker, value in zip(self._per_output_trackers, self._last_per_output):
             if value is not None:
                 tracker.add(float(value_of(value)), n)
-        self._compiled_metrics.update(y_list, preds, sample_weight)
+        self._compiled_metrics.update(y_list, preds, sample_weight,
+                                      getattr(self, "_last_masks", None))
 
     def _reset_metrics(self) -> None:
         self._loss_tracker.reset_state()
