@@ -142,6 +142,10 @@ def check_hdf5(opener, label: str, source=None) -> None:
     if not hasattr(os, "fork"):
         return
     problem = _forked_walk(opener)
+    if problem is not None and "progress" in problem:
+        # One retry: a child that was merely not scheduled on a busy machine (a stall, not a
+        # crash) must not turn a valid file into a false alarm.
+        problem = _forked_walk(opener)
     if problem is not None and source is not None and threading.active_count() > 1:
         nbytes = len(source) if isinstance(source, bytes) else os.path.getsize(source)
         problem = _confirm_in_fresh_interpreter(source, nbytes)
