@@ -113,3 +113,25 @@ def test_install_and_uninstall_in_process():
     finally:
         keras_alias.uninstall()
     assert "keras" not in sys.modules
+
+
+def test_minikeras_seed_makes_unseeded_scripts_repeatable(tmp_path):
+    script = tmp_path / "draw.py"
+    script.write_text(textwrap.dedent("""
+        import numpy as np
+        import keras
+        layer = keras.layers.Dense(2)
+        layer.build((None, 3))
+        print("DRAW", float(np.random.rand()), float(layer.get_weights()[0].sum()))
+    """))
+
+    def draw(seed):
+        env = subprocess_env()
+        env["MINIKERAS_SEED"] = seed
+        proc = subprocess.run([sys.executable, "-m", "minikeras", str(script)], cwd=tmp_path,
+                              capture_output=True, text=True, env=env, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        return [line for line in proc.stdout.splitlines() if line.startswith("DRAW")][0]
+
+    assert draw("7") == draw("7")
+    assert draw("7") != draw("8")

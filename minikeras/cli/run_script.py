@@ -8,9 +8,31 @@ import sys
 
 from minikeras.cli import keras_alias
 
+SEED_VARIABLE = "MINIKERAS_SEED"
+
+
+def _seed_from_environment() -> None:
+    """`MINIKERAS_SEED=n` seeds Python, NumPy and minikeras before the script runs."""
+    value = os.environ.get(SEED_VARIABLE)
+    if value is None or value == "":
+        return
+    try:
+        seed = int(value)
+    except ValueError:
+        raise ValueError(
+            f"{SEED_VARIABLE} must be an integer, received {value!r}. Unset it or give a "
+            "whole number such as MINIKERAS_SEED=1234.") from None
+    from minikeras.utils import set_random_seed
+
+    set_random_seed(seed)
+
 
 def run_script(path: str, args: list[str] | None = None) -> int:
     """Runs the script at `path` as `__main__` with `keras` resolved to minikeras.
+
+    With the environment variable `MINIKERAS_SEED` set to an integer, Python's, NumPy's
+    and minikeras's random generators are seeded first, so an unseeded tutorial gives the
+    same result on every run.
 
     Args:
         path: Path of a Python script.
@@ -25,6 +47,7 @@ def run_script(path: str, args: list[str] | None = None) -> int:
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No such script: {path!r}")
     keras_alias.install()
+    _seed_from_environment()
     script_dir = os.path.dirname(os.path.abspath(path))
     old_argv, old_path0 = sys.argv, sys.path[0] if sys.path else None
     sys.argv = [path, *(args or [])]
