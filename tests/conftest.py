@@ -10,7 +10,7 @@ from hypothesis import settings
 
 # The suite is deterministic (same examples on every run and machine); explore more with
 # HYPOTHESIS_PROFILE=explore python3 -m pytest tests/test_property_ops.py
-settings.register_profile("ci", derandomize=True, database=None)
+settings.register_profile("ci", max_examples=25, derandomize=True, database=None)
 settings.register_profile("explore", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

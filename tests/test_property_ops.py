@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from minikeras import ops
 from minikeras.testing.gradient_check import gradient_check
 
-SETTINGS = settings(max_examples=25, deadline=None,
+SETTINGS = settings(deadline=None,  # example count from the profile (tests/conftest.py)
                     suppress_health_check=[HealthCheck.too_slow])
 
 dims = st.integers(min_value=0, max_value=3)
