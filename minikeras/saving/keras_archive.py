@@ -18,16 +18,10 @@ from typing import TYPE_CHECKING
 
 from minikeras.saving import keras3_weights
 from minikeras.saving.config_flavor import KERAS3_VERSION
+from minikeras.saving.saving_api import h5py_module
 
 if TYPE_CHECKING:
     import h5py
-
-
-def _h5py():
-    """h5py, imported on first use so `import minikeras` stays light."""
-    import h5py
-
-    return h5py
 
 
 CONFIG = "config.json"
@@ -47,7 +41,7 @@ def write_archive(path: str, model) -> None:
     metadata = {"keras_version": KERAS3_VERSION,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
     buf = io.BytesIO()
-    with _h5py().File(buf, "w") as f:
+    with h5py_module().File(buf, "w") as f:
         keras3_weights.save_weights_to_h5(f, model)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
         zf.writestr(METADATA, json.dumps(metadata))
@@ -123,10 +117,10 @@ def _read_archive(path):
 def open_weights(weights: bytes) -> h5py.File:
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: _h5py().File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive",
+    check_hdf5(lambda: h5py_module().File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive",
                source=weights)
     try:
-        return _h5py().File(io.BytesIO(weights), "r")
+        return h5py_module().File(io.BytesIO(weights), "r")
     except OSError as exc:
         raise ValueError(f"'{WEIGHTS}' in the archive is not a readable HDF5 file ({exc})"
                          ) from None

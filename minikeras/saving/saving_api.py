@@ -14,7 +14,7 @@ import tempfile
 import zipfile
 
 
-def _h5py():
+def h5py_module():
     """h5py, imported on first use so `import minikeras` stays light."""
     import h5py
 
@@ -92,7 +92,7 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs) ->
         if fmt == "npz":
             npz_weights.save_npz(tmp, model)
             return
-        with _h5py().File(tmp, "w") as f:
+        with h5py_module().File(tmp, "w") as f:
             if fmt == "keras3":
                 keras3_weights.save_weights_to_h5(f, model)
             else:
@@ -135,9 +135,9 @@ def open_h5(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: _h5py().File(filepath, "r"), f"'{filepath}'", source=filepath)
+    check_hdf5(lambda: h5py_module().File(filepath, "r"), f"'{filepath}'", source=filepath)
     try:
-        return _h5py().File(filepath, "r")
+        return h5py_module().File(filepath, "r")
     except OSError as exc:
         raise OSError(f"'{filepath}' is not a readable HDF5 file ({exc}).") from None
 
@@ -223,7 +223,7 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
         if fmt == "keras":
             keras_archive.write_archive(tmp, model)
             return
-        with _h5py().File(tmp, "w") as f:
+        with h5py_module().File(tmp, "w") as f:
             legacy_h5_model.save_model_to_h5(f, model, include_optimizer=include_optimizer)
 
     atomic_write(filepath, write)
