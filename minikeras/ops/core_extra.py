@@ -29,10 +29,16 @@ def slice(inputs, start_indices, shape):  # noqa: A001 - Keras name
 
 def slice_update(inputs, start_indices, updates):
     """A copy of `inputs` with the block starting at `start_indices` replaced by `updates`."""
+    starts, sizes = _slices(start_indices, np.shape(value_of(updates)))
+    return _replace_at(inputs, tuple(builtins.slice(s, s + n) for s, n in zip(starts, sizes)),
+                       updates)
+
+
+def _replace_at(inputs, key, updates):
+    """A copy of `inputs` with `inputs[key] = updates`; gradients flow to both (not to the
+    replaced entries of `inputs`)."""
     iv, inode = unwrap(inputs)
     uv, unode = unwrap(updates)
-    starts, sizes = _slices(start_indices, np.shape(uv))
-    key = tuple(builtins.slice(s, s + n) for s, n in zip(starts, sizes))
     out = np.array(iv, copy=True)
     out[key] = uv
     if inode is None and unode is None:
@@ -61,21 +67,8 @@ def scatter(indices, values, shape):
 
 def scatter_update(inputs, indices, updates):
     """A copy of `inputs` with the entries at `indices` set to `updates`."""
-    iv, inode = unwrap(inputs)
-    uv, unode = unwrap(updates)
     idx = np.asarray(value_of(indices)).astype(np.intp)
-    key = tuple(np.moveaxis(idx, -1, 0))
-    out = np.array(iv, copy=True)
-    out[key] = uv
-    if inode is None and unode is None:
-        return out
-
-    def vjp_in(g):
-        g = np.array(g, copy=True)
-        g[key] = 0
-        return g
-
-    return record(out, (inode, vjp_in), (unode, lambda g: g[key]))
+    return _replace_at(inputs, tuple(np.moveaxis(idx, -1, 0)), updates)
 
 
 def cond(pred, true_fn, false_fn):
