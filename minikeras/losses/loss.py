@@ -36,15 +36,20 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
+def match_weight_rank(weights: np.ndarray, ndim: int) -> np.ndarray:
+    """Drops trailing size-1 axes of `weights`, or appends axes, until it has `ndim` axes."""
+    while weights.ndim > ndim and weights.shape[-1] == 1:
+        weights = weights[..., 0]
+    while weights.ndim < ndim:
+        weights = weights[..., None]
+    return weights
+
+
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """Applies `sample_weight` then reduces per-sample losses as Keras 3 does."""
     if sample_weight is not None:
         sw = np.asarray(value_of(sample_weight), dtype=np.asarray(value_of(values)).dtype)
-        vshape = ops.shape(values)
-        while sw.ndim > len(vshape) and sw.shape[-1] == 1:
-            sw = sw[..., 0]
-        while sw.ndim < len(vshape):
-            sw = sw[..., None]
+        sw = match_weight_rank(sw, len(ops.shape(values)))
         values = ops.multiply(values, sw)
     if reduction in ("none", None):
         return values

@@ -11,18 +11,7 @@ import numpy as np
 
 from minikeras.backend import config
 from minikeras.backend.autodiff import value_of
-
-
-def _same_rank(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    while a.ndim > b.ndim and a.shape[-1] == 1:
-        a = a[..., 0]
-    while b.ndim > a.ndim and b.shape[-1] == 1:
-        b = b[..., 0]
-    while a.ndim < b.ndim:
-        a = a[..., None]
-    while b.ndim < a.ndim:
-        b = b[..., None]
-    return a, b
+from minikeras.losses.loss import match_weight_rank
 
 
 def apply_mask(sample_weight, mask, reduction: str = "sum_over_batch_size", dtype=None):
@@ -50,5 +39,5 @@ def apply_mask(sample_weight, mask, reduction: str = "sum_over_batch_size", dtyp
     if sample_weight is None:
         return m
     sw = np.asarray(value_of(sample_weight), dtype=dtype)
-    m, sw = _same_rank(m, sw)
-    return sw * m
+    ndim = max(m.ndim, sw.ndim)  # (batch,) weights against a (batch, steps) mask: expand
+    return match_weight_rank(sw, ndim) * match_weight_rank(m, ndim)
