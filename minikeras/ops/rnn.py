@@ -75,8 +75,9 @@ def _act(name):
             f"{sorted(FUSED_ACTIVATIONS)}.") from None
 
 
-def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask):
-    """Unwraps the inputs; returns time-major contiguous projections and masks."""
+def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, scale=None):
+    """Unwraps the inputs; returns time-major contiguous projections (times `scale`,
+    a per-column vector, when given) and masks."""
     xv, xn = unwrap(xw)
     hv, hn = unwrap(h0)
     uv, un = unwrap(recurrent_kernel)
@@ -86,7 +87,11 @@ def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask):
         raise ValueError(f"Expected `xw` of rank 3 (batch, timesteps, features), got shape "
                          f"{xv.shape}")
     hv = np.asarray(hv, dtype=dtype)
-    xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
+    if scale is None:
+        xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
+    else:
+        xt = np.empty((xv.shape[1], xv.shape[0], xv.shape[2]), dtype=dtype)
+        np.multiply(xv.transpose(1, 0, 2), scale, out=xt)
     m = None
     if mask is not None:
         m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, :, None].astype(dtype))
@@ -193,110 +198,9 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
                   (un, lambda g: get(g)[2]))
 
 
-# ----------------------------------------------------------------------------- LSTM
-
-
-def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
-                  activation="tanh", recurrent_activation="sigmoid"):
-    """The LSTM recurrence over a whole sequence (gate order i, f, c, o as in Keras).
-
-    Args:
-        xw: `(batch, timesteps, 4 * units)` input projections `x @ kernel + bias`.
-        h0, c0: `(batch, units)` initial output and carry states.
-        recurrent_kernel: `(units, 4 * units)`.
-
-    Returns:
-        `(batch, timesteps, 2 * units)`: at each step the output state `h_t`
-        (first `units` columns) and carry state `c_t` (last `units` columns).
-    """
-    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                 recurrent_mask)
-    cv, cn = unwrap(c0)
-    f, df = _act(activation)
-    sf, dsf = _act(recurrent_activation)
-    t_len, b, g4 = xt.shape
-    u = g4 // 4
-    hs, hp = _state_buffers(hv, t_len, b, u, rm)
-    cs = np.empty((t_len + 1, b, u), dtype=xt.dtype)
-    cs[0] = np.asarray(cv, dtype=xt.dtype)
-    gates = np.empty((t_len, b, g4), dtype=xt.dtype)  # activated i, f, g, o
-    tcs = np.empty((t_len, b, u), dtype=xt.dtype)  # activation(c_new)
-    tmp = np.empty((b, u), dtype=xt.dtype)
-    with np.errstate(over="ignore"):
-        for t in range(t_len):
-            if rm is not None:
-                np.multiply(hs[t], rm, out=hp[t])
-            z = gates[t]
-            np.matmul(hp[t], uv, out=z)
-            z += xt[t]
-            sf(z[:, :2 * u], out=z[:, :2 * u])
-            f(z[:, 2 * u:3 * u], out=z[:, 2 * u:3 * u])
-            sf(z[:, 3 * u:], out=z[:, 3 * u:])
-            c_new = cs[t + 1]
-            np.multiply(z[:, u:2 * u], cs[t], out=c_new)
-            np.multiply(z[:, :u], z[:, 2 * u:3 * u], out=tmp)
-            c_new += tmp
-            f(c_new, out=tcs[t])
-            np.multiply(z[:, 3 * u:], tcs[t], out=hs[t + 1])
-            if m is not None:
-                _carry_inplace(hs[t + 1], hs[t], m[t])
-                _carry_inplace(c_new, cs[t], m[t])
-    out = np.empty((b, t_len, 2 * u), dtype=xt.dtype)
-    out[:, :, :u] = _batch_major(hs[1:])
-    out[:, :, u:] = _batch_major(cs[1:])
-    if xn is None and hn is None and cn is None and un is None:
-        return out
-
-    def compute(gy):
-        gt = gy.transpose(1, 0, 2)
-        dz_all = np.empty_like(gates)
-        dsig = np.empty_like(gates)
-        dsig[..., :2 * u] = dsf(gates[..., :2 * u])
-        dsig[..., 2 * u:3 * u] = df(gates[..., 2 * u:3 * u])
-        dsig[..., 3 * u:] = dsf(gates[..., 3 * u:])
-        dtc_all = df(tcs)
-        ut = np.ascontiguousarray(uv.T)
-        dh_next = np.zeros((b, u), dtype=xt.dtype)
-        dc_next = np.zeros((b, u), dtype=xt.dtype)
-        buf = np.empty((b, u), dtype=xt.dtype)
-        for t in range(t_len - 1, -1, -1):
-            dh = gt[t, :, :u] + dh_next
-            dc = gt[t, :, u:] + dc_next
-            dh_old = dc_old = None
-            if m is not None:
-                keep, skip = m[t], 1.0 - m[t]
-                dh_old, dc_old = dh * skip, dc * skip
-                dh *= keep
-                dc *= keep
-            g = gates[t]
-            dz = dz_all[t]
-            # dc += dh * o * activation'(c)
-            np.multiply(dh, g[:, 3 * u:], out=buf)
-            buf *= dtc_all[t]
-            dc += buf
-            np.multiply(dc, g[:, 2 * u:3 * u], out=dz[:, :u])
-            np.multiply(dc, cs[t], out=dz[:, u:2 * u])
-            np.multiply(dc, g[:, :u], out=dz[:, 2 * u:3 * u])
-            np.multiply(dh, tcs[t], out=dz[:, 3 * u:])
-            dz *= dsig[t]
-            dh_next = dz @ ut
-            if rm is not None:
-                dh_next *= rm
-            dc *= g[:, u:2 * u]
-            dc_next = dc
-            if dh_old is not None:
-                dh_next += dh_old
-                dc_next += dc_old
-        du = hp.reshape(-1, u).T @ dz_all.reshape(-1, g4)
-        return _batch_major(dz_all), dh_next, dc_next, du
-
-    get = _cached(compute)
-    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
-                  (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
-
-
 # Re-exported so that `minikeras.ops.rnn` is the one import for recurrent layers.
 from minikeras.ops.rnn_gru import gru_sequence  # noqa: E402
+from minikeras.ops.rnn_lstm import lstm_sequence  # noqa: E402
 from minikeras.ops.sequence_utils import basic_slice, embedding_lookup  # noqa: E402
 
 __all__ = ["FUSED_ACTIVATIONS", "basic_slice", "embedding_lookup", "gru_sequence",

@@ -1,0 +1,182 @@
+"""The fused LSTM recurrence (see `minikeras.ops.rnn` for the shared conventions).
+
+The per-step loops run on `(batch, units)` arrays, where a NumPy call costs
+about as much as its arithmetic, and an element-wise call on a strided
+`(batch, units)` block of a `(batch, 4 units)` row costs twice a contiguous
+one. So the loops are written for few calls on contiguous blocks:
+
+* Forward, default activations (`tanh`, `sigmoid`): the four gates are
+  activated by ONE `exp` pass, `sigmoid(z) = 1 / (1 + exp(-z))` and
+  `tanh(z) = 2 * sigmoid(2 z) - 1`; the factors `-1` / `-2` are folded once
+  per call into the recurrent kernel and the input projections (exact: they
+  are powers of two). Other fused activations run block by block.
+* The activated gates are stored gate-major, `(timesteps, 4, batch, units)`,
+  so every later per-gate operation (the carry update, the output, and the
+  backward pass's derivatives) works on contiguous blocks.
+* Backward: the activation derivatives, already multiplied by their partner
+  in the chain rule (`dz_i = dc * [g * sigmoid'(z_i)]`, ...), are computed for
+  all timesteps in a few large passes before the loop; a step is then six
+  element-wise calls and the `dz @ U.T` matmul.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.autodiff import record, unwrap
+from minikeras.ops.rnn import _act, _cached, _carry_inplace, _prepare, _state_buffers
+
+
+def _gate_plan(activation, recurrent_activation, u, dtype):
+    """`(column scale or None, pre, post)` for the gates (order i, f, c, o).
+
+    `pre(z)` acts in place on the `(batch, 4 units)` pre-activations times
+    `scale`, before they are copied gate-major; `post(g)` finishes on that
+    `(4, batch, units)` copy."""
+    if activation == "tanh" and recurrent_activation == "sigmoid":
+        scale = np.full(4 * u, -1.0, dtype=dtype)
+        scale[2 * u:3 * u] = -2.0
+
+        def pre(z):
+            np.exp(z, out=z)  # overflows to inf for very negative gates: exact limits
+            z += 1.0
+            np.divide(1.0, z, out=z)
+
+        def post(g):
+            c = g[2]
+            c *= 2.0
+            c -= 1.0
+
+        return scale, pre, post
+    f, sf = _act(activation)[0], _act(recurrent_activation)[0]
+
+    def post(g):
+        sf(g[:2], out=g[:2])
+        f(g[2], out=g[2])
+        sf(g[3], out=g[3])
+
+    return None, None, post
+
+
+def _derivative(name, y, out):
+    """`out = activation'(x)` from the output `y = activation(x)`, in place where
+    the formula allows (tanh: `1 - y**2`, sigmoid: `y * (1 - y)`)."""
+    if name == "tanh":
+        np.multiply(y, y, out=out)
+        np.subtract(1.0, out, out=out)
+    elif name == "sigmoid":
+        np.subtract(1.0, y, out=out)
+        out *= y
+    else:
+        out[...] = _act(name)[1](y)
+
+
+def _chain_factors(gates, cs, tcs, activation, recurrent_activation):
+    """For all steps: `(A, K)` with `dz = [dc, dc, dc, dh] * A` (gate-major,
+    gates i, f, c, o) and `K = o * activation'(c)`, the part of `dh` reaching `dc`."""
+    a = np.empty_like(gates)
+    _derivative(recurrent_activation, gates[:, :2], a[:, :2])
+    _derivative(activation, gates[:, 2], a[:, 2])
+    _derivative(recurrent_activation, gates[:, 3], a[:, 3])
+    a[:, 0] *= gates[:, 2]  # i: dc * g
+    a[:, 1] *= cs[:-1]  # f: dc * c_prev
+    a[:, 2] *= gates[:, 0]  # c: dc * i
+    a[:, 3] *= tcs  # o: dh * activation(c)
+    k = np.empty_like(tcs)
+    _derivative(activation, tcs, k)
+    k *= gates[:, 3]
+    return a, k
+
+
+def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
+                  activation="tanh", recurrent_activation="sigmoid"):
+    """The LSTM recurrence over a whole sequence (gate order i, f, c, o as in Keras).
+
+    Args:
+        xw: `(batch, timesteps, 4 * units)` input projections `x @ kernel + bias`.
+        h0, c0: `(batch, units)` initial output and carry states.
+        recurrent_kernel: `(units, 4 * units)`.
+
+    Returns:
+        `(batch, timesteps, 2 * units)`: at each step the output state `h_t`
+        (first `units` columns) and carry state `c_t` (last `units` columns).
+    """
+    f = _act(activation)[0]
+    _act(recurrent_activation)
+    uv0 = np.asarray(unwrap(recurrent_kernel)[0])
+    u = uv0.shape[-1] // 4
+    scale, pre, post = _gate_plan(activation, recurrent_activation, u, uv0.dtype)
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
+                                                 recurrent_mask, scale=scale)
+    cv, cn = unwrap(c0)
+    t_len, b, g4 = xt.shape
+    dtype = xt.dtype
+    uk = uv if scale is None else uv * scale
+    hs, hp = _state_buffers(hv, t_len, b, u, rm)
+    cs = np.empty((t_len + 1, b, u), dtype=dtype)
+    cs[0] = np.asarray(cv, dtype=dtype)
+    gates = np.empty((t_len, 4, b, u), dtype=dtype)  # activated i, f, c, o; gate-major
+    tcs = np.empty((t_len, b, u), dtype=dtype)  # activation(c_t)
+    z = np.empty((b, g4), dtype=dtype)
+    z_gm = z.reshape(b, 4, u).transpose(1, 0, 2)
+    tmp = np.empty((b, u), dtype=dtype)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                np.multiply(hs[t], rm, out=hp[t])
+            np.matmul(hp[t], uk, out=z)
+            z += xt[t]
+            if pre is not None:
+                pre(z)
+            g = gates[t]
+            np.copyto(g, z_gm)
+            post(g)
+            c_new = cs[t + 1]
+            np.multiply(g[1], cs[t], out=c_new)
+            np.multiply(g[0], g[2], out=tmp)
+            c_new += tmp
+            f(c_new, out=tcs[t])
+            np.multiply(g[3], tcs[t], out=hs[t + 1])
+            if m is not None:
+                _carry_inplace(hs[t + 1], hs[t], m[t])
+                _carry_inplace(c_new, cs[t], m[t])
+    out = np.empty((b, t_len, 2 * u), dtype=dtype)
+    out[:, :, :u] = hs[1:].transpose(1, 0, 2)
+    out[:, :, u:] = cs[1:].transpose(1, 0, 2)
+    if xn is None and hn is None and cn is None and un is None:
+        return out
+
+    def compute(gy):
+        a, k = _chain_factors(gates, cs, tcs, activation, recurrent_activation)
+        gh = np.ascontiguousarray(gy[..., :u].transpose(1, 0, 2))
+        gc = np.ascontiguousarray(gy[..., u:].transpose(1, 0, 2))
+        dz = np.empty((t_len, b, g4), dtype=dtype)
+        dz_gm = dz.reshape(t_len, b, 4, u).transpose(0, 2, 1, 3)
+        ut = np.ascontiguousarray(uv.T)
+        dh = np.zeros((b, u), dtype=dtype)  # gradient reaching h_t from later steps
+        dc = np.zeros((b, u), dtype=dtype)
+        buf = np.empty((b, u), dtype=dtype)
+        for t in range(t_len - 1, -1, -1):
+            dh += gh[t]
+            dc += gc[t]
+            if m is not None:
+                dh_old, dc_old = dh * (1.0 - m[t]), dc * (1.0 - m[t])
+                dh *= m[t]
+                dc *= m[t]
+            np.multiply(dh, k[t], out=buf)
+            dc += buf
+            np.multiply(a[t, :3], dc, out=dz_gm[t, :3])
+            np.multiply(a[t, 3], dh, out=dz_gm[t, 3])
+            np.matmul(dz[t], ut, out=dh)
+            if rm is not None:
+                dh *= rm
+            dc *= gates[t, 1]
+            if m is not None:
+                dh += dh_old
+                dc += dc_old
+        du = hp.reshape(-1, u).T @ dz.reshape(-1, g4)
+        return np.ascontiguousarray(dz.transpose(1, 0, 2)), dh, dc, du
+
+    get = _cached(compute)
+    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
+                  (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
