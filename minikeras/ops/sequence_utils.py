@@ -25,8 +25,8 @@ def basic_slice(x, key):
 def embedding_lookup(embeddings, indices):
     """Rows of `embeddings` at integer `indices`; the VJP is a fused scatter-add.
 
-    The gradient sums the output gradients of repeated indices with one sort
-    and `np.add.reduceat` (much faster than `np.add.at`).
+    The gradient sums the output gradients of repeated indices with one
+    `np.bincount` (several times faster than `np.add.at` or a sort + `reduceat`).
 
     Raises:
         ValueError: if an index is outside `[0, input_dim)`.
@@ -47,14 +47,12 @@ def embedding_lookup(embeddings, indices):
     d = ev.shape[1:]
 
     def vjp(g):
-        flat = idx.reshape(-1)
-        gf = g.reshape((flat.size, *d))
-        order = np.argsort(flat, kind="stable")
-        sorted_idx = flat[order]
-        uniq, starts = np.unique(sorted_idx, return_index=True)
-        full = np.zeros(ev.shape, dtype=g.dtype)
-        if flat.size:
-            full[uniq] = np.add.reduceat(gf[order], starts, axis=0)
-        return full
+        # Row r of the gradient is the sum of the output gradients at index r: one
+        # `bincount` over (index, column) pairs (float64 sums, cast back once).
+        width = int(np.prod(d, dtype=np.int64))
+        flat = idx.reshape(-1).astype(np.int64, copy=False) * width
+        bins = (flat[:, None] + np.arange(width)).reshape(-1)
+        sums = np.bincount(bins, weights=np.asarray(g).reshape(-1), minlength=n * width)
+        return sums.reshape(ev.shape).astype(g.dtype, copy=False)
 
     return record(out, (en, vjp))
