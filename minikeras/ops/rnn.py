@@ -75,23 +75,26 @@ def _act(name):
             f"{sorted(FUSED_ACTIVATIONS)}.") from None
 
 
-def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, scale=None):
+def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, scale=None, time_major=False):
     """Unwraps the inputs; returns time-major contiguous projections (times `scale`,
-    a per-column vector, when given) and masks."""
+    a per-column vector, when given) and masks. `time_major`: `xw` is already
+    `(timesteps, batch, features)`."""
     xv, xn = unwrap(xw)
     hv, hn = unwrap(h0)
     uv, un = unwrap(recurrent_kernel)
     dtype = uv.dtype
     xv = np.asarray(xv, dtype=dtype)
     if xv.ndim != 3:
-        raise ValueError(f"Expected `xw` of rank 3 (batch, timesteps, features), got shape "
+        axes = "timesteps, batch" if time_major else "batch, timesteps"
+        raise ValueError(f"Expected `xw` of rank 3 ({axes}, features), got shape "
                          f"{xv.shape}")
     hv = np.asarray(hv, dtype=dtype)
+    xv_t = xv if time_major else xv.transpose(1, 0, 2)
     if scale is None:
-        xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
+        xt = np.ascontiguousarray(xv_t)
     else:
-        xt = np.empty((xv.shape[1], xv.shape[0], xv.shape[2]), dtype=dtype)
-        np.multiply(xv.transpose(1, 0, 2), scale, out=xt)
+        xt = np.empty(xv_t.shape, dtype=dtype)
+        np.multiply(xv_t, scale, out=xt)
     m = None
     if mask is not None:
         m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, :, None].astype(dtype))
@@ -200,8 +203,8 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
 
 # Re-exported so that `minikeras.ops.rnn` is the one import for recurrent layers.
 from minikeras.ops.rnn_gru import gru_sequence  # noqa: E402
-from minikeras.ops.rnn_lstm import lstm_sequence  # noqa: E402
+from minikeras.ops.rnn_lstm import lstm_sequence, lstm_sequence_time_major  # noqa: E402
 from minikeras.ops.sequence_utils import basic_slice, embedding_lookup  # noqa: E402
 
 __all__ = ["FUSED_ACTIVATIONS", "basic_slice", "embedding_lookup", "gru_sequence",
-           "lstm_sequence", "simple_rnn_sequence"]
+           "lstm_sequence", "lstm_sequence_time_major", "simple_rnn_sequence"]

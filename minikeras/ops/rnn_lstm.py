@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import record, unwrap
-from minikeras.ops.rnn import _act, _cached, _carry_inplace, _prepare, _state_buffers
+from minikeras.ops.rnn import _act, _cached, _carry_inplace, _prepare
 
 
 def _gate_plan(activation, recurrent_activation, u, dtype):
@@ -88,18 +88,19 @@ def _chain_factors(gates, cs, tcs, activation, recurrent_activation):
     return a, k
 
 
-def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
-                  activation="tanh", recurrent_activation="sigmoid"):
-    """The LSTM recurrence over a whole sequence (gate order i, f, c, o as in Keras).
+def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
+                             activation="tanh", recurrent_activation="sigmoid"):
+    """The LSTM recurrence over a whole time-major sequence (gate order i, f, c, o).
 
     Args:
-        xw: `(batch, timesteps, 4 * units)` input projections `x @ kernel + bias`.
+        xw: `(timesteps, batch, 4 * units)` input projections `x @ kernel + bias`.
         h0, c0: `(batch, units)` initial output and carry states.
         recurrent_kernel: `(units, 4 * units)`.
+        mask: optional `(batch, timesteps)` booleans.
 
     Returns:
-        `(batch, timesteps, 2 * units)`: at each step the output state `h_t`
-        (first `units` columns) and carry state `c_t` (last `units` columns).
+        `(2, timesteps, batch, units)`: the output states `h_t` (`[0]`) and the
+        carry states `c_t` (`[1]`) of every step.
     """
     f = _act(activation)[0]
     _act(recurrent_activation)
@@ -107,14 +108,16 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
     u = uv0.shape[-1] // 4
     scale, pre, post = _gate_plan(activation, recurrent_activation, u, uv0.dtype)
     xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                 recurrent_mask, scale=scale)
+                                                 recurrent_mask, scale=scale, time_major=True)
     cv, cn = unwrap(c0)
     t_len, b, g4 = xt.shape
     dtype = xt.dtype
     uk = uv if scale is None else uv * scale
-    hs, hp = _state_buffers(hv, t_len, b, u, rm)
-    cs = np.empty((t_len + 1, b, u), dtype=dtype)
+    states = np.empty((2, t_len + 1, b, u), dtype=dtype)  # h and c, from the initial ones
+    hs, cs = states
+    hs[0] = hv
     cs[0] = np.asarray(cv, dtype=dtype)
+    hp = hs[:-1] if rm is None else np.empty((t_len, b, u), dtype=dtype)  # fed to the matmul
     gates = np.empty((t_len, 4, b, u), dtype=dtype)  # activated i, f, c, o; gate-major
     tcs = np.empty((t_len, b, u), dtype=dtype)  # activation(c_t)
     z = np.empty((b, g4), dtype=dtype)
@@ -140,16 +143,13 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
             if m is not None:
                 _carry_inplace(hs[t + 1], hs[t], m[t])
                 _carry_inplace(c_new, cs[t], m[t])
-    out = np.empty((b, t_len, 2 * u), dtype=dtype)
-    out[:, :, :u] = hs[1:].transpose(1, 0, 2)
-    out[:, :, u:] = cs[1:].transpose(1, 0, 2)
+    out = states[:, 1:]
     if xn is None and hn is None and cn is None and un is None:
         return out
 
     def compute(gy):
         a, k = _chain_factors(gates, cs, tcs, activation, recurrent_activation)
-        gh = np.ascontiguousarray(gy[..., :u].transpose(1, 0, 2))
-        gc = np.ascontiguousarray(gy[..., u:].transpose(1, 0, 2))
+        gh, gc = gy[0], gy[1]
         dz = np.empty((t_len, b, g4), dtype=dtype)
         dz_gm = dz.reshape(t_len, b, 4, u).transpose(0, 2, 1, 3)
         ut = np.ascontiguousarray(uv.T)
@@ -175,8 +175,32 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
                 dh += dh_old
                 dc += dc_old
         du = hp.reshape(-1, u).T @ dz.reshape(-1, g4)
-        return np.ascontiguousarray(dz.transpose(1, 0, 2)), dh, dc, du
+        return dz, dh, dc, du
 
     get = _cached(compute)
     return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
                   (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
+
+
+def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
+                  activation="tanh", recurrent_activation="sigmoid"):
+    """The LSTM recurrence over a whole batch-major sequence (gate order i, f, c, o).
+
+    `lstm_sequence_time_major` between two transposes (the LSTM layer calls
+    that one directly, saving the copies).
+
+    Args:
+        xw: `(batch, timesteps, 4 * units)` input projections `x @ kernel + bias`.
+        h0, c0: `(batch, units)` initial output and carry states.
+        recurrent_kernel: `(units, 4 * units)`.
+
+    Returns:
+        `(batch, timesteps, 2 * units)`: at each step the output state `h_t`
+        (first `units` columns) and carry state `c_t` (last `units` columns).
+    """
+    from minikeras.ops.numpy import reshape, transpose
+
+    hc = lstm_sequence_time_major(transpose(xw, (1, 0, 2)), h0, c0, recurrent_kernel, mask,
+                                  recurrent_mask, activation, recurrent_activation)
+    _, t_len, b, u = np.shape(unwrap(hc)[0])
+    return reshape(transpose(hc, (2, 1, 0, 3)), (b, t_len, 2 * u))

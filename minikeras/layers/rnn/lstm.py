@@ -81,14 +81,14 @@ class LSTMCell(BaseRNNCell):
         """Whole-sequence forward with one fused BPTT op, or None if not fusable."""
         if not self._fusable(LSTMCell):
             return None
-        xw, mask, rdp = self._prepare_sequence(sequences, mask, training, go_backwards)
-        hc = rnn_ops.lstm_sequence(
+        xw, mask, rdp = self._prepare_sequence(sequences, mask, training, go_backwards,
+                                               time_major=True)
+        hc = rnn_ops.lstm_sequence_time_major(
             xw, initial_state[0], initial_state[1], self.recurrent_kernel, mask, rdp,
             self._act_name(self.activation), self._act_name(self.recurrent_activation))
-        u = self.units
-        outputs = rnn_ops.basic_slice(hc, (slice(None), slice(None), slice(0, u)))
-        h = rnn_ops.basic_slice(hc, (slice(None), -1, slice(0, u)))
-        c = rnn_ops.basic_slice(hc, (slice(None), -1, slice(u, 2 * u)))
+        outputs = ops.transpose(rnn_ops.basic_slice(hc, 0), (1, 0, 2))
+        h = rnn_ops.basic_slice(hc, (0, -1))
+        c = rnn_ops.basic_slice(hc, (1, -1))
         return outputs, h, [h, c]
 
     def get_config(self) -> dict:
