@@ -75,10 +75,12 @@ def _act(name):
             f"{sorted(FUSED_ACTIVATIONS)}.") from None
 
 
-def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, scale=None, time_major=False):
-    """Unwraps the inputs; returns time-major contiguous projections (times `scale`,
-    a per-column vector, when given) and masks. `time_major`: `xw` is already
-    `(timesteps, batch, features)`."""
+def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, time_major=False):
+    """Unwraps the inputs; returns time-major projections and masks.
+
+    `time_major`: `xw` is already `(timesteps, batch, features)` and is used as
+    it is when each step's `(batch, features)` slab is contiguous; otherwise it
+    is copied time-major and contiguous."""
     xv, xn = unwrap(xw)
     hv, hn = unwrap(h0)
     uv, un = unwrap(recurrent_kernel)
@@ -89,12 +91,12 @@ def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, scale=None, time_ma
         raise ValueError(f"Expected `xw` of rank 3 ({axes}, features), got shape "
                          f"{xv.shape}")
     hv = np.asarray(hv, dtype=dtype)
-    xv_t = xv if time_major else xv.transpose(1, 0, 2)
-    if scale is None:
-        xt = np.ascontiguousarray(xv_t)
+    if not time_major:
+        xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
+    elif len(xv) and not xv[0].flags.c_contiguous:
+        xt = np.ascontiguousarray(xv)
     else:
-        xt = np.empty(xv_t.shape, dtype=dtype)
-        np.multiply(xv_t, scale, out=xt)
+        xt = xv
     m = None
     if mask is not None:
         m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, :, None].astype(dtype))

@@ -6,10 +6,10 @@ about as much as its arithmetic, and an element-wise call on a strided
 one. So the loops are written for few calls on contiguous blocks:
 
 * Forward, default activations (`tanh`, `sigmoid`): the four gates are
-  activated by ONE `exp` pass, `sigmoid(z) = 1 / (1 + exp(-z))` and
-  `tanh(z) = 2 * sigmoid(2 z) - 1`; the factors `-1` / `-2` are folded once
-  per call into the recurrent kernel and the input projections (exact: they
-  are powers of two). Other fused activations run block by block.
+  activated by ONE `exp` pass over `-z` (the sign folded into the recurrent
+  kernel, exact), `sigmoid(z) = 1 / (1 + e)` and `tanh(z) = 2 / (1 + e**2) - 1`
+  with `e = exp(-z)`. Other fused activations run block by block. The input
+  projections are read in place, one `(batch, 4 units)` slab per step.
 * The activated gates are stored gate-major, `(timesteps, 4, batch, units)`,
   so every later per-gate operation (the carry update, the output, and the
   backward pass's derivatives) works on contiguous blocks.
@@ -27,35 +27,31 @@ from minikeras.backend.autodiff import record, unwrap
 from minikeras.ops.rnn import _act, _cached, _carry_inplace, _prepare
 
 
-def _gate_plan(activation, recurrent_activation, u, dtype):
-    """`(column scale or None, pre, post)` for the gates (order i, f, c, o).
-
-    `pre(z)` acts in place on the `(batch, 4 units)` pre-activations times
-    `scale`, before they are copied gate-major; `post(g)` finishes on that
-    `(4, batch, units)` copy."""
+def _gate_plan(activation, recurrent_activation):
+    """`(sign, activate)` for the gates (order i, f, c, o): the step computes
+    `z = sign * (h @ U + xw_t)` (the sign folded into `U`), and `activate(g)` turns
+    the gate-major `(4, batch, units)` copy of `z` into the gate values in place."""
     if activation == "tanh" and recurrent_activation == "sigmoid":
-        scale = np.full(4 * u, -1.0, dtype=dtype)
-        scale[2 * u:3 * u] = -2.0
-
-        def pre(z):
-            np.exp(z, out=z)  # overflows to inf for very negative gates: exact limits
-            z += 1.0
-            np.divide(1.0, z, out=z)
-
-        def post(g):
+        # g = -x, e = exp(-x): sigmoid(x) = 1 / (1 + e), tanh(x) = 2 / (1 + e**2) - 1.
+        # exp overflows to inf for very negative x, giving the exact limits 0 and -1.
+        def activate(g):
+            np.exp(g, out=g)
             c = g[2]
+            c *= c
+            g += 1.0
+            np.divide(1.0, g, out=g)
             c *= 2.0
             c -= 1.0
 
-        return scale, pre, post
+        return -1.0, activate
     f, sf = _act(activation)[0], _act(recurrent_activation)[0]
 
-    def post(g):
+    def activate(g):
         sf(g[:2], out=g[:2])
         f(g[2], out=g[2])
         sf(g[3], out=g[3])
 
-    return None, None, post
+    return 1.0, activate
 
 
 def _derivative(name, y, out):
@@ -104,15 +100,15 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     """
     f = _act(activation)[0]
     _act(recurrent_activation)
-    uv0 = np.asarray(unwrap(recurrent_kernel)[0])
-    u = uv0.shape[-1] // 4
-    scale, pre, post = _gate_plan(activation, recurrent_activation, u, uv0.dtype)
+    sign, activate = _gate_plan(activation, recurrent_activation)
     xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                 recurrent_mask, scale=scale, time_major=True)
+                                                 recurrent_mask, time_major=True)
     cv, cn = unwrap(c0)
     t_len, b, g4 = xt.shape
     dtype = xt.dtype
-    uk = uv if scale is None else uv * scale
+    u = g4 // 4
+    uk = uv if sign > 0 else -uv
+    add_x = np.add if sign > 0 else np.subtract
     states = np.empty((2, t_len + 1, b, u), dtype=dtype)  # h and c, from the initial ones
     hs, cs = states
     hs[0] = hv
@@ -128,12 +124,10 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
             if rm is not None:
                 np.multiply(hs[t], rm, out=hp[t])
             np.matmul(hp[t], uk, out=z)
-            z += xt[t]
-            if pre is not None:
-                pre(z)
+            add_x(z, xt[t], out=z)
             g = gates[t]
             np.copyto(g, z_gm)
-            post(g)
+            activate(g)
             c_new = cs[t + 1]
             np.multiply(g[1], cs[t], out=c_new)
             np.multiply(g[0], g[2], out=tmp)
