@@ -60,3 +60,13 @@ def test_time_major_op_is_the_transposed_batch_major_op():
     assert hc.shape == (2, T, B, U)
     np.testing.assert_array_equal(hc[0].transpose(1, 0, 2), out[..., :U])
     np.testing.assert_array_equal(hc[1].transpose(1, 0, 2), out[..., U:])
+
+
+@pytest.mark.parametrize("key", [(0, -1), (1, 1)])
+def test_time_major_op_gradient_from_one_step_only(key):
+    """Upstream gradient zero at all other steps (the layer's usual last-state case):
+    the backward skips those steps' adds."""
+    gradient_check(
+        lambda x, h, c, u: rnn.basic_slice(
+            rnn.lstm_sequence_time_major(x, h, c, u, MASK), key),
+        [_r(T, B, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)], rtol=1e-5, atol=1e-7)

@@ -144,23 +144,30 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     def compute(gy):
         a, k = _chain_factors(gates, cs, tcs, activation, recurrent_activation)
         gh, gc = gy[0], gy[1]
+        # Steps whose upstream gradient is zero (all but the last one when only the
+        # final state is used) skip the two adds.
+        live_h, live_c = np.reshape(gy, (2, t_len, -1)).any(axis=2).tolist()
         dz = np.empty((t_len, b, g4), dtype=dtype)
         dz_gm = dz.reshape(t_len, b, 4, u).transpose(0, 2, 1, 3)
+        dz_step = np.empty((4, b, u), dtype=dtype)  # contiguous, then one copy into dz
         ut = np.ascontiguousarray(uv.T)
         dh = np.zeros((b, u), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((b, u), dtype=dtype)
         buf = np.empty((b, u), dtype=dtype)
         for t in range(t_len - 1, -1, -1):
-            dh += gh[t]
-            dc += gc[t]
+            if live_h[t]:
+                dh += gh[t]
+            if live_c[t]:
+                dc += gc[t]
             if m is not None:
                 dh_old, dc_old = dh * (1.0 - m[t]), dc * (1.0 - m[t])
                 dh *= m[t]
                 dc *= m[t]
             np.multiply(dh, k[t], out=buf)
             dc += buf
-            np.multiply(a[t, :3], dc, out=dz_gm[t, :3])
-            np.multiply(a[t, 3], dh, out=dz_gm[t, 3])
+            np.multiply(a[t, :3], dc, out=dz_step[:3])
+            np.multiply(a[t, 3], dh, out=dz_step[3])
+            np.copyto(dz_gm[t], dz_step)
             np.matmul(dz[t], ut, out=dh)
             if rm is not None:
                 dh *= rm
