@@ -115,11 +115,13 @@ def test_book_xor_net_without_bias_and_with_validation(monkeypatch, fast_calls):
 
     kwargs = {"validation_split": 0.2, "optimizer": minikeras.optimizers.SGD(0.1)}
     fast = _train(build, "binary_crossentropy", ["accuracy"], x, y, True, monkeypatch, **kwargs)
-    assert fast_calls["train"] > 0
+    assert fast_calls["train"] > 0 and fast_calls["predict"] > 0  # validation too
     kwargs["optimizer"] = minikeras.optimizers.SGD(0.1)
     slow = _train(build, "binary_crossentropy", ["accuracy"], x, y, False, monkeypatch,
                   **kwargs)
     _assert_same(fast, slow)
+    assert "val_accuracy" in fast[1].history
+    assert fast[0].evaluate(x, y, verbose=0) == slow[0].evaluate(x, y, verbose=0)
 
 
 def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, fast_calls):
@@ -214,3 +216,30 @@ def test_accuracy_counts_equal_the_mean_of_the_values(fn, units):
     values = np.asarray(fn(y_true, y_pred), np.float64)
     assert metric.total == values.sum() and metric.count == 50
     assert metric.result() == np.float32(values.sum() / 50)
+
+
+def test_functional_chain_is_bitwise_the_tape_step(monkeypatch, fast_calls):
+    x, y = _data(30, 5, 4, "categorical_crossentropy")
+
+    def build():
+        inputs = minikeras.Input((5,))
+        h = layers.Dense(8, activation="relu")(inputs)
+        h = layers.Activation("tanh")(layers.Dense(6)(h))
+        return minikeras.Model(inputs, layers.Dense(4, activation="softmax")(h))
+
+    fast = _train(build, "categorical_crossentropy", ["accuracy"], x, y, True, monkeypatch)
+    assert fast_calls["train"] > 0
+    slow = _train(build, "categorical_crossentropy", ["accuracy"], x, y, False, monkeypatch)
+    _assert_same(fast, slow)
+
+
+def test_functional_graph_that_is_not_a_chain_keeps_the_generic_step(fast_calls):
+    inputs = minikeras.Input((5,))
+    h = layers.Dense(8, activation="relu")(inputs)
+    out = layers.Dense(1)(layers.Add()([h, layers.Dense(8)(inputs)]))
+    model = minikeras.Model(inputs, out)
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _data(16, 5, 1, "mse")
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    model.predict(x, verbose=0)
+    assert fast_calls == {"train": 0, "predict": 0}

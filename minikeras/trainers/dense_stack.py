@@ -1,7 +1,7 @@
 """A tape-free training step and forward pass for plain `Dense`/`Activation` stacks.
 
-Most tutorial models (the book's XOR net, MNIST MLPs) are a `Sequential` of
-`Dense` and `Activation` layers trained with a standard loss. For them the
+Most tutorial models (the book's XOR net, MNIST MLPs) are a `Sequential` (or a
+functional chain) of `Dense` and `Activation` layers trained with a standard loss. For them the
 generic step (tape recording, one VJP closure per op, the loss and layer
 machinery) costs several times the arithmetic. `DenseStack` runs the same
 float32 operations, in the same order, on plain arrays: the forward keeps each
@@ -186,6 +186,13 @@ class DenseStack:
                 fresh = True
         return x if fresh else x.copy()
 
+    def test_step(self, x: np.ndarray, y: np.ndarray):
+        """Loss value and model output for a batch, in inference mode."""
+        out = self.predict(x)
+        t = y if y.dtype == out.dtype else y.astype(out.dtype)
+        values, _ = _loss_forward(self.loss_kind, t, out)
+        return np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size)), out
+
     def train_step(self, x: np.ndarray, y: np.ndarray):
         """Loss value, gradients (in `variables` order) and the model output for a batch."""
         if x.dtype != self.dtype:
@@ -240,16 +247,36 @@ def _signature(model) -> tuple:
     return tuple(parts)
 
 
-def plan_for(model) -> DenseStack | None:
-    """A `DenseStack` for `model`, or None when the generic step must run."""
+def _chain(model) -> list | None:
+    """The layers of a `Sequential`, or of a functional model that is a plain chain."""
+    from minikeras.models.functional import Functional
     from minikeras.models.sequential import Sequential
 
-    if type(model) is not Sequential or not model.built or model._losses:
+    if type(model) is Sequential:
+        return [layer for layer in model._layers if type(layer) is not InputLayer]
+    if type(model) is not Functional or len(model.inputs) != 1 or len(model.outputs) != 1:
+        return None
+    if isinstance(model._outputs_struct, (list, tuple, dict)):
+        return None  # predict() returns a list/dict for these
+    chain, previous = [], model.inputs[0]
+    for node in model._nodes:
+        if type(node.layer) is InputLayer:
+            continue
+        if (node.input_tensors is not previous or node.call_args or node.call_kwargs
+                or len(node.flat_outputs) != 1):
+            return None
+        chain.append(node.layer)
+        previous = node.flat_outputs[0]
+    return chain if previous is model.outputs[0] else None
+
+
+def plan_for(model) -> DenseStack | None:
+    """A `DenseStack` for `model`, or None when the generic step must run."""
+    chain = _chain(model) if model.built and not model._losses else None
+    if not chain:
         return None
     steps = []
-    for layer in model._layers:
-        if type(layer) is InputLayer:
-            continue
+    for layer in chain:
         if type(layer) is Dense:
             name = _ACTIVATIONS.get(layer.activation)
             if (name is None or not layer.trainable or layer.activity_regularizer is not None

@@ -192,6 +192,13 @@ class Trainer:
         self._compiled_metrics.update([y], [out])
 
     def test_step(self, x, y, sample_weight):
+        if sample_weight is None and self._compiled_metrics.built:
+            plan = cached_plan(self)
+            if plan is not None and plan.loss_kind is not None and plan.accepts(x, y):
+                loss, out = plan.test_step(x, y)
+                self._loss_tracker.add(float(loss), out.shape[0])
+                self._compiled_metrics.update([y], [out])
+                return
         self._clear_losses()
         y_pred = self(x, training=False)
         loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight, training=False)
