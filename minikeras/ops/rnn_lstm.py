@@ -98,7 +98,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         `(2, timesteps, batch, units)`: the output states `h_t` (`[0]`) and the
         carry states `c_t` (`[1]`) of every step.
     """
-    f = _act(activation)[0]
+    f = np.tanh if activation == "tanh" else _act(activation)[0]
     _act(recurrent_activation)
     sign, activate = _gate_plan(activation, recurrent_activation)
     xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
@@ -150,6 +150,8 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         dz = np.empty((t_len, b, g4), dtype=dtype)
         dz_gm = dz.reshape(t_len, b, 4, u).transpose(0, 2, 1, 3)
         dz_step = np.empty((4, b, u), dtype=dtype)  # contiguous, then one copy into dz
+        dz_ifc, dz_o = dz_step[:3], dz_step[3]
+        a_ifc, a_o, gf = a[:, :3], a[:, 3], gates[:, 1]
         ut = np.ascontiguousarray(uv.T)
         dh = np.zeros((b, u), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((b, u), dtype=dtype)
@@ -165,13 +167,13 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
                 dc *= m[t]
             np.multiply(dh, k[t], out=buf)
             dc += buf
-            np.multiply(a[t, :3], dc, out=dz_step[:3])
-            np.multiply(a[t, 3], dh, out=dz_step[3])
+            np.multiply(a_ifc[t], dc, out=dz_ifc)
+            np.multiply(a_o[t], dh, out=dz_o)
             np.copyto(dz_gm[t], dz_step)
             np.matmul(dz[t], ut, out=dh)
             if rm is not None:
                 dh *= rm
-            dc *= gates[t, 1]
+            dc *= gf[t]
             if m is not None:
                 dh += dh_old
                 dc += dc_old
