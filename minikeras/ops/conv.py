@@ -43,7 +43,17 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
     rows = batch * cu.prod(out_sp)
     kp = cu.prod(ksize)
     fg = filters // groups
-    if groups == 1:
+    if groups == 1 and channels == 1:
+        # One input channel: taps-major columns `(kp, rows)`, one contiguous copy per
+        # tap (copying the windows would move a few elements at a time); `cols` is the
+        # transposed view, which BLAS reads as is.
+        colsT = np.empty((kp, batch, *out_sp), dtype=xv.dtype)
+        for t, kidx in enumerate(np.ndindex(*ksize)):
+            colsT[t] = xp[cu.tap_slice(kidx, out_sp, strides, dilation)][..., 0]
+        cols = colsT.reshape(kp, rows).T
+        kmat = kv.reshape(kp, filters)
+        out = cols @ kmat
+    elif groups == 1:
         cols = win.reshape(rows, kp * channels)
         kmat = kv.reshape(kp * channels, filters)
         out = cols @ kmat
