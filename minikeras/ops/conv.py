@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record
+from minikeras.backend.autodiff import record, unwrap
 from minikeras.ops import conv_utils as cu
 
 
-def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
-    """Channels-last convolution of tape-aware `x` with `kernel`."""
+def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
+    """Channels-last convolution of tape-aware `x` with `kernel` (plus `bias`, if given)."""
     xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
         op, x, kernel, strides, dilation, padding)
     ksize = kv.shape[:n]
@@ -37,35 +37,57 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         raise ValueError(
             f"`{op}`: the number of filters ({filters}) must be divisible by the number of "
             f"groups ({groups}). Received kernel of shape {kv.shape}.")
+    bv, bn = (None, None) if bias is None else unwrap(bias)
+    if bv is not None:
+        bv = np.asarray(bv, dtype=kv.dtype)
+        if bv.shape != (filters,):
+            raise ValueError(
+                f"`{op}`: the bias must have shape ({filters},) (one value per filter). "
+                f"Received bias of shape {bv.shape}.")
     pads, xp, out_sp = cu.padded_input(op, xv, ksize, strides, dilation, padding)
-    win = cu.windows(xp, ksize, strides, dilation)
     batch = xv.shape[0]
     rows = batch * cu.prod(out_sp)
     kp = cu.prod(ksize)
     fg = filters // groups
+    # Without groups, the bias rides in the products: a column of ones in the im2col
+    # matrix meets the bias as the kernel matrix's last row (forward), and the same
+    # column turns `dkernel`'s product into `dbias` too (backward).
+    ones = int(bv is not None and groups == 1)
+    if groups == 1:
+        kmat = kv.reshape(kp * channels, filters)
     if groups == 1 and channels == 1:
         # One input channel: taps-major columns `(kp, rows)`, one contiguous copy per
         # tap (copying the windows would move a few elements at a time); `cols` is the
         # transposed view, which BLAS reads as is.
-        colsT = np.empty((kp, batch, *out_sp), dtype=xv.dtype)
+        colsT = np.empty((kp + ones, batch, *out_sp), dtype=xv.dtype)
         for t, kidx in enumerate(np.ndindex(*ksize)):
             colsT[t] = xp[cu.tap_slice(kidx, out_sp, strides, dilation)][..., 0]
-        cols = colsT.reshape(kp, rows).T
-        kmat = kv.reshape(kp, filters)
-        out = cols @ kmat
+        cols = colsT.reshape(kp + ones, rows).T
     elif groups == 1:
-        cols = win.reshape(rows, kp * channels)
-        kmat = kv.reshape(kp * channels, filters)
-        out = cols @ kmat
+        win = cu.windows(xp, ksize, strides, dilation)
+        if ones:
+            cols = np.empty((rows, kp * channels + 1), dtype=xv.dtype)
+            np.copyto(cols[:, :-1].reshape(win.shape), win)  # splitting axes: a view
+        else:
+            cols = win.reshape(rows, kp * channels)
     else:
+        win = cu.windows(xp, ksize, strides, dilation)
         cols = (win.reshape(rows, kp, groups, cg).transpose(2, 0, 1, 3)
                 .reshape(groups, rows, kp * cg))
         kmat = (kv.reshape(kp, cg, groups, fg).transpose(2, 0, 1, 3)
                 .reshape(groups, kp * cg, fg))
+    if groups == 1:
+        if ones:
+            cols[:, -1] = 1
+        out = cols @ (np.concatenate([kmat, bv[None]]) if ones else kmat)
+    else:
         out = np.matmul(cols, kmat).transpose(1, 0, 2).reshape(rows, filters)
+        if bv is not None:
+            out += bv
     out = out.reshape(batch, *out_sp, filters)
-    if xn is None and kn is None:
+    if xn is None and kn is None and bn is None:
         return out
+    pending = []  # (g, dbias) left by vjp_k for vjp_b when the bias rides in the product
 
     def vjp_x(g):
         # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
@@ -87,12 +109,20 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
     def vjp_k(g):
         gm = np.ascontiguousarray(g).reshape(rows, filters)
         if groups == 1:
-            return (cols.T @ gm).reshape(kv.shape)
+            dk = cols.T @ gm
+            if ones and bn is not None:
+                pending[:] = [(g, dk[-1])]
+            return dk[:kp * channels].reshape(kv.shape)
         gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
         dk = np.matmul(cols.transpose(0, 2, 1), gg)
         return dk.reshape(groups, kp, cg, fg).transpose(1, 2, 0, 3).reshape(kv.shape)
 
-    return record(out, (xn, vjp_x), (kn, vjp_k))
+    def vjp_b(g):
+        if pending and pending[0][0] is g:  # the tape asks for dkernel first, same `g`
+            return pending.pop()[1]
+        return np.ascontiguousarray(g).reshape(rows, filters).sum(axis=0)
+
+    return record(out, (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -114,6 +144,19 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     """
     return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
                              dilation_rate)
+
+
+def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None,
+              dilation_rate=1):
+    """`conv(...) + bias` as one node: the bias is folded into the matrix products.
+
+    The forward adds the bias inside the im2col product (a column of ones) and
+    `dbias` comes out of `dkernel`'s product, so neither costs a pass over the
+    output. Used by the convolution layers; arguments as for `conv`, with
+    `bias` of shape `(filters,)`.
+    """
+    return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
+                             dilation_rate, "conv", bias)
 
 
 def _depthwise_cl(x, kernel, strides, padding, dilation):
