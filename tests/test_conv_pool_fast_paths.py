@@ -130,3 +130,54 @@ def test_tiled_max_pool_channels_first_and_integers():
     assert yi.dtype == np.int32
     np.testing.assert_array_equal(yi, naive_pool(xi.astype(float), (2, 2), (2, 2), "same",
                                                  "max"))
+
+
+BIAS_CASES = [
+    # (input shape, kernel shape, strides, padding, dilation, data format)
+    ((2, 6, 5, 1), (3, 3, 1, 4), 1, "valid", 1, "channels_last"),  # one channel
+    ((2, 6, 5, 3), (3, 2, 3, 4), 2, "same", 1, "channels_last"),
+    ((2, 9, 2), (3, 2, 3), 1, "valid", 2, "channels_last"),
+    ((2, 4, 6, 5), (3, 3, 2, 4), 1, "same", 1, "channels_first"),  # groups=2
+    ((1, 2, 4, 3, 3), (2, 2, 2, 2, 2), 1, "same", 1, "channels_first"),
+]
+
+
+@pytest.mark.parametrize("xs,ks,strides,padding,dilation,fmt", BIAS_CASES)
+def test_conv_bias_is_conv_plus_bias_with_gradients(xs, ks, strides, padding, dilation, fmt):
+    from minikeras.ops.conv import conv_bias
+
+    x, k, b = RNG.standard_normal(xs), RNG.standard_normal(ks), RNG.standard_normal(ks[-1])
+    y = conv_bias(x, k, b, strides, padding, fmt, dilation)
+    ref = np.asarray(ops.conv(x, k, strides, padding, fmt, dilation))
+    ref = ref + (b.reshape(-1, *[1] * (x.ndim - 2)) if fmt == "channels_first" else b)
+    np.testing.assert_allclose(y, ref, atol=1e-12)
+    gradient_check(lambda a, c, d: conv_bias(a, c, d, strides, padding, fmt, dilation),
+                   [x, k, b], rtol=1e-5, atol=1e-7)
+
+
+def test_conv_bias_gradient_of_the_bias_alone_and_shape_error():
+    from minikeras.ops.conv import conv_bias
+
+    x, k = RNG.standard_normal((2, 5, 5, 2)), RNG.standard_normal((3, 3, 2, 3))
+    b = Variable(np.zeros(3), dtype="float64")
+    with GradientTape() as tape:  # the kernel is a constant: only vjp_b runs
+        y = ops.sum(ops.multiply(conv_bias(x, k, b), np.arange(3.0)))
+    np.testing.assert_allclose(tape.gradient(y, b), 2 * 3 * 3 * np.arange(3.0))
+    with pytest.raises(ValueError, match=r"bias must have shape \(3,\)"):
+        conv_bias(x, k, np.zeros(4))
+
+
+@pytest.mark.parametrize("padding", ["causal", "same"])
+def test_conv_layers_fold_the_bias_like_a_separate_add(padding):
+    from minikeras import layers
+
+    layer = layers.Conv1D(4, 3, padding=padding, dilation_rate=2, activation="relu")
+    x = RNG.standard_normal((2, 9, 3)).astype("float32")
+    y = layer(x)
+    layer.bias.assign(RNG.standard_normal(4).astype("float32"))
+    y = np.asarray(layer(x))
+    xp = np.pad(x, [(0, 0), (4, 0), (0, 0)]) if padding == "causal" else x
+    pre = np.asarray(ops.conv(xp, layer.kernel.numpy(), 1, "valid" if padding == "causal"
+                              else "same", None, 2)) + layer.bias.numpy()
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y, np.maximum(pre, 0), rtol=1e-5, atol=1e-6)
