@@ -243,3 +243,30 @@ def test_functional_graph_that_is_not_a_chain_keeps_the_generic_step(fast_calls)
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
     model.predict(x, verbose=0)
     assert fast_calls == {"train": 0, "predict": 0}
+
+
+def test_mixed_layer_dtypes_keep_the_generic_step(fast_calls):
+    model = Sequential([layers.Input((4,)), layers.Dense(5, dtype="float64"),
+                        layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _data(8, 4, 2, "mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    assert model.predict(x, verbose=0).dtype == np.float32
+    assert fast_calls == {"train": 0, "predict": 0}
+
+
+def test_float64_models_use_the_fast_path_in_float64(monkeypatch, fast_calls):
+    minikeras.backend.set_floatx("float64")
+    try:
+        x, y = _data(20, 3, 2, "mse")
+
+        def build():
+            return Sequential([layers.Input((3,)), layers.Dense(4, activation="tanh"),
+                               layers.Dense(2)])
+
+        fast = _train(build, "mse", None, x, y, True, monkeypatch, optimizer="sgd")
+        assert fast_calls["train"] > 0 and fast[0].get_weights()[0].dtype == np.float64
+        slow = _train(build, "mse", None, x, y, False, monkeypatch, optimizer="sgd")
+        _assert_same(fast, slow)
+    finally:
+        minikeras.backend.set_floatx("float32")

@@ -295,6 +295,11 @@ def plan_for(model) -> DenseStack | None:
             return None
     if not steps or steps[0][0] is None:
         return None
+    # One float dtype throughout (the generic step casts between layers of other dtypes).
+    dtype = steps[0][0].kernel.value.dtype
+    if dtype.kind != "f" or np.dtype(model.dtype) != dtype or any(
+            np.dtype(layer.dtype) != dtype for layer in chain):
+        return None
     ordered = []  # kernel then bias per layer: must be the model's own order
     for layer, _ in steps:
         if layer is not None:

@@ -445,9 +445,13 @@ class Trainer:
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
         cbs.on_predict_begin()
         outputs = []
+        plan = cached_plan(self)
         for step, (xb, _, _) in enumerate(batches.epoch()):
             cbs.on_predict_batch_begin(step)
-            out = self(xb, training=False)
+            if plan is not None and plan.accepts(xb):
+                out = plan.predict(xb)
+            else:
+                out = self(xb, training=False)
             outputs.append(_to_numpy(out))
             cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
         cbs.on_predict_end()
