@@ -7,6 +7,10 @@ hand-written VJP:
 * `dkernel = cols.T @ g`, `dx = crop(col2im(g @ kernel_matrix.T))` (for one
   group, col2im is fused: one product per kernel tap, added in place).
 
+One-channel inputs (a first layer on grey images) get taps-major columns, one
+contiguous copy per tap. `conv_bias` (used by the layers) adds the bias in
+place, or inside the products for one input channel.
+
 Grouped convolutions (`groups = C_in / kernel.shape[-2]`) batch one product
 per group. Depthwise convolutions (one input channel per group, too thin for
 BLAS) are instead a multiply-add of strided input slices per kernel tap.
@@ -49,41 +53,36 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
     rows = batch * cu.prod(out_sp)
     kp = cu.prod(ksize)
     fg = filters // groups
-    # Without groups, the bias rides in the products: a column of ones in the im2col
-    # matrix meets the bias as the kernel matrix's last row (forward), and the same
-    # column turns `dkernel`'s product into `dbias` too (backward).
-    ones = int(bv is not None and groups == 1)
-    if groups == 1:
-        kmat = kv.reshape(kp * channels, filters)
+    # With one input channel the products are thin (and bound by their output): the
+    # bias rides in them, a row of ones in the im2col matrix meeting the bias as the
+    # kernel matrix's last row, and the same row turns `dkernel`'s product into
+    # `dbias` too. Otherwise the bias is added in place and `dbias` is a column sum.
+    ones = int(bv is not None and groups == 1 and channels == 1)
     if groups == 1 and channels == 1:
-        # One input channel: taps-major columns `(kp, rows)`, one contiguous copy per
-        # tap (copying the windows would move a few elements at a time); `cols` is the
-        # transposed view, which BLAS reads as is.
+        # Taps-major columns `(kp, rows)`, one contiguous copy per tap (copying the
+        # windows would move a few elements at a time); `cols` is the transposed
+        # view, which BLAS reads as is.
         colsT = np.empty((kp + ones, batch, *out_sp), dtype=xv.dtype)
         for t, kidx in enumerate(np.ndindex(*ksize)):
             colsT[t] = xp[cu.tap_slice(kidx, out_sp, strides, dilation)][..., 0]
-        cols = colsT.reshape(kp + ones, rows).T
-    elif groups == 1:
-        win = cu.windows(xp, ksize, strides, dilation)
         if ones:
-            cols = np.empty((rows, kp * channels + 1), dtype=xv.dtype)
-            np.copyto(cols[:, :-1].reshape(win.shape), win)  # splitting axes: a view
-        else:
-            cols = win.reshape(rows, kp * channels)
+            colsT[kp] = 1
+        cols = colsT.reshape(kp + ones, rows).T
+        kmat = kv.reshape(kp, filters)
+        out = cols @ (np.concatenate([kmat, bv[None]]) if ones else kmat)
+    elif groups == 1:
+        cols = cu.windows(xp, ksize, strides, dilation).reshape(rows, kp * channels)
+        kmat = kv.reshape(kp * channels, filters)
+        out = cols @ kmat
     else:
         win = cu.windows(xp, ksize, strides, dilation)
         cols = (win.reshape(rows, kp, groups, cg).transpose(2, 0, 1, 3)
                 .reshape(groups, rows, kp * cg))
         kmat = (kv.reshape(kp, cg, groups, fg).transpose(2, 0, 1, 3)
                 .reshape(groups, kp * cg, fg))
-    if groups == 1:
-        if ones:
-            cols[:, -1] = 1
-        out = cols @ (np.concatenate([kmat, bv[None]]) if ones else kmat)
-    else:
         out = np.matmul(cols, kmat).transpose(1, 0, 2).reshape(rows, filters)
-        if bv is not None:
-            out += bv
+    if bv is not None and not ones:
+        out += bv
     out = out.reshape(batch, *out_sp, filters)
     if xn is None and kn is None and bn is None:
         return out
@@ -148,12 +147,11 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
 
 def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None,
               dilation_rate=1):
-    """`conv(...) + bias` as one node: the bias is folded into the matrix products.
+    """`conv(...) + bias` as one node, without a separate pass for the bias.
 
-    The forward adds the bias inside the im2col product (a column of ones) and
-    `dbias` comes out of `dkernel`'s product, so neither costs a pass over the
-    output. Used by the convolution layers; arguments as for `conv`, with
-    `bias` of shape `(filters,)`.
+    The bias is added in place to the product (or, for one input channel,
+    inside it, with `dbias` from `dkernel`'s product). Used by the convolution
+    layers; arguments as for `conv`, with `bias` of shape `(filters,)`.
     """
     return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
                              dilation_rate, "conv", bias)
