@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.flat_slots import FlatSlots
 
 
 class Adam(Optimizer):
@@ -40,6 +41,10 @@ class Adam(Optimizer):
         if self.amsgrad:
             self._velocity_hats = [self.add_variable_from_reference(v, "velocity_hat")
                                    for v in var_list]
+        slots = {"momentum": self._momentums, "velocity": self._velocities}
+        if self.amsgrad:
+            slots["velocity_hat"] = self._velocity_hats
+        self._flat = FlatSlots(var_list, slots)
 
     def _coefficients(self, dt, learning_rate):
         """`(alpha, 1 - beta_1, 1 - beta_2, epsilon)` in `dt`, computed once per step.
@@ -98,6 +103,50 @@ class Adam(Optimizer):
         b += eps
         a /= b
         variable.value -= a
+
+    def _update_steps(self, grads, variables, lr) -> None:
+        """The whole update at once over flat slot buffers (bitwise `update_step`'s).
+
+        Falls back to one `update_step` per variable when only some variables have
+        gradients or a subclass overrides `update_step`.
+        """
+        flat = getattr(self, "_flat", None)
+        if (flat is None or type(self).update_step is not Adam.update_step
+                or not flat.covers(variables)):
+            super()._update_steps(grads, variables, lr)
+            return
+        flat.sync()
+        for group in flat.groups:
+            gs = []
+            for i in group.positions:
+                g = grads[i]
+                gs.append(g if g.dtype == group.dtype else g.astype(group.dtype))
+            self._fused_update(group, gs, [variables[i] for i in group.positions], lr)
+
+    def _fused_update(self, group, grads, variables, learning_rate) -> None:
+        """`update_step`'s float ops, per element in the same order, over one dtype group."""
+        alpha, one_minus_b1, one_minus_b2, eps = self._coefficients(group.dtype, learning_rate)
+        group.ensure_scratch(2)
+        a, b = group.scratch
+        m, v = group.slots["momentum"], group.slots["velocity"]
+        for g, m_k, a_k, b_k in zip(grads, group.views["momentum"], *group.scratch_views):
+            np.subtract(g, m_k, out=a_k)  # g - m
+            np.square(g, out=b_k)  # g ** 2
+        a *= one_minus_b1
+        m += a
+        b -= v
+        b *= one_minus_b2
+        v += b
+        if self.amsgrad:
+            vh = group.slots["velocity_hat"]
+            np.maximum(vh, v, out=vh)
+            v = vh
+        np.multiply(m, alpha, out=a)
+        np.sqrt(v, out=b)
+        b += eps
+        a /= b
+        for var, a_k in zip(variables, group.scratch_views[0]):
+            var.value -= a_k
 
     def get_config(self) -> dict:
         cfg = super().get_config()

@@ -230,16 +230,20 @@ class Optimizer:
             lr = self._current_learning_rate()
             if self.weight_decay:
                 self._apply_weight_decay(variables, lr)
-            for g, v in zip(grads, variables):
-                if g.dtype != v.dtype:
-                    g = g.astype(v.dtype)
-                self.update_step(g, v, lr)
+            self._update_steps(grads, variables, lr)
         if self.use_ema:
             update_moving_average(self)
         self.iterations.value += 1
         for v in variables:
             if v.constraint is not None:
                 v.assign(v.constraint(v.value))
+
+    def _update_steps(self, grads, variables, lr) -> None:
+        """One `update_step` per variable (a fused optimizer overrides this)."""
+        for g, v in zip(grads, variables):
+            if g.dtype != v.dtype:
+                g = g.astype(v.dtype)
+            self.update_step(g, v, lr)
 
     def _before_update_steps(self) -> None:
         """Called once per real update, before the per-variable `update_step`s."""

@@ -1,0 +1,104 @@
+"""`FlatSlots`: an optimizer's per-variable slots as views of one flat buffer per dtype.
+
+Element-wise optimizer updates cost one NumPy call per operation *per variable*;
+with the slots of all variables of one dtype laid end to end in one contiguous
+buffer, the passes that read only slots and scratch run as one call over the
+whole buffer instead (Adam: 9 of its 12 calls per variable). Per element the
+arithmetic is unchanged (same float ops, same order), so results are bitwise
+those of the per-variable update.
+
+The slot `Variable`s stay what users, `get_weights`/`set_weights` and saving
+see: each one's `.value` is a view of its stretch of the flat buffer, and
+`Variable.assign` copies into it. Should a slot's `.value` be rebound to another
+array, `sync()` copies that array back into the buffer and re-binds the view.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class FlatGroup:
+    """The variables of one dtype: their offsets and flat slot/scratch buffers.
+
+    Attributes:
+        dtype: The common dtype.
+        positions: Indices of the group's variables in the optimizer's var list.
+        slots: `{slot name: flat buffer}`.
+        views: `{slot name: [per-variable views, shaped like the variables]}`.
+        scratch: Flat scratch buffers (allocated on first use).
+        scratch_views: Per-variable views of each scratch buffer.
+    """
+
+    def __init__(self, dtype, positions, shapes):
+        self.dtype = np.dtype(dtype)
+        self.positions = list(positions)
+        self.shapes = [tuple(s) for s in shapes]
+        sizes = [int(np.prod(s, dtype=np.int64)) for s in self.shapes]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
+        self.size = self.offsets[-1]
+        self.slots: dict[str, np.ndarray] = {}
+        self.views: dict[str, list[np.ndarray]] = {}
+        self.scratch: list[np.ndarray] = []
+        self.scratch_views: list[list[np.ndarray]] = []
+
+    def split(self, flat: np.ndarray) -> list[np.ndarray]:
+        """Per-variable views of a flat buffer of this group."""
+        o = self.offsets
+        return [flat[o[k]:o[k + 1]].reshape(shape) for k, shape in enumerate(self.shapes)]
+
+    def ensure_scratch(self, count: int) -> None:
+        while len(self.scratch) < count:
+            buf = np.empty(self.size, self.dtype)
+            self.scratch.append(buf)
+            self.scratch_views.append(self.split(buf))
+
+
+class FlatSlots:
+    """Lays an optimizer's slot variables out as views of one buffer per dtype and slot.
+
+    Args:
+        var_list: The variables the optimizer was built with.
+        slots: `{slot name: [slot Variable per variable of var_list]}` (as created by
+            `add_variable_from_reference`; their current values are kept).
+    """
+
+    def __init__(self, var_list, slots: dict):
+        self.var_list = list(var_list)
+        self._ids = [id(v) for v in self.var_list]
+        self.slot_vars = {name: list(vs) for name, vs in slots.items()}
+        by_dtype: dict = {}
+        for i, v in enumerate(self.var_list):
+            by_dtype.setdefault(np.dtype(v.dtype), []).append(i)
+        self.groups = []
+        for dtype, positions in by_dtype.items():
+            group = FlatGroup(dtype, positions, [self.var_list[i].shape for i in positions])
+            for name, svars in self.slot_vars.items():
+                flat = np.empty(group.size, dtype)
+                views = group.split(flat)
+                for view, i in zip(views, positions):
+                    view[...] = svars[i].value
+                    svars[i].value = view
+                group.slots[name] = flat
+                group.views[name] = views
+            self.groups.append(group)
+
+    def covers(self, variables) -> bool:
+        """Whether `variables` is exactly the built list, in order (all have gradients)."""
+        if len(variables) != len(self._ids):
+            return False
+        for v, i in zip(variables, self._ids):
+            if id(v) != i:
+                return False
+        return True
+
+    def sync(self) -> None:
+        """Re-binds any slot whose `.value` was replaced (its new value is kept)."""
+        for group in self.groups:
+            for name, views in group.views.items():
+                svars = self.slot_vars[name]
+                for view, i in zip(views, group.positions):
+                    var = svars[i]
+                    if var.value is not view:
+                        view[...] = var.value
+                        var.value = view
