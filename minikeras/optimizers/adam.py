@@ -7,6 +7,39 @@ import numpy as np
 from minikeras.optimizers.base_optimizer import Optimizer
 from minikeras.optimizers.flat_slots import FlatSlots
 
+MERGE_BELOW = 1 << 15
+"""Neighbouring variables are updated together until a run holds this many elements."""
+
+
+def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None:
+    """Adam's twelve element-wise passes over one run of variables, in place.
+
+    `m`, `v`, `vh` (or None), `a` and `b` (scratch) are flat over the run;
+    `m_parts` and `a_parts` are their stretches shaped like each variable, which
+    take the gradient passes (`grads`) and the weight update (`weights`). Per
+    element: `m += (g - m) * (1 - beta_1)`, `v += (g ** 2 - v) * (1 - beta_2)`,
+    `v = max(vh, v)` with AMSGrad, `w -= (m * alpha) / (sqrt(v) + epsilon)`.
+    """
+    alpha, one_minus_b1, one_minus_b2, eps = coefs
+    for g, m_k, a_k in zip(grads, m_parts, a_parts):
+        np.subtract(g, m_k, out=a_k)  # (gradients are never written to)
+    a *= one_minus_b1
+    m += a
+    for g, a_k in zip(grads, a_parts):
+        np.square(g, out=a_k)
+    a -= v
+    a *= one_minus_b2
+    v += a
+    if vh is not None:
+        np.maximum(vh, v, out=vh)
+        v = vh
+    np.multiply(m, alpha, out=a)
+    np.sqrt(v, out=b)
+    b += eps
+    a /= b
+    for w, a_k in zip(weights, a_parts):
+        w -= a_k
+
 
 class Adam(Optimizer):
     """Adam (Kingma & Ba), with Keras 3's update rule and defaults.
@@ -45,6 +78,10 @@ class Adam(Optimizer):
         if self.amsgrad:
             slots["velocity_hat"] = self._velocity_hats
         self._flat = FlatSlots(var_list, slots)
+        slots = {"momentum": self._momentums, "velocity": self._velocities}
+        if self.amsgrad:
+            slots["velocity_hat"] = self._velocity_hats
+        self._flat = FlatSlots(var_list, slots)
 
     def _coefficients(self, dt, learning_rate):
         """`(alpha, 1 - beta_1, 1 - beta_2, epsilon)` in `dt`, computed once per step.
@@ -78,34 +115,15 @@ class Adam(Optimizer):
         return bufs[0][:n].reshape(shape), bufs[1][:n].reshape(shape)
 
     def update_step(self, gradient, variable, learning_rate):
-        dt = variable.dtype
         i = self._index(variable)
-        alpha, one_minus_b1, one_minus_b2, eps = self._coefficients(dt, learning_rate)
-        m = self._momentums[i].value
-        v = self._velocities[i].value
         a, b = self._scratch(variable)
-        # m += (g - m) * (1 - beta_1), in place (gradients are never written to).
-        np.subtract(gradient, m, out=a)
-        a *= one_minus_b1
-        m += a
-        # v += (g ** 2 - v) * (1 - beta_2)
-        np.square(gradient, out=a)
-        a -= v
-        a *= one_minus_b2
-        v += a
-        if self.amsgrad:
-            vh = self._velocity_hats[i].value
-            np.maximum(vh, v, out=vh)
-            v = vh
-        # w -= (m * alpha) / (sqrt(v) + epsilon)
-        np.multiply(m, alpha, out=a)
-        np.sqrt(v, out=b)
-        b += eps
-        a /= b
-        variable.value -= a
+        vh = self._velocity_hats[i].value if self.amsgrad else None
+        adam_passes([gradient], [variable.value], self._momentums[i].value,
+                    self._velocities[i].value, vh, a, b, [self._momentums[i].value], [a],
+                    self._coefficients(variable.dtype, learning_rate))
 
     def _update_steps(self, grads, variables, lr) -> None:
-        """The whole update at once over flat slot buffers (bitwise `update_step`'s).
+        """All variables in a few calls over the flat slot buffers (bitwise `update_step`).
 
         Falls back to one `update_step` per variable when only some variables have
         gradients or a subclass overrides `update_step`.
@@ -117,36 +135,34 @@ class Adam(Optimizer):
             return
         flat.sync()
         for group in flat.groups:
-            gs = []
-            for i in group.positions:
-                g = grads[i]
-                gs.append(g if g.dtype == group.dtype else g.astype(group.dtype))
-            self._fused_update(group, gs, [variables[i] for i in group.positions], lr)
+            coefs = self._coefficients(group.dtype, lr)
+            for positions, m, v, vh, a, b, m_parts, a_parts in self._plan(group):
+                gs, ws = [], []
+                for i in positions:
+                    g = grads[i]
+                    gs.append(g if g.dtype == group.dtype else g.astype(group.dtype))
+                    ws.append(variables[i].value)
+                adam_passes(gs, ws, m, v, vh, a, b, m_parts, a_parts, coefs)
 
-    def _fused_update(self, group, grads, variables, learning_rate) -> None:
-        """`update_step`'s float ops, per element in the same order, over one dtype group."""
-        alpha, one_minus_b1, one_minus_b2, eps = self._coefficients(group.dtype, learning_rate)
-        group.ensure_scratch(2)
-        a, b = group.scratch
-        m, v = group.slots["momentum"], group.slots["velocity"]
-        for g, m_k, a_k, b_k in zip(grads, group.views["momentum"], *group.scratch_views):
-            np.subtract(g, m_k, out=a_k)  # g - m
-            np.square(g, out=b_k)  # g ** 2
-        a *= one_minus_b1
-        m += a
-        b -= v
-        b *= one_minus_b2
-        v += b
-        if self.amsgrad:
-            vh = group.slots["velocity_hat"]
-            np.maximum(vh, v, out=vh)
-            v = vh
-        np.multiply(m, alpha, out=a)
-        np.sqrt(v, out=b)
-        b += eps
-        a /= b
-        for var, a_k in zip(variables, group.scratch_views[0]):
-            var.value -= a_k
+    def _plan(self, group) -> list:
+        """Per range of variables: its slot and scratch views (built once per group)."""
+        if group.plan is None:
+            ranges = group.ranges(MERGE_BELOW)
+            longest = max((hi - lo for lo, hi, _ in ranges), default=0)
+            a_buf, b_buf = np.empty(longest, group.dtype), np.empty(longest, group.dtype)
+            vh_all = group.slots.get("velocity_hat")
+            plan = []
+            for lo, hi, members in ranges:
+                a_parts = [a_buf[group.offsets[k] - lo:group.offsets[k + 1] - lo]
+                           .reshape(group.shapes[k]) for k in members]
+                plan.append((
+                    [group.positions[k] for k in members],
+                    group.slots["momentum"][lo:hi], group.slots["velocity"][lo:hi],
+                    None if vh_all is None else vh_all[lo:hi],
+                    a_buf[:hi - lo], b_buf[:hi - lo],
+                    [group.views["momentum"][k] for k in members], a_parts))
+            group.plan = plan
+        return group.plan
 
     def get_config(self) -> dict:
         cfg = super().get_config()

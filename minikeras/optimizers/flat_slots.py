@@ -2,10 +2,10 @@
 
 Element-wise optimizer updates cost one NumPy call per operation *per variable*;
 with the slots of all variables of one dtype laid end to end in one contiguous
-buffer, the passes that read only slots and scratch run as one call over the
-whole buffer instead (Adam: 9 of its 12 calls per variable). Per element the
-arithmetic is unchanged (same float ops, same order), so results are bitwise
-those of the per-variable update.
+buffer, the passes that read only slots and scratch can run as one call over a
+run of neighbouring variables (Adam: 9 of its 12 calls per variable). Per
+element the arithmetic is unchanged (same float ops, same order), so results
+are bitwise those of the per-variable update.
 
 The slot `Variable`s stay what users, `get_weights`/`set_weights` and saving
 see: each one's `.value` is a view of its stretch of the flat buffer, and
@@ -19,15 +19,16 @@ import numpy as np
 
 
 class FlatGroup:
-    """The variables of one dtype: their offsets and flat slot/scratch buffers.
+    """The variables of one dtype: their offsets and flat slot buffers.
 
     Attributes:
         dtype: The common dtype.
         positions: Indices of the group's variables in the optimizer's var list.
+        shapes: Their shapes.
+        offsets: Start of each variable in the flat buffers (plus the total at the end).
         slots: `{slot name: flat buffer}`.
         views: `{slot name: [per-variable views, shaped like the variables]}`.
-        scratch: Flat scratch buffers (allocated on first use).
-        scratch_views: Per-variable views of each scratch buffer.
+        plan: The owning optimizer's cached per-range views (None until built).
     """
 
     def __init__(self, dtype, positions, shapes):
@@ -35,23 +36,36 @@ class FlatGroup:
         self.positions = list(positions)
         self.shapes = [tuple(s) for s in shapes]
         sizes = [int(np.prod(s, dtype=np.int64)) for s in self.shapes]
-        self.offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
+        self.offsets = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(int).tolist()
         self.size = self.offsets[-1]
         self.slots: dict[str, np.ndarray] = {}
         self.views: dict[str, list[np.ndarray]] = {}
-        self.scratch: list[np.ndarray] = []
-        self.scratch_views: list[list[np.ndarray]] = []
+        self.plan = None
 
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
         """Per-variable views of a flat buffer of this group."""
         o = self.offsets
         return [flat[o[k]:o[k + 1]].reshape(shape) for k, shape in enumerate(self.shapes)]
 
-    def ensure_scratch(self, count: int) -> None:
-        while len(self.scratch) < count:
-            buf = np.empty(self.size, self.dtype)
-            self.scratch.append(buf)
-            self.scratch_views.append(self.split(buf))
+    def ranges(self, min_size: int) -> list[tuple[int, int, list[int]]]:
+        """Consecutive variables gathered into ranges of at least `min_size` elements.
+
+        A large variable forms its own range (the per-variable working set stays as
+        cache-friendly as one `update_step`); runs of small ones share a range so one
+        call covers them all.
+
+        Returns:
+            `[(lo, hi, [k, ...]), ...]`: flat bounds and the variables (indices in the
+            group) of each range.
+        """
+        out, members = [], []
+        for k in range(len(self.shapes)):
+            members.append(k)
+            lo = self.offsets[members[0]]
+            if self.offsets[k + 1] - lo >= min_size or k == len(self.shapes) - 1:
+                out.append((lo, self.offsets[k + 1], members))
+                members = []
+        return out
 
 
 class FlatSlots:
