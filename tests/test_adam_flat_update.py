@@ -1,4 +1,4 @@
-"""Adam's fused update over flat slot buffers is bitwise the textbook per-variable update.
+"""Adam's (and SGD momentum's) update over flat slot buffers is bitwise the textbook one.
 
 The reference below is Keras 3's Adam written out per variable with plain NumPy
 expressions (no scratch buffers, no flat layout); the optimizer must produce exactly
@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from minikeras.backend.variable import Variable
-from minikeras.optimizers import Adam, AdamW
+from minikeras.optimizers import SGD, Adam, AdamW
 from minikeras.optimizers.adam import MERGE_BELOW
 
 LR, B1, B2, EPS = 0.01, 0.9, 0.999, 1e-7
@@ -177,3 +177,31 @@ def test_a_subclass_overriding_update_step_is_still_called():
     ref.apply(grads)
     assert calls == [v.name for v in variables]
     _assert_same(variables, opt, ref)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_flat_update_is_bitwise_the_textbook_update(nesterov):
+    rng, weights, variables = _setup(5)
+    opt = SGD(learning_rate=LR, momentum=0.9, nesterov=nesterov)
+    w = [x.copy() for x in weights]
+    m = [np.zeros_like(x) for x in weights]
+    for step in range(5):
+        grads = _grads(rng)
+        if step == 2:
+            grads[0] = None  # no gradient: the variable and its momentum stay put
+        if step == 3:  # restore the state into a fresh optimizer mid-way
+            state = opt.get_weights()
+            opt = SGD(learning_rate=LR, momentum=0.9, nesterov=nesterov)
+            opt.build(variables)
+            opt.set_weights(state)
+        opt.apply(grads, variables)
+        for k, g in enumerate(grads):
+            if g is None:
+                continue
+            dt = w[k].dtype
+            lr, mom = np.asarray(np.float32(LR), dt), np.asarray(0.9, dt)
+            m[k] = m[k] * mom - g * lr
+            w[k] = w[k] + (m[k] * mom - g * lr if nesterov else m[k])
+    for k, var in enumerate(variables):
+        np.testing.assert_array_equal(var.value, w[k], err_msg=f"weight {k}")
+        np.testing.assert_array_equal(opt.momentums[k].value, m[k], err_msg=f"momentum {k}")

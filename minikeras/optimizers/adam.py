@@ -5,10 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
-from minikeras.optimizers.flat_slots import FlatSlots
-
-MERGE_BELOW = 1 << 15
-"""Neighbouring variables are updated together until a run holds this many elements."""
+from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots
 
 
 def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None:
@@ -136,33 +133,14 @@ class Adam(Optimizer):
         flat.sync()
         for group in flat.groups:
             coefs = self._coefficients(group.dtype, lr)
-            for positions, m, v, vh, a, b, m_parts, a_parts in self._plan(group):
-                gs, ws = [], []
-                for i in positions:
-                    g = grads[i]
-                    gs.append(g if g.dtype == group.dtype else g.astype(group.dtype))
-                    ws.append(variables[i].value)
-                adam_passes(gs, ws, m, v, vh, a, b, m_parts, a_parts, coefs)
-
-    def _plan(self, group) -> list:
-        """Per range of variables: its slot and scratch views (built once per group)."""
-        if group.plan is None:
-            ranges = group.ranges(MERGE_BELOW)
-            longest = max((hi - lo for lo, hi, _ in ranges), default=0)
-            a_buf, b_buf = np.empty(longest, group.dtype), np.empty(longest, group.dtype)
-            vh_all = group.slots.get("velocity_hat")
-            plan = []
-            for lo, hi, members in ranges:
-                a_parts = [a_buf[group.offsets[k] - lo:group.offsets[k + 1] - lo]
-                           .reshape(group.shapes[k]) for k in members]
-                plan.append((
-                    [group.positions[k] for k in members],
-                    group.slots["momentum"][lo:hi], group.slots["velocity"][lo:hi],
-                    None if vh_all is None else vh_all[lo:hi],
-                    a_buf[:hi - lo], b_buf[:hi - lo],
-                    [group.views["momentum"][k] for k in members], a_parts))
-            group.plan = plan
-        return group.plan
+            for run in group.runs(MERGE_BELOW, 2):
+                gs = [grads[i] if grads[i].dtype == group.dtype else
+                      grads[i].astype(group.dtype) for i in run.positions]
+                a_parts = run.scratch_parts[0]
+                adam_passes(gs, [variables[i].value for i in run.positions],
+                            run.slots["momentum"], run.slots["velocity"],
+                            run.slots.get("velocity_hat"), run.scratch[0], run.scratch[1],
+                            run.slot_parts["momentum"], a_parts, coefs)
 
     def get_config(self) -> dict:
         cfg = super().get_config()

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
+MERGE_BELOW = 1 << 15
+"""Neighbouring variables are updated together until a run holds this many elements."""
+
 
 class FlatGroup:
     """The variables of one dtype: their offsets and flat slot buffers.
@@ -28,7 +31,7 @@ class FlatGroup:
         offsets: Start of each variable in the flat buffers (plus the total at the end).
         slots: `{slot name: flat buffer}`.
         views: `{slot name: [per-variable views, shaped like the variables]}`.
-        plan: The owning optimizer's cached per-range views (None until built).
+        plan: The cached `runs` (None until first asked for).
     """
 
     def __init__(self, dtype, positions, shapes):
@@ -47,25 +50,55 @@ class FlatGroup:
         o = self.offsets
         return [flat[o[k]:o[k + 1]].reshape(shape) for k, shape in enumerate(self.shapes)]
 
-    def ranges(self, min_size: int) -> list[tuple[int, int, list[int]]]:
-        """Consecutive variables gathered into ranges of at least `min_size` elements.
+    def runs(self, min_size: int, n_scratch: int) -> list[Run]:
+        """Consecutive variables gathered into runs of at least `min_size` elements.
 
-        A large variable forms its own range (the per-variable working set stays as
-        cache-friendly as one `update_step`); runs of small ones share a range so one
-        call covers them all.
+        A large variable forms a run of its own (its working set stays as
+        cache-friendly as one per-variable update); neighbouring small ones share
+        a run, so one call covers them all. Built once and cached.
 
-        Returns:
-            `[(lo, hi, [k, ...]), ...]`: flat bounds and the variables (indices in the
-            group) of each range.
+        Args:
+            min_size: A run is closed once it holds this many elements.
+            n_scratch: Scratch buffers to provide, each as long as the longest run
+                (shared by all runs).
         """
-        out, members = [], []
+        if self.plan is not None and self.plan[0] == (min_size, n_scratch):
+            return self.plan[1]
+        bounds, members = [], []
         for k in range(len(self.shapes)):
             members.append(k)
-            lo = self.offsets[members[0]]
-            if self.offsets[k + 1] - lo >= min_size or k == len(self.shapes) - 1:
-                out.append((lo, self.offsets[k + 1], members))
+            if (self.offsets[k + 1] - self.offsets[members[0]] >= min_size
+                    or k == len(self.shapes) - 1):
+                bounds.append(members)
                 members = []
-        return out
+        longest = max((self.offsets[m[-1] + 1] - self.offsets[m[0]] for m in bounds), default=0)
+        scratch = [np.empty(longest, self.dtype) for _ in range(n_scratch)]
+        runs = [Run(self, members, scratch) for members in bounds]
+        self.plan = ((min_size, n_scratch), runs)
+        return runs
+
+
+class Run:
+    """Views of one run of consecutive variables of a `FlatGroup`.
+
+    Attributes:
+        positions: The run's variables, as indices in the optimizer's var list.
+        slots: `{slot name: flat view over the run}`.
+        slot_parts: `{slot name: [views shaped like each variable of the run]}`.
+        scratch: Flat scratch views over the run.
+        scratch_parts: Per scratch buffer, its views shaped like each variable.
+    """
+
+    def __init__(self, group: FlatGroup, members: list[int], scratch: list[np.ndarray]):
+        lo, hi = group.offsets[members[0]], group.offsets[members[-1] + 1]
+        self.positions = [group.positions[k] for k in members]
+        self.slots = {name: flat[lo:hi] for name, flat in group.slots.items()}
+        self.slot_parts = {name: [views[k] for k in members]
+                           for name, views in group.views.items()}
+        self.scratch = [buf[:hi - lo] for buf in scratch]
+        self.scratch_parts = [
+            [buf[group.offsets[k] - lo:group.offsets[k + 1] - lo].reshape(group.shapes[k])
+             for k in members] for buf in scratch]
 
 
 class FlatSlots:

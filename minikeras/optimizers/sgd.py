@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots
 
 
 class SGD(Optimizer):
@@ -37,6 +38,7 @@ class SGD(Optimizer):
         self.momentums = []
         if self.momentum != 0:
             self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
+            self._flat = FlatSlots(var_list, {"momentum": self.momentums})
 
     def update_step(self, gradient, variable, learning_rate):
         lr = np.asarray(learning_rate, dtype=variable.dtype)
@@ -51,6 +53,32 @@ class SGD(Optimizer):
                 variable.value += m
         else:
             variable.value -= gradient * lr
+
+    def _update_steps(self, grads, variables, lr) -> None:
+        """With momentum: runs of variables at once over flat slots (bitwise `update_step`)."""
+        flat = getattr(self, "_flat", None) if self.momentum != 0 else None
+        if (flat is None or type(self).update_step is not SGD.update_step
+                or not flat.covers(variables)):
+            super()._update_steps(grads, variables, lr)
+            return
+        flat.sync()
+        for group in flat.groups:
+            lr_t = np.asarray(lr, dtype=group.dtype)
+            mom = np.asarray(self.momentum, dtype=group.dtype)
+            for run in group.runs(MERGE_BELOW, 2 if self.nesterov else 1):
+                m, g_lr = run.slots["momentum"], run.scratch[0]
+                m *= mom
+                for i, part in zip(run.positions, run.scratch_parts[0]):
+                    g = grads[i] if grads[i].dtype == group.dtype else grads[i].astype(group.dtype)
+                    np.multiply(g, lr_t, out=part)
+                m -= g_lr
+                step, parts = m, run.slot_parts["momentum"]
+                if self.nesterov:
+                    step, parts = run.scratch[1], run.scratch_parts[1]
+                    np.multiply(m, mom, out=step)
+                    step -= g_lr
+                for i, part in zip(run.positions, parts):
+                    variables[i].value += part
 
     def get_config(self) -> dict:
         cfg = super().get_config()
