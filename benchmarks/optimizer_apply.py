@@ -1,11 +1,11 @@
 """Isolated timing of `optimizer.apply` on the `mlp` benchmark's variables (669,706 floats).
 
-Compares Adam's flat-slot update with the per-variable path (one `update_step` per
+Compares the flat-slot update (Adam, or `--sgd`: SGD with momentum 0.9) with the per-variable path (one `update_step` per
 variable, what `Optimizer` does for any optimizer), interleaved so both see the same
 machine load. "cold" sweeps a 64 MiB buffer before each call, as a training step's
 forward and backward passes do between two updates; "warm" does not.
 
-    python benchmarks/optimizer_apply.py [--rounds 40] [--amsgrad]
+    python benchmarks/optimizer_apply.py [--rounds 40] [--amsgrad | --sgd [--nesterov]]
 """
 
 from __future__ import annotations
@@ -25,24 +25,31 @@ import numpy as np  # noqa: E402
 from benchmarks import common  # noqa: E402
 
 
-def _setups(amsgrad):
+def _setups(args):
     from minikeras.backend.variable import Variable
-    from minikeras.optimizers import Adam
+    from minikeras.optimizers import SGD, Adam
     from minikeras.optimizers.base_optimizer import Optimizer
 
-    class PerVariableAdam(Adam):
+    base = SGD if args.sgd else Adam
+
+    class PerVariable(base):
         def _update_steps(self, grads, variables, lr):
             Optimizer._update_steps(self, grads, variables, lr)
+
+    def make(cls):
+        if args.sgd:
+            return cls(learning_rate=1e-3, momentum=0.9, nesterov=args.nesterov)
+        return cls(learning_rate=1e-3, amsgrad=args.amsgrad)
 
     s = common.MLP_SIZES
     shapes = [shape for a, b in zip(s[:-1], s[1:]) for shape in ((a, b), (b,))]
     rng = np.random.default_rng(0)
     grads = [(rng.standard_normal(shape) * 0.01).astype(np.float32) for shape in shapes]
     out = {}
-    for name, cls in (("per_variable", PerVariableAdam), ("flat", Adam)):
+    for name, cls in (("per_variable", PerVariable), ("flat", base)):
         variables = [Variable(rng.standard_normal(shape).astype(np.float32), name=f"w{k}")
                      for k, shape in enumerate(shapes)]
-        opt = cls(learning_rate=1e-3, amsgrad=amsgrad)
+        opt = make(cls)
         opt.apply(grads, variables)
         out[name] = (opt, variables)
     return grads, out
@@ -52,8 +59,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--amsgrad", action="store_true")
+    parser.add_argument("--sgd", action="store_true")
+    parser.add_argument("--nesterov", action="store_true")
     args = parser.parse_args()
-    grads, setups = _setups(args.amsgrad)
+    grads, setups = _setups(args)
     sweep = np.ones(16 << 20, np.float32)
     times = {(mode, name): [] for mode in ("warm", "cold") for name in setups}
     for _ in range(args.rounds):

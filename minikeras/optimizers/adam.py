@@ -62,23 +62,25 @@ class Adam(Optimizer):
 
     def build(self, var_list):
         super().build(var_list)
+        names = ["momentum", "velocity"] + (["velocity_hat"] if self.amsgrad else [])
+        flat = FlatSlots(var_list, names)
         self._momentums = []
         self._velocities = []
-        for v in var_list:
-            self._momentums.append(self.add_variable_from_reference(v, "momentum"))
-            self._velocities.append(self.add_variable_from_reference(v, "velocity"))
+        for i, v in enumerate(var_list):
+            self._momentums.append(self.add_variable_from_reference(
+                v, "momentum", out=flat.view("momentum", i)))
+            self._velocities.append(self.add_variable_from_reference(
+                v, "velocity", out=flat.view("velocity", i)))
         self._velocity_hats = []
         if self.amsgrad:
-            self._velocity_hats = [self.add_variable_from_reference(v, "velocity_hat")
-                                   for v in var_list]
-        slots = {"momentum": self._momentums, "velocity": self._velocities}
+            self._velocity_hats = [self.add_variable_from_reference(
+                v, "velocity_hat", out=flat.view("velocity_hat", i))
+                for i, v in enumerate(var_list)]
+        flat.attach("momentum", self._momentums)
+        flat.attach("velocity", self._velocities)
         if self.amsgrad:
-            slots["velocity_hat"] = self._velocity_hats
-        self._flat = FlatSlots(var_list, slots)
-        slots = {"momentum": self._momentums, "velocity": self._velocities}
-        if self.amsgrad:
-            slots["velocity_hat"] = self._velocity_hats
-        self._flat = FlatSlots(var_list, slots)
+            flat.attach("velocity_hat", self._velocity_hats)
+        self._flat = flat
 
     def _coefficients(self, dt, learning_rate):
         """`(alpha, 1 - beta_1, 1 - beta_2, epsilon)` in `dt`, computed once per step.

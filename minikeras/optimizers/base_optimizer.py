@@ -167,19 +167,30 @@ class Optimizer:
             self._accumulated_gradients = self.add_optimizer_variables(
                 var_list, "gradient_accumulator")
 
-    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
-        """A zero (or `initializer`) slot shaped like `reference_variable`."""
-        value = np.zeros(reference_variable.shape, dtype=reference_variable.dtype)
-        if isinstance(initializer, (int, float)):
-            value = np.full(reference_variable.shape, initializer, reference_variable.dtype)
-        elif initializer not in ("zeros", None):
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros",
+                                    *, out=None):
+        """A zero (or `initializer`) slot shaped like `reference_variable`.
+
+        With `out` (an array shaped like the reference, e.g. a view of a flat slot
+        buffer), the slot's value is `out` itself, filled with the initial value
+        (constant initializers then need no full-size temporary).
+        """
+        shape, dtype = reference_variable.shape, reference_variable.dtype
+        constant_shape = () if out is not None else shape
+        if initializer in ("zeros", None):
+            value = np.zeros(constant_shape, dtype=dtype)
+        elif isinstance(initializer, (int, float)):
+            value = np.full(constant_shape, initializer, dtype)
+        else:
             from minikeras import initializers
 
-            value = initializers.get(initializer)(reference_variable.shape,
-                                                  reference_variable.dtype)
+            value = initializers.get(initializer)(shape, dtype)
         path = reference_variable.path.replace("/", "_")
         var = Variable(value, trainable=False, name=f"{path}_{name}",
                        path=f"{self.name}/{path}_{name}")
+        if out is not None:
+            out[...] = var.value
+            var.value = out
         self._variables.append(var)
         return var
 

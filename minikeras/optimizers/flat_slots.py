@@ -102,33 +102,43 @@ class Run:
 
 
 class FlatSlots:
-    """Lays an optimizer's slot variables out as views of one buffer per dtype and slot.
+    """One zeroed buffer per dtype and slot name, and per-variable views into it.
+
+    Create the slot variables on those views (`add_variable_from_reference(...,
+    out=flat.view(name, i))`), then hand them over with `attach`.
 
     Args:
-        var_list: The variables the optimizer was built with.
-        slots: `{slot name: [slot Variable per variable of var_list]}` (as created by
-            `add_variable_from_reference`; their current values are kept).
+        var_list: The variables the optimizer is built with.
+        names: The slot names (e.g. `["momentum", "velocity"]`).
     """
 
-    def __init__(self, var_list, slots: dict):
+    def __init__(self, var_list, names):
         self.var_list = list(var_list)
         self._ids = [id(v) for v in self.var_list]
-        self.slot_vars = {name: list(vs) for name, vs in slots.items()}
+        self.slot_vars: dict = {}
         by_dtype: dict = {}
         for i, v in enumerate(self.var_list):
             by_dtype.setdefault(np.dtype(v.dtype), []).append(i)
         self.groups = []
+        self._where = {}
         for dtype, positions in by_dtype.items():
             group = FlatGroup(dtype, positions, [self.var_list[i].shape for i in positions])
-            for name, svars in self.slot_vars.items():
-                flat = np.empty(group.size, dtype)
-                views = group.split(flat)
-                for view, i in zip(views, positions):
-                    view[...] = svars[i].value
-                    svars[i].value = view
-                group.slots[name] = flat
-                group.views[name] = views
+            for name in names:
+                group.slots[name] = np.zeros(group.size, dtype)
+                group.views[name] = group.split(group.slots[name])
+            for k, i in enumerate(positions):
+                self._where[i] = (group, k)
             self.groups.append(group)
+
+    def view(self, name: str, index: int) -> np.ndarray:
+        """The stretch of slot `name`'s buffer that belongs to variable `index`."""
+        group, k = self._where[index]
+        return group.views[name][k]
+
+    def attach(self, name: str, slot_vars) -> None:
+        """Registers the slot variables of `name` (one per variable, each on its view)."""
+        self.slot_vars[name] = list(slot_vars)
+        self.sync()
 
     def covers(self, variables) -> bool:
         """Whether `variables` is exactly the built list, in order (all have gradients)."""
@@ -142,9 +152,8 @@ class FlatSlots:
     def sync(self) -> None:
         """Re-binds any slot whose `.value` was replaced (its new value is kept)."""
         for group in self.groups:
-            for name, views in group.views.items():
-                svars = self.slot_vars[name]
-                for view, i in zip(views, group.positions):
+            for name, svars in self.slot_vars.items():
+                for view, i in zip(group.views[name], group.positions):
                     var = svars[i]
                     if var.value is not view:
                         view[...] = var.value

@@ -37,8 +37,11 @@ class SGD(Optimizer):
         super().build(var_list)
         self.momentums = []
         if self.momentum != 0:
-            self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
-            self._flat = FlatSlots(var_list, {"momentum": self.momentums})
+            flat = FlatSlots(var_list, ["momentum"])
+            self.momentums = [self.add_variable_from_reference(
+                v, "momentum", out=flat.view("momentum", i)) for i, v in enumerate(var_list)]
+            flat.attach("momentum", self.momentums)
+            self._flat = flat
 
     def update_step(self, gradient, variable, learning_rate):
         lr = np.asarray(learning_rate, dtype=variable.dtype)
