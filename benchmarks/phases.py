@@ -49,11 +49,29 @@ def xor_phases() -> dict:
         model._clear_losses()
         return model.trainable_weights
 
+    from minikeras.trainers.dense_stack import cached_plan
+
+    plan = cached_plan(model)  # the tape-free step `fit` takes for this net
+    plan_grads = plan.train_step(x, y)[1]
+
+    def epoch_loop_only():
+        model.train_step = lambda *args: None  # the fit loop with an empty step
+        try:
+            model.fit(x, y, epochs=100, batch_size=4, verbose=0)
+        finally:
+            del model.train_step
+
     return {
-        "weights + clear losses": best_us(weights, 1000),
-        "forward": best_us(forward, 1000),
-        "forward + loss": best_us(forward_loss, 1000),
-        "gradient": best_us(lambda: tape.gradient(loss, variables), 1000),
+        "DenseStack step (no optimizer)": best_us(lambda: plan.train_step(x, y), 1000),
+        "optimizer (DenseStack grads)": best_us(
+            lambda: model.optimizer.apply(plan_grads, plan.variables), 1000),
+        "fit epoch loop, empty step": best_us(epoch_loop_only, 20) / 100,
+        "fit, per epoch of 500": best_us(
+            lambda: model.fit(x, y, epochs=500, batch_size=4, verbose=0), 2) / 500,
+        "tape: weights + clear losses": best_us(weights, 1000),
+        "tape: forward": best_us(forward, 1000),
+        "tape: forward + loss": best_us(forward_loss, 1000),
+        "tape: gradient": best_us(lambda: tape.gradient(loss, variables), 1000),
         "optimizer": best_us(lambda: model.optimizer.apply(grads, variables), 1000),
         "trackers": best_us(lambda: model._update_trackers(0.5, y_list, preds, None), 1000),
         "train_on_batch": best_us(lambda: model.train_on_batch(x, y), 1000),
@@ -84,4 +102,4 @@ def predict_phases() -> dict:
 
 if __name__ == "__main__":
     for name, us in {**xor_phases(), **predict_phases()}.items():
-        print(f"{name:24s} {us:9.1f} us")
+        print(f"{name:32s} {us:9.1f} us")

@@ -77,20 +77,10 @@ class CallbackList:
             cb.set_params(params)
         self._active = {}
         for hook in _HOOKS:
-            self._active[hook] = [getattr(cb, hook) for cb in self.callbacks
-                                  if _overrides(cb, hook)]
-
-    def _call(self, hook, *args):
-        for fn in self._active[hook]:
-            fn(*args)
-
-    def __getattr__(self, hook):
-        if hook in _HOOKS:
-            if not self._active.get(hook):
-                return _no_op
-            return lambda *args, **kwargs: self._call(
-                hook, *args, *([kwargs["logs"]] if "logs" in kwargs else []))
-        raise AttributeError(hook)
+            fns = [getattr(cb, hook) for cb in self.callbacks if _overrides(cb, hook)]
+            self._active[hook] = fns
+            # Bound once here, not looked up per call: fit calls some hooks every step.
+            setattr(self, hook, _dispatcher(fns) if fns else _no_op)
 
     def has_batch_hooks(self, mode="train") -> bool:
         return bool(self._active[f"on_{mode}_batch_begin"] or
@@ -99,6 +89,18 @@ class CallbackList:
 
 def _no_op(*args, **kwargs) -> None:
     """A hook no callback of the list overrides."""
+
+
+def _dispatcher(fns):
+    """Calls each of `fns` with the hook's arguments (`logs` may come by keyword)."""
+
+    def call(*args, **kwargs):
+        if "logs" in kwargs:
+            args = (*args, kwargs["logs"])
+        for fn in fns:
+            fn(*args)
+
+    return call
 
 
 def _overrides(cb, hook) -> bool:

@@ -25,7 +25,7 @@ class History(Callback):
         self.epoch.append(epoch)
         for k, v in (logs or {}).items():
             self.history.setdefault(k, []).append(v)
-        if self.model is not None:
+        if self.model is not None and self.model.__dict__.get("history") is not self:
             self.model.history = self
 
     def plot(self, path=None, keys=None):

@@ -36,6 +36,26 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return np.equal(y_true.astype(np.int64), np.argmax(y_pred, axis=-1)).astype("float32")
 
 
+def _binary_accuracy_count(y_true, y_pred, threshold=0.5):
+    """`binary_accuracy` summed over a batch of single-unit rows, or None if not that case."""
+    if y_pred.ndim != 2 or y_pred.shape[-1] != 1 or y_true.shape != y_pred.shape:
+        return None
+    return np.count_nonzero(np.equal(np.asarray(y_true, dtype=np.float32), y_pred > threshold))
+
+
+def _categorical_accuracy_count(y_true, y_pred):
+    """`categorical_accuracy` summed over a 2-D batch, or None if not that case."""
+    if y_pred.ndim != 2 or y_true.shape != y_pred.shape:
+        return None
+    return np.count_nonzero(np.equal(np.argmax(y_true, axis=-1), np.argmax(y_pred, axis=-1)))
+
+
+# Per-sample values of these metrics are exactly 0 or 1 in the cases the counters accept,
+# so their sum is an exact count: `MeanMetricWrapper` adds it without building the values.
+EXACT_COUNTS = {binary_accuracy: _binary_accuracy_count,
+                categorical_accuracy: _categorical_accuracy_count}
+
+
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the one-hot label's class is among the `k` highest predictions."""
     return sparse_top_k_categorical_accuracy(np.argmax(y_true, axis=-1), y_pred, k)

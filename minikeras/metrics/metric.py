@@ -79,6 +79,12 @@ def _weighted(values: np.ndarray, sample_weight):
     return float(weighted.sum()), float(sw.sum())
 
 
+def _exact_counts() -> dict:
+    from minikeras.metrics.accuracy_metrics import EXACT_COUNTS
+
+    return EXACT_COUNTS
+
+
 class Sum(Metric):
     """Running (weighted) sum of the values seen."""
 
@@ -139,6 +145,13 @@ class MeanMetricWrapper(Mean):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_true = np.asarray(value_of(y_true))
         y_pred = np.asarray(value_of(y_pred))
+        if sample_weight is None:
+            count_fn = _exact_counts().get(self._fn)
+            hits = None if count_fn is None else count_fn(y_true, y_pred, **self._fn_kwargs)
+            if hits is not None:  # the same sum as of the 0/1 values, without them
+                self.total += float(hits)
+                self.count += float(y_pred.shape[0])
+                return
         if y_true.ndim != y_pred.ndim:
             from minikeras.losses.loss import squeeze_or_expand_to_same_rank
 

@@ -127,12 +127,16 @@ class ArrayBatches:
             order = config.rng().permutation(self.n)
         else:
             order = None
+        x, y, sw = self.x, self.y, self.sample_weight
+        plain = type(x) is np.ndarray and type(y) is np.ndarray and sw is None
         for step in range(self.steps):
             lo = (step * self.batch_size) % max(self.n, 1)
             hi = min(lo + self.batch_size, self.n)
             idx = slice(lo, hi) if order is None else order[lo:hi]
-            yield (slice_data(self.x, idx), slice_data(self.y, idx),
-                   slice_data(self.sample_weight, idx))
+            if plain:
+                yield x[idx], y[idx], None
+            else:
+                yield slice_data(x, idx), slice_data(y, idx), slice_data(sw, idx)
 
 
 class GeneratorBatches:

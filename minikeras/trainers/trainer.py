@@ -20,6 +20,7 @@ from minikeras.trainers.compile_utils import (
     check_identifiers,
     reduce_loss_terms,
 )
+from minikeras.trainers.dense_stack import cached_plan
 from minikeras.utils.interrupt_guard import interrupt_guard
 
 
@@ -157,6 +158,14 @@ class Trainer:
         return total, y_list, preds
 
     def train_step(self, x, y, sample_weight):
+        if sample_weight is None and self._compiled_metrics.built:
+            plan = self.__dict__.get("_epoch_plan")  # fit looks the plan up once an epoch
+            if plan is None:
+                plan = cached_plan(self) or False
+                if self._in_fit:
+                    object.__setattr__(self, "_epoch_plan", plan)
+            if plan and plan.loss_kind is not None and plan.accepts(x, y):
+                return self._dense_stack_step(plan, x, y)
         self._clear_losses()
         with GradientTape() as tape:
             y_pred = self(x, training=True)
@@ -169,7 +178,27 @@ class Trainer:
         self.optimizer.apply(grads, variables)
         self._update_trackers(loss_value, y_list, preds, sample_weight)
 
+    def _dense_stack_step(self, plan, x, y) -> None:
+        """`train_step` for a plain Dense stack: the same arithmetic without the tape."""
+        loss, grads, out = plan.train_step(x, y)
+        loss_value = float(loss)
+        if getattr(self, "_raise_on_nan", False) and not np.isfinite(loss_value):
+            raise FloatingPointError(f"Loss became {loss_value}.")
+        self.optimizer.apply(grads, plan.variables)
+        if self.__dict__.get("_output_masks") is not None:
+            self._output_masks = None
+        self._last_masks = None
+        self._loss_tracker.add(loss_value, out.shape[0])
+        self._compiled_metrics.update([y], [out])
+
     def test_step(self, x, y, sample_weight):
+        if sample_weight is None and self._compiled_metrics.built:
+            plan = cached_plan(self)
+            if plan is not None and plan.loss_kind is not None and plan.accepts(x, y):
+                loss, out = plan.test_step(x, y)
+                self._loss_tracker.add(float(loss), out.shape[0])
+                self._compiled_metrics.update([y], [out])
+                return
         self._clear_losses()
         y_pred = self(x, training=False)
         loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight, training=False)
@@ -294,10 +323,13 @@ class Trainer:
         initial_epoch = getattr(self, "_initial_epoch", None) or initial_epoch  # BackupAndRestore
         self._initial_epoch = None
         logs = {}
+        object.__setattr__(self, "_epoch_plan", None)
         guard = interrupt_guard()
         guard.__enter__()
         try:
             for epoch in range(initial_epoch, epochs):
+                if callbacks:  # a callback may change the model (e.g. unfreeze layers)
+                    object.__setattr__(self, "_epoch_plan", None)
                 self._reset_metrics()
                 cbs.on_epoch_begin(epoch)
                 for step, (xb, yb, swb) in enumerate(batches.epoch()):
@@ -317,6 +349,7 @@ class Trainer:
                     break
         finally:
             self._in_fit = False
+            object.__setattr__(self, "_epoch_plan", None)
             guard.__exit__(None, None, None)
             if epochs > initial_epoch and hasattr(self.optimizer, "finalize_variable_values"):
                 self.optimizer.finalize_variable_values(self.trainable_weights)
@@ -385,6 +418,12 @@ class Trainer:
         Returns:
             NumPy array(s) of predictions.
         """
+        if (type(x) is np.ndarray and x.ndim == 2 and verbose == 0 and not callbacks
+                and not kwargs and steps is None and x.dtype.kind == "f"
+                and 0 < len(x) <= int(batch_size or 32)):
+            plan = cached_plan(self)  # a plain Dense stack: its forward, nothing else
+            if plan is not None and plan.accepts(x) and x.dtype == plan.dtype:
+                return plan.predict(x)
         for k in ("max_queue_size", "workers", "use_multiprocessing"):
             kwargs.pop(k, None)
         if kwargs:
@@ -395,6 +434,9 @@ class Trainer:
             # One batch and no hook to call: the same computation without the batching
             # and callback machinery (single-sample latency).
             xb = data_adapter._to_array(x, "x")
+            plan = cached_plan(self)
+            if plan is not None and plan.accepts(xb):
+                return plan.predict(xb)
             return _concat([_to_numpy(self(xb[0:len(xb)], training=False))])
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
         cb_list = list(callbacks or [])
@@ -403,9 +445,13 @@ class Trainer:
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
         cbs.on_predict_begin()
         outputs = []
+        plan = cached_plan(self)
         for step, (xb, _, _) in enumerate(batches.epoch()):
             cbs.on_predict_batch_begin(step)
-            out = self(xb, training=False)
+            if plan is not None and plan.accepts(xb):
+                out = plan.predict(xb)
+            else:
+                out = self(xb, training=False)
             outputs.append(_to_numpy(out))
             cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
         cbs.on_predict_end()
@@ -441,7 +487,11 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """Returns predictions for a single batch."""
-        return _to_numpy(self(data_adapter._to_array(x, "x"), training=False))
+        x = data_adapter._to_array(x, "x")
+        plan = cached_plan(self)
+        if plan is not None and plan.accepts(x):
+            return plan.predict(x)
+        return _to_numpy(self(x, training=False))
 
     def _batch_result(self, return_dict):
         logs = self._logs()

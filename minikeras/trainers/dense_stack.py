@@ -1,0 +1,327 @@
+"""A tape-free training step and forward pass for plain `Dense`/`Activation` stacks.
+
+Most tutorial models (the book's XOR net, MNIST MLPs) are a `Sequential` (or a
+functional chain) of `Dense` and `Activation` layers trained with a standard loss. For them the
+generic step (tape recording, one VJP closure per op, the loss and layer
+machinery) costs several times the arithmetic. `DenseStack` runs the same
+float32 operations, in the same order, on plain arrays: the forward keeps each
+layer's input and output, the backward applies the hand-written VJPs of
+`ops.dense`, the activations and the crossentropies (fused `p - y` for
+sigmoid + binary and softmax + categorical crossentropy, as `ops.nn` does).
+Results are bitwise identical to the generic step (`tests/test_dense_stack.py`
+trains both and compares every weight and metric).
+
+Anything outside the recognised pattern (other layers, regularizers, masks,
+sample weights, other losses or options, a custom `train_step`) keeps the
+generic path: `plan_for` returns `None`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras import activations
+from minikeras import losses as losses_mod
+from minikeras.backend import config
+from minikeras.layers.core.activation import Activation
+from minikeras.layers.core.dense import Dense
+from minikeras.layers.core.input_layer import InputLayer
+from minikeras.losses.loss import Loss, LossFunctionWrapper
+from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value
+from minikeras.ops.numpy import _mean_value
+
+_ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
+                activations.tanh: "tanh", activations.sigmoid: "sigmoid",
+                activations.softmax: "softmax"}
+_LOSSES = {losses_mod.binary_crossentropy: "bce", losses_mod.categorical_crossentropy: "cce",
+           losses_mod.mean_squared_error: "mse"}
+_DEFAULT_LOSS_KWARGS = {"from_logits": False, "label_smoothing": 0.0, "axis": -1}
+
+
+# ----------------------------------------------------------------------------- activations
+
+
+def _activate(name: str, z: np.ndarray) -> np.ndarray:
+    if name == "relu":
+        return np.maximum(z, 0)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "sigmoid":
+        return _sigmoid(z)
+    if name == "softmax":
+        return _softmax_value(z, -1)
+    return z
+
+
+def _activation_vjp(name: str, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """The gradient at the activation's input `z` from `g` at its output `a` (as `ops`)."""
+    if name == "relu":
+        return g * (z > 0)
+    if name == "tanh":
+        return g * (1 - a * a)
+    if name == "sigmoid":
+        return g * a * (1 - a)
+    if name == "softmax":
+        gy = g * a
+        return gy - a * np.sum(gy, axis=-1, keepdims=True)
+    return g
+
+
+# ----------------------------------------------------------------------------- losses
+
+
+def _loss_kind(loss) -> str | None:
+    """`"bce"`, `"cce"` or `"mse"` for a default-configured Keras loss, else None."""
+    if not isinstance(loss, LossFunctionWrapper) or loss.reduction != "sum_over_batch_size":
+        return None
+    if type(loss).call is not LossFunctionWrapper.call or type(loss).__call__ is not Loss.__call__:
+        return None
+    kind = _LOSSES.get(loss.fn)
+    if kind is None:
+        return None
+    for key, value in loss._fn_kwargs.items():
+        if _DEFAULT_LOSS_KWARGS.get(key, object()) != value:
+            return None
+    return kind
+
+
+def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
+    """Per-sample loss values and what the backward needs (the `ops.nn` formulas).
+
+    A mean over a last axis of size 1 divides by 1, which is exact: it is skipped.
+    """
+    if kind == "mse":
+        d = np.subtract(out, t)
+        sq = np.square(d)
+        return (sq.reshape(-1) if sq.shape[-1] == 1 else _mean_value(sq, -1, False)), d
+    eps = config.epsilon()
+    if kind == "bce":
+        p = _clip_probs(out, eps)
+        el = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+        if el.dtype != out.dtype:
+            el = el.astype(out.dtype)
+        return (el.reshape(-1) if el.shape[-1] == 1 else _mean_value(el, -1, False)), p
+    s = np.sum(out, axis=-1, keepdims=True)
+    q = out / s
+    p = _clip_probs(q, eps)
+    return -np.sum(t * np.log(p), axis=-1), (s, q, p)
+
+
+def _loss_backward(kind, t, out, saved, last_act):
+    """The gradient at the output (or, fused, at the last activation's input).
+
+    Returns `(gradient, fused)`; `fused` means the last sigmoid/softmax is already
+    differentiated through, as `ops.nn`'s fused crossentropies do. The generic step
+    spreads the scalar seed `1 / batch` (and `/ units` for the per-sample mean) into
+    arrays of equal entries; a NumPy scalar gives the same products.
+    """
+    dt = out.dtype.type
+    g = dt(1) / dt(out.shape[0])
+    eps = config.epsilon()
+    if kind == "mse":
+        return g / dt(out.shape[-1]) * 2 * saved, False
+    if kind == "bce":
+        g = g / dt(out.shape[-1])
+        active = (out > eps) & (out < 1 - eps)
+        if last_act == "sigmoid":
+            return g * (out - t) * active, True
+        p = saved
+        return g * active * (p - t) / (p * (1 - p)), False
+    s, q, p = saved
+    active = (q > eps) & (q < 1 - eps)
+    if last_act == "softmax" and bool(np.all(active)):
+        tsum = np.sum(t, axis=-1, keepdims=True)
+        return g * (out * tsum - t), True
+    gq = -g * t / p * active
+    return (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s, False
+
+
+# ----------------------------------------------------------------------------- the plan
+
+
+class DenseStack:
+    """The compiled form of a `Dense`/`Activation` stack: forward, loss and backward.
+
+    Args:
+        steps: `(layer, activation_name)` in call order; `layer` is a `Dense` or None
+            for an `Activation` layer.
+        variables: The trainable variables in `model.trainable_weights` order.
+        loss_kind: `"bce"`, `"cce"` or `"mse"` when the compiled loss has a fused
+            form here, else None (then only `predict` is available).
+    """
+
+    def __init__(self, steps, variables, loss_kind=None):
+        self.steps = steps
+        self.variables = variables
+        self.loss_kind = loss_kind
+        self.last_act = steps[-1][1]
+        self.in_dim = steps[0][0].kernel.value.shape[0]
+        self.out_dim = [layer for layer, _ in steps if layer is not None][-1].units
+        self.dtype = steps[0][0].kernel.value.dtype
+
+    def accepts(self, x, y=None) -> bool:
+        """Whether the batch fits the plan (else the generic step handles it)."""
+        if type(x) is not np.ndarray or x.ndim != 2 or x.shape[1] != self.in_dim:
+            return False
+        return y is None or (type(y) is np.ndarray and y.shape == (x.shape[0], self.out_dim)
+                             and y.dtype.kind in "fbiu")
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """The model's inference output for a 2-D batch (same values as `model(x)`)."""
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        fresh = False  # whether `x` is an array of ours, safe to overwrite
+        for layer, name in self.steps:
+            if layer is not None:
+                x = np.matmul(x, layer.kernel.value)
+                fresh = True
+                if layer.bias is not None:
+                    x += layer.bias.value
+            if name == "relu" and fresh:
+                np.maximum(x, 0, out=x)
+            elif name == "tanh" and fresh:
+                np.tanh(x, out=x)
+            elif name != "linear":
+                x = _activate(name, x)
+                fresh = True
+        return x if fresh else x.copy()
+
+    def test_step(self, x: np.ndarray, y: np.ndarray):
+        """Loss value and model output for a batch, in inference mode."""
+        out = self.predict(x)
+        t = y if y.dtype == out.dtype else y.astype(out.dtype)
+        values, _ = _loss_forward(self.loss_kind, t, out)
+        return np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size)), out
+
+    def train_step(self, x: np.ndarray, y: np.ndarray):
+        """Loss value, gradients (in `variables` order) and the model output for a batch."""
+        if x.dtype != self.dtype:
+            x = x.astype(self.dtype)
+        # Forward, keeping (input, pre-activation, output) per activation.
+        trace = []
+        for layer, name in self.steps:
+            if layer is not None:
+                z = np.matmul(x, layer.kernel.value)
+                if layer.bias is not None:
+                    z += layer.bias.value
+                trace.append(("dense", layer, x))
+                x = z
+            if name != "linear":
+                a = _activate(name, x)
+                trace.append(("act", name, x, a))
+                x = a
+        out = x
+        t = y if y.dtype == out.dtype else y.astype(out.dtype)
+        values, saved = _loss_forward(self.loss_kind, t, out)
+        loss = np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size))
+        g, fused = _loss_backward(self.loss_kind, t, out, saved, self.last_act)
+        grads = []
+        skip_act = fused
+        for entry in reversed(trace):
+            if entry[0] == "act":
+                if skip_act:
+                    skip_act = False
+                    continue
+                g = _activation_vjp(entry[1], g, entry[2], entry[3])
+                continue
+            layer, inp = entry[1], entry[2]
+            kernel = layer.kernel.value
+            if layer.bias is not None:
+                grads.append(np.add.reduce(g, axis=0))  # what `g.sum(axis=0)` runs
+            grads.append(inp.T @ g)
+            if entry is not trace[0]:
+                g = np.matmul(g, kernel.T)
+        grads.reverse()
+        return loss, grads, out
+
+
+def _signature(model) -> tuple:
+    """What a plan depends on; a change (new layer, trainable flag, compile) rebuilds it."""
+    compiled = getattr(model, "_compiled_loss", None)
+    parts = [model.built, model.trainable, id(model.optimizer), id(compiled),
+             compiled is not None and compiled.built]
+    for layer in model._layers:
+        parts.append(id(layer))
+        parts.append(layer.trainable)
+        parts.append(id(getattr(layer, "activation", None)))
+    return tuple(parts)
+
+
+def _chain(model) -> list | None:
+    """The layers of a `Sequential`, or of a functional model that is a plain chain."""
+    from minikeras.models.functional import Functional
+    from minikeras.models.sequential import Sequential
+
+    if type(model) is Sequential:
+        return [layer for layer in model._layers if type(layer) is not InputLayer]
+    if type(model) is not Functional or len(model.inputs) != 1 or len(model.outputs) != 1:
+        return None
+    if isinstance(model._outputs_struct, (list, tuple, dict)):
+        return None  # predict() returns a list/dict for these
+    chain, previous = [], model.inputs[0]
+    for node in model._nodes:
+        if type(node.layer) is InputLayer:
+            continue
+        if (node.input_tensors is not previous or node.call_args or node.call_kwargs
+                or len(node.flat_outputs) != 1):
+            return None
+        chain.append(node.layer)
+        previous = node.flat_outputs[0]
+    return chain if previous is model.outputs[0] else None
+
+
+def plan_for(model) -> DenseStack | None:
+    """A `DenseStack` for `model`, or None when the generic step must run."""
+    chain = _chain(model) if model.built and not model._losses else None
+    if not chain:
+        return None
+    steps = []
+    for layer in chain:
+        if type(layer) is Dense:
+            name = _ACTIVATIONS.get(layer.activation)
+            if (name is None or not layer.trainable or layer.activity_regularizer is not None
+                    or layer.dtype != layer.kernel.value.dtype.name):
+                return None
+            for w in layer.weights:
+                if w.regularizer is not None or not w.trainable or w.dtype != layer.dtype:
+                    return None
+            steps.append((layer, name))
+        elif type(layer) is Activation:
+            name = _ACTIVATIONS.get(layer.activation)
+            if name is None or layer.activity_regularizer is not None:
+                return None
+            steps.append((None, name))
+        else:
+            return None
+    if not steps or steps[0][0] is None:
+        return None
+    # One float dtype throughout (the generic step casts between layers of other dtypes).
+    dtype = steps[0][0].kernel.value.dtype
+    if dtype.kind != "f" or np.dtype(model.dtype) != dtype or any(
+            np.dtype(layer.dtype) != dtype for layer in chain):
+        return None
+    ordered = []  # kernel then bias per layer: must be the model's own order
+    for layer, _ in steps:
+        if layer is not None:
+            ordered.append(layer.kernel)
+            if layer.bias is not None:
+                ordered.append(layer.bias)
+    if [id(v) for v in ordered] != [id(v) for v in model.trainable_weights]:
+        return None
+    loss_kind = None
+    compiled = getattr(model, "_compiled_loss", None)
+    if compiled is not None and compiled.built and len(compiled.losses) == 1 and \
+            compiled.weights == [1.0] and compiled.losses[0] is not None:
+        loss_kind = _loss_kind(compiled.losses[0])
+    return DenseStack(steps, ordered, loss_kind)
+
+
+def cached_plan(model) -> DenseStack | None:
+    """The model's plan (or None), rebuilt when its signature changed."""
+    signature = _signature(model)
+    cached = model.__dict__.get("_dense_stack")
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    plan = plan_for(model)
+    object.__setattr__(model, "_dense_stack", (signature, plan))
+    return plan

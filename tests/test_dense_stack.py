@@ -1,0 +1,272 @@
+"""The tape-free Dense-stack step gives bitwise the numbers of the generic (tape) step.
+
+Each case trains the same seeded model twice, once with the fast path and once with it
+switched off (the generic step, itself checked against Keras fixtures and finite
+differences elsewhere), and compares every weight, optimizer slot and history value bit
+for bit. A counter proves the fast path actually ran (or, for the fallback cases, that it
+did not).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import minikeras
+from minikeras import layers, metrics, regularizers
+from minikeras.models import Sequential
+from minikeras.trainers import dense_stack, trainer
+
+
+@pytest.fixture
+def fast_calls(monkeypatch):
+    calls = {"train": 0, "predict": 0}
+    train, predict = dense_stack.DenseStack.train_step, dense_stack.DenseStack.predict
+
+    def counted_train(self, *args):
+        calls["train"] += 1
+        return train(self, *args)
+
+    def counted_predict(self, *args):
+        calls["predict"] += 1
+        return predict(self, *args)
+
+    monkeypatch.setattr(dense_stack.DenseStack, "train_step", counted_train)
+    monkeypatch.setattr(dense_stack.DenseStack, "predict", counted_predict)
+    return calls
+
+
+def _data(n, d, units, loss, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, d))  # float64: the adapter casts it, as for users
+    if loss == "categorical_crossentropy":
+        y = np.eye(units, dtype=np.float32)[rng.integers(0, units, n)]
+    elif loss == "binary_crossentropy":
+        y = rng.integers(0, 2, (n, units)).astype(np.int64)  # integer labels are cast too
+    else:
+        y = rng.normal(size=(n, units)).astype(np.float32)
+    return x, y
+
+
+def _train(build, loss, metrics_, x, y, fast, monkeypatch, optimizer="adam", epochs=3,
+           batch_size=7, **fit_kwargs):
+    if not fast:
+        monkeypatch.setattr(trainer, "cached_plan", lambda model: None)
+    minikeras.utils.set_random_seed(3)
+    model = build()
+    model.compile(optimizer=optimizer, loss=loss, metrics=metrics_)
+    history = model.fit(x, y, epochs=epochs, batch_size=batch_size, verbose=0, **fit_kwargs)
+    monkeypatch.undo() if not fast else None
+    return model, history
+
+
+def _assert_same(a, b):
+    (ma, ha), (mb, hb) = a, b
+    for wa, wb in zip(ma.get_weights() + ma.optimizer.get_weights(),
+                      mb.get_weights() + mb.optimizer.get_weights()):
+        assert wa.dtype == wb.dtype
+        np.testing.assert_array_equal(wa, wb)
+    assert ha.history == hb.history
+
+
+CASES = [
+    # (hidden activation, output activation, loss, metrics, optimizer)
+    ("tanh", "sigmoid", "binary_crossentropy", ["accuracy"], "sgd"),
+    ("relu", "softmax", "categorical_crossentropy", ["accuracy", "mse"], "adam"),
+    ("sigmoid", None, "mse", ["mae"], "rmsprop"),
+    ("linear", "sigmoid", "mse", None, "sgd"),
+    ("softmax", "tanh", "mse", ["acc"], "adam"),
+    ("relu", "softmax", "binary_crossentropy", ["accuracy"], "adam"),  # BCE, not fused
+    ("tanh", "sigmoid", "categorical_crossentropy", None, "adam"),  # CCE, not fused
+]
+
+
+@pytest.mark.parametrize("hidden,out,loss,metrics_,optimizer", CASES)
+def test_fast_step_is_bitwise_the_tape_step(hidden, out, loss, metrics_, optimizer,
+                                            monkeypatch, fast_calls):
+    units = 3 if loss != "binary_crossentropy" or out == "softmax" else 1
+    x, y = _data(40, 5, units, loss)
+
+    def build():
+        return Sequential([layers.Input((5,)), layers.Dense(8, activation=hidden),
+                           layers.Dense(6), layers.Activation(hidden),
+                           layers.Dense(units, activation=out)])
+
+    fast = _train(build, loss, metrics_, x, y, True, monkeypatch, optimizer)
+    used = fast_calls["train"]
+    slow = _train(build, loss, metrics_, x, y, False, monkeypatch, optimizer)
+    assert used >= 3 * 5, "the fast path did not run"
+    assert fast_calls["train"] == used, "the reference run used the fast path"
+    _assert_same(fast, slow)
+
+
+def test_book_xor_net_without_bias_and_with_validation(monkeypatch, fast_calls):
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], np.float32)
+    y = np.array([[0], [1], [1], [0]], np.float32)
+    x, y = np.tile(x, (5, 1)), np.tile(y, (5, 1))
+
+    def build():
+        model = Sequential()
+        model.add(layers.Dense(10, input_dim=2, use_bias=False))
+        model.add(layers.Activation("tanh"))
+        model.add(layers.Dense(1))
+        model.add(layers.Activation("sigmoid"))
+        return model
+
+    kwargs = {"validation_split": 0.2, "optimizer": minikeras.optimizers.SGD(0.1)}
+    fast = _train(build, "binary_crossentropy", ["accuracy"], x, y, True, monkeypatch, **kwargs)
+    assert fast_calls["train"] > 0 and fast_calls["predict"] > 0  # validation too
+    kwargs["optimizer"] = minikeras.optimizers.SGD(0.1)
+    slow = _train(build, "binary_crossentropy", ["accuracy"], x, y, False, monkeypatch,
+                  **kwargs)
+    _assert_same(fast, slow)
+    assert "val_accuracy" in fast[1].history
+    assert fast[0].evaluate(x, y, verbose=0) == slow[0].evaluate(x, y, verbose=0)
+
+
+def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, fast_calls):
+    # Huge weights push the softmax to 0/1, where Keras' clipping makes the fused
+    # `p - y` wrong: the plan must follow the clipped gradient as `ops.nn` does.
+    x, y = _data(12, 4, 3, "categorical_crossentropy")
+
+    def build():
+        model = Sequential([layers.Input((4,)), layers.Dense(3, activation="softmax")])
+        model.set_weights([np.full((4, 3), 40.0, np.float32) * [1, -1, 0.5],
+                           np.zeros(3, np.float32)])
+        return model
+
+    fast = _train(build, "categorical_crossentropy", None, x, y, True, monkeypatch)
+    assert fast_calls["train"] > 0
+    slow = _train(build, "categorical_crossentropy", None, x, y, False, monkeypatch)
+    _assert_same(fast, slow)
+
+
+@pytest.mark.parametrize("variant", ["regularizer", "dropout", "sample_weight", "frozen",
+                                     "custom_loss", "logits", "sparse"])
+def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
+    x, y = _data(16, 4, 3, "categorical_crossentropy")
+    loss = "categorical_crossentropy"
+    reg = regularizers.L2(0.01) if variant == "regularizer" else None
+    stack = [layers.Input((4,)), layers.Dense(5, activation="relu", kernel_regularizer=reg)]
+    if variant == "dropout":
+        stack.append(layers.Dropout(0.5))
+    stack.append(layers.Dense(3, activation="softmax"))
+    model = Sequential(stack)
+    if variant == "frozen":
+        model.layers[0].trainable = False
+    if variant == "custom_loss":
+        loss = lambda yt, yp: minikeras.ops.mean(minikeras.ops.square(yt - yp), axis=-1)  # noqa: E731
+    if variant == "logits":
+        loss = minikeras.losses.CategoricalCrossentropy(from_logits=True)
+    if variant == "sparse":
+        loss, y = "sparse_categorical_crossentropy", np.argmax(y, axis=-1)
+    model.compile(optimizer="sgd", loss=loss)
+    sw = np.linspace(0.5, 1.5, 16) if variant == "sample_weight" else None
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0, sample_weight=sw)
+    assert fast_calls["train"] == 0
+
+
+def test_plan_follows_trainable_changes_and_recompiles(fast_calls):
+    x, y = _data(16, 4, 1, "mse")
+    model = Sequential([layers.Input((4,)), layers.Dense(5), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert fast_calls["train"] == 1  # the first batch builds the metrics on the tape
+    model.layers[0].trainable = False
+    frozen = model.layers[0].kernel.numpy().copy()
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    np.testing.assert_array_equal(model.layers[0].kernel.numpy(), frozen)
+    assert fast_calls["train"] == 1
+    model.layers[0].trainable = True
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=1, batch_size=8, verbose=0)
+    assert not np.array_equal(model.layers[0].kernel.numpy(), frozen)
+    assert fast_calls["train"] == 2
+
+
+def test_predict_fast_path_equals_the_layers(fast_calls):
+    minikeras.utils.set_random_seed(1)
+    model = Sequential([layers.Input((6,)), layers.Dense(7, activation="relu"),
+                        layers.Dense(5, activation="tanh"), layers.Activation("sigmoid"),
+                        layers.Dense(4), layers.Activation("softmax")])
+    x = np.random.default_rng(0).normal(size=(3, 6)).astype(np.float32)
+    expected = np.asarray(model(x))
+    for got in (model.predict(x, verbose=0), model.predict(x[:1], verbose=0),
+                model.predict_on_batch(x)):
+        np.testing.assert_array_equal(got, expected[:len(got)])
+    assert fast_calls["predict"] == 3
+    out = model.predict(x, verbose=0)
+    out[:] = 0  # the result is the caller's own array
+    np.testing.assert_array_equal(model.predict(x, verbose=0), expected)
+
+
+@pytest.mark.parametrize("fn,units", [(metrics.binary_accuracy, 1),
+                                      (metrics.categorical_accuracy, 4)])
+def test_accuracy_counts_equal_the_mean_of_the_values(fn, units):
+    rng = np.random.default_rng(5)
+    y_pred = rng.uniform(size=(50, units)).astype(np.float32)
+    y_pred[3, 0] = np.nan
+    if units == 1:
+        y_true = rng.choice([0.0, 1.0, 0.7], size=(50, 1))  # 0.7 never counts as correct
+    else:
+        y_true = np.eye(units)[rng.integers(0, units, 50)]
+    metric = metrics.MeanMetricWrapper(fn)
+    metric.update_state(y_true[:20], y_pred[:20])
+    metric.update_state(y_true[20:], y_pred[20:])
+    values = np.asarray(fn(y_true, y_pred), np.float64)
+    assert metric.total == values.sum() and metric.count == 50
+    assert metric.result() == np.float32(values.sum() / 50)
+
+
+def test_functional_chain_is_bitwise_the_tape_step(monkeypatch, fast_calls):
+    x, y = _data(30, 5, 4, "categorical_crossentropy")
+
+    def build():
+        inputs = minikeras.Input((5,))
+        h = layers.Dense(8, activation="relu")(inputs)
+        h = layers.Activation("tanh")(layers.Dense(6)(h))
+        return minikeras.Model(inputs, layers.Dense(4, activation="softmax")(h))
+
+    fast = _train(build, "categorical_crossentropy", ["accuracy"], x, y, True, monkeypatch)
+    assert fast_calls["train"] > 0
+    slow = _train(build, "categorical_crossentropy", ["accuracy"], x, y, False, monkeypatch)
+    _assert_same(fast, slow)
+
+
+def test_functional_graph_that_is_not_a_chain_keeps_the_generic_step(fast_calls):
+    inputs = minikeras.Input((5,))
+    h = layers.Dense(8, activation="relu")(inputs)
+    out = layers.Dense(1)(layers.Add()([h, layers.Dense(8)(inputs)]))
+    model = minikeras.Model(inputs, out)
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _data(16, 5, 1, "mse")
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    model.predict(x, verbose=0)
+    assert fast_calls == {"train": 0, "predict": 0}
+
+
+def test_mixed_layer_dtypes_keep_the_generic_step(fast_calls):
+    model = Sequential([layers.Input((4,)), layers.Dense(5, dtype="float64"),
+                        layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    x, y = _data(8, 4, 2, "mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    assert model.predict(x, verbose=0).dtype == np.float32
+    assert fast_calls == {"train": 0, "predict": 0}
+
+
+def test_float64_models_use_the_fast_path_in_float64(monkeypatch, fast_calls):
+    minikeras.backend.set_floatx("float64")
+    try:
+        x, y = _data(20, 3, 2, "mse")
+
+        def build():
+            return Sequential([layers.Input((3,)), layers.Dense(4, activation="tanh"),
+                               layers.Dense(2)])
+
+        fast = _train(build, "mse", None, x, y, True, monkeypatch, optimizer="sgd")
+        assert fast_calls["train"] > 0 and fast[0].get_weights()[0].dtype == np.float64
+        slow = _train(build, "mse", None, x, y, False, monkeypatch, optimizer="sgd")
+        _assert_same(fast, slow)
+    finally:
+        minikeras.backend.set_floatx("float32")
