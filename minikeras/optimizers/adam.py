@@ -125,10 +125,10 @@ class Adam(Optimizer):
         """All variables in a few calls over the flat slot buffers (bitwise `update_step`).
 
         Falls back to one `update_step` per variable when only some variables have
-        gradients or a subclass overrides `update_step`.
+        gradients or `update_step` is overridden (by a subclass or a patch).
         """
         flat = getattr(self, "_flat", None)
-        if (flat is None or type(self).update_step is not Adam.update_step
+        if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
                 or not flat.covers(variables)):
             super()._update_steps(grads, variables, lr)
             return
@@ -149,3 +149,6 @@ class Adam(Optimizer):
         cfg.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                     "amsgrad": self.amsgrad})
         return cfg
+
+
+_OWN_UPDATE_STEP = Adam.update_step  # a subclass or patch replacing it is honoured

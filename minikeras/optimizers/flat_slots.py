@@ -8,9 +8,11 @@ element the arithmetic is unchanged (same float ops, same order), so results
 are bitwise those of the per-variable update.
 
 The slot `Variable`s stay what users, `get_weights`/`set_weights` and saving
-see: each one's `.value` is a view of its stretch of the flat buffer, and
-`Variable.assign` copies into it. Should a slot's `.value` be rebound to another
-array, `sync()` copies that array back into the buffer and re-binds the view.
+see (same names, order, shapes): each is created on its stretch of the flat
+buffer (`add_variable_from_reference(..., out=view)`) and `Variable.assign`
+copies into it. Should a slot's `.value` be rebound to another array, `sync()`
+copies that array back into the buffer and re-binds the view. Model variables
+are never moved: their `.value` arrays stay the user's.
 """
 
 from __future__ import annotations
