@@ -59,6 +59,13 @@ class SGD(Optimizer):
 
     def _update_steps(self, grads, variables, lr) -> None:
         """With momentum: runs of variables at once over flat slots (bitwise `update_step`)."""
+        if self.momentum == 0 and type(self).update_step is _OWN_UPDATE_STEP:
+            lr_t = None  # plain SGD: `update_step`'s one line, its learning rate cast once
+            for g, v in zip(grads, variables):
+                if lr_t is None or lr_t.dtype != v.dtype:
+                    lr_t = np.asarray(lr, dtype=v.dtype)
+                v.value -= (g if g.dtype == v.dtype else g.astype(v.dtype)) * lr_t
+            return
         flat = getattr(self, "_flat", None) if self.momentum != 0 else None
         if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
                 or not flat.covers(variables)):
