@@ -7,6 +7,10 @@ hand-written VJP:
 * `dkernel = cols.T @ g`, `dx = crop(col2im(g @ kernel_matrix.T))` (for one
   group, col2im is fused: one product per kernel tap, added in place).
 
+One-channel inputs (a first layer on grey images) get taps-major columns, one
+contiguous copy per tap. `conv_bias` (used by the layers) adds the bias in
+place, or inside the products for one input channel.
+
 Grouped convolutions (`groups = C_in / kernel.shape[-2]`) batch one product
 per group. Depthwise convolutions (one input channel per group, too thin for
 BLAS) are instead a multiply-add of strided input slices per kernel tap.
@@ -17,12 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record
+from minikeras.backend.autodiff import record, unwrap
 from minikeras.ops import conv_utils as cu
 
 
-def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
-    """Channels-last convolution of tape-aware `x` with `kernel`."""
+def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
+    """Channels-last convolution of tape-aware `x` with `kernel` (plus `bias`, if given)."""
     xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
         op, x, kernel, strides, dilation, padding)
     ksize = kv.shape[:n]
@@ -37,25 +41,52 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
         raise ValueError(
             f"`{op}`: the number of filters ({filters}) must be divisible by the number of "
             f"groups ({groups}). Received kernel of shape {kv.shape}.")
+    bv, bn = (None, None) if bias is None else unwrap(bias)
+    if bv is not None:
+        bv = np.asarray(bv, dtype=kv.dtype)
+        if bv.shape != (filters,):
+            raise ValueError(
+                f"`{op}`: the bias must have shape ({filters},) (one value per filter). "
+                f"Received bias of shape {bv.shape}.")
     pads, xp, out_sp = cu.padded_input(op, xv, ksize, strides, dilation, padding)
-    win = cu.windows(xp, ksize, strides, dilation)
     batch = xv.shape[0]
     rows = batch * cu.prod(out_sp)
     kp = cu.prod(ksize)
     fg = filters // groups
-    if groups == 1:
-        cols = win.reshape(rows, kp * channels)
+    # With one input channel the products are thin (and bound by their output): the
+    # bias rides in them, a row of ones in the im2col matrix meeting the bias as the
+    # kernel matrix's last row, and the same row turns `dkernel`'s product into
+    # `dbias` too. Otherwise the bias is added in place and `dbias` is a column sum.
+    ones = int(bv is not None and groups == 1 and channels == 1)
+    if groups == 1 and channels == 1:
+        # Taps-major columns `(kp, rows)`, one contiguous copy per tap (copying the
+        # windows would move a few elements at a time); `cols` is the transposed
+        # view, which BLAS reads as is.
+        colsT = np.empty((kp + ones, batch, *out_sp), dtype=xv.dtype)
+        for t, kidx in enumerate(np.ndindex(*ksize)):
+            colsT[t] = xp[cu.tap_slice(kidx, out_sp, strides, dilation)][..., 0]
+        if ones:
+            colsT[kp] = 1
+        cols = colsT.reshape(kp + ones, rows).T
+        kmat = kv.reshape(kp, filters)
+        out = cols @ (np.concatenate([kmat, bv[None]]) if ones else kmat)
+    elif groups == 1:
+        cols = cu.windows(xp, ksize, strides, dilation).reshape(rows, kp * channels)
         kmat = kv.reshape(kp * channels, filters)
         out = cols @ kmat
     else:
+        win = cu.windows(xp, ksize, strides, dilation)
         cols = (win.reshape(rows, kp, groups, cg).transpose(2, 0, 1, 3)
                 .reshape(groups, rows, kp * cg))
         kmat = (kv.reshape(kp, cg, groups, fg).transpose(2, 0, 1, 3)
                 .reshape(groups, kp * cg, fg))
         out = np.matmul(cols, kmat).transpose(1, 0, 2).reshape(rows, filters)
+    if bv is not None and not ones:
+        out += bv
     out = out.reshape(batch, *out_sp, filters)
-    if xn is None and kn is None:
+    if xn is None and kn is None and bn is None:
         return out
+    pending = []  # (g, dbias) left by vjp_k for vjp_b when the bias rides in the product
 
     def vjp_x(g):
         # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
@@ -77,12 +108,20 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv"):
     def vjp_k(g):
         gm = np.ascontiguousarray(g).reshape(rows, filters)
         if groups == 1:
-            return (cols.T @ gm).reshape(kv.shape)
+            dk = cols.T @ gm
+            if ones and bn is not None:
+                pending[:] = [(g, dk[-1])]
+            return dk[:kp * channels].reshape(kv.shape)
         gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
         dk = np.matmul(cols.transpose(0, 2, 1), gg)
         return dk.reshape(groups, kp, cg, fg).transpose(1, 2, 0, 3).reshape(kv.shape)
 
-    return record(out, (xn, vjp_x), (kn, vjp_k))
+    def vjp_b(g):
+        if pending and pending[0][0] is g:  # the tape asks for dkernel first, same `g`
+            return pending.pop()[1]
+        return np.ascontiguousarray(g).reshape(rows, filters).sum(axis=0)
+
+    return record(out, (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))
 
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -104,6 +143,18 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     """
     return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
                              dilation_rate)
+
+
+def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None,
+              dilation_rate=1):
+    """`conv(...) + bias` as one node, without a separate pass for the bias.
+
+    The bias is added in place to the product (or, for one input channel,
+    inside it, with `dbias` from `dkernel`'s product). Used by the convolution
+    layers; arguments as for `conv`, with `bias` of shape `(filters,)`.
+    """
+    return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
+                             dilation_rate, "conv", bias)
 
 
 def _depthwise_cl(x, kernel, strides, padding, dilation):

@@ -5,6 +5,13 @@ so no window copy is made. Max pooling's VJP routes the gradient to the first
 tap (in window order) equal to the window maximum; average pooling with
 `"same"` padding divides by the number of real (unpadded) elements in each
 window, as Keras does.
+
+Max pooling with disjoint windows that tile the input (`strides == pool_size`,
+the common case) views the padded input as `(N, o1, k1, o2, k2, ..., C)`: the
+forward reduces the window axes one at a time with `np.maximum`, keeping which
+slice won along each, so the VJP is one multiply per window slice.
+Rows/columns that no window covers ("valid" padding of odd sizes) get zero
+gradient, as in Keras.
 """
 
 from __future__ import annotations
@@ -34,10 +41,75 @@ def _lowest(dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
+def _tiled_max_pool(xp, xn, pool, out_sp, pads):
+    """Max pooling of the padded input `xp` with `strides == pool`, windows as axes.
+
+    The window axes are reduced one at a time, innermost first, each keeping the
+    index of its first maximal slice (a strict `>` keeps the earlier one on ties).
+    Picking the first maximal slice along each axis from the innermost outwards
+    selects the first maximal element in window (row-major) order, Keras's rule.
+    """
+    n = len(pool)
+    batch, channels = xp.shape[0], xp.shape[-1]
+    used = tuple(o * k for o, k in zip(out_sp, pool))
+    crop = (slice(None), *(slice(0, u) for u in used), slice(None))
+    split = (batch, *(v for ok in zip(out_sp, pool) for v in ok), channels)
+    cur = xp[crop].reshape(split)  # splitting axes: a view even of a crop
+    picks = []  # (window axis, index of the winning slice along it), innermost first
+    for ax in range(2 * n, 1, -2):
+        lead = (slice(None),) * ax
+        k = cur.shape[ax]
+        red, pick = cur[lead + (0,)], None
+        for j in range(1, k):
+            v = cur[lead + (j,)]
+            if xn is not None:
+                better = np.greater(v, red)
+                if k == 2:
+                    pick = better
+                else:
+                    if pick is None:
+                        pick = np.zeros(better.shape, dtype=np.min_scalar_type(k - 1))
+                    np.copyto(pick, j, where=better)
+            red = np.maximum(red, v) if j == 1 else np.maximum(red, v, out=red)
+        cur = red
+        picks.append((ax, k, pick))
+    out = cur if cur.flags.c_contiguous and cur.flags.owndata else cur.copy()
+    if xn is None:
+        return out
+    covered = used == xp.shape[1:-1]
+
+    def vjp(g):
+        gc = np.asarray(g)
+        dx = None if covered else np.zeros(xp.shape, dtype=gc.dtype)
+        for i, (ax, k, pick) in enumerate(reversed(picks)):  # outermost axis first
+            lead = (slice(None),) * ax
+            shape = gc.shape[:ax] + (k,) + gc.shape[ax:]
+            if i < n - 1 or dx is None:
+                new = np.empty(shape, dtype=gc.dtype)
+            else:  # the last axis writes straight into the covered part of dx
+                new = dx[crop].reshape(split)
+            if pick is None:
+                new[lead + (0,)] = gc
+            elif k == 2:
+                np.multiply(gc, np.logical_not(pick), out=new[lead + (0,)])
+                np.multiply(gc, pick, out=new[lead + (1,)])
+            else:
+                for j in range(k):
+                    np.multiply(gc, pick == j, out=new[lead + (j,)])
+            gc = new
+        if dx is None:
+            dx = gc.reshape(xp.shape)
+        return cu.crop_spatial(dx, pads)
+
+    return record(out, (xn, vjp))
+
+
 def _max_pool_cl(x, pool_size, strides, padding):
     xv, xn = unwrap(x)
     xv, pool, strides, pads, out_sp = _prepare("max_pool", xv, pool_size, strides, padding)
     xp = cu.pad_spatial(xv, pads, _lowest(xv.dtype))
+    if strides == pool:
+        return _tiled_max_pool(xp, xn, pool, out_sp, pads)
     ones = (1,) * len(pool)
     taps = [cu.tap_slice(kidx, out_sp, strides, ones) for kidx in np.ndindex(*pool)]
     out = xp[taps[0]].copy()

@@ -5,6 +5,37 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots
+
+
+def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None:
+    """Adam's twelve element-wise passes over one run of variables, in place.
+
+    `m`, `v`, `vh` (or None), `a` and `b` (scratch) are flat over the run;
+    `m_parts` and `a_parts` are their stretches shaped like each variable, which
+    take the gradient passes (`grads`) and the weight update (`weights`). Per
+    element: `m += (g - m) * (1 - beta_1)`, `v += (g ** 2 - v) * (1 - beta_2)`,
+    `v = max(vh, v)` with AMSGrad, `w -= (m * alpha) / (sqrt(v) + epsilon)`.
+    """
+    alpha, one_minus_b1, one_minus_b2, eps = coefs
+    for g, m_k, a_k in zip(grads, m_parts, a_parts):
+        np.subtract(g, m_k, out=a_k)  # (gradients are never written to)
+    a *= one_minus_b1
+    m += a
+    for g, a_k in zip(grads, a_parts):
+        np.square(g, out=a_k)
+    a -= v
+    a *= one_minus_b2
+    v += a
+    if vh is not None:
+        np.maximum(vh, v, out=vh)
+        v = vh
+    np.multiply(m, alpha, out=a)
+    np.sqrt(v, out=b)
+    b += eps
+    a /= b
+    for w, a_k in zip(weights, a_parts):
+        w -= a_k
 
 
 class Adam(Optimizer):
@@ -31,15 +62,25 @@ class Adam(Optimizer):
 
     def build(self, var_list):
         super().build(var_list)
+        names = ["momentum", "velocity"] + (["velocity_hat"] if self.amsgrad else [])
+        flat = FlatSlots(var_list, names)
         self._momentums = []
         self._velocities = []
-        for v in var_list:
-            self._momentums.append(self.add_variable_from_reference(v, "momentum"))
-            self._velocities.append(self.add_variable_from_reference(v, "velocity"))
+        for i, v in enumerate(var_list):
+            self._momentums.append(self.add_variable_from_reference(
+                v, "momentum", out=flat.view("momentum", i)))
+            self._velocities.append(self.add_variable_from_reference(
+                v, "velocity", out=flat.view("velocity", i)))
         self._velocity_hats = []
         if self.amsgrad:
-            self._velocity_hats = [self.add_variable_from_reference(v, "velocity_hat")
-                                   for v in var_list]
+            self._velocity_hats = [self.add_variable_from_reference(
+                v, "velocity_hat", out=flat.view("velocity_hat", i))
+                for i, v in enumerate(var_list)]
+        flat.attach("momentum", self._momentums)
+        flat.attach("velocity", self._velocities)
+        if self.amsgrad:
+            flat.attach("velocity_hat", self._velocity_hats)
+        self._flat = flat
 
     def _coefficients(self, dt, learning_rate):
         """`(alpha, 1 - beta_1, 1 - beta_2, epsilon)` in `dt`, computed once per step.
@@ -73,34 +114,41 @@ class Adam(Optimizer):
         return bufs[0][:n].reshape(shape), bufs[1][:n].reshape(shape)
 
     def update_step(self, gradient, variable, learning_rate):
-        dt = variable.dtype
         i = self._index(variable)
-        alpha, one_minus_b1, one_minus_b2, eps = self._coefficients(dt, learning_rate)
-        m = self._momentums[i].value
-        v = self._velocities[i].value
         a, b = self._scratch(variable)
-        # m += (g - m) * (1 - beta_1), in place (gradients are never written to).
-        np.subtract(gradient, m, out=a)
-        a *= one_minus_b1
-        m += a
-        # v += (g ** 2 - v) * (1 - beta_2)
-        np.square(gradient, out=a)
-        a -= v
-        a *= one_minus_b2
-        v += a
-        if self.amsgrad:
-            vh = self._velocity_hats[i].value
-            np.maximum(vh, v, out=vh)
-            v = vh
-        # w -= (m * alpha) / (sqrt(v) + epsilon)
-        np.multiply(m, alpha, out=a)
-        np.sqrt(v, out=b)
-        b += eps
-        a /= b
-        variable.value -= a
+        vh = self._velocity_hats[i].value if self.amsgrad else None
+        adam_passes([gradient], [variable.value], self._momentums[i].value,
+                    self._velocities[i].value, vh, a, b, [self._momentums[i].value], [a],
+                    self._coefficients(variable.dtype, learning_rate))
+
+    def _update_steps(self, grads, variables, lr) -> None:
+        """All variables in a few calls over the flat slot buffers (bitwise `update_step`).
+
+        Falls back to one `update_step` per variable when only some variables have
+        gradients or `update_step` is overridden (by a subclass or a patch).
+        """
+        flat = getattr(self, "_flat", None)
+        if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
+                or not flat.covers(variables)):
+            super()._update_steps(grads, variables, lr)
+            return
+        flat.sync()
+        for group in flat.groups:
+            coefs = self._coefficients(group.dtype, lr)
+            for run in group.runs(MERGE_BELOW, 2):
+                gs = [grads[i] if grads[i].dtype == group.dtype else
+                      grads[i].astype(group.dtype) for i in run.positions]
+                a_parts = run.scratch_parts[0]
+                adam_passes(gs, [variables[i].value for i in run.positions],
+                            run.slots["momentum"], run.slots["velocity"],
+                            run.slots.get("velocity_hat"), run.scratch[0], run.scratch[1],
+                            run.slot_parts["momentum"], a_parts, coefs)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
                     "amsgrad": self.amsgrad})
         return cfg
+
+
+_OWN_UPDATE_STEP = Adam.update_step  # a subclass or patch replacing it is honoured

@@ -167,19 +167,30 @@ class Optimizer:
             self._accumulated_gradients = self.add_optimizer_variables(
                 var_list, "gradient_accumulator")
 
-    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros"):
-        """A zero (or `initializer`) slot shaped like `reference_variable`."""
-        value = np.zeros(reference_variable.shape, dtype=reference_variable.dtype)
-        if isinstance(initializer, (int, float)):
-            value = np.full(reference_variable.shape, initializer, reference_variable.dtype)
-        elif initializer not in ("zeros", None):
+    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros",
+                                    *, out=None):
+        """A zero (or `initializer`) slot shaped like `reference_variable`.
+
+        With `out` (an array shaped like the reference, e.g. a view of a flat slot
+        buffer), the slot's value is `out` itself, filled with the initial value
+        (constant initializers then need no full-size temporary).
+        """
+        shape, dtype = reference_variable.shape, reference_variable.dtype
+        constant_shape = () if out is not None else shape
+        if initializer in ("zeros", None):
+            value = np.zeros(constant_shape, dtype=dtype)
+        elif isinstance(initializer, (int, float)):
+            value = np.full(constant_shape, initializer, dtype)
+        else:
             from minikeras import initializers
 
-            value = initializers.get(initializer)(reference_variable.shape,
-                                                  reference_variable.dtype)
+            value = initializers.get(initializer)(shape, dtype)
         path = reference_variable.path.replace("/", "_")
         var = Variable(value, trainable=False, name=f"{path}_{name}",
                        path=f"{self.name}/{path}_{name}")
+        if out is not None:
+            out[...] = var.value
+            var.value = out
         self._variables.append(var)
         return var
 
@@ -230,16 +241,20 @@ class Optimizer:
             lr = self._current_learning_rate()
             if self.weight_decay:
                 self._apply_weight_decay(variables, lr)
-            for g, v in zip(grads, variables):
-                if g.dtype != v.dtype:
-                    g = g.astype(v.dtype)
-                self.update_step(g, v, lr)
+            self._update_steps(grads, variables, lr)
         if self.use_ema:
             update_moving_average(self)
         self.iterations.value += 1
         for v in variables:
             if v.constraint is not None:
                 v.assign(v.constraint(v.value))
+
+    def _update_steps(self, grads, variables, lr) -> None:
+        """One `update_step` per variable (a fused optimizer overrides this)."""
+        for g, v in zip(grads, variables):
+            if g.dtype != v.dtype:
+                g = g.astype(v.dtype)
+            self.update_step(g, v, lr)
 
     def _before_update_steps(self) -> None:
         """Called once per real update, before the per-variable `update_step`s."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots
 
 
 class SGD(Optimizer):
@@ -36,7 +37,11 @@ class SGD(Optimizer):
         super().build(var_list)
         self.momentums = []
         if self.momentum != 0:
-            self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
+            flat = FlatSlots(var_list, ["momentum"])
+            self.momentums = [self.add_variable_from_reference(
+                v, "momentum", out=flat.view("momentum", i)) for i, v in enumerate(var_list)]
+            flat.attach("momentum", self.momentums)
+            self._flat = flat
 
     def update_step(self, gradient, variable, learning_rate):
         lr = np.asarray(learning_rate, dtype=variable.dtype)
@@ -52,7 +57,43 @@ class SGD(Optimizer):
         else:
             variable.value -= gradient * lr
 
+    def _update_steps(self, grads, variables, lr) -> None:
+        """With momentum: runs of variables at once over flat slots (bitwise `update_step`)."""
+        if self.momentum == 0 and type(self).update_step is _OWN_UPDATE_STEP:
+            lr_t = None  # plain SGD: `update_step`'s one line, its learning rate cast once
+            for g, v in zip(grads, variables):
+                if lr_t is None or lr_t.dtype != v.dtype:
+                    lr_t = np.asarray(lr, dtype=v.dtype)
+                v.value -= (g if g.dtype == v.dtype else g.astype(v.dtype)) * lr_t
+            return
+        flat = getattr(self, "_flat", None) if self.momentum != 0 else None
+        if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
+                or not flat.covers(variables)):
+            super()._update_steps(grads, variables, lr)
+            return
+        flat.sync()
+        for group in flat.groups:
+            lr_t = np.asarray(lr, dtype=group.dtype)
+            mom = np.asarray(self.momentum, dtype=group.dtype)
+            for run in group.runs(MERGE_BELOW, 2 if self.nesterov else 1):
+                m, g_lr = run.slots["momentum"], run.scratch[0]
+                m *= mom
+                for i, part in zip(run.positions, run.scratch_parts[0]):
+                    g = grads[i] if grads[i].dtype == group.dtype else grads[i].astype(group.dtype)
+                    np.multiply(g, lr_t, out=part)
+                m -= g_lr
+                step, parts = m, run.slot_parts["momentum"]
+                if self.nesterov:
+                    step, parts = run.scratch[1], run.scratch_parts[1]
+                    np.multiply(m, mom, out=step)
+                    step -= g_lr
+                for i, part in zip(run.positions, parts):
+                    variables[i].value += part
+
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({"momentum": self.momentum, "nesterov": self.nesterov})
         return cfg
+
+
+_OWN_UPDATE_STEP = SGD.update_step  # a subclass or patch replacing it is honoured

@@ -13,6 +13,7 @@ from minikeras.layers.weight_roles import (
     set_weight_role,
 )
 from minikeras.ops import conv_utils
+from minikeras.ops.conv import conv_bias
 
 # Keras 1 argument name -> Keras 3 name, for every convolution layer.
 _KERAS1_NAMES = (
@@ -137,17 +138,23 @@ class BaseConv(Layer):
         widths[axis] = (left, 0)
         return ops.pad(inputs, widths)
 
-    def _convolve(self, inputs):
-        """The layer's convolution of `inputs` (before bias and activation)."""
+    def _convolve(self, inputs, bias=None):
+        """The layer's convolution of `inputs` (before activation; bias only if given)."""
         padding = self.padding
         if padding == "causal":
             inputs, padding = self._causal_pad(inputs), "valid"
+        if bias is not None:  # one node, the bias folded into the products
+            return conv_bias(inputs, self.kernel, bias, strides=self.strides, padding=padding,
+                             data_format=self.data_format, dilation_rate=self.dilation_rate)
         return ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
                         data_format=self.data_format, dilation_rate=self.dilation_rate)
 
     def call(self, inputs):
         sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
-        outputs = self._add_bias(self._convolve(inputs))
+        if self.bias is not None and type(self)._convolve is BaseConv._convolve:
+            outputs = self._convolve(inputs, self.bias)  # plain convolutions: fused bias
+        else:
+            outputs = self._add_bias(self._convolve(inputs))
         return outputs if self.activation is None else self.activation(outputs)
 
     def _spatial_output(self, spatial):
