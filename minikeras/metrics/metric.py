@@ -80,9 +80,15 @@ def _weighted(values: np.ndarray, sample_weight):
 
 
 def _exact_counts() -> dict:
-    from minikeras.metrics.accuracy_metrics import EXACT_COUNTS
+    global _EXACT_COUNTS
+    if _EXACT_COUNTS is None:  # imported late: accuracy_metrics imports this module
+        from minikeras.metrics.accuracy_metrics import EXACT_COUNTS
 
-    return EXACT_COUNTS
+        _EXACT_COUNTS = EXACT_COUNTS
+    return _EXACT_COUNTS
+
+
+_EXACT_COUNTS = None
 
 
 class Sum(Metric):

@@ -142,6 +142,8 @@ class Optimizer:
         return count
 
     def _current_learning_rate(self) -> np.ndarray:
+        if self._schedule is None and not self.decay:
+            return self._learning_rate.value
         from minikeras.optimizers.schedules import LearningRateSchedule
 
         if isinstance(self._schedule, LearningRateSchedule):
@@ -222,13 +224,19 @@ class Optimizer:
         """Applies one update step for `grads` to `trainable_variables`."""
         if trainable_variables is None:
             raise ValueError("`apply()` needs `trainable_variables` on the first call.")
-        pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
         if not self.built and trainable_variables:
             self.build(list(trainable_variables))
-        if not pairs:
+        if (isinstance(grads, list) and isinstance(trainable_variables, list)
+                and len(grads) == len(trainable_variables)
+                and all(type(g) is np.ndarray for g in grads)):
+            # The trainers' case: nothing to filter or convert.
+            grads, variables = list(grads), list(trainable_variables)
+        else:
+            pairs = [(g, v) for g, v in zip(grads, trainable_variables) if g is not None]
+            grads = [np.asarray(value_of(g)) for g, _ in pairs]
+            variables = [v for _, v in pairs]
+        if not grads:
             return
-        grads = [np.asarray(value_of(g)) for g, _ in pairs]
-        variables = [v for _, v in pairs]
         with deferred_interrupts():  # a Ctrl-C never leaves a half-applied update
             self._apply_update(grads, variables)
 
@@ -237,7 +245,8 @@ class Optimizer:
             grads = accumulate_gradients(self, grads, variables)
         if grads is not None:
             self._before_update_steps()
-            grads = self._clip(grads)
+            if self.clipnorm or self.global_clipnorm or self.clipvalue:
+                grads = self._clip(grads)
             lr = self._current_learning_rate()
             if self.weight_decay:
                 self._apply_weight_decay(variables, lr)

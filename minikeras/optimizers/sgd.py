@@ -62,9 +62,10 @@ class SGD(Optimizer):
         if self.momentum == 0 and type(self).update_step is _OWN_UPDATE_STEP:
             lr_t = None  # plain SGD: `update_step`'s one line, its learning rate cast once
             for g, v in zip(grads, variables):
-                if lr_t is None or lr_t.dtype != v.dtype:
-                    lr_t = np.asarray(lr, dtype=v.dtype)
-                v.value -= (g if g.dtype == v.dtype else g.astype(v.dtype)) * lr_t
+                w = v.value
+                if lr_t is None or lr_t.dtype != w.dtype:
+                    lr_t = np.asarray(lr, dtype=w.dtype)
+                w -= (g if g.dtype == w.dtype else g.astype(w.dtype)) * lr_t
             return
         flat = getattr(self, "_flat", None) if self.momentum != 0 else None
         if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
