@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
-from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots
+from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots, usable_flat_slots
 
 
 def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None:
@@ -127,12 +127,10 @@ class Adam(Optimizer):
         Falls back to one `update_step` per variable when only some variables have
         gradients or `update_step` is overridden (by a subclass or a patch).
         """
-        flat = getattr(self, "_flat", None)
-        if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
-                or not flat.covers(variables)):
+        flat = usable_flat_slots(self, variables, _OWN_UPDATE_STEP)
+        if flat is None:
             super()._update_steps(grads, variables, lr)
             return
-        flat.sync()
         for group in flat.groups:
             coefs = self._coefficients(group.dtype, lr)
             for run in group.runs(MERGE_BELOW, 2):

@@ -160,3 +160,19 @@ class FlatSlots:
                     if var.value is not view:
                         view[...] = var.value
                         var.value = view
+
+
+def usable_flat_slots(optimizer, variables, own_update_step) -> FlatSlots | None:
+    """The optimizer's synced `FlatSlots` when the fused path applies, else None.
+
+    It applies when the slots were built flat, `update_step` is the class's own (a
+    subclass or a patch replacing it is honoured by the per-variable path) and
+    `variables` is exactly the built list, in order.
+    """
+    flat = getattr(optimizer, "_flat", None)
+    if (flat is None or type(optimizer).update_step is not own_update_step
+            or not flat.covers(variables)):
+        return None
+    flat.sync()
+    return flat
+

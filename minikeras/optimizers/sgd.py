@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
-from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots
+from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots, usable_flat_slots
 
 
 class SGD(Optimizer):
@@ -67,12 +67,10 @@ class SGD(Optimizer):
                     lr_t = np.asarray(lr, dtype=w.dtype)
                 w -= (g if g.dtype == w.dtype else g.astype(w.dtype)) * lr_t
             return
-        flat = getattr(self, "_flat", None) if self.momentum != 0 else None
-        if (flat is None or type(self).update_step is not _OWN_UPDATE_STEP
-                or not flat.covers(variables)):
+        flat = usable_flat_slots(self, variables, _OWN_UPDATE_STEP) if self.momentum else None
+        if flat is None:
             super()._update_steps(grads, variables, lr)
             return
-        flat.sync()
         for group in flat.groups:
             lr_t = np.asarray(lr, dtype=group.dtype)
             mom = np.asarray(self.momentum, dtype=group.dtype)
