@@ -270,3 +270,18 @@ def test_float64_models_use_the_fast_path_in_float64(monkeypatch, fast_calls):
         _assert_same(fast, slow)
     finally:
         minikeras.backend.set_floatx("float32")
+
+
+@pytest.mark.parametrize("loss", ["binary_crossentropy", "mse"])
+def test_one_dimensional_labels_for_one_output_unit(loss, monkeypatch, fast_calls):
+    x, y = _data(30, 4, 1, loss)
+    y = y[:, 0]  # shape (30,), as many binary-classification tutorials pass them
+
+    def build():
+        return Sequential([layers.Input((4,)), layers.Dense(6, activation="relu"),
+                           layers.Dense(1, activation="sigmoid")])
+
+    fast = _train(build, loss, ["accuracy"], x, y, True, monkeypatch)
+    assert fast_calls["train"] > 0
+    slow = _train(build, loss, ["accuracy"], x, y, False, monkeypatch)
+    _assert_same(fast, slow)

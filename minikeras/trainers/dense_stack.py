@@ -136,6 +136,12 @@ def _loss_backward(kind, t, out, saved, last_act):
     return (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s, False
 
 
+def _targets(y: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """`y` in the output's dtype and rank, as `Loss.__call__` prepares it."""
+    t = y if y.dtype == out.dtype else y.astype(out.dtype)
+    return t.reshape(-1, 1) if t.ndim == 1 else t
+
+
 # ----------------------------------------------------------------------------- the plan
 
 
@@ -163,8 +169,13 @@ class DenseStack:
         """Whether the batch fits the plan (else the generic step handles it)."""
         if type(x) is not np.ndarray or x.ndim != 2 or x.shape[1] != self.in_dim:
             return False
-        return y is None or (type(y) is np.ndarray and y.shape == (x.shape[0], self.out_dim)
-                             and y.dtype.kind in "fbiu")
+        if y is None:
+            return True
+        if type(y) is not np.ndarray or y.dtype.kind not in "fbiu":
+            return False
+        # 1-D labels for one output unit: the loss expands them to (batch, 1), as here.
+        return y.shape == (x.shape[0], self.out_dim) or (
+            self.out_dim == 1 and y.shape == (x.shape[0],))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The model's inference output for a 2-D batch (same values as `model(x)`)."""
@@ -189,7 +200,7 @@ class DenseStack:
     def test_step(self, x: np.ndarray, y: np.ndarray):
         """Loss value and model output for a batch, in inference mode."""
         out = self.predict(x)
-        t = y if y.dtype == out.dtype else y.astype(out.dtype)
+        t = _targets(y, out)
         values, _ = _loss_forward(self.loss_kind, t, out)
         return np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size)), out
 
@@ -211,7 +222,7 @@ class DenseStack:
                 trace.append(("act", name, x, a))
                 x = a
         out = x
-        t = y if y.dtype == out.dtype else y.astype(out.dtype)
+        t = _targets(y, out)
         values, saved = _loss_forward(self.loss_kind, t, out)
         loss = np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size))
         g, fused = _loss_backward(self.loss_kind, t, out, saved, self.last_act)
