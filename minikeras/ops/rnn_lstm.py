@@ -29,13 +29,13 @@ from minikeras.ops.rnn import _act, _cached, _carry_inplace, _prepare
 
 def _gate_plan(activation, recurrent_activation):
     """`(sign, activate)` for the gates (order i, f, c, o): the step computes
-    `z = sign * (h @ U + xw_t)` (the sign folded into `U`), and `activate(g)` turns
-    the gate-major `(4, batch, units)` copy of `z` into the gate values in place."""
+    `z = sign * (h @ U + xw_t)` (the sign folded into `U`), and `activate(g, z)` writes
+    the gate values of the gate-major view `z` into `g` `(4, batch, units)`."""
     if activation == "tanh" and recurrent_activation == "sigmoid":
         # g = -x, e = exp(-x): sigmoid(x) = 1 / (1 + e), tanh(x) = 2 / (1 + e**2) - 1.
         # exp overflows to inf for very negative x, giving the exact limits 0 and -1.
-        def activate(g):
-            np.exp(g, out=g)
+        def activate(g, z):
+            np.exp(z, out=g)
             c = g[2]
             c *= c
             g += 1.0
@@ -46,7 +46,8 @@ def _gate_plan(activation, recurrent_activation):
         return -1.0, activate
     f, sf = _act(activation)[0], _act(recurrent_activation)[0]
 
-    def activate(g):
+    def activate(g, z):
+        np.copyto(g, z)
         sf(g[:2], out=g[:2])
         f(g[2], out=g[2])
         sf(g[3], out=g[3])
@@ -126,8 +127,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
             np.matmul(hp[t], uk, out=z)
             add_x(z, xt[t], out=z)
             g = gates[t]
-            np.copyto(g, z_gm)
-            activate(g)
+            activate(g, z_gm)
             c_new = cs[t + 1]
             np.multiply(g[1], cs[t], out=c_new)
             np.multiply(g[0], g[2], out=tmp)
