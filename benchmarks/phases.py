@@ -100,6 +100,81 @@ def predict_phases() -> dict:
     }
 
 
+def xor_step_split(steps=500, rounds=15) -> dict:
+    """The xor step built up piece by piece inside one loop (cumulative, per step).
+
+    Isolated phases above miss what the pieces cost together; this times 500 steps of:
+    the DenseStack plan; + the optimizer; + the metrics; the whole `train_step`; `fit`.
+    """
+    from minikeras.trainers.dense_stack import cached_plan
+
+    x, y = common.xor_data()
+    model = workloads.build_xor()
+    model.fit(x, y, epochs=3, batch_size=4, verbose=0)
+    plan, opt, metrics = cached_plan(model), model.optimizer, model._compiled_metrics
+
+    def plan_only():
+        for _ in range(steps):
+            plan.train_step(x, y)
+
+    def with_optimizer():
+        for _ in range(steps):
+            opt.apply(plan.train_step(x, y)[1], plan.variables)
+
+    def with_metrics():
+        for _ in range(steps):
+            loss, grads, out = plan.train_step(x, y)
+            opt.apply(grads, plan.variables)
+            model._loss_tracker.add(float(loss), 4)
+            metrics.update([y], [out])
+
+    def train_step():
+        for _ in range(steps):
+            model.train_step(x, y, None)
+
+    def fit():
+        model.fit(x, y, epochs=steps, batch_size=4, verbose=0)
+
+    cases = {"loop: plan": plan_only, "loop: + optimizer": with_optimizer,
+             "loop: + metrics": with_metrics, "loop: train_step": train_step,
+             "loop: fit": fit}
+    best = dict.fromkeys(cases, float("inf"))
+    for _ in range(rounds):  # interleaved, so a slow spell of the machine hits them all
+        for name, fn in cases.items():
+            t0 = time.thread_time()
+            fn()
+            best[name] = min(best[name], (time.thread_time() - t0) / steps * 1e6)
+    return best
+
+
+def lstm_phases() -> dict:
+    """One batch of the `lstm` workload: forward on the tape, gradient, whole step."""
+    from minikeras import layers
+    from minikeras.models import Sequential
+
+    workloads._mk()  # seeds, as the workloads do
+    model = Sequential([layers.Input(shape=(common.LSTM_SEQ,), dtype="int32"),
+                        layers.Embedding(common.LSTM_VOCAB, 32), layers.LSTM(32),
+                        layers.Dense(1, activation="sigmoid")])  # the `lstm` workload
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x, y = common.lstm_data(n=common.LSTM_BATCH)
+    model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
+    variables = model.trainable_weights
+
+    def forward():
+        with GradientTape():
+            model(x, training=True)
+
+    with GradientTape(persistent=True) as tape:
+        loss = model.compute_loss(x, y, model(x, training=True), None)[0]
+    return {
+        "lstm batch: forward on tape": best_us(forward, 20),
+        "lstm batch: gradient": best_us(lambda: tape.gradient(loss, variables), 20),
+        "lstm batch: train_step": best_us(lambda: model.train_step(x, y, None), 20),
+    }
+
+
 if __name__ == "__main__":
-    for name, us in {**xor_phases(), **predict_phases()}.items():
+    parts = {**xor_phases(), **xor_step_split(), **predict_phases(), **lstm_phases()}
+    for name, us in parts.items():
         print(f"{name:32s} {us:9.1f} us")
