@@ -141,15 +141,15 @@ def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, 
     _assert_same(fast, slow)
 
 
-@pytest.mark.parametrize("variant", ["regularizer", "dropout", "sample_weight", "frozen",
+@pytest.mark.parametrize("variant", ["regularizer", "noise_shape", "sample_weight", "frozen",
                                      "custom_loss", "logits", "sparse"])
 def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
     x, y = _data(16, 4, 3, "categorical_crossentropy")
     loss = "categorical_crossentropy"
     reg = regularizers.L2(0.01) if variant == "regularizer" else None
     stack = [layers.Input((4,)), layers.Dense(5, activation="relu", kernel_regularizer=reg)]
-    if variant == "dropout":
-        stack.append(layers.Dropout(0.5))
+    if variant == "noise_shape":
+        stack.append(layers.Dropout(0.5, noise_shape=(None, 1)))
     stack.append(layers.Dense(3, activation="softmax"))
     model = Sequential(stack)
     if variant == "frozen":
@@ -285,3 +285,27 @@ def test_one_dimensional_labels_for_one_output_unit(loss, monkeypatch, fast_call
     assert fast_calls["train"] > 0
     slow = _train(build, loss, ["accuracy"], x, y, False, monkeypatch)
     _assert_same(fast, slow)
+
+
+def test_dropout_layers_are_bitwise_the_tape_step(monkeypatch, fast_calls):
+    # Keras's mnist_mlp shape: Dense, Dropout, Dense, Dropout, Dense softmax; plus a seeded
+    # Dropout, a rate-0 one and one right before the output.
+    x, y = _data(40, 6, 3, "categorical_crossentropy")
+
+    def build():
+        return Sequential([layers.Input((6,)), layers.Dense(8, activation="relu"),
+                           layers.Dropout(0.2), layers.Dense(8, activation="relu"),
+                           layers.Dropout(0.5, seed=7), layers.Dropout(0.0),
+                           layers.Dense(5), layers.Dropout(0.3), layers.Dense(3),
+                           layers.Activation("softmax")])
+
+    kwargs = {"validation_split": 0.25}
+    fast = _train(build, "categorical_crossentropy", ["accuracy"], x, y, True, monkeypatch,
+                  **kwargs)
+    assert fast_calls["train"] > 0 and fast_calls["predict"] > 0
+    slow = _train(build, "categorical_crossentropy", ["accuracy"], x, y, False, monkeypatch,
+                  **kwargs)
+    _assert_same(fast, slow)
+    # Inference ignores dropout: predictions equal the layers' own inference call.
+    np.testing.assert_array_equal(fast[0].predict(x, batch_size=len(x), verbose=0),
+                                  np.asarray(fast[0](x.astype(np.float32))))

@@ -26,6 +26,7 @@ from minikeras.backend import config
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
 from minikeras.layers.core.input_layer import InputLayer
+from minikeras.layers.regularization.dropout import Dropout
 from minikeras.losses.loss import Loss, LossFunctionWrapper
 from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value
 from minikeras.ops.numpy import _mean_value
@@ -68,6 +69,13 @@ def _activation_vjp(name: str, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> n
 
 
 # ----------------------------------------------------------------------------- losses
+
+
+def _dropout_mask(layer: Dropout, x: np.ndarray) -> np.ndarray:
+    """`Dropout.call`'s scaled keep-mask for `x` (same generator, same draw, same dtype)."""
+    rng = layer._rng or config.rng()
+    keep = rng.random(x.shape, dtype=np.float32) >= layer.rate
+    return keep * np.asarray(1.0 / (1.0 - layer.rate), dtype=x.dtype)
 
 
 def _loss_kind(loss) -> str | None:
@@ -149,8 +157,8 @@ class DenseStack:
     """The compiled form of a `Dense`/`Activation` stack: forward, loss and backward.
 
     Args:
-        steps: `(layer, activation_name)` in call order; `layer` is a `Dense` or None
-            for an `Activation` layer.
+        steps: `(layer, name)` in call order: a `Dense` and its activation's name, None
+            and the name for an `Activation` layer, or a `Dropout` and `"dropout"`.
         variables: The trainable variables in `model.trainable_weights` order.
         loss_kind: `"bce"`, `"cce"` or `"mse"` when the compiled loss has a fused
             form here, else None (then only `predict` is available).
@@ -162,7 +170,7 @@ class DenseStack:
         self.loss_kind = loss_kind
         self.last_act = steps[-1][1]
         self.in_dim = steps[0][0].kernel.value.shape[0]
-        self.out_dim = [layer for layer, _ in steps if layer is not None][-1].units
+        self.out_dim = [layer for layer, _ in steps if type(layer) is Dense][-1].units
         self.dtype = steps[0][0].kernel.value.dtype
 
     def accepts(self, x, y=None) -> bool:
@@ -183,6 +191,8 @@ class DenseStack:
             x = x.astype(self.dtype)
         fresh = False  # whether `x` is an array of ours, safe to overwrite
         for layer, name in self.steps:
+            if name == "dropout":  # inference: the identity
+                continue
             if layer is not None:
                 x = np.matmul(x, layer.kernel.value)
                 fresh = True
@@ -211,6 +221,11 @@ class DenseStack:
         # Forward, keeping (input, pre-activation, output) per activation.
         trace = []
         for layer, name in self.steps:
+            if name == "dropout":
+                mask = _dropout_mask(layer, x)
+                x = np.multiply(x, mask)
+                trace.append(("mul", mask))
+                continue
             if layer is not None:
                 z = np.matmul(x, layer.kernel.value)
                 if layer.bias is not None:
@@ -229,6 +244,9 @@ class DenseStack:
         grads = []
         skip_act = fused
         for entry in reversed(trace):
+            if entry[0] == "mul":
+                g = g * entry[1]
+                continue
             if entry[0] == "act":
                 if skip_act:
                     skip_act = False
@@ -255,6 +273,7 @@ def _signature(model) -> tuple:
         parts.append(id(layer))
         parts.append(layer.trainable)
         parts.append(id(getattr(layer, "activation", None)))
+        parts.append(getattr(layer, "rate", None))
     return tuple(parts)
 
 
@@ -297,6 +316,9 @@ def plan_for(model) -> DenseStack | None:
                 if w.regularizer is not None or not w.trainable or w.dtype != layer.dtype:
                     return None
             steps.append((layer, name))
+        elif type(layer) is Dropout and layer.noise_shape is None and 0 <= layer.rate < 1:
+            if layer.rate > 0:  # rate 0 is the identity, in training too
+                steps.append((layer, "dropout"))
         elif type(layer) is Activation:
             name = _ACTIVATIONS.get(layer.activation)
             if name is None or layer.activity_regularizer is not None:
@@ -304,7 +326,7 @@ def plan_for(model) -> DenseStack | None:
             steps.append((None, name))
         else:
             return None
-    if not steps or steps[0][0] is None:
+    if not steps or type(steps[0][0]) is not Dense:
         return None
     # One float dtype throughout (the generic step casts between layers of other dtypes).
     dtype = steps[0][0].kernel.value.dtype
@@ -313,7 +335,7 @@ def plan_for(model) -> DenseStack | None:
         return None
     ordered = []  # kernel then bias per layer: must be the model's own order
     for layer, _ in steps:
-        if layer is not None:
+        if type(layer) is Dense:
             ordered.append(layer.kernel)
             if layer.bias is not None:
                 ordered.append(layer.bias)
