@@ -142,7 +142,7 @@ def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, 
 
 
 @pytest.mark.parametrize("variant", ["regularizer", "noise_shape", "sample_weight", "frozen",
-                                     "custom_loss", "logits", "sparse"])
+                                     "custom_loss", "logits", "sparse_logits"])
 def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
     x, y = _data(16, 4, 3, "categorical_crossentropy")
     loss = "categorical_crossentropy"
@@ -158,8 +158,9 @@ def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
         loss = lambda yt, yp: minikeras.ops.mean(minikeras.ops.square(yt - yp), axis=-1)  # noqa: E731
     if variant == "logits":
         loss = minikeras.losses.CategoricalCrossentropy(from_logits=True)
-    if variant == "sparse":
-        loss, y = "sparse_categorical_crossentropy", np.argmax(y, axis=-1)
+    if variant == "sparse_logits":
+        loss = minikeras.losses.SparseCategoricalCrossentropy(from_logits=True)
+        y = np.argmax(y, axis=-1)
     model.compile(optimizer="sgd", loss=loss)
     sw = np.linspace(0.5, 1.5, 16) if variant == "sample_weight" else None
     model.fit(x, y, epochs=2, batch_size=8, verbose=0, sample_weight=sw)
@@ -201,13 +202,16 @@ def test_predict_fast_path_equals_the_layers(fast_calls):
 
 
 @pytest.mark.parametrize("fn,units", [(metrics.binary_accuracy, 1),
-                                      (metrics.categorical_accuracy, 4)])
+                                      (metrics.categorical_accuracy, 4),
+                                      (metrics.sparse_categorical_accuracy, 4)])
 def test_accuracy_counts_equal_the_mean_of_the_values(fn, units):
     rng = np.random.default_rng(5)
     y_pred = rng.uniform(size=(50, units)).astype(np.float32)
     y_pred[3, 0] = np.nan
     if units == 1:
         y_true = rng.choice([0.0, 1.0, 0.7], size=(50, 1))  # 0.7 never counts as correct
+    elif fn is metrics.sparse_categorical_accuracy:
+        y_true = rng.integers(0, units, 50).astype(np.float32)
     else:
         y_true = np.eye(units)[rng.integers(0, units, 50)]
     metric = metrics.MeanMetricWrapper(fn)
@@ -309,3 +313,32 @@ def test_dropout_layers_are_bitwise_the_tape_step(monkeypatch, fast_calls):
     # Inference ignores dropout: predictions equal the layers' own inference call.
     np.testing.assert_array_equal(fast[0].predict(x, batch_size=len(x), verbose=0),
                                   np.asarray(fast[0](x.astype(np.float32))))
+
+
+@pytest.mark.parametrize("label_shape", ["flat", "column"])
+def test_sparse_labels_are_bitwise_the_tape_step(label_shape, monkeypatch, fast_calls):
+    x, y = _data(30, 5, 4, "categorical_crossentropy")
+    labels = np.argmax(y, axis=-1).astype(np.int32)
+    if label_shape == "column":
+        labels = labels[:, None]
+
+    def build():
+        return Sequential([layers.Input((5,)), layers.Dense(7, activation="relu"),
+                           layers.Dense(4, activation="softmax")])
+
+    fast = _train(build, "sparse_categorical_crossentropy", ["accuracy"], x, labels, True,
+                  monkeypatch)
+    assert fast_calls["train"] > 0
+    slow = _train(build, "sparse_categorical_crossentropy", ["accuracy"], x, labels, False,
+                  monkeypatch)
+    _assert_same(fast, slow)
+
+
+def test_out_of_range_sparse_label_gives_the_keras_error(fast_calls):
+    model = Sequential([layers.Input((3,)), layers.Dense(4, activation="softmax")])
+    model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    x = np.ones((8, 3), np.float32)
+    model.fit(x, np.zeros(8, np.int32), batch_size=4, epochs=1, verbose=0)  # builds the plan
+    with pytest.raises(ValueError, match="label value of 7 which is outside the valid range"):
+        model.fit(x, np.full(8, 7, np.int32), batch_size=4, epochs=1, verbose=0)
+    assert fast_calls["train"] >= 1

@@ -50,10 +50,20 @@ def _categorical_accuracy_count(y_true, y_pred):
     return np.count_nonzero(np.equal(np.argmax(y_true, axis=-1), np.argmax(y_pred, axis=-1)))
 
 
+def _sparse_categorical_accuracy_count(y_true, y_pred):
+    """`sparse_categorical_accuracy` summed over a 2-D batch, or None if not that case."""
+    n = y_pred.shape[0] if y_pred.ndim == 2 else -1
+    if y_true.shape != (n,) and y_true.shape != (n, 1):
+        return None
+    labels = y_true.reshape(n).astype(np.int64)
+    return np.count_nonzero(np.equal(labels, np.argmax(y_pred, axis=-1)))
+
+
 # Per-sample values of these metrics are exactly 0 or 1 in the cases the counters accept,
 # so their sum is an exact count: `MeanMetricWrapper` adds it without building the values.
 EXACT_COUNTS = {binary_accuracy: _binary_accuracy_count,
-                categorical_accuracy: _categorical_accuracy_count}
+                categorical_accuracy: _categorical_accuracy_count,
+                sparse_categorical_accuracy: _sparse_categorical_accuracy_count}
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):

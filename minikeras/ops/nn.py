@@ -342,6 +342,11 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Crossentropy with integer class labels (no batch reduction), Keras semantics."""
     ov = np.asarray(value_of(output))
+    return categorical_crossentropy(_sparse_one_hot(target, ov, axis), output, from_logits, axis)
+
+
+def _sparse_one_hot(target, ov: np.ndarray, axis=-1) -> np.ndarray:
+    """Integer labels as one-hot rows of `ov`'s dtype, with Keras's shape and range checks."""
     t = np.asarray(value_of(target))
     if t.ndim == ov.ndim and t.shape[-1] == 1:
         t = t[..., 0]
@@ -360,7 +365,7 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
         )
     from minikeras.ops.core import one_hot
 
-    return categorical_crossentropy(one_hot(idx, n, dtype=ov.dtype), output, from_logits, axis)
+    return one_hot(idx, n, dtype=ov.dtype)
 
 
 def moments(x, axes, keepdims=False):

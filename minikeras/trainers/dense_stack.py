@@ -28,15 +28,17 @@ from minikeras.layers.core.dense import Dense
 from minikeras.layers.core.input_layer import InputLayer
 from minikeras.layers.regularization.dropout import Dropout
 from minikeras.losses.loss import Loss, LossFunctionWrapper
-from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value
+from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value, _sparse_one_hot
 from minikeras.ops.numpy import _mean_value
 
 _ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
                 activations.tanh: "tanh", activations.sigmoid: "sigmoid",
                 activations.softmax: "softmax"}
 _LOSSES = {losses_mod.binary_crossentropy: "bce", losses_mod.categorical_crossentropy: "cce",
+           losses_mod.sparse_categorical_crossentropy: "scce",
            losses_mod.mean_squared_error: "mse"}
-_DEFAULT_LOSS_KWARGS = {"from_logits": False, "label_smoothing": 0.0, "axis": -1}
+_DEFAULT_LOSS_KWARGS = {"from_logits": False, "label_smoothing": 0.0, "axis": -1,
+                        "ignore_class": None}
 
 
 # ----------------------------------------------------------------------------- activations
@@ -79,7 +81,7 @@ def _dropout_mask(layer: Dropout, x: np.ndarray) -> np.ndarray:
 
 
 def _loss_kind(loss) -> str | None:
-    """`"bce"`, `"cce"` or `"mse"` for a default-configured Keras loss, else None."""
+    """`"bce"`, `"cce"`, `"scce"` or `"mse"` for a default-configured Keras loss, else None."""
     if not isinstance(loss, LossFunctionWrapper) or loss.reduction != "sum_over_batch_size":
         return None
     if type(loss).call is not LossFunctionWrapper.call or type(loss).__call__ is not Loss.__call__:
@@ -144,9 +146,12 @@ def _loss_backward(kind, t, out, saved, last_act):
     return (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s, False
 
 
-def _targets(y: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """`y` in the output's dtype and rank, as `Loss.__call__` prepares it."""
+def _targets(kind: str, y: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """`y` as the loss sees it: in the output's dtype (as `Loss.__call__` casts it) and
+    rank; integer labels become one-hot rows (as `ops.sparse_categorical_crossentropy`)."""
     t = y if y.dtype == out.dtype else y.astype(out.dtype)
+    if kind == "scce":
+        return _sparse_one_hot(t.reshape(-1), out)
     return t.reshape(-1, 1) if t.ndim == 1 else t
 
 
@@ -160,7 +165,7 @@ class DenseStack:
         steps: `(layer, name)` in call order: a `Dense` and its activation's name, None
             and the name for an `Activation` layer, or a `Dropout` and `"dropout"`.
         variables: The trainable variables in `model.trainable_weights` order.
-        loss_kind: `"bce"`, `"cce"` or `"mse"` when the compiled loss has a fused
+        loss_kind: `"bce"`, `"cce"`, `"scce"` or `"mse"` when the compiled loss has a
             form here, else None (then only `predict` is available).
     """
 
@@ -168,6 +173,7 @@ class DenseStack:
         self.steps = steps
         self.variables = variables
         self.loss_kind = loss_kind
+        self.kind = "cce" if loss_kind == "scce" else loss_kind  # the formulas used
         self.last_act = steps[-1][1]
         self.in_dim = steps[0][0].kernel.value.shape[0]
         self.out_dim = [layer for layer, _ in steps if type(layer) is Dense][-1].units
@@ -181,9 +187,11 @@ class DenseStack:
             return True
         if type(y) is not np.ndarray or y.dtype.kind not in "fbiu":
             return False
+        n = x.shape[0]
+        if self.loss_kind == "scce":  # integer labels, (batch,) or (batch, 1)
+            return y.shape == (n,) or y.shape == (n, 1)
         # 1-D labels for one output unit: the loss expands them to (batch, 1), as here.
-        return y.shape == (x.shape[0], self.out_dim) or (
-            self.out_dim == 1 and y.shape == (x.shape[0],))
+        return y.shape == (n, self.out_dim) or (self.out_dim == 1 and y.shape == (n,))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The model's inference output for a 2-D batch (same values as `model(x)`)."""
@@ -210,8 +218,8 @@ class DenseStack:
     def test_step(self, x: np.ndarray, y: np.ndarray):
         """Loss value and model output for a batch, in inference mode."""
         out = self.predict(x)
-        t = _targets(y, out)
-        values, _ = _loss_forward(self.loss_kind, t, out)
+        t = _targets(self.loss_kind, y, out)
+        values, _ = _loss_forward(self.kind, t, out)
         return np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size)), out
 
     def train_step(self, x: np.ndarray, y: np.ndarray):
@@ -237,10 +245,10 @@ class DenseStack:
                 trace.append(("act", name, x, a))
                 x = a
         out = x
-        t = _targets(y, out)
-        values, saved = _loss_forward(self.loss_kind, t, out)
+        t = _targets(self.loss_kind, y, out)
+        values, saved = _loss_forward(self.kind, t, out)
         loss = np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size))
-        g, fused = _loss_backward(self.loss_kind, t, out, saved, self.last_act)
+        g, fused = _loss_backward(self.kind, t, out, saved, self.last_act)
         grads = []
         skip_act = fused
         for entry in reversed(trace):
