@@ -142,7 +142,7 @@ def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, 
 
 
 @pytest.mark.parametrize("variant", ["regularizer", "noise_shape", "sample_weight", "frozen",
-                                     "custom_loss", "logits", "sparse_logits"])
+                                     "custom_loss", "label_smoothing", "ignore_class"])
 def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
     x, y = _data(16, 4, 3, "categorical_crossentropy")
     loss = "categorical_crossentropy"
@@ -156,10 +156,10 @@ def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
         model.layers[0].trainable = False
     if variant == "custom_loss":
         loss = lambda yt, yp: minikeras.ops.mean(minikeras.ops.square(yt - yp), axis=-1)  # noqa: E731
-    if variant == "logits":
-        loss = minikeras.losses.CategoricalCrossentropy(from_logits=True)
-    if variant == "sparse_logits":
-        loss = minikeras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    if variant == "label_smoothing":
+        loss = minikeras.losses.CategoricalCrossentropy(label_smoothing=0.1)
+    if variant == "ignore_class":
+        loss = minikeras.losses.SparseCategoricalCrossentropy(ignore_class=0)
         y = np.argmax(y, axis=-1)
     model.compile(optimizer="sgd", loss=loss)
     sw = np.linspace(0.5, 1.5, 16) if variant == "sample_weight" else None
@@ -342,3 +342,55 @@ def test_out_of_range_sparse_label_gives_the_keras_error(fast_calls):
     with pytest.raises(ValueError, match="label value of 7 which is outside the valid range"):
         model.fit(x, np.full(8, 7, np.int32), batch_size=4, epochs=1, verbose=0)
     assert fast_calls["train"] >= 1
+
+
+LOGIT_LOSSES = [
+    ("bce", lambda: minikeras.losses.BinaryCrossentropy(from_logits=True), 2),
+    ("cce", lambda: minikeras.losses.CategoricalCrossentropy(from_logits=True), 4),
+    ("scce", lambda: minikeras.losses.SparseCategoricalCrossentropy(from_logits=True), 4),
+    ("scce_default", lambda: minikeras.losses.SparseCategoricalCrossentropy(), 4),
+]
+
+
+@pytest.mark.parametrize("name,make_loss,units", LOGIT_LOSSES)
+def test_loss_objects_and_logits_are_bitwise_the_tape_step(name, make_loss, units,
+                                                           monkeypatch, fast_calls):
+    x, y = _data(30, 5, units, "binary_crossentropy" if name == "bce" else
+                 "categorical_crossentropy")
+    if name.startswith("scce"):
+        y = np.argmax(y, axis=-1)
+    out = "softmax" if name == "scce_default" else None
+
+    def build():
+        return Sequential([layers.Input((5,)), layers.Dense(7, activation="tanh"),
+                           layers.Dense(units, activation=out)])
+
+    fast = _train(build, make_loss(), ["accuracy"], x, y, True, monkeypatch)
+    assert fast_calls["train"] > 0
+    slow = _train(build, make_loss(), ["accuracy"], x, y, False, monkeypatch)
+    _assert_same(fast, slow)
+
+
+def test_tensorflow_beginner_tutorial_model_is_bitwise_the_tape_step(monkeypatch, fast_calls):
+    # tensorflow.org's "quickstart for beginners": Flatten, Dense relu, Dropout, logits.
+    rng = np.random.default_rng(2)
+    x = rng.uniform(0, 1, (48, 6, 5))
+    y = rng.integers(0, 10, 48).astype(np.uint8)
+
+    def build():
+        return Sequential([layers.Flatten(input_shape=(6, 5)),
+                           layers.Dense(16, activation="relu"), layers.Dropout(0.2),
+                           layers.Dense(10)])
+
+    def loss():
+        return minikeras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+    fast = _train(build, loss(), ["accuracy"], x, y, True, monkeypatch, validation_split=0.25)
+    assert fast_calls["train"] > 0 and fast_calls["predict"] > 0
+    slow = _train(build, loss(), ["accuracy"], x, y, False, monkeypatch, validation_split=0.25)
+    _assert_same(fast, slow)
+    x32 = x.astype(np.float32)
+    np.testing.assert_array_equal(fast[0].predict(x32, batch_size=48, verbose=0),
+                                  np.asarray(fast[0](x32)))
+    plan = dense_stack.cached_plan(fast[0])
+    assert plan.accepts(x32) and not plan.accepts(x32.reshape(48, 30))

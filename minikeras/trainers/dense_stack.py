@@ -27,8 +27,10 @@ from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
 from minikeras.layers.core.input_layer import InputLayer
 from minikeras.layers.regularization.dropout import Dropout
+from minikeras.layers.reshaping.flatten import Flatten
 from minikeras.losses.loss import Loss, LossFunctionWrapper
-from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value, _sparse_one_hot
+from minikeras.losses.losses import SparseCategoricalCrossentropy
+from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value, _sparse_one_hot, log_softmax
 from minikeras.ops.numpy import _mean_value
 
 _ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
@@ -81,18 +83,25 @@ def _dropout_mask(layer: Dropout, x: np.ndarray) -> np.ndarray:
 
 
 def _loss_kind(loss) -> str | None:
-    """`"bce"`, `"cce"`, `"scce"` or `"mse"` for a default-configured Keras loss, else None."""
+    """`"bce"`, `"cce"`, `"scce"` (each with `"_logits"` for `from_logits=True`) or `"mse"`
+    for a Keras loss with default options otherwise, else None."""
     if not isinstance(loss, LossFunctionWrapper) or loss.reduction != "sum_over_batch_size":
         return None
-    if type(loss).call is not LossFunctionWrapper.call or type(loss).__call__ is not Loss.__call__:
+    plain = (type(loss).call is LossFunctionWrapper.call
+             and type(loss).__call__ is Loss.__call__)
+    # The sparse class skips the rank matching (a no-op for the labels accepted here) and
+    # the label cast (exact for class indices): the same numbers without `ignore_class`.
+    if not plain and type(loss) is not SparseCategoricalCrossentropy:
         return None
     kind = _LOSSES.get(loss.fn)
     if kind is None:
         return None
-    for key, value in loss._fn_kwargs.items():
+    kwargs = dict(loss._fn_kwargs)
+    logits = kwargs.pop("from_logits", False) is True and kind != "mse"
+    for key, value in kwargs.items():
         if _DEFAULT_LOSS_KWARGS.get(key, object()) != value:
             return None
-    return kind
+    return kind + "_logits" if logits else kind
 
 
 def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
@@ -105,6 +114,13 @@ def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
         sq = np.square(d)
         return (sq.reshape(-1) if sq.shape[-1] == 1 else _mean_value(sq, -1, False)), d
     eps = config.epsilon()
+    if kind == "bce_logits":
+        el = np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out)))
+        el = el.astype(out.dtype, copy=False)
+        return (el.reshape(-1) if el.shape[-1] == 1 else _mean_value(el, -1, False)), None
+    if kind == "cce_logits":
+        lsm = log_softmax(out, axis=-1)
+        return -np.sum(t * lsm, axis=-1), lsm
     if kind == "bce":
         p = _clip_probs(out, eps)
         el = -(t * np.log(p) + (1 - t) * np.log(1 - p))
@@ -130,6 +146,10 @@ def _loss_backward(kind, t, out, saved, last_act):
     eps = config.epsilon()
     if kind == "mse":
         return g / dt(out.shape[-1]) * 2 * saved, False
+    if kind == "bce_logits":
+        return g / dt(out.shape[-1]) * (_sigmoid(out) - t), False
+    if kind == "cce_logits":
+        return g * (np.exp(saved) * np.sum(t, axis=-1, keepdims=True) - t), False
     if kind == "bce":
         g = g / dt(out.shape[-1])
         active = (out > eps) & (out < 1 - eps)
@@ -150,7 +170,7 @@ def _targets(kind: str, y: np.ndarray, out: np.ndarray) -> np.ndarray:
     """`y` as the loss sees it: in the output's dtype (as `Loss.__call__` casts it) and
     rank; integer labels become one-hot rows (as `ops.sparse_categorical_crossentropy`)."""
     t = y if y.dtype == out.dtype else y.astype(out.dtype)
-    if kind == "scce":
+    if kind.startswith("scce"):
         return _sparse_one_hot(t.reshape(-1), out)
     return t.reshape(-1, 1) if t.ndim == 1 else t
 
@@ -169,11 +189,13 @@ class DenseStack:
             form here, else None (then only `predict` is available).
     """
 
-    def __init__(self, steps, variables, loss_kind=None):
+    def __init__(self, steps, variables, loss_kind=None, flat_input_shape=None):
         self.steps = steps
         self.variables = variables
         self.loss_kind = loss_kind
-        self.kind = "cce" if loss_kind == "scce" else loss_kind  # the formulas used
+        # The formulas used: integer labels become one-hot rows, then as categorical.
+        self.kind = loss_kind[1:] if loss_kind and loss_kind.startswith("scce") else loss_kind
+        self.flat_input_shape = flat_input_shape  # a leading Flatten: the sample shape
         self.last_act = steps[-1][1]
         self.in_dim = steps[0][0].kernel.value.shape[0]
         self.out_dim = [layer for layer, _ in steps if type(layer) is Dense][-1].units
@@ -181,22 +203,26 @@ class DenseStack:
 
     def accepts(self, x, y=None) -> bool:
         """Whether the batch fits the plan (else the generic step handles it)."""
-        if type(x) is not np.ndarray or x.ndim != 2 or x.shape[1] != self.in_dim:
+        if type(x) is not np.ndarray:
+            return False
+        if self.flat_input_shape is not None:
+            if x.shape[1:] != self.flat_input_shape:
+                return False
+        elif x.ndim != 2 or x.shape[1] != self.in_dim:
             return False
         if y is None:
             return True
         if type(y) is not np.ndarray or y.dtype.kind not in "fbiu":
             return False
         n = x.shape[0]
-        if self.loss_kind == "scce":  # integer labels, (batch,) or (batch, 1)
+        if self.loss_kind.startswith("scce"):  # integer labels, (batch,) or (batch, 1)
             return y.shape == (n,) or y.shape == (n, 1)
         # 1-D labels for one output unit: the loss expands them to (batch, 1), as here.
         return y.shape == (n, self.out_dim) or (self.out_dim == 1 and y.shape == (n,))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
-        """The model's inference output for a 2-D batch (same values as `model(x)`)."""
-        if x.dtype != self.dtype:
-            x = x.astype(self.dtype)
+        """The model's inference output for a batch (same values as `model(x)`)."""
+        x = self._matrix(x)
         fresh = False  # whether `x` is an array of ours, safe to overwrite
         for layer, name in self.steps:
             if name == "dropout":  # inference: the identity
@@ -222,10 +248,15 @@ class DenseStack:
         values, _ = _loss_forward(self.kind, t, out)
         return np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size)), out
 
-    def train_step(self, x: np.ndarray, y: np.ndarray):
-        """Loss value, gradients (in `variables` order) and the model output for a batch."""
+    def _matrix(self, x: np.ndarray) -> np.ndarray:
+        """The batch in the plan's dtype, flattened per sample by a leading `Flatten`."""
         if x.dtype != self.dtype:
             x = x.astype(self.dtype)
+        return x if self.flat_input_shape is None else x.reshape(len(x), -1)
+
+    def train_step(self, x: np.ndarray, y: np.ndarray):
+        """Loss value, gradients (in `variables` order) and the model output for a batch."""
+        x = self._matrix(x)
         # Forward, keeping (input, pre-activation, output) per activation.
         trace = []
         for layer, name in self.steps:
@@ -313,6 +344,12 @@ def plan_for(model) -> DenseStack | None:
     chain = _chain(model) if model.built and not model._losses else None
     if not chain:
         return None
+    flat_input_shape = None
+    if type(chain[0]) is Flatten and chain[0].data_format != "channels_first":
+        flat_input_shape = tuple(model.inputs[0].shape[1:])  # Flatten: a plain reshape
+        if None in flat_input_shape:
+            return None
+        chain = chain[1:]
     steps = []
     for layer in chain:
         if type(layer) is Dense:
@@ -354,7 +391,7 @@ def plan_for(model) -> DenseStack | None:
     if compiled is not None and compiled.built and len(compiled.losses) == 1 and \
             compiled.weights == [1.0] and compiled.losses[0] is not None:
         loss_kind = _loss_kind(compiled.losses[0])
-    return DenseStack(steps, ordered, loss_kind)
+    return DenseStack(steps, ordered, loss_kind, flat_input_shape)
 
 
 def cached_plan(model) -> DenseStack | None:
