@@ -97,7 +97,7 @@ def _loss_kind(loss) -> str | None:
     if kind is None:
         return None
     kwargs = dict(loss._fn_kwargs)
-    logits = kwargs.pop("from_logits", False) is True and kind != "mse"
+    logits = bool(kwargs.pop("from_logits", False))  # `ops.nn` tests its truth value
     for key, value in kwargs.items():
         if _DEFAULT_LOSS_KWARGS.get(key, object()) != value:
             return None
