@@ -142,7 +142,8 @@ def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, 
 
 
 @pytest.mark.parametrize("variant", ["regularizer", "noise_shape", "sample_weight", "frozen",
-                                     "custom_loss", "label_smoothing", "ignore_class"])
+                                     "custom_loss", "label_smoothing", "ignore_class",
+                                     "activity_regularizer"])
 def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
     x, y = _data(16, 4, 3, "categorical_crossentropy")
     loss = "categorical_crossentropy"
@@ -150,6 +151,8 @@ def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
     stack = [layers.Input((4,)), layers.Dense(5, activation="relu", kernel_regularizer=reg)]
     if variant == "noise_shape":
         stack.append(layers.Dropout(0.5, noise_shape=(None, 1)))
+    if variant == "activity_regularizer":
+        stack.append(layers.Dropout(0.5, activity_regularizer="l2"))
     stack.append(layers.Dense(3, activation="softmax"))
     model = Sequential(stack)
     if variant == "frozen":

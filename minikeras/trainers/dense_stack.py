@@ -342,7 +342,8 @@ def _chain(model) -> list | None:
 def plan_for(model) -> DenseStack | None:
     """A `DenseStack` for `model`, or None when the generic step must run."""
     chain = _chain(model) if model.built and not model._losses else None
-    if not chain:
+    if not chain or any(getattr(layer, "activity_regularizer", None) is not None
+                        for layer in chain):
         return None
     flat_input_shape = None
     if type(chain[0]) is Flatten and chain[0].data_format != "channels_first":
