@@ -39,8 +39,7 @@ _ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
 _LOSSES = {losses_mod.binary_crossentropy: "bce", losses_mod.categorical_crossentropy: "cce",
            losses_mod.sparse_categorical_crossentropy: "scce",
            losses_mod.mean_squared_error: "mse"}
-_DEFAULT_LOSS_KWARGS = {"from_logits": False, "label_smoothing": 0.0, "axis": -1,
-                        "ignore_class": None}
+_DEFAULT_LOSS_KWARGS = {"label_smoothing": 0.0, "axis": -1, "ignore_class": None}
 
 
 # ----------------------------------------------------------------------------- activations
@@ -104,20 +103,23 @@ def _loss_kind(loss) -> str | None:
     return kind + "_logits" if logits else kind
 
 
-def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
-    """Per-sample loss values and what the backward needs (the `ops.nn` formulas).
+def _mean_last(values: np.ndarray) -> np.ndarray:
+    """`ops.mean(values, axis=-1)`; over a last axis of size 1 it divides by 1, which is
+    exact, so it is a reshape."""
+    return values.reshape(-1) if values.shape[-1] == 1 else _mean_value(values, -1, False)
 
-    A mean over a last axis of size 1 divides by 1, which is exact: it is skipped.
-    """
+
+def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
+    """Per-sample loss values and what the backward needs (the `ops.nn` formulas)."""
     if kind == "mse":
         d = np.subtract(out, t)
         sq = np.square(d)
-        return (sq.reshape(-1) if sq.shape[-1] == 1 else _mean_value(sq, -1, False)), d
+        return _mean_last(sq), d
     eps = config.epsilon()
     if kind == "bce_logits":
         el = np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out)))
         el = el.astype(out.dtype, copy=False)
-        return (el.reshape(-1) if el.shape[-1] == 1 else _mean_value(el, -1, False)), None
+        return _mean_last(el), None
     if kind == "cce_logits":
         lsm = log_softmax(out, axis=-1)
         return -np.sum(t * lsm, axis=-1), lsm
@@ -126,7 +128,7 @@ def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
         el = -(t * np.log(p) + (1 - t) * np.log(1 - p))
         if el.dtype != out.dtype:
             el = el.astype(out.dtype)
-        return (el.reshape(-1) if el.shape[-1] == 1 else _mean_value(el, -1, False)), p
+        return _mean_last(el), p
     s = np.sum(out, axis=-1, keepdims=True)
     q = out / s
     p = _clip_probs(q, eps)
@@ -223,30 +225,34 @@ class DenseStack:
     def predict(self, x: np.ndarray) -> np.ndarray:
         """The model's inference output for a batch (same values as `model(x)`)."""
         x = self._matrix(x)
-        fresh = False  # whether `x` is an array of ours, safe to overwrite
+        # The first step is a Dense (see `plan_for`): from there on `x` is an array of
+        # ours, so relu and tanh may overwrite it.
         for layer, name in self.steps:
             if name == "dropout":  # inference: the identity
                 continue
             if layer is not None:
                 x = np.matmul(x, layer.kernel.value)
-                fresh = True
                 if layer.bias is not None:
                     x += layer.bias.value
-            if name == "relu" and fresh:
+            if name == "relu":
                 np.maximum(x, 0, out=x)
-            elif name == "tanh" and fresh:
+            elif name == "tanh":
                 np.tanh(x, out=x)
             elif name != "linear":
                 x = _activate(name, x)
-                fresh = True
-        return x if fresh else x.copy()
+        return x
 
     def test_step(self, x: np.ndarray, y: np.ndarray):
         """Loss value and model output for a batch, in inference mode."""
         out = self.predict(x)
+        return self._loss(y, out)[0], out
+
+    def _loss(self, y, out):
+        """`(loss value, targets, what the backward needs)`, reduced as `reduce_values`."""
         t = _targets(self.loss_kind, y, out)
-        values, _ = _loss_forward(self.kind, t, out)
-        return np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size)), out
+        values, saved = _loss_forward(self.kind, t, out)
+        loss = np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size))
+        return loss, t, saved
 
     def _matrix(self, x: np.ndarray) -> np.ndarray:
         """The batch in the plan's dtype, flattened per sample by a leading `Flatten`."""
@@ -276,9 +282,7 @@ class DenseStack:
                 trace.append(("act", name, x, a))
                 x = a
         out = x
-        t = _targets(self.loss_kind, y, out)
-        values, saved = _loss_forward(self.kind, t, out)
-        loss = np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size))
+        loss, t, saved = self._loss(y, out)
         g, fused = _loss_backward(self.kind, t, out, saved, self.last_act)
         grads = []
         skip_act = fused
@@ -355,8 +359,7 @@ def plan_for(model) -> DenseStack | None:
     for layer in chain:
         if type(layer) is Dense:
             name = _ACTIVATIONS.get(layer.activation)
-            if (name is None or not layer.trainable or layer.activity_regularizer is not None
-                    or layer.dtype != layer.kernel.value.dtype.name):
+            if name is None:
                 return None
             for w in layer.weights:
                 if w.regularizer is not None or not w.trainable or w.dtype != layer.dtype:
@@ -367,7 +370,7 @@ def plan_for(model) -> DenseStack | None:
                 steps.append((layer, "dropout"))
         elif type(layer) is Activation:
             name = _ACTIVATIONS.get(layer.activation)
-            if name is None or layer.activity_regularizer is not None:
+            if name is None:
                 return None
             steps.append((None, name))
         else:

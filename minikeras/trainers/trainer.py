@@ -157,15 +157,21 @@ class Trainer:
                 "`add_loss()` in the model.")
         return total, y_list, preds
 
+    def _loss_plan(self, x, y, sample_weight):
+        """The `DenseStack` that can run this batch's step, or None (the tape step runs)."""
+        if sample_weight is not None or not self._compiled_metrics.built:
+            return None
+        plan = self.__dict__.get("_epoch_plan")  # fit looks the plan up once an epoch
+        if plan is None:
+            plan = cached_plan(self) or False
+            if self._in_fit:
+                object.__setattr__(self, "_epoch_plan", plan)
+        return plan if plan and plan.loss_kind is not None and plan.accepts(x, y) else None
+
     def train_step(self, x, y, sample_weight):
-        if sample_weight is None and self._compiled_metrics.built:
-            plan = self.__dict__.get("_epoch_plan")  # fit looks the plan up once an epoch
-            if plan is None:
-                plan = cached_plan(self) or False
-                if self._in_fit:
-                    object.__setattr__(self, "_epoch_plan", plan)
-            if plan and plan.loss_kind is not None and plan.accepts(x, y):
-                return self._dense_stack_step(plan, x, y)
+        plan = self._loss_plan(x, y, sample_weight)
+        if plan is not None:
+            return self._dense_stack_step(plan, x, y)
         self._clear_losses()
         with GradientTape() as tape:
             y_pred = self(x, training=True)
@@ -188,17 +194,19 @@ class Trainer:
         if self.__dict__.get("_output_masks") is not None:
             self._output_masks = None
         self._last_masks = None
+        self._update_plan_trackers(loss_value, y, out)
+
+    def _update_plan_trackers(self, loss_value, y, out) -> None:
+        """`_update_trackers` for a plan's single output (no masks, no sample weights)."""
         self._loss_tracker.add(loss_value, out.shape[0])
         self._compiled_metrics.update([y], [out])
 
     def test_step(self, x, y, sample_weight):
-        if sample_weight is None and self._compiled_metrics.built:
-            plan = cached_plan(self)
-            if plan is not None and plan.loss_kind is not None and plan.accepts(x, y):
-                loss, out = plan.test_step(x, y)
-                self._loss_tracker.add(float(loss), out.shape[0])
-                self._compiled_metrics.update([y], [out])
-                return
+        plan = self._loss_plan(x, y, sample_weight)
+        if plan is not None:
+            loss, out = plan.test_step(x, y)
+            self._update_plan_trackers(float(loss), y, out)
+            return
         self._clear_losses()
         y_pred = self(x, training=False)
         loss, y_list, preds = self.compute_loss(x, y, y_pred, sample_weight, training=False)
@@ -434,10 +442,7 @@ class Trainer:
             # One batch and no hook to call: the same computation without the batching
             # and callback machinery (single-sample latency).
             xb = data_adapter._to_array(x, "x")
-            plan = cached_plan(self)
-            if plan is not None and plan.accepts(xb):
-                return plan.predict(xb)
-            return _concat([_to_numpy(self(xb[0:len(xb)], training=False))])
+            return _concat([self._predict_batch(xb[0:len(xb)], cached_plan(self))])
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
         cb_list = list(callbacks or [])
         if verbose:
@@ -448,11 +453,7 @@ class Trainer:
         plan = cached_plan(self)
         for step, (xb, _, _) in enumerate(batches.epoch()):
             cbs.on_predict_batch_begin(step)
-            if plan is not None and plan.accepts(xb):
-                out = plan.predict(xb)
-            else:
-                out = self(xb, training=False)
-            outputs.append(_to_numpy(out))
+            outputs.append(self._predict_batch(xb, plan))
             cbs.on_predict_batch_end(step, {"outputs": outputs[-1]})
         cbs.on_predict_end()
         if not outputs:
@@ -487,8 +488,10 @@ class Trainer:
 
     def predict_on_batch(self, x):
         """Returns predictions for a single batch."""
-        x = data_adapter._to_array(x, "x")
-        plan = cached_plan(self)
+        return self._predict_batch(data_adapter._to_array(x, "x"), cached_plan(self))
+
+    def _predict_batch(self, x, plan):
+        """The model's inference output for one batch: the plan's forward when it fits."""
         if plan is not None and plan.accepts(x):
             return plan.predict(x)
         return _to_numpy(self(x, training=False))
