@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
-from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots, usable_flat_slots
+from minikeras.optimizers.flat_slots import (
+    MERGE_BELOW,
+    FlatSlots,
+    add_flat_slots,
+    usable_flat_slots,
+)
 
 
 def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None:
@@ -64,22 +69,11 @@ class Adam(Optimizer):
         super().build(var_list)
         names = ["momentum", "velocity"] + (["velocity_hat"] if self.amsgrad else [])
         flat = FlatSlots(var_list, names)
-        self._momentums = []
-        self._velocities = []
-        for i, v in enumerate(var_list):
-            self._momentums.append(self.add_variable_from_reference(
-                v, "momentum", out=flat.view("momentum", i)))
-            self._velocities.append(self.add_variable_from_reference(
-                v, "velocity", out=flat.view("velocity", i)))
+        # Keras 3 order: momentum and velocity per variable, then the velocity_hats.
+        self._momentums, self._velocities = add_flat_slots(self, flat, var_list, names[:2])
         self._velocity_hats = []
         if self.amsgrad:
-            self._velocity_hats = [self.add_variable_from_reference(
-                v, "velocity_hat", out=flat.view("velocity_hat", i))
-                for i, v in enumerate(var_list)]
-        flat.attach("momentum", self._momentums)
-        flat.attach("velocity", self._velocities)
-        if self.amsgrad:
-            flat.attach("velocity_hat", self._velocity_hats)
+            (self._velocity_hats,) = add_flat_slots(self, flat, var_list, ["velocity_hat"])
         self._flat = flat
 
     def _coefficients(self, dt, learning_rate):
@@ -134,10 +128,8 @@ class Adam(Optimizer):
         for group in flat.groups:
             coefs = self._coefficients(group.dtype, lr)
             for run in group.runs(MERGE_BELOW, 2):
-                gs = [grads[i] if grads[i].dtype == group.dtype else
-                      grads[i].astype(group.dtype) for i in run.positions]
                 a_parts = run.scratch_parts[0]
-                adam_passes(gs, [variables[i].value for i in run.positions],
+                adam_passes(run.gradients(grads), [variables[i].value for i in run.positions],
                             run.slots["momentum"], run.slots["velocity"],
                             run.slots.get("velocity_hat"), run.scratch[0], run.scratch[1],
                             run.slot_parts["momentum"], a_parts, coefs)

@@ -93,6 +93,7 @@ class Run:
 
     def __init__(self, group: FlatGroup, members: list[int], scratch: list[np.ndarray]):
         lo, hi = group.offsets[members[0]], group.offsets[members[-1] + 1]
+        self.dtype = group.dtype
         self.positions = [group.positions[k] for k in members]
         self.slots = {name: flat[lo:hi] for name, flat in group.slots.items()}
         self.slot_parts = {name: [views[k] for k in members]
@@ -101,6 +102,11 @@ class Run:
         self.scratch_parts = [
             [buf[group.offsets[k] - lo:group.offsets[k + 1] - lo].reshape(group.shapes[k])
              for k in members] for buf in scratch]
+
+    def gradients(self, grads) -> list[np.ndarray]:
+        """The run's gradients out of the optimizer's list, in the run's dtype."""
+        return [grads[i] if grads[i].dtype == self.dtype else grads[i].astype(self.dtype)
+                for i in self.positions]
 
 
 class FlatSlots:
@@ -175,4 +181,17 @@ def usable_flat_slots(optimizer, variables, own_update_step) -> FlatSlots | None
         return None
     flat.sync()
     return flat
+
+
+def add_flat_slots(optimizer, flat: FlatSlots, var_list, names) -> list[list]:
+    """`optimizer.add_optimizer_variables(var_list, names)` with every slot created on
+    its stretch of `flat` (same names and order: per variable, one slot per name), then
+    attached to `flat`. Returns one list of slot variables per name."""
+    out = [[] for _ in names]
+    for i, v in enumerate(var_list):
+        for slots, name in zip(out, names):
+            slots.append(optimizer.add_variable_from_reference(v, name, out=flat.view(name, i)))
+    for name, slots in zip(names, out):
+        flat.attach(name, slots)
+    return out
 

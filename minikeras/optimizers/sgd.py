@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
-from minikeras.optimizers.flat_slots import MERGE_BELOW, FlatSlots, usable_flat_slots
+from minikeras.optimizers.flat_slots import (
+    MERGE_BELOW,
+    FlatSlots,
+    add_flat_slots,
+    usable_flat_slots,
+)
 
 
 class SGD(Optimizer):
@@ -38,9 +43,7 @@ class SGD(Optimizer):
         self.momentums = []
         if self.momentum != 0:
             flat = FlatSlots(var_list, ["momentum"])
-            self.momentums = [self.add_variable_from_reference(
-                v, "momentum", out=flat.view("momentum", i)) for i, v in enumerate(var_list)]
-            flat.attach("momentum", self.momentums)
+            (self.momentums,) = add_flat_slots(self, flat, var_list, ["momentum"])
             self._flat = flat
 
     def update_step(self, gradient, variable, learning_rate):
@@ -77,8 +80,7 @@ class SGD(Optimizer):
             for run in group.runs(MERGE_BELOW, 2 if self.nesterov else 1):
                 m, g_lr = run.slots["momentum"], run.scratch[0]
                 m *= mom
-                for i, part in zip(run.positions, run.scratch_parts[0]):
-                    g = grads[i] if grads[i].dtype == group.dtype else grads[i].astype(group.dtype)
+                for g, part in zip(run.gradients(grads), run.scratch_parts[0]):
                     np.multiply(g, lr_t, out=part)
                 m -= g_lr
                 step, parts = m, run.slot_parts["momentum"]
