@@ -204,6 +204,24 @@ def backward(root: Tensor, seed: np.ndarray | None, keep: set) -> dict:
     return kept
 
 
+def cached_backward(compute):
+    """`compute(g)` run once per upstream gradient `g`, shared by several parents' VJPs.
+
+    For ops whose VJPs come out of one computation (a whole-sequence BPTT, a
+    product that yields two gradients): each VJP calls the returned function with
+    the same `g` and takes its part.
+    """
+    cache = {}
+
+    def get(g):
+        if cache.get("g") is not g:
+            cache["grads"] = compute(g)
+            cache["g"] = g
+        return cache["grads"]
+
+    return get
+
+
 def stop_gradient(x):
     """Returns the value of `x` with no gradient flowing back through it."""
     return value_of(x)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import cached_backward, record, unwrap
 from minikeras.ops import conv_utils as cu
 
 
@@ -86,7 +86,9 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
     out = out.reshape(batch, *out_sp, filters)
     if xn is None and kn is None and bn is None:
         return out
-    pending = []  # (g, dbias) left by vjp_k for vjp_b when the bias rides in the product
+    # groups == 1: `cols.T @ g`, run once per `g` for dkernel and (its ones row) dbias.
+    dk_product = cached_backward(lambda g: cols.T @ np.ascontiguousarray(g).reshape(
+        rows, filters))
 
     def vjp_x(g):
         # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
@@ -106,19 +108,15 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
         return cu.crop_spatial(cu.col2im(dcols, xp.shape, ksize, strides, dilation), pads)
 
     def vjp_k(g):
-        gm = np.ascontiguousarray(g).reshape(rows, filters)
         if groups == 1:
-            dk = cols.T @ gm
-            if ones and bn is not None:
-                pending[:] = [(g, dk[-1])]
-            return dk[:kp * channels].reshape(kv.shape)
-        gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
+            return dk_product(g)[:kp * channels].reshape(kv.shape)
+        gg = np.ascontiguousarray(g).reshape(rows, groups, fg).transpose(1, 0, 2)
         dk = np.matmul(cols.transpose(0, 2, 1), gg)
         return dk.reshape(groups, kp, cg, fg).transpose(1, 2, 0, 3).reshape(kv.shape)
 
     def vjp_b(g):
-        if pending and pending[0][0] is g:  # the tape asks for dkernel first, same `g`
-            return pending.pop()[1]
+        if ones and kn is not None:  # the ones row of dkernel's product
+            return dk_product(g)[-1]
         return np.ascontiguousarray(g).reshape(rows, filters).sum(axis=0)
 
     return record(out, (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))

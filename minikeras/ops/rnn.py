@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import cached_backward, record, unwrap
 
 # ----------------------------------------------------------------------------- activations
 # Each forward writes into `out` (possibly a strided view); each derivative is
@@ -135,19 +135,6 @@ def _batch_major(a):
     return a.transpose(1, 0, *range(2, a.ndim))
 
 
-def _cached(compute):
-    """Runs the whole-sequence backward once per upstream gradient, for every parent."""
-    cache = {}
-
-    def get(g):
-        if cache.get("g") is not g:
-            cache["grads"] = compute(g)
-            cache["g"] = g
-        return cache["grads"]
-
-    return get
-
-
 # ----------------------------------------------------------------------------- SimpleRNN
 
 
@@ -198,7 +185,7 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
         du = hp.reshape(-1, u).T @ da_all.reshape(-1, u)
         return _batch_major(da_all), dnext, du
 
-    get = _cached(compute)
+    get = cached_backward(compute)
     return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
                   (un, lambda g: get(g)[2]))
 

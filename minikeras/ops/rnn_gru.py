@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.autodiff import cached_backward, record, unwrap
 from minikeras.ops.rnn import (
     _act,
     _batch_major,
-    _cached,
     _carry_inplace,
     _masked_step_grad,
     _prepare,
@@ -139,6 +138,6 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
         db = drec_all.reshape(-1, g3).sum(axis=0)
         return _batch_major(dx_all), dnext, du, db
 
-    get = _cached(compute)
+    get = cached_backward(compute)
     return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
                   (un, lambda g: get(g)[2]), (bn, lambda g: get(g)[3]))

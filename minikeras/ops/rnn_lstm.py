@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import record, unwrap
-from minikeras.ops.rnn import _act, _cached, _carry_inplace, _prepare
+from minikeras.backend.autodiff import cached_backward, record, unwrap
+from minikeras.ops.rnn import _act, _carry_inplace, _prepare
 
 
 def _gate_plan(activation, recurrent_activation):
@@ -180,7 +180,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         du = hp.reshape(-1, u).T @ dz.reshape(-1, g4)
         return dz, dh, dc, du
 
-    get = _cached(compute)
+    get = cached_backward(compute)
     return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
                   (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
 
