@@ -341,3 +341,43 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
         os.umask(umask)
     assert (tmp_path / "w.weights.h5").stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "m.keras").stat().st_mode & 0o777 == 0o644
+
+
+def test_preflight_runs_the_parents_work_while_the_child_walks(monkeypatch):
+    """The parent's own work (importing h5py on a first load) overlaps the child's walk:
+    it runs once, after the fork and before the parent waits; a hang is still caught
+    after it, and if it fails the child is killed and reaped, not left behind."""
+    import time
+
+    from minikeras.saving import h5_preflight
+
+    forked = []
+    real_fork = os.fork
+
+    def recording_fork():
+        pid = real_fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(h5_preflight.os, "fork", recording_fork)
+    calls = []
+
+    def meanwhile():
+        calls.append(len(forked))
+        time.sleep(0.2)
+
+    valid = str(P1 / "k3" / "model.weights.h5")
+    assert h5_preflight._forked_walk(lambda: h5py.File(valid, "r"), meanwhile) is None
+    assert calls == [1]  # once, after the fork
+    hang = str(FILES / "corrupt" / "hangs_hdf5_k3_full.h5")
+    problem = h5_preflight._forked_walk(lambda: h5py.File(hang, "r"), meanwhile)
+    assert problem is not None and "stopped making progress" in problem
+
+    def failing():
+        raise ImportError("no h5py")
+
+    with pytest.raises(ImportError, match="no h5py"):
+        h5_preflight._forked_walk(lambda: h5py.File(hang, "r"), failing)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[-1], os.WNOHANG)  # already reaped by the preflight

@@ -74,8 +74,15 @@ f.visititems(visit)
 """
 
 
-def _forked_walk(opener) -> str | None:
-    """Walks the file in a forked child; a description of the failure, or None."""
+def _import_h5py() -> None:
+    import h5py  # noqa: F401 - imported for its side effect (module cache)
+
+
+def _forked_walk(opener, meanwhile=None) -> str | None:
+    """Walks the file in a forked child; a description of the failure, or None.
+
+    `meanwhile()` runs in the parent while the child works (its output waits in the pipe).
+    """
     read_fd, write_fd = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns about fork() with threads
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -87,6 +94,12 @@ def _forked_walk(opener) -> str | None:
     allowance = _STALL_SECONDS
     buffer = b""
     try:
+        if meanwhile is not None:
+            try:
+                meanwhile()
+            except BaseException:
+                _kill(pid)
+                raise
         while True:
             ready, _, _ = select.select([read_fd], [], [], allowance)
             if not ready:
@@ -141,7 +154,9 @@ def check_hdf5(opener, label: str, source=None) -> None:
     """
     if not hasattr(os, "fork"):
         return
-    problem = _forked_walk(opener)
+    # On a first load h5py is not imported yet: the child imports it for its walk while
+    # this process imports it too, so the two imports overlap instead of adding up.
+    problem = _forked_walk(opener, meanwhile=_import_h5py)
     if problem is not None and "progress" in problem:
         # One retry: a child that was merely not scheduled on a busy machine (a stall, not a
         # crash) must not turn a valid file into a false alarm.
