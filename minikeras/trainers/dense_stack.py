@@ -260,8 +260,13 @@ class DenseStack:
             x = x.astype(self.dtype)
         return x if self.flat_input_shape is None else x.reshape(len(x), -1)
 
-    def train_step(self, x: np.ndarray, y: np.ndarray):
-        """Loss value, gradients (in `variables` order) and the model output for a batch."""
+    def train_step(self, x: np.ndarray, y: np.ndarray, sgd_rate=None):
+        """Loss value, gradients (in `variables` order) and the model output for a batch.
+
+        With `sgd_rate` (see `optimizers.sgd.plain_sgd_rate`) each variable takes plain
+        SGD's `w -= g * lr` as soon as its gradient is known (once the gradient flowing
+        further down no longer needs it), and the gradients returned are None.
+        """
         x = self._matrix(x)
         # Forward, keeping (input, pre-activation, output) per activation.
         trace = []
@@ -298,11 +303,20 @@ class DenseStack:
                 continue
             layer, inp = entry[1], entry[2]
             kernel = layer.kernel.value
-            if layer.bias is not None:
-                grads.append(np.add.reduce(g, axis=0))  # what `g.sum(axis=0)` runs
-            grads.append(inp.T @ g)
+            bias_grad = None if layer.bias is None else np.add.reduce(g, axis=0)  # g.sum(0)
+            kernel_grad = inp.T @ g
             if entry is not trace[0]:
                 g = np.matmul(g, kernel.T)
+            if sgd_rate is not None:
+                if bias_grad is not None:
+                    layer.bias.value -= bias_grad * sgd_rate
+                kernel -= kernel_grad * sgd_rate
+                continue
+            if bias_grad is not None:
+                grads.append(bias_grad)
+            grads.append(kernel_grad)
+        if sgd_rate is not None:
+            return loss, None, out
         grads.reverse()
         return loss, grads, out
 
