@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.metrics.metric import MeanMetricWrapper
+from minikeras.ops.nn import typed_scalar
 
 
 def accuracy(y_true, y_pred):
@@ -42,6 +43,8 @@ def _binary_accuracy_count(y_true, y_pred, threshold=0.5):
         return None
     if y_true.dtype.kind not in "iub":  # an integer equals the 0/1 hit exactly when cast
         y_true = np.asarray(y_true, dtype=np.float32)
+    if y_pred.dtype.kind == "f":  # the same comparison, with the threshold pre-cast
+        threshold = typed_scalar(threshold, y_pred.dtype)
     return np.count_nonzero(np.equal(y_true, y_pred > threshold))
 
 

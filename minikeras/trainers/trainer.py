@@ -12,6 +12,7 @@ from minikeras.callbacks.callback import CallbackList
 from minikeras.callbacks.history import History
 from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.layers.node import flatten
+from minikeras.ops.nn import typed_scalar
 from minikeras.optimizers.sgd import plain_sgd_rate
 from minikeras.trainers import data_adapter
 from minikeras.trainers.compile_utils import (
@@ -199,7 +200,8 @@ class Trainer:
         else:  # plain SGD: each variable updated in the backward pass, as `apply` would
             with deferred_interrupts():
                 loss, _, out = plan.train_step(x, y, sgd_rate)
-                optimizer.iterations.value += 1
+                counter = optimizer.iterations.value
+                np.add(counter, typed_scalar(1, counter.dtype), out=counter)  # `+= 1`
                 for v in plan.variables:
                     if v.constraint is not None:
                         v.assign(v.constraint(v.value))
