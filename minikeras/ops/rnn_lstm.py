@@ -25,6 +25,7 @@ import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
 from minikeras.ops.rnn import _act, _carry_inplace, _prepare
+from minikeras.ops.rnn_projection import summed_step_products
 
 
 def _gate_plan(activation, recurrent_activation):
@@ -177,7 +178,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
             if m is not None:
                 dh += dh_old
                 dc += dc_old
-        du = hp.reshape(-1, u).T @ dz.reshape(-1, g4)
+        du = summed_step_products(hp, dz)
         return dz, dh, dc, du
 
     get = cached_backward(compute)

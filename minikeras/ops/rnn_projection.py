@@ -1,0 +1,64 @@
+"""The input projection of a time-major recurrence, with per-timestep weight gradients.
+
+`time_major_dense(x, kernel, bias)` is `transpose(x, (1, 0, 2)) @ kernel + bias`
+(the value of `ops.dense` on the transposed inputs, bit for bit) recorded as one
+node. Its kernel gradient is one `(features, batch) @ (batch, units)` product per
+timestep, summed, rather than one `(features, timesteps * batch)` product: for
+the common sizes each per-step product stays under OpenBLAS's multithreading
+threshold (m * n * k <= 4 * 65536), and the long product would wake the BLAS
+worker threads, which spin after each call and, on a machine with few cores
+and other load, cost more than they save (see `benchmarks/run.py lstm`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from minikeras.backend.autodiff import record, unwrap
+
+
+def summed_step_products(a, b):
+    """`sum_t a[t].T @ b[t]` for `(timesteps, batch, m)` and `(timesteps, batch, n)`:
+    `(m, n)`, one small matmul per timestep (see the module docstring)."""
+    return np.add.reduce(np.matmul(a.transpose(0, 2, 1), b), axis=0)
+
+
+def time_major_dense(x, kernel, bias=None):
+    """Time-major input projections of a batch-major sequence.
+
+    Args:
+        x: `(batch, timesteps, features)` inputs.
+        kernel: `(features, units)`.
+        bias: optional `(units,)`.
+
+    Returns:
+        `(timesteps, batch, units)`: `x[:, t] @ kernel + bias` at each step `t`.
+
+    Raises:
+        ValueError: if `x` is not of rank 3 or its last axis does not match `kernel`.
+    """
+    xv, xn = unwrap(x)
+    kv, kn = unwrap(kernel)
+    bv, bn = unwrap(bias) if bias is not None else (None, None)
+    xv = np.asarray(xv)
+    if xv.ndim != 3 or xv.shape[-1] != kv.shape[0]:
+        raise ValueError(f"Expected inputs of shape (batch, timesteps, {kv.shape[0]}) for a "
+                         f"kernel of shape {kv.shape}, got {xv.shape}.")
+    if xv.dtype != kv.dtype:
+        xv = xv.astype(kv.dtype)
+    xt = xv.transpose(1, 0, 2)
+    out = np.matmul(xt, kv)
+    if bv is not None:
+        out += bv
+    u = kv.shape[1]
+
+    def vjp_x(g):
+        return np.matmul(g, kv.T).transpose(1, 0, 2)
+
+    def vjp_k(g):
+        return summed_step_products(xt, g)
+
+    def vjp_b(g):
+        return g.reshape(-1, u).sum(axis=0)
+
+    return record(out, (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))
