@@ -1,8 +1,11 @@
 """The input projection of a time-major recurrence, with per-timestep weight gradients.
 
 `time_major_dense(x, kernel, bias)` is `transpose(x, (1, 0, 2)) @ kernel + bias`
-(the value of `ops.dense` on the transposed inputs, bit for bit) recorded as one
-node. Its kernel gradient is one `(features, batch) @ (batch, units)` product per
+recorded as one node, stored units-major: the `(timesteps, batch, units)` result
+is a view of `(timesteps, units, batch)` memory, the layout the fused LSTM works
+in (`minikeras.ops.rnn_lstm`), so the recurrence reads it without a copy.
+
+Its kernel gradient is one `(features, batch) @ (batch, units)` product per
 timestep, summed, rather than one `(features, timesteps * batch)` product: for
 the common sizes each per-step product stays under OpenBLAS's multithreading
 threshold (m * n * k <= 4 * 65536), and the long product would wake the BLAS
@@ -32,7 +35,8 @@ def time_major_dense(x, kernel, bias=None):
         bias: optional `(units,)`.
 
     Returns:
-        `(timesteps, batch, units)`: `x[:, t] @ kernel + bias` at each step `t`.
+        `(timesteps, batch, units)`: `x[:, t] @ kernel + bias` at each step `t`
+        (a view of units-major memory).
 
     Raises:
         ValueError: if `x` is not of rank 3 or its last axis does not match `kernel`.
@@ -47,18 +51,22 @@ def time_major_dense(x, kernel, bias=None):
     if xv.dtype != kv.dtype:
         xv = xv.astype(kv.dtype)
     xt = xv.transpose(1, 0, 2)
-    out = np.matmul(xt, kv)
+    out = np.matmul(kv.T, xv.transpose(1, 2, 0))  # (timesteps, units, batch)
     if bv is not None:
-        out += bv
-    u = kv.shape[1]
+        out += np.asarray(bv)[:, None]
 
     def vjp_x(g):
-        return np.matmul(g, kv.T).transpose(1, 0, 2)
+        # Written batch-major through a time-major view: the gradient of `x` comes
+        # out C-contiguous in `x`'s own layout.
+        dx = np.empty(xv.shape, dtype=np.result_type(g, kv))
+        np.matmul(g, kv.T, out=dx.transpose(1, 0, 2))
+        return dx
 
     def vjp_k(g):
         return summed_step_products(xt, g)
 
     def vjp_b(g):
-        return g.reshape(-1, u).sum(axis=0)
+        # Over the batch first: the contiguous axis of the units-major gradients.
+        return np.add.reduce(np.add.reduce(g, axis=1), axis=0)
 
-    return record(out, (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))
+    return record(out.transpose(0, 2, 1), (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))
