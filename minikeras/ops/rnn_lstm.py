@@ -137,13 +137,14 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     hp = hs[:-1] if rm is None else np.empty((t_len, u, b), dtype=dtype)  # fed to the matmul
     gates = np.empty((t_len, 4, u, b), dtype=dtype)  # activated i, f, c, o; gate-major
     tcs = np.empty((t_len, u, b), dtype=dtype)  # activation(c_t)
+    zs = gates.reshape(t_len, g4, b)  # the same memory, one `(4 units, batch)` block a step
     tmp = np.empty((u, b), dtype=dtype)
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
                 np.multiply(hs[t], rm, out=hp[t])
             g = gates[t]
-            z = g.reshape(g4, b)
+            z = zs[t]
             np.matmul(ukt, hp[t], out=z)
             add_x(z, xt[t], out=z)
             activate(g)
@@ -167,6 +168,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         # final state is used) skip the two adds.
         live_h, live_c = np.reshape(gy, (2, t_len, -1)).any(axis=2).tolist()
         dz = np.empty((t_len, 4, u, b), dtype=dtype)  # units-major, like the gates
+        dzs = dz.reshape(t_len, g4, b)
         a_ifc, a_o, gf = a[:, :3], a[:, 3], gates[:, 1]
         dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((u, b), dtype=dtype)
@@ -185,14 +187,14 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
             dzt = dz[t]
             np.multiply(a_ifc[t], dc, out=dzt[:3])
             np.multiply(a_o[t], dh, out=dzt[3])
-            np.matmul(uv, dzt.reshape(g4, b), out=dh)
+            np.matmul(uv, dzs[t], out=dh)
             if rm is not None:
                 dh *= rm
             dc *= gf[t]
             if m is not None:
                 dh += dh_old
                 dc += dc_old
-        dxw = dz.reshape(t_len, g4, b).transpose(0, 2, 1)  # (timesteps, batch, 4 units)
+        dxw = dzs.transpose(0, 2, 1)  # (timesteps, batch, 4 units)
         du = summed_step_products(hp.transpose(0, 2, 1), dxw)
         return dxw, dh.T, dc.T, du
 

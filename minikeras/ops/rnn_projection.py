@@ -22,8 +22,11 @@ from minikeras.backend.autodiff import record, unwrap
 
 def summed_step_products(a, b):
     """`sum_t a[t].T @ b[t]` for `(timesteps, batch, m)` and `(timesteps, batch, n)`:
-    `(m, n)`, one small matmul per timestep (see the module docstring)."""
-    return np.add.reduce(np.matmul(a.transpose(0, 2, 1), b), axis=0)
+    `(m, n)`, one small matmul per timestep (see the module docstring).
+
+    Computed as `(sum_t b[t].T @ a[t]).T`: with `b` units-major (as the fused
+    LSTM's gradients are), every per-step product reads row-major operands."""
+    return np.add.reduce(np.matmul(b.transpose(0, 2, 1), a), axis=0).T
 
 
 def time_major_dense(x, kernel, bias=None):
@@ -66,7 +69,8 @@ def time_major_dense(x, kernel, bias=None):
         return summed_step_products(xt, g)
 
     def vjp_b(g):
-        # Over the batch first: the contiguous axis of the units-major gradients.
-        return np.add.reduce(np.add.reduce(g, axis=1), axis=0)
+        # Over the timesteps first: whole contiguous `(units, batch)` blocks when the
+        # gradients are units-major.
+        return np.add.reduce(np.add.reduce(g, axis=0), axis=0)
 
     return record(out.transpose(0, 2, 1), (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))

@@ -26,8 +26,7 @@ def embedding_lookup(embeddings, indices):
     """Rows of `embeddings` at integer `indices`; the VJP is a fused scatter-add.
 
     The gradient sums the output gradients of repeated indices with one
-    `np.bincount` per embedding column (faster than `np.add.at`, a sort +
-    `reduceat`, or one `bincount` over (index, column) pairs).
+    `np.bincount` (several times faster than `np.add.at` or a sort + `reduceat`).
 
     Raises:
         ValueError: if an index is outside `[0, input_dim)`.
@@ -48,15 +47,12 @@ def embedding_lookup(embeddings, indices):
     d = ev.shape[1:]
 
     def vjp(g):
-        # Row r of the gradient is the sum of the output gradients at index r: per
-        # column, one `bincount` over the indices (float64 sums in index order, cast
-        # back once); each column's bins stay in cache.
+        # Row r of the gradient is the sum of the output gradients at index r: one
+        # `bincount` over (index, column) pairs (float64 sums, cast back once).
         width = int(np.prod(d, dtype=np.int64))
-        flat = idx.reshape(-1).astype(np.intp, copy=False)
-        columns = np.asarray(g).reshape(-1, width).T.astype(np.float64)
-        sums = np.empty((n, width), dtype=g.dtype)
-        for j in range(width):
-            sums[:, j] = np.bincount(flat, weights=columns[j], minlength=n)
-        return sums.reshape(ev.shape)
+        flat = idx.reshape(-1).astype(np.int64, copy=False) * width
+        bins = (flat[:, None] + np.arange(width)).reshape(-1)
+        sums = np.bincount(bins, weights=np.asarray(g).reshape(-1), minlength=n * width)
+        return sums.reshape(ev.shape).astype(g.dtype, copy=False)
 
     return record(out, (en, vjp))
