@@ -28,21 +28,24 @@ from minikeras.ops.rnn import _act, _carry_inplace
 from minikeras.ops.rnn_projection import summed_step_products
 
 
-def _gate_plan(activation, recurrent_activation):
+def _gate_plan(activation, recurrent_activation, shape, dtype):
     """`(sign, activate)` for the gates (order i, f, c, o): the step computes
     `z = sign * (U.T @ h + xw_t)` (the sign folded into `U`), and `activate(g)`
-    replaces the pre-activations in the gate-major `g` `(4, units, batch)` by the
-    gate values, in place."""
+    replaces the pre-activations in the gate-major `g` of `shape` `(4, units, batch)`
+    by the gate values, in place."""
     if activation == "tanh" and recurrent_activation == "sigmoid":
         # g = -x, e = exp(-x): sigmoid(x) = 1 / (1 + e), tanh(x) = 2 / (1 + e**2) - 1.
         # exp overflows to inf for very negative x, giving the exact limits 0 and -1.
+        # One divide for all four gates: numerators 1, 1, 2, 1.
+        numerators = np.ones(shape, dtype=dtype)
+        numerators[2] = 2.0
+
         def activate(g):
             np.exp(g, out=g)
             c = g[2]
             c *= c
             g += 1.0
-            np.divide(1.0, g, out=g)
-            c *= 2.0
+            np.divide(numerators, g, out=g)
             c -= 1.0
 
         return -1.0, activate
@@ -115,7 +118,6 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     """
     f = np.tanh if activation == "tanh" else _act(activation)[0]
     _act(recurrent_activation)
-    sign, activate = _gate_plan(activation, recurrent_activation)
     xv, xn = unwrap(xw)
     hv, hn = unwrap(h0)
     cv, cn = unwrap(c0)
@@ -124,6 +126,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     xt = _units_major(xv, dtype)
     t_len, g4, b = xt.shape
     u = g4 // 4
+    sign, activate = _gate_plan(activation, recurrent_activation, (4, u, b), dtype)
     m = None  # (timesteps, 1, batch) 0/1 floats
     if mask is not None:
         m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, None, :].astype(dtype))
