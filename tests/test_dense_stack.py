@@ -397,3 +397,66 @@ def test_tensorflow_beginner_tutorial_model_is_bitwise_the_tape_step(monkeypatch
                                   np.asarray(fast[0](x32)))
     plan = dense_stack.cached_plan(fast[0])
     assert plan.accepts(x32) and not plan.accepts(x32.reshape(48, 30))
+
+
+def _sgd_subclass_with_own_step():
+    class HalfStepSGD(minikeras.optimizers.SGD):
+        def update_step(self, gradient, variable, learning_rate):
+            variable.value -= gradient * np.asarray(learning_rate, variable.dtype) * 0.5
+
+    return HalfStepSGD(0.1)
+
+
+SGD_VARIANTS = {
+    # name: (optimizer factory, whether the plan applies the update itself)
+    "plain": (lambda: minikeras.optimizers.SGD(0.1), True),
+    "plain_with_constraint": (lambda: minikeras.optimizers.SGD(0.1), True),
+    "lr_changed_by_callback": (lambda: minikeras.optimizers.SGD(0.1), True),
+    "momentum": (lambda: minikeras.optimizers.SGD(0.1, momentum=0.9), False),
+    "clipnorm": (lambda: minikeras.optimizers.SGD(0.1, clipnorm=0.01), False),
+    "weight_decay": (lambda: minikeras.optimizers.SGD(0.1, weight_decay=0.05), False),
+    "schedule": (lambda: minikeras.optimizers.SGD(
+        minikeras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5)), False),
+    "legacy_decay": (lambda: minikeras.optimizers.SGD(lr=0.1, decay=0.01), False),
+    "ema": (lambda: minikeras.optimizers.SGD(0.1, use_ema=True), False),
+    "own_update_step": (_sgd_subclass_with_own_step, False),
+}
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.parametrize("variant", sorted(SGD_VARIANTS))
+def test_plain_sgd_is_applied_inside_the_backward_pass(variant, monkeypatch, fast_calls):
+    """Plain SGD updates each variable as soon as its gradient is known (no `apply` call);
+    every other SGD setting goes through `apply`. Both are bitwise the tape step's."""
+    make_optimizer, inline = SGD_VARIANTS[variant]
+    x, y = _data(35, 5, 1, "binary_crossentropy")
+    constraint = minikeras.constraints.MaxNorm(0.5) if variant.endswith("constraint") else None
+    callbacks = None
+    if variant == "lr_changed_by_callback":
+        callbacks = [minikeras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)]
+
+    def build():
+        return Sequential([layers.Input((5,)),
+                           layers.Dense(8, activation="tanh", kernel_constraint=constraint),
+                           layers.Dense(1, activation="sigmoid")])
+
+    applied = {"n": 0}
+    apply = minikeras.optimizers.Optimizer.apply
+
+    def counted_apply(self, *args, **kwargs):
+        applied["n"] += 1
+        return apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(minikeras.optimizers.Optimizer, "apply", counted_apply)
+    fit = {"callbacks": callbacks, "optimizer": make_optimizer()}
+    fast = _train(build, "binary_crossentropy", ["accuracy"], x, y, True, monkeypatch, **fit)
+    steps = 3 * 5  # the first one is generic: it builds the metrics and the optimizer
+    assert fast_calls["train"] == steps - 1
+    assert applied["n"] == (1 if inline else steps)
+    assert int(fast[0].optimizer.iterations.value) == steps
+    fit["optimizer"] = make_optimizer()
+    slow = _train(build, "binary_crossentropy", ["accuracy"], x, y, False, monkeypatch, **fit)
+    _assert_same(fast, slow)
+    if constraint is not None:  # the constraint held after every update
+        norms = np.sqrt(np.sum(np.square(fast[0].layers[0].kernel.value), axis=0))
+        assert np.all(norms <= 0.5 + 1e-6)

@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.metrics.metric import MeanMetricWrapper
+from minikeras.ops.nn import typed_scalar
 
 
 def accuracy(y_true, y_pred):
@@ -40,7 +41,11 @@ def _binary_accuracy_count(y_true, y_pred, threshold=0.5):
     """`binary_accuracy` summed over a batch of single-unit rows, or None if not that case."""
     if y_pred.ndim != 2 or y_pred.shape[-1] != 1 or y_true.shape != y_pred.shape:
         return None
-    return np.count_nonzero(np.equal(np.asarray(y_true, dtype=np.float32), y_pred > threshold))
+    if y_true.dtype.kind not in "iub":  # an integer equals the 0/1 hit exactly when cast
+        y_true = np.asarray(y_true, dtype=np.float32)
+    if y_pred.dtype.kind == "f":  # the same comparison, with the threshold pre-cast
+        threshold = typed_scalar(threshold, y_pred.dtype)
+    return np.count_nonzero(np.equal(y_true, y_pred > threshold))
 
 
 def _categorical_accuracy_count(y_true, y_pred):

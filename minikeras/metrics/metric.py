@@ -149,8 +149,10 @@ class MeanMetricWrapper(Mean):
         self._fn_kwargs = kwargs
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true = np.asarray(value_of(y_true))
-        y_pred = np.asarray(value_of(y_pred))
+        if type(y_true) is not np.ndarray:
+            y_true = np.asarray(value_of(y_true))
+        if type(y_pred) is not np.ndarray:
+            y_pred = np.asarray(value_of(y_pred))
         if sample_weight is None:
             count_fn = _exact_counts().get(self._fn)
             hits = None if count_fn is None else count_fn(y_true, y_pred, **self._fn_kwargs)

@@ -37,15 +37,33 @@ def leaky_relu(x, negative_slope=0.2):
     )
 
 
+_TYPED_SCALARS: dict = {}
+
+
+def typed_scalar(value, dtype) -> np.ndarray:
+    """`value` as a cached, read-only 0-d array of `dtype`.
+
+    A ufunc takes it faster than a Python scalar and computes the same: NumPy casts a
+    Python scalar to the array's dtype too. Only for `dtype` the other operand's own.
+    """
+    key = (value, dtype)
+    scalar = _TYPED_SCALARS.get(key)
+    if scalar is None:
+        scalar = np.asarray(value, dtype=dtype)
+        scalar.flags.writeable = False
+        _TYPED_SCALARS[key] = scalar
+    return scalar
+
+
 def _sigmoid(v):
     if not isinstance(v, np.ndarray):
         return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
     # exp(-|v|) never overflows: 1 / (1 + e) where v >= 0, e / (1 + e) elsewhere.
     e = np.exp(-np.abs(v))
-    d = 1 + e
-    out = np.divide(1, d, out=np.empty_like(v))
-    np.copyto(out, e / d, where=v < 0)
-    return out
+    one = typed_scalar(1, e.dtype)
+    d = np.add(e, one)
+    numerator = np.where(v < typed_scalar(0, v.dtype), e, one)
+    return np.divide(numerator, d, out=numerator)
 
 
 def sigmoid(x):
@@ -253,7 +271,9 @@ def _eps():
 
 def _clip_probs(p, eps):
     """`np.clip(p, eps, 1 - eps)` as two ufunc calls (same values, less overhead)."""
-    return np.minimum(np.maximum(p, eps), 1 - eps)
+    if p.dtype.kind != "f":
+        return np.minimum(np.maximum(p, eps), 1 - eps)
+    return np.minimum(np.maximum(p, typed_scalar(eps, p.dtype)), typed_scalar(1 - eps, p.dtype))
 
 
 def _target_like(target, output_value):

@@ -98,3 +98,22 @@ class SGD(Optimizer):
 
 
 _OWN_UPDATE_STEP = SGD.update_step  # a subclass or patch replacing it is honoured
+
+
+def plain_sgd_rate(optimizer, dtype) -> np.ndarray | None:
+    """The learning rate as a `dtype` scalar when `optimizer.apply(grads, variables)` would
+    do nothing but `iterations += 1` and plain SGD's `w -= g * lr` on each variable (no
+    momentum, clipping, weight decay, EMA, accumulation, schedule or overridden step), so
+    that a caller holding each gradient may apply it at once; else None."""
+    cls = type(optimizer)
+    if (not isinstance(optimizer, SGD) or not optimizer.built or optimizer.momentum != 0
+            or cls.update_step is not _OWN_UPDATE_STEP
+            or cls._update_steps is not SGD._update_steps or cls.apply is not Optimizer.apply
+            or cls._apply_update is not Optimizer._apply_update
+            or cls._before_update_steps is not Optimizer._before_update_steps
+            or cls._current_learning_rate is not Optimizer._current_learning_rate
+            or optimizer.gradient_accumulation_steps or optimizer.clipnorm
+            or optimizer.global_clipnorm or optimizer.clipvalue or optimizer.weight_decay
+            or optimizer.use_ema or optimizer._schedule is not None or optimizer.decay):
+        return None
+    return np.asarray(optimizer._learning_rate.value, dtype=dtype)

@@ -118,6 +118,7 @@ class ArrayBatches:
         return self.steps
 
     def epoch(self):
+        """This epoch's `(x, y, sample_weight)` batches (shuffled anew when asked)."""
         if self.shuffle == "batch":
             order = np.arange(self.n)
             starts = np.arange(0, self.n, self.batch_size)
@@ -127,6 +128,17 @@ class ArrayBatches:
             order = config.rng().permutation(self.n)
         else:
             order = None
+        x, y, sw = self.x, self.y, self.sample_weight
+        if self.steps == 1 and type(x) is np.ndarray and type(y) is np.ndarray and sw is None:
+            # One batch an epoch (a small dataset, as the book's XOR): no generator to step.
+            hi = min(self.batch_size, self.n)
+            if order is None:
+                return ((x[:hi], y[:hi], None),)
+            idx = order[:hi]
+            return ((x.take(idx, axis=0), y.take(idx, axis=0), None),)
+        return self._batches(order)
+
+    def _batches(self, order):
         x, y, sw = self.x, self.y, self.sample_weight
         plain = type(x) is np.ndarray and type(y) is np.ndarray and sw is None
         for step in range(self.steps):

@@ -30,7 +30,14 @@ from minikeras.layers.regularization.dropout import Dropout
 from minikeras.layers.reshaping.flatten import Flatten
 from minikeras.losses.loss import Loss, LossFunctionWrapper
 from minikeras.losses.losses import SparseCategoricalCrossentropy
-from minikeras.ops.nn import _clip_probs, _sigmoid, _softmax_value, _sparse_one_hot, log_softmax
+from minikeras.ops.nn import (
+    _clip_probs,
+    _sigmoid,
+    _softmax_value,
+    _sparse_one_hot,
+    log_softmax,
+    typed_scalar,
+)
 from minikeras.ops.numpy import _mean_value
 
 _ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
@@ -47,7 +54,7 @@ _DEFAULT_LOSS_KWARGS = {"label_smoothing": 0.0, "axis": -1, "ignore_class": None
 
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
     if name == "relu":
-        return np.maximum(z, 0)
+        return np.maximum(z, typed_scalar(0, z.dtype))
     if name == "tanh":
         return np.tanh(z)
     if name == "sigmoid":
@@ -59,12 +66,13 @@ def _activate(name: str, z: np.ndarray) -> np.ndarray:
 
 def _activation_vjp(name: str, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     """The gradient at the activation's input `z` from `g` at its output `a` (as `ops`)."""
+    one = typed_scalar(1, a.dtype)
     if name == "relu":
-        return g * (z > 0)
+        return g * (z > typed_scalar(0, z.dtype))
     if name == "tanh":
-        return g * (1 - a * a)
+        return g * np.subtract(one, a * a)
     if name == "sigmoid":
-        return g * a * (1 - a)
+        return g * a * np.subtract(one, a)
     if name == "softmax":
         gy = g * a
         return gy - a * np.sum(gy, axis=-1, keepdims=True)
@@ -125,7 +133,8 @@ def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
         return -np.sum(t * lsm, axis=-1), lsm
     if kind == "bce":
         p = _clip_probs(out, eps)
-        el = -(t * np.log(p) + (1 - t) * np.log(1 - p))
+        one = typed_scalar(1, out.dtype)
+        el = -(t * np.log(p) + np.subtract(one, t) * np.log(np.subtract(one, p)))
         if el.dtype != out.dtype:
             el = el.astype(out.dtype)
         return _mean_last(el), p
@@ -144,21 +153,21 @@ def _loss_backward(kind, t, out, saved, last_act):
     arrays of equal entries; a NumPy scalar gives the same products.
     """
     dt = out.dtype.type
-    g = dt(1) / dt(out.shape[0])
     eps = config.epsilon()
+    if kind == "bce":  # the seed `1 / batch / units` and the clip bounds, as 0-d arrays
+        seed, low, high = _bce_constants(out.dtype, out.shape[0], out.shape[-1], eps)
+        active = (out > low) & (out < high)
+        if last_act == "sigmoid":
+            return seed * (out - t) * active, True
+        p = saved
+        return seed * active * (p - t) / (p * np.subtract(typed_scalar(1, p.dtype), p)), False
+    g = dt(1) / dt(out.shape[0])
     if kind == "mse":
         return g / dt(out.shape[-1]) * 2 * saved, False
     if kind == "bce_logits":
         return g / dt(out.shape[-1]) * (_sigmoid(out) - t), False
     if kind == "cce_logits":
         return g * (np.exp(saved) * np.sum(t, axis=-1, keepdims=True) - t), False
-    if kind == "bce":
-        g = g / dt(out.shape[-1])
-        active = (out > eps) & (out < 1 - eps)
-        if last_act == "sigmoid":
-            return g * (out - t) * active, True
-        p = saved
-        return g * active * (p - t) / (p * (1 - p)), False
     s, q, p = saved
     active = (q > eps) & (q < 1 - eps)
     if last_act == "softmax" and bool(np.all(active)):
@@ -166,6 +175,22 @@ def _loss_backward(kind, t, out, saved, last_act):
         return g * (out * tsum - t), True
     gq = -g * t / p * active
     return (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s, False
+
+
+_BCE_CONSTANTS: dict = {}
+
+
+def _bce_constants(dtype, batch: int, units: int, eps: float) -> tuple:
+    """`(1 / batch / units, eps, 1 - eps)` as 0-d arrays of `dtype`, computed as the generic
+    step's scalars are (cached: the same few batch sizes recur every epoch)."""
+    key = (dtype, batch, units, eps)
+    found = _BCE_CONSTANTS.get(key)
+    if found is None:
+        dt = dtype.type
+        seed = np.asarray(dt(1) / dt(batch) / dt(units))
+        found = (seed, typed_scalar(eps, dtype), typed_scalar(1 - eps, dtype))
+        _BCE_CONSTANTS[key] = found
+    return found
 
 
 def _targets(kind: str, y: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -251,7 +276,7 @@ class DenseStack:
         """`(loss value, targets, what the backward needs)`, reduced as `reduce_values`."""
         t = _targets(self.loss_kind, y, out)
         values, saved = _loss_forward(self.kind, t, out)
-        loss = np.add.reduce(values, axis=None) / values.dtype.type(max(1, values.size))
+        loss = np.add.reduce(values, axis=None) / typed_scalar(max(1, values.size), values.dtype)
         return loss, t, saved
 
     def _matrix(self, x: np.ndarray) -> np.ndarray:
@@ -260,8 +285,13 @@ class DenseStack:
             x = x.astype(self.dtype)
         return x if self.flat_input_shape is None else x.reshape(len(x), -1)
 
-    def train_step(self, x: np.ndarray, y: np.ndarray):
-        """Loss value, gradients (in `variables` order) and the model output for a batch."""
+    def train_step(self, x: np.ndarray, y: np.ndarray, sgd_rate=None):
+        """Loss value, gradients (in `variables` order) and the model output for a batch.
+
+        With `sgd_rate` (see `optimizers.sgd.plain_sgd_rate`) each variable takes plain
+        SGD's `w -= g * lr` as soon as its gradient is known (once the gradient flowing
+        further down no longer needs it), and the gradients returned are None.
+        """
         x = self._matrix(x)
         # Forward, keeping (input, pre-activation, output) per activation.
         trace = []
@@ -298,11 +328,20 @@ class DenseStack:
                 continue
             layer, inp = entry[1], entry[2]
             kernel = layer.kernel.value
-            if layer.bias is not None:
-                grads.append(np.add.reduce(g, axis=0))  # what `g.sum(axis=0)` runs
-            grads.append(inp.T @ g)
+            bias_grad = None if layer.bias is None else np.add.reduce(g, axis=0)  # g.sum(0)
+            kernel_grad = inp.T @ g
             if entry is not trace[0]:
                 g = np.matmul(g, kernel.T)
+            if sgd_rate is not None:
+                if bias_grad is not None:
+                    layer.bias.value -= bias_grad * sgd_rate
+                kernel -= kernel_grad * sgd_rate
+                continue
+            if bias_grad is not None:
+                grads.append(bias_grad)
+            grads.append(kernel_grad)
+        if sgd_rate is not None:
+            return loss, None, out
         grads.reverse()
         return loss, grads, out
 

@@ -12,6 +12,8 @@ from minikeras.callbacks.callback import CallbackList
 from minikeras.callbacks.history import History
 from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.layers.node import flatten
+from minikeras.ops.nn import typed_scalar
+from minikeras.optimizers.sgd import plain_sgd_rate
 from minikeras.trainers import data_adapter
 from minikeras.trainers.compile_utils import (
     CompiledLoss,
@@ -21,7 +23,7 @@ from minikeras.trainers.compile_utils import (
     reduce_loss_terms,
 )
 from minikeras.trainers.dense_stack import cached_plan
-from minikeras.utils.interrupt_guard import interrupt_guard
+from minikeras.utils.interrupt_guard import deferred_interrupts, interrupt_guard
 
 
 def _resolve_verbose(verbose) -> int:
@@ -186,14 +188,29 @@ class Trainer:
 
     def _dense_stack_step(self, plan, x, y) -> None:
         """`train_step` for a plain Dense stack: the same arithmetic without the tape."""
-        loss, grads, out = plan.train_step(x, y)
-        loss_value = float(loss)
-        if getattr(self, "_raise_on_nan", False) and not np.isfinite(loss_value):
-            raise FloatingPointError(f"Loss became {loss_value}.")
-        self.optimizer.apply(grads, plan.variables)
-        if self.__dict__.get("_output_masks") is not None:
+        optimizer = self.optimizer
+        raise_on_nan = getattr(self, "_raise_on_nan", False)
+        sgd_rate = None if raise_on_nan else plain_sgd_rate(optimizer, plan.dtype)
+        if sgd_rate is None:
+            loss, grads, out = plan.train_step(x, y)
+            loss_value = float(loss)
+            if raise_on_nan and not np.isfinite(loss_value):
+                raise FloatingPointError(f"Loss became {loss_value}.")
+            optimizer.apply(grads, plan.variables)
+        else:  # plain SGD: each variable updated in the backward pass, as `apply` would
+            with deferred_interrupts():
+                loss, _, out = plan.train_step(x, y, sgd_rate)
+                counter = optimizer.iterations.value
+                np.add(counter, typed_scalar(1, counter.dtype), out=counter)  # `+= 1`
+                for v in plan.variables:
+                    if v.constraint is not None:
+                        v.assign(v.constraint(v.value))
+            loss_value = float(loss)
+        state = self.__dict__
+        if state.get("_output_masks") is not None:
             self._output_masks = None
-        self._last_masks = None
+        if state.get("_last_masks") is not None:
+            self._last_masks = None
         self._update_plan_trackers(loss_value, y, out)
 
     def _update_plan_trackers(self, loss_value, y, out) -> None:
