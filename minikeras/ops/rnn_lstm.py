@@ -148,7 +148,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
                 np.multiply(hs[t], rm, out=hp[t])
             g = gates[t]
             z = zs[t]
-            np.matmul(ukt, hp[t], out=z)
+            np.dot(ukt, hp[t], out=z)  # np.dot: less per-call overhead than np.matmul
             add_x(z, xt[t], out=z)
             activate(g)
             c_new = cs[t + 1]
@@ -173,6 +173,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         dz = np.empty((t_len, 4, u, b), dtype=dtype)  # units-major, like the gates
         dzs = dz.reshape(t_len, g4, b)
         a_ifc, a_o, gf = a[:, :3], a[:, 3], gates[:, 1]
+        uc = np.ascontiguousarray(uv)
         dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((u, b), dtype=dtype)
         buf = np.empty((u, b), dtype=dtype)
@@ -190,7 +191,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
             dzt = dz[t]
             np.multiply(a_ifc[t], dc, out=dzt[:3])
             np.multiply(a_o[t], dh, out=dzt[3])
-            np.matmul(uv, dzs[t], out=dh)
+            np.dot(uc, dzs[t], out=dh)
             if rm is not None:
                 dh *= rm
             dc *= gf[t]
