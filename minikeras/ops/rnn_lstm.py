@@ -1,22 +1,27 @@
 """The fused LSTM recurrence (see `minikeras.ops.rnn` for the shared conventions).
 
-The per-step loops run on `(batch, units)` arrays, where a NumPy call costs
-about as much as its arithmetic, and an element-wise call on a strided
-`(batch, units)` block of a `(batch, 4 units)` row costs twice a contiguous
-one. So the loops are written for few calls on contiguous blocks:
+The per-step loops run on small arrays, where a NumPy call costs about as much
+as its arithmetic and an element-wise call on a strided block costs up to twice
+a contiguous one. So the loops are written for few calls on contiguous blocks:
 
+* Units-major storage: every per-step array is `(units, batch)`, and a step's
+  pre-activations are ONE `(4 units, batch)` product `U.T @ h` whose four gate
+  blocks are contiguous (gate-major without a copy). The input projections are
+  read the same way: `time_major_dense` stores them units-major, each step's
+  `(4 units, batch)` block contiguous. The results are returned as transposed
+  views with the documented `(..., batch, units)` shapes.
 * Forward, default activations (`tanh`, `sigmoid`): the four gates are
   activated by ONE `exp` pass over `-z` (the sign folded into the recurrent
   kernel, exact), `sigmoid(z) = 1 / (1 + e)` and `tanh(z) = 2 / (1 + e**2) - 1`
-  with `e = exp(-z)`. Other fused activations run block by block. The input
-  projections are read in place, one `(batch, 4 units)` slab per step.
-* The activated gates are stored gate-major, `(timesteps, 4, batch, units)`,
-  so every later per-gate operation (the carry update, the output, and the
-  backward pass's derivatives) works on contiguous blocks.
+  with `e = exp(-z)`, one divide for all four. Other fused activations run
+  block by block.
 * Backward: the activation derivatives, already multiplied by their partner
   in the chain rule (`dz_i = dc * [g * sigmoid'(z_i)]`, ...), are computed for
-  all timesteps in a few large passes before the loop; a step is then six
-  element-wise calls and the `dz @ U.T` matmul.
+  all timesteps in a few large passes before the loop; a step is then five
+  element-wise calls, written straight into the units-major `dz`, and the
+  `U @ dz_t` product. The recurrent-kernel gradient is one small product per
+  timestep, summed (`summed_step_products`: no GEMM here is large enough to
+  wake OpenBLAS worker threads).
 """
 
 from __future__ import annotations
@@ -141,22 +146,24 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     gates = np.empty((t_len, 4, u, b), dtype=dtype)  # activated i, f, c, o; gate-major
     tcs = np.empty((t_len, u, b), dtype=dtype)  # activation(c_t)
     zs = gates.reshape(t_len, g4, b)  # the same memory, one `(4 units, batch)` block a step
+    recurrent = ukt.dot  # the bound method: less per-call overhead than np.matmul / np.dot
     tmp = np.empty((u, b), dtype=dtype)
+    multiply = np.multiply
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
-                np.multiply(hs[t], rm, out=hp[t])
+                multiply(hs[t], rm, out=hp[t])
             g = gates[t]
             z = zs[t]
-            np.dot(ukt, hp[t], out=z)  # np.dot: less per-call overhead than np.matmul
+            recurrent(hp[t], out=z)
             add_x(z, xt[t], out=z)
             activate(g)
             c_new = cs[t + 1]
-            np.multiply(g[1], cs[t], out=c_new)
-            np.multiply(g[0], g[2], out=tmp)
+            multiply(g[1], cs[t], out=c_new)
+            multiply(g[0], g[2], out=tmp)
             c_new += tmp
             f(c_new, out=tcs[t])
-            np.multiply(g[3], tcs[t], out=hs[t + 1])
+            multiply(g[3], tcs[t], out=hs[t + 1])
             if m is not None:
                 _carry_inplace(hs[t + 1], hs[t], m[t])
                 _carry_inplace(c_new, cs[t], m[t])
@@ -173,7 +180,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         dz = np.empty((t_len, 4, u, b), dtype=dtype)  # units-major, like the gates
         dzs = dz.reshape(t_len, g4, b)
         a_ifc, a_o, gf = a[:, :3], a[:, 3], gates[:, 1]
-        uc = np.ascontiguousarray(uv)
+        recurrent_t = np.ascontiguousarray(uv).dot
         dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((u, b), dtype=dtype)
         buf = np.empty((u, b), dtype=dtype)
@@ -186,12 +193,12 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
                 dh_old, dc_old = dh * (1.0 - m[t]), dc * (1.0 - m[t])
                 dh *= m[t]
                 dc *= m[t]
-            np.multiply(dh, k[t], out=buf)
+            multiply(dh, k[t], out=buf)
             dc += buf
             dzt = dz[t]
-            np.multiply(a_ifc[t], dc, out=dzt[:3])
-            np.multiply(a_o[t], dh, out=dzt[3])
-            np.dot(uc, dzs[t], out=dh)
+            multiply(a_ifc[t], dc, out=dzt[:3])
+            multiply(a_o[t], dh, out=dzt[3])
+            recurrent_t(dzs[t], out=dh)
             if rm is not None:
                 dh *= rm
             dc *= gf[t]
