@@ -193,7 +193,9 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
 # Re-exported so that `minikeras.ops.rnn` is the one import for recurrent layers.
 from minikeras.ops.rnn_gru import gru_sequence  # noqa: E402
 from minikeras.ops.rnn_lstm import lstm_sequence, lstm_sequence_time_major  # noqa: E402
+from minikeras.ops.rnn_projection import time_major_dense  # noqa: E402
 from minikeras.ops.sequence_utils import basic_slice, embedding_lookup  # noqa: E402
 
 __all__ = ["FUSED_ACTIVATIONS", "basic_slice", "embedding_lookup", "gru_sequence",
-           "lstm_sequence", "lstm_sequence_time_major", "simple_rnn_sequence"]
+           "lstm_sequence", "lstm_sequence_time_major", "simple_rnn_sequence",
+           "time_major_dense"]

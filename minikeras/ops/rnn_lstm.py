@@ -1,22 +1,27 @@
 """The fused LSTM recurrence (see `minikeras.ops.rnn` for the shared conventions).
 
-The per-step loops run on `(batch, units)` arrays, where a NumPy call costs
-about as much as its arithmetic, and an element-wise call on a strided
-`(batch, units)` block of a `(batch, 4 units)` row costs twice a contiguous
-one. So the loops are written for few calls on contiguous blocks:
+The per-step loops run on small arrays, where a NumPy call costs about as much
+as its arithmetic and an element-wise call on a strided block costs up to twice
+a contiguous one. So the loops are written for few calls on contiguous blocks:
 
+* Units-major storage: every per-step array is `(units, batch)`, and a step's
+  pre-activations are ONE `(4 units, batch)` product `U.T @ h` whose four gate
+  blocks are contiguous (gate-major without a copy). The input projections are
+  read the same way: `time_major_dense` stores them units-major, each step's
+  `(4 units, batch)` block contiguous. The results are returned as transposed
+  views with the documented `(..., batch, units)` shapes.
 * Forward, default activations (`tanh`, `sigmoid`): the four gates are
   activated by ONE `exp` pass over `-z` (the sign folded into the recurrent
   kernel, exact), `sigmoid(z) = 1 / (1 + e)` and `tanh(z) = 2 / (1 + e**2) - 1`
-  with `e = exp(-z)`. Other fused activations run block by block. The input
-  projections are read in place, one `(batch, 4 units)` slab per step.
-* The activated gates are stored gate-major, `(timesteps, 4, batch, units)`,
-  so every later per-gate operation (the carry update, the output, and the
-  backward pass's derivatives) works on contiguous blocks.
+  with `e = exp(-z)`, one divide for all four. Other fused activations run
+  block by block.
 * Backward: the activation derivatives, already multiplied by their partner
   in the chain rule (`dz_i = dc * [g * sigmoid'(z_i)]`, ...), are computed for
-  all timesteps in a few large passes before the loop; a step is then six
-  element-wise calls and the `dz @ U.T` matmul.
+  all timesteps in a few large passes before the loop; a step is then five
+  element-wise calls, written straight into the units-major `dz`, and the
+  `U @ dz_t` product. The recurrent-kernel gradient is one small product per
+  timestep, summed (`summed_step_products`: no GEMM here is large enough to
+  wake OpenBLAS worker threads).
 """
 
 from __future__ import annotations
@@ -24,30 +29,34 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
-from minikeras.ops.rnn import _act, _carry_inplace, _prepare
+from minikeras.ops.rnn import _act, _carry_inplace
+from minikeras.ops.rnn_projection import summed_step_products
 
 
-def _gate_plan(activation, recurrent_activation):
+def _gate_plan(activation, recurrent_activation, shape, dtype):
     """`(sign, activate)` for the gates (order i, f, c, o): the step computes
-    `z = sign * (h @ U + xw_t)` (the sign folded into `U`), and `activate(g, z)` writes
-    the gate values of the gate-major view `z` into `g` `(4, batch, units)`."""
+    `z = sign * (U.T @ h + xw_t)` (the sign folded into `U`), and `activate(g)`
+    replaces the pre-activations in the gate-major `g` of `shape` `(4, units, batch)`
+    by the gate values, in place."""
     if activation == "tanh" and recurrent_activation == "sigmoid":
         # g = -x, e = exp(-x): sigmoid(x) = 1 / (1 + e), tanh(x) = 2 / (1 + e**2) - 1.
         # exp overflows to inf for very negative x, giving the exact limits 0 and -1.
-        def activate(g, z):
-            np.exp(z, out=g)
+        # One divide for all four gates: numerators 1, 1, 2, 1.
+        numerators = np.ones(shape, dtype=dtype)
+        numerators[2] = 2.0
+
+        def activate(g):
+            np.exp(g, out=g)
             c = g[2]
             c *= c
             g += 1.0
-            np.divide(1.0, g, out=g)
-            c *= 2.0
+            np.divide(numerators, g, out=g)
             c -= 1.0
 
         return -1.0, activate
     f, sf = _act(activation)[0], _act(recurrent_activation)[0]
 
-    def activate(g, z):
-        np.copyto(g, z)
+    def activate(g):
         sf(g[:2], out=g[:2])
         f(g[2], out=g[2])
         sf(g[3], out=g[3])
@@ -72,9 +81,9 @@ def _chain_factors(gates, cs, tcs, activation, recurrent_activation):
     """For all steps: `(A, K)` with `dz = [dc, dc, dc, dh] * A` (gate-major,
     gates i, f, c, o) and `K = o * activation'(c)`, the part of `dh` reaching `dc`."""
     a = np.empty_like(gates)
-    _derivative(recurrent_activation, gates[:, :2], a[:, :2])
+    # One contiguous pass for all four gates, then the candidate gate's own derivative.
+    _derivative(recurrent_activation, gates, a)
     _derivative(activation, gates[:, 2], a[:, 2])
-    _derivative(recurrent_activation, gates[:, 3], a[:, 3])
     a[:, 0] *= gates[:, 2]  # i: dc * g
     a[:, 1] *= cs[:-1]  # f: dc * c_prev
     a[:, 2] *= gates[:, 0]  # c: dc * i
@@ -83,6 +92,19 @@ def _chain_factors(gates, cs, tcs, activation, recurrent_activation):
     _derivative(activation, tcs, k)
     k *= gates[:, 3]
     return a, k
+
+
+def _units_major(xw, dtype):
+    """`(timesteps, features, batch)` view or copy of the time-major `xw`, each step's
+    `(features, batch)` block contiguous (as `time_major_dense` produces it)."""
+    xv = np.asarray(xw, dtype=dtype)
+    if xv.ndim != 3:
+        raise ValueError(f"Expected `xw` of rank 3 (timesteps, batch, features), got shape "
+                         f"{xv.shape}")
+    xs = xv.transpose(0, 2, 1)
+    if len(xs) and not xs[0].flags.c_contiguous:
+        xs = np.ascontiguousarray(xs)
+    return xs
 
 
 def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
@@ -97,47 +119,55 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
 
     Returns:
         `(2, timesteps, batch, units)`: the output states `h_t` (`[0]`) and the
-        carry states `c_t` (`[1]`) of every step.
+        carry states `c_t` (`[1]`) of every step (a view of units-major storage).
     """
     f = np.tanh if activation == "tanh" else _act(activation)[0]
     _act(recurrent_activation)
-    sign, activate = _gate_plan(activation, recurrent_activation)
-    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                 recurrent_mask, time_major=True)
+    xv, xn = unwrap(xw)
+    hv, hn = unwrap(h0)
     cv, cn = unwrap(c0)
-    t_len, b, g4 = xt.shape
-    dtype = xt.dtype
+    uv, un = unwrap(recurrent_kernel)
+    dtype = uv.dtype
+    xt = _units_major(xv, dtype)
+    t_len, g4, b = xt.shape
     u = g4 // 4
-    uk = uv if sign > 0 else -uv
+    sign, activate = _gate_plan(activation, recurrent_activation, (4, u, b), dtype)
+    m = None  # (timesteps, 1, batch) 0/1 floats
+    if mask is not None:
+        m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, None, :].astype(dtype))
+    rm = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype).T
+    ukt = np.ascontiguousarray((uv if sign > 0 else -uv).T)  # (4 units, units)
     add_x = np.add if sign > 0 else np.subtract
-    states = np.empty((2, t_len + 1, b, u), dtype=dtype)  # h and c, from the initial ones
+    states = np.empty((2, t_len + 1, u, b), dtype=dtype)  # h and c, from the initial ones
     hs, cs = states
-    hs[0] = hv
-    cs[0] = np.asarray(cv, dtype=dtype)
-    hp = hs[:-1] if rm is None else np.empty((t_len, b, u), dtype=dtype)  # fed to the matmul
-    gates = np.empty((t_len, 4, b, u), dtype=dtype)  # activated i, f, c, o; gate-major
-    tcs = np.empty((t_len, b, u), dtype=dtype)  # activation(c_t)
-    z = np.empty((b, g4), dtype=dtype)
-    z_gm = z.reshape(b, 4, u).transpose(1, 0, 2)
-    tmp = np.empty((b, u), dtype=dtype)
+    hs[0] = np.asarray(hv, dtype=dtype).T
+    cs[0] = np.asarray(cv, dtype=dtype).T
+    hp = hs[:-1] if rm is None else np.empty((t_len, u, b), dtype=dtype)  # fed to the matmul
+    gates = np.empty((t_len, 4, u, b), dtype=dtype)  # activated i, f, c, o; gate-major
+    tcs = np.empty((t_len, u, b), dtype=dtype)  # activation(c_t)
+    zs = gates.reshape(t_len, g4, b)  # the same memory, one `(4 units, batch)` block a step
+    recurrent = ukt.dot  # the bound method: less per-call overhead than np.matmul / np.dot
+    tmp = np.empty((u, b), dtype=dtype)
+    multiply = np.multiply
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
-                np.multiply(hs[t], rm, out=hp[t])
-            np.matmul(hp[t], uk, out=z)
-            add_x(z, xt[t], out=z)
+                multiply(hs[t], rm, out=hp[t])
             g = gates[t]
-            activate(g, z_gm)
+            z = zs[t]
+            recurrent(hp[t], out=z)
+            add_x(z, xt[t], out=z)
+            activate(g)
             c_new = cs[t + 1]
-            np.multiply(g[1], cs[t], out=c_new)
-            np.multiply(g[0], g[2], out=tmp)
+            multiply(g[1], cs[t], out=c_new)
+            multiply(g[0], g[2], out=tmp)
             c_new += tmp
             f(c_new, out=tcs[t])
-            np.multiply(g[3], tcs[t], out=hs[t + 1])
+            multiply(g[3], tcs[t], out=hs[t + 1])
             if m is not None:
                 _carry_inplace(hs[t + 1], hs[t], m[t])
                 _carry_inplace(c_new, cs[t], m[t])
-    out = states[:, 1:]
+    out = states[:, 1:].transpose(0, 1, 3, 2)
     if xn is None and hn is None and cn is None and un is None:
         return out
 
@@ -147,38 +177,37 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         # Steps whose upstream gradient is zero (all but the last one when only the
         # final state is used) skip the two adds.
         live_h, live_c = np.reshape(gy, (2, t_len, -1)).any(axis=2).tolist()
-        dz = np.empty((t_len, b, g4), dtype=dtype)
-        dz_gm = dz.reshape(t_len, b, 4, u).transpose(0, 2, 1, 3)
-        dz_step = np.empty((4, b, u), dtype=dtype)  # contiguous, then one copy into dz
-        dz_ifc, dz_o = dz_step[:3], dz_step[3]
+        dz = np.empty((t_len, 4, u, b), dtype=dtype)  # units-major, like the gates
+        dzs = dz.reshape(t_len, g4, b)
         a_ifc, a_o, gf = a[:, :3], a[:, 3], gates[:, 1]
-        ut = np.ascontiguousarray(uv.T)
-        dh = np.zeros((b, u), dtype=dtype)  # gradient reaching h_t from later steps
-        dc = np.zeros((b, u), dtype=dtype)
-        buf = np.empty((b, u), dtype=dtype)
+        recurrent_t = np.ascontiguousarray(uv).dot
+        dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
+        dc = np.zeros((u, b), dtype=dtype)
+        buf = np.empty((u, b), dtype=dtype)
         for t in range(t_len - 1, -1, -1):
             if live_h[t]:
-                dh += gh[t]
+                dh += gh[t].T
             if live_c[t]:
-                dc += gc[t]
+                dc += gc[t].T
             if m is not None:
                 dh_old, dc_old = dh * (1.0 - m[t]), dc * (1.0 - m[t])
                 dh *= m[t]
                 dc *= m[t]
-            np.multiply(dh, k[t], out=buf)
+            multiply(dh, k[t], out=buf)
             dc += buf
-            np.multiply(a_ifc[t], dc, out=dz_ifc)
-            np.multiply(a_o[t], dh, out=dz_o)
-            np.copyto(dz_gm[t], dz_step)
-            np.matmul(dz[t], ut, out=dh)
+            dzt = dz[t]
+            multiply(a_ifc[t], dc, out=dzt[:3])
+            multiply(a_o[t], dh, out=dzt[3])
+            recurrent_t(dzs[t], out=dh)
             if rm is not None:
                 dh *= rm
             dc *= gf[t]
             if m is not None:
                 dh += dh_old
                 dc += dc_old
-        du = hp.reshape(-1, u).T @ dz.reshape(-1, g4)
-        return dz, dh, dc, du
+        dxw = dzs.transpose(0, 2, 1)  # (timesteps, batch, 4 units)
+        du = summed_step_products(hp.transpose(0, 2, 1), dxw)
+        return dxw, dh.T, dc.T, du
 
     get = cached_backward(compute)
     return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),

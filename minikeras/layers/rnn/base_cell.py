@@ -122,19 +122,21 @@ class BaseRNNCell(Layer):
         """Input dropout, input projection and time reversal for the fused ops.
 
         With `time_major` the projections are `(timesteps, batch, features)`
-        (the inputs are transposed before the projection, which is cheaper than
-        transposing its 4x wider result); the mask stays `(batch, timesteps)`."""
+        (`rnn_ops.time_major_dense`: the inputs are transposed before the
+        projection, which is cheaper than transposing its 4x wider result); the
+        mask stays `(batch, timesteps)`."""
         shape = ops.shape(sequences)
         dtype = self.kernel.dtype
         dp, rdp = self.dropout_masks(shape[0], shape[-1], training, dtype)
         if dp is not None:
             sequences = ops.multiply(sequences, dp[:, None, :])
-        if time_major:
-            sequences = ops.transpose(sequences, (1, 0, 2))
         bias = self.bias
         if bias is not None and len(bias.shape) == 2:  # GRU reset_after: input bias row
             bias = rnn_ops.basic_slice(bias, 0)
-        xw = ops.dense(sequences, self.kernel, bias)
+        if time_major:
+            xw = rnn_ops.time_major_dense(sequences, self.kernel, bias)
+        else:
+            xw = ops.dense(sequences, self.kernel, bias)
         if go_backwards:
             key = (slice(None, None, -1),) if time_major else (slice(None), slice(None, None, -1))
             xw = rnn_ops.basic_slice(xw, key)
