@@ -79,6 +79,18 @@ def _activation_vjp(name: str, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> n
     return g
 
 
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """`a @ b` for 2-D arrays. Small ones go through `ndarray.dot`: the same BLAS call
+    with about 0.7 us less overhead. Large ones keep `matmul`, which hands a transposed
+    operand to BLAS as is where `dot` would copy it first."""
+    if a.size <= _SMALL and b.size <= _SMALL:
+        return a.dot(b)
+    return np.matmul(a, b)
+
+
+_SMALL = 4096
+
+
 # ----------------------------------------------------------------------------- losses
 
 
@@ -256,7 +268,7 @@ class DenseStack:
             if name == "dropout":  # inference: the identity
                 continue
             if layer is not None:
-                x = x.dot(layer.kernel.value)  # 2-D: `matmul`'s BLAS call, less overhead
+                x = _product(x, layer.kernel.value)
                 if layer.bias is not None:
                     x += layer.bias.value
             if name == "relu":
@@ -302,7 +314,7 @@ class DenseStack:
                 trace.append(("mul", mask))
                 continue
             if layer is not None:
-                z = x.dot(layer.kernel.value)  # 2-D: `matmul`'s BLAS call, less overhead
+                z = _product(x, layer.kernel.value)
                 if layer.bias is not None:
                     z += layer.bias.value
                 trace.append(("dense", layer, x))
@@ -329,9 +341,9 @@ class DenseStack:
             layer, inp = entry[1], entry[2]
             kernel = layer.kernel.value
             bias_grad = None if layer.bias is None else np.add.reduce(g, axis=0)  # g.sum(0)
-            kernel_grad = inp.T.dot(g)
+            kernel_grad = _product(inp.T, g)
             if entry is not trace[0]:
-                g = g.dot(kernel.T)
+                g = _product(g, kernel.T)
             if sgd_rate is not None:
                 if bias_grad is not None:
                     layer.bias.value -= bias_grad * sgd_rate
