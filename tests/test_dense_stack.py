@@ -460,3 +460,20 @@ def test_plain_sgd_is_applied_inside_the_backward_pass(variant, monkeypatch, fas
     if constraint is not None:  # the constraint held after every update
         norms = np.sqrt(np.sum(np.square(fast[0].layers[0].kernel.value), axis=0))
         assert np.all(norms <= 0.5 + 1e-6)
+
+
+@pytest.mark.parametrize("shape_a,shape_b", [((4, 2), (2, 10)), ((4, 10), (10, 1)),
+                                             ((1, 784), (784, 64)), ((128, 96), (96, 70))])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_products_are_bitwise_matmul_for_plain_and_transposed_operands(shape_a, shape_b, dtype):
+    """The plan's `_product` (ndarray.dot below a size, matmul above) gives matmul's bits,
+    also for the transposed views the backward pass multiplies."""
+    rng = np.random.default_rng(7)
+    a = rng.normal(size=shape_a).astype(dtype)
+    b = rng.normal(size=shape_b).astype(dtype)
+    a_t = np.ascontiguousarray(a.T).T  # the same values held transposed, as `inp.T` is
+    b_t = np.ascontiguousarray(b.T).T
+    for left, right in ((a, b), (a_t, b), (a, b_t)):
+        got = dense_stack._product(left, right)
+        assert got.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(got, np.matmul(left, right))
