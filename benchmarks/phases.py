@@ -104,8 +104,9 @@ def xor_step_split(steps=500, rounds=15) -> dict:
     """The xor step built up piece by piece inside one loop (cumulative, per step).
 
     Isolated phases above miss what the pieces cost together; this times 500 steps of:
-    the DenseStack plan; + the optimizer; + the metrics; the whole `train_step`; `fit`.
+    the DenseStack plan; + plain SGD applied in it; + the metrics; the whole `train_step`; `fit`.
     """
+    from minikeras.optimizers.sgd import plain_sgd_rate
     from minikeras.trainers.dense_stack import cached_plan
 
     x, y = common.xor_data()
@@ -117,14 +118,13 @@ def xor_step_split(steps=500, rounds=15) -> dict:
         for _ in range(steps):
             plan.train_step(x, y)
 
-    def with_optimizer():
+    def with_optimizer():  # plain SGD, applied inside the plan's backward as `fit` does
         for _ in range(steps):
-            opt.apply(plan.train_step(x, y)[1], plan.variables)
+            plan.train_step(x, y, plain_sgd_rate(opt, plan.dtype))
 
     def with_metrics():
         for _ in range(steps):
-            loss, grads, out = plan.train_step(x, y)
-            opt.apply(grads, plan.variables)
+            loss, _, out = plan.train_step(x, y, plain_sgd_rate(opt, plan.dtype))
             model._loss_tracker.add(float(loss), 4)
             metrics.update([y], [out])
 
@@ -135,7 +135,7 @@ def xor_step_split(steps=500, rounds=15) -> dict:
     def fit():
         model.fit(x, y, epochs=steps, batch_size=4, verbose=0)
 
-    cases = {"loop: plan": plan_only, "loop: + optimizer": with_optimizer,
+    cases = {"loop: plan": plan_only, "loop: + SGD (in the plan)": with_optimizer,
              "loop: + metrics": with_metrics, "loop: train_step": train_step,
              "loop: fit": fit}
     best = dict.fromkeys(cases, float("inf"))
