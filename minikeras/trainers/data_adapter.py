@@ -128,19 +128,19 @@ class ArrayBatches:
             order = config.rng().permutation(self.n)
         else:
             order = None
-        x, y, sw = self.x, self.y, self.sample_weight
-        if self.steps == 1 and type(x) is np.ndarray and type(y) is np.ndarray and sw is None:
+        x, y = self.x, self.y
+        plain = type(x) is np.ndarray and type(y) is np.ndarray and self.sample_weight is None
+        if plain and self.steps == 1:
             # One batch an epoch (a small dataset, as the book's XOR): no generator to step.
             hi = min(self.batch_size, self.n)
             if order is None:
                 return ((x[:hi], y[:hi], None),)
             idx = order[:hi]
             return ((x.take(idx, axis=0), y.take(idx, axis=0), None),)
-        return self._batches(order)
+        return self._batches(order, plain)
 
-    def _batches(self, order):
+    def _batches(self, order, plain: bool):
         x, y, sw = self.x, self.y, self.sample_weight
-        plain = type(x) is np.ndarray and type(y) is np.ndarray and sw is None
         for step in range(self.steps):
             lo = (step * self.batch_size) % max(self.n, 1)
             hi = min(lo + self.batch_size, self.n)

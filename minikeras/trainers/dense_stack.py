@@ -66,13 +66,12 @@ def _activate(name: str, z: np.ndarray) -> np.ndarray:
 
 def _activation_vjp(name: str, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     """The gradient at the activation's input `z` from `g` at its output `a` (as `ops`)."""
-    one = typed_scalar(1, a.dtype)
     if name == "relu":
         return g * (z > typed_scalar(0, z.dtype))
     if name == "tanh":
-        return g * np.subtract(one, a * a)
+        return g * np.subtract(typed_scalar(1, a.dtype), a * a)
     if name == "sigmoid":
-        return g * a * np.subtract(one, a)
+        return g * a * np.subtract(typed_scalar(1, a.dtype), a)
     if name == "softmax":
         gy = g * a
         return gy - a * np.sum(gy, axis=-1, keepdims=True)

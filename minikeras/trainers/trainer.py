@@ -181,21 +181,16 @@ class Trainer:
         variables = self.trainable_weights  # after the call: a lazy model builds in it
         grads = tape.gradient(loss, variables)
         loss_value = float(value_of(loss))
-        if getattr(self, "_raise_on_nan", False) and not np.isfinite(loss_value):
-            raise FloatingPointError(f"Loss became {loss_value}.")
         self.optimizer.apply(grads, variables)
         self._update_trackers(loss_value, y_list, preds, sample_weight)
 
     def _dense_stack_step(self, plan, x, y) -> None:
         """`train_step` for a plain Dense stack: the same arithmetic without the tape."""
         optimizer = self.optimizer
-        raise_on_nan = getattr(self, "_raise_on_nan", False)
-        sgd_rate = None if raise_on_nan else plain_sgd_rate(optimizer, plan.dtype)
+        sgd_rate = plain_sgd_rate(optimizer, plan.dtype)
         if sgd_rate is None:
             loss, grads, out = plan.train_step(x, y)
             loss_value = float(loss)
-            if raise_on_nan and not np.isfinite(loss_value):
-                raise FloatingPointError(f"Loss became {loss_value}.")
             optimizer.apply(grads, plan.variables)
         else:  # plain SGD: each variable updated in the backward pass, as `apply` would
             with deferred_interrupts():
