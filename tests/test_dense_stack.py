@@ -416,8 +416,8 @@ SGD_VARIANTS = {
     "clipnorm": (lambda: minikeras.optimizers.SGD(0.1, clipnorm=0.01), False),
     "weight_decay": (lambda: minikeras.optimizers.SGD(0.1, weight_decay=0.05), False),
     "schedule": (lambda: minikeras.optimizers.SGD(
-        minikeras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5)), False),
-    "legacy_decay": (lambda: minikeras.optimizers.SGD(lr=0.1, decay=0.01), False),
+        minikeras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5)), True),
+    "legacy_decay": (lambda: minikeras.optimizers.SGD(lr=0.1, decay=0.01), True),
     "ema": (lambda: minikeras.optimizers.SGD(0.1, use_ema=True), False),
     "own_update_step": (_sgd_subclass_with_own_step, False),
 }
@@ -426,8 +426,9 @@ SGD_VARIANTS = {
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.mark.parametrize("variant", sorted(SGD_VARIANTS))
 def test_plain_sgd_is_applied_inside_the_backward_pass(variant, monkeypatch, fast_calls):
-    """Plain SGD updates each variable as soon as its gradient is known (no `apply` call);
-    every other SGD setting goes through `apply`. Both are bitwise the tape step's."""
+    """Plain SGD (also with a schedule or legacy decay) updates each variable as soon as
+    its gradient is known (no `apply` call); every other SGD setting goes through `apply`.
+    Both are bitwise the tape step's."""
     make_optimizer, inline = SGD_VARIANTS[variant]
     x, y = _data(35, 5, 1, "binary_crossentropy")
     constraint = minikeras.constraints.MaxNorm(0.5) if variant.endswith("constraint") else None

@@ -101,19 +101,19 @@ _OWN_UPDATE_STEP = SGD.update_step  # a subclass or patch replacing it is honour
 
 
 def plain_sgd_rate(optimizer, dtype) -> np.ndarray | None:
-    """The learning rate as a `dtype` scalar when `optimizer.apply(grads, variables)` would
-    do nothing but `iterations += 1` and plain SGD's `w -= g * lr` on each variable (no
-    momentum, clipping, weight decay, EMA, accumulation, schedule or overridden step), so
-    that a caller holding each gradient may apply it at once; else None."""
+    """This step's learning rate as a `dtype` scalar when `optimizer.apply(grads, variables)`
+    would do nothing but `iterations += 1` and plain SGD's `w -= g * lr` on each variable
+    (no momentum, clipping, weight decay, EMA, accumulation or overridden step), so that a
+    caller holding each gradient may apply it at once; else None. Schedules and legacy
+    `decay` are honoured: the rate comes from `_current_learning_rate`, as in `apply`."""
     cls = type(optimizer)
     if (not isinstance(optimizer, SGD) or not optimizer.built or optimizer.momentum != 0
             or cls.update_step is not _OWN_UPDATE_STEP
             or cls._update_steps is not SGD._update_steps or cls.apply is not Optimizer.apply
             or cls._apply_update is not Optimizer._apply_update
             or cls._before_update_steps is not Optimizer._before_update_steps
-            or cls._current_learning_rate is not Optimizer._current_learning_rate
             or optimizer.gradient_accumulation_steps or optimizer.clipnorm
             or optimizer.global_clipnorm or optimizer.clipvalue or optimizer.weight_decay
-            or optimizer.use_ema or optimizer._schedule is not None or optimizer.decay):
+            or optimizer.use_ema):
         return None
-    return np.asarray(optimizer._learning_rate.value, dtype=dtype)
+    return np.asarray(optimizer._current_learning_rate(), dtype=dtype)
