@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops.rnn import _act, _carry_inplace
 from minikeras.ops.rnn_projection import summed_step_products
 
@@ -149,6 +150,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     recurrent = ukt.dot  # the bound method: less per-call overhead than np.matmul / np.dot
     tmp = np.empty((u, b), dtype=dtype)
     multiply = np.multiply
+    prepare_product(g4, u, b)
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
@@ -184,6 +186,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((u, b), dtype=dtype)
         buf = np.empty((u, b), dtype=dtype)
+        prepare_product(u, g4, b)
         for t in range(t_len - 1, -1, -1):
             if live_h[t]:
                 dh += gh[t].T

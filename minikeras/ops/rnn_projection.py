@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 
 
 def summed_step_products(a, b):
@@ -26,6 +27,7 @@ def summed_step_products(a, b):
 
     Computed as `(sum_t b[t].T @ a[t]).T`: with `b` units-major (as the fused
     LSTM's gradients are), every per-step product reads row-major operands."""
+    prepare_product(b.shape[2], b.shape[1], a.shape[2])
     return np.add.reduce(np.matmul(b.transpose(0, 2, 1), a), axis=0).T
 
 
@@ -55,6 +57,7 @@ def time_major_dense(x, kernel, bias=None):
         xv = xv.astype(kv.dtype)
     xt = xv.transpose(1, 0, 2)
     kt = np.ascontiguousarray(kv.T)  # row-major operands make the faster products
+    prepare_product(kt.shape[0], kt.shape[1], xv.shape[0])
     out = np.matmul(kt, xv.transpose(1, 2, 0))  # (timesteps, units, batch)
     if bv is not None:
         out += np.asarray(bv)[:, None]
@@ -63,6 +66,7 @@ def time_major_dense(x, kernel, bias=None):
         # Written batch-major through a time-major view: the gradient of `x` comes
         # out C-contiguous in `x`'s own layout.
         dx = np.empty(xv.shape, dtype=np.result_type(g, kv))
+        prepare_product(xv.shape[0], kt.shape[0], kt.shape[1])
         np.matmul(g, kt, out=dx.transpose(1, 0, 2))
         return dx
 
