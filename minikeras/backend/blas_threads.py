@@ -362,12 +362,19 @@ _requested_set = False
 
 
 def policy() -> ThreadPolicy:
-    """The process's policy (created on first use: finds the BLAS, starts the monitor)."""
+    """The process's policy, created on first use (`import minikeras` makes it).
+
+    Creating it finds the BLAS, starts the load monitor and sets the library to the
+    count a large product would get now, so that BLAS calls minikeras does not route
+    through `prepare_product` (a QR in an initializer, the user's own NumPy) do not
+    start on all cores of a busy machine.
+    """
     global _policy
     if _policy is None:
         cores = available_cores()
         requested = _requested if _requested_set else requested_from_env()
         _policy = ThreadPolicy(find_blas(), LoadMonitor(cores), cores, requested)
+        _policy.prepare(PARALLEL_MIN_MACS)
     return _policy
 
 
