@@ -333,7 +333,7 @@ class Trainer:
         if verbose:
             cb_list.append(ProgbarLogger())
         cb_list.append(history)
-        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=len(batches),
+        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=batches.steps,
                            verbose=verbose)
         self.stop_training = False
         self._in_fit = True
@@ -425,7 +425,7 @@ class Trainer:
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
-        cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         logs = self._run_evaluation(batches, cbs)
         if return_dict:
             return logs
@@ -459,7 +459,7 @@ class Trainer:
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
-        cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         cbs.on_predict_begin()
         outputs = []
         plan = cached_plan(self)
