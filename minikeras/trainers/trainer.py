@@ -329,7 +329,7 @@ class Trainer:
         if validation_data is not None:
             val_batches = self._validation_batches(validation_data, validation_batch_size or
                                                    batch_size, validation_steps)
-        epochs, max_steps = _fit_limits(epochs, len(batches))
+        epochs, max_steps = _fit_limits(epochs, batches.steps)
         history = History()
         cb_list = list(callbacks or [])
         if verbose:
@@ -428,7 +428,7 @@ class Trainer:
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
-        cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         logs = self._run_evaluation(batches, cbs)
         if return_dict:
             return logs
@@ -462,7 +462,7 @@ class Trainer:
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
-        cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         cbs.on_predict_begin()
         outputs = []
         plan = cached_plan(self)
