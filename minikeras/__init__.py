@@ -35,7 +35,12 @@ from minikeras.saving.object_registration import register_keras_serializable
 _blas_threads.policy()  # BLAS threads for the machine's load (see its docstring)
 
 __version__ = "0.1.0"
-version = __version__
+
+
+def version() -> str:
+    """The minikeras version string (`keras.version()` in Keras 3)."""
+    return __version__
+
 
 __all__ = [
     "GradientTape",
@@ -62,5 +67,8 @@ __all__ = [
     "saving",
     "utils",
     "version",
+    "config",
+    "dtype_policies",
+    "random",
 ]
-from minikeras import datasets, preprocessing  # noqa: E402
+from minikeras import config, datasets, dtype_policies, preprocessing, random  # noqa: E402
