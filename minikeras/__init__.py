@@ -58,4 +58,4 @@ __all__ = [
     "utils",
     "version",
 ]
-from minikeras import datasets, preprocessing  # noqa: E402
+from minikeras import applications, datasets, preprocessing  # noqa: E402
