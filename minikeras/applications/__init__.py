@@ -7,24 +7,57 @@ counts; `weights="imagenet"` reads the file Keras would have downloaded from
 
 from minikeras.applications import (
     densenet,
+    efficientnet,
     imagenet_utils,
+    inception_v3,
     mobilenet,
     mobilenet_v2,
+    mobilenet_v3,
     resnet,
     resnet50,
     resnet_v2,
     vgg16,
     vgg19,
+    xception,
 )
 from minikeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from minikeras.applications.efficientnet import (
+    EfficientNetB0,
+    EfficientNetB1,
+    EfficientNetB2,
+    EfficientNetB3,
+    EfficientNetB4,
+    EfficientNetB5,
+    EfficientNetB6,
+    EfficientNetB7,
+)
+from minikeras.applications.inception_v3 import InceptionV3
 from minikeras.applications.mobilenet import MobileNet
 from minikeras.applications.mobilenet_v2 import MobileNetV2
+from minikeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from minikeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from minikeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from minikeras.applications.vgg16 import VGG16
 from minikeras.applications.vgg19 import VGG19
+from minikeras.applications.xception import Xception
 
 __all__ = [
+    "EfficientNetB0",
+    "EfficientNetB1",
+    "EfficientNetB2",
+    "EfficientNetB3",
+    "EfficientNetB4",
+    "EfficientNetB5",
+    "EfficientNetB6",
+    "EfficientNetB7",
+    "InceptionV3",
+    "MobileNetV3Large",
+    "MobileNetV3Small",
+    "Xception",
+    "efficientnet",
+    "inception_v3",
+    "mobilenet_v3",
+    "xception",
     "DenseNet121",
     "DenseNet169",
     "DenseNet201",

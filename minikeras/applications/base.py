@@ -60,15 +60,16 @@ def classifier_head(
     classes,
     classifier_activation,
     weights,
-    pool_name=None,
-    max_pool_name=None,
+    top_pool_name=None,
+    avg_name=None,
+    max_name=None,
 ):
     """Global pooling + `predictions` Dense (top), or the optional pooling (no top)."""
     if include_top:
-        x = layers.GlobalAveragePooling2D(name=pool_name)(x)
+        x = layers.GlobalAveragePooling2D(name=top_pool_name)(x)
         imagenet_utils.validate_activation(classifier_activation, weights)
         return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    return feature_pooling(x, pooling, pool_name, max_pool_name)
+    return feature_pooling(x, pooling, avg_name, max_name)
 
 
 def feature_pooling(x, pooling, avg_name=None, max_name=None):

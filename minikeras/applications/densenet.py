@@ -92,8 +92,9 @@ def DenseNet(
         classes,
         classifier_activation,
         weights,
-        pool_name="avg_pool",
-        max_pool_name="max_pool",
+        top_pool_name="avg_pool",
+        avg_name="avg_pool",
+        max_name="max_pool",
     )
     model = base.functional(input_tensor, img_input, x, name)
     file_name = f"{family}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"

@@ -65,8 +65,9 @@ def ResNet(
         classes,
         classifier_activation,
         weights,
-        pool_name="avg_pool",
-        max_pool_name="max_pool",
+        top_pool_name="avg_pool",
+        avg_name="avg_pool",
+        max_name="max_pool",
     )
     model = base.functional(input_tensor, img_input, x, name)
     file_name = (
