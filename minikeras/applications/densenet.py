@@ -74,6 +74,8 @@ def DenseNet(
     if weights == "imagenet" and family is None:
         raise ValueError(f"No ImageNet weights exist for DenseNet blocks={blocks}.")
     img_input, _ = base.image_input(input_tensor, input_shape, 224, 32, include_top, weights)
+    file_name = f"{family}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    weights_path = weights_lib.resolve_weights(weights, file_name, BASE_WEIGHTS_PATH + file_name)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
     x = _bn_relu(x, "conv1")
@@ -97,10 +99,7 @@ def DenseNet(
         max_name="max_pool",
     )
     model = base.functional(input_tensor, img_input, x, name)
-    file_name = f"{family}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    return weights_lib.load_application_weights(
-        model, weights, file_name, BASE_WEIGHTS_PATH + file_name
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def DenseNet121(

@@ -167,6 +167,8 @@ def EfficientNet(
     img_input, _ = base.image_input(
         input_tensor, input_shape, default_size, 32, include_top, weights
     )
+    file_name = name + (".h5" if include_top else "_notop.h5")
+    weights_path = weights_lib.resolve_weights(weights, file_name, BASE_WEIGHTS_PATH + file_name)
     x = layers.Rescaling(1.0 / 255.0)(img_input)
     x = layers.Normalization(axis=3)(x)
     if weights == "imagenet":
@@ -237,10 +239,7 @@ def EfficientNet(
     else:
         x = base.feature_pooling(x, pooling, "avg_pool", "max_pool")
     model = base.functional(input_tensor, img_input, x, name)
-    file_name = name + (".h5" if include_top else "_notop.h5")
-    return weights_lib.load_application_weights(
-        model, weights, file_name, BASE_WEIGHTS_PATH + file_name
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 _SCALING = {  # width, depth, default size, dropout

@@ -90,6 +90,10 @@ def InceptionV3(
     if base.channel_axis() == 1:
         raise ValueError("minikeras' InceptionV3 supports the `channels_last` format only.")
     img_input, _ = base.image_input(input_tensor, input_shape, 299, 75, include_top, weights)
+    file_name = (
+        f"inception_v3_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    )
+    weights_path = weights_lib.resolve_weights(weights, file_name, _BASE + file_name)
     x = conv2d_bn(img_input, 32, 3, 3, strides=(2, 2), padding="valid")
     x = conv2d_bn(x, 32, 3, 3, padding="valid")
     x = conv2d_bn(x, 64, 3, 3)
@@ -121,10 +125,7 @@ def InceptionV3(
         x, include_top, pooling, classes, classifier_activation, weights, top_pool_name="avg_pool"
     )
     model = base.functional(input_tensor, img_input, x, name)
-    file_name = (
-        f"inception_v3_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    )
-    return weights_lib.load_application_weights(model, weights, file_name, _BASE + file_name)
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def preprocess_input(x, data_format=None):

@@ -129,6 +129,13 @@ def MobileNet(
                 "as the default.",
                 stacklevel=2,
             )
+    file_name = None
+    if weights == "imagenet":
+        suffix = "_tf.h5" if include_top else "_tf_no_top.h5"
+        file_name = f"mobilenet_{_ALPHA_TEXT[alpha]}_{rows}{suffix}"
+    weights_path = weights_lib.resolve_weights(
+        weights, file_name, BASE_WEIGHT_PATH + str(file_name)
+    )
     x = _conv_block(img_input, 32, alpha, strides=(2, 2))
     for block_id, (filters, stride) in enumerate(_BLOCKS, start=1):
         x = _depthwise_conv_block(x, filters, alpha, depth_multiplier, (stride, stride), block_id)
@@ -142,13 +149,7 @@ def MobileNet(
     else:
         x = base.feature_pooling(x, pooling)
     model = base.functional(input_tensor, img_input, x, name or f"mobilenet_{alpha:0.2f}_{rows}")
-    file_name = None
-    if weights == "imagenet":
-        suffix = "_tf.h5" if include_top else "_tf_no_top.h5"
-        file_name = f"mobilenet_{_ALPHA_TEXT[alpha]}_{rows}{suffix}"
-    return weights_lib.load_application_weights(
-        model, weights, file_name, BASE_WEIGHT_PATH + str(file_name)
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def preprocess_input(x, data_format=None):

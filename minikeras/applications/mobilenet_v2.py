@@ -147,6 +147,11 @@ def MobileNetV2(
                 "loaded as the default.",
                 stacklevel=2,
             )
+    file_name = (
+        f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"
+        f"{'' if include_top else '_no_top'}.h5"
+    )
+    weights_path = weights_lib.resolve_weights(weights, file_name, BASE_WEIGHT_PATH + file_name)
     x = layers.Conv2D(
         make_divisible(32 * alpha, 8),
         kernel_size=3,
@@ -167,13 +172,7 @@ def MobileNetV2(
     x = layers.ReLU(6.0, name="out_relu")(x)
     x = base.classifier_head(x, include_top, pooling, classes, classifier_activation, weights)
     model = base.functional(input_tensor, img_input, x, name or f"mobilenetv2_{alpha:0.2f}_{rows}")
-    file_name = (
-        f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"
-        f"{'' if include_top else '_no_top'}.h5"
-    )
-    return weights_lib.load_application_weights(
-        model, weights, file_name, BASE_WEIGHT_PATH + file_name
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def preprocess_input(x, data_format=None):

@@ -132,6 +132,9 @@ def MobileNetV3(
                 "for input shape (224, 224) will be loaded as the default.",
                 stacklevel=2,
             )
+    model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
+    file_name = f"weights_mobilenet_v3_{model_name}{'' if include_top else '_no_top_v2'}.h5"
+    weights_path = weights_lib.resolve_weights(weights, file_name, BASE_WEIGHT_PATH + file_name)
     img_input = layers.Input(shape=input_shape) if input_tensor is None else input_tensor
     if minimalistic:
         kernel, activation, se_ratio = 3, relu, None
@@ -165,11 +168,7 @@ def MobileNetV3(
     else:
         x = base.feature_pooling(x, pooling, "avg_pool", "max_pool")
     model = base.functional(input_tensor, img_input, x, name)
-    model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
-    file_name = f"weights_mobilenet_v3_{model_name}{'' if include_top else '_no_top_v2'}.h5"
-    return weights_lib.load_application_weights(
-        model, weights, file_name, BASE_WEIGHT_PATH + file_name
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 # (expansion, filters, kernel ("k" = the model's kernel), stride, squeeze-excite,

@@ -47,6 +47,10 @@ def ResNet(
     """
     weights_lib.check_weights_argument(weights, include_top, classes)
     img_input, _ = base.image_input(input_tensor, input_shape, 224, 32, include_top, weights)
+    file_name = (
+        f"{weights_name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    )
+    weights_path = weights_lib.resolve_weights(weights, file_name, BASE_WEIGHTS_PATH + file_name)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
     if not preact:
@@ -70,12 +74,7 @@ def ResNet(
         max_name="max_pool",
     )
     model = base.functional(input_tensor, img_input, x, name)
-    file_name = (
-        f"{weights_name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    )
-    return weights_lib.load_application_weights(
-        model, weights, file_name, BASE_WEIGHTS_PATH + file_name
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):

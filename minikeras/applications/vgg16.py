@@ -28,6 +28,8 @@ def build_vgg(
     """A VGG network with `convs_per_block[i]` 3x3 convolutions in block `i + 1`."""
     weights_lib.check_weights_argument(weights, include_top, classes)
     img_input, _ = base.image_input(input_tensor, input_shape, 224, 32, include_top, weights)
+    file_name = f"{family}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    weights_path = weights_lib.resolve_weights(weights, file_name, f"{_BASE}{family}/{file_name}")
     x = img_input
     for block, (filters, convs) in enumerate(
         zip((64, 128, 256, 512, 512), convs_per_block), start=1
@@ -46,10 +48,7 @@ def build_vgg(
     else:
         x = base.feature_pooling(x, pooling)
     model = base.functional(input_tensor, img_input, x, name)
-    file_name = f"{family}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    return weights_lib.load_application_weights(
-        model, weights, file_name, f"{_BASE}{family}/{file_name}"
-    )
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def VGG16(

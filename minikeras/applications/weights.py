@@ -56,10 +56,18 @@ def check_weights_argument(weights, include_top: bool, classes: int) -> None:
         )
 
 
-def load_application_weights(model, weights, file_name: str | None, origin: str | None):
-    """Loads `weights` ("imagenet" or a path) into a freshly built application."""
+def resolve_weights(weights, file_name: str | None, origin: str) -> str | None:
+    """The file to load: the cached ImageNet file, the user's path, or None.
+
+    Called before the model is built, so a missing file fails fast.
+    """
     if weights == "imagenet":
-        model.load_weights(cached_file(file_name, origin))
-    elif weights is not None:
-        model.load_weights(weights)
+        return cached_file(file_name, origin)
+    return weights
+
+
+def load_weights_file(model, weights_path):
+    """Loads `weights_path` (if any) into a freshly built application and returns it."""
+    if weights_path is not None:
+        model.load_weights(weights_path)
     return model

@@ -62,6 +62,8 @@ def Xception(
     """
     weights_lib.check_weights_argument(weights, include_top, classes)
     img_input, _ = base.image_input(input_tensor, input_shape, 299, 71, include_top, weights)
+    file_name = f"xception_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+    weights_path = weights_lib.resolve_weights(weights, file_name, _BASE + file_name)
     axis = base.channel_axis()
     x = layers.Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(img_input)
     x = layers.BatchNormalization(axis=axis, name="block1_conv1_bn")(x)
@@ -88,8 +90,7 @@ def Xception(
         x, include_top, pooling, classes, classifier_activation, weights, top_pool_name="avg_pool"
     )
     model = base.functional(input_tensor, img_input, x, name)
-    file_name = f"xception_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
-    return weights_lib.load_application_weights(model, weights, file_name, _BASE + file_name)
+    return weights_lib.load_weights_file(model, weights_path)
 
 
 def preprocess_input(x, data_format=None):
