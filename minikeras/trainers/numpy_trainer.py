@@ -162,7 +162,7 @@ class NumpyTrainer(Trainer):
         if verbose:
             cb_list.append(ProgbarLogger())
         cb_list.append(history)
-        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=batches.steps, verbose=verbose)
         self.stop_training = False
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
@@ -327,7 +327,7 @@ class NumpyTrainer(Trainer):
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
-        cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         logs = self._run_evaluation(batches, cbs)
         return _logs_result(logs, return_dict)
 
@@ -362,7 +362,7 @@ class NumpyTrainer(Trainer):
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
-        cbs = CallbackList(cb_list, model=self, epochs=1, steps=len(batches), verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         cbs.on_predict_begin({})
         outputs = []
         for step, (xb, _, _) in enumerate(batches.epoch()):
