@@ -344,9 +344,21 @@ class NumpyTrainer(Trainer):
         Returns:
             NumPy array(s) of predictions.
         """
-        _check_loop_kwargs("predict", kwargs)
+        if kwargs:
+            _check_loop_kwargs("predict", kwargs)
         verbose = _resolve_verbose(verbose)
         predict_function = self.make_predict_function()
+        if (
+            type(x) is np.ndarray
+            and isinstance(predict_function, _Fused)
+            and not verbose
+            and not callbacks
+            and steps is None
+            and x.dtype == predict_function.plan.dtype
+            and 0 < len(x) <= int(batch_size or 32)
+            and predict_function.accepts(x)
+        ):
+            return predict_function(x)  # one batch of a plain Dense stack: its forward
         if (
             not verbose
             and not callbacks
