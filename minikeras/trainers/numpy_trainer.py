@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend import config
 from minikeras.backend.autodiff import value_of
 from minikeras.callbacks.callback import CallbackList
 from minikeras.callbacks.history import History
@@ -157,12 +158,13 @@ class NumpyTrainer(Trainer):
             val_batches = self._validation_batches(
                 validation_data, validation_batch_size or batch_size, validation_steps
             )
+        epochs, max_steps = _fit_limits(epochs, batches.steps)
         history = History()
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
         cb_list.append(history)
-        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=batches.steps, verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=max_steps, verbose=verbose)
         self.stop_training = False
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
@@ -182,6 +184,7 @@ class NumpyTrainer(Trainer):
                     epochs,
                     validation_freq,
                     bool(callbacks),
+                    max_steps,
                 )
         finally:
             self._in_fit = False
@@ -201,6 +204,7 @@ class NumpyTrainer(Trainer):
         epochs,
         validation_freq,
         may_change_model,
+        max_steps,
     ) -> dict:
         logs = {}
         # Until the first batch has built the compiled loss, the step cannot be fused.
@@ -217,6 +221,8 @@ class NumpyTrainer(Trainer):
             cbs.on_epoch_begin(epoch, {})
             step_logs = None
             for step, data in enumerate(_packed(batches.epoch())):
+                if step == max_steps:
+                    break
                 if batch_hooks:
                     cbs.on_train_batch_begin(step, {})
                 step_logs = train_function(data)
@@ -481,3 +487,13 @@ def _concat(outputs):
     if isinstance(first, dict):
         return {k: np.concatenate([o[k] for o in outputs]) for k in first}
     return np.concatenate(outputs)
+
+
+def _fit_limits(epochs: int, steps) -> tuple:
+    """`epochs` and steps per epoch capped by `keras.config.set_max_epochs` / `_steps_...`."""
+    cap_epochs, cap_steps = config.max_epochs(), config.max_steps_per_epoch()
+    if cap_epochs is not None:
+        epochs = min(epochs, cap_epochs)
+    if cap_steps is not None:
+        steps = cap_steps if steps is None else min(steps, cap_steps)
+    return epochs, steps
