@@ -6,8 +6,10 @@ counts; `weights="imagenet"` reads the file Keras would have downloaded from
 """
 
 from minikeras.applications import (
+    convnext,
     densenet,
     efficientnet,
+    efficientnet_v2,
     imagenet_utils,
     inception_v3,
     mobilenet,
@@ -20,6 +22,7 @@ from minikeras.applications import (
     vgg19,
     xception,
 )
+from minikeras.applications.convnext import ConvNeXtSmall, ConvNeXtTiny
 from minikeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from minikeras.applications.efficientnet import (
     EfficientNetB0,
@@ -30,6 +33,12 @@ from minikeras.applications.efficientnet import (
     EfficientNetB5,
     EfficientNetB6,
     EfficientNetB7,
+)
+from minikeras.applications.efficientnet_v2 import (
+    EfficientNetV2B0,
+    EfficientNetV2B1,
+    EfficientNetV2B2,
+    EfficientNetV2B3,
 )
 from minikeras.applications.inception_v3 import InceptionV3
 from minikeras.applications.mobilenet import MobileNet
@@ -42,6 +51,9 @@ from minikeras.applications.vgg19 import VGG19
 from minikeras.applications.xception import Xception
 
 __all__ = [
+    "ConvNeXtSmall",
+    "ConvNeXtTiny",
+    "convnext",
     "EfficientNetB0",
     "EfficientNetB1",
     "EfficientNetB2",
@@ -50,11 +62,16 @@ __all__ = [
     "EfficientNetB5",
     "EfficientNetB6",
     "EfficientNetB7",
+    "EfficientNetV2B0",
+    "EfficientNetV2B1",
+    "EfficientNetV2B2",
+    "EfficientNetV2B3",
     "InceptionV3",
     "MobileNetV3Large",
     "MobileNetV3Small",
     "Xception",
     "efficientnet",
+    "efficientnet_v2",
     "inception_v3",
     "mobilenet_v3",
     "xception",
