@@ -244,26 +244,26 @@ def _public_names(obj) -> list[str]:
         return []
 
 
-@functools.lru_cache(maxsize=4096)
-def resolve(name: str) -> Verdict:
-    """The verdict on one dotted name (`keras.layers.Dense`, `tensorflow.reduce_sum`)."""
-    if name.startswith("Model."):
-        method = name.split(".", 1)[1]
-        return Verdict(DEPRECATED, f"removed in Keras 3; {LEGACY_METHODS[method]}")
+_NOT_FOUND = object()
+
+
+def find_object(name: str) -> tuple[object, str]:
+    """The object `python -m minikeras` gives a script for the dotted `name`, or
+    `(_NOT_FOUND, why)`: the longest importable module prefix, then attributes."""
     parts = name.split(".")
-    obj, found = None, 0
+    obj, found = _NOT_FOUND, 0
     for i in range(len(parts), 0, -1):
         target = keras_alias.resolve(".".join(parts[:i]))
         if target is None:
-            return Verdict(MISSING, "not a Keras or TensorFlow name")
+            return _NOT_FOUND, "not a Keras or TensorFlow name"
         try:
             obj = _import(target)
         except Exception:  # noqa: BLE001 - any import failure means "not this module"
             continue
         found = i
         break
-    if obj is None:
-        return Verdict(MISSING, f"minikeras has no module for '{parts[0]}'")
+    if obj is _NOT_FOUND:
+        return _NOT_FOUND, f"minikeras has no module for '{parts[0]}'"
     for i in range(found, len(parts)):
         try:
             with warnings.catch_warnings():
@@ -273,10 +273,27 @@ def resolve(name: str) -> Verdict:
             prefix = ".".join(parts[:i])
             close = difflib.get_close_matches(parts[i], _public_names(obj), n=1, cutoff=0.6)
             hint = f"; nearest: {prefix}.{close[0]}" if close else ""
-            return Verdict(MISSING, f"minikeras has no '{parts[i]}' in {prefix}{hint}")
-    keras_name = _keras_spelling(name)
-    if any(part.startswith("__") for part in parts):
+            return _NOT_FOUND, f"minikeras has no '{parts[i]}' in {prefix}{hint}"
+    return obj, ""
+
+
+def exists(name: str) -> bool:
+    """Whether minikeras has the dotted Keras/TensorFlow `name`."""
+    return find_object(name)[0] is not _NOT_FOUND
+
+
+@functools.lru_cache(maxsize=4096)
+def resolve(name: str) -> Verdict:
+    """The verdict on one dotted name (`keras.layers.Dense`, `tensorflow.reduce_sum`)."""
+    if name.startswith("Model."):
+        method = name.split(".", 1)[1]
+        return Verdict(DEPRECATED, f"removed in Keras 3; {LEGACY_METHODS[method]}")
+    obj, why = find_object(name)
+    if obj is _NOT_FOUND:
+        return Verdict(MISSING, why)
+    if any(part.startswith("__") for part in name.split(".")):
         return Verdict(SUPPORTED)  # module dunders (`keras.__version__`) are not API names
+    keras_name = _keras_spelling(name)
     if keras_name is not None and keras3_names() and keras_name not in keras3_names():
         return Verdict(DEPRECATED, "not in Keras 3 (a Keras 1/2 name minikeras keeps)")
     return Verdict(SUPPORTED)
@@ -309,7 +326,7 @@ def warning_block(path: str) -> str | None:
     that uses names minikeras lacks, or None when everything is there (or unreadable)."""
     try:
         results = check_files([path])
-    except CLIError:
+    except Exception:  # noqa: BLE001 - the check must never stop a script from running
         return None
     missing = [(u, v) for u, v in results if v.status == MISSING]
     if not missing:

@@ -20,6 +20,7 @@ class KerasName:
     name: str
     kind: str
     source: str  # keras3, tf_keras (2.x only) or tensorflow
+    arguments: tuple[str, ...]  # named arguments of the callable; ("?",) when unknown
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,8 +32,8 @@ def keras_names() -> tuple[KerasName, ...]:
     for line in NAMES_FILE.read_text(encoding="utf8").splitlines():
         if not line or line.startswith("#"):
             continue
-        name, kind, source = line.split("\t")
-        rows.append(KerasName(name, kind, source))
+        name, kind, source, arguments = line.split("\t")
+        rows.append(KerasName(name, kind, source, tuple(filter(None, arguments.split(",")))))
     return tuple(rows)
 
 
