@@ -28,11 +28,17 @@ def model_from_config(config, custom_objects=None):
 
 
 def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | None = None,
-               compile: bool = True, safe_mode: bool = True) -> Model:  # noqa: A002
-    """Loads a model saved with `model.save()` (`.keras` or Keras 2 `.h5`)."""
+               compile: bool = True, safe_mode: bool = True,  # noqa: A002
+               legacy_backend: str | None = None) -> Model:
+    """Loads a model saved with `model.save()` (`.keras`, or `.h5` by Keras 1, 2 or 3).
+
+    `legacy_backend="theano"` reads the convolution kernels of an old file that
+    does not say which backend wrote it as Theano's (flipped).
+    """
     from minikeras.saving.saving_api import load_model as _impl
 
-    return _impl(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+    return _impl(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode,
+                 legacy_backend=legacy_backend)
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):

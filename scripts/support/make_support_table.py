@@ -34,6 +34,13 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 TABLE = ROOT / "docs" / "support.md"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+# The table describes the core install (numpy + h5py): the optional extras are made
+# unimportable, so it comes out the same with or without them.
+OPTIONAL_PACKAGES = ("PIL", "matplotlib", "pandas", "scipy", "keras", "tensorflow", "jax",
+                     "torch", "tf_keras")
+if __name__ == "__main__":
+    for _name in OPTIONAL_PACKAGES:
+        sys.modules.setdefault(_name, None)  # type: ignore[arg-type]
 
 from minikeras.cli import check, keras_alias, support_data  # noqa: E402
 
@@ -207,7 +214,11 @@ def main(argv=None) -> int:
     if args.check:
         current = TABLE.read_text(encoding="utf8") if TABLE.exists() else ""
         if current != text:
-            print(f"{TABLE} is out of date: run python scripts/support/make_support_table.py",
+            old, new = set(current.splitlines()), set(text.splitlines())
+            changed = sorted(new - old)[:15] + [f"(was) {line}" for line in sorted(old - new)[:15]]
+            print(f"{TABLE} is out of date with minikeras: run\n"
+                  "    python scripts/support/make_support_table.py\n"
+                  "and commit the result. Differences:\n" + "\n".join(changed),
                   file=sys.stderr)
             return 1
         return 0
