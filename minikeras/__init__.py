@@ -66,4 +66,11 @@ __all__ = [
     "dtype_policies",
     "random",
 ]
-from minikeras import config, datasets, dtype_policies, preprocessing, random  # noqa: E402
+from minikeras import (  # noqa: E402
+    applications,  # noqa: E402
+    config,
+    datasets,
+    dtype_policies,
+    preprocessing,
+    random,
+)
