@@ -8,6 +8,12 @@ from minikeras.layers.activations.activation_layers import (
     Softmax,
     ThresholdedReLU,
 )
+from minikeras.layers.attention.attention import AdditiveAttention, Attention
+from minikeras.layers.attention.grouped_query_attention import (
+    GroupedQueryAttention,
+    GroupQueryAttention,
+)
+from minikeras.layers.attention.multi_head_attention import MultiHeadAttention
 from minikeras.layers.convolutional.conv import (
     AtrousConvolution1D,
     AtrousConvolution2D,
@@ -40,6 +46,7 @@ from minikeras.layers.convolutional.separable_conv import (
 )
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
+from minikeras.layers.core.einsum_dense import EinsumDense
 from minikeras.layers.core.embedding import Embedding, Masking
 from minikeras.layers.core.identity import Identity
 from minikeras.layers.core.input_layer import Input, InputLayer
@@ -283,6 +290,12 @@ __all__ = [
     "UpSampling1D",
     "UpSampling2D",
     "UpSampling3D",
+    "EinsumDense",
+    "MultiHeadAttention",
+    "Attention",
+    "AdditiveAttention",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
 ]
 
 # Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real
