@@ -108,16 +108,23 @@ from minikeras.layers.pooling.global_pooling import (
     GlobalMaxPooling2D,
     GlobalMaxPooling3D,
 )
+from minikeras.layers.preprocessing.category_encoding import CategoryEncoding
+from minikeras.layers.preprocessing.discretization import Discretization
+from minikeras.layers.preprocessing.hashed_crossing import HashedCrossing
+from minikeras.layers.preprocessing.hashing import Hashing
 from minikeras.layers.preprocessing.image_size import (
     CenterCrop,
     Resizing,
 )
+from minikeras.layers.preprocessing.integer_lookup import IntegerLookup
 from minikeras.layers.preprocessing.normalization import (
     Normalization,
 )
 from minikeras.layers.preprocessing.rescaling import (
     Rescaling,
 )
+from minikeras.layers.preprocessing.string_lookup import StringLookup
+from minikeras.layers.preprocessing.text_vectorization import TextVectorization
 from minikeras.layers.regularization.dropout import Dropout
 from minikeras.layers.regularization.noise import (
     ActivityRegularization,
@@ -296,6 +303,13 @@ __all__ = [
     "AdditiveAttention",
     "GroupQueryAttention",
     "GroupedQueryAttention",
+    "CategoryEncoding",
+    "Discretization",
+    "HashedCrossing",
+    "Hashing",
+    "IntegerLookup",
+    "StringLookup",
+    "TextVectorization",
 ]
 
 # Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real

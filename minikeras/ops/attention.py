@@ -98,7 +98,7 @@ def dot_product_attention(
         vv.astype(dtype, copy=False),
     )
     bv, bn = unwrap(bias) if bias is not None else (None, None)
-    scale = 1.0 / np.sqrt(qv.shape[-1]) if scale is None else float(scale)
+    scale = float(1.0 / np.sqrt(qv.shape[-1]) if scale is None else scale)
     kr, vr = _repeat_heads(kv, groups), _repeat_heads(vv, groups)
     logits = np.einsum("btnh,bsnh->bnts", qv, kr) * np.asarray(scale, dtype)
     if bv is not None:
