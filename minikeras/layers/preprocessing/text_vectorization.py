@@ -74,6 +74,8 @@ class TextVectorization(DataLayer):
         array([[2, 4, 1, 0]])
     """
 
+    _saved_private_children = ("_lookup_layer",)  # saved where Keras 3 saves it
+
     def __init__(
         self,
         max_tokens=None,
