@@ -112,6 +112,24 @@ from minikeras.layers.preprocessing.category_encoding import CategoryEncoding
 from minikeras.layers.preprocessing.discretization import Discretization
 from minikeras.layers.preprocessing.hashed_crossing import HashedCrossing
 from minikeras.layers.preprocessing.hashing import Hashing
+from minikeras.layers.preprocessing.image_augmentation.affine_augmentations import (
+    RandomRotation,
+    RandomShear,
+    RandomTranslation,
+    RandomZoom,
+)
+from minikeras.layers.preprocessing.image_augmentation.color_augmentations import (
+    RandomBrightness,
+    RandomContrast,
+    RandomGrayscale,
+    Solarization,
+)
+from minikeras.layers.preprocessing.image_augmentation.geometric_augmentations import (
+    RandomCrop,
+    RandomFlip,
+    RandomHeight,
+    RandomWidth,
+)
 from minikeras.layers.preprocessing.image_size import (
     CenterCrop,
     Resizing,
@@ -310,6 +328,18 @@ __all__ = [
     "IntegerLookup",
     "StringLookup",
     "TextVectorization",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomGrayscale",
+    "RandomHeight",
+    "RandomRotation",
+    "RandomShear",
+    "RandomTranslation",
+    "RandomWidth",
+    "RandomZoom",
+    "Solarization",
 ]
 
 # Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real

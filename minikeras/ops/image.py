@@ -74,3 +74,5 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
             f"Received input with shape: {np.shape(unwrap(images)[0])}")
     axes = (ndim - 2, ndim - 1) if data_format == "channels_first" else (ndim - 3, ndim - 2)
     return resize_axes(images, tuple(size), axes, interpolation)
+
+
