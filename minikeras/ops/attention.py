@@ -99,8 +99,12 @@ def dot_product_attention(
     )
     bv, bn = unwrap(bias) if bias is not None else (None, None)
     scale = float(1.0 / np.sqrt(qv.shape[-1]) if scale is None else scale)
-    kr, vr = _repeat_heads(kv, groups), _repeat_heads(vv, groups)
-    logits = np.einsum("btnh,bsnh->bnts", qv, kr) * np.asarray(scale, dtype)
+    # Head-major copies `(B, N, T, H)` so every product is one batched matmul (BLAS).
+    qh = np.ascontiguousarray(qv.transpose(0, 2, 1, 3))
+    kh = np.ascontiguousarray(_repeat_heads(kv, groups).transpose(0, 2, 1, 3))
+    vh = np.ascontiguousarray(_repeat_heads(vv, groups).transpose(0, 2, 1, 3))
+    logits = np.matmul(qh, kh.swapaxes(-1, -2))
+    logits *= np.asarray(scale, dtype)
     if bv is not None:
         logits = logits + np.asarray(bv, dtype)
     capped = None
@@ -116,10 +120,10 @@ def dot_product_attention(
         keep = tri if keep is None else keep & tri
     if keep is not None:
         logits = np.where(keep, logits, _large_negative(dtype))
-    logits = logits - logits.max(axis=-1, keepdims=True)
-    probs = np.exp(logits)
+    logits -= logits.max(axis=-1, keepdims=True)
+    probs = np.exp(logits, out=logits)
     probs /= probs.sum(axis=-1, keepdims=True)
-    out = np.einsum("bnts,bsnh->btnh", probs, vr)
+    out = np.matmul(probs, vh).transpose(0, 2, 1, 3)
     if qn is None and kn is None and vn is None and bn is None:
         return out
     cache = {}
@@ -127,23 +131,28 @@ def dot_product_attention(
     def dlogits(g):
         """Gradient at the (scaled, biased) logits, computed once per `g`."""
         if cache.get("g") is not g:
-            dp = np.einsum("btnh,bsnh->bnts", g, vr)
-            dl = probs * (dp - np.sum(dp * probs, axis=-1, keepdims=True))
+            gh = np.ascontiguousarray(np.asarray(g, dtype).transpose(0, 2, 1, 3))
+            dp = np.matmul(gh, vh.swapaxes(-1, -2))
+            dp -= np.sum(dp * probs, axis=-1, keepdims=True)
+            dl = np.multiply(dp, probs, out=dp)
             if keep is not None:
                 dl = np.where(keep, dl, 0)
             if capped is not None:
                 dl = dl * (1 - capped * capped)
-            cache["g"], cache["dl"] = g, dl
+            cache["g"], cache["gh"], cache["dl"] = g, gh, dl
         return cache["dl"]
 
     def vjp_q(g):
-        return np.einsum("bnts,bsnh->btnh", dlogits(g), kr) * scale
+        return (np.matmul(dlogits(g), kh) * np.asarray(scale, dtype)).transpose(0, 2, 1, 3)
 
     def vjp_k(g):
-        return _sum_groups(np.einsum("bnts,btnh->bsnh", dlogits(g), qv) * scale, groups)
+        dk = np.matmul(dlogits(g).swapaxes(-1, -2), qh) * np.asarray(scale, dtype)
+        return _sum_groups(dk.transpose(0, 2, 1, 3), groups)
 
     def vjp_v(g):
-        return _sum_groups(np.einsum("bnts,btnh->bsnh", probs, g), groups)
+        dlogits(g)
+        dv = np.matmul(probs.swapaxes(-1, -2), cache["gh"])
+        return _sum_groups(dv.transpose(0, 2, 1, 3), groups)
 
     def vjp_bias(g):
         return unbroadcast(dlogits(g), np.shape(bv))

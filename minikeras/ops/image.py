@@ -76,3 +76,4 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
     return resize_axes(images, tuple(size), axes, interpolation)
 
 
+from minikeras.ops.image_affine import affine_transform  # noqa: E402, F401 - keras.ops.image

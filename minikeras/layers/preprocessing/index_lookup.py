@@ -10,6 +10,7 @@ descending.
 from __future__ import annotations
 
 import collections
+import itertools
 
 import numpy as np
 
@@ -330,26 +331,33 @@ class IndexLookup(DataLayer):
     # ------------------------------------------------------------------ call
 
     def _lookup(self, arr: np.ndarray) -> np.ndarray:
-        flat = arr.ravel()
-        if flat.size == 0:
+        flat = arr.ravel().tolist()
+        if not flat:
             return np.zeros(arr.shape, dtype=np.int64)
-        uniq, inverse = np.unique(flat, return_inverse=True)
-        keys = [self._convert_term(u) for u in uniq.tolist()]
+        if self.vocabulary_dtype != "string" or not all(type(k) is str for k in flat):
+            flat = [self._convert_term(k) for k in flat]
         missing = self._missing_value()
-        mapped = np.array([self._index.get(k, missing) for k in keys], dtype=np.int64)
-        if self.mask_token is not None:
-            mask_value = 0 if self.output_mode == "int" else np.iinfo(np.int64).max
-            mapped[[k == self.mask_token for k in keys]] = mask_value
-        oov = mapped == missing
-        if oov.any():
+        mapped = np.fromiter(
+            map(self._index.get, flat, itertools.repeat(missing)), dtype=np.int64, count=len(flat)
+        )
+        unknown = np.flatnonzero(mapped == missing)  # OOV terms, and the mask token
+        if unknown.size:
+            terms = [flat[i] for i in unknown]
+            if self.mask_token is not None:
+                is_mask = np.array([t == self.mask_token for t in terms], dtype=bool)
+                mapped[unknown[is_mask]] = (
+                    0 if self.output_mode == "int" else np.iinfo(np.int64).max
+                )
+                unknown = unknown[~is_mask]
+                terms = [t for t, m in zip(terms, is_mask) if not m]
+        if unknown.size:
             if self.num_oov_indices == 0:
                 raise ValueError(
                     "When `num_oov_indices=0` all inputs should be in vocabulary, found OOV "
-                    f"values {[k for k, o in zip(keys, oov) if o][:10]}, consider setting "
-                    "`num_oov_indices=1`."
+                    f"values {terms[:10]}, consider setting `num_oov_indices=1`."
                 )
-            mapped[oov] = self._oov_indices([k for k, o in zip(keys, oov) if o])
-        return mapped[inverse.ravel()].reshape(arr.shape)
+            mapped[unknown] = self._oov_indices(terms)
+        return mapped.reshape(arr.shape)
 
     def _missing_value(self) -> int:
         return -1

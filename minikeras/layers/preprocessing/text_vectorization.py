@@ -238,25 +238,17 @@ class TextVectorization(DataLayer):
     def call(self, inputs):
         rows, scalar = self._token_rows(inputs)
         lookup = self._lookup_layer
-        width = max((len(r) for r in rows), default=0)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        width = int(lengths.max()) if len(rows) else 0
         flat = [t for r in rows for t in r]
         ids = lookup._lookup(np.array(flat, dtype=object)) if flat else np.zeros(0, np.int64)
         if self._output_mode == "int":
             length = self._output_sequence_length
-            out = np.zeros((len(rows), width if length is None else length), dtype=np.int64)
-            pos = 0
-            for i, r in enumerate(rows):
-                n = len(r) if length is None else min(len(r), length)
-                out[i, :n] = ids[pos : pos + n]
-                pos += len(r)
+            out = _pad_rows(ids, lengths, width if length is None else length, 0)
             return out[0] if scalar else out
         depth = lookup._depth()
         lookup._called = True
-        padded = np.full((len(rows), max(width, 1)), -1, dtype=np.int64)
-        pos = 0
-        for i, r in enumerate(rows):
-            padded[i, : len(r)] = ids[pos : pos + len(r)]
-            pos += len(r)
+        padded = _pad_rows(ids, lengths, max(width, 1), -1)
         mode = "count" if self._output_mode == "tf_idf" else self._output_mode
         out = encode_categorical(padded, mode, depth, dtype=np.float64)
         if self._output_mode == "tf_idf":
@@ -334,6 +326,16 @@ class TextVectorization(DataLayer):
 
     def load_assets(self, files: dict) -> None:
         self._lookup_layer.load_assets(files)
+
+
+def _pad_rows(ids: np.ndarray, lengths: np.ndarray, width: int, fill: int) -> np.ndarray:
+    """`(rows, width)` matrix of the concatenated `ids`, each row truncated or padded."""
+    out = np.full((len(lengths), width), fill, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    cols = np.arange(len(ids)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    keep = cols < width
+    out[rows[keep], cols[keep]] = ids[keep]
+    return out
 
 
 def _as_list(row) -> list:
