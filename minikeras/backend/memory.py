@@ -43,3 +43,18 @@ def check_weight_allocation(owner: str, shape: tuple, dtype) -> None:
             f"Weight '{owner}' of shape {shape} ({np.dtype(dtype).name}) needs "
             f"{_human(nbytes)}, more than this machine's {_human(limit)} of memory. Check the "
             "layer's arguments (units, filters, input shape).")
+
+
+def available_memory_bytes() -> int | None:
+    """Memory the OS can give this process now (`MemAvailable`), or None where unknown."""
+    try:
+        with open("/proc/meminfo", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_AVPHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None

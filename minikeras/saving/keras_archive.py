@@ -119,8 +119,10 @@ def open_weights(weights: bytes) -> h5py.File:
 
     check_hdf5(lambda: h5py_module().File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive",
                source=weights)
+    from minikeras.saving.h5_checks import CheckedGroup
+
     try:
-        return h5py_module().File(io.BytesIO(weights), "r")
+        return CheckedGroup(h5py_module().File(io.BytesIO(weights), "r"))
     except OSError as exc:
         raise ValueError(f"'{WEIGHTS}' in the archive is not a readable HDF5 file ({exc})"
                          ) from None

@@ -129,15 +129,19 @@ def _is_npz(filepath) -> bool:
 
 
 def open_h5(filepath):
-    """Opens an HDF5 file for reading with a one-line error for bad files."""
+    """Opens an HDF5 file for reading with a one-line error for bad files.
+
+    Returns a `CheckedGroup`: links and datasets are checked as the loader opens them.
+    """
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
+    from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
     check_hdf5(lambda: h5py_module().File(filepath, "r"), f"'{filepath}'", source=filepath)
     try:
-        return h5py_module().File(filepath, "r")
+        return CheckedGroup(h5py_module().File(filepath, "r"))
     except OSError as exc:
         raise OSError(f"'{filepath}' is not a readable HDF5 file ({exc}).") from None
 

@@ -1,0 +1,292 @@
+"""The hostile-input campaign: >= 100 cases built from code in a temporary directory.
+
+Families: HDF5 tricks (external storage and links, virtual datasets, plugin filters,
+declared-but-absent gigabytes, huge structures), configs that name private op functions
+or ask for absurd sizes, zip and `.npz` bombs, exception types, and the memory guard.
+Every case either loads (where loading is legitimate) or raises a `ValueError`,
+`OSError` or `TypeError` naming the file (for file cases) and the problem, in a child
+process limited to 2 s and 2 GB (`runner.run_isolated`). Nothing hostile is committed:
+`build(tmp)` writes each file from the seeded XOR model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+import zipfile
+from collections.abc import Callable
+
+import h5py
+import numpy as np
+
+import minikeras
+from minikeras import layers
+
+
+@dataclasses.dataclass
+class Case:
+    """One hostile input: `build(tmp)` writes it and returns the call that loads it."""
+
+    name: str
+    family: str
+    build: Callable[[pathlib.Path], tuple[Callable[[], object], str | None]]
+    expect: str  # "refuse", "load" or "either"
+    match: str = ""  # a substring the error message must contain (lower case)
+
+
+def xor_model(compiled: bool = False):
+    minikeras.utils.set_random_seed(0)
+    model = minikeras.Sequential(
+        [
+            layers.Input((2,)),
+            layers.Dense(10, name="dense"),
+            layers.Activation("tanh"),
+            layers.Dense(1, name="dense_1"),
+        ]
+    )
+    if compiled:
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(np.zeros((4, 2), np.float32), np.zeros((4, 1), np.float32), verbose=0)
+    return model
+
+
+# Where each weights layout keeps the first kernel, and how it is loaded.
+LAYOUTS = {
+    "k3w": ("w.weights.h5", "layers/dense/vars", "0"),
+    "k2w": ("w.h5", "dense", "dense/kernel:0"),
+    "k2full": ("m.h5", "model_weights/dense", "dense/kernel:0"),
+    "keras": ("m.keras", "layers/dense/vars", "0"),
+}
+
+
+def _save(tmp: pathlib.Path, layout: str, compiled: bool = False) -> pathlib.Path:
+    model = xor_model(compiled)
+    fname = LAYOUTS[layout][0]
+    path = tmp / fname
+    if layout in ("k3w", "k2w"):
+        model.save_weights(path)
+    else:
+        model.save(path)
+    return path
+
+
+def _loader(layout: str, path: pathlib.Path) -> Callable[[], object]:
+    if layout in ("k2full", "keras"):
+        return lambda: minikeras.models.load_model(path)
+    return lambda: xor_model().load_weights(path)
+
+
+def _edit_h5(tmp: pathlib.Path, layout: str, edit, compiled: bool = False):
+    """Saves the XOR model in `layout`, applies `edit(h5py_file, group, kernel_name)`."""
+    path = _save(tmp, layout, compiled)
+    _, group, kernel = LAYOUTS[layout]
+    if layout == "keras":
+        with zipfile.ZipFile(path) as zf:
+            members = {n: zf.read(n) for n in zf.namelist()}
+        inner = tmp / "inner.h5"
+        inner.write_bytes(members["model.weights.h5"])
+        with h5py.File(inner, "r+") as f:
+            edit(f, f[group], kernel)
+        members["model.weights.h5"] = inner.read_bytes()
+        with zipfile.ZipFile(path, "w") as zf:
+            for n, data in members.items():
+                zf.writestr(n, data)
+    else:
+        with h5py.File(path, "r+") as f:
+            edit(f, f[group], kernel)
+    return _loader(layout, path), path.name
+
+
+def h5_case(name, layout, edit, expect, match="", compiled=False) -> Case:
+    return Case(
+        f"{name}[{layout}]",
+        "hdf5",
+        lambda tmp: _edit_h5(tmp, layout, edit, compiled),
+        expect,
+        match,
+    )
+
+
+# ----------------------------------------------------------------------------- HDF5 edits
+
+
+def _external_kernel(f, g, k):
+    shape, dtype = g[k].shape, g[k].dtype
+    del g[k]
+    g.create_dataset(
+        k,
+        shape=shape,
+        dtype=dtype,
+        external=[("/etc/passwd", 0, int(np.prod(shape)) * dtype.itemsize)],
+    )
+
+
+def _external_unreferenced(f, g, k):
+    f.create_dataset("notes", shape=(8,), dtype="u1", external=[("/etc/hostname", 0, 8)])
+
+
+def _external_link_kernel(f, g, k):
+    del g[k]
+    g[k] = h5py.ExternalLink("/etc/other.h5", "/kernel")
+
+
+def _external_link_group(f, g, k):
+    parent, name = g.parent, g.name.rsplit("/", 1)[1]
+    del parent[name]
+    parent[name] = h5py.ExternalLink("other.h5", "/dense")
+
+
+def _external_link_root(f, g, k):
+    f["elsewhere"] = h5py.ExternalLink("/etc/secrets.h5", "/")
+
+
+def _soft_link_out(f, g, k):
+    f["gate"] = h5py.ExternalLink("other.h5", "/")
+    del g[k]
+    g[k] = h5py.SoftLink("/gate/kernel")
+
+
+def _soft_link_inside(f, g, k):
+    data = g[k][()]
+    f.create_dataset("spare_kernel", data=data)
+    del g[k]
+    g[k] = h5py.SoftLink("/spare_kernel")
+
+
+def _dangling_soft_unreferenced(f, g, k):
+    f["nowhere"] = h5py.SoftLink("/does/not/exist")
+
+
+def _virtual_kernel(f, g, k):
+    shape, dtype = g[k].shape, g[k].dtype
+    del g[k]
+    layout = h5py.VirtualLayout(shape=shape, dtype=dtype)
+    layout[...] = h5py.VirtualSource("/etc/other.h5", "kernel", shape=shape)
+    g.create_virtual_dataset(k, layout, fillvalue=0)
+
+
+def _plugin_filter_kernel(f, g, k):
+    shape = g[k].shape
+    del g[k]
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_chunk(shape)
+    dcpl.set_filter(307, h5py.h5z.FLAG_OPTIONAL, (1,))
+    space = h5py.h5s.create_simple(shape)
+    h5py.h5d.create(g.id, k.encode(), h5py.h5t.NATIVE_FLOAT, space, dcpl=dcpl)
+
+
+def _huge_kernel(f, g, k):
+    del g[k]
+    g.create_dataset(k, shape=(20000, 40000), dtype="f4", chunks=(1000, 1000), compression="gzip")
+
+
+def _huge_unreferenced(f, g, k):
+    f.create_dataset(
+        "spare", shape=(20000, 40000), dtype="f4", chunks=(1000, 1000), compression="gzip"
+    )
+
+
+def _chunk_bomb_kernel(f, g, k):
+    data = g[k][()]
+    del g[k]
+    g.create_dataset(k, data=data, chunks=(2048, 2048), maxshape=(None, None), compression="gzip")
+
+
+def _gzip_kernel(f, g, k):
+    data = g[k][()]
+    del g[k]
+    g.create_dataset(k, data=data, chunks=True, compression="gzip", shuffle=True, fletcher32=True)
+
+
+def _hard_cycle(f, g, k):
+    f["loop"] = f["/"]
+    spare = f.create_group("spare")
+    spare["up"] = spare
+
+
+def _nested_groups(n):
+    def edit(f, g, k):
+        node = f.create_group("extra")
+        for i in range(n):
+            node = node.create_group(f"g{i}")
+
+    return edit
+
+
+def _many_datasets(n):
+    def edit(f, g, k):
+        node = f.create_group("extra")
+        for i in range(n):
+            node.create_dataset(f"d{i}", data=np.float32(i))
+
+    return edit
+
+
+def _many_attributes(n):
+    def edit(f, g, k):
+        node = f.create_group("extra")
+        for i in range(n):
+            node.attrs[f"a{i}"] = i
+
+    return edit
+
+
+def _kernel_wrong_dtype_string(f, g, k):
+    shape = g[k].shape
+    del g[k]
+    g.create_dataset(k, data=np.full(shape, "x", dtype="S1"))
+
+
+def _kernel_scalar(f, g, k):
+    del g[k]
+    g.create_dataset(k, data=np.float32(1))
+
+
+def hdf5_cases() -> list[Case]:
+    cases = []
+    for layout in LAYOUTS:
+        cases += [
+            h5_case("external_storage_kernel", layout, _external_kernel, "refuse", "external"),
+            h5_case(
+                "external_storage_unreferenced",
+                layout,
+                _external_unreferenced,
+                "refuse",
+                "external",
+            ),
+            h5_case(
+                "external_link_kernel", layout, _external_link_kernel, "refuse", "external link"
+            ),
+            h5_case(
+                "external_link_layer_group", layout, _external_link_group, "refuse", "external link"
+            ),
+            h5_case(
+                "external_link_unreferenced", layout, _external_link_root, "refuse", "external link"
+            ),
+            h5_case("soft_link_leaving_file", layout, _soft_link_out, "refuse", "external"),
+            h5_case("soft_link_inside_file", layout, _soft_link_inside, "load"),
+            h5_case("dangling_soft_link_unreferenced", layout, _dangling_soft_unreferenced, "load"),
+            h5_case("virtual_kernel", layout, _virtual_kernel, "refuse", "virtual"),
+            h5_case(
+                "plugin_filter_kernel",
+                layout,
+                _plugin_filter_kernel,
+                "refuse",
+                "user-defined hdf5 filter",
+            ),
+            h5_case("kernel_declares_3gb", layout, _huge_kernel, "refuse", "(20000, 40000)"),
+            h5_case("unreferenced_declares_3gb", layout, _huge_unreferenced, "load"),
+            h5_case("chunk_bomb_kernel", layout, _chunk_bomb_kernel, "refuse", "chunks"),
+            h5_case("gzip_shuffle_fletcher_kernel", layout, _gzip_kernel, "load"),
+            h5_case("hard_link_cycle", layout, _hard_cycle, "load"),
+            h5_case("nested_groups_2000", layout, _nested_groups(2000), "load"),
+            h5_case("small_datasets_3000", layout, _many_datasets(3000), "load"),
+            h5_case("attributes_1000", layout, _many_attributes(1000), "load"),
+            h5_case("kernel_of_strings", layout, _kernel_wrong_dtype_string, "refuse"),
+            h5_case("kernel_scalar", layout, _kernel_scalar, "refuse", "shape"),
+        ]
+    return cases
+
+
+def all_cases() -> list[Case]:
+    return hdf5_cases()
