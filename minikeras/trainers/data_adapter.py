@@ -1,8 +1,9 @@
 """Turns what users pass to `fit`/`evaluate`/`predict` into batches.
 
 Accepted: NumPy arrays (or lists/dicts of them, one per model input),
-Python generators yielding `(x, y[, sample_weight])`, and
-`keras.utils.Sequence`/`PyDataset` objects.
+Python generators yielding `(x, y[, sample_weight])`,
+`keras.utils.Sequence`/`PyDataset` objects, and `Dataset`s or any other iterable
+of batches (see `dataset_adapter`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from minikeras.backend import config
 from minikeras.layers.node import flatten
+from minikeras.trainers.dataset_adapter import IterableBatches, is_batch_iterable
 
 
 def _to_array(x, name):
@@ -206,7 +208,7 @@ def unpack(item):
 
 
 def is_generator_like(x) -> bool:
-    return (hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")
+    return is_batch_iterable(x) or (hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")
                                        and not isinstance(x, (np.ndarray, list, tuple, dict))
                                        and not hasattr(x, "__array__")))
 
@@ -221,6 +223,12 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
     if steps is not None and (not isinstance(steps, (int, np.integer)) or steps <= 0):
         raise ValueError(
             f"Expected `steps_per_epoch`/`steps` to be a positive integer. Received: {steps!r}")
+    if is_batch_iterable(x):  # a Dataset, a torch DataLoader, any iterable of batches
+        if y is not None:
+            raise ValueError(
+                "`y` argument is not supported when using a dataset as input: the dataset "
+                "should yield (x, y) pairs.")
+        return IterableBatches(x, steps=steps)
     if is_generator_like(x):
         if y is not None:
             raise ValueError(
