@@ -16,6 +16,10 @@ def physical_memory_bytes() -> int | None:
         return None
 
 
+# Weights smaller than this are not checked against the memory available now.
+_CHECK_AVAILABLE_FROM = 2**20
+
+
 def _human(nbytes: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
         if nbytes < 1024 or unit == "PiB":
@@ -35,14 +39,26 @@ def check_weight_allocation(owner: str, shape: tuple, dtype) -> None:
     if any(d < 0 for d in shape):
         raise ValueError(
             f"Weight '{owner}' would have a negative dimension: shape={shape}. Check the "
-            "layer's arguments (units, filters, kernel_size, input shape).")
+            "layer's arguments (units, filters, kernel_size, input shape)."
+        )
     nbytes = math.prod(shape) * np.dtype(dtype).itemsize
     limit = physical_memory_bytes()
     if limit is not None and nbytes > limit:
         raise ValueError(
             f"Weight '{owner}' of shape {shape} ({np.dtype(dtype).name}) needs "
             f"{_human(nbytes)}, more than this machine's {_human(limit)} of memory. Check the "
-            "layer's arguments (units, filters, input shape).")
+            "layer's arguments (units, filters, input shape)."
+        )
+    if nbytes < _CHECK_AVAILABLE_FROM:
+        return
+    available = allocatable_bytes()
+    if available is not None and nbytes > available:
+        raise ValueError(
+            f"Weight '{owner}' of shape {shape} ({np.dtype(dtype).name}) needs "
+            f"{_human(nbytes)}, more than the {_human(available)} of memory available now "
+            "(the model's weights allocated so far included). Check the layer's arguments "
+            "(units, filters, input shape)."
+        )
 
 
 def available_memory_bytes() -> int | None:
@@ -58,3 +74,24 @@ def available_memory_bytes() -> int | None:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_AVPHYS_PAGES"))
     except (AttributeError, ValueError, OSError):
         return None
+
+
+def allocatable_bytes() -> int | None:
+    """What this process may still allocate: `MemAvailable`, and the room left under its
+    address-space limit (`RLIMIT_AS`) where one is set; None where neither is known."""
+    limits = []
+    available = available_memory_bytes()
+    if available is not None:
+        limits.append(available)
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            with open("/proc/self/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmSize:"):
+                        limits.append(max(0, soft - int(line.split()[1]) * 1024))
+    except (ImportError, OSError, ValueError):
+        pass
+    return min(limits) if limits else None

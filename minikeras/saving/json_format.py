@@ -80,7 +80,8 @@ def model_from_json(json_string: str, custom_objects=None):
     except MemoryError as exc:
         raise ValueError(
             f"The model config asks for weights too large to allocate ({exc}).") from None
-    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError) as exc:
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError,
+            ArithmeticError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else ""
         raise ValueError(f"Invalid model config in the JSON ({type(exc).__name__}: {msg}).",
                          ) from None

@@ -152,7 +152,7 @@ def _fail(filepath, what, exc) -> ValueError:
 
 
 _READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError,
-                AttributeError, EOFError, MemoryError, zipfile.BadZipFile)
+                AttributeError, EOFError, MemoryError, ArithmeticError, zipfile.BadZipFile)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) -> None:

@@ -12,6 +12,7 @@ process limited to 2 s and 2 GB (`runner.run_isolated`). Nothing hostile is comm
 from __future__ import annotations
 
 import dataclasses
+import json
 import pathlib
 import zipfile
 from collections.abc import Callable
@@ -288,5 +289,222 @@ def hdf5_cases() -> list[Case]:
     return cases
 
 
-def all_cases() -> list[Case]:
-    return hdf5_cases()
+# ----------------------------------------------------------------------------- configs
+
+
+def functional_model():
+    """`Input(4) -> Dense(3) -> ops.sum(axis=-1)`."""
+    from minikeras import ops
+
+    minikeras.utils.set_random_seed(0)
+    x = layers.Input((4,), name="x")
+    h = layers.Dense(3, name="dense")(x)
+    y = ops.sum(h, axis=-1, keepdims=True)
+    return minikeras.Model(x, y)
+
+
+def functional_config() -> dict:
+    """Keras 3 JSON of `functional_model()`, as a dict."""
+    return json.loads(functional_model().to_json(keras_version=3))
+
+
+def _tensor(name="dense"):
+    return {
+        "class_name": "__keras_tensor__",
+        "config": {"shape": [None, 3], "dtype": "float32", "keras_history": [name, 0, 0]},
+    }
+
+
+def _with_op(cfg: dict, class_name: str, args: list, kwargs=None, config=None) -> dict:
+    entry = cfg["config"]["layers"][2]
+    entry["class_name"] = class_name
+    entry["registered_name"] = class_name
+    entry["config"] = {"name": entry["name"], **(config or {})}
+    entry["inbound_nodes"] = [{"args": args, "kwargs": kwargs or {}}]
+    return cfg
+
+
+def _write_config(tmp: pathlib.Path, cfg: dict, container: str):
+    """The config as JSON text (`model_from_json`) or inside a `.keras` archive."""
+    if container == "json":
+        text = json.dumps(cfg)
+        return (lambda: minikeras.models.model_from_json(text)), None
+    path = tmp / "m.keras"
+    functional_model().save(path)
+    replace_members(path, {"config.json": json.dumps(cfg).encode()})
+    return (lambda: minikeras.models.load_model(path)), path.name
+
+
+def replace_members(path: pathlib.Path, new: dict, compression=zipfile.ZIP_STORED) -> None:
+    """Rewrites the zip at `path` with the members in `new` replaced or added."""
+    with zipfile.ZipFile(path) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members.update(new)
+    with zipfile.ZipFile(path, "w", compression=compression) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+OP_NODES = [
+    ("op_setattr", "__setattr__", ["dense", 42], None, None, "unknown op"),
+    ("op_delattr", "__delattr__", ["relu"], None, None, "unknown op"),
+    ("op_getattribute", "__getattribute__", ["__dict__"], None, None, "unknown op"),
+    ("op_class", "__class__", [_tensor()], None, None, "unknown op"),
+    ("op_module_np", "Np", [_tensor()], None, None, "unknown op"),
+    ("op_submodule", "Image", [_tensor()], None, None, "unknown op"),
+    ("op_private_helper", "_resolve", [_tensor()], None, None, "unknown op"),
+    ("op_custom_gradient", "CustomGradient", [_tensor()], None, None, "unknown op"),
+    ("op_convert_to_numpy", "ConvertToNumpy", [_tensor()], None, None, "unknown op"),
+    ("op_while_loop", "WhileLoop", [_tensor()], None, None, "unknown op"),
+    ("op_key_injection", "Sum", [_tensor()], None, {"op": "__setattr__"}, ""),
+    ("op_ones_no_tensor", "Ones", [[25000, 25000]], None, None, "25000"),
+    ("op_zeros_small_no_tensor", "Zeros", [[2, 2]], None, None, "no tensor input"),
+    ("op_broadcast_huge", "BroadcastTo", [_tensor(), [25000, 25000]], None, None, "625000000"),
+    ("op_tile_huge", "Tile", [_tensor(), [100000, 100000]], None, None, "elements"),
+    ("op_repeat_huge", "Repeat", [_tensor(), 10**9], None, None, "elements"),
+    ("op_one_hot_huge", "OneHot", [_tensor()], {"num_classes": 10**9}, None, "elements"),
+    ("op_full_kwargs_huge", "Full", [[30000, 30000], 1.0], None, None, "elements"),
+    ("op_reshape_huge", "Reshape", [_tensor(), [2**40, 2]], None, None, "elements"),
+    ("op_unknown_history", "Sum", [_tensor("nope")], None, None, "nope"),
+    ("op_valid_mean", "Mean", [_tensor()], {"axis": -1, "keepdims": True}, None, ""),
+]
+
+
+def config_cases() -> list[Case]:
+    cases = []
+    for container in ("json", "keras"):
+        for name, cls, args, kwargs, config, match in OP_NODES:
+
+            def build(tmp, cls=cls, args=args, kwargs=kwargs, config=config, container=container):
+                cfg = _with_op(functional_config(), cls, args, kwargs, config)
+                return _write_config(tmp, cfg, container)
+
+            expect = "load" if name in ("op_valid_mean", "op_key_injection") else "refuse"
+            cases.append(Case(f"{name}[{container}]", "config", build, expect, match))
+    return cases
+
+
+# ----------------------------------------------------------------------------- layer configs
+
+
+def _sequential_json(layer: dict, batch_shape=(None, 4)) -> str:
+    return json.dumps(
+        {
+            "class_name": "Sequential",
+            "config": {
+                "name": "s",
+                "layers": [
+                    {
+                        "class_name": "InputLayer",
+                        "config": {
+                            "batch_input_shape": list(batch_shape),
+                            "dtype": "float32",
+                            "name": "i",
+                        },
+                    },
+                    layer,
+                ],
+            },
+        }
+    )
+
+
+def _dense(**config):
+    return {"class_name": "Dense", "config": {"units": 2, **config}}
+
+
+LAYER_CONFIGS = [
+    (
+        "units_1e400",
+        _sequential_json(_dense(units=1.0)).replace('"units": 1.0', '"units": 1e400'),
+        "units",
+    ),
+    (
+        "batch_dim_1e400",
+        _sequential_json(_dense(), (7, 4)).replace("[7, 4]", "[1e400, 4]"),
+        "input shape",
+    ),
+    (
+        "random_uniform_1e308",
+        _sequential_json(
+            _dense(
+                kernel_initializer={
+                    "class_name": "RandomUniform",
+                    "config": {"minval": -1e308, "maxval": 1e308},
+                }
+            )
+        ),
+        "randomuniform",
+    ),
+    (
+        "group_norm_zero_groups",
+        _sequential_json({"class_name": "GroupNormalization", "config": {"groups": 0}}),
+        "groups",
+    ),
+    ("batch_shape_1M_dims", _sequential_json(_dense(), [None] + [1] * 1_000_000), "dimensions"),
+    (
+        "conv1d_kernel_size_string",
+        _sequential_json(
+            {"class_name": "Conv1D", "config": {"filters": 2, "kernel_size": "3"}}, (None, 8, 4)
+        ),
+        "kernel_size",
+    ),
+    (
+        "conv2d_strides_mixed",
+        _sequential_json(
+            {"class_name": "Conv2D", "config": {"filters": 2, "kernel_size": [3, "3"]}},
+            (None, 8, 8, 1),
+        ),
+        "kernel_size",
+    ),
+    ("dense_dtype_object", _sequential_json(_dense(dtype="object")), "dtype"),
+    ("dense_dtype_void", _sequential_json(_dense(dtype="V8")), "dtype"),
+    (
+        "embedding_12gb",
+        _sequential_json(
+            {"class_name": "Embedding", "config": {"input_dim": 3_000_000_000, "output_dim": 1}}
+        ),
+        "memory",
+    ),
+    ("dense_units_1e12", _sequential_json(_dense(units=10**12)), "memory"),
+    ("units_negative", _sequential_json(_dense(units=-3)), "units"),
+    ("units_fraction", _sequential_json(_dense(units=2.5)), "units"),
+    ("units_string", _sequential_json(_dense(units="2")), "units"),
+    ("input_dim_negative", _sequential_json(_dense(), (None, -4)), "input shape"),
+    ("input_dim_string", _sequential_json(_dense(), (None, "4")), "input shape"),
+    ("input_dim_nan", _sequential_json(_dense(), (None, 4.0)).replace("4.0", "NaN"), "input shape"),
+    ("valid_dense", _sequential_json(_dense()), ""),
+]
+
+
+def layer_config_cases() -> list[Case]:
+    cases = []
+    for name, text, match in LAYER_CONFIGS:
+
+        def build(tmp, text=text):
+            return (lambda: minikeras.models.model_from_json(text)), None
+
+        expect = "load" if name.startswith("valid") else "refuse"
+        cases.append(Case(name, "layer_config", build, expect, match))
+    return cases
+
+
+def full_size_cases() -> list[Case]:
+    """The issue's sizes (slower to build and parse): for `scripts/hostile_campaign.py`."""
+
+    def ten_million_dims(tmp):
+        text = _sequential_json(_dense(), [None] + [1] * 10_000_000)
+        return (lambda: minikeras.models.model_from_json(text)), None
+
+    return [
+        h5_case("small_datasets_20000", "k3w", _many_datasets(20000), "load"),
+        h5_case("attributes_30000", "k3w", _many_attributes(30000), "load"),
+        h5_case("nested_groups_10000", "k3w", _nested_groups(10000), "load"),
+        Case("batch_shape_10M_dims", "layer_config", ten_million_dims, "refuse", "dimensions"),
+    ]
+
+
+def all_cases(full_size: bool = False) -> list[Case]:
+    """Every case; `full_size` adds the issue's big structures."""
+    cases = hdf5_cases() + config_cases() + layer_config_cases()
+    return cases + (full_size_cases() if full_size else [])
