@@ -197,6 +197,9 @@ class CheckedAttrs:
     def keys(self):
         return self._attrs.keys()
 
+    def items(self):
+        return [(name, self[name]) for name in self._attrs]
+
     def __getitem__(self, name):
         problem = attribute_problem(self._attrs.get_id(name), self._owner, name)
         if problem is not None:
@@ -297,6 +300,31 @@ class CheckedGroup:
 
     def keys(self):
         return self._g.keys()
+
+    def visititems(self, fn) -> None:
+        """Calls `fn(name, obj)` for every object below, breadth first, each link checked
+        (hard-link cycles are visited once)."""
+        seen = set()
+        queue = collections.deque([("", self)])
+        while queue:
+            prefix, group = queue.popleft()
+            for key in group:
+                obj = group[key]
+                addr = (
+                    _h5()
+                    .h5o.get_info(obj._ds.id if isinstance(obj, CheckedDataset) else obj._g.id)
+                    .addr
+                )
+                if addr in seen:
+                    continue
+                seen.add(addr)
+                name = f"{prefix}{key}"
+                fn(name, obj)
+                if isinstance(obj, CheckedGroup):
+                    queue.append((f"{name}/", obj))
+
+    def visit(self, fn) -> None:
+        self.visititems(lambda name, _obj: fn(name))
 
     def close(self) -> None:
         self._g.file.close()

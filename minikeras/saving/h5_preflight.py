@@ -140,7 +140,7 @@ def check_hdf5(opener, label: str, source=None) -> None:
     Args:
         opener: Zero-argument callable returning an open `h5py.File`.
         label: What to call the file in error messages.
-        source: The file's path or bytes. When other threads are running (a lock one
+        source: The file's path or bytes (or a callable returning them). When other threads are running (a lock one
             of them held at `fork` time could stall the child), a hang is confirmed
             in a fresh interpreter before it is reported.
 
@@ -167,6 +167,7 @@ def check_hdf5(opener, label: str, source=None) -> None:
     if outcome is not None and outcome[0] == "refused":
         raise ValueError(f"{label}: {outcome[1]}")
     if outcome is not None and source is not None and threading.active_count() > 1:
+        source = source() if callable(source) else source
         problem = _confirm_in_fresh_interpreter(source)
         outcome = None if problem is None else ("corrupt", problem)
     if outcome is not None:

@@ -182,7 +182,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, legacy_bac
             if _is_npz(filepath):
                 return npz_weights.load_npz(filepath, model)
             _, weights = keras_archive.read_archive(filepath)
-            with keras_archive.open_weights(weights) as f:
+            with keras_archive.open_weights(weights, model) as f:
                 return keras_archive.load_weights_repaired(f, model, skip_mismatch)
         if kind != "hdf5":
             raise ValueError("the file is neither HDF5 nor a ZIP archive (.keras/.npz)")

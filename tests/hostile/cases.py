@@ -489,6 +489,175 @@ def layer_config_cases() -> list[Case]:
     return cases
 
 
+# ----------------------------------------------------------------------------- zip and npz
+
+
+def _npy_bytes(shape, dtype="<f4", payload=b"", fortran=False) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buf, {"descr": dtype, "fortran_order": fortran, "shape": tuple(shape)}
+    )
+    return buf.getvalue() + payload
+
+
+def _npz_case(name, members, expect, match="", compression=zipfile.ZIP_STORED) -> Case:
+    """An `.npz` for the XOR model: `members(weights) -> {member name: bytes}`."""
+
+    def build(tmp):
+        weights = xor_model().get_weights()
+        path = tmp / "w.npz"
+        with zipfile.ZipFile(path, "w", compression=compression) as zf:
+            for member, data in members(weights).items():
+                zf.writestr(member, data)
+        return (lambda: xor_model().load_weights(path)), path.name
+
+    return Case(name, "npz", build, expect, match)
+
+
+def _valid_npz(weights):
+    import io
+
+    out = {}
+    for i, w in enumerate(weights):
+        buf = io.BytesIO()
+        np.save(buf, w)
+        out[f"arr_{i}.npy"] = buf.getvalue()
+    return out
+
+
+def _npz_with_first(data):
+    def members(weights):
+        out = _valid_npz(weights)
+        out["arr_0.npy"] = data
+        return out
+
+    return members
+
+
+def _keras_zip_case(name, edit, expect, match="") -> Case:
+    """A `.keras` archive of the compiled XOR model changed by `edit(path)`."""
+
+    def build(tmp):
+        path = tmp / "m.keras"
+        xor_model(compiled=True).save(path)
+        edit(path)
+        return (lambda: minikeras.models.load_model(path)), path.name
+
+    return Case(name, "zip", build, expect, match)
+
+
+def _deflated_weights_padded(nbytes: int, every: int):
+    """The weights member deflated, padded with `nbytes` of mostly zeros (ratio ~`every`)."""
+
+    def edit(path):
+        with zipfile.ZipFile(path) as zf:
+            weights = zf.read("model.weights.h5")
+        pad = np.zeros(nbytes, np.uint8)
+        pad[::every] = np.random.default_rng(0).integers(0, 256, len(pad[::every]))
+        replace_members(
+            path, {"model.weights.h5": weights + pad.tobytes()}, compression=zipfile.ZIP_DEFLATED
+        )
+
+    return edit
+
+
+def _deflate_all(path):
+    replace_members(path, {}, compression=zipfile.ZIP_DEFLATED)
+
+
+def _flip_weight_byte(path):
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("model.weights.h5")
+    data = bytearray(path.read_bytes())
+    data[info.header_offset + 30 + len(info.filename) + info.file_size // 2] ^= 0x40
+    path.write_bytes(bytes(data))
+
+
+def _cut_weights_member(path):
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("model.weights.h5")
+    data = path.read_bytes()
+    path.write_bytes(data[: info.header_offset + 100])
+
+
+def _config_bomb(path):
+    replace_members(path, {"config.json": b" " * (40 * 2**20)}, compression=zipfile.ZIP_DEFLATED)
+
+
+def zip_cases() -> list[Case]:
+    return [
+        _npz_case("npz_valid", _valid_npz, "load"),
+        _npz_case("npz_valid_deflated", _valid_npz, "load", compression=zipfile.ZIP_DEFLATED),
+        _npz_case(
+            "npz_header_23000_squared",
+            _npz_with_first(_npy_bytes((23000, 23000))),
+            "refuse",
+            "(23000, 23000)",
+        ),
+        _npz_case(
+            "npz_header_2pow40", _npz_with_first(_npy_bytes((2**40, 2))), "refuse", "shape mismatch"
+        ),
+        _npz_case(
+            "npz_header_object_dtype",
+            _npz_with_first(_npy_bytes((2, 10), "|O")),
+            "refuse",
+            "allow_pickle",
+        ),
+        _npz_case(
+            "npz_header_garbage",
+            _npz_with_first(b"\x93NUMPY\x01\x00\x10\x00{garbage}"),
+            "refuse",
+            "header",
+        ),
+        _npz_case(
+            "npz_truncated_data",
+            _npz_with_first(_npy_bytes((2, 10), payload=b"12")),
+            "refuse",
+            "truncated",
+        ),
+        _npz_case(
+            "npz_deflate_bomb",
+            _npz_with_first(_npy_bytes((2, 10)) + bytes(64 * 2**20)),
+            "refuse",
+            "zip bomb",
+            compression=zipfile.ZIP_DEFLATED,
+        ),
+        _npz_case(
+            "npz_fortran_order",
+            _npz_with_first(
+                _npy_bytes((2, 10), payload=np.arange(20, dtype="<f4").tobytes(), fortran=True)
+            ),
+            "load",
+        ),
+        _npz_case(
+            "npz_big_endian",
+            _npz_with_first(
+                _npy_bytes((2, 10), ">f8", payload=np.arange(20, dtype=">f8").tobytes())
+            ),
+            "load",
+        ),
+        _keras_zip_case("keras_valid_stored", lambda path: None, "load"),
+        _keras_zip_case("keras_valid_deflated", _deflate_all, "load"),
+        _keras_zip_case(
+            "keras_weights_64mb_deflated",
+            _deflated_weights_padded(64 * 2**20, 16),
+            "refuse",
+            "zip bomb",
+        ),
+        _keras_zip_case(
+            "keras_weights_ratio_bomb",
+            _deflated_weights_padded(256 * 2**20, 10**9),
+            "refuse",
+            "zip bomb",
+        ),
+        _keras_zip_case("keras_weights_bit_flip", _flip_weight_byte, "refuse", "crc"),
+        _keras_zip_case("keras_weights_cut", _cut_weights_member, "refuse", ""),
+        _keras_zip_case("keras_config_bomb", _config_bomb, "refuse", "zip bomb"),
+    ]
+
+
 def full_size_cases() -> list[Case]:
     """The issue's sizes (slower to build and parse): for `scripts/hostile_campaign.py`."""
 
@@ -506,5 +675,5 @@ def full_size_cases() -> list[Case]:
 
 def all_cases(full_size: bool = False) -> list[Case]:
     """Every case; `full_size` adds the issue's big structures."""
-    cases = hdf5_cases() + config_cases() + layer_config_cases()
+    cases = hdf5_cases() + config_cases() + layer_config_cases() + zip_cases()
     return cases + (full_size_cases() if full_size else [])
