@@ -35,7 +35,9 @@ class Metric:
     def reset_state(self) -> None:
         raise NotImplementedError
 
-    reset_states = reset_state
+    def reset_states(self) -> None:
+        """Keras 2 name of `reset_state` (calls the subclass's `reset_state`)."""
+        self.reset_state()
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
