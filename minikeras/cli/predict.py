@@ -61,6 +61,9 @@ def read_data(path: str, key: str | None = None, input_names=()):
             return _read_csv(path)
     except (ValueError, OSError) as exc:
         raise CLIError(f"Could not read data file '{path}': {exc}") from None
+    except MemoryError:
+        raise CLIError(f"Could not read data file '{path}': it declares an array larger than "
+                       "the memory available.") from None
     raise CLIError(f"Unknown data format for '{path}': use .npy, .npz, .csv or .txt.")
 
 

@@ -55,6 +55,24 @@ def _step_for(function, fallback, batches):
     return fallback
 
 
+def check_input_rank(model, x: np.ndarray) -> None:
+    """Raises ValueError when `x` cannot be a batch for the model's single input.
+
+    A 1-D sample of shape (4,) for a (None, 4) model would otherwise broadcast through
+    the layers and come back with a wrong shape.
+    """
+    inputs = getattr(model, "inputs", None)
+    if not inputs or len(inputs) != 1 or getattr(inputs[0], "shape", None) is None:
+        return
+    expected = tuple(inputs[0].shape)
+    if x.ndim == len(expected) or (x.ndim + 1 == len(expected) and expected[-1] == 1):
+        return
+    raise ValueError(
+        f"Invalid input shape for input of model '{model.name}': expected shape {expected} "
+        f"(a batch of samples), but the input has incompatible shape {x.shape}. For one "
+        "sample, add the batch axis: `x[None]` or `np.expand_dims(x, 0)`.")
+
+
 def _check_loop_kwargs(method: str, kwargs: dict) -> None:
     for k in _IGNORED_LOOP_KWARGS:
         kwargs.pop(k, None)
@@ -352,6 +370,8 @@ class NumpyTrainer(Trainer):
         """
         if kwargs:
             _check_loop_kwargs("predict", kwargs)
+        if type(x) is np.ndarray:
+            check_input_rank(self, x)
         verbose = _resolve_verbose(verbose)
         predict_function = self.make_predict_function()
         if (

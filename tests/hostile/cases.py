@@ -658,6 +658,54 @@ def zip_cases() -> list[Case]:
     ]
 
 
+# ----------------------------------------------------------------------------- CLI
+
+
+def _cli(argv: list[str]):
+    """Runs `python -m minikeras ARGV` in-process: an error exit becomes a ValueError
+    carrying its stderr (which must be one line)."""
+    import contextlib
+    import io
+
+    from minikeras.cli.main import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(argv)
+    if code != 0:
+        raise ValueError(err.getvalue().strip())
+
+
+def _cli_case(name, command, layer_config, expect, match="", data=None) -> Case:
+    def build(tmp):
+        path = tmp / "model.json"
+        path.write_text(layer_config)
+        argv = [command, str(path)]
+        if data is not None:
+            data_path = tmp / "x.npz"
+            with zipfile.ZipFile(data_path, "w") as zf:
+                zf.writestr("x.npy", data)
+            argv.append(str(data_path))
+        return (lambda: _cli(argv)), ("model.json" if data is None else "x.npz")
+
+    return Case(f"cli_{command}_{name}", "cli", build, expect, match)
+
+
+def cli_cases() -> list[Case]:
+    cases = []
+    for name, text, match in LAYER_CONFIGS[:10]:
+        cases.append(_cli_case(name, "summary", text, "refuse", match))
+    valid = _sequential_json(_dense())
+    cases += [
+        _cli_case("valid", "summary", valid, "load"),
+        _cli_case("npz_2pow40", "predict", valid, "refuse", "memory",
+                  data=_npy_bytes((2**40, 2))),
+        _cli_case("npz_wrong_width", "predict", valid, "refuse", "shape",
+                  data=_npy_bytes((3, 5), payload=bytes(60))),
+    ]
+    return cases
+
+
 def full_size_cases() -> list[Case]:
     """The issue's sizes (slower to build and parse): for `scripts/hostile_campaign.py`."""
 
@@ -675,5 +723,6 @@ def full_size_cases() -> list[Case]:
 
 def all_cases(full_size: bool = False) -> list[Case]:
     """Every case; `full_size` adds the issue's big structures."""
-    cases = hdf5_cases() + config_cases() + layer_config_cases() + zip_cases()
+    cases = (hdf5_cases() + config_cases() + layer_config_cases() + zip_cases()
+             + cli_cases())
     return cases + (full_size_cases() if full_size else [])
