@@ -21,8 +21,9 @@ STEPS = 60
 
 def make_model(optimizer):
     minikeras.utils.set_random_seed(3)
-    model = minikeras.Sequential([layers.Input((6,)), layers.Dense(16, activation="tanh"),
-                                  layers.Dense(3)])
+    model = minikeras.Sequential(
+        [layers.Input((6,)), layers.Dense(16, activation="tanh"), layers.Dense(3)]
+    )
     model.compile(optimizer=optimizer, loss="mse")
     return model
 
@@ -34,7 +35,8 @@ def data():
 
 def state(model):
     return [np.array(v.value) for v in model.weights] + [
-        np.array(v.value) for v in model.optimizer.variables]
+        np.array(v.value) for v in model.optimizer.variables
+    ]
 
 
 def trajectory(optimizer):
@@ -51,7 +53,8 @@ def trajectory(optimizer):
 
 def same(a, b) -> bool:
     return len(a) == len(b) and all(
-        x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b))
+        x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b)
+    )
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam", "rmsprop"])

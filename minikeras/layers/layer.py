@@ -36,6 +36,43 @@ def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
 
 
+def _jsonable(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
+
+
+def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
+    """`({name: value}, [names left out])` of a constructor call, as Keras 3 records it:
+    JSON-friendly values are kept, other arguments are named as left out."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return {}, []
+    recorded, skipped = {}, []
+    params = inspect.signature(cls.__init__).parameters
+    for i, (name, value) in enumerate(bound.arguments.items()):
+        if i == 0:
+            continue  # self
+        if params[name].kind is inspect.Parameter.VAR_KEYWORD:
+            items = value.items()
+        elif params[name].kind is inspect.Parameter.VAR_POSITIONAL:
+            skipped += [name] if value else []
+            continue
+        else:
+            items = [(name, value)]
+        for key, v in items:
+            if _jsonable(v):
+                recorded[key] = list(v) if isinstance(v, tuple) else v
+            else:
+                skipped.append(key)
+    return recorded, skipped
+
+
 class Layer:
     """Base class for layers.
 
@@ -49,6 +86,15 @@ class Layer:
             `batch_input_shape`, `batch_size` (used by the first layer of a
             `Sequential`) and `weights` (initial weight values).
     """
+
+    def __new__(cls, *args, **kwargs):
+        obj = super().__new__(cls)
+        if not cls.__module__.startswith("minikeras."):
+            # As Keras 3: a user layer's constructor arguments are recorded, so one without
+            # `get_config` is saved and re-created with them.
+            object.__setattr__(obj, "_auto_config", record_constructor_arguments(
+                cls, args, kwargs))
+        return obj
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, name=None,
                  **kwargs):
@@ -505,6 +551,15 @@ class Layer:
         if self.activity_regularizer is not None and "activity_regularizer" in inspect.signature(
                 type(self).__init__).parameters:
             cfg["activity_regularizer"] = regularizers_mod.serialize(self.activity_regularizer)
+        auto = self.__dict__.get("_auto_config")
+        if auto is not None:
+            recorded, skipped = auto
+            if skipped and type(self).get_config is Layer.get_config:
+                warnings.warn(
+                    f"Layer '{self.name}' ({type(self).__name__}) has constructor arguments "
+                    f"that cannot be serialized: {skipped}. They are left out of its config; "
+                    "override `get_config()` to save them.", UserWarning, stacklevel=2)
+            cfg = {**recorded, **cfg}
         return cfg
 
     @classmethod

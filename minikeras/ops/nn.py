@@ -307,7 +307,11 @@ def binary_crossentropy(target, output, from_logits=False):
     """
     ov, on = unwrap(output)
     t = _target_like(target, ov)
-    shape = np.shape(ov)  # `target` may broadcast against `output`; grads sum back to it
+    shape = np.shape(ov)
+    if t.shape != shape:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape. "
+            f"Received: target.shape={t.shape}, output.shape={shape}")
     if from_logits:
         z = np.asarray(ov)
         out = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))

@@ -698,10 +698,15 @@ def cli_cases() -> list[Case]:
     valid = _sequential_json(_dense())
     cases += [
         _cli_case("valid", "summary", valid, "load"),
-        _cli_case("npz_2pow40", "predict", valid, "refuse", "memory",
-                  data=_npy_bytes((2**40, 2))),
-        _cli_case("npz_wrong_width", "predict", valid, "refuse", "shape",
-                  data=_npy_bytes((3, 5), payload=bytes(60))),
+        _cli_case("npz_2pow40", "predict", valid, "refuse", "memory", data=_npy_bytes((2**40, 2))),
+        _cli_case(
+            "npz_wrong_width",
+            "predict",
+            valid,
+            "refuse",
+            "shape",
+            data=_npy_bytes((3, 5), payload=bytes(60)),
+        ),
     ]
     return cases
 
@@ -723,6 +728,5 @@ def full_size_cases() -> list[Case]:
 
 def all_cases(full_size: bool = False) -> list[Case]:
     """Every case; `full_size` adds the issue's big structures."""
-    cases = (hdf5_cases() + config_cases() + layer_config_cases() + zip_cases()
-             + cli_cases())
+    cases = hdf5_cases() + config_cases() + layer_config_cases() + zip_cases() + cli_cases()
     return cases + (full_size_cases() if full_size else [])
