@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 
@@ -95,3 +96,42 @@ def allocatable_bytes() -> int | None:
     except (ImportError, OSError, ValueError):
         pass
     return min(limits) if limits else None
+
+
+def check_total_allocation(what: str, arrays) -> None:
+    """Raises ValueError if arrays described by `(shape, dtype)` pairs cannot fit in the
+    memory available now, before any of them is allocated.
+
+    Args:
+        what: What the arrays are, for the message (e.g. "The optimizer state in the file").
+        arrays: `(shape, dtype)` pairs.
+    """
+    nbytes = sum(math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+                 for shape, dtype in arrays)
+    if nbytes < _CHECK_AVAILABLE_FROM:
+        return
+    available = allocatable_bytes()
+    if available is not None and nbytes > available:
+        raise ValueError(
+            f"{what} needs {_human(nbytes)}, more than the {_human(available)} of memory "
+            "available now.")
+
+
+_FROM_FILE = [0]
+
+
+@contextlib.contextmanager
+def weights_from_file():
+    """Inside this block new layer weights are zeros whose memory is not touched yet
+    (their values come from the file being loaded), so a model's total can be checked
+    with `check_total_allocation` before any of it is really allocated."""
+    _FROM_FILE[0] += 1
+    try:
+        yield
+    finally:
+        _FROM_FILE[0] -= 1
+
+
+def weights_come_from_file() -> bool:
+    """True inside `weights_from_file()`."""
+    return _FROM_FILE[0] > 0

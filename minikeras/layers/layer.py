@@ -18,7 +18,7 @@ from minikeras import regularizers as regularizers_mod
 from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
-from minikeras.backend.memory import check_weight_allocation
+from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
 from minikeras.layers.naming import to_snake_case, unique_name
@@ -286,8 +286,14 @@ class Layer:
         init = initializers_mod.get(initializer)
         name = name or "variable"
         check_weight_allocation(f"{self.name}/{name}", shape, dtype)
-        var = Variable(init, shape=shape, dtype=dtype, trainable=trainable and self._trainable,
-                       name=name, path=f"{self.name}/{name}")
+        if weights_come_from_file():  # a model being loaded: the file gives the values
+            var = Variable(None, shape=(), dtype=dtype, trainable=trainable and self._trainable,
+                           name=name, path=f"{self.name}/{name}")
+            var.value = np.zeros(shape, dtype)  # pages untouched until the values land
+        else:
+            var = Variable(init, shape=shape, dtype=dtype,
+                           trainable=trainable and self._trainable, name=name,
+                           path=f"{self.name}/{name}")
         var.regularizer = regularizers_mod.get(regularizer)
         var.constraint = constraints_mod.get(constraint)
         if trainable:

@@ -250,12 +250,16 @@ def open_weights(member: WeightsMember, model=None):
 
 def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
     """Re-creates the model stored in a `.keras` archive."""
+    from minikeras.backend.memory import check_total_allocation, weights_from_file
     from minikeras.saving.legacy_h5_model import _compile_or_warn
     from minikeras.saving.serialization import deserialize_keras_object
 
     config, weights = read_archive(path)
     compile_cfg = config.get("compile_config")
-    model = deserialize_keras_object(config, custom_objects=custom_objects)
+    with weights_from_file():
+        model = deserialize_keras_object(config, custom_objects=custom_objects)
+    check_total_allocation(f"The model's weights ({len(model.weights)} arrays)",
+                           [(w.shape, w.dtype) for w in model.weights])
     if compile and compile_cfg and not _compile_or_warn(model, compile_cfg, custom_objects):
         compile = False  # noqa: A001 - no optimizer state to restore either
     with open_weights(weights, model) as f:

@@ -56,7 +56,7 @@ def _step_for(function, fallback, batches):
 
 
 def check_input_rank(model, x: np.ndarray) -> None:
-    """Raises ValueError when `x` cannot be a batch for the model's single input.
+    """Raises ValueError when `x` is one sample without its batch axis.
 
     A 1-D sample of shape (4,) for a (None, 4) model would otherwise broadcast through
     the layers and come back with a wrong shape.
@@ -65,8 +65,9 @@ def check_input_rank(model, x: np.ndarray) -> None:
     if not inputs or len(inputs) != 1 or getattr(inputs[0], "shape", None) is None:
         return
     expected = tuple(inputs[0].shape)
-    if x.ndim == len(expected) or (x.ndim + 1 == len(expected) and expected[-1] == 1):
-        return
+    if x.ndim + 1 != len(expected) or expected[-1] == 1 or any(
+            e is not None and e != d for e, d in zip(expected[1:], x.shape)):
+        return  # a batch, a 1-D batch of one feature, or a mismatch the layers describe
     raise ValueError(
         f"Invalid input shape for input of model '{model.name}': expected shape {expected} "
         f"(a batch of samples), but the input has incompatible shape {x.shape}. For one "

@@ -730,3 +730,46 @@ def all_cases(full_size: bool = False) -> list[Case]:
     """Every case; `full_size` adds the issue's big structures."""
     cases = hdf5_cases() + config_cases() + layer_config_cases() + zip_cases() + cli_cases()
     return cases + (full_size_cases() if full_size else [])
+
+
+# ----------------------------------------------------------------------------- memory guard
+
+
+def _parallel_dense_archive(branches: int, units: int):
+    """A `.keras` archive whose config asks for `branches` parallel Dense(units) kernels,
+    written from a small model by editing `units` (the weights member stays small)."""
+
+    def build(tmp):
+        x = layers.Input((1,), name="x")
+        outs = [layers.Dense(1, name=f"d{i}")(x) for i in range(branches)]
+        model = minikeras.Model(x, layers.Concatenate(name="cat")(outs))
+        path = tmp / "m.keras"
+        model.save(path)
+        with zipfile.ZipFile(path) as zf:
+            cfg = json.loads(zf.read("config.json"))
+        for entry in cfg["config"]["layers"]:
+            if entry["class_name"] == "Dense":
+                entry["config"]["units"] = units
+        replace_members(path, {"config.json": json.dumps(cfg).encode()})
+        return (lambda: minikeras.models.load_model(path)), path.name
+
+    return build
+
+
+def memory_cases() -> list[Case]:
+    return [
+        Case(
+            "parallel_dense_30x80mb",
+            "memory",
+            _parallel_dense_archive(30, 20_000_000),
+            "refuse",
+            "memory",
+        ),
+        Case(
+            "parallel_dense_4x1mb_shape_mismatch",
+            "memory",
+            _parallel_dense_archive(4, 300_000),
+            "refuse",
+            "shape",
+        ),
+    ]
