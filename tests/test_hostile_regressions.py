@@ -104,10 +104,11 @@ def test_sparse_losses_still_take_integer_labels():
 
 @pytest.mark.parametrize(
     "metric",
-    ["binary_accuracy", "mean_squared_error", "categorical_accuracy", "mean_absolute_error"],
+    ["binary_accuracy", "mean_squared_error", "categorical_accuracy", "mean_absolute_error",
+     "RootMeanSquaredError", "F1Score", "Precision", "AUC"],
 )
 def test_metrics_refuse_broadcasting_targets(metric):
-    m = metrics.get(metric)
+    m = getattr(metrics, metric) if metric[0].isupper() else metrics.get(metric)
     m = m() if isinstance(m, type) else m
     if not hasattr(m, "update_state"):
         m = metrics.MeanMetricWrapper(m)
