@@ -54,10 +54,10 @@ def _h5():
     return h5py
 
 
-def link_problem(gid, name: bytes, where: str) -> str | None:
+def link_problem(gid, name: bytes, where: str, info=None) -> str | None:
     """Why following link `name` of the group `gid` is not allowed, or None."""
     h5l = _h5().h5l
-    info = gid.links.get_info(name)
+    info = gid.links.get_info(name) if info is None else info
     if info.type == h5l.TYPE_HARD:
         return None
     if info.type == h5l.TYPE_EXTERNAL:
@@ -148,6 +148,8 @@ def dataset_problem(did, where: str) -> str | None:
 def read_problem(did, where: str) -> str | None:
     """Why the data of `did` must not be read into memory now, or None."""
     nbytes = declared_bytes(did)
+    if nbytes < 2**20:
+        return None
     if nbytes > _BOMB_FLOOR_BYTES:
         stored = did.get_storage_size()
         if nbytes > _MAX_EXPANSION * max(stored, 1):
@@ -252,21 +254,29 @@ class CheckedGroup:
         """The object at the relative path `key` (checked), or None when it does not exist."""
         h5 = _h5()
         obj, where = self._g, self._where
-        parts = [p for p in str(key).split("/") if p]
-        for part in parts:
+        for part in str(key).split("/"):
+            if not part:
+                continue
             if not isinstance(obj, h5.Group):
                 return None
             name = part.encode("utf8")
             if not obj.id.links.exists(name):
                 return None
+            info = obj.id.links.get_info(name)
             where = _join(where, part)
-            problem = link_problem(obj.id, name, where)
+            problem = link_problem(obj.id, name, where, info)
             if problem is not None:
                 raise HDF5Refused(problem)
             try:
-                obj = obj[part]
+                oid = h5.h5o.open(obj.id, name)
             except KeyError:
                 return None  # a dangling soft link
+            if isinstance(oid, h5.h5d.DatasetID):
+                obj = h5.Dataset(oid)
+            elif isinstance(oid, h5.h5g.GroupID):
+                obj = h5.Group(oid)
+            else:
+                return None
         if isinstance(obj, h5.Dataset):
             problem = dataset_problem(obj.id, where)
             if problem is not None:
