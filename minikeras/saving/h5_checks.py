@@ -380,19 +380,29 @@ def walk_problems(f, report=None, max_objects: int = 5000, max_seconds: float = 
     budget = _Budget(report, max_objects, max_seconds)
     seen = {h5o.get_info(f.id).addr}
     queue = collections.deque([(f, "")])
+    names: list = []
+
+    def collect(name, *_):
+        return 1 if budget.spent() else names.append(name)  # non-None stops the listing
+
     while queue:
         obj, where = queue.popleft()
-        for key in list(obj.attrs):
+        names.clear()
+
+        if h5.h5a.iterate(obj.id, collect, order=h5.h5.ITER_NATIVE) is not None:
+            return None  # out of budget while listing (30,000 attributes: still valid)
+        for name in names:
             if budget.spent():
                 return None
-            problem = attribute_problem(obj.attrs.get_id(key), where, key)
+            problem = attribute_problem(obj.attrs.get_id(name), where, name)
             if problem is not None:
                 return problem
-            obj.attrs.get(key)
+            obj.attrs.get(_text(name))
         if not isinstance(obj, h5.Group):
             continue
-        names = []
-        obj.id.links.iterate(names.append)
+        names.clear()
+        if obj.id.links.iterate(collect, order=h5.h5.ITER_NATIVE) is not None:
+            return None  # out of budget while listing a huge group (still valid)
         for name in names:
             if budget.spent():
                 return None
