@@ -364,6 +364,11 @@ class _Budget:
         return self.left < 0 or now > self.deadline
 
 
+def _stopped(result) -> bool:
+    """Whether an h5py iteration was stopped by its callback (links answer `(value, index)`)."""
+    return (result[0] if isinstance(result, tuple) else result) is not None
+
+
 def walk_problems(f, report=None, max_objects: int = 5000, max_seconds: float = 0.5) -> str | None:
     """Checks links, datasets and attributes of the open file `f`, breadth first.
 
@@ -389,7 +394,7 @@ def walk_problems(f, report=None, max_objects: int = 5000, max_seconds: float = 
         obj, where = queue.popleft()
         names.clear()
 
-        if h5.h5a.iterate(obj.id, collect, order=h5.h5.ITER_NATIVE) is not None:
+        if _stopped(h5.h5a.iterate(obj.id, collect, order=h5.h5.ITER_NATIVE)):
             return None  # out of budget while listing (30,000 attributes: still valid)
         for name in names:
             if budget.spent():
@@ -401,7 +406,7 @@ def walk_problems(f, report=None, max_objects: int = 5000, max_seconds: float = 
         if not isinstance(obj, h5.Group):
             continue
         names.clear()
-        if obj.id.links.iterate(collect, order=h5.h5.ITER_NATIVE) is not None:
+        if _stopped(obj.id.links.iterate(collect, order=h5.h5.ITER_NATIVE)):
             return None  # out of budget while listing a huge group (still valid)
         for name in names:
             if budget.spent():

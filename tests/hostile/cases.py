@@ -728,8 +728,14 @@ def full_size_cases() -> list[Case]:
 
 def all_cases(full_size: bool = False) -> list[Case]:
     """Every case; `full_size` adds the issue's big structures."""
-    cases = (hdf5_cases() + config_cases() + layer_config_cases() + zip_cases() + cli_cases()
-             + memory_cases())
+    cases = (
+        hdf5_cases()
+        + config_cases()
+        + layer_config_cases()
+        + zip_cases()
+        + cli_cases()
+        + memory_cases()
+    )
     return cases + (full_size_cases() if full_size else [])
 
 

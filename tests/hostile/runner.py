@@ -29,8 +29,9 @@ class CaseResult:
     outcome: str  # "loaded", "error", "killed", "crashed"
     error_type: str
     message: str
-    seconds: float
+    seconds: float  # wall-clock seconds
     peak_rss_growth: int  # bytes the child's resident set grew above its start
+    cpu_seconds: float = 0.0  # CPU time of the child and the processes it waited for
 
 
 def _rss_bytes(field: str) -> int:
@@ -41,10 +42,17 @@ def _rss_bytes(field: str) -> int:
     return 0
 
 
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    waited = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + waited.ru_utime + waited.ru_stime
+
+
 def _child(fn: Callable[[], object], fd: int, memory_limit: int, seconds: float) -> None:
     payload = {"outcome": "crashed", "error_type": "", "message": ""}
     start_rss = _rss_bytes("VmRSS:")
     start = time.perf_counter()
+    cpu_start = _cpu()
     try:
         space = _rss_bytes("VmSize:") + memory_limit
         resource.setrlimit(resource.RLIMIT_AS, (space, space))
@@ -61,6 +69,7 @@ def _child(fn: Callable[[], object], fd: int, memory_limit: int, seconds: float)
             )
         signal.alarm(0)
         payload["seconds"] = time.perf_counter() - start
+        payload["cpu"] = _cpu() - cpu_start
         payload["peak"] = max(0, _rss_bytes("VmHWM:") - start_rss)
         os.write(fd, json.dumps(payload).encode())
     finally:
