@@ -30,7 +30,7 @@ def problems_of(case, result, filename) -> list[str]:
     if result.outcome not in ("loaded", "error"):
         out.append(result.outcome)
     if result.seconds >= 2.0:
-        out.append(f"slow {result.seconds:.2f}s")
+        out.append(f"slow {result.seconds:.2f}s wall ({result.cpu_seconds:.2f}s CPU)")
     if result.peak_rss_growth >= 2 * 2**30:
         out.append("memory")
     if case.expect == "refuse" and result.outcome == "loaded":
@@ -65,7 +65,8 @@ def main() -> int:
         message = result.message.replace(tmp, "<tmp>")[:110]
         print(
             f"{'BAD ' if problems else 'ok  '}{case.family:12s} {case.name:45s} "
-            f"{result.outcome:7s} {result.seconds:6.2f}s {result.peak_rss_growth / 2**20:7.1f}MiB"
+            f"{result.outcome:7s} {result.seconds:6.2f}s {result.cpu_seconds:5.2f}cpu "
+            f"{result.peak_rss_growth / 2**20:7.1f}MiB"
             f" {message} {problems or ''}",
             flush=True,
         )

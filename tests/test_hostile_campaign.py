@@ -3,7 +3,8 @@
 Each case is built from code in a temporary directory and run in a forked child
 limited to 2 GB of address space beyond its start and killed after 20 s; it must
 load (where loading is legitimate) or raise ValueError/OSError/TypeError naming the
-file and the problem, within 2 s and with under 2 GB of resident-memory growth.
+file and the problem, within 2 s of CPU time and with under 2 GB of resident-memory
+growth.
 `scripts/hostile_campaign.py` runs the same cases with the big structures at full size.
 """
 
@@ -28,7 +29,9 @@ def test_hostile_case_ends_clean(case, tmp_path):
     load, filename = case.build(tmp_path)
     result = run_isolated(case.name, load, memory_limit=MEMORY_LIMIT)
     assert result.outcome in ("loaded", "error"), (result.outcome, result.message)
-    assert result.seconds < TIME_LIMIT_S, f"took {result.seconds:.2f} s"
+    # CPU seconds: on a shared, loaded 2-core machine wall time measures the neighbours
+    # (scripts/hostile_campaign.py reports wall time; a hang is killed after 20 s here).
+    assert result.cpu_seconds < TIME_LIMIT_S, f"used {result.cpu_seconds:.2f} s of CPU"
     assert result.peak_rss_growth < MEMORY_LIMIT, f"grew {result.peak_rss_growth} B"
     if case.expect == "refuse":
         assert result.outcome == "error", "loaded but must be refused"

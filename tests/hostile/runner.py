@@ -127,4 +127,5 @@ def run_isolated(
         payload["message"],
         payload["seconds"],
         payload["peak"],
+        payload["cpu"],
     )
