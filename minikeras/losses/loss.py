@@ -47,11 +47,15 @@ def check_target_shape(y_true, y_pred, sparse: bool = False) -> None:
         ok = s1 in (s2[:-1], s2[:-1] + (1,))
     else:
         ok = s1 == s2
-    if not ok:
+    if ok:
+        return
+    if sparse:
         raise ValueError(
-            "Arguments `target` and `output` must have the same shape"
-            f"{' (except the last axis of `output`)' if sparse else ''}. Received: "
-            f"target.shape={s1}, output.shape={s2}")
+            "Arguments `target` and `output` must have the same shape up until the last "
+            f"dimension: target.shape={s1}, output.shape={s2}")
+    raise ValueError(
+        "Arguments `target` and `output` must have the same shape. Received: "
+        f"target.shape={s1}, output.shape={s2}")
 
 
 def is_sparse_function(fn) -> bool:

@@ -307,11 +307,7 @@ def binary_crossentropy(target, output, from_logits=False):
     """
     ov, on = unwrap(output)
     t = _target_like(target, ov)
-    shape = np.shape(ov)
-    if t.shape != shape:
-        raise ValueError(
-            "Arguments `target` and `output` must have the same shape. "
-            f"Received: target.shape={t.shape}, output.shape={shape}")
+    shape = np.shape(ov)  # `target` may broadcast against `output`; grads sum back to it
     if from_logits:
         z = np.asarray(ov)
         out = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
