@@ -7,6 +7,7 @@ by composing `minikeras.ops`. Layers contain no gradient code.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 
@@ -87,14 +88,22 @@ class Layer:
             `Sequential`) and `weights` (initial weight values).
     """
 
-    def __new__(cls, *args, **kwargs):
-        obj = super().__new__(cls)
-        if not cls.__module__.startswith("minikeras."):
-            # As Keras 3: a user layer's constructor arguments are recorded, so one without
-            # `get_config` is saved and re-created with them.
-            object.__setattr__(obj, "_auto_config", record_constructor_arguments(
-                cls, args, kwargs))
-        return obj
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("minikeras.") or "__init__" not in cls.__dict__:
+            return
+        init = cls.__dict__["__init__"]
+
+        @functools.wraps(init)
+        def recording_init(self, *args, **kw):
+            # As Keras 3: a user layer's constructor arguments are recorded (by its outermost
+            # `__init__`), so one without `get_config` is saved and re-created with them.
+            if "_auto_config" not in self.__dict__:
+                object.__setattr__(self, "_auto_config", record_constructor_arguments(
+                    type(self), args, kw))
+            init(self, *args, **kw)
+
+        cls.__init__ = recording_init
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, name=None,
                  **kwargs):

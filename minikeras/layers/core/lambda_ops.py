@@ -185,7 +185,8 @@ class OpLayer(Layer):
                 tensors) or a constant argument asks for a huge array.
         """
         check_static_arguments(self.op_name, args, kwargs, self.op_kwargs)
-        if not any_symbolic([list(args), dict(kwargs)]):
+        if not any(isinstance(a, (KerasTensor, np.ndarray)) or hasattr(a, "_keras_history")
+                   for a in flatten([list(args), dict(kwargs)])):
             raise ValueError(
                 f"Op node '{self.name}' ({self.op_name}) takes no tensor input; a functional "
                 "graph records only ops applied to tensors.")
