@@ -246,45 +246,52 @@ class CheckedGroup:
     def __init__(self, group, where: str = ""):
         self._g = group
         self._where = where
+        self._last = (None, None)
 
     name = property(lambda self: self._g.name)
     attrs = property(lambda self: CheckedAttrs(self._g.attrs, self._where))
 
     def _follow(self, key: str):
-        """The object at the relative path `key` (checked), or None when it does not exist."""
+        """The object at the relative path `key` (checked), or None when it does not exist.
+
+        Loaders ask `name in group` and then `group[name]`: the last answer is reused.
+        """
+        if key == self._last[0]:
+            return self._last[1]
         h5 = _h5()
-        obj, where = self._g, self._where
+        gid, oid, where = self._g.id, None, self._where
         for part in str(key).split("/"):
             if not part:
                 continue
-            if not isinstance(obj, h5.Group):
-                return None
+            if oid is not None:
+                if not isinstance(oid, h5.h5g.GroupID):
+                    return None
+                gid = oid
             name = part.encode("utf8")
-            if not obj.id.links.exists(name):
+            links = gid.links
+            if not links.exists(name):
                 return None
-            info = obj.id.links.get_info(name)
             where = _join(where, part)
-            problem = link_problem(obj.id, name, where, info)
+            problem = link_problem(gid, name, where, links.get_info(name))
             if problem is not None:
                 raise HDF5Refused(problem)
             try:
-                oid = h5.h5o.open(obj.id, name)
+                oid = h5.h5o.open(gid, name)
             except KeyError:
                 return None  # a dangling soft link
-            if isinstance(oid, h5.h5d.DatasetID):
-                obj = h5.Dataset(oid)
-            elif isinstance(oid, h5.h5g.GroupID):
-                obj = h5.Group(oid)
-            else:
-                return None
-        if isinstance(obj, h5.Dataset):
-            problem = dataset_problem(obj.id, where)
+        if oid is None:
+            out = self
+        elif isinstance(oid, h5.h5d.DatasetID):
+            problem = dataset_problem(oid, where)
             if problem is not None:
                 raise HDF5Refused(problem)
-            return CheckedDataset(obj, where)
-        if isinstance(obj, h5.Group):
-            return CheckedGroup(obj, where)
-        return None
+            out = CheckedDataset(h5.Dataset(oid), where)
+        elif isinstance(oid, h5.h5g.GroupID):
+            out = CheckedGroup(h5.Group(oid), where)
+        else:
+            return None
+        self._last = (key, out)
+        return out
 
     def __contains__(self, key) -> bool:
         try:
