@@ -39,10 +39,12 @@ def write_archive(path: str, model) -> None:
 
     model = hard_sigmoid.for_flavour(model, 3)  # Keras 2's hard sigmoid has no Keras 3 name
     config = model_config(model, keras_version=3)
-    metadata = {
-        "keras_version": KERAS3_VERSION,
-        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
-    }
+    from minikeras import __version__
+    from minikeras.saving.config_flavor import WRITER_KEY
+
+    metadata = {"keras_version": KERAS3_VERSION,
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+                WRITER_KEY: __version__}
     buf = io.BytesIO()
     with h5py_module().File(buf, "w") as f:
         keras3_weights.save_weights_to_h5(f, model)

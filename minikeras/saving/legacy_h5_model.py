@@ -129,8 +129,12 @@ def save_model_to_h5(f, model, include_optimizer=True) -> None:
 
     model = hard_sigmoid.for_flavour(model, 2)  # Keras 3's hard sigmoid has no Keras 2 name
 
+    from minikeras import __version__
+    from minikeras.saving.config_flavor import WRITER_KEY
+
     f.attrs["backend"] = "tensorflow"
     f.attrs["keras_version"] = KERAS2_VERSION
+    f.attrs[WRITER_KEY] = __version__
     f.attrs["model_config"] = json.dumps(model_config(model, 2, h5=True))
     training = training_config_of(model)
     if training is not None:
