@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from minikeras.backend.autodiff import Tensor, record, unbroadcast, unwrap, value_of
+from minikeras.backend.blas_threads import prepare_product
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -128,15 +129,27 @@ def minimum(x1, x2):
     )
 
 
+def _matmul_macs(a_shape, b_shape) -> int:
+    """Multiply-adds of one of the products `np.matmul` makes (BLAS runs them one by one)."""
+    if len(a_shape) < 1 or len(b_shape) < 1:
+        return 0
+    m = a_shape[-2] if len(a_shape) > 1 else 1
+    n = b_shape[-1] if len(b_shape) > 1 else 1
+    return m * a_shape[-1] * n
+
+
 def matmul(x1, x2):
     """Matrix product of two arrays (NumPy `@` semantics, batched)."""
     av, an = unwrap(x1)
     bv, bn = unwrap(x2)
+    macs = _matmul_macs(np.shape(av), np.shape(bv))
+    prepare_product(macs, 1, 1)
     out = np.matmul(av, bv)
     if an is None and bn is None:
         return out
 
     def vjp_a(g):
+        prepare_product(macs, 1, 1)
         if bv.ndim == 1:
             return unbroadcast(np.multiply.outer(g, bv), av.shape)
         if av.ndim == 1:
@@ -145,6 +158,7 @@ def matmul(x1, x2):
         return unbroadcast(np.matmul(g, np.swapaxes(bv, -1, -2)), av.shape)
 
     def vjp_b(g):
+        prepare_product(macs, 1, 1)
         if av.ndim == 1:
             return unbroadcast(np.multiply.outer(av, g), bv.shape)
         if bv.ndim == 1:
@@ -203,7 +217,8 @@ def einsum(subscripts, *operands):
     for gradients.
     """
     vals = [unwrap(o) for o in operands]
-    out = np.einsum(subscripts, *[v for v, _ in vals])
+    # `optimize` lets two-operand contractions run as BLAS products (tensordot).
+    out = np.einsum(subscripts, *[v for v, _ in vals], optimize=len(vals) == 2)
     if all(n is None for _, n in vals):
         return out
     spec = subscripts.replace(" ", "")
@@ -230,7 +245,8 @@ def _einsum_vjp(g, target, out_sub, other_subs, others, shape):
     uniq = "".join(dict.fromkeys(target))
     avail = out_sub + "".join(other_subs)
     present = "".join(c for c in uniq if c in avail)
-    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others)
+    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others,
+                  optimize=len(others) == 1)
     if present == target:
         return r
     sizes = {c: shape[k] for k, c in enumerate(target)}
