@@ -22,7 +22,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _fresh_session():
     import minikeras
-    from minikeras.layers.naming import reset_names
+    from minikeras.utils.naming import reset_names
 
     reset_names()
     minikeras.utils.set_random_seed(1234)

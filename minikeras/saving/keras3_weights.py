@@ -17,7 +17,7 @@ import warnings
 
 import numpy as np
 
-from minikeras.layers.naming import to_snake_case
+from minikeras.utils.naming import to_snake_case
 
 
 def _unique_names(objects) -> list[tuple[str, object]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from minikeras.backend import config
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.layer import Layer
-from minikeras.layers.node import Node
+from minikeras.ops.node import Node
 
 
 class InputLayer(Layer):

@@ -6,10 +6,10 @@ import difflib
 import inspect
 
 from minikeras import ops, regularizers
-from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
 from minikeras.layers.rnn.rnn import RNN, plain_dtype_config
 from minikeras.ops import rnn as rnn_ops
+from minikeras.utils.naming import to_snake_case
 
 _RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
              "zero_output_for_mask")
