@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 import pytest
-from minikeras.testing.layer_gradient_check import layer_gradient_check
+from minikeras.testing import layer_gradient_check
 
 import minikeras as keras
 from minikeras import layers, ops
