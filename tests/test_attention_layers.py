@@ -4,11 +4,10 @@ import os
 
 import numpy as np
 import pytest
-from minikeras.testing import layer_gradient_check
 
 import minikeras as keras
 from minikeras import layers, ops
-from minikeras.testing import gradient_check
+from minikeras.testing import gradient_check, layer_gradient_check
 
 FIX = os.path.join(os.path.dirname(__file__), "fixtures", "attention")
 rng = np.random.default_rng(0)
