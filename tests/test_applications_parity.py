@@ -14,7 +14,7 @@ import pytest
 from conftest import FIXTURES
 
 from minikeras import applications
-from minikeras.layers.naming import reset_names
+from minikeras.utils.naming import reset_names
 
 HERE = FIXTURES / "applications"
 sys.path.insert(0, str(HERE))

@@ -7,8 +7,7 @@ import pytest
 
 import minikeras as keras
 from minikeras import layers, ops
-from minikeras.testing import gradient_check
-from minikeras.testing.layer_gradient_check import layer_gradient_check
+from minikeras.testing import gradient_check, layer_gradient_check
 
 FIX = os.path.join(os.path.dirname(__file__), "fixtures", "attention")
 rng = np.random.default_rng(0)

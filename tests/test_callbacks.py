@@ -159,7 +159,7 @@ def test_csv_logger(tmp_path):
     path = tmp_path / "log.csv"
     h = _model().fit(x, y, epochs=2, verbose=0, validation_data=(x[:8], y[:8]),
                      callbacks=[callbacks.CSVLogger(str(path))])
-    rows = list(csv.DictReader(path.open()))
+    rows = list(csv.DictReader(path.read_text().splitlines()))
     assert list(rows[0]) == ["epoch", "accuracy", "loss", "val_accuracy", "val_loss"]
     assert [int(r["epoch"]) for r in rows] == [0, 1]
     assert float(rows[1]["val_loss"]) == pytest.approx(h.history["val_loss"][1])

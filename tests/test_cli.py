@@ -24,16 +24,6 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def _supported(probe, what: str):
-    """Skips when this branch's saving API lacks a format (the saving work adds it)."""
-    try:
-        probe()
-    except NotImplementedError as exc:
-        pytest.skip(f"{what} is not implemented on this branch yet ({exc})")
-    except (ValueError, KeyError, OSError, ImportError) as exc:
-        pytest.skip(f"{what} is not supported on this branch yet ({type(exc).__name__}: {exc})")
-
-
 # ----------------------------------------------------------------------------- summary
 
 
@@ -72,7 +62,7 @@ def test_summary_of_json_without_input_shape(capsys, tmp_path):
 @pytest.mark.parametrize("name, kind", [("full.h5", "tfk"), ("model.keras", "k3")])
 def test_summary_of_full_model_files(capsys, name, kind):
     path = CLI / kind / name
-    _supported(lambda: keras.models.load_model(path, compile=False), f"loading {name}")
+    keras.models.load_model(path, compile=False)
     code, out, err = run(capsys, "summary", path)
     assert code == 0, err
     assert "Trainable params: 41 " in out
@@ -84,7 +74,7 @@ def test_summary_of_keras3_weights_with_keras3_json(capsys):
         model = keras.models.model_from_json((K3 / "model.json").read_text())
         model.load_weights(K3 / "model.weights.h5")
 
-    _supported(probe, "loading Keras 3 .weights.h5")
+    probe()
     code, out, err = run(capsys, "summary", K3 / "model.weights.h5", "--config",
                          K3 / "model.json")
     assert code == 0, err
@@ -109,10 +99,9 @@ def test_predict_reproduces_real_keras_predictions(capsys, tmp_path):
 
 
 def test_keras2_full_h5_converts_to_a_keras3_archive(capsys, tmp_path):
-    _supported(lambda: keras.models.load_model(TFK / "full.h5", compile=False),
-               "loading Keras 2 full .h5")
-    _supported(lambda: keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save(
-        tmp_path / "probe.keras"), "writing .keras")
+    keras.models.load_model(TFK / "full.h5", compile=False)
+    keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save(
+        tmp_path / "probe.keras")
     out = tmp_path / "xor.keras"
     code, text, err = run(capsys, "convert", TFK / "full.h5", out)
     assert code == 0, err
@@ -132,8 +121,7 @@ def test_keras2_full_h5_converts_to_a_keras3_archive(capsys, tmp_path):
 
 def test_predict_feeds_a_two_input_model_from_one_npz(capsys, tmp_path):
     p6 = CLI / "p6_tfk"  # tf_keras 2.21.0: Input in_a (4) and in_b (3) -> Concatenate -> out
-    _supported(lambda: keras.models.model_from_json((p6 / "model.json").read_text()),
-               "functional models with Concatenate from JSON")
+    keras.models.model_from_json((p6 / "model.json").read_text())
     io = np.load(p6 / "io.npz")
     np.savez(tmp_path / "by_name.npz", in_b=io["x1"], in_a=io["x0"])
     np.savez(tmp_path / "in_order.npz", first=io["x0"], second=io["x1"])
@@ -237,11 +225,7 @@ def test_convert_between_formats_keeps_predictions(capsys, tmp_path, out_name):
         def write_and_read():
             model.save(probe)
             keras.models.load_model(probe, compile=False)
-    try:
-        _supported(write_and_read, f"writing {out_name}")
-    except AssertionError as exc:
-        pytest.skip(f"save_weights does not write the {out_name} layout on this branch yet "
-                    f"({exc})")
+    write_and_read()
     out = tmp_path / out_name
     code, _, err = run(capsys, "convert", TFK / "w.h5", out, "--config", TFK / "model.json")
     assert code == 0, err

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from minikeras import layers
-from minikeras.testing.layer_gradient_check import layer_gradient_check
+from minikeras.testing import layer_gradient_check
 
 RNG = np.random.default_rng(11)
 

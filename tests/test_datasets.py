@@ -7,6 +7,7 @@ real Keras on the files that synthetic_cache.py writes; no network is used.
 from __future__ import annotations
 
 import os
+import pathlib
 import pickle
 import tarfile
 
@@ -101,7 +102,7 @@ def test_get_file_downloads_extracts_and_checks_hash(tmp_path):
     assert (cache / "datasets" / "pack_archive").exists()
     plain = get_file("a.txt", origin=(src / "inner" / "a.txt").as_uri(), cache_dir=str(cache),
                      file_hash="5d41402abc4b2a76b9719d911017c592")  # md5("hello")
-    assert open(plain).read() == "hello"
+    assert pathlib.Path(plain).read_text() == "hello"
     with pytest.raises(ValueError, match="hash"):
         get_file("b.txt", origin=(src / "inner" / "a.txt").as_uri(), cache_dir=str(cache),
                  file_hash="0" * 32)

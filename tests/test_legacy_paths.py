@@ -70,20 +70,11 @@ def test_legacy_layer_modules_forward_lazily(module, monkeypatch):
     ],
 )
 def test_keras2_layer_paths_resolve(module, name):
-    if not hasattr(layers, name):
-        pytest.skip(f"minikeras.layers.{name} is not on this branch")
     mod = importlib.import_module(f"minikeras.layers.{module}")
     assert getattr(mod, name) is getattr(layers, name)
 
 
-needs_activation_layers = pytest.mark.skipif(
-    not all(hasattr(layers, n) for n in ("LeakyReLU", "ReLU", "PReLU", "ELU", "Softmax")),
-    reason="the advanced activation layers are added by the layers work (rnnmerge branch)",
-)
-
-
 # Values printed by Keras 3.15.1 for the same inputs.
-@needs_activation_layers
 def test_advanced_activations_match_keras():
     assert [layers.LeakyReLU().name, layers.ReLU().name, layers.PReLU().name] == [
         "leaky_re_lu",
@@ -101,7 +92,6 @@ def test_advanced_activations_match_keras():
     np.testing.assert_allclose(masked, [[1 / (1 + math.e), math.e / (1 + math.e), 0.0]], atol=1e-7)
 
 
-@needs_activation_layers
 def test_leaky_relu_alpha_is_deprecated_and_bad_values_raise():
     with pytest.warns(DeprecationWarning, match="alpha"):
         assert layers.LeakyReLU(alpha=0.1).negative_slope == 0.1
@@ -111,7 +101,6 @@ def test_leaky_relu_alpha_is_deprecated_and_bad_values_raise():
         layers.ReLU(max_value=-1)
 
 
-@needs_activation_layers
 @pytest.mark.parametrize(
     "make",
     [
@@ -130,7 +119,6 @@ def test_activation_layers_config_round_trip(make):
     assert type(clone) is type(layer) and clone.get_config() == layer.get_config()
 
 
-@needs_activation_layers
 def test_prelu_weights_and_gradient():
     layer = layers.PReLU(alpha_initializer="ones", shared_axes=[1])
     layer.build((None, 3, 2))

@@ -11,7 +11,9 @@ import numpy as np
 import pytest
 
 from minikeras.metrics.accuracy_metrics import _binary_accuracy_count
-from minikeras.ops.nn import _clip_probs, _sigmoid, typed_scalar
+from minikeras.ops.kernels import clip_probs as _clip_probs
+from minikeras.ops.kernels import sigmoid_value as _sigmoid
+from minikeras.ops.kernels import typed_scalar
 
 FLOATS = [np.float16, np.float32, np.float64]
 

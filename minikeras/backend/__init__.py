@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 # Keras 2 `keras.backend` functions (`from keras import backend as K`).
-from minikeras.backend.keras2_api import (  # noqa: E402
+from minikeras.legacy.backend import (  # noqa: E402
     abs,
     all,
     any,
@@ -227,7 +227,7 @@ __all__ += [
 ]
 
 # More Keras 2 backend functions used by custom layers of that era.
-from minikeras.backend.keras2_nn import (  # noqa: E402
+from minikeras.legacy.backend_nn import (  # noqa: E402
     arange,
     batch_normalization,
     bias_add,

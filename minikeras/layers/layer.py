@@ -22,8 +22,8 @@ from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
-from minikeras.layers.naming import to_snake_case, unique_name
-from minikeras.layers.node import Node
+from minikeras.ops.node import Node
+from minikeras.utils.naming import to_snake_case, unique_name
 
 _LEGACY_BASE_KWARGS = ("input_dim", "input_shape", "batch_input_shape", "batch_size",
                        "weights", "input_dtype", "autocast")

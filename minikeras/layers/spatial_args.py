@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend import config
-from minikeras.layers import legacy
+from minikeras.legacy.arguments import renamed_argument
 
 _DIM_ORDERING = {"tf": "channels_last", "th": "channels_first", "default": None}
 _MISSING = object()
@@ -53,7 +53,7 @@ def standardize_data_format(data_format) -> str:
 
 def pop_dim_ordering(kwargs: dict, layer: str, data_format):
     """Keras 1 `dim_ordering` ('tf'/'th') → `data_format`, with a DeprecationWarning."""
-    value = legacy.pop_renamed(kwargs, layer, "dim_ordering", "data_format", _MISSING)
+    value = renamed_argument(kwargs, "dim_ordering", "data_format", _MISSING, owner=layer)
     if value is _MISSING:
         return data_format
     if value not in _DIM_ORDERING:
@@ -65,7 +65,7 @@ def pop_dim_ordering(kwargs: dict, layer: str, data_format):
 
 def pop_border_mode(kwargs: dict, layer: str, padding):
     """Keras 1 `border_mode` → `padding`."""
-    return legacy.pop_renamed(kwargs, layer, "border_mode", "padding", padding)
+    return renamed_argument(kwargs, "border_mode", "padding", padding, owner=layer)
 
 
 def check_ndim(layer, shape, ndim: int) -> None:

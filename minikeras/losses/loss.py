@@ -167,7 +167,7 @@ class LossFunctionWrapper(Loss):
 
 
 def _snake(name):
-    from minikeras.layers.naming import to_snake_case
+    from minikeras.utils.naming import to_snake_case
 
     return to_snake_case(name)
 

@@ -70,7 +70,7 @@ ALL_OBJECTS = {cls.__name__: cls for cls in _CLASSES}
 
 
 def _snake(name):
-    from minikeras.layers.naming import to_snake_case
+    from minikeras.utils.naming import to_snake_case
 
     return to_snake_case(name)
 

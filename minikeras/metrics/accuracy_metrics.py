@@ -6,7 +6,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.metrics.metric import MeanMetricWrapper
-from minikeras.ops.nn import typed_scalar
+from minikeras.ops.kernels import typed_scalar
 
 
 def accuracy(y_true, y_pred):

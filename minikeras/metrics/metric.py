@@ -17,10 +17,10 @@ class Metric:
     """
 
     def __init__(self, name=None, dtype=None):
-        from minikeras.layers.naming import to_snake_case
+        from minikeras.utils.naming import to_snake_case
 
         if name is None:  # Keras auto-names unnamed metrics uniquely (auc, auc_1, ...)
-            from minikeras.layers.naming import unique_name
+            from minikeras.utils.naming import unique_name
 
             name = unique_name(to_snake_case(type(self).__name__))
         self.name = name

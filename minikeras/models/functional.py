@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.core.input_layer import InputLayer
-from minikeras.layers.node import flatten, pack_like
 from minikeras.models.model import Model
+from minikeras.ops.node import flatten, pack_like
 
 
 def _graph_nodes(inputs: list, outputs: list) -> list:

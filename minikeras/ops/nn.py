@@ -14,6 +14,10 @@ import numpy as np
 from minikeras.backend import config
 from minikeras.backend.autodiff import Tensor, unbroadcast, unwrap, value_of
 from minikeras.backend.blas_threads import prepare_product
+from minikeras.ops import kernels
+from minikeras.ops.kernels import clip_probs as _clip_probs
+from minikeras.ops.kernels import sigmoid_value as _sigmoid
+from minikeras.ops.kernels import softmax_value as _softmax_value
 from minikeras.ops.numpy import _unary
 
 # ----------------------------------------------------------------------------- activations
@@ -21,7 +25,11 @@ from minikeras.ops.numpy import _unary
 
 def relu(x):
     """Rectified linear unit: `max(x, 0)`."""
-    return _unary(x, lambda v: np.maximum(v, 0), lambda g, x, o: g * (x > 0))
+    return _unary(
+        x,
+        lambda v: kernels.relu_value(np.asarray(v)),
+        lambda g, x, o: kernels.relu_vjp(g, np.asarray(x), o),
+    )
 
 
 def relu6(x):
@@ -38,42 +46,15 @@ def leaky_relu(x, negative_slope=0.2):
     )
 
 
-_TYPED_SCALARS: dict = {}
-
-
-def typed_scalar(value, dtype) -> np.ndarray:
-    """`value` as a cached, read-only 0-d array of `dtype`.
-
-    A ufunc takes it faster than a Python scalar and computes the same: NumPy casts a
-    Python scalar to the array's dtype too. Only for `dtype` the other operand's own.
-    """
-    key = (value, dtype)
-    scalar = _TYPED_SCALARS.get(key)
-    if scalar is None:
-        scalar = np.asarray(value, dtype=dtype)
-        scalar.flags.writeable = False
-        _TYPED_SCALARS[key] = scalar
-    return scalar
-
-
-def _sigmoid(v):
-    if not isinstance(v, np.ndarray):
-        return 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
-    # exp(-|v|) never overflows: 1 / (1 + e) where v >= 0, e / (1 + e) elsewhere.
-    e = np.exp(-np.abs(v))
-    one = typed_scalar(1, e.dtype)
-    d = np.add(e, one)
-    numerator = np.where(v < typed_scalar(0, v.dtype), e, one)
-    return np.divide(numerator, d, out=numerator)
-
-
 def sigmoid(x):
     """Logistic sigmoid `1 / (1 + exp(-x))`, computed without overflow."""
     xv, xn = unwrap(x)
     out = _sigmoid(np.asarray(xv))
     if xn is None:
         return out
-    return _SigmoidTensor(out, (xn,), (lambda g: g * out * (1 - out),), logits=xv, parent=xn)
+    return _SigmoidTensor(
+        out, (xn,), (lambda g: kernels.sigmoid_vjp(g, xv, out),), logits=xv, parent=xn
+    )
 
 
 class _SigmoidTensor(Tensor):
@@ -240,18 +221,6 @@ def linear(x):
     return x
 
 
-def _softmax_value(v, axis):
-    if type(v) is np.ndarray:  # the ufunc reductions `np.max`/`np.sum` wrap, minus overhead
-        m = np.maximum.reduce(v, axis=axis, keepdims=True)
-        e = np.exp(v - m)
-        e /= np.add.reduce(e, axis=axis, keepdims=True)
-        return e
-    m = np.max(v, axis=axis, keepdims=True)
-    e = np.exp(v - m)
-    e /= np.sum(e, axis=axis, keepdims=True)
-    return e
-
-
 def softmax(x, axis=-1):
     """Softmax along `axis` (max-subtracted for stability)."""
     xv, xn = unwrap(x)
@@ -260,8 +229,7 @@ def softmax(x, axis=-1):
         return out
 
     def vjp(g):
-        gy = g * out
-        return gy - out * np.sum(gy, axis=axis, keepdims=True)
+        return kernels.softmax_vjp(g, xv, out, axis)
 
     return _SoftmaxTensor(out, (xn,), (vjp,), logits=xv, parent=xn, axis=axis)
 
@@ -269,9 +237,7 @@ def softmax(x, axis=-1):
 def log_softmax(x, axis=-1):
     """`log(softmax(x))`, computed stably."""
     xv, xn = unwrap(x)
-    m = np.max(xv, axis=axis, keepdims=True)
-    shifted = xv - m
-    out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    out = kernels.log_softmax_value(xv, axis)
     if xn is None:
         return out
     return Tensor(out, (xn,), (
@@ -283,13 +249,6 @@ def log_softmax(x, axis=-1):
 
 def _eps():
     return config.epsilon()
-
-
-def _clip_probs(p, eps):
-    """`np.clip(p, eps, 1 - eps)` as two ufunc calls (same values, less overhead)."""
-    if p.dtype.kind != "f":
-        return np.minimum(np.maximum(p, eps), 1 - eps)
-    return np.minimum(np.maximum(p, typed_scalar(eps, p.dtype)), typed_scalar(1 - eps, p.dtype))
 
 
 def _target_like(target, output_value):
@@ -311,24 +270,24 @@ def binary_crossentropy(target, output, from_logits=False):
     shape = np.shape(ov)  # `target` may broadcast against `output`; grads sum back to it
     if from_logits:
         z = np.asarray(ov)
-        out = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
-        out = out.astype(z.dtype, copy=False)
+        out = kernels.binary_crossentropy_logits_value(t, z)
         if on is None:
             return out
-        return Tensor(out, (on,), (lambda g: unbroadcast(g * (_sigmoid(z) - t), shape),))
+        return Tensor(out, (on,), (
+            lambda g: unbroadcast(kernels.binary_crossentropy_logits_vjp(g, t, z), shape),))
     eps = _eps()
     p = _clip_probs(ov, eps)
-    out = -(t * np.log(p) + (1 - t) * np.log(1 - p))
-    out = out.astype(np.asarray(ov).dtype, copy=False)
+    out = kernels.binary_crossentropy_value(t, p).astype(np.asarray(ov).dtype, copy=False)
     if on is None:
         return out
     active = (ov > eps) & (ov < 1 - eps)
     if isinstance(on, _SigmoidTensor):
         logits_parent = on.parent
         return Tensor(out, (logits_parent,), (
-            lambda g: unbroadcast(g * (ov - t) * active, shape),))
+            lambda g: unbroadcast(kernels.binary_crossentropy_sigmoid_vjp(g, t, ov, active),
+                                  shape),))
     return Tensor(out, (on,), (
-        lambda g: unbroadcast(g * active * (p - t) / (p * (1 - p)), shape),))
+        lambda g: unbroadcast(kernels.binary_crossentropy_vjp(g, t, p, active), shape),))
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -346,31 +305,27 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
         )
     if from_logits:
         z = np.asarray(ov)
-        lsm = log_softmax(z, axis=axis)
+        lsm = kernels.log_softmax_value(z, axis)
         out = -np.sum(t * lsm, axis=axis)
         if on is None:
             return out
-        tsum = np.sum(t, axis=axis, keepdims=True)
-        return Tensor(out, (on,), (
-            lambda g: np.expand_dims(g, axis) * (np.exp(lsm) * tsum - t),))
+        return Tensor(out, (on,), (lambda g: kernels.categorical_crossentropy_logits_vjp(
+            np.expand_dims(g, axis), t, lsm, axis),))
     eps = _eps()
-    s = np.sum(ov, axis=axis, keepdims=True)
-    q = ov / s
-    p = _clip_probs(q, eps)
-    out = -np.sum(t * np.log(p), axis=axis)
+    out, parts = kernels.categorical_crossentropy_parts(t, ov, eps, axis)
     if on is None:
         return out
+    q = parts[1]
     active = (q > eps) & (q < 1 - eps)
     nd = np.ndim(ov)
     if (isinstance(on, _SoftmaxTensor) and on.axis % nd == axis % nd
             and bool(np.all(active))):
-        tsum = np.sum(t, axis=axis, keepdims=True)
-        return Tensor(out, (on.parent,), (
-            lambda g: np.expand_dims(g, axis) * (ov * tsum - t),))
+        return Tensor(out, (on.parent,), (lambda g: kernels.categorical_crossentropy_softmax_vjp(
+            np.expand_dims(g, axis), t, ov, axis),))
 
     def vjp(g):
-        gq = -np.expand_dims(g, axis) * t / p * active
-        return (gq - np.sum(gq * q, axis=axis, keepdims=True)) / s
+        return kernels.categorical_crossentropy_vjp(np.expand_dims(g, axis), t, parts, active,
+                                                    axis)
 
     return Tensor(out, (on,), (vjp,))
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from minikeras.backend.autodiff import Tensor, record, unbroadcast, unwrap, value_of
 from minikeras.backend.blas_threads import prepare_product
+from minikeras.ops import kernels
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -316,7 +317,7 @@ def cos(x):
 
 def tanh(x):
     """Element-wise hyperbolic tangent."""
-    return _unary(x, np.tanh, lambda g, x, o: g * (1 - o * o))
+    return _unary(x, np.tanh, kernels.tanh_vjp)
 
 
 def reciprocal(x):

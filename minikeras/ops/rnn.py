@@ -24,55 +24,11 @@ import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
 from minikeras.backend.blas_threads import prepare_product
+from minikeras.ops import kernels
 
-# ----------------------------------------------------------------------------- activations
-# Each forward writes into `out` (possibly a strided view); each derivative is
-# expressed through the forward output `y`.
-
-
-def _tanh(v, out):
-    return np.tanh(v, out=out)
-
-
-def _sigmoid(v, out):
-    # 1 / (1 + exp(-v)); exp overflows to inf for v < -88 (float32), giving the exact
-    # limit 0. Callers run this under np.errstate(over="ignore").
-    np.negative(v, out=out)
-    np.exp(out, out=out)
-    out += 1.0
-    return np.reciprocal(out, out=out)
-
-
-def _hard_sigmoid(v, out):
-    np.multiply(v, 1.0 / 6.0, out=out)
-    out += 0.5
-    return np.clip(out, 0.0, 1.0, out=out)
-
-
-def _hard_sigmoid_keras2(v, out):
-    np.multiply(v, 0.2, out=out)
-    out += 0.5
-    return np.clip(out, 0.0, 1.0, out=out)
-
-
-def _relu(v, out):
-    return np.maximum(v, 0, out=out)
-
-
-def _linear(v, out):
-    out[...] = v
-    return out
-
-
-FUSED_ACTIVATIONS = {
-    "tanh": (_tanh, lambda y: 1.0 - y * y),
-    "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),
-    "hard_sigmoid": (_hard_sigmoid, lambda y: (((y > 0) & (y < 1)) / 6.0).astype(y.dtype)),
-    "hard_sigmoid_keras2": (_hard_sigmoid_keras2,
-                            lambda y: (((y > 0) & (y < 1)) * 0.2).astype(y.dtype)),
-    "relu": (_relu, lambda y: (y > 0).astype(y.dtype)),
-    "linear": (_linear, lambda y: np.ones_like(y)),
-}
+# The fused recurrences run the activations' in-place forms from the one table.
+FUSED_ACTIVATIONS = {name: (a.into, a.derivative) for name, a in kernels.ACTIVATIONS.items()
+                     if a.into is not None}
 
 
 def _act(name):

@@ -69,14 +69,7 @@ def _gate_plan(activation, recurrent_activation, shape, dtype):
 def _derivative(name, y, out):
     """`out = activation'(x)` from the output `y = activation(x)`, in place where
     the formula allows (tanh: `1 - y**2`, sigmoid: `y * (1 - y)`)."""
-    if name == "tanh":
-        np.multiply(y, y, out=out)
-        np.subtract(1.0, out, out=out)
-    elif name == "sigmoid":
-        np.subtract(1.0, y, out=out)
-        out *= y
-    else:
-        out[...] = _act(name)[1](y)
+    _act(name)[1](y, out)
 
 
 def _chain_factors(gates, cs, tcs, activation, recurrent_activation):

@@ -67,7 +67,7 @@ class Optimizer:
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}")
-        from minikeras.layers.naming import to_snake_case
+        from minikeras.utils.naming import to_snake_case
 
         self.name = name or to_snake_case(type(self).__name__)
         self.weight_decay = weight_decay

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.ops import kernels
 from minikeras.optimizers.base_optimizer import Optimizer
 from minikeras.optimizers.flat_slots import (
     MERGE_BELOW,
@@ -58,7 +59,7 @@ class SGD(Optimizer):
             else:
                 variable.value += m
         else:
-            variable.value -= gradient * lr
+            kernels.sgd_update(variable.value, gradient, lr)
 
     def _update_steps(self, grads, variables, lr) -> None:
         """With momentum: runs of variables at once over flat slots (bitwise `update_step`)."""
@@ -68,7 +69,7 @@ class SGD(Optimizer):
                 w = v.value
                 if lr_t is None or lr_t.dtype != w.dtype:
                     lr_t = np.asarray(lr, dtype=w.dtype)
-                w -= (g if g.dtype == w.dtype else g.astype(w.dtype)) * lr_t
+                kernels.sgd_update(w, g if g.dtype == w.dtype else g.astype(w.dtype), lr_t)
             return
         flat = usable_flat_slots(self, variables, _OWN_UPDATE_STEP) if self.momentum else None
         if flat is None:

@@ -69,7 +69,7 @@ def compile_config_of(model) -> dict | None:
 
 def keras2_optimizer_config(optimizer) -> dict:
     """`{"class_name": "Custom>SGD", "config": {...}}` with tf_keras 2.21's keys."""
-    from minikeras.layers.naming import to_snake_case
+    from minikeras.utils.naming import to_snake_case
 
     cfg = optimizer.get_config()
     cls = type(optimizer).__name__

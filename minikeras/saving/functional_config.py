@@ -14,7 +14,7 @@ starts at 1 because Keras gives every functional model a built-in first node.
 from __future__ import annotations
 
 from minikeras.backend.keras_tensor import KerasTensor
-from minikeras.layers.node import flatten
+from minikeras.ops.node import flatten
 
 _TENSOR = "__keras_tensor__"
 

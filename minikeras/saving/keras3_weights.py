@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 
 from minikeras.backend.memory import check_total_allocation
-from minikeras.layers.naming import to_snake_case
+from minikeras.utils.naming import to_snake_case
 
 
 def _unique_names(objects) -> list[tuple[str, object]]:

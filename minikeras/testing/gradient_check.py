@@ -12,28 +12,35 @@ from minikeras.backend.autodiff import GradientTape, value_of
 from minikeras.backend.variable import Variable
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[], float], x: np.ndarray, eps: float = 1e-6, indices=None
+) -> np.ndarray:
     """Central-difference gradient of scalar `f()` with respect to array `x` (in place).
+
+    The one finite-difference routine of minikeras: `gradient_check`,
+    `layer_gradient_check` and `run_layer_test` all probe through it.
 
     Args:
         f: Zero-argument function returning a scalar that reads `x`.
         x: float64 array; perturbed in place and restored.
         eps: Step size.
+        indices: Flat indices of the entries to probe (all entries if None).
+
+    Returns:
+        The gradient, shaped like `x`; with `indices`, a 1-D array of the probed partials.
     """
-    grad = np.zeros_like(x, dtype=np.float64)
-    if x.size == 0:
-        return grad
-    it = np.nditer(x, flags=["multi_index"], op_flags=[["readwrite"]])
-    for _ in it:
-        i = it.multi_index
-        old = x[i]
-        x[i] = old + eps
+    flat = range(x.size) if indices is None else indices
+    partials = np.zeros(len(flat), dtype=np.float64)
+    for k, i in enumerate(flat):
+        idx = np.unravel_index(int(i), x.shape)
+        old = x[idx]
+        x[idx] = old + eps
         fp = float(value_of(f()))
-        x[i] = old - eps
+        x[idx] = old - eps
         fm = float(value_of(f()))
-        x[i] = old
-        grad[i] = (fp - fm) / (2 * eps)
-    return grad
+        x[idx] = old
+        partials[k] = (fp - fm) / (2 * eps)
+    return partials.reshape(x.shape) if indices is None else partials
 
 
 def gradient_check(
@@ -70,8 +77,11 @@ def _gradient_check(fn, inputs, eps, rtol, atol, seed_gradient) -> float:
         v.value = a  # share memory so the finite differences see the perturbations
     out = value_of(fn(*[v.value for v in variables]))
     rng = np.random.default_rng(0)
-    seed = (rng.standard_normal(np.shape(out)) if seed_gradient is None
-            else np.asarray(seed_gradient, dtype=np.float64))
+    seed = (
+        rng.standard_normal(np.shape(out))
+        if seed_gradient is None
+        else np.asarray(seed_gradient, dtype=np.float64)
+    )
 
     def scalar():
         return float(np.sum(np.asarray(value_of(fn(*arrays)), dtype=np.float64) * seed))
@@ -98,3 +108,35 @@ def _gradient_check(fn, inputs, eps, rtol, atol, seed_gradient) -> float:
                 f"finite differences {num[i]!r} (abs err {err[i]:.3g})"
             )
     return worst
+
+
+def layer_gradient_check(layer, x, training=False, rtol=1e-5, atol=1e-7, seed=0) -> None:
+    """Compares autodiff and float64 central differences for `sum(layer(x) * r)`.
+
+    The layer must be built with float64 weights. Checks the gradient with respect to
+    the input and every trainable weight, `r` being a fixed random cotangent.
+
+    Args:
+        layer: A built float64 layer.
+        x: Input array (cast to float64).
+        training: The `training` flag of the calls.
+        rtol, atol: Tolerances.
+        seed: Seed of the random cotangent.
+
+    Raises:
+        AssertionError: naming the first weight (or `input`) that disagrees.
+    """
+    xv = Variable(np.asarray(x, dtype="float64"), dtype="float64", name="input")
+    y0 = np.asarray(value_of(layer(xv.value, training=training)))
+    r = np.random.default_rng(seed).standard_normal(y0.shape)
+    with GradientTape() as tape:
+        loss = ops.sum(ops.multiply(layer(xv, training=training), r))
+    targets = [xv, *layer.trainable_weights]
+    grads = tape.gradient(loss, targets)
+
+    def scalar():
+        return float(np.sum(np.asarray(value_of(layer(xv.value, training=training))) * r))
+
+    for var, g in zip(targets, grads):
+        num = numerical_gradient(scalar, var.value)
+        np.testing.assert_allclose(g, num, rtol=rtol, atol=atol, err_msg=var.name)

@@ -8,10 +8,10 @@ from minikeras import losses as losses_mod
 from minikeras import metrics as metrics_mod
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
-from minikeras.layers.node import flatten
 from minikeras.losses.loss import Loss, LossFunctionWrapper, reduce_values
 from minikeras.losses.masking import apply_mask
 from minikeras.metrics.metric import Mean, MeanMetricWrapper, Metric
+from minikeras.ops.node import flatten
 
 _ACCURACY_NAMES = ("accuracy", "acc")
 _CROSSENTROPY_NAMES = ("crossentropy", "ce")

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from minikeras.backend import config
-from minikeras.layers.node import flatten
+from minikeras.ops.node import flatten
 from minikeras.trainers.dataset_adapter import IterableBatches, is_batch_iterable
 
 

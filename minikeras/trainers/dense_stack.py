@@ -31,14 +31,9 @@ from minikeras.layers.regularization.dropout import Dropout
 from minikeras.layers.reshaping.flatten import Flatten
 from minikeras.losses.loss import Loss, LossFunctionWrapper
 from minikeras.losses.losses import SparseCategoricalCrossentropy
-from minikeras.ops.nn import (
-    _clip_probs,
-    _sigmoid,
-    _softmax_value,
-    _sparse_one_hot,
-    log_softmax,
-    typed_scalar,
-)
+from minikeras.ops import kernels
+from minikeras.ops.kernels import clip_probs, typed_scalar
+from minikeras.ops.nn import _sparse_one_hot
 from minikeras.ops.numpy import _mean_value
 
 _ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
@@ -54,29 +49,12 @@ _DEFAULT_LOSS_KWARGS = {"label_smoothing": 0.0, "axis": -1, "ignore_class": None
 
 
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
-    if name == "relu":
-        return np.maximum(z, typed_scalar(0, z.dtype))
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "sigmoid":
-        return _sigmoid(z)
-    if name == "softmax":
-        return _softmax_value(z, -1)
-    return z
+    return kernels.ACTIVATIONS[name].value(z)
 
 
 def _activation_vjp(name: str, g: np.ndarray, z: np.ndarray, a: np.ndarray) -> np.ndarray:
     """The gradient at the activation's input `z` from `g` at its output `a` (as `ops`)."""
-    if name == "relu":
-        return g * (z > typed_scalar(0, z.dtype))
-    if name == "tanh":
-        return g * np.subtract(typed_scalar(1, a.dtype), a * a)
-    if name == "sigmoid":
-        return g * a * np.subtract(typed_scalar(1, a.dtype), a)
-    if name == "softmax":
-        gy = g * a
-        return gy - a * np.sum(gy, axis=-1, keepdims=True)
-    return g
+    return kernels.ACTIVATIONS[name].vjp(g, z, a)
 
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -97,9 +75,7 @@ _SMALL = 4096
 
 def _dropout_mask(layer: Dropout, x: np.ndarray) -> np.ndarray:
     """`Dropout.call`'s scaled keep-mask for `x` (same generator, same draw, same dtype)."""
-    rng = layer._rng or config.rng()
-    keep = rng.random(x.shape, dtype=np.float32) >= layer.rate
-    return keep * np.asarray(1.0 / (1.0 - layer.rate), dtype=x.dtype)
+    return kernels.dropout_mask(layer._rng or config.rng(), x.shape, layer.rate, x.dtype)
 
 
 def _loss_kind(loss) -> str | None:
@@ -138,23 +114,17 @@ def _loss_forward(kind: str, t: np.ndarray, out: np.ndarray):
         return _mean_last(sq), d
     eps = config.epsilon()
     if kind == "bce_logits":
-        el = np.maximum(out, 0) - out * t + np.log1p(np.exp(-np.abs(out)))
-        el = el.astype(out.dtype, copy=False)
-        return _mean_last(el), None
+        return _mean_last(kernels.binary_crossentropy_logits_value(t, out)), None
     if kind == "cce_logits":
-        lsm = log_softmax(out, axis=-1)
+        lsm = kernels.log_softmax_value(out, -1)
         return -np.sum(t * lsm, axis=-1), lsm
     if kind == "bce":
-        p = _clip_probs(out, eps)
-        one = typed_scalar(1, out.dtype)
-        el = -(t * np.log(p) + np.subtract(one, t) * np.log(np.subtract(one, p)))
+        p = clip_probs(out, eps)
+        el = kernels.binary_crossentropy_value(t, p)
         if el.dtype != out.dtype:
             el = el.astype(out.dtype)
         return _mean_last(el), p
-    s = np.sum(out, axis=-1, keepdims=True)
-    q = out / s
-    p = _clip_probs(q, eps)
-    return -np.sum(t * np.log(p), axis=-1), (s, q, p)
+    return kernels.categorical_crossentropy_parts(t, out, eps, -1)
 
 
 def _loss_backward(kind, t, out, saved, last_act):
@@ -171,23 +141,20 @@ def _loss_backward(kind, t, out, saved, last_act):
         seed, low, high = _bce_constants(out.dtype, out.shape[0], out.shape[-1], eps)
         active = (out > low) & (out < high)
         if last_act == "sigmoid":
-            return seed * (out - t) * active, True
-        p = saved
-        return seed * active * (p - t) / (p * np.subtract(typed_scalar(1, p.dtype), p)), False
+            return kernels.binary_crossentropy_sigmoid_vjp(seed, t, out, active), True
+        return kernels.binary_crossentropy_vjp(seed, t, saved, active), False
     g = dt(1) / dt(out.shape[0])
     if kind == "mse":
         return g / dt(out.shape[-1]) * 2 * saved, False
     if kind == "bce_logits":
-        return g / dt(out.shape[-1]) * (_sigmoid(out) - t), False
+        return kernels.binary_crossentropy_logits_vjp(g / dt(out.shape[-1]), t, out), False
     if kind == "cce_logits":
-        return g * (np.exp(saved) * np.sum(t, axis=-1, keepdims=True) - t), False
-    s, q, p = saved
+        return kernels.categorical_crossentropy_logits_vjp(g, t, saved, -1), False
+    q = saved[1]
     active = (q > eps) & (q < 1 - eps)
     if last_act == "softmax" and bool(np.all(active)):
-        tsum = np.sum(t, axis=-1, keepdims=True)
-        return g * (out * tsum - t), True
-    gq = -g * t / p * active
-    return (gq - np.sum(gq * q, axis=-1, keepdims=True)) / s, False
+        return kernels.categorical_crossentropy_softmax_vjp(g, t, out, -1), True
+    return kernels.categorical_crossentropy_vjp(g, t, saved, active, -1), False
 
 
 _BCE_CONSTANTS: dict = {}
@@ -347,8 +314,8 @@ class DenseStack:
                 g = _product(g, kernel.T)
             if sgd_rate is not None:
                 if bias_grad is not None:
-                    layer.bias.value -= bias_grad * sgd_rate
-                kernel -= kernel_grad * sgd_rate
+                    kernels.sgd_update(layer.bias.value, bias_grad, sgd_rate)
+                kernels.sgd_update(kernel, kernel_grad, sgd_rate)
                 continue
             if bias_grad is not None:
                 grads.append(bias_grad)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.ops.nn import typed_scalar
+from minikeras.ops.kernels import typed_scalar
 from minikeras.optimizers.sgd import plain_sgd_rate
 from minikeras.trainers.dense_stack import plan_for
 from minikeras.utils.interrupt_guard import deferred_interrupts

@@ -16,8 +16,8 @@ from minikeras.backend.autodiff import value_of
 from minikeras.callbacks.callback import Callback, CallbackList
 from minikeras.callbacks.history import History
 from minikeras.callbacks.progbar_logger import ProgbarLogger
-from minikeras.layers.node import flatten
 from minikeras.legacy.arguments import renamed_argument
+from minikeras.ops.node import flatten
 from minikeras.trainers import data_adapter
 from minikeras.trainers.data_adapters.data_adapter_utils import train_validation_split
 from minikeras.trainers.fused_step import _Fused

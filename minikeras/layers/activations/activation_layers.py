@@ -28,10 +28,10 @@ class LeakyReLU(_Elementwise):
     """
 
     def __init__(self, negative_slope=0.3, **kwargs):
-        from minikeras.layers import legacy
+        from minikeras.legacy.arguments import renamed_argument
 
-        negative_slope = legacy.pop_renamed(kwargs, "LeakyReLU", "alpha", "negative_slope",
-                                            negative_slope)
+        negative_slope = renamed_argument(kwargs, "alpha", "negative_slope", negative_slope,
+                                          default=0.3, owner="LeakyReLU")
         super().__init__(**kwargs)
         if negative_slope is None or negative_slope < 0:
             raise ValueError("The negative_slope value of a Leaky ReLU layer cannot be None or "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from minikeras import activations, ops
-from minikeras.layers import legacy
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.layer import Layer
 from minikeras.layers.weight_roles import (
@@ -12,6 +11,7 @@ from minikeras.layers.weight_roles import (
     role_config,
     set_weight_role,
 )
+from minikeras.legacy.arguments import renamed_argument
 from minikeras.ops import conv_utils
 from minikeras.ops.conv import conv_bias
 
@@ -31,11 +31,11 @@ def translate_legacy(kwargs: dict, layer: str, values: dict) -> dict:
     """Maps Keras 1 keyword arguments (with DeprecationWarnings) onto `values`."""
     for old, new in _KERAS1_NAMES:
         if old in kwargs:
-            values[new] = legacy.pop_renamed(kwargs, layer, old, new, values.get(new))
+            values[new] = renamed_argument(kwargs, old, new, values.get(new), owner=layer)
     if "nb_row" in kwargs or "nb_col" in kwargs:
         ks = values.get("kernel_size")
-        row = legacy.pop_renamed(kwargs, layer, "nb_row", "kernel_size", ks)
-        col = legacy.pop_renamed(kwargs, layer, "nb_col", "kernel_size", ks)
+        row = renamed_argument(kwargs, "nb_row", "kernel_size", ks, owner=layer)
+        col = renamed_argument(kwargs, "nb_col", "kernel_size", ks, owner=layer)
         values["kernel_size"] = (row, col)
     for dim in ("kernel_dim1", "kernel_dim2", "kernel_dim3"):
         if dim in kwargs:

@@ -9,7 +9,6 @@ import numpy as np
 
 from minikeras import activations, ops
 from minikeras.backend.autodiff import Tensor
-from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
 from minikeras.layers.weight_roles import (
     add_bias_weight,
@@ -17,6 +16,7 @@ from minikeras.layers.weight_roles import (
     role_config,
     set_weight_role,
 )
+from minikeras.legacy.arguments import renamed_argument
 
 
 class Dense(Layer):
@@ -44,9 +44,11 @@ class Dense(Layer):
                  activity_regularizer: str | dict | Callable | None = None,
                  kernel_constraint: str | dict | Callable | None = None,
                  bias_constraint: str | dict | Callable | None = None, **kwargs: Any) -> None:
-        units = legacy.pop_renamed(kwargs, "Dense", "output_dim", "units", units)
-        kernel_initializer = legacy.pop_renamed(kwargs, "Dense", "init", "kernel_initializer",
-                                                kernel_initializer)
+        units = renamed_argument(kwargs, "output_dim", "units", units, default=None,
+                                 owner="Dense")
+        kernel_initializer = renamed_argument(kwargs, "init", "kernel_initializer",
+                                              kernel_initializer, default="glorot_uniform",
+                                              owner="Dense")
         kwargs.pop("lora_rank", None)
         kwargs.pop("lora_alpha", None)
         kwargs.pop("quantization_config", None)

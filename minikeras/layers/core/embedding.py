@@ -6,8 +6,8 @@ import numpy as np
 
 from minikeras import constraints, initializers, ops, regularizers
 from minikeras.backend.autodiff import value_of
-from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
+from minikeras.legacy.arguments import renamed_argument
 from minikeras.ops import rnn as rnn_ops
 
 
@@ -33,15 +33,15 @@ class Embedding(Layer):
     def __init__(self, input_dim=None, output_dim=None, embeddings_initializer="uniform",
                  embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
                  **kwargs):
-        output_dim = legacy.pop_renamed(kwargs, "Embedding", "output_dim", "output_dim",
-                                        output_dim)
-        embeddings_initializer = legacy.pop_renamed(
-            kwargs, "Embedding", "init", "embeddings_initializer", embeddings_initializer)
-        embeddings_regularizer = legacy.pop_renamed(
-            kwargs, "Embedding", "W_regularizer", "embeddings_regularizer",
-            embeddings_regularizer)
-        embeddings_constraint = legacy.pop_renamed(
-            kwargs, "Embedding", "W_constraint", "embeddings_constraint", embeddings_constraint)
+        embeddings_initializer = renamed_argument(
+            kwargs, "init", "embeddings_initializer", embeddings_initializer, default="uniform",
+            owner="Embedding")
+        embeddings_regularizer = renamed_argument(
+            kwargs, "W_regularizer", "embeddings_regularizer", embeddings_regularizer,
+            default=None, owner="Embedding")
+        embeddings_constraint = renamed_argument(
+            kwargs, "W_constraint", "embeddings_constraint", embeddings_constraint,
+            default=None, owner="Embedding")
         if kwargs.get("dropout"):
             raise ValueError("Embedding(dropout=...) (Keras 1) is not supported; add a "
                              "`SpatialDropout1D` layer after the Embedding instead.")

@@ -7,7 +7,7 @@ import numpy as np
 from minikeras.backend import config
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.layer import Layer
-from minikeras.layers.node import Node
+from minikeras.ops.node import Node
 
 # NumPy arrays have at most 64 dimensions.
 _MAX_RANK = 64

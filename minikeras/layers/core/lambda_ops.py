@@ -23,8 +23,8 @@ import numpy as np
 from minikeras.backend.autodiff import value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.layers.layer import Layer
-from minikeras.layers.naming import unique_name
-from minikeras.layers.node import Node, flatten, pack_like
+from minikeras.ops.node import Node, flatten, pack_like
+from minikeras.utils.naming import unique_name
 
 # KerasTensor dunder methods pass these names for reflected operators.
 _REFLECTED = {"radd": "add", "rsubtract": "subtract", "rmultiply": "multiply",
@@ -44,7 +44,7 @@ def op_name_from_class(class_name: str) -> str:
     for name, cls_name in _CLASS_NAMES.items():
         if cls_name == class_name:
             return name
-    from minikeras.layers.naming import to_snake_case
+    from minikeras.utils.naming import to_snake_case
 
     return to_snake_case(class_name)
 

@@ -7,9 +7,9 @@ import warnings
 import numpy as np
 
 from minikeras import constraints, initializers, ops, regularizers
-from minikeras.layers import legacy
 from minikeras.layers.layer import Layer
 from minikeras.layers.weight_roles import add_role_weight, set_weight_role
+from minikeras.legacy.arguments import renamed_argument
 from minikeras.ops.normalization import fused_normalize
 
 _KERAS2_IGNORED = ("fused", "trainable_weights")
@@ -48,10 +48,8 @@ class BatchNormalization(Layer):
                  gamma_constraint=None, synchronized=False, renorm=False, renorm_clipping=None,
                  renorm_momentum=0.99, **kwargs):
         name = "BatchNormalization"
-        beta_initializer = legacy.pop_renamed(kwargs, name, "beta_init", "beta_initializer",
-                                              beta_initializer)
-        gamma_initializer = legacy.pop_renamed(kwargs, name, "gamma_init", "gamma_initializer",
-                                               gamma_initializer)
+        beta_initializer = renamed_argument(kwargs, "beta_init", "beta_initializer", beta_initializer, owner=name)
+        gamma_initializer = renamed_argument(kwargs, "gamma_init", "gamma_initializer", gamma_initializer, owner=name)
         mode = kwargs.pop("mode", 0)
         if mode != 0:
             raise ValueError(f"Keras 1 BatchNormalization(mode={mode}) is not supported; only "

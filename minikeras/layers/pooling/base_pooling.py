@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from minikeras import ops
-from minikeras.layers import legacy
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.layer import Layer
+from minikeras.legacy.arguments import renamed_argument
 from minikeras.ops import conv_utils
 
 
@@ -24,8 +24,8 @@ class BasePooling(Layer):
     def __init__(self, pool_size, strides, pool_mode, rank, padding="valid", data_format=None,
                  **kwargs):
         name = type(self).__name__
-        pool_size = legacy.pop_renamed(kwargs, name, "pool_length", "pool_size", pool_size)
-        strides = legacy.pop_renamed(kwargs, name, "stride", "strides", strides)
+        pool_size = renamed_argument(kwargs, "pool_length", "pool_size", pool_size, owner=name)
+        strides = renamed_argument(kwargs, "stride", "strides", strides, owner=name)
         padding = sa.pop_border_mode(kwargs, name, padding)
         data_format = sa.pop_dim_ordering(kwargs, name, data_format)
         super().__init__(**kwargs)

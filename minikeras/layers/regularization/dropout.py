@@ -7,6 +7,7 @@ import numpy as np
 from minikeras import ops
 from minikeras.backend import config
 from minikeras.layers.layer import Layer
+from minikeras.ops import kernels
 
 
 class Dropout(Layer):
@@ -40,10 +41,8 @@ class Dropout(Layer):
         shape = x.shape
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(x.shape, self.noise_shape))
-        rng = self._rng or config.rng()
-        keep = rng.random(shape, dtype=np.float32) >= self.rate
-        scale = np.asarray(1.0 / (1.0 - self.rate), dtype=x.dtype)
-        return ops.multiply(inputs, keep * scale)
+        mask = kernels.dropout_mask(self._rng or config.rng(), shape, self.rate, x.dtype)
+        return ops.multiply(inputs, mask)
 
     def compute_output_shape(self, input_shape):
         return input_shape

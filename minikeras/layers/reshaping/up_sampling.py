@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from minikeras import ops
-from minikeras.layers import legacy
 from minikeras.layers import spatial_args as sa
 from minikeras.layers.layer import Layer
+from minikeras.legacy.arguments import renamed_argument
 from minikeras.ops.image import resize_axes
 
 
@@ -15,7 +15,7 @@ class _BaseUpSampling(Layer):
     def __init__(self, size, data_format=None, interpolation="nearest", **kwargs):
         name = type(self).__name__
         if self.rank == 1:
-            size = legacy.pop_renamed(kwargs, name, "length", "size", size)
+            size = renamed_argument(kwargs, "length", "size", size, owner=name)
         data_format = sa.pop_dim_ordering(kwargs, name, data_format)
         super().__init__(**kwargs)
         self.size = sa.standardize_tuple(size, self.rank, "size")

@@ -7,13 +7,13 @@ import math
 import numpy as np
 
 from minikeras import activations, ops
-from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
 from minikeras.layers.rnn.lstm import _UnitForgetBias, lstm_gates
 from minikeras.layers.rnn.rnn import RNN, check_sequence_rank
 from minikeras.layers.rnn.simple_rnn import SimpleRNN
 from minikeras.layers.weight_roles import add_role_weight
 from minikeras.ops import rnn as rnn_ops
+from minikeras.utils.naming import to_snake_case
 
 
 def _pair(value, name):

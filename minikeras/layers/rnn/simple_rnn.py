@@ -6,10 +6,10 @@ import difflib
 import inspect
 
 from minikeras import ops, regularizers
-from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
 from minikeras.layers.rnn.rnn import RNN, plain_dtype_config
 from minikeras.ops import rnn as rnn_ops
+from minikeras.utils.naming import to_snake_case
 
 _RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
              "zero_output_for_mask")
@@ -157,9 +157,9 @@ class SimpleRNN(RNN):
 
 
 def _legacy_units(kwargs, layer, units):
-    from minikeras.layers import legacy
+    from minikeras.legacy.arguments import renamed_argument
 
-    units = legacy.pop_renamed(kwargs, layer, "output_dim", "units", units)
+    units = renamed_argument(kwargs, "output_dim", "units", units, owner=layer)
     input_length = kwargs.pop("input_length", None)
     if "input_dim" in kwargs and "input_shape" not in kwargs:
         kwargs["input_shape"] = (input_length, kwargs.pop("input_dim"))
@@ -170,14 +170,13 @@ def _legacy_units(kwargs, layer, units):
                      ("dropout_U", "recurrent_dropout"), ("inner_activation",
                                                           "recurrent_activation")):
         if old in kwargs:
-            kwargs[new] = legacy.pop_renamed(kwargs, layer, old, new, None)
+            kwargs[new] = renamed_argument(kwargs, old, new, None, owner=layer)
     if kwargs.pop("time_major", False):
         raise ValueError(f"{layer}: `time_major=True` is not supported; pass inputs of shape "
                          "(batch, timesteps, features).")
     forget_init = kwargs.pop("forget_bias_init", None)
     if forget_init is not None:
-        legacy.pop_renamed({"forget_bias_init": forget_init}, layer, "forget_bias_init",
-                           "unit_forget_bias", None)
+        renamed_argument({"forget_bias_init": forget_init}, "forget_bias_init", "unit_forget_bias", None, owner=layer)
         if layer == "LSTM":
             kwargs.setdefault("unit_forget_bias", forget_init in ("one", "ones"))
     kwargs.pop("consume_less", None)

@@ -27,8 +27,8 @@ def in_train_phase(x, alt, training=None):
             learning phase set with `K.set_learning_phase`.
     """
     if training is None:
-        from minikeras.backend.keras2_api import _learning_phase
         from minikeras.layers import call_context
+        from minikeras.legacy.backend import _learning_phase
 
         training = call_context.training()
         if training is None:
@@ -199,14 +199,14 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 def random_uniform_variable(shape, low, high, dtype=None, name=None, seed=None):
     """A variable filled from `U[low, high)`."""
-    from minikeras.backend.keras2_api import random_uniform, variable
+    from minikeras.legacy.backend import random_uniform, variable
 
     return variable(random_uniform(shape, low, high, dtype, seed), dtype=dtype, name=name)
 
 
 def random_normal_variable(shape, mean, scale, dtype=None, name=None, seed=None):
     """A variable filled from `N(mean, scale^2)`."""
-    from minikeras.backend.keras2_api import random_normal, variable
+    from minikeras.legacy.backend import random_normal, variable
 
     return variable(random_normal(shape, mean, scale, dtype, seed), dtype=dtype, name=name)
 

@@ -163,7 +163,7 @@ def set_learning_phase(value) -> None:
 
 def clear_session() -> None:
     """Resets layer names (`dense`, `dense_1`, ...) and backend uids, as Keras does."""
-    from minikeras.layers.naming import reset_names
+    from minikeras.utils.naming import reset_names
 
     reset_names()
     _uids.clear()
