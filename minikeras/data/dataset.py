@@ -47,7 +47,9 @@ class Dataset:
         return self._source()
 
     def __iter__(self):
-        return self._arrays()
+        """Iterates the elements as tensors (`EagerTensor`s with `.numpy()`), as TensorFlow."""
+        for element in self._arrays():
+            yield structure.to_tensors(element)
 
     def as_numpy_iterator(self):
         """Iterates the elements as NumPy values (scalars as NumPy scalars, strings as bytes).

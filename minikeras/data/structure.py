@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend.autodiff import Tensor
+from minikeras.backend.eager_tensor import EagerTensor, as_eager
+
 
 def is_nested(x) -> bool:
     return isinstance(x, (tuple, dict))
@@ -82,8 +85,10 @@ def to_array(value, dtype=None) -> np.ndarray:
     int32 (int64 when they do not fit), as TensorFlow converts them; strings
     stay NumPy unicode arrays (shown as bytes by `as_numpy_iterator`).
     """
-    if hasattr(value, "numpy") and not isinstance(value, np.ndarray):
-        value = value.numpy()  # an eager tensor, a Variable, a torch tensor
+    if type(value) is EagerTensor or type(value) is Tensor:
+        value = value.value
+    elif hasattr(value, "numpy") and not isinstance(value, np.ndarray):
+        value = value.numpy()  # a Variable, a torch tensor
     if dtype is not None:
         return np.asarray(value, dtype=np.dtype(dtype))
     if isinstance(value, np.ndarray):
@@ -125,3 +130,8 @@ def to_numpy_output(value):
         encoded = np.char.encode(value, "utf-8")
         return encoded.item() if encoded.ndim == 0 else encoded.astype(object)
     return value[()] if value.ndim == 0 else value
+
+
+def to_tensors(element):
+    """An element with its arrays wrapped as `EagerTensor`s (what map functions receive)."""
+    return map_structure(as_eager, element)

@@ -12,7 +12,8 @@ from minikeras.data.dataset import INFINITE, UNKNOWN, Dataset
 
 
 def _call(func, element):
-    """`func` applied to an element: a plain tuple is spread into arguments."""
+    """`func` applied to an element (as tensors): a plain tuple is spread into arguments."""
+    element = structure.to_tensors(element)
     if type(element) is tuple:
         return func(*element)
     return func(element)
@@ -146,5 +147,6 @@ def concatenate(ds: Dataset, other: Dataset) -> Dataset:
 def reduce(ds: Dataset, initial_state, reduce_func):
     state = structure.to_structure(initial_state)
     for element in ds._arrays():
-        state = _as_element(reduce_func(state, element))
+        state = _as_element(reduce_func(structure.to_tensors(state),
+                                        structure.to_tensors(element)))
     return state

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 _training: list = [None]
+# How many layer calls are running: 0 means a call is the user's own (its output is
+# handed to user code and wrapped as an `EagerTensor`).
+depth: list = [0]
 
 
 def training():
