@@ -40,16 +40,20 @@ def tensor_repr(value, kind: str = "tf.Tensor") -> str:
     """`<tf.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>`."""
     text = _value_text(value, True)
     sep = "\n" if "\n" in text else ""
-    return (f"<{kind}: shape={TensorShape(value.shape)}, dtype={as_dtype(value.dtype).name}, "
-            f"numpy={sep}{text}>")
+    return (
+        f"<{kind}: shape={TensorShape(value.shape)}, dtype={as_dtype(value.dtype).name}, "
+        f"numpy={sep}{text}>"
+    )
 
 
 def tensor_str(value) -> str:
     """`tf.Tensor([1. 2.], shape=(2,), dtype=float32)`."""
     text = _value_text(value, False)
     sep = "\n" if "\n" in text else ""
-    return (f"tf.Tensor({sep}{text}, shape={TensorShape(value.shape)}, "
-            f"dtype={as_dtype(value.dtype).name})")
+    return (
+        f"tf.Tensor({sep}{text}, shape={TensorShape(value.shape)}, "
+        f"dtype={as_dtype(value.dtype).name})"
+    )
 
 
 class EagerTensor(ArrayOperatorsMixin):
@@ -80,7 +84,8 @@ class EagerTensor(ArrayOperatorsMixin):
         if not TensorShape(shape).is_compatible_with(self.value.shape):
             raise ValueError(
                 f"Tensor's shape {self.shape} is not compatible with supplied shape "
-                f"{TensorShape(shape)}.")
+                f"{TensorShape(shape)}."
+            )
 
     @property
     def dtype(self):
@@ -186,29 +191,75 @@ class _Ref:
 def _wrapping(op_name: str, reflected: bool = False):
     def method(self, other):
         ops = _ops()
+        other = coerce_scalar(other, self.value.dtype)
         a, b = (other, self) if reflected else (self, other)
         return as_eager(getattr(ops, op_name)(a, b))
 
     return method
 
 
+def coerce_scalar(other, dtype):
+    """A Python number taking a tensor's dtype, as TensorFlow converts operands.
+
+    `int32_tensor // 3` stays int32 and `float32_tensor ** 2` float32; a float
+    meeting an integer tensor keeps NumPy's promotion.
+    """
+    t = type(other)
+    if t is int or t is bool:
+        if dtype.kind in "iuf":
+            return np.asarray(other, dtype=dtype)
+    elif t is float and dtype.kind == "f":
+        return np.asarray(other, dtype=dtype)
+    return other
+
+
 def _wrapping_base(name: str):
     base = getattr(ArrayOperatorsMixin, name)
 
-    def method(self, *args):
-        return as_eager(base(self, *args))
+    if name == "__getitem__":
+
+        def method(self, *args):
+            return as_eager(base(self, *args))
+    else:
+
+        def method(self, *args):
+            if args:
+                args = (coerce_scalar(args[0], self.value.dtype),)
+            return as_eager(base(self, *args))
 
     method.__name__ = name
     return method
 
 
-for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-              "__truediv__", "__rtruediv__", "__matmul__", "__rmatmul__", "__neg__",
-              "__abs__", "__pow__", "__rpow__", "__getitem__", "__lt__", "__le__", "__gt__",
-              "__ge__"):
+for _name in (
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__matmul__",
+    "__rmatmul__",
+    "__neg__",
+    "__abs__",
+    "__pow__",
+    "__rpow__",
+    "__getitem__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+):
     setattr(EagerTensor, _name, _wrapping_base(_name))
-for _name, _op in (("floordiv", "floor_divide"), ("mod", "mod"), ("and", "logical_and"),
-                   ("or", "logical_or"), ("xor", "logical_xor")):
+for _name, _op in (
+    ("floordiv", "floor_divide"),
+    ("mod", "mod"),
+    ("and", "logical_and"),
+    ("or", "logical_or"),
+    ("xor", "logical_xor"),
+):
     setattr(EagerTensor, f"__{_name}__", _wrapping(_op))
     setattr(EagerTensor, f"__r{_name}__", _wrapping(_op, reflected=True))
 EagerTensor.__invert__ = lambda self: as_eager(_ops().logical_not(self))

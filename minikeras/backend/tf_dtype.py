@@ -115,8 +115,8 @@ def as_dtype(value) -> DType:
             dt = np.dtype(value)
         except TypeError:
             raise TypeError(
-                f"Cannot convert the argument `type_value`: {value!r} to a TensorFlow "
-                "DType.") from None
+                f"Cannot convert the argument `type_value`: {value!r} to a TensorFlow DType."
+            ) from None
         name = "string" if dt.kind in "USO" else dt.name
     found = _BY_NAME.get(name)
     if found is None:

@@ -147,6 +147,5 @@ def concatenate(ds: Dataset, other: Dataset) -> Dataset:
 def reduce(ds: Dataset, initial_state, reduce_func):
     state = structure.to_structure(initial_state)
     for element in ds._arrays():
-        state = _as_element(reduce_func(structure.to_tensors(state),
-                                        structure.to_tensors(element)))
+        state = _as_element(reduce_func(structure.to_tensors(state), structure.to_tensors(element)))
     return state

@@ -30,26 +30,38 @@ def to_array(value, dtype=None) -> np.ndarray:
     if isinstance(value, (EagerTensor, Tensor, Variable)):
         arr = value.value
     elif isinstance(value, (list, tuple)) and any(
-            isinstance(e, (EagerTensor, Tensor, Variable)) for e in value):
+        isinstance(e, (EagerTensor, Tensor, Variable)) for e in value
+    ):
         arr = np.stack([to_array(e) for e in value])
     else:
-        arr = np.asarray(value)
-        if not isinstance(value, (np.ndarray, np.generic)):
+        try:
+            arr = np.asarray(value, dtype=dt if dt is not None and dt.kind != "U" else None)
+        except ValueError:
+            raise ValueError(
+                "Can't convert a non-rectangular Python sequence to a tensor: every row "
+                f"must have the same length. Received: {_short(value)}"
+            ) from None
+        if dt is None and not isinstance(value, (np.ndarray, np.generic)):
             if arr.dtype == np.float64:
                 arr = arr.astype(np.float32)
-            elif arr.dtype.kind == "i" and arr.dtype.itemsize == 8 and (
-                    arr.size == 0 or (arr.min() >= -(2**31) and arr.max() < 2**31)):
+            elif (
+                arr.dtype.kind == "i"
+                and arr.dtype.itemsize == 8
+                and (arr.size == 0 or (arr.min() >= -(2**31) and arr.max() < 2**31))
+            ):
                 arr = arr.astype(np.int32)
             elif arr.dtype.kind == "S":
                 arr = np.char.decode(arr, "utf-8")
             elif arr.dtype == object:
                 raise ValueError(
                     "Can't convert a non-rectangular Python sequence to a tensor: every row "
-                    f"must have the same length. Received: {_short(value)}")
+                    f"must have the same length. Received: {_short(value)}"
+                )
     if dt is not None and arr.dtype != dt:
         if dt.kind == "U" and arr.dtype.kind == "O":
-            arr = np.array([v.decode() if isinstance(v, bytes) else v for v in arr.ravel()],
-                           dtype=str).reshape(arr.shape)
+            arr = np.array(
+                [v.decode() if isinstance(v, bytes) else v for v in arr.ravel()], dtype=str
+            ).reshape(arr.shape)
         else:
             arr = arr.astype(dt)
     return arr
@@ -65,6 +77,33 @@ def inp(x):
     if isinstance(x, (np.ndarray, EagerTensor, Tensor, Variable)):
         return x
     return to_array(x)
+
+
+def _is_tensor_like(x) -> bool:
+    return isinstance(x, (np.ndarray, EagerTensor, Tensor, Variable))
+
+
+def pair(x, y):
+    """Two op inputs where a Python value takes the tensor's dtype, as TensorFlow converts it.
+
+    `tf.constant([1, 2]) // 3` stays int32 and `float32_tensor ** 3` float32.
+    """
+    if _is_tensor_like(x) and not _is_tensor_like(y):
+        return x, like(y, x)
+    if _is_tensor_like(y) and not _is_tensor_like(x):
+        return like(x, y), y
+    return inp(x), inp(y)
+
+
+def like(value, tensor) -> np.ndarray:
+    """A Python value converted to `tensor`'s dtype when that loses nothing TF would keep."""
+    arr = to_array(value)
+    target = np.asarray(value_of(tensor)).dtype
+    if arr.dtype == target or target.kind not in "iufb":
+        return arr
+    if arr.dtype.kind in "iub" or (arr.dtype.kind == "f" and target.kind in "fc"):
+        return arr.astype(target)
+    return arr
 
 
 def val(x) -> np.ndarray:
@@ -110,4 +149,5 @@ def missing(module: str, name: str, hint: str = "") -> AttributeError:
         f"`{module}.{name}` is not available: under minikeras, `tensorflow` is a stand-in "
         "that runs Keras code eagerly on NumPy and covers what the Keras tutorials use "
         f"(see the README's TensorFlow section). {hint}Use NumPy or `minikeras.ops` for "
-        "this, or run the script with real TensorFlow.")
+        "this, or run the script with real TensorFlow."
+    )

@@ -50,8 +50,12 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
     if isinstance(value, EagerTensor) and (dtype is None or value.dtype == dtype):
         return value
     arr = to_array(value, dtype if dtype is not None else None)
-    if dtype is None and dtype_hint is not None and not isinstance(value, np.ndarray) \
-            and arr.dtype.kind in "fi":
+    if (
+        dtype is None
+        and dtype_hint is not None
+        and not isinstance(value, np.ndarray)
+        and arr.dtype.kind in "fi"
+    ):
         arr = arr.astype(np_dtype(dtype_hint))
     return out(arr)
 
@@ -97,8 +101,11 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
         dt = np_dtype(dtype)
     else:
         floats = [a.dtype for a in args if a.dtype.kind == "f"]
-        dt = max(floats, key=lambda d: d.itemsize) if floats else max(
-            (a.dtype for a in args), key=lambda d: d.itemsize)
+        dt = (
+            max(floats, key=lambda d: d.itemsize)
+            if floats
+            else max((a.dtype for a in args), key=lambda d: d.itemsize)
+        )
     return out(np.arange(args[0].item(), args[1].item(), args[2].item()).astype(dt))
 
 
@@ -112,8 +119,9 @@ def linspace(start, stop, num, name=None, axis=0):
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):
     """`tf.eye`: identity matrices, optionally batched."""
-    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns),
-               dtype=np_dtype(dtype))
+    m = np.eye(
+        int(num_rows), None if num_columns is None else int(num_columns), dtype=np_dtype(dtype)
+    )
     if batch_shape is not None:
         m = np.broadcast_to(m, (*shape_arg(batch_shape), *m.shape)).copy()
     return out(m)
@@ -135,10 +143,11 @@ def squeeze(input, axis=None, name=None):  # noqa: A002
     axis = axis_arg(axis)
     if axis is not None:
         shape = val(x).shape
-        for a in (axis if isinstance(axis, tuple) else (axis,)):
+        for a in axis if isinstance(axis, tuple) else (axis,):
             if shape[a] != 1:
                 raise ValueError(
-                    f"Can not squeeze dim[{a}], expected a dimension of 1, got {shape[a]}")
+                    f"Can not squeeze dim[{a}], expected a dimension of 1, got {shape[a]}"
+                )
     return out(ops.squeeze(x, axis))
 
 
@@ -171,15 +180,16 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         n = int(sizes)
         if size % n:
             raise ValueError(
-                f"Dimension {axis} of size {size} can't be split evenly into {n} parts.")
+                f"Dimension {axis} of size {size} can't be split evenly into {n} parts."
+            )
         return [out(p) for p in ops.split(x, n, axis=axis)]
     sizes = [int(s) for s in sizes]
     if sizes.count(-1) == 1:
         sizes[sizes.index(-1)] = size - (sum(sizes) + 1)
     if sum(sizes) != size:
         raise ValueError(
-            f"The sizes {sizes} of `num_or_size_splits` must add up to the dimension's size "
-            f"{size}.")
+            f"The sizes {sizes} of `num_or_size_splits` must add up to the dimension's size {size}."
+        )
     return [out(p) for p in ops.split(x, list(np.cumsum(sizes)[:-1]), axis=axis)]
 
 
@@ -202,9 +212,14 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
         raise ValueError(f"indices = {bad} is not in [0, {size})")
     if batch_dims:
         p = val(params)
-        return out(np.stack([val(gather(p[i], idx[i], axis=axis - 1,
-                                        batch_dims=batch_dims - 1))
-                             for i in builtins.range(p.shape[0])]))
+        return out(
+            np.stack(
+                [
+                    val(gather(p[i], idx[i], axis=axis - 1, batch_dims=batch_dims - 1))
+                    for i in builtins.range(p.shape[0])
+                ]
+            )
+        )
     return out(ops.take(inp(params), idx, axis=axis))
 
 
@@ -212,8 +227,11 @@ def gather_nd(params, indices, batch_dims=0, name=None):
     """`tf.gather_nd`: slices of `params` addressed by the last axis of `indices`."""
     if batch_dims:
         p, idx = val(params), val(indices)
-        return out(np.stack([val(gather_nd(p[i], idx[i], batch_dims - 1))
-                             for i in builtins.range(p.shape[0])]))
+        return out(
+            np.stack(
+                [val(gather_nd(p[i], idx[i], batch_dims - 1)) for i in builtins.range(p.shape[0])]
+            )
+        )
     idx = val(indices).astype(np.int64)
     key = tuple(np.moveaxis(idx, -1, 0))
     x = inp(params)
@@ -234,11 +252,12 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
     axis = 0 if axis is None else axis_arg(axis)
     x = inp(tensor)
     shape = val(x).shape
-    if shape[axis:axis + m.ndim] != m.shape:
+    if shape[axis : axis + m.ndim] != m.shape:
         raise ValueError(
-            f"Shapes {TensorShape(shape[axis:axis + m.ndim])} and {TensorShape(m.shape)} are "
-            "incompatible: the mask must match the leading dimensions it covers.")
-    flat = ops.reshape(x, (*shape[:axis], -1, *shape[axis + m.ndim:]))
+            f"Shapes {TensorShape(shape[axis : axis + m.ndim])} and {TensorShape(m.shape)} are "
+            "incompatible: the mask must match the leading dimensions it covers."
+        )
+    flat = ops.reshape(x, (*shape[:axis], -1, *shape[axis + m.ndim :]))
     return out(ops.take(flat, np.flatnonzero(m), axis=axis))
 
 
@@ -270,8 +289,11 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     on = 1 if on_value is None else val(on_value)
     off = 0 if off_value is None else val(off_value)
     if dtype is None:
-        dtype = np.asarray(on).dtype if on_value is not None else (
-            np.asarray(off).dtype if off_value is not None else np.float32)
+        dtype = (
+            np.asarray(on).dtype
+            if on_value is not None
+            else (np.asarray(off).dtype if off_value is not None else np.float32)
+        )
         if np.dtype(dtype) == np.float64 and not isinstance(on_value, np.ndarray):
             dtype = np.float32
     hot = idx[..., None] == np.arange(depth)
@@ -317,8 +339,9 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         return out(ops.pad(inp(tensor), widths, constant_values=val(constant_values).item()))
     if mode not in ("REFLECT", "SYMMETRIC"):
         raise ValueError(
-            f"Value of argument `mode` expected to be one of \"CONSTANT\", \"REFLECT\", or "
-            f"\"SYMMETRIC\". Received `mode` = {mode}")
+            f'Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or '
+            f'"SYMMETRIC". Received `mode` = {mode}'
+        )
     return out(np.pad(val(tensor), widths, mode=mode.lower()))
 
 
@@ -339,8 +362,11 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
 def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
     """`tf.clip_by_global_norm`: `(clipped_list, global_norm)`."""
     values = [None if t is None else val(t) for t in t_list]
-    total = np.sqrt(sum(float(np.sum(np.square(v))) for v in values if v is not None)) \
-        if use_norm is None else float(val(use_norm))
+    total = (
+        np.sqrt(sum(float(np.sum(np.square(v))) for v in values if v is not None))
+        if use_norm is None
+        else float(val(use_norm))
+    )
     scale = float(val(clip_norm)) / max(total, float(val(clip_norm)))
     clipped = [None if v is None else out((v * scale).astype(v.dtype)) for v in values]
     return clipped, out(np.float32(total))
@@ -348,8 +374,7 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
 
 def identity(input, name=None):  # noqa: A002
     """`tf.identity`."""
-    x = inp(input)
-    return out(ops.identity(x) if not isinstance(x, np.ndarray) else x.copy())
+    return out(ops.copy(inp(input)))
 
 
 def stop_gradient(input, name=None):  # noqa: A002
@@ -391,8 +416,9 @@ def sequence_mask(lengths, maxlen=None, dtype="bool", name=None):
 
 def meshgrid(*args, **kwargs):
     """`tf.meshgrid` (indexing "xy" by default)."""
-    return [out(g) for g in np.meshgrid(*[val(a) for a in args],
-                                        indexing=kwargs.get("indexing", "xy"))]
+    return [
+        out(g) for g in np.meshgrid(*[val(a) for a in args], indexing=kwargs.get("indexing", "xy"))
+    ]
 
 
 def unique(x, out_idx="int32", name=None):
@@ -405,8 +431,7 @@ def unique(x, out_idx="int32", name=None):
     rank_of = np.empty_like(order)
     rank_of[order] = np.arange(len(order))
     result = namedtuple("Unique", ["y", "idx"])
-    return result(out(a[np.sort(first)]),
-                  out(rank_of[inverse.ravel()].astype(np_dtype(out_idx))))
+    return result(out(a[np.sort(first)]), out(rank_of[inverse.ravel()].astype(np_dtype(out_idx))))
 
 
 def repeat(input, repeats, axis=None, name=None):  # noqa: A002
@@ -425,8 +450,12 @@ def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=No
     if s.ndim == 1:
         res = np.searchsorted(s, v, side=side)
     else:
-        res = np.stack([np.searchsorted(a, b, side=side) for a, b in
-                        zip(s.reshape(-1, s.shape[-1]), v.reshape(-1, v.shape[-1]))])
+        res = np.stack(
+            [
+                np.searchsorted(a, b, side=side)
+                for a, b in zip(s.reshape(-1, s.shape[-1]), v.reshape(-1, v.shape[-1]))
+            ]
+        )
         res = res.reshape(v.shape)
     return out(res.astype(np_dtype(out_type)))
 

@@ -11,8 +11,15 @@ from minikeras.data import (
 )
 from minikeras.tensorflow._convert import missing
 
-__all__ = ["AUTOTUNE", "Dataset", "INFINITE_CARDINALITY", "Options", "TensorSpec",
-           "UNKNOWN_CARDINALITY", "experimental"]
+__all__ = [
+    "AUTOTUNE",
+    "Dataset",
+    "INFINITE_CARDINALITY",
+    "Options",
+    "TensorSpec",
+    "UNKNOWN_CARDINALITY",
+    "experimental",
+]
 
 
 def __getattr__(name):

@@ -54,8 +54,10 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
     rtol = 10 * eps if rtol is None else rtol
     atol = 10 * eps if atol is None else atol
     if not np.all(np.abs(a - b) <= atol + rtol * np.abs(b)):
-        _fail(message, f"x and y not equal to tolerance rtol = {rtol}, atol = {atol}\n"
-                       f"x = {a}\ny = {b}")
+        _fail(
+            message,
+            f"x and y not equal to tolerance rtol = {rtol}, atol = {atol}\nx = {a}\ny = {b}",
+        )
 
 
 def _sign_check(check, what):
@@ -76,14 +78,18 @@ assert_non_positive = _sign_check(lambda a: a <= 0, "<= 0")
 def assert_rank(x, rank, message=None, name=None):
     """`tf.debugging.assert_rank`."""
     if np.ndim(val(x)) != int(val(rank)):
-        raise ValueError(f"{message or ''} Tensor must have rank {int(val(rank))}. Received "
-                         f"rank {np.ndim(val(x))}, shape {np.shape(val(x))}".strip())
+        raise ValueError(
+            f"{message or ''} Tensor must have rank {int(val(rank))}. Received "
+            f"rank {np.ndim(val(x))}, shape {np.shape(val(x))}".strip()
+        )
 
 
 def assert_rank_at_least(x, rank, message=None, name=None):
     if np.ndim(val(x)) < int(val(rank)):
-        raise ValueError(f"{message or ''} Tensor must have rank at least {int(val(rank))}. "
-                         f"Received rank {np.ndim(val(x))}".strip())
+        raise ValueError(
+            f"{message or ''} Tensor must have rank at least {int(val(rank))}. "
+            f"Received rank {np.ndim(val(x))}".strip()
+        )
 
 
 def assert_type(tensor, tf_type, message=None, name=None):
@@ -92,8 +98,9 @@ def assert_type(tensor, tf_type, message=None, name=None):
 
     got = as_dtype(val(tensor).dtype)
     if got != as_dtype(tf_type):
-        raise TypeError(f"{message or ''} tensor must be of type {as_dtype(tf_type)!r}; "
-                        f"got {got!r}".strip())
+        raise TypeError(
+            f"{message or ''} tensor must be of type {as_dtype(tf_type)!r}; got {got!r}".strip()
+        )
 
 
 def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
@@ -103,16 +110,21 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None):
         shape = np.shape(val(tensor))
         spec = list(spec)
         if len(spec) != len(shape):
-            raise ValueError(f"{message or ''} Specified by tensor with shape {shape}: rank "
-                             f"should be {len(spec)}".strip())
+            raise ValueError(
+                f"{message or ''} Specified by tensor with shape {shape}: rank "
+                f"should be {len(spec)}".strip()
+            )
         for dim, want in zip(shape, spec):
             if isinstance(want, str):
                 if sizes.setdefault(want, dim) != dim:
-                    raise ValueError(f"{message or ''} Dimension {want!r} is {sizes[want]} "
-                                     f"in one tensor and {dim} in another".strip())
+                    raise ValueError(
+                        f"{message or ''} Dimension {want!r} is {sizes[want]} "
+                        f"in one tensor and {dim} in another".strip()
+                    )
             elif want is not None and int(want) != dim:
-                raise ValueError(f"{message or ''} Expected dimension {want}, got {dim} in "
-                                 f"shape {shape}".strip())
+                raise ValueError(
+                    f"{message or ''} Expected dimension {want}, got {dim} in shape {shape}".strip()
+                )
 
 
 def assert_all_finite(t, message, name=None):

@@ -30,8 +30,11 @@ def cast(x, dtype, name=None):
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
-    hint = "bfloat16 and quantized dtypes are not supported. " if "float" in name or \
-        name.startswith("q") else ""
+    hint = (
+        "bfloat16 and quantized dtypes are not supported. "
+        if "float" in name or name.startswith("q")
+        else ""
+    )
     raise missing("tf.dtypes", name, hint)
 
 

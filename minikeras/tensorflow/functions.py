@@ -39,17 +39,26 @@ class Function:
         raise NotImplementedError(
             "`get_concrete_function` needs TensorFlow's graph mode, which minikeras does not "
             "have: its functions always run eagerly. Run the script with real TensorFlow to "
-            "trace graphs.")
+            "trace graphs."
+        )
 
     def experimental_get_tracing_count(self) -> int:
         return 0
 
 
-def function(func=None, input_signature=None, autograph=True, jit_compile=None,
-             reduce_retracing=False, experimental_implements=None,
-             experimental_autograph_options=None, experimental_attributes=None,
-             experimental_relax_shapes=None, experimental_compile=None,
-             experimental_follow_type_hints=None):
+def function(
+    func=None,
+    input_signature=None,
+    autograph=True,
+    jit_compile=None,
+    reduce_retracing=False,
+    experimental_implements=None,
+    experimental_autograph_options=None,
+    experimental_attributes=None,
+    experimental_relax_shapes=None,
+    experimental_compile=None,
+    experimental_follow_type_hints=None,
+):
     """`tf.function`, as a decorator with or without arguments: the function runs eagerly."""
     if func is None:
         return lambda f: Function(f, input_signature)
@@ -67,13 +76,14 @@ def get_logger() -> logging.Logger:
 
 
 def _print_text(x, summarize: int) -> str:
+    """A value as `tf.print` shows it: floats with up to 9 significant digits, no `array(`."""
     if isinstance(x, (EagerTensor, Tensor, Variable)):
         a = np.asarray(x.value)
-        if a.dtype.kind == "U" and a.ndim == 0:
-            return str(a)
-        edge = summarize if summarize and summarize > 0 else sys.maxsize
-        with np.printoptions(threshold=2 * edge if edge < sys.maxsize else sys.maxsize,
-                             edgeitems=edge if edge < sys.maxsize else 3):
+        if a.dtype.kind == "U":
+            return f'"{a}"' if a.ndim == 0 else str(a)
+        edge = summarize if summarize and summarize > 0 else None
+        options = {"threshold": 2 * edge, "edgeitems": edge} if edge else {"threshold": sys.maxsize}
+        with np.printoptions(**options, formatter={"float_kind": lambda v: f"{v:.9g}"}):
             return str(a)
     if isinstance(x, (list, tuple)):
         inner = ", ".join(_print_text(e, summarize) for e in x)
@@ -83,9 +93,9 @@ def _print_text(x, summarize: int) -> str:
     return str(x)
 
 
-def print(*inputs, output_stream=sys.stderr, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
+def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
     """`tf.print`: tensors printed as their values, to standard error by default."""
-    stream = output_stream
+    stream = sys.stderr if output_stream is None else output_stream
     if isinstance(stream, str):
         stream = sys.stdout if "stdout" in stream else sys.stderr
     elif stream is logging.info or not hasattr(stream, "write"):

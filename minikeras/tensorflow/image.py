@@ -8,12 +8,19 @@ from minikeras import ops
 from minikeras.backend import config
 from minikeras.tensorflow._convert import inp, missing, np_dtype, out, shape_arg, val
 
-_METHODS = {"bilinear": "bilinear", "nearest": "nearest", "bicubic": "bicubic",
-            "area": "area", "lanczos3": "lanczos3", "lanczos5": "lanczos5"}
+_METHODS = {
+    "bilinear": "bilinear",
+    "nearest": "nearest",
+    "bicubic": "bicubic",
+    "area": "area",
+    "lanczos3": "lanczos3",
+    "lanczos5": "lanczos5",
+}
 
 
-def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antialias=False,
-           name=None):
+def resize(
+    images, size, method="bilinear", preserve_aspect_ratio=False, antialias=False, name=None
+):
     """`tf.image.resize` of `[h, w, c]` or `[n, h, w, c]` images to `size`; float32 out.
 
     Raises:
@@ -33,8 +40,9 @@ def resize(images, size, method="bilinear", preserve_aspect_ratio=False, antiali
         x = a.astype(np.float32)
     if single:
         x = ops.expand_dims(x, 0)
-    res = ops.image.resize(x, (h, w), interpolation=_METHODS[method], antialias=antialias,
-                           data_format="channels_last")
+    res = ops.image.resize(
+        x, (h, w), interpolation=_METHODS[method], antialias=antialias, data_format="channels_last"
+    )
     return out(ops.squeeze(res, 0) if single else res)
 
 
@@ -115,7 +123,7 @@ def central_crop(image, central_fraction):
     h, w = a.shape[-3], a.shape[-2]
     top = int((h - h * central_fraction) / 2)
     left = int((w - w * central_fraction) / 2)
-    return out(a[..., top:h - top, left:w - left, :])
+    return out(a[..., top : h - top, left : w - left, :])
 
 
 def per_image_standardization(image):
@@ -123,14 +131,18 @@ def per_image_standardization(image):
     a = val(image).astype(np.float32)
     axes = tuple(range(a.ndim - 3, a.ndim))
     mean = a.mean(axis=axes, keepdims=True)
-    std = np.maximum(a.std(axis=axes, keepdims=True),
-                     1.0 / np.sqrt(np.prod([a.shape[i] for i in axes])))
+    std = np.maximum(
+        a.std(axis=axes, keepdims=True), 1.0 / np.sqrt(np.prod([a.shape[i] for i in axes]))
+    )
     return out((a - mean) / std)
 
 
 def __getattr__(name):
     if name.startswith("__"):
         raise AttributeError(name)
-    hint = "Decode image files with `keras.utils.load_img` (Pillow). " if \
-        name.startswith("decode") else ""
+    hint = (
+        "Decode image files with `keras.utils.load_img` (Pillow). "
+        if name.startswith("decode")
+        else ""
+    )
     raise missing("tf.image", name, hint)

@@ -17,8 +17,18 @@ def _t(x):
     return ops.swapaxes(x, nd - 1, nd - 2) if nd >= 2 else x
 
 
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, output_type=None, name=None):
+def matmul(
+    a,
+    b,
+    transpose_a=False,
+    transpose_b=False,
+    adjoint_a=False,
+    adjoint_b=False,
+    a_is_sparse=False,
+    b_is_sparse=False,
+    output_type=None,
+    name=None,
+):
     """`tf.linalg.matmul` / `tf.matmul` (batched over leading axes)."""
     x, y = inp(a), inp(b)
     if transpose_a or adjoint_a:
@@ -64,8 +74,7 @@ def logdet(matrix, name=None):
     return out(ops.logdet(inp(matrix)))
 
 
-def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
-         align="RIGHT_LEFT"):
+def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"):
     """`tf.linalg.diag`: batched diagonal matrices from the last axis."""
     d = val(diagonal)
     n = d.shape[-1] + abs(int(k))
@@ -143,8 +152,9 @@ def solve(matrix, rhs, adjoint=False, name=None):
 def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
     """`tf.linalg.triangular_solve`."""
     m = inp(matrix)
-    return out(ops.linalg.solve_triangular(_t(m) if adjoint else m, inp(rhs),
-                                           lower=lower != adjoint))
+    return out(
+        ops.linalg.solve_triangular(_t(m) if adjoint else m, inp(rhs), lower=lower != adjoint)
+    )
 
 
 def cross(a, b, name=None):
@@ -154,8 +164,9 @@ def cross(a, b, name=None):
 
 def global_norm(t_list, name=None):
     """`tf.linalg.global_norm`: the L2 norm of all tensors together."""
-    return out(np.float32(np.sqrt(sum(float(np.sum(np.square(val(t))))
-                                      for t in t_list if t is not None))))
+    return out(
+        np.float32(np.sqrt(sum(float(np.sum(np.square(val(t)))) for t in t_list if t is not None)))
+    )
 
 
 def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002

@@ -11,12 +11,21 @@ from collections import namedtuple
 import numpy as np
 
 from minikeras import ops
-from minikeras.tensorflow._convert import axis_arg, inp, missing, np_dtype, out, val
+from minikeras.tensorflow._convert import axis_arg, inp, missing, np_dtype, out, pair, val
+
+
+def _keep_int(result, x):
+    """Integer results keep the input's integer dtype (NumPy would widen to int64)."""
+    dt = val(x).dtype
+    if dt.kind in "iu" and val(result).dtype != dt:
+        return np.asarray(val(result)).astype(dt)
+    return result
 
 
 def _reduce(op):
     def reduce(input_tensor, axis=None, keepdims=False, name=None):
-        return out(op(inp(input_tensor), axis=axis_arg(axis), keepdims=bool(keepdims)))
+        x = inp(input_tensor)
+        return out(_keep_int(op(x, axis=axis_arg(axis), keepdims=bool(keepdims)), x))
 
     reduce.__doc__ = f"`tf.math.reduce_{op.__name__}`-style reduction over `axis` (all if None)."
     return reduce
@@ -74,7 +83,7 @@ def _unary(op, doc):
 
 def _binary(op, doc):
     def fn(x, y, name=None):
-        return out(op(inp(x), inp(y)))
+        return out(op(*pair(x, y)))
 
     fn.__doc__ = doc
     return fn
@@ -189,7 +198,7 @@ def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
     a = inp(x)
     if reverse:
         a = ops.flip(a, axis)
-    res = ops.cumsum(a, axis=axis)
+    res = _keep_int(ops.cumsum(a, axis=axis), a)
     if exclusive:
         res = ops.subtract(res, a)
     return out(ops.flip(res, axis) if reverse else res)
@@ -200,23 +209,30 @@ def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
     a = val(x)
     if reverse:
         a = np.flip(a, axis)
-    res = np.cumprod(a, axis=axis)
+    res = np.cumprod(a, axis=axis, dtype=a.dtype)
     if exclusive:
-        res = np.concatenate([np.ones_like(np.take(res, [0], axis=axis)),
-                              np.delete(res, -1, axis=axis)], axis=axis)
+        res = np.concatenate(
+            [np.ones_like(np.take(res, [0], axis=axis)), np.delete(res, -1, axis=axis)], axis=axis
+        )
     return out(np.flip(res, axis) if reverse else res)
 
 
 def argmax(input, axis=None, output_type="int64", name=None):  # noqa: A002
     """`tf.math.argmax`: along `axis` (default 0), int64 indices."""
-    return out(np.argmax(val(input), axis=0 if axis is None else axis_arg(axis))
-               .astype(np_dtype(output_type)))
+    return out(
+        np.argmax(val(input), axis=0 if axis is None else axis_arg(axis)).astype(
+            np_dtype(output_type)
+        )
+    )
 
 
 def argmin(input, axis=None, output_type="int64", name=None):  # noqa: A002
     """`tf.math.argmin`: along `axis` (default 0), int64 indices."""
-    return out(np.argmin(val(input), axis=0 if axis is None else axis_arg(axis))
-               .astype(np_dtype(output_type)))
+    return out(
+        np.argmin(val(input), axis=0 if axis is None else axis_arg(axis)).astype(
+            np_dtype(output_type)
+        )
+    )
 
 
 TopKV2 = namedtuple("TopKV2", ["values", "indices"])
@@ -249,15 +265,17 @@ def in_top_k(targets, predictions, k, name=None):
     return out(target_scores >= kth)
 
 
-def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype="int32",
-                     name=None):
+def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype="int32", name=None):
     """`tf.math.confusion_matrix`: rows are labels, columns predictions."""
     lab = val(labels).astype(np.int64).ravel()
     pred = val(predictions).astype(np.int64).ravel()
     if (lab < 0).any() or (pred < 0).any():
         raise ValueError("`labels` and `predictions` must be non-negative.")
-    n = int(max(lab.max(initial=-1), pred.max(initial=-1)) + 1) if num_classes is None \
+    n = (
+        int(max(lab.max(initial=-1), pred.max(initial=-1)) + 1)
+        if num_classes is None
         else int(num_classes)
+    )
     if lab.size and (lab.max() >= n or pred.max() >= n):
         raise ValueError(f"`labels` and `predictions` must be smaller than num_classes={n}.")
     w = np.ones(lab.shape) if weights is None else val(weights).ravel()
@@ -274,14 +292,22 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None):
     return out(ops.multiply(a, ops.rsqrt(ops.maximum(sq, np.asarray(epsilon, val(a).dtype)))))
 
 
-def bincount(arr, weights=None, minlength=None, maxlength=None, dtype="int32", name=None,
-             axis=None, binary_output=False):
+def bincount(
+    arr,
+    weights=None,
+    minlength=None,
+    maxlength=None,
+    dtype="int32",
+    name=None,
+    axis=None,
+    binary_output=False,
+):
     """`tf.math.bincount` of a non-negative integer tensor."""
     a = val(arr).astype(np.int64).ravel()
     w = None if weights is None else val(weights).ravel()
     res = np.bincount(a, w, minlength=int(minlength or 0))
     if maxlength is not None:
-        res = res[:int(maxlength)]
+        res = res[: int(maxlength)]
     if binary_output:
         res = res > 0
     return out(res.astype(np_dtype(dtype) if w is None else res.dtype))

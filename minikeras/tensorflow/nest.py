@@ -56,4 +56,5 @@ def assert_same_structure(nest1, nest2, check_types=True, expand_composites=Fals
     if skeleton(nest1) != skeleton(nest2):
         raise ValueError(
             f"The two structures don't have the same nested structure.\n\nFirst structure: "
-            f"{nest1}\n\nSecond structure: {nest2}")
+            f"{nest1}\n\nSecond structure: {nest2}"
+        )

@@ -67,8 +67,7 @@ def log_softmax(logits, axis=None, name=None):
 def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None):
     """`tf.nn.softmax_cross_entropy_with_logits`: per-example `-sum(labels * log_softmax)`."""
     lab, lg = inp(labels), inp(logits)
-    return out(ops.negative(ops.sum(ops.multiply(lab, ops.log_softmax(lg, axis=axis)),
-                                    axis=axis)))
+    return out(ops.negative(ops.sum(ops.multiply(lab, ops.log_softmax(lg, axis=axis)), axis=axis)))
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
@@ -83,7 +82,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
     if lab.size and (lab.min() < 0 or lab.max() >= n):
         raise ValueError(
             f"Received a label value of {int(lab.max() if lab.max() >= n else lab.min())} "
-            f"which is outside the valid range of [0, {n}).")
+            f"which is outside the valid range of [0, {n})."
+        )
     logp = ops.log_softmax(lg, axis=-1)
     picked = ops.take_along_axis(logp, lab[..., None], axis=-1)
     return out(ops.negative(ops.squeeze(picked, -1)))
@@ -94,8 +94,12 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None):
     if labels is None or logits is None:
         raise ValueError("Both `labels` and `logits` must be provided.")
     z, x = inp(labels), inp(logits)
-    return out(ops.add(ops.subtract(ops.relu(x), ops.multiply(x, z)),
-                       ops.log1p(ops.exp(ops.negative(ops.abs(x))))))
+    return out(
+        ops.add(
+            ops.subtract(ops.relu(x), ops.multiply(x, z)),
+            ops.log1p(ops.exp(ops.negative(ops.abs(x)))),
+        )
+    )
 
 
 def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
@@ -125,7 +129,8 @@ def _padding(padding) -> str:
     if not isinstance(padding, str) or padding.upper() not in ("SAME", "VALID"):
         raise ValueError(
             f"`padding` must be 'SAME' or 'VALID' (explicit paddings are not supported). "
-            f"Received: {padding!r}")
+            f"Received: {padding!r}"
+        )
     return padding.lower()
 
 
@@ -135,32 +140,66 @@ def _data_format(data_format: str | None) -> str:
     return "channels_first"
 
 
-def convolution(input, filters, strides=None, padding="VALID", data_format=None,  # noqa: A002
-                dilations=None, name=None):
+def convolution(
+    input,
+    filters,
+    strides=None,
+    padding="VALID",
+    data_format=None,  # noqa: A002
+    dilations=None,
+    name=None,
+):
     """`tf.nn.convolution`: N-D convolution with `filters` of shape `[*spatial, in, out]`."""
     rank = val(input).ndim - 2
-    return out(ops.conv(inp(input), inp(filters), strides=_spatial(strides, rank, "strides"),
-                        padding=_padding(padding), data_format=_data_format(data_format),
-                        dilation_rate=_spatial(dilations, rank, "dilations")))
+    return out(
+        ops.conv(
+            inp(input),
+            inp(filters),
+            strides=_spatial(strides, rank, "strides"),
+            padding=_padding(padding),
+            data_format=_data_format(data_format),
+            dilation_rate=_spatial(dilations, rank, "dilations"),
+        )
+    )
 
 
-def conv2d(input, filters, strides, padding, data_format="NHWC", dilations=None,  # noqa: A002
-           name=None):
+def conv2d(
+    input,
+    filters,
+    strides,
+    padding,
+    data_format="NHWC",
+    dilations=None,  # noqa: A002
+    name=None,
+):
     """`tf.nn.conv2d`: `input` NHWC, `filters` `[h, w, in, out]`."""
     return convolution(input, filters, strides, padding, data_format, dilations)
 
 
-def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None,  # noqa: A002
-           name=None):
+def conv1d(
+    input,
+    filters,
+    stride,
+    padding,
+    data_format="NWC",
+    dilations=None,  # noqa: A002
+    name=None,
+):
     """`tf.nn.conv1d`: `input` NWC, `filters` `[w, in, out]`."""
     return convolution(input, filters, stride, padding, data_format, dilations)
 
 
 def _pool(op, input, ksize, strides, padding, data_format):  # noqa: A002
     rank = val(input).ndim - 2
-    return out(op(inp(input), _spatial(ksize, rank, "ksize"),
-                  strides=_spatial(strides, rank, "strides"), padding=_padding(padding),
-                  data_format=_data_format(data_format)))
+    return out(
+        op(
+            inp(input),
+            _spatial(ksize, rank, "ksize"),
+            strides=_spatial(strides, rank, "strides"),
+            padding=_padding(padding),
+            data_format=_data_format(data_format),
+        )
+    )
 
 
 def max_pool2d(input, ksize, strides, padding, data_format="NHWC", name=None):  # noqa: A002
@@ -195,8 +234,9 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     """
     rate = float(val(rate))
     if not 0 <= rate < 1:
-        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "
-                         f"Received: rate={rate}")
+        raise ValueError(
+            f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}"
+        )
     a = inp(x)
     shape = val(a).shape if noise_shape is None else tuple(int(d) for d in val(noise_shape))
     rng = np.random.default_rng(seed) if seed is not None else config.rng()
@@ -207,8 +247,9 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
 def moments(x, axes, shift=None, keepdims=False, name=None):
     """`tf.nn.moments`: `(mean, variance)` over `axes`."""
     axes = axis_arg(axes)
-    mean, variance = ops.moments(inp(x), axes=list(axes) if isinstance(axes, tuple) else [axes],
-                                 keepdims=bool(keepdims))
+    mean, variance = ops.moments(
+        inp(x), axes=list(axes) if isinstance(axes, tuple) else [axes], keepdims=bool(keepdims)
+    )
     return out(mean), out(variance)
 
 
@@ -238,8 +279,9 @@ def l2_loss(t, name=None):
 
 def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name=None):
     """`tf.nn.batch_normalization`: `(x - mean) / sqrt(variance + eps) * scale + offset`."""
-    y = ops.multiply(ops.subtract(inp(x), inp(mean)),
-                     ops.rsqrt(ops.add(inp(variance), variance_epsilon)))
+    y = ops.multiply(
+        ops.subtract(inp(x), inp(mean)), ops.rsqrt(ops.add(inp(variance), variance_epsilon))
+    )
     if scale is not None:
         y = ops.multiply(y, inp(scale))
     if offset is not None:

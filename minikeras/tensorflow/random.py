@@ -54,10 +54,10 @@ def _uniform(rng, shape, minval, maxval, dtype):
     dt = np_dtype(dtype)
     if dt.kind in "iu":
         if maxval is None:
-            raise ValueError("Must specify maxval for integer dtype "
-                             f"{np.dtype(dt).name}.")
-        return out(rng.integers(int(val(minval)), int(val(maxval)),
-                                size=shape_arg(shape)).astype(dt))
+            raise ValueError(f"Must specify maxval for integer dtype {np.dtype(dt).name}.")
+        return out(
+            rng.integers(int(val(minval)), int(val(maxval)), size=shape_arg(shape)).astype(dt)
+        )
     hi = 1.0 if maxval is None else val(maxval)
     lo = val(minval)
     return out((rng.random(shape_arg(shape)) * (hi - lo) + lo).astype(dt))
@@ -118,8 +118,9 @@ def gamma(shape, alpha, beta=None, dtype="float32", seed=None, name=None):
 def poisson(shape, lam, dtype="float32", seed=None, name=None):
     """`tf.random.poisson`: shape `shape + lam.shape`."""
     lam_a = val(lam)
-    return out(_rng(seed).poisson(lam_a, size=(*shape_arg(shape), *lam_a.shape))
-               .astype(np_dtype(dtype)))
+    return out(
+        _rng(seed).poisson(lam_a, size=(*shape_arg(shape), *lam_a.shape)).astype(np_dtype(dtype))
+    )
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None, alg=None):
@@ -127,14 +128,14 @@ def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=No
     return _normal(_stateless(seed), shape, mean, stddev, dtype)
 
 
-def stateless_uniform(shape, seed, minval=0, maxval=None, dtype="float32", name=None,
-                      alg=None):
+def stateless_uniform(shape, seed, minval=0, maxval=None, dtype="float32", name=None, alg=None):
     """`tf.random.stateless_uniform`."""
     return _uniform(_stateless(seed), shape, minval, maxval, dtype)
 
 
-def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None,
-                               alg=None):
+def stateless_truncated_normal(
+    shape, seed, mean=0.0, stddev=1.0, dtype="float32", name=None, alg=None
+):
     """`tf.random.stateless_truncated_normal`."""
     return _truncated(_stateless(seed), shape, mean, stddev, dtype)
 

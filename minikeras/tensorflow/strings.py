@@ -12,8 +12,9 @@ from minikeras.tensorflow._convert import missing, out, to_array
 def _text(x) -> np.ndarray:
     a = to_array(x)
     if a.dtype.kind == "O":
-        a = np.array([v.decode() if isinstance(v, bytes) else str(v) for v in a.ravel()],
-                     dtype=str).reshape(a.shape)
+        a = np.array(
+            [v.decode() if isinstance(v, bytes) else str(v) for v in a.ravel()], dtype=str
+        ).reshape(a.shape)
     if a.dtype.kind != "U":
         raise TypeError(f"Expected a string tensor. Received dtype {a.dtype}.")
     return a
@@ -126,8 +127,9 @@ def to_number(string_tensor, out_type="float32", name=None):
 def substr(input, pos, len, unit="BYTE", name=None):  # noqa: A002
     """`tf.strings.substr`."""
     a = _text(input)
-    return out(np.vectorize(lambda s: s[int(pos):int(pos) + int(len)], otypes=[object])(a)
-               .astype(str))
+    return out(
+        np.vectorize(lambda s: s[int(pos) : int(pos) + int(len)], otypes=[object])(a).astype(str)
+    )
 
 
 def __getattr__(name):

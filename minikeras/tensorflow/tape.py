@@ -49,30 +49,50 @@ class GradientTape(_BackendTape):
         for leaf in nest.flatten(tensor):
             super().watch(leaf)
 
-    def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients=UnconnectedGradients.NONE):
+    def gradient(
+        self,
+        target,
+        sources,
+        output_gradients=None,
+        unconnected_gradients=UnconnectedGradients.NONE,
+    ):
         """Gradients of `target` for each source, in the nested structure of `sources`."""
         flat = nest.flatten(sources)
         targets = nest.flatten(target)
-        grads = super().gradient(targets if len(targets) > 1 else targets[0], list(flat),
-                                 output_gradients, _mode(unconnected_gradients))
+        grads = super().gradient(
+            targets if len(targets) > 1 else targets[0],
+            list(flat),
+            output_gradients,
+            _mode(unconnected_gradients),
+        )
         return nest.pack_sequence_as(sources, [as_eager(g) for g in grads])
 
-    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
-                 parallel_iterations=None, experimental_use_pfor=True):
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
         """Full Jacobians `target.shape + source.shape`, in the structure of `sources`."""
         flat = nest.flatten(sources)
         jacs = super().jacobian(target, list(flat), _mode(unconnected_gradients))
         return nest.pack_sequence_as(sources, [as_eager(j) for j in jacs])
 
-    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
-                       parallel_iterations=None, experimental_use_pfor=True):
+    def batch_jacobian(
+        self,
+        target,
+        source,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
         """Per-example Jacobians: `[batch, *target.shape[1:], *source.shape[1:]]`."""
         full = super().jacobian(target, [source], _mode(unconnected_gradients))[0]
         if full is None:
             return None
         t_rank = np.ndim(np.asarray(target))
         batch = full.shape[0]
-        picked = np.stack([full[(i, *([slice(None)] * (t_rank - 1)), i)]
-                           for i in range(batch)])
+        picked = np.stack([full[(i, *([slice(None)] * (t_rank - 1)), i)] for i in range(batch)])
         return as_eager(picked)

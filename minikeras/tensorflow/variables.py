@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from minikeras.backend.eager_tensor import _numpy_value, _value_text, as_eager
+from minikeras.backend.eager_tensor import (
+    _numpy_value,
+    _value_text,
+    as_eager,
+    coerce_scalar,
+)
 from minikeras.backend.operators import ArrayOperatorsMixin
 from minikeras.backend.tensor_shape import TensorShape
 from minikeras.backend.tf_dtype import as_dtype
@@ -29,18 +34,33 @@ class Variable(_BackendVariable, metaclass=_VariableMeta):
 
     __slots__ = ()
 
-    def __init__(self, initial_value=None, trainable=None, validate_shape=True,
-                 caching_device=None, name=None, variable_def=None, dtype=None,
-                 import_scope=None, constraint=None, synchronization=None, aggregation=None,
-                 shape=None, **kwargs):
+    def __init__(
+        self,
+        initial_value=None,
+        trainable=None,
+        validate_shape=True,
+        caching_device=None,
+        name=None,
+        variable_def=None,
+        dtype=None,
+        import_scope=None,
+        constraint=None,
+        synchronization=None,
+        aggregation=None,
+        shape=None,
+        **kwargs,
+    ):
         if initial_value is None:
             raise ValueError("The `initial_value` argument of `tf.Variable` must be specified.")
         if callable(initial_value):
             initial_value = initial_value()
         value = to_array(initial_value, dtype)
-        super().__init__(value, dtype=value.dtype.name,
-                         trainable=True if trainable is None else bool(trainable),
-                         name=name or "Variable")
+        super().__init__(
+            value,
+            dtype=value.dtype.name,
+            trainable=True if trainable is None else bool(trainable),
+            name=name or "Variable",
+        )
         self.constraint = constraint
 
     @property
@@ -81,8 +101,10 @@ class Variable(_BackendVariable, metaclass=_VariableMeta):
     def __repr__(self) -> str:
         text = _value_text(self.value, True)
         sep = "\n" if "\n" in text else ""
-        return (f"<tf.Variable '{self.name}:0' shape={self.shape} "
-                f"dtype={as_dtype(self.value.dtype).name}, numpy={sep}{text}>")
+        return (
+            f"<tf.Variable '{self.name}:0' shape={self.shape} "
+            f"dtype={as_dtype(self.value.dtype).name}, numpy={sep}{text}>"
+        )
 
     def __str__(self) -> str:
         return repr(self)
@@ -92,14 +114,33 @@ def _wrapping(name):
     base = getattr(ArrayOperatorsMixin, name)
 
     def method(self, *args):
+        if args and name != "__getitem__":
+            args = (coerce_scalar(args[0], self.value.dtype),)
         return as_eager(base(self, *args))
 
     method.__name__ = name
     return method
 
 
-for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
-              "__truediv__", "__rtruediv__", "__matmul__", "__rmatmul__", "__neg__",
-              "__abs__", "__pow__", "__rpow__", "__getitem__", "__lt__", "__le__", "__gt__",
-              "__ge__"):
+for _name in (
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__matmul__",
+    "__rmatmul__",
+    "__neg__",
+    "__abs__",
+    "__pow__",
+    "__rpow__",
+    "__getitem__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+):
     setattr(Variable, _name, _wrapping(_name))
