@@ -7,7 +7,7 @@ Usage (from the repository root)::
     python benchmarks/run.py --keras               # also real Keras 3 (JAX) + ratios
     python benchmarks/run.py --json out.json       # also write the figures as JSON
 
-Workloads: xor, mlp, mlp_memory, predict1, cnn, lstm, coldstart (see
+Workloads: xor, mlp, mlp_memory, predict1, cnn, lstm, coldstart, dataset (see
 benchmarks/README.md). Real Keras runs in its own interpreter
 (`--keras-python`, default `/tmp/kvenv/bin/python`, env `KERAS_PYTHON`) via
 `benchmarks/keras_reference.py`; minikeras never imports it.
@@ -50,6 +50,8 @@ HEADLINES = [
     ("lstm samples/s", "lstm", "samples_per_s", "higher"),
     ("coldstart wall s", "coldstart", "wall_s", "lower"),
     ("coldstart peak RSS MiB", "coldstart", "peak_rss_mib", "lower"),
+    ("dataset samples/s", "dataset", "samples_per_s", "higher"),
+    ("dataset: same fit on arrays samples/s", "dataset", "arrays_samples_per_s", "higher"),
 ]
 
 

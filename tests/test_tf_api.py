@@ -12,7 +12,7 @@ from minikeras.testing import gradient_check
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "tf_api")
 sys.path.insert(0, HERE)
-from cases import CASES, GRAD_CASES, encode  # noqa: E402
+from api_cases import CASES, GRAD_CASES, encode  # noqa: E402
 
 with open(os.path.join(HERE, "tf_api.json")) as f:
     RECORD = json.load(f)
@@ -92,7 +92,7 @@ def test_missing_names_say_what_is_missing_and_what_to_do():
 )
 def test_graph_mode_savedmodel_and_distribution_point_to_keras_files_or_tensorflow(name, fix):
     with pytest.raises(AttributeError, match=f"`tf.{name}.x` is not available") as info:
-        getattr(tf, name).x
+        _ = getattr(tf, name).x
     assert fix in str(info.value)
 
 
