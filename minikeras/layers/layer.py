@@ -420,7 +420,14 @@ class Layer:
             outer = call_context.enter(False)
             try:
                 kwargs = {"training": False} if self._call_has_training else {}
-                outs.append(self.call(x, **kwargs))
+                try:
+                    outs.append(self.call(x, **kwargs))
+                except Exception:
+                    # A `call(inputs, mask=None)` that needs the mask a masking layer
+                    # upstream gives it: try once more with an all-True mask.
+                    if not (self._call_has_mask and type(x) is np.ndarray and x.ndim >= 2):
+                        raise
+                    outs.append(self.call(x, mask=np.ones(x.shape[:-1], bool), **kwargs))
             finally:
                 call_context.exit(outer)
         self._clear_losses()

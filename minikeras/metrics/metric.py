@@ -5,7 +5,20 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import value_of
+from minikeras.backend.eager_tensor import as_eager
 from minikeras.saving.function_refs import deserialize_function, serialize_function
+
+
+def _tensor_result(result):
+    """`result()` returning a tensor (with `.numpy()`), as Keras metrics do."""
+
+    def wrapped(self):
+        return as_eager(result(self))
+
+    wrapped._returns_tensor = True
+    wrapped.__doc__ = result.__doc__
+    wrapped.__name__ = result.__name__
+    return wrapped
 
 
 class Metric:
@@ -25,6 +38,12 @@ class Metric:
             name = unique_name(to_snake_case(type(self).__name__))
         self.name = name
         self.dtype = dtype or "float32"
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        result = cls.__dict__.get("result")
+        if result is not None and not getattr(result, "_returns_tensor", False):
+            cls.result = _tensor_result(result)
 
     def update_state(self, *args, **kwargs):
         raise NotImplementedError
@@ -180,3 +199,4 @@ class MeanMetricWrapper(Mean):
         if "fn" in config:
             config["fn"] = deserialize_function(config["fn"])
         return cls(**config)
+
