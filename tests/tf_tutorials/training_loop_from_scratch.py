@@ -71,9 +71,9 @@ def test_step(x, y):
     val_acc_metric.update_state(y, val_logits)
 
 
-for epoch in range(3):
+for _epoch in range(3):
     start_time = time.time()
-    for step, (x_batch_train, y_batch_train) in enumerate(train_dataset):
+    for x_batch_train, y_batch_train in train_dataset:
         loss_value = train_step(x_batch_train, y_batch_train)
     train_acc = train_acc_metric.result()
     print(f"Training acc over epoch: {float(train_acc):.4f}")
