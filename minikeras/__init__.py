@@ -31,7 +31,12 @@ from minikeras.models import Model, Sequential
 from minikeras.saving.object_registration import register_keras_serializable
 
 __version__ = "0.1.0"
-version = __version__
+
+
+def version() -> str:
+    """The minikeras version string (`keras.version()` in Keras 3)."""
+    return __version__
+
 
 __all__ = [
     "GradientTape",
@@ -57,5 +62,8 @@ __all__ = [
     "saving",
     "utils",
     "version",
+    "config",
+    "dtype_policies",
+    "random",
 ]
-from minikeras import datasets, preprocessing  # noqa: E402
+from minikeras import config, datasets, dtype_policies, preprocessing, random  # noqa: E402

@@ -17,24 +17,28 @@ from minikeras.saving.serialization import deserialize_keras_object, serialize_k
 from minikeras.testing.gradient_check import gradient_check
 
 
-@pytest.mark.parametrize("module,name", [
-    ("minikeras.layers.core", "Dense"),
-    ("minikeras.layers.core", "Dropout"),
-    ("minikeras.layers.core", "Flatten"),
-    ("minikeras.utils.np_utils", "to_categorical"),
-    ("minikeras.utils.vis_utils", "plot_model"),
-    ("minikeras.engine.topology", "Layer"),
-    ("minikeras.engine.training", "Model"),
-    ("minikeras.engine", "Input"),
-    ("minikeras.preprocessing.sequence", "pad_sequences"),
-    ("minikeras.preprocessing.text", "Tokenizer"),
-])
+@pytest.mark.parametrize(
+    "module,name",
+    [
+        ("minikeras.layers.core", "Dense"),
+        ("minikeras.layers.core", "Dropout"),
+        ("minikeras.layers.core", "Flatten"),
+        ("minikeras.utils.np_utils", "to_categorical"),
+        ("minikeras.utils.vis_utils", "plot_model"),
+        ("minikeras.engine.topology", "Layer"),
+        ("minikeras.engine.training", "Model"),
+        ("minikeras.engine", "Input"),
+        ("minikeras.preprocessing.sequence", "pad_sequences"),
+        ("minikeras.preprocessing.text", "Tokenizer"),
+    ],
+)
 def test_legacy_module_exports(module, name):
     assert getattr(importlib.import_module(module), name) is not None
 
 
-@pytest.mark.parametrize("module", ["recurrent", "embeddings", "merge", "advanced_activations",
-                                    "wrappers", "noise"])
+@pytest.mark.parametrize(
+    "module", ["recurrent", "embeddings", "merge", "advanced_activations", "wrappers", "noise"]
+)
 def test_legacy_layer_modules_forward_lazily(module, monkeypatch):
     # The forwarding module itself (a real package of the same name may shadow the short path).
     mod = importlib.import_module(f"minikeras.layers._legacy_paths.{module}")
@@ -50,12 +54,21 @@ def test_legacy_layer_modules_forward_lazily(module, monkeypatch):
         mod.NoSuchLayer  # noqa: B018
 
 
-@pytest.mark.parametrize("module,name", [
-    ("convolutional", "Conv2D"), ("convolutional", "MaxPooling2D"), ("pooling", "MaxPooling2D"),
-    ("normalization", "BatchNormalization"), ("recurrent", "LSTM"), ("embeddings", "Embedding"),
-    ("merge", "concatenate"), ("advanced_activations", "LeakyReLU"), ("wrappers", "Bidirectional"),
-    ("noise", "GaussianNoise"),
-])
+@pytest.mark.parametrize(
+    "module,name",
+    [
+        ("convolutional", "Conv2D"),
+        ("convolutional", "MaxPooling2D"),
+        ("pooling", "MaxPooling2D"),
+        ("normalization", "BatchNormalization"),
+        ("recurrent", "LSTM"),
+        ("embeddings", "Embedding"),
+        ("merge", "concatenate"),
+        ("advanced_activations", "LeakyReLU"),
+        ("wrappers", "Bidirectional"),
+        ("noise", "GaussianNoise"),
+    ],
+)
 def test_keras2_layer_paths_resolve(module, name):
     if not hasattr(layers, name):
         pytest.skip(f"minikeras.layers.{name} is not on this branch")
@@ -65,23 +78,27 @@ def test_keras2_layer_paths_resolve(module, name):
 
 needs_activation_layers = pytest.mark.skipif(
     not all(hasattr(layers, n) for n in ("LeakyReLU", "ReLU", "PReLU", "ELU", "Softmax")),
-    reason="the advanced activation layers are added by the layers work (rnnmerge branch)")
+    reason="the advanced activation layers are added by the layers work (rnnmerge branch)",
+)
 
 
 # Values printed by Keras 3.15.1 for the same inputs.
 @needs_activation_layers
 def test_advanced_activations_match_keras():
     assert [layers.LeakyReLU().name, layers.ReLU().name, layers.PReLU().name] == [
-        "leaky_re_lu", "re_lu", "p_re_lu"]
+        "leaky_re_lu",
+        "re_lu",
+        "p_re_lu",
+    ]
     np.testing.assert_allclose(layers.LeakyReLU()(np.array([-1.0, 2.0])), [-0.3, 2.0])
     relu = layers.ReLU(max_value=1.5, negative_slope=0.1, threshold=0.5)
     np.testing.assert_allclose(relu(np.array([-1.0, 0.2, 1.0, 3.0])), [-0.15, -0.03, 1.0, 1.5])
-    np.testing.assert_allclose(layers.ELU(alpha=0.5)(np.array([-1.0, 2.0])),
-                               [0.5 * (math.exp(-1) - 1), 2.0])
+    np.testing.assert_allclose(
+        layers.ELU(alpha=0.5)(np.array([-1.0, 2.0])), [0.5 * (math.exp(-1) - 1), 2.0]
+    )
     np.testing.assert_allclose(layers.Softmax()(np.array([[0.0, math.log(3.0)]])), [[0.25, 0.75]])
     masked = layers.Softmax()(np.array([[1.0, 2.0, 3.0]]), mask=np.array([[1, 1, 0]]))
-    np.testing.assert_allclose(masked, [[1 / (1 + math.e), math.e / (1 + math.e), 0.0]],
-                               atol=1e-7)
+    np.testing.assert_allclose(masked, [[1 / (1 + math.e), math.e / (1 + math.e), 0.0]], atol=1e-7)
 
 
 @needs_activation_layers
@@ -95,12 +112,16 @@ def test_leaky_relu_alpha_is_deprecated_and_bad_values_raise():
 
 
 @needs_activation_layers
-@pytest.mark.parametrize("make", [
-    lambda: layers.LeakyReLU(negative_slope=0.2),
-    lambda: layers.ReLU(max_value=4.0, negative_slope=0.1),
-    lambda: layers.ELU(alpha=0.3), lambda: layers.Softmax(axis=1),
-    lambda: layers.PReLU(shared_axes=[1]),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: layers.LeakyReLU(negative_slope=0.2),
+        lambda: layers.ReLU(max_value=4.0, negative_slope=0.1),
+        lambda: layers.ELU(alpha=0.3),
+        lambda: layers.Softmax(axis=1),
+        lambda: layers.PReLU(shared_axes=[1]),
+    ],
+)
 def test_activation_layers_config_round_trip(make):
     layer = make()
     with warnings.catch_warnings():
@@ -118,8 +139,9 @@ def test_prelu_weights_and_gradient():
     x = rng.uniform(-2, 2, (2, 3, 2))
 
     def f(inp, alpha):
-        return minikeras.ops.add(minikeras.ops.relu(inp),
-                                 minikeras.ops.multiply(alpha, minikeras.ops.minimum(inp, 0.0)))
+        return minikeras.ops.add(
+            minikeras.ops.relu(inp), minikeras.ops.multiply(alpha, minikeras.ops.minimum(inp, 0.0))
+        )
 
     gradient_check(f, [x, rng.uniform(0, 1, (1, 2))])
     layer.alpha.assign(np.array([[0.5, 2.0]]))

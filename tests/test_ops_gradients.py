@@ -205,6 +205,8 @@ CASES = [
     ("sigmoid", ops.sigmoid, [(4, 5)], False),
     ("sigmoid_large", lambda x: ops.sigmoid(ops.multiply(x, 30.0)), [(4, 5)], False),
     ("hard_sigmoid", lambda x: ops.hard_sigmoid(ops.multiply(x, 4.0)), [(4, 5)], False),
+    ("hard_sigmoid_keras2", lambda x: ops.hard_sigmoid_keras2(ops.multiply(x, 3.0)), [(4, 5)],
+     False),
     ("hard_silu", lambda x: ops.hard_silu(ops.multiply(x, 4.0)), [(4, 5)], False),
     ("softplus", ops.softplus, [(4, 5)], False),
     ("softsign", ops.softsign, [(4, 5)], False),

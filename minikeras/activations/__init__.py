@@ -84,6 +84,15 @@ def hard_sigmoid(x):
     return ops.hard_sigmoid(x)
 
 
+def hard_sigmoid_keras2(x):
+    """`clip(0.2 * x + 0.5, 0, 1)`: what `hard_sigmoid` meant in Keras 1 and 2 files.
+
+    Files saved by Keras 1/2 load with this activation wherever they say
+    `hard_sigmoid`; Keras 2 files written by minikeras name it `hard_sigmoid` again.
+    """
+    return ops.hard_sigmoid_keras2(x)
+
+
 def hard_silu(x):
     """`x * hard_sigmoid(x)`."""
     return ops.hard_silu(x)
@@ -187,7 +196,8 @@ ALL_ACTIVATIONS = {
     for fn in (linear, relu, sigmoid, tanh, softmax, log_softmax, elu, selu, softplus,
                softsign, hard_sigmoid, hard_silu, leaky_relu, relu6, silu, gelu, exponential)
 }
-ALL_ACTIVATIONS.update({"swish": silu, "hard_swish": hard_silu})
+ALL_ACTIVATIONS.update({"swish": silu, "hard_swish": hard_silu,
+                        "hard_sigmoid_keras2": hard_sigmoid_keras2})
 ALL_ACTIVATIONS.update({
     fn.__name__: fn
     for fn in (celu, glu, hard_shrink, soft_shrink, hard_tanh, log_sigmoid, mish, tanh_shrink,

@@ -113,3 +113,68 @@ def standardize_dtype(dtype) -> str:
         return np.dtype(name).name
     except TypeError as exc:
         raise ValueError(f"Invalid dtype: {dtype}") from exc
+
+
+# ----------------------------------------------------------------------------- fit limits
+_MAX_EPOCHS: int | None = None
+_MAX_STEPS_PER_EPOCH: int | None = None
+
+
+def _check_limit(name: str, value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(
+            f"Expected `{name}` to be a positive integer or None. Received: {name}={value!r}")
+    return int(value)
+
+
+def max_epochs() -> int | None:
+    """The cap on the number of epochs `fit` runs (None: no cap)."""
+    return _MAX_EPOCHS
+
+
+def set_max_epochs(max_epochs: int | None) -> None:
+    """Caps the number of epochs of every later `fit` call (None removes the cap).
+
+    Args:
+        max_epochs: Positive integer or None.
+    """
+    global _MAX_EPOCHS
+    _MAX_EPOCHS = _check_limit("max_epochs", max_epochs)
+
+
+def max_steps_per_epoch() -> int | None:
+    """The cap on the number of batches per epoch in `fit` (None: no cap)."""
+    return _MAX_STEPS_PER_EPOCH
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
+    """Caps the number of batches of every epoch of later `fit` calls (None removes it).
+
+    Args:
+        max_steps_per_epoch: Positive integer or None.
+    """
+    global _MAX_STEPS_PER_EPOCH
+    _MAX_STEPS_PER_EPOCH = _check_limit("max_steps_per_epoch", max_steps_per_epoch)
+
+
+# ----------------------------------------------------------------------------- flash attention
+_FLASH_ATTENTION: bool | None = None
+
+
+def enable_flash_attention() -> None:
+    """Records the request for flash attention; NumPy attention is always the plain kernel."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = True
+
+
+def disable_flash_attention() -> None:
+    """Records that flash attention is not wanted (the NumPy kernel is used either way)."""
+    global _FLASH_ATTENTION
+    _FLASH_ATTENTION = False
+
+
+def is_flash_attention_enabled() -> bool | None:
+    """The flash-attention setting (None: not set, as in Keras)."""
+    return _FLASH_ATTENTION

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minikeras.callbacks.callback import Callback
+from minikeras.utils import io_utils
 from minikeras.utils.progbar import Progbar
 
 
@@ -27,7 +28,7 @@ class ProgbarLogger(Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         if self.verbose and self.epochs >= 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            io_utils.print_msg(f"Epoch {epoch + 1}/{self.epochs}")
         self._new_bar(self.params.get("steps"))
 
     def _items(self, logs):

@@ -61,6 +61,12 @@ class Layer:
         self._trainable = bool(trainable)
         self.built = False
         self.supports_masking = getattr(self, "supports_masking", False)
+        if dtype is None:
+            from minikeras.dtype_policies import default_layer_dtype
+
+            dtype = default_layer_dtype()
+        elif hasattr(dtype, "compute_dtype"):
+            dtype = dtype.compute_dtype
         self.dtype = config.standardize_dtype(dtype)
         self.activity_regularizer = regularizers_mod.get(activity_regularizer)
         self._batch_input_shape = None

@@ -19,11 +19,17 @@ def model_from_config(config, custom_objects=None):
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002
-    """Loads a model saved with `model.save()` (`.keras` or Keras 2 `.h5`)."""
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,  # noqa: A002
+               legacy_backend=None):
+    """Loads a model saved with `model.save()` (`.keras`, or `.h5` by Keras 1, 2 or 3).
+
+    `legacy_backend="theano"` reads the convolution kernels of an old file that
+    does not say which backend wrote it as Theano's (flipped).
+    """
     from minikeras.saving.saving_api import load_model as _impl
 
-    return _impl(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+    return _impl(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode,
+                 legacy_backend=legacy_backend)
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):

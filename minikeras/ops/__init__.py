@@ -28,6 +28,7 @@ from minikeras.ops.nn import (
     exponential,
     gelu,
     hard_sigmoid,
+    hard_sigmoid_keras2,
     hard_silu,
     leaky_relu,
     linear,

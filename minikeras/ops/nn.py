@@ -98,13 +98,28 @@ class _SoftmaxTensor(Tensor):
         self.axis = axis
 
 
-def hard_sigmoid(x):
-    """Piecewise-linear sigmoid: `clip(x / 6 + 0.5, 0, 1)` (Keras 3 definition)."""
+def _hard_sigmoid(x, width: float):
+    """`clip(x / width + 0.5, 0, 1)`: linear over `(-width/2, width/2)`."""
+    half = width / 2.0
     return _unary(
         x,
-        lambda v: np.clip(v / 6.0 + 0.5, 0, 1).astype(np.asarray(v).dtype, copy=False),
-        lambda g, x, o: g * ((x > -3) & (x < 3)) / 6.0,
+        lambda v: np.clip(v / width + 0.5, 0, 1).astype(np.asarray(v).dtype, copy=False),
+        lambda g, x, o: g * ((x > -half) & (x < half)) / width,
     )
+
+
+def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: `clip(x / 6 + 0.5, 0, 1)` (Keras 3 definition)."""
+    return _hard_sigmoid(x, 6.0)
+
+
+def hard_sigmoid_keras2(x):
+    """Keras 1/2's piecewise-linear sigmoid: `clip(0.2 * x + 0.5, 0, 1)`.
+
+    What `hard_sigmoid` meant in files saved by Keras 1 and 2 (the default
+    `recurrent_activation` of their LSTM and GRU layers).
+    """
+    return _hard_sigmoid(x, 5.0)
 
 
 def hard_silu(x):

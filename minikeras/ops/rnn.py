@@ -48,6 +48,12 @@ def _hard_sigmoid(v, out):
     return np.clip(out, 0.0, 1.0, out=out)
 
 
+def _hard_sigmoid_keras2(v, out):
+    np.multiply(v, 0.2, out=out)
+    out += 0.5
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
 def _relu(v, out):
     return np.maximum(v, 0, out=out)
 
@@ -61,6 +67,8 @@ FUSED_ACTIVATIONS = {
     "tanh": (_tanh, lambda y: 1.0 - y * y),
     "sigmoid": (_sigmoid, lambda y: y * (1.0 - y)),
     "hard_sigmoid": (_hard_sigmoid, lambda y: (((y > 0) & (y < 1)) / 6.0).astype(y.dtype)),
+    "hard_sigmoid_keras2": (_hard_sigmoid_keras2,
+                            lambda y: (((y > 0) & (y < 1)) * 0.2).astype(y.dtype)),
     "relu": (_relu, lambda y: (y > 0).astype(y.dtype)),
     "linear": (_linear, lambda y: np.ones_like(y)),
 }

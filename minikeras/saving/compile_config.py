@@ -120,6 +120,9 @@ def _read_loss(cfg, custom_objects):
         return [_read_loss(v, custom_objects) for v in cfg]
     if isinstance(cfg, dict) and "class_name" not in cfg:
         return {k: _read_loss(v, custom_objects) for k, v in cfg.items()}
+    if isinstance(cfg, dict) and isinstance(cfg.get("config"), dict) and "fn" in cfg["config"]:
+        # tf.keras 2.x wrote the function a built-in loss class wraps: implied by the class
+        cfg = {**cfg, "config": {k: v for k, v in cfg["config"].items() if k != "fn"}}
     return losses.deserialize(cfg, custom_objects)
 
 

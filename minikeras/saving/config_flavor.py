@@ -181,9 +181,13 @@ def to_keras2(serialized: dict, h5: bool = False, model=None) -> dict:
     """Keras 2 flavour of a serialized model: `{"class_name", "config"}`.
 
     With `h5=True` the layer entries lose `module`/`registered_name`/`build_config`,
-    as in the `model_config` attribute of a tf_keras `.h5` file.
+    as in the `model_config` attribute of a tf_keras `.h5` file. Keras 2's hard
+    sigmoid (`hard_sigmoid_keras2` in minikeras) is named `hard_sigmoid`, as Keras 2 did.
     """
-    serialized = copy.deepcopy(serialized)
+    from minikeras.legacy.saving import hard_sigmoid
+
+    serialized = hard_sigmoid._renamed(copy.deepcopy(serialized), hard_sigmoid.KERAS2_NAME,
+                                       hard_sigmoid.KERAS3_NAME)
     cls = serialized["class_name"]
     if "layers" not in serialized.get("config", {}):  # subclassed model: keep its build shape
         out = {"class_name": cls, "config": serialized.get("config", {})}

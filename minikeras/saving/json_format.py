@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from minikeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+from minikeras.saving.serialization import serialize_keras_object
 
 
 def _jsonable(obj):
@@ -55,20 +55,34 @@ def model_to_json(model, keras_version: int = 2, **kwargs) -> str:
 
     if int(keras_version) not in (2, 3):
         raise ValueError(f"`keras_version` must be 2 or 3. Received: {keras_version!r}")
+    from minikeras.legacy.saving import hard_sigmoid, model_configs
+
+    if int(keras_version) == 3 and hard_sigmoid.needs_rewrite(model, 3):
+        raise ValueError(
+            "The model uses Keras 1/2's hard_sigmoid (clip(0.2x+0.5)), which Keras 3 JSON "
+            "cannot name (Keras 3's is clip(x/6+0.5)). Write `to_json()` (Keras 2 JSON), or "
+            "save the whole model as `.keras`, which rescales the weights so that Keras 3's "
+            "definition gives the same outputs.")
     out = model_config(model, keras_version)
     if int(keras_version) == 2:
         out = {**out, "keras_version": config_flavor.KERAS2_VERSION, "backend": "tensorflow"}
+        if hard_sigmoid.needs_rewrite(model, 2):
+            out[model_configs.HARD_SIGMOID_KEY] = "keras3"  # Keras 2 would read clip(0.2x+.5)
     return json.dumps(out, **kwargs)
 
 
 def model_from_json(json_string: str, custom_objects=None):
-    """Builds an (untrained) model from JSON written by Keras 2, Keras 3 or minikeras.
+    """Builds an (untrained) model from JSON written by Keras 1, 2, 3 or minikeras.
+
+    Keras 1 names and layouts are translated (`minikeras.legacy.saving`).
 
     Raises:
         ValueError: if the text is not valid JSON or names an unknown class.
     """
+    from minikeras.legacy.saving import loading, model_configs
+
     try:
-        config = json.loads(json_string)
+        config = model_configs.loads(json_string)  # also JSON encoded twice
     except (TypeError, RecursionError, json.JSONDecodeError) as exc:
         raise ValueError(f"Could not parse the model JSON: {exc}") from None
     if not isinstance(config, dict) or "class_name" not in config:
@@ -76,7 +90,7 @@ def model_from_json(json_string: str, custom_objects=None):
             "The JSON does not describe a Keras model: expected an object with 'class_name' "
             "and 'config' keys.")
     try:
-        return deserialize_keras_object(config, custom_objects=custom_objects)
+        return loading.model_from_config(config, custom_objects)
     except MemoryError as exc:
         raise ValueError(
             f"The model config asks for weights too large to allocate ({exc}).") from None

@@ -35,8 +35,10 @@ _MAX_RATIO = 200
 
 def write_archive(path: str, model) -> None:
     """Writes `model` as a `.keras` archive at `path` (a temporary file of the caller)."""
+    from minikeras.legacy.saving import hard_sigmoid
     from minikeras.saving.json_format import model_config
 
+    model = hard_sigmoid.for_flavour(model, 3)  # Keras 2's hard sigmoid has no Keras 3 name
     config = model_config(model, keras_version=3)
     metadata = {"keras_version": KERAS3_VERSION,
                 "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
@@ -128,14 +130,27 @@ def open_weights(weights: bytes) -> h5py.File:
 
 def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
     """Re-creates the model stored in a `.keras` archive."""
-    from minikeras.saving.compile_config import compile_from_config
+    from minikeras.saving.legacy_h5_model import _compile_or_warn
     from minikeras.saving.serialization import deserialize_keras_object
 
     config, weights = read_archive(path)
     compile_cfg = config.get("compile_config")
     model = deserialize_keras_object(config, custom_objects=custom_objects)
-    if compile and compile_cfg:
-        compile_from_config(model, compile_cfg, custom_objects)
+    if compile and compile_cfg and not _compile_or_warn(model, compile_cfg, custom_objects):
+        compile = False  # noqa: A001 - no optimizer state to restore either
     with open_weights(weights) as f:
-        keras3_weights.load_weights_from_h5(f, model, load_optimizer_state=bool(compile))
+        load_weights_repaired(f, model, load_optimizer_state=bool(compile))
     return model
+
+
+def load_weights_repaired(f, model, skip_mismatch=False, load_optimizer_state=True) -> None:
+    """`keras3_weights.load_weights_from_h5`, also for Windows-written backslash names."""
+    from minikeras.legacy.saving.archive_paths import with_forward_slashes
+
+    repaired = with_forward_slashes(f)
+    if repaired is None:
+        keras3_weights.load_weights_from_h5(f, model, skip_mismatch, load_optimizer_state)
+        return
+    with repaired:
+        keras3_weights.load_weights_from_h5(repaired, model, skip_mismatch,
+                                            load_optimizer_state)

@@ -119,8 +119,11 @@ def load_optimizer_weights(group, optimizer, var_list) -> None:
 
 
 def save_model_to_h5(f, model, include_optimizer=True) -> None:
+    from minikeras.legacy.saving import hard_sigmoid
     from minikeras.saving.compile_config import training_config_of
     from minikeras.saving.json_format import model_config
+
+    model = hard_sigmoid.for_flavour(model, 2)  # Keras 3's hard sigmoid has no Keras 2 name
 
     f.attrs["backend"] = "tensorflow"
     f.attrs["keras_version"] = KERAS2_VERSION
@@ -142,9 +145,8 @@ def _attr_text(f, key):
     return value.decode("utf8") if isinstance(value, bytes) else str(value)
 
 
-def load_model_from_h5(f, custom_objects=None, compile=True):  # noqa: A002
-    from minikeras.saving.compile_config import compile_from_config
-    from minikeras.saving.serialization import deserialize_keras_object
+def load_model_from_h5(f, custom_objects=None, compile=True, legacy_backend=None):  # noqa: A002
+    from minikeras.legacy.saving import loading, model_configs
 
     text = _attr_text(f, "model_config")
     if text is None:
@@ -154,13 +156,19 @@ def load_model_from_h5(f, custom_objects=None, compile=True):  # noqa: A002
         raise ValueError(f"No model config found in the file (no `model_config` "
                          f"attribute).{hint}")
     try:
-        config = json.loads(text)
+        config = model_configs.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"the `model_config` attribute is not valid JSON ({exc})") from None
-    model = deserialize_keras_object(config, custom_objects=custom_objects)
+    if not isinstance(config, dict):
+        raise ValueError("the `model_config` attribute does not hold a model config (a JSON "
+                         f"object); found {type(config).__name__}")
+    model = loading.model_from_config(
+        config, custom_objects, keras_version=_attr_text(f, "keras_version"),
+        backend=_attr_text(f, "backend"))
     if "model_weights" not in f:
         raise ValueError("missing the `model_weights` group")
-    legacy_h5_weights.load_weights_from_hdf5_group(f["model_weights"], model)
+    legacy_h5_weights.load_weights_from_hdf5_group(f["model_weights"], model,
+                                                   legacy_backend=legacy_backend, root=f)
     training = _attr_text(f, "training_config")
     if compile and training is not None:
         try:
@@ -168,8 +176,40 @@ def load_model_from_h5(f, custom_objects=None, compile=True):  # noqa: A002
         except json.JSONDecodeError as exc:
             raise ValueError(f"the `training_config` attribute is not valid JSON ({exc})"
                              ) from None
-        compile_from_config(model, training, custom_objects)
+        if not _compile_or_warn(model, training, custom_objects):
+            return model
         if "optimizer_weights" in f:
             load_optimizer_weights(f["optimizer_weights"], model.optimizer,
                                    model.trainable_variables)
     return model
+
+
+def _compile_or_warn(model, training, custom_objects) -> bool:
+    """Compiles from `training_config`; a loss or optimizer that no longer exists
+    (Keras 2.0 names, custom functions) leaves the model uncompiled, with a warning."""
+    from minikeras.saving.compile_config import compile_from_config
+
+    if not _well_formed(training):
+        compile_from_config(model, training, custom_objects)  # raises its clear error
+    try:
+        compile_from_config(model, training, custom_objects)
+    except (ValueError, TypeError, KeyError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        warnings.warn(
+            f"The model was loaded but not compiled: its training_config cannot be restored "
+            f"({first[:200]}). Call `model.compile(...)` before training.", UserWarning,
+            stacklevel=4)
+        return False
+    return True
+
+
+def _well_formed(training) -> bool:
+    """A training config whose parts have the shapes Keras writes (names may be unknown)."""
+    if not isinstance(training, dict):
+        return False
+    opt = training.get("optimizer_config", training.get("optimizer"))
+    if not (opt is None or isinstance(opt, str) or (
+            isinstance(opt, dict) and isinstance(opt.get("class_name"), str))):
+        return False
+    return all(isinstance(training.get(k), (type(None), str, list, dict))
+               for k in ("loss", "metrics", "weighted_metrics"))

@@ -103,12 +103,23 @@ def _layer_datasets(group, name) -> list:
     return out
 
 
-def _check_and_assign(layer, datasets, skip_mismatch, file_layer) -> bool:
+def _check_and_assign(layer, datasets, skip_mismatch, file_layer, convert=None) -> bool:
     """Assigns `datasets` to `layer`'s weights after checking counts and shapes.
 
-    A mismatch raises ValueError, or with `skip_mismatch` warns and leaves the layer as is.
+    `convert(layer, arrays)` turns old layouts (Keras 1, Theano, CuDNN) into the
+    layer's. A mismatch raises ValueError, or with `skip_mismatch` warns and leaves
+    the layer as is.
     """
     weights = legacy_weights(layer)
+    need = sum(int(np.prod(w.shape)) for w in weights)
+    have = sum(int(np.prod(ds.shape)) for _, ds in datasets)
+    # Old layouts hold as many values as the layer (CuDNN: up to twice its biases); a
+    # file claiming more is reported by the checks below without being read.
+    if convert is not None and datasets and have <= 2 * need:
+        arrays = convert(layer, [ds[()] for _, ds in datasets])
+        names = [n for n, _ in datasets]
+        datasets = [(names[i] if i < len(names) else f"{file_layer}[{i}]", a)
+                    for i, a in enumerate(arrays)]
     problem = None
     if len(weights) != len(datasets):
         problem = (
@@ -134,11 +145,14 @@ def _check_and_assign(layer, datasets, skip_mismatch, file_layer) -> bool:
     return True
 
 
-def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=False) -> None:
+def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=False,
+                                 legacy_backend=None, root=None) -> None:
     """Reads Keras 2 layout weights from `group` into `model`.
 
     With `by_name=False`, layers with weights are matched in order; with
     `by_name=True`, by layer name (layers absent from the file are left alone).
+    Keras 1, Theano and CuDNN layouts are converted (`minikeras.legacy.saving`);
+    `legacy_backend` ("tensorflow"/"theano") overrides the backend the file names.
 
     Raises:
         ValueError: on a layer-count, weight-count or shape mismatch, naming the layer.
@@ -147,11 +161,16 @@ def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=Fals
     if names is None:
         raise ValueError("missing the `layer_names` attribute of a Keras 2 weights file")
     file_layers = [(name, _layer_datasets(group, name)) for name in names]
+    from minikeras.legacy.saving.loading import weight_converter
+
+    convert = weight_converter(group, model, [n for _, d in file_layers for n, _ in d],
+                               legacy_backend, root)
     if by_name:
         lookup = dict(file_layers)
         for layer in model.layers:
             if layer.name in lookup:
-                _check_and_assign(layer, lookup[layer.name], skip_mismatch, layer.name)
+                _check_and_assign(layer, lookup[layer.name], skip_mismatch, layer.name,
+                                  convert)
         return
     with_weights = [(n, d) for n, d in file_layers if d]
     targets = [lay for lay in model.layers if legacy_weights(lay)]
@@ -161,4 +180,4 @@ def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=Fals
             f"{len(targets)} layers with weights {[t.name for t in targets]}, but the saved "
             f"weights have {len(with_weights)} ({[n for n, _ in with_weights]}).")
     for layer, (fname, datasets) in zip(targets, with_weights):
-        _check_and_assign(layer, datasets, skip_mismatch, fname)
+        _check_and_assign(layer, datasets, skip_mismatch, fname, convert)

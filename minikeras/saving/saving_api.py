@@ -151,7 +151,8 @@ _READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexErr
                 AttributeError, EOFError, MemoryError, zipfile.BadZipFile)
 
 
-def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) -> None:
+def load_weights(model, filepath, by_name=False, skip_mismatch=False, legacy_backend=None,
+                 **kwargs) -> None:
     """Loads weights, detecting the layout from the file's contents.
 
     Args:
@@ -160,6 +161,9 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) 
             a `.keras` archive or an `.npz` archive.
         by_name: Keras 2 layout only: match layers by name instead of order.
         skip_mismatch: Skip layers whose weight count or shapes do not match.
+        legacy_backend: For Keras 1/2 files that do not say which backend wrote
+            them: `"theano"` flips convolution kernels as Theano stored them,
+            `"tensorflow"` keeps them. None reads the file's attributes.
 
     Raises:
         ValueError: for an unreadable/corrupt file or weights that do not fit,
@@ -175,14 +179,15 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, **kwargs) 
                 return npz_weights.load_npz(filepath, model)
             _, weights = keras_archive.read_archive(filepath)
             with keras_archive.open_weights(weights) as f:
-                return keras3_weights.load_weights_from_h5(f, model, skip_mismatch)
+                return keras_archive.load_weights_repaired(f, model, skip_mismatch)
         if kind != "hdf5":
             raise ValueError("the file is neither HDF5 nor a ZIP archive (.keras/.npz)")
         with open_h5(filepath) as f:
             if "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f:
                 group = f["model_weights"] if "model_weights" in f else f
                 legacy_h5_weights.load_weights_from_hdf5_group(
-                    group, model, by_name=by_name, skip_mismatch=skip_mismatch)
+                    group, model, by_name=by_name, skip_mismatch=skip_mismatch,
+                    legacy_backend=legacy_backend, root=f)
             elif "layers" in f or "vars" in f:
                 if by_name:
                     raise ValueError(
@@ -229,7 +234,8 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
     atomic_write(filepath, write)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # noqa: A002
+def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,  # noqa: A002
+               legacy_backend=None):
     """Loads a model saved by Keras 3 (`.keras`, legacy `.h5`), tf_keras (`.h5`) or minikeras.
 
     Args:
@@ -238,6 +244,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # 
         compile: Whether to re-compile the model and restore the optimizer state.
         safe_mode: Accepted for Keras compatibility; loading is always safe
             (no code in the file is ever run, whatever its value).
+        legacy_backend: For Keras 1/2 files that do not say which backend wrote
+            them: `"theano"` or `"tensorflow"` (see `load_weights`).
 
     Raises:
         ValueError: for unreadable, corrupt or unsafe files, naming the file.
@@ -253,7 +261,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):  # 
         if kind == "hdf5":
             with open_h5(filepath) as f:
                 return legacy_h5_model.load_model_from_h5(f, custom_objects=custom_objects,
-                                                          compile=compile)
+                                                          compile=compile,
+                                                          legacy_backend=legacy_backend)
     except _READ_ERRORS as exc:
         raise _fail(filepath, "the model", exc) from None
     raise ValueError(

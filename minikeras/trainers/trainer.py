@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 
 from minikeras import optimizers as optimizers_mod
+from minikeras.backend import config
 from minikeras.backend.autodiff import GradientTape, value_of
 from minikeras.callbacks.callback import CallbackList
 from minikeras.callbacks.history import History
@@ -328,13 +329,13 @@ class Trainer:
         if validation_data is not None:
             val_batches = self._validation_batches(validation_data, validation_batch_size or
                                                    batch_size, validation_steps)
+        epochs, max_steps = _fit_limits(epochs, batches.steps)
         history = History()
         cb_list = list(callbacks or [])
         if verbose:
             cb_list.append(ProgbarLogger())
         cb_list.append(history)
-        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=batches.steps,
-                           verbose=verbose)
+        cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=max_steps, verbose=verbose)
         self.stop_training = False
         self._in_fit = True
         batch_hooks = cbs.has_batch_hooks("train")
@@ -353,6 +354,8 @@ class Trainer:
                 self._reset_metrics()
                 cbs.on_epoch_begin(epoch)
                 for step, (xb, yb, swb) in enumerate(batches.epoch()):
+                    if step == max_steps:
+                        break
                     if batch_hooks:
                         cbs.on_train_batch_begin(step)
                     self.train_step(xb, yb, swb)
@@ -592,3 +595,13 @@ def _concat(outputs):
     if isinstance(first, dict):
         return {k: np.concatenate([o[k] for o in outputs]) for k in first}
     return np.concatenate(outputs)
+
+
+def _fit_limits(epochs: int, steps) -> tuple:
+    """`epochs` and steps per epoch capped by `keras.config.set_max_epochs` / `_steps_...`."""
+    cap_epochs, cap_steps = config.max_epochs(), config.max_steps_per_epoch()
+    if cap_epochs is not None:
+        epochs = min(epochs, cap_epochs)
+    if cap_steps is not None:
+        steps = cap_steps if steps is None else min(steps, cap_steps)
+    return epochs, steps

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from minikeras.utils import io_utils
+
 
 def stream_is_terminal(stream: Any) -> bool:
     """Returns whether ``stream`` is an interactive terminal.
@@ -41,10 +43,8 @@ def stream_is_terminal(stream: Any) -> bool:
 
 
 def _write(message: str) -> None:
-    """Writes ``message`` to the current ``sys.stdout`` and flushes it."""
-    stream = sys.stdout
-    stream.write(message)
-    stream.flush()
+    """Writes ``message`` to ``sys.stdout`` (or to logging, see ``io_utils``)."""
+    io_utils.print_msg(message, line_break=False)
 
 
 def _format_value(avg: Any) -> str:
