@@ -1,4 +1,4 @@
-"""Tensor creation and shape functions of the `tensorflow` stand-in (`tf.constant`, ...).
+"""Shape and value functions of the `tensorflow` stand-in (`tf.reshape`, `tf.concat`, ...).
 
 Each function takes what TensorFlow takes for the arguments tutorials use and
 returns `EagerTensor`s; those built from `minikeras.ops` keep gradients flowing
@@ -7,13 +7,9 @@ on an active `GradientTape`.
 
 from __future__ import annotations
 
-import builtins
-
 import numpy as np
 
 from minikeras import ops
-from minikeras.backend.autodiff import record, unwrap
-from minikeras.backend.tensor_shape import TensorShape
 from minikeras.tensorflow._convert import (
     axis_arg,
     eager,
@@ -26,105 +22,6 @@ from minikeras.tensorflow._convert import (
 )
 
 newaxis = None
-
-
-def constant(value, dtype=None, shape=None, name=None):
-    """`tf.constant`: a tensor from a value (Python floats become float32, ints int32).
-
-    Args:
-        value: A scalar, list or array.
-        dtype: Optional dtype.
-        shape: Optional shape; a scalar is broadcast to it, other values reshaped.
-    """
-    arr = np.array(to_array(value, dtype))
-    if shape is not None:
-        shape = shape_arg(shape)
-        arr = np.full(shape, arr, arr.dtype) if arr.size == 1 else arr.reshape(shape)
-    return out(arr)
-
-
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
-    """`tf.convert_to_tensor`: tensors and Variables pass through (their value, recorded)."""
-    from minikeras.backend.eager_tensor import EagerTensor
-
-    if isinstance(value, EagerTensor) and (dtype is None or value.dtype == dtype):
-        return value
-    arr = to_array(value, dtype if dtype is not None else None)
-    if (
-        dtype is None
-        and dtype_hint is not None
-        and not isinstance(value, np.ndarray)
-        and arr.dtype.kind in "fi"
-    ):
-        arr = arr.astype(np_dtype(dtype_hint))
-    return out(arr)
-
-
-def _filled(shape, fill, dtype):
-    return out(np.full(shape_arg(shape), fill, dtype=np_dtype(dtype)))
-
-
-def zeros(shape, dtype="float32", name=None, layout=None):
-    """`tf.zeros`."""
-    return _filled(shape, 0, dtype)
-
-
-def ones(shape, dtype="float32", name=None, layout=None):
-    """`tf.ones`."""
-    return _filled(shape, 1, dtype)
-
-
-def zeros_like(input, dtype=None, name=None, layout=None):  # noqa: A002 - TensorFlow's name
-    """`tf.zeros_like`."""
-    a = val(input)
-    return out(np.zeros(a.shape, dtype=np_dtype(dtype) or a.dtype))
-
-
-def ones_like(input, dtype=None, name=None, layout=None):  # noqa: A002
-    """`tf.ones_like`."""
-    a = val(input)
-    return out(np.ones(a.shape, dtype=np_dtype(dtype) or a.dtype))
-
-
-def fill(dims, value, name=None, layout=None):
-    """`tf.fill`: a tensor of shape `dims` filled with `value` (its dtype)."""
-    v = to_array(value)
-    return out(np.full(shape_arg(dims), v, dtype=v.dtype))
-
-
-def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001
-    """`tf.range`: int32 for integer arguments, float32 when any is a float."""
-    if limit is None:
-        start, limit = 0, start
-    args = [to_array(a) for a in (start, limit, delta)]
-    if dtype is not None:
-        dt = np_dtype(dtype)
-    else:
-        floats = [a.dtype for a in args if a.dtype.kind == "f"]
-        dt = (
-            max(floats, key=lambda d: d.itemsize)
-            if floats
-            else max((a.dtype for a in args), key=lambda d: d.itemsize)
-        )
-    return out(np.arange(args[0].item(), args[1].item(), args[2].item()).astype(dt))
-
-
-def linspace(start, stop, num, name=None, axis=0):
-    """`tf.linspace`: `num` evenly spaced values from `start` to `stop` inclusive."""
-    a, b = val(start), val(stop)
-    dt = np.result_type(a.dtype, b.dtype)
-    dt = np.float32 if dt.kind != "f" else dt
-    return out(np.linspace(a, b, int(val(num)), axis=axis).astype(dt))
-
-
-def eye(num_rows, num_columns=None, batch_shape=None, dtype="float32", name=None):
-    """`tf.eye`: identity matrices, optionally batched."""
-    m = np.eye(
-        int(num_rows), None if num_columns is None else int(num_columns), dtype=np_dtype(dtype)
-    )
-    if batch_shape is not None:
-        m = np.broadcast_to(m, (*shape_arg(batch_shape), *m.shape)).copy()
-    return out(m)
 
 
 def reshape(tensor, shape, name=None):
@@ -198,109 +95,12 @@ def tile(input, multiples, name=None):  # noqa: A002
     return out(ops.tile(inp(input), shape_arg(multiples)))
 
 
-def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
-    """`tf.gather`: slices of `params` along `axis` (default 0) at `indices`.
-
-    Raises:
-        ValueError: for an index out of range (TensorFlow's InvalidArgumentError).
-    """
-    axis = 0 if axis is None else axis_arg(axis)
-    idx = val(indices).astype(np.int64)
-    size = val(params).shape[axis]
-    if idx.size and (idx.min() < 0 or idx.max() >= size):
-        bad = idx[(idx < 0) | (idx >= size)].ravel()[0]
-        raise ValueError(f"indices = {bad} is not in [0, {size})")
-    if batch_dims:
-        p = val(params)
-        return out(
-            np.stack(
-                [
-                    val(gather(p[i], idx[i], axis=axis - 1, batch_dims=batch_dims - 1))
-                    for i in builtins.range(p.shape[0])
-                ]
-            )
-        )
-    return out(ops.take(inp(params), idx, axis=axis))
-
-
-def gather_nd(params, indices, batch_dims=0, name=None):
-    """`tf.gather_nd`: slices of `params` addressed by the last axis of `indices`."""
-    if batch_dims:
-        p, idx = val(params), val(indices)
-        return out(
-            np.stack(
-                [val(gather_nd(p[i], idx[i], batch_dims - 1)) for i in builtins.range(p.shape[0])]
-            )
-        )
-    idx = val(indices).astype(np.int64)
-    key = tuple(np.moveaxis(idx, -1, 0))
-    x = inp(params)
-    value, node = unwrap(x)
-    result = value[key]
-
-    def vjp(g):
-        grad = np.zeros_like(value, dtype=g.dtype)
-        np.add.at(grad, key, g)
-        return grad
-
-    return out(record(result, (node, vjp)))
-
-
-def boolean_mask(tensor, mask, axis=None, name="boolean_mask"):
-    """`tf.boolean_mask`: the entries (or slices from `axis`) where `mask` is True."""
-    m = val(mask).astype(bool)
-    axis = 0 if axis is None else axis_arg(axis)
-    x = inp(tensor)
-    shape = val(x).shape
-    if shape[axis : axis + m.ndim] != m.shape:
-        raise ValueError(
-            f"Shapes {TensorShape(shape[axis : axis + m.ndim])} and {TensorShape(m.shape)} are "
-            "incompatible: the mask must match the leading dimensions it covers."
-        )
-    flat = ops.reshape(x, (*shape[:axis], -1, *shape[axis + m.ndim :]))
-    return out(ops.take(flat, np.flatnonzero(m), axis=axis))
-
-
-def where(condition, x=None, y=None, name=None):
-    """`tf.where`: `x` where `condition` else `y`; with only `condition`, its True coordinates.
-
-    The one-argument form returns an int64 `[num_true, rank]` tensor.
-    """
-    c = val(condition).astype(bool)
-    if x is None and y is None:
-        return out(np.argwhere(c).astype(np.int64))
-    if x is None or y is None:
-        raise ValueError("`x` and `y` must both be given, or neither.")
-    return out(ops.where(c, inp(x), inp(y)))
-
-
 def cast(x, dtype, name=None):
     """`tf.cast`: a new dtype (floats to ints truncate toward zero)."""
     dt = np_dtype(dtype)
     if dt.kind == "U":
         raise TypeError("`tf.cast` cannot convert to strings; use `tf.strings.as_string`.")
     return out(ops.cast(inp(x), dt.name))
-
-
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
-    """`tf.one_hot`: indices out of range (or negative) give all-`off_value` rows."""
-    idx = val(indices).astype(np.int64)
-    depth = int(val(depth))
-    on = 1 if on_value is None else val(on_value)
-    off = 0 if off_value is None else val(off_value)
-    if dtype is None:
-        dtype = (
-            np.asarray(on).dtype
-            if on_value is not None
-            else (np.asarray(off).dtype if off_value is not None else np.float32)
-        )
-        if np.dtype(dtype) == np.float64 and not isinstance(on_value, np.ndarray):
-            dtype = np.float32
-    hot = idx[..., None] == np.arange(depth)
-    res = np.where(hot, on, off).astype(np_dtype(dtype))
-    if axis is not None and axis != -1:
-        res = np.moveaxis(res, -1, axis)
-    return out(res)
 
 
 @eager
@@ -407,31 +207,11 @@ def broadcast_to(input, shape, name=None):  # noqa: A002
     return out(ops.broadcast_to(inp(input), shape_arg(shape)))
 
 
-def sequence_mask(lengths, maxlen=None, dtype="bool", name=None):
-    """`tf.sequence_mask`: `mask[..., j] = j < lengths[...]`."""
-    lengths = val(lengths)
-    maxlen = int(lengths.max()) if maxlen is None else int(val(maxlen))
-    return out((np.arange(maxlen) < lengths[..., None]).astype(np_dtype(dtype)))
-
-
 def meshgrid(*args, **kwargs):
     """`tf.meshgrid` (indexing "xy" by default)."""
     return [
         out(g) for g in np.meshgrid(*[val(a) for a in args], indexing=kwargs.get("indexing", "xy"))
     ]
-
-
-def unique(x, out_idx="int32", name=None):
-    """`tf.unique`: `(y, idx)` with values in order of first appearance."""
-    from collections import namedtuple
-
-    a = val(x)
-    _, first, inverse = np.unique(a, return_index=True, return_inverse=True)
-    order = np.argsort(first)
-    rank_of = np.empty_like(order)
-    rank_of[order] = np.arange(len(order))
-    result = namedtuple("Unique", ["y", "idx"])
-    return result(out(a[np.sort(first)]), out(rank_of[inverse.ravel()].astype(np_dtype(out_idx))))
 
 
 def repeat(input, repeats, axis=None, name=None):  # noqa: A002
@@ -442,35 +222,6 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002
 def roll(input, shift, axis, name=None):  # noqa: A002
     """`tf.roll`."""
     return out(ops.roll(inp(input), axis_arg(shift), axis=axis_arg(axis)))
-
-
-def searchsorted(sorted_sequence, values, side="left", out_type="int32", name=None):
-    """`tf.searchsorted` along the last axis."""
-    s, v = val(sorted_sequence), val(values)
-    if s.ndim == 1:
-        res = np.searchsorted(s, v, side=side)
-    else:
-        res = np.stack(
-            [
-                np.searchsorted(a, b, side=side)
-                for a, b in zip(s.reshape(-1, s.shape[-1]), v.reshape(-1, v.shape[-1]))
-            ]
-        )
-        res = res.reshape(v.shape)
-    return out(res.astype(np_dtype(out_type)))
-
-
-def sort(values, axis=-1, direction="ASCENDING", name=None):
-    """`tf.sort`."""
-    res = np.sort(val(values), axis=axis)
-    return out(np.flip(res, axis=axis) if direction == "DESCENDING" else res)
-
-
-def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None):
-    """`tf.argsort` (int32 indices)."""
-    v = val(values)
-    key = -v if direction == "DESCENDING" else v
-    return out(np.argsort(key, axis=axis, kind="stable").astype(np.int32))
 
 
 def einsum(equation, *inputs, **kwargs):

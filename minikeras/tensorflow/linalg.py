@@ -7,7 +7,8 @@ import numpy as np
 from minikeras import ops
 from minikeras.tensorflow import math as tf_math
 from minikeras.tensorflow._convert import axis_arg, inp, missing, out, val
-from minikeras.tensorflow.array_ops import einsum, eye, norm, tensordot
+from minikeras.tensorflow.array_ops import einsum, norm, tensordot
+from minikeras.tensorflow.creation import eye
 
 l2_normalize = tf_math.l2_normalize
 
