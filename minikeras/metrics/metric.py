@@ -5,20 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import value_of
-from minikeras.backend.eager_tensor import as_eager
 from minikeras.saving.function_refs import deserialize_function, serialize_function
-
-
-def _tensor_result(result):
-    """`result()` returning a tensor (with `.numpy()`), as Keras metrics do."""
-
-    def wrapped(self):
-        return as_eager(result(self))
-
-    wrapped._returns_tensor = True
-    wrapped.__doc__ = result.__doc__
-    wrapped.__name__ = result.__name__
-    return wrapped
 
 
 class Metric:
@@ -39,12 +26,6 @@ class Metric:
         self.name = name
         self.dtype = dtype or "float32"
 
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        result = cls.__dict__.get("result")
-        if result is not None and not getattr(result, "_returns_tensor", False):
-            cls.result = _tensor_result(result)
-
     def update_state(self, *args, **kwargs):
         raise NotImplementedError
 
@@ -54,7 +35,9 @@ class Metric:
     def reset_state(self) -> None:
         raise NotImplementedError
 
-    reset_states = reset_state
+    def reset_states(self) -> None:
+        """Keras 2 name of `reset_state` (calls the subclass's `reset_state`)."""
+        self.reset_state()
 
     def __call__(self, *args, **kwargs):
         self.update_state(*args, **kwargs)
@@ -199,4 +182,3 @@ class MeanMetricWrapper(Mean):
         if "fn" in config:
             config["fn"] = deserialize_function(config["fn"])
         return cls(**config)
-

@@ -10,6 +10,8 @@ import tensorflow as tf
 from tensorflow.keras import layers, losses
 from tensorflow.keras.models import Model
 
+tf.keras.utils.set_random_seed(0)  # reproducible runs (the tutorial is unseeded)
+
 rng = np.random.default_rng(5)
 blobs = rng.random((4, 12, 12)).astype("float32")
 idx = rng.integers(0, 4, size=400)

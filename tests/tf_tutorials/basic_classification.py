@@ -7,6 +7,8 @@ single-image prediction with `np.expand_dims`; its matplotlib plots are left out
 import numpy as np
 import tensorflow as tf
 
+tf.keras.utils.set_random_seed(0)  # reproducible runs (the tutorial is unseeded)
+
 print(tf.__version__)
 class_names = [
     "T-shirt/top",

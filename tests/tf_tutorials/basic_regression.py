@@ -13,6 +13,8 @@ import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers
 
+tf.keras.utils.set_random_seed(0)  # reproducible runs (the tutorial is unseeded)
+
 np.set_printoptions(precision=3, suppress=True)
 
 rng = np.random.default_rng(3)

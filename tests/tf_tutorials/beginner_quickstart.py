@@ -6,6 +6,8 @@ Run as `python -m minikeras beginner_quickstart.py`: `tensorflow` is minikeras' 
 import numpy as np
 import tensorflow as tf
 
+tf.keras.utils.set_random_seed(0)  # reproducible runs (the tutorial is unseeded)
+
 print("TensorFlow version:", tf.__version__)
 
 # Stand-in for mnist.load_data(): 10 classes of noisy 28x28 "strokes", pixel values 0-255.

@@ -9,6 +9,8 @@ import tensorflow as tf
 from tensorflow.keras import Model
 from tensorflow.keras.layers import Conv2D, Dense, Flatten
 
+tf.keras.utils.set_random_seed(0)  # reproducible runs (the tutorial is unseeded)
+
 rng = np.random.default_rng(1)
 templates = rng.random((10, 12, 12)).astype("float32")
 labels = rng.integers(0, 10, size=320)

@@ -11,6 +11,8 @@ import tempfile
 import numpy as np
 import tensorflow as tf
 
+tf.keras.utils.set_random_seed(0)  # reproducible runs (the tutorial is unseeded)
+
 rng = np.random.default_rng(4)
 templates = rng.random((10, 784)).astype("float32")
 train_labels = rng.integers(0, 10, size=600)
