@@ -15,7 +15,7 @@ import pytest
 import minikeras
 from minikeras import layers, metrics, regularizers
 from minikeras.models import Sequential
-from minikeras.trainers import dense_stack, trainer
+from minikeras.trainers import dense_stack, fused_step
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def _data(n, d, units, loss, seed=0):
 def _train(build, loss, metrics_, x, y, fast, monkeypatch, optimizer="adam", epochs=3,
            batch_size=7, **fit_kwargs):
     if not fast:
-        monkeypatch.setattr(trainer, "cached_plan", lambda model: None)
+        monkeypatch.setattr(fused_step, "plan", lambda model: None)
     minikeras.utils.set_random_seed(3)
     model = build()
     model.compile(optimizer=optimizer, loss=loss, metrics=metrics_)
@@ -395,7 +395,7 @@ def test_tensorflow_beginner_tutorial_model_is_bitwise_the_tape_step(monkeypatch
     x32 = x.astype(np.float32)
     np.testing.assert_array_equal(fast[0].predict(x32, batch_size=48, verbose=0),
                                   np.asarray(fast[0](x32)))
-    plan = dense_stack.cached_plan(fast[0])
+    plan = fused_step.plan(fast[0])
     assert plan.accepts(x32) and not plan.accepts(x32.reshape(48, 30))
 
 

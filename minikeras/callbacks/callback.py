@@ -80,7 +80,8 @@ class CallbackList:
             fns = [getattr(cb, hook) for cb in self.callbacks if _overrides(cb, hook)]
             self._active[hook] = fns
             # Bound once here, not looked up per call: fit calls some hooks every step.
-            setattr(self, hook, _dispatcher(fns) if fns else _no_op)
+            indexed = "batch" in hook or "epoch" in hook
+            setattr(self, hook, _dispatcher(fns, indexed) if fns else _no_op)
 
     def has_batch_hooks(self, mode="train") -> bool:
         return bool(self._active[f"on_{mode}_batch_begin"] or
@@ -91,14 +92,22 @@ def _no_op(*args, **kwargs) -> None:
     """A hook no callback of the list overrides."""
 
 
-def _dispatcher(fns):
-    """Calls each of `fns` with the hook's arguments (`logs` may come by keyword)."""
+def _dispatcher(fns, indexed: bool):
+    """Calls each of `fns` with the hook's index (epoch or batch, if `indexed`) and a
+    logs dict: Keras never hands a callback `logs=None`."""
+    if indexed:
 
-    def call(*args, **kwargs):
-        if "logs" in kwargs:
-            args = (*args, kwargs["logs"])
+        def call_indexed(index, logs=None):
+            logs = {} if logs is None else logs
+            for fn in fns:
+                fn(index, logs)
+
+        return call_indexed
+
+    def call(logs=None):
+        logs = {} if logs is None else logs
         for fn in fns:
-            fn(*args)
+            fn(logs)
 
     return call
 

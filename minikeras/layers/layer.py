@@ -332,8 +332,10 @@ class Layer:
             del kwargs["training"]
         if "mask" in kwargs and not self._call_has_mask and not self._call_has_var_kwargs:
             del kwargs["mask"]
-        outer = call_context.enter(training)
         depth = call_context.depth
+        if not depth[0]:  # the outermost call: a new forward pass, new `add_loss` terms
+            self._clear_losses()
+        outer = call_context.enter(training)
         depth[0] += 1
         try:
             outputs = self.call(inputs, *args, **kwargs)

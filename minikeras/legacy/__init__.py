@@ -1,5 +1,6 @@
-"""Keras 1 and Keras 2 compatibility: old argument names, old file layouts.
+"""Keras 1 and Keras 2 compatibility in one package (as `keras/src/legacy/`).
 
-`legacy.saving` translates what old Keras versions wrote (configs, weight
-layouts, backend conventions) into what current layers expect.
+`arguments.renamed_argument` translates every renamed Keras 1/2 argument with one
+warning wording; `legacy.saving` translates what old Keras versions wrote (configs,
+weight layouts, backend conventions) into what current layers expect.
 """

@@ -7,10 +7,31 @@ defining `call()` builds a subclassed model.
 from __future__ import annotations
 
 from minikeras.layers.layer import Layer
-from minikeras.trainers.trainer import Trainer
+from minikeras.legacy.model_methods import LegacyModelMethods
+from minikeras.trainers.numpy_trainer import NumpyTrainer
 
 
-class Model(Trainer, Layer):
+def functional_init_arguments(args, kwargs) -> bool:
+    """Whether `Model(...)` arguments describe a functional model (`inputs`, `outputs`)."""
+    return (len(args) == 2 or (len(args) == 1 and "outputs" in kwargs)
+            or ("inputs" in kwargs and "outputs" in kwargs))
+
+
+def inject_functional_model_class(cls):
+    """Makes `Functional` a base of `cls` in place of `Model` (as Keras does), so that
+    `CustomModel(inputs, outputs)` is a functional model of class `CustomModel`."""
+    from minikeras.models.functional import Functional
+
+    if cls is Model:
+        return Functional
+    if issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(inject_functional_model_class(base) if issubclass(base, Model)
+                          else base for base in cls.__bases__)
+    return cls
+
+
+class Model(NumpyTrainer, LegacyModelMethods, Layer):
     """A model groups layers into an object with training and inference features.
 
     Two ways to make one:
@@ -27,19 +48,27 @@ class Model(Trainer, Layer):
     _is_graph_network = False
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+        if cls is Model and functional_init_arguments(args, kwargs):
             from minikeras.models.functional import Functional
 
             return Functional.__new__(Functional)
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        if args or "inputs" in kwargs or "outputs" in kwargs:
+        if functional_init_arguments(args, kwargs):
+            # `class CustomModel(keras.Model)` built as `CustomModel(inputs, outputs)`.
+            from minikeras.models.functional import Functional
+
+            inject_functional_model_class(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
+        if args:
             raise TypeError(
-                f"{type(self).__name__} is not a functional model: `inputs`/`outputs` are only "
-                "accepted by `keras.Model(inputs, outputs)` itself.")
+                f"{type(self).__name__}() received positional arguments {args!r}. A model "
+                "takes `inputs` and `outputs` (a functional model) or keyword arguments "
+                "only (`name=`, `trainable=`, `dtype=`).")
         Layer.__init__(self, **kwargs)
-        Trainer.__init__(self)
+        NumpyTrainer.__init__(self)
 
     def call(self, inputs, training=None, mask=None):
         raise NotImplementedError(

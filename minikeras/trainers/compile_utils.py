@@ -8,6 +8,7 @@ from minikeras import losses as losses_mod
 from minikeras import metrics as metrics_mod
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
+from minikeras.layers.node import flatten
 from minikeras.losses.loss import Loss, LossFunctionWrapper, reduce_values
 from minikeras.losses.masking import apply_mask
 from minikeras.metrics.metric import Mean, MeanMetricWrapper, Metric
@@ -109,7 +110,8 @@ class CompiledLoss:
         self.weights = list(lw) if lw is not None else [1.0] * n_outputs
         self.built = True
 
-    def __call__(self, y_true_list, y_pred_list, sample_weight=None, masks=None):
+    def compute(self, y_true_list, y_pred_list, sample_weight=None, masks=None):
+        """`(total, per-output values)` of the losses for lists of targets and outputs."""
         if not self.built:
             self.build(len(y_pred_list))
         total = None
@@ -143,16 +145,43 @@ def weighted_mean(values, sample_weight):
     return reduce_values(values, sample_weight)
 
 
-class CompiledMetrics:
-    """The metrics of each output, created lazily from the first batch's shapes."""
+class CompiledMetrics(Metric):
+    """The metrics of each output, created lazily from the first batch's shapes.
 
-    def __init__(self, metrics, weighted_metrics, loss_spec, output_names):
+    One `Metric` (named `compile_metrics`, as Keras 3 names it) whose `result()` is the
+    dict of every compiled metric's value; `update_state(y, y_pred, sample_weight)` is
+    also tf.keras' `model.compiled_metrics.update_state`.
+    """
+
+    def __init__(self, metrics, weighted_metrics, loss_spec, output_names,
+                 compiled_loss=None):
+        super().__init__(name="compile_metrics")
         self.spec = metrics
         self.weighted_spec = weighted_metrics
         self.loss_spec = loss_spec
         self.output_names = output_names
+        self.compiled_loss = compiled_loss
         self.metrics: list[tuple[int, Metric, bool]] = []
         self.built = False
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        """Updates every compiled metric from the model's targets and outputs."""
+        preds = flatten_outputs(y_pred)
+        y_list = targets_as_list(y_true, len(preds), self.output_names)
+        if not self.built:
+            self.build(y_list, preds, self.compiled_loss)
+        self.update(y_list, preds, sample_weight)
+
+    def result(self) -> dict:
+        """`{name: value}` of the compiled metrics (a per-class array stays an array)."""
+        out = {}
+        for _, m, _ in self.metrics:
+            r = np.asarray(value_of(m.result()))
+            out[m.name] = float(r) if r.ndim == 0 else r  # F1Score(average=None): per class
+        return out
+
+    def reset_state(self) -> None:
+        self.reset()
 
     def _per_output(self, spec, n):
         if spec is None:
@@ -207,6 +236,70 @@ class CompiledMetrics:
 
 def _as_list(x):
     return x if isinstance(x, (list, tuple)) else [x]
+
+
+def flatten_outputs(y_pred) -> list:
+    """The model's outputs as a flat list (one entry for a single output)."""
+    return flatten(y_pred) if isinstance(y_pred, (list, tuple, dict)) else [y_pred]
+
+
+def targets_as_list(y, n: int, output_names) -> list:
+    """`y` as one target per output, checked against the number of outputs `n`."""
+    if y is None:
+        return [None] * n
+    if isinstance(y, dict):
+        return [y.get(name) for name in output_names]
+    if n > 1:
+        if not isinstance(y, (list, tuple)) or len(y) != n:
+            raise ValueError(
+                f"The model has {n} outputs, so `y` should be a list of {n} arrays (or a "
+                f"dict keyed by output name {output_names}). Received: {type(y).__name__}")
+        return list(y)
+    if isinstance(y, (list, tuple)) and len(y) == 1:
+        return [y[0]]
+    return [y]
+
+
+def check_targets(y_list, pred_list) -> None:
+    """Raises Keras' cardinality error when targets and outputs differ in batch size."""
+    for yt, yp in zip(y_list, pred_list):
+        if yt is None:
+            continue
+        if np.shape(yt)[0] != np.shape(value_of(yp))[0]:
+            raise ValueError(
+                f"Data cardinality is ambiguous: x sizes: {np.shape(value_of(yp))[0]}, "
+                f"y sizes: {np.shape(yt)[0]}. Make sure all arrays contain the same number "
+                "of samples.")
+
+
+class LossesContainer:
+    """tf.keras' `model.compiled_loss`: `compiled_loss(y, y_pred, sample_weight,
+    regularization_losses)` returns the total loss and updates the model's loss tracker.
+
+    Args:
+        model: The compiled model.
+    """
+
+    def __init__(self, model):
+        self._model = model
+
+    @property
+    def metrics(self) -> list:
+        return [self._model._loss_tracker]
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        model = self._model
+        preds = flatten_outputs(y_pred)
+        total = model._compute_compiled_loss(y_true, preds, sample_weight)
+        extra = reduce_loss_terms(regularization_losses or [])
+        if extra is not None:
+            total = extra if total is None else ops.add(total, extra)
+        if total is None:
+            raise ValueError(
+                "`compiled_loss` has nothing to compute: `compile()` received no `loss` and "
+                "no `regularization_losses` were passed. Pass `loss=` to `compile()`.")
+        model._loss_tracker.add(float(value_of(total)), int(np.shape(value_of(preds[0]))[0]))
+        return total
 
 
 class LossTracker(Mean):

@@ -357,19 +357,6 @@ class DenseStack:
         return loss, grads, out
 
 
-def _signature(model) -> tuple:
-    """What a plan depends on; a change (new layer, trainable flag, compile) rebuilds it."""
-    compiled = getattr(model, "_compiled_loss", None)
-    parts = [model.built, model.trainable, id(model.optimizer), id(compiled),
-             compiled is not None and compiled.built]
-    for layer in model._layers:
-        parts.append(id(layer))
-        parts.append(layer.trainable)
-        parts.append(id(getattr(layer, "activation", None)))
-        parts.append(getattr(layer, "rate", None))
-    return tuple(parts)
-
-
 def _chain(model) -> list | None:
     """The layers of a `Sequential`, or of a functional model that is a plain chain."""
     from minikeras.models.functional import Functional
@@ -446,14 +433,3 @@ def plan_for(model) -> DenseStack | None:
             compiled.weights == [1.0] and compiled.losses[0] is not None:
         loss_kind = _loss_kind(compiled.losses[0])
     return DenseStack(steps, ordered, loss_kind, flat_input_shape)
-
-
-def cached_plan(model) -> DenseStack | None:
-    """The model's plan (or None), rebuilt when its signature changed."""
-    signature = _signature(model)
-    cached = model.__dict__.get("_dense_stack")
-    if cached is not None and cached[0] == signature:
-        return cached[1]
-    plan = plan_for(model)
-    object.__setattr__(model, "_dense_stack", (signature, plan))
-    return plan

@@ -21,5 +21,11 @@ from minikeras.utils.py_dataset import PyDataset, Sequence  # noqa: E402
 from minikeras.utils.sequence_utils import pad_sequences  # noqa: E402
 
 __all__ += ["PyDataset", "Sequence", "get_file", "model_to_dot", "pad_sequences", "plot_model"]
+from minikeras.trainers.data_adapters.data_adapter_utils import (  # noqa: E402
+    pack_x_y_sample_weight,
+    unpack_x_y_sample_weight,
+)
 from minikeras.utils import np_utils, vis_utils  # noqa: E402
 from minikeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402
+
+__all__ += ["pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

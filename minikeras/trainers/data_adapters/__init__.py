@@ -1,0 +1,1 @@
+"""Helpers for what data iterators yield (`keras/src/trainers/data_adapters/`)."""
