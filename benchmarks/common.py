@@ -26,6 +26,14 @@ LSTM_BATCH = 64
 LSTM_VOCAB = 1_000
 LSTM_SEQ = 80
 PREDICT1_CALLS = 2_000
+IMDB_SAMPLES = 320
+IMDB_BATCH = 32
+IMDB_VOCAB = 20_000
+IMDB_SEQ = 200
+PREDICT_BATCH_SAMPLES = 10_000
+PREDICT_BATCH = 1_024
+COMPETITORS = 2
+COMPETITOR_MAX_S = 600.0
 
 
 # ----------------------------------------------------------------------------- data
@@ -66,6 +74,43 @@ def lstm_data(n=LSTM_SAMPLES, seed=0):
     x = rng.integers(0, LSTM_VOCAB, (n, LSTM_SEQ)).astype(np.int32)
     y = rng.integers(0, 2, (n, 1)).astype(np.float32)
     return x, y
+
+
+def imdb_data(n=IMDB_SAMPLES, seed=0):
+    """Synthetic IMDB-shaped reviews: int32 token ids (n, 200) in [0, 20000), 0/1 labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, IMDB_VOCAB, (n, IMDB_SEQ)).astype(np.int32)
+    y = rng.integers(0, 2, (n, 1)).astype(np.float32)
+    return x, y
+
+
+# ----------------------------------------------------------------------------- load
+
+
+_BUSY_LOOP = "import time\nend = time.monotonic() + {s}\nwhile time.monotonic() < end:\n    pass\n"
+
+
+def start_competitors(n=COMPETITORS, seconds=COMPETITOR_MAX_S) -> list:
+    """Starts `n` CPU-bound busy-loop processes that end by themselves after `seconds`."""
+    return [subprocess.Popen([sys.executable, "-c", _BUSY_LOOP.format(s=float(seconds))])
+            for _ in range(n)]
+
+
+def stop_competitors(procs) -> None:
+    for p in procs:
+        p.kill()
+    for p in procs:
+        p.wait()
+
+
+def with_competitors(fn, n=COMPETITORS, seconds=COMPETITOR_MAX_S):
+    """Runs `fn()` while `n` busy-loop processes compete for the CPUs; returns its result."""
+    procs = start_competitors(n, seconds)
+    try:
+        time.sleep(0.5)  # let them start spinning
+        return fn()
+    finally:
+        stop_competitors(procs)
 
 
 # ----------------------------------------------------------------------------- timing
@@ -174,5 +219,23 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def python_for(env_var: str, default: str) -> str:
-    return os.environ.get(env_var, default if os.path.exists(default) else sys.executable)
+KERAS_PYTHON_HELP = (
+    "`--keras` runs benchmarks/keras_reference.py in a Python that has Keras 3 and JAX. "
+    "Point it at one with `KERAS_PYTHON=/path/to/venv/bin/python python benchmarks/run.py "
+    "--keras` or `--keras-python /path/to/venv/bin/python`; to make one: "
+    "`python -m venv kvenv && kvenv/bin/pip install keras jax`.")
+
+
+def keras_python(explicit=None):
+    """The interpreter for Keras runs: `explicit`, else `$KERAS_PYTHON`.
+
+    Returns:
+        `(path, None)`, or `(None, message)` saying what is wrong and how to fix it.
+    """
+    path = explicit or os.environ.get("KERAS_PYTHON")
+    if not path:
+        return None, "No Keras interpreter given. " + KERAS_PYTHON_HELP
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        return None, f"The Keras interpreter {path!r} is not an executable file. " + (
+            KERAS_PYTHON_HELP)
+    return path, None

@@ -2,7 +2,7 @@
 
 Run with an interpreter that has Keras (never imported by minikeras or its tests)::
 
-    KERAS_BACKEND=jax /tmp/kvenv/bin/python benchmarks/keras_reference.py xor mlp
+    KERAS_BACKEND=jax $KERAS_PYTHON benchmarks/keras_reference.py xor mlp
 
 Prints one JSON object (workload -> figures) on its last line; `run.py --keras`
 calls it and prints ratios.
@@ -119,6 +119,50 @@ def lstm(repeat):
     return {"samples_per_s": len(x) / secs, "epoch_s": secs}
 
 
+def loaded(repeat):
+    """The `mlp` epoch while two busy-loop processes compete for the CPUs."""
+    x, y = common.mlp_data()
+    model = build_mlp()
+    model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
+    secs = common.with_competitors(lambda: common.best_of(
+        lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat))
+    return {"samples_per_s": len(x) / secs, "competitors": common.COMPETITORS,
+            "load_average_1min": os.getloadavg()[0]}
+
+
+def bidirectional_lstm_imdb(repeat):
+    keras.utils.set_random_seed(0)
+    L = keras.layers
+    inputs = keras.Input(shape=(None,), dtype="int32")
+    h = L.Embedding(common.IMDB_VOCAB, 128)(inputs)
+    h = L.Bidirectional(L.LSTM(64, return_sequences=True))(h)
+    h = L.Bidirectional(L.LSTM(64))(h)
+    model = keras.Model(inputs, L.Dense(1, activation="sigmoid")(h))
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x, y = common.imdb_data()
+    b = common.IMDB_BATCH
+    model.fit(x[:2 * b], y[:2 * b], batch_size=b, epochs=1, verbose=0)
+    model.evaluate(x[:2 * b], y[:2 * b], batch_size=b, verbose=0)
+    fit_s, fit_cpu = common.best_wall_cpu(
+        lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat)
+    eval_s, eval_cpu = common.best_wall_cpu(
+        lambda: model.evaluate(x, y, batch_size=b, verbose=0), repeat)
+    return {"samples_per_s": len(x) / fit_s, "epoch_s": fit_s,
+            "samples_per_cpu_s": len(x) / fit_cpu,
+            "evaluate_samples_per_s": len(x) / eval_s,
+            "evaluate_samples_per_cpu_s": len(x) / eval_cpu}
+
+
+def predict_batch(repeat):
+    model = build_mlp()
+    x, _ = common.mlp_data(n=common.PREDICT_BATCH_SAMPLES)
+    model.predict(x[:2048], batch_size=common.PREDICT_BATCH, verbose=0)
+    secs, cpu = common.best_wall_cpu(
+        lambda: model.predict(x, batch_size=common.PREDICT_BATCH, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "predict_s": secs,
+            "samples_per_cpu_s": len(x) / cpu}
+
+
 def coldstart(repeat):
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "mlp.h5")
@@ -134,7 +178,8 @@ def coldstart(repeat):
 
 
 WORKLOADS = {"xor": xor, "mlp": mlp, "predict1": predict1, "cnn": cnn, "lstm": lstm,
-             "coldstart": coldstart}
+             "coldstart": coldstart, "loaded": loaded,
+             "bidirectional_lstm_imdb": bidirectional_lstm_imdb, "predict_batch": predict_batch}
 
 
 def main() -> None:

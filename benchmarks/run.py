@@ -7,10 +7,10 @@ Usage (from the repository root)::
     python benchmarks/run.py --keras               # also real Keras 3 (JAX) + ratios
     python benchmarks/run.py --json out.json       # also write the figures as JSON
 
-Workloads: xor, mlp, mlp_memory, predict1, cnn, lstm, coldstart, dataset (see
-benchmarks/README.md). Real Keras runs in its own interpreter
-(`--keras-python`, default `/tmp/kvenv/bin/python`, env `KERAS_PYTHON`) via
-`benchmarks/keras_reference.py`; minikeras never imports it.
+Workloads: see `WORKLOADS` and benchmarks/README.md. Real Keras runs in its own
+interpreter (`--keras-python`, else `$KERAS_PYTHON`) via
+`benchmarks/keras_reference.py`; minikeras never imports it. The exit status is
+non-zero when a requested Keras comparison could not run.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ if "--threads" in sys.argv:  # BLAS reads its thread count when NumPy is first i
 from benchmarks import common  # noqa: E402
 from benchmarks.workloads import WORKLOADS, timed  # noqa: E402
 
+# Workloads keras_reference.py runs too (mlp_memory measures minikeras's own heap).
+KERAS_WORKLOADS = [w for w in WORKLOADS if w != "mlp_memory"]
+
 # figure -> (workload, key, "higher" or "lower" is better)
 HEADLINES = [
     ("xor fit µs/step", "xor", "fit_us_per_step", "lower"),
@@ -50,12 +53,23 @@ HEADLINES = [
     ("lstm samples/s", "lstm", "samples_per_s", "higher"),
     ("coldstart wall s", "coldstart", "wall_s", "lower"),
     ("coldstart peak RSS MiB", "coldstart", "peak_rss_mib", "lower"),
+    ("loaded mlp samples/s (2 competitors)", "loaded", "samples_per_s", "higher"),
+    ("loaded mlp 1-thread samples/s", "loaded", "threads1_samples_per_s", "higher"),
+    ("loaded default / 1-thread time", "loaded", "slowdown_vs_threads1", "lower"),
+    ("bidirectional_lstm_imdb samples/s", "bidirectional_lstm_imdb", "samples_per_s", "higher"),
+    ("bidirectional_lstm_imdb samples/CPU-s", "bidirectional_lstm_imdb", "samples_per_cpu_s",
+     "higher"),
+    ("bidirectional_lstm_imdb evaluate samples/s", "bidirectional_lstm_imdb",
+     "evaluate_samples_per_s", "higher"),
+    ("predict_batch samples/s", "predict_batch", "samples_per_s", "higher"),
+    ("predict_batch samples/CPU-s", "predict_batch", "samples_per_cpu_s", "higher"),
     ("dataset samples/s", "dataset", "samples_per_s", "higher"),
     ("dataset: same fit on arrays samples/s", "dataset", "arrays_samples_per_s", "higher"),
 ]
 
 
-def run_keras(names, repeat, python, threads=None) -> dict:
+def run_keras(names, repeat, python, threads=None):
+    """Runs `keras_reference.py` in `python`; returns `(figures, error message or None)`."""
     env = dict(os.environ, KERAS_BACKEND="jax")
     if threads == 1:
         env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
@@ -64,9 +78,11 @@ def run_keras(names, repeat, python, threads=None) -> dict:
     proc = subprocess.run([python, script, *names, "--repeat", str(repeat)], env=env,
                           capture_output=True, text=True)
     if proc.returncode != 0:
-        print(f"[keras] failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
-        return {}
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        return {}, f"keras_reference.py failed in {python}:\n{proc.stderr[-2000:]}"
+    try:
+        return json.loads(proc.stdout.strip().splitlines()[-1]), None
+    except (IndexError, ValueError):
+        return {}, f"keras_reference.py printed no JSON line:\n{proc.stdout[-2000:]}"
 
 
 def _fmt(v):
@@ -108,23 +124,37 @@ def main(argv=None) -> int:
                         help="BLAS threads (and single-threaded XLA for --keras when 1); "
                         "1 gives steadier figures on a shared machine")
     parser.add_argument("--keras-python",
-                        default=common.python_for("KERAS_PYTHON", "/tmp/kvenv/bin/python"))
+                        help="Python with Keras 3 and JAX for --keras (default: $KERAS_PYTHON)")
     args = parser.parse_args(argv)
     unknown = [w for w in args.workloads if w not in WORKLOADS]
     if unknown:
         parser.error(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    python = None
+    if args.keras:
+        python, problem = common.keras_python(args.keras_python)
+        if problem:
+            print(f"[keras] {problem}", file=sys.stderr)
+            return 2
     results = {}
     for name in args.workloads:
         results[name] = timed(name, args.repeat)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
-    keras = run_keras(args.workloads, args.repeat, args.keras_python, args.threads) if args.keras else {}
+    keras, problem = run_keras(args.workloads, args.repeat, python, args.threads) if (
+        args.keras) else ({}, None)
     for name, res in keras.items():
         print(f"[keras] {name}: {json.dumps(res)}", flush=True)
+    if args.keras and problem is None:
+        missing = [w for w in args.workloads if w not in keras and w in KERAS_WORKLOADS]
+        if missing:
+            problem = f"keras_reference.py returned no figures for {missing}"
     print()
     print_table(results, keras)
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"minikeras": results, "keras": keras}, f, indent=2)
+    if problem:
+        print(f"\n[keras] comparison incomplete: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -61,6 +61,10 @@ def trajectories() -> dict:
                         "linear", 5),
         "sgd_reg": (lambda: optimizers.SGD(0.1, weight_decay=0.01), "binary_crossentropy",
                     y_bin, "sigmoid", 1),
+        "adadelta": (lambda: optimizers.Adadelta(1.0), "categorical_crossentropy", y_cat,
+                     "softmax", 5),
+        "rmsprop": (lambda: optimizers.RMSprop(0.01), "binary_crossentropy", y_bin, "sigmoid",
+                    1),
     }
     for name, (opt, loss, y, act, units) in configs.items():
         minikeras.utils.set_random_seed(42)
@@ -108,6 +112,16 @@ def trajectories() -> dict:
                             L.Dense(1, activation="sigmoid")])
         model.compile("rmsprop", "binary_crossentropy", metrics=["accuracy"])
         _record(out, "lstm", model, model.fit(xs, ys, epochs=2, batch_size=16, verbose=0))
+    if hasattr(L, "Bidirectional"):
+        minikeras.utils.set_random_seed(5)
+        xs = rng.integers(0, 50, (64, 10))
+        ys = rng.integers(0, 2, (64, 1)).astype(np.float32)
+        model = Sequential([L.Input((10,), dtype="int32"), L.Embedding(50, 8),
+                            L.Bidirectional(L.LSTM(6, return_sequences=True)),
+                            L.Bidirectional(L.LSTM(4)), L.Dense(1, activation="sigmoid")])
+        model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+        _record(out, "bilstm", model, model.fit(xs, ys, epochs=2, batch_size=16, verbose=0))
+        out["bilstm/pred"] = model.predict(xs[:8], verbose=0)
     return out
 
 
@@ -118,7 +132,10 @@ def compare(a_path, b_path) -> int:
         return 1
     bad = [k for k in a.files if a[k].dtype != b[k].dtype or not np.array_equal(a[k], b[k])]
     for k in bad:
-        print("DIFF", k)
+        d = np.abs(a[k].astype(np.float64) - b[k].astype(np.float64))
+        scale = np.abs(a[k].astype(np.float64)).max() or 1.0
+        print(f"DIFF {k}: max abs {d.max():.3g}, relative to the array's largest value "
+              f"{d.max() / scale:.3g}")
     print(f"compared {len(a.files)} arrays, bitwise differences: {len(bad)}")
     return 1 if bad else 0
 

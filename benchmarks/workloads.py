@@ -199,6 +199,83 @@ def lstm(repeat=3):
     return {"samples_per_s": len(x) / secs, "epoch_s": secs}
 
 
+def loaded(repeat=3):
+    """The `mlp` epoch while two busy-loop processes (started here, bounded in time)
+    compete for the CPUs: default thread policy and one BLAS thread, alternated."""
+    import minikeras
+
+    x, y = common.mlp_data()
+    model = build_mlp()
+    model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
+    before = minikeras.config.get_num_threads()
+
+    def epoch():
+        model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0)
+
+    def run():
+        default = single = float("inf")
+        for _ in range(repeat):
+            default = min(default, common.best_of(epoch, 1))
+            minikeras.config.set_num_threads(1)
+            try:
+                single = min(single, common.best_of(epoch, 1))
+            finally:
+                minikeras.config.set_num_threads(before)
+        return default, single
+
+    default, single = common.with_competitors(run)
+    return {"samples_per_s": len(x) / default, "threads1_samples_per_s": len(x) / single,
+            "slowdown_vs_threads1": default / single, "competitors": common.COMPETITORS,
+            "load_average_1min": os.getloadavg()[0]}
+
+
+def build_bidirectional_lstm_imdb():
+    """Keras's bidirectional-LSTM IMDB example: Embedding(20000, 128), two
+    Bidirectional(LSTM(64)) (the first with `return_sequences`), Dense(1, sigmoid)."""
+    mk = _mk()
+    from minikeras import layers as L
+
+    inputs = L.Input(shape=(None,), dtype="int32")
+    h = L.Embedding(common.IMDB_VOCAB, 128)(inputs)
+    h = L.Bidirectional(L.LSTM(64, return_sequences=True))(h)
+    h = L.Bidirectional(L.LSTM(64))(h)
+    outputs = L.Dense(1, activation="sigmoid")(h)
+    model = mk.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def bidirectional_lstm_imdb(repeat=3):
+    """One epoch of the bidirectional-LSTM IMDB example (seq 200, batch 32) and an
+    `evaluate` over the same samples."""
+    missing = _missing("Embedding", "LSTM", "Bidirectional")
+    if missing:
+        return {"skipped": f"minikeras.layers has no {', '.join(missing)} yet"}
+    model = build_bidirectional_lstm_imdb()
+    x, y = common.imdb_data()
+    b = common.IMDB_BATCH
+    model.fit(x[:2 * b], y[:2 * b], batch_size=b, epochs=1, verbose=0)
+    fit_s, fit_cpu = common.best_wall_cpu(
+        lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat)
+    eval_s, eval_cpu = common.best_wall_cpu(
+        lambda: model.evaluate(x, y, batch_size=b, verbose=0), repeat)
+    return {"samples_per_s": len(x) / fit_s, "epoch_s": fit_s,
+            "samples_per_cpu_s": len(x) / fit_cpu,
+            "evaluate_samples_per_s": len(x) / eval_s,
+            "evaluate_samples_per_cpu_s": len(x) / eval_cpu}
+
+
+def predict_batch(repeat=3):
+    """`predict` of the `mlp` over 10,000 samples in batches of 1,024."""
+    model = build_mlp()
+    x, _ = common.mlp_data(n=common.PREDICT_BATCH_SAMPLES)
+    model.predict(x[:2048], batch_size=common.PREDICT_BATCH, verbose=0)
+    secs, cpu = common.best_wall_cpu(
+        lambda: model.predict(x, batch_size=common.PREDICT_BATCH, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "predict_s": secs,
+            "samples_per_cpu_s": len(x) / cpu}
+
+
 def save_coldstart_model(directory) -> dict:
     """Saves the MLP as a full `.h5` model when possible, else JSON + `.h5` weights."""
     model = build_mlp()
@@ -232,7 +309,9 @@ def coldstart(repeat=3):
 
 
 WORKLOADS = {"xor": xor, "mlp": mlp, "mlp_memory": mlp_memory, "predict1": predict1,
-             "cnn": cnn, "lstm": lstm, "coldstart": coldstart, "dataset": dataset}
+             "cnn": cnn, "lstm": lstm, "coldstart": coldstart, "loaded": loaded,
+             "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
+             "predict_batch": predict_batch, "dataset": dataset}
 
 
 def timed(name, repeat):

@@ -1,4 +1,4 @@
-"""Seed system 1: a ReLU MLP learns a+b, a-b and |a-b| from 10,000 random pairs (a, b).
+"""A ReLU MLP learns a+b, a-b and |a-b| from 10,000 random pairs (a, b).
 
 The article's nine steps in Keras terms: inputs a, b uniform in [0, 100), three outputs;
 the first 70 % of the points train and the last 30 % test; a `Normalization` layer

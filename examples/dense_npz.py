@@ -1,4 +1,4 @@
-"""Seed system 5: a 4-8-1 sigmoid network on random data, saved to .npz and loaded back.
+"""A 4-8-1 sigmoid network on random data, saved to .npz and loaded back.
 
 The article's hand-written `Dense`/`Activation`/`Model` classes, in Keras terms: `Dense`
 layers with separate sigmoid `Activation` layers, mean squared error, gradient descent with

@@ -1,4 +1,4 @@
-"""Seed system 2: a 2-2-1 sigmoid network predicting gender from weight and height.
+"""A 2-2-1 sigmoid network predicting gender from weight and height.
 
 The article's network: inputs (weight - 135 lb, height - 66 in), a hidden layer of two sigmoid
 neurons, one sigmoid output, mean squared error, plain SGD with learning rate 0.1, one

@@ -1,4 +1,4 @@
-"""Seed system 4: the two-layer MNIST net (784-50-10), gradient-checked, trained by mini-batch SGD.
+"""The two-layer MNIST net (784-50-10), gradient-checked, trained by mini-batch SGD.
 
 The article's `TwoLayerNet`: W1 (784x50) and W2 (50x10) drawn from N(0, 0.01^2), zero biases,
 sigmoid hidden layer, softmax output, cross-entropy loss; it first checks backpropagation

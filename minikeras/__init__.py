@@ -23,12 +23,15 @@ from minikeras import (
     saving,
     utils,
 )
+from minikeras.backend import blas_threads as _blas_threads
 from minikeras.backend.autodiff import GradientTape
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.backend.variable import Variable
 from minikeras.layers import Input, Layer
 from minikeras.models import Model, Sequential
 from minikeras.saving.object_registration import register_keras_serializable
+
+_blas_threads.policy()  # BLAS threads for the machine's load (see its docstring)
 
 __version__ = "0.1.0"
 
@@ -66,4 +69,11 @@ __all__ = [
     "dtype_policies",
     "random",
 ]
-from minikeras import config, datasets, dtype_policies, preprocessing, random  # noqa: E402
+from minikeras import (  # noqa: E402
+    applications,  # noqa: E402
+    config,
+    datasets,
+    dtype_policies,
+    preprocessing,
+    random,
+)

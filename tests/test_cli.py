@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -286,9 +285,15 @@ def test_weights_that_do_not_fit_name_the_problem(capsys, tmp_path):
 
 
 def test_a_script_argument_goes_to_the_runner(capsys, monkeypatch, tmp_path):
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
-    code, _, err = run(capsys, tmp_path / "train.py")
-    assert code == 2 and "the script runner (minikeras.cli.run_script)" in err
+    from minikeras.cli import run_script
+
+    calls = []
+    monkeypatch.setattr(run_script, "main",
+                        lambda argv, run_check=True: calls.append((argv, run_check)) or 7)
+    assert run(capsys, tmp_path / "train.py", "--epochs", "2")[0] == 7
+    assert run(capsys, "--no-check", tmp_path / "t.py")[0] == 7
+    assert calls == [([str(tmp_path / "train.py"), "--epochs", "2"], True),
+                     ([str(tmp_path / "t.py")], False)]
 
 
 def test_module_entry_point_runs(tmp_path):

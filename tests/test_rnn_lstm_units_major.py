@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from minikeras import ops
+from minikeras.backend.autodiff import Tensor
 from minikeras.ops import rnn
 from minikeras.ops.rnn_projection import summed_step_products
 from minikeras.testing.gradient_check import gradient_check
@@ -24,8 +25,8 @@ def test_time_major_dense_values_layout_and_errors():
     x, k, b = _r(B, T, E), _r(E, 4 * U), _r(4 * U)
     out = rnn.time_major_dense(x, k, b)
     assert out.shape == (T, B, 4 * U)
-    # Stored units-major: each step's (units, batch) block is contiguous.
-    assert out.transpose(0, 2, 1)[0].flags.c_contiguous
+    # Stored gate-major over the sequence: (units, timesteps, batch) memory.
+    assert out.transpose(2, 0, 1).flags.c_contiguous
     np.testing.assert_allclose(out, np.einsum("bte,eu->tbu", x, k) + b, rtol=1e-12)
     x32, k32 = x.astype(np.float32), k.astype(np.float32)
     np.testing.assert_allclose(rnn.time_major_dense(x32, k32),
@@ -91,3 +92,24 @@ def test_projection_and_recurrence_chain_gradient(go_backwards, acts):
     inputs = [_r(B, T, E), _r(E, 4 * U, scale=0.7), _r(4 * U), _r(B, U), _r(B, U),
               _r(U, 4 * U, scale=0.5)]
     gradient_check(fn, inputs, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("layout", ["gate_major", "gate_major_reversed", "batch_major"])
+def test_time_major_dense_gradients_from_every_layout(layout):
+    """The whole-sequence products (gate-major upstream gradients, in time order or
+    reversed as `go_backwards` gives them) and the per-step ones agree with the
+    textbook formulas."""
+    x, k, b = _r(B, T, E), _r(E, 4 * U), _r(4 * U)
+    g = _r(T, B, 4 * U, seed=3)
+    if layout == "gate_major":
+        g_in = np.ascontiguousarray(g.transpose(2, 0, 1)).transpose(1, 2, 0)
+    elif layout == "gate_major_reversed":
+        g_in = np.ascontiguousarray(g[::-1].transpose(2, 0, 1)).transpose(1, 2, 0)[::-1]
+    else:
+        g_in = np.ascontiguousarray(g)
+    np.testing.assert_array_equal(g_in, g)
+    out = rnn.time_major_dense(Tensor(x), Tensor(k), Tensor(b))
+    dx, dk, db = (vjp(g_in) for vjp in out.vjps)  # the op's own VJPs, layout kept
+    np.testing.assert_allclose(dx, np.einsum("tbu,eu->bte", g, k), rtol=1e-10)
+    np.testing.assert_allclose(dk, np.einsum("bte,tbu->eu", x, g), rtol=1e-10)
+    np.testing.assert_allclose(db, g.sum(axis=(0, 1)), rtol=1e-10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 import zipfile
 
 import h5py
@@ -85,7 +86,11 @@ def _model_from_json_file(path: str):
         json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CLIError(f"'{path}' is not valid JSON: {exc}") from None
-    return model_from_json(text)
+    with warnings.catch_warnings():
+        # `summary` and `predict` say themselves what a missing input shape means.
+        warnings.filterwarnings("ignore", message=".*restored without an input shape",
+                                category=UserWarning)
+        return model_from_json(text)
 
 
 def load_any(path: str, config: str | None = None, weights: str | None = None):

@@ -3,33 +3,44 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import os
 import sys
 
-from minikeras.cli import convert, predict, summary
+from minikeras.cli import check, convert, predict, summary
 from minikeras.cli.loading import CLIError
 
 
-def build_parser() -> argparse.ArgumentParser:
+def program_name() -> str:
+    """How the user started us: `minikeras` (the installed script) or `python -m minikeras`."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if name.lower() in ("minikeras", "minikeras.exe", "minikeras-script.py"):
+        return "minikeras"
+    return "python -m minikeras"
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand, named after `prog`."""
+    from minikeras import __version__
+
+    prog = prog or program_name()
     parser = argparse.ArgumentParser(
-        prog="python -m minikeras",
-        description="Tools for saved Keras models, on pure NumPy. `python -m minikeras "
-                    "script.py [args]` runs an unmodified Keras script with minikeras.")
+        prog=prog,
+        description=f"Tools for saved Keras models, on pure NumPy. `{prog} script.py [args]` "
+                    "runs an unmodified Keras script with minikeras (after checking which "
+                    f"Keras names it uses; `{prog} --no-check script.py` skips the check).")
+    parser.add_argument("--version", action="version", version=f"minikeras {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     summary.add_parser(sub)
     convert.add_parser(sub)
     predict.add_parser(sub)
+    check.add_parser(sub)
     return parser
 
 
-def _run_script(argv: list[str]) -> int:
-    if importlib.util.find_spec("minikeras.cli.run_script") is None:
-        print(f"minikeras: cannot run '{argv[0]}': the script runner (minikeras.cli.run_script) "
-              "is not part of this build.", file=sys.stderr)
-        return 2
-    from minikeras.cli import run_script  # type: ignore[attr-defined]
+def _run_script(argv: list[str], run_check: bool) -> int:
+    from minikeras.cli import run_script
 
-    return run_script.main(argv)
+    return run_script.main(argv, run_check=run_check)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,9 +50,15 @@ def main(argv: list[str] | None = None) -> int:
         argv: Arguments without the program name (default `sys.argv[1:]`).
     """
     argv = list(sys.argv[1:] if argv is None else argv)
+    run_check = True
+    if argv and argv[0] == "--no-check":
+        run_check = False
+        argv = argv[1:]
     if argv and argv[0].endswith(".py"):
-        return _run_script(argv)
+        return _run_script(argv, run_check)
     parser = build_parser()
+    if not run_check:
+        parser.error("--no-check goes before a script: --no-check script.py [args]")
     args, extra = parser.parse_known_args(argv)
     if (getattr(args, "command", None) == "predict" and args.data is None and len(extra) == 1
             and not extra[0].startswith("-")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 
 import numpy as np
@@ -21,10 +22,22 @@ def add_parser(subparsers) -> None:
     p.add_argument("--output", help="also write the predictions to .npy or .csv")
     p.add_argument("--config", help="JSON architecture for a weights-only FILE")
     p.add_argument("--weights", help="weights to load into a JSON FILE")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=_positive_int, default=32,
+                   help="samples per batch (a positive integer, default 32)")
     p.add_argument("--classes", action="store_true",
-                   help="print class indices (argmax, or > 0.5 for one output) instead")
+                   help="print one class index per sample, one per line (argmax over the "
+                        "outputs, or output > 0.5 for a single output) instead")
     p.set_defaults(run=run)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, received {text!r}")
+    return value
 
 
 def read_data(path: str, key: str | None = None, input_names=()):
@@ -65,15 +78,46 @@ def read_data(path: str, key: str | None = None, input_names=()):
 
 
 def _read_csv(path: str) -> np.ndarray:
+    """Comma- (or whitespace-) separated numbers; a first row that is not numeric is a header.
+
+    Errors name the line and column as a text editor counts them (both from 1).
+    """
     with open(path, encoding="utf8") as f:
-        first = f.readline()
-    try:
-        [float(v) for v in first.replace(",", " ").split()]
-        skip = 0
-    except ValueError:
-        skip = 1  # a header row
-    delimiter = "," if "," in first else None
-    return np.loadtxt(path, delimiter=delimiter, skiprows=skip, dtype=np.float32, ndmin=2)
+        lines = f.read().splitlines()
+    numbered = [(i, line) for i, line in enumerate(lines, start=1) if line.strip()]
+    if not numbered:
+        raise CLIError(f"'{path}' holds no data rows.")
+    delimiter = "," if "," in numbered[0][1] else None
+
+    def fields(line: str) -> list[str]:
+        return [v.strip() for v in line.split(delimiter)]
+
+    def numeric(values: list[str]) -> bool:
+        try:
+            [float(v) for v in values]
+        except ValueError:
+            return False
+        return True
+
+    if not numeric(fields(numbered[0][1])):
+        numbered = numbered[1:]  # a header row
+    rows = []
+    for number, line in numbered:
+        values = fields(line)
+        if rows and len(values) != len(rows[0]):
+            raise CLIError(f"'{path}', line {number}: {len(values)} values, but the first data "
+                           f"row has {len(rows[0])}. Every row needs the same number of columns.")
+        row = []
+        for column, value in enumerate(values, start=1):
+            try:
+                row.append(float(value))
+            except ValueError:
+                raise CLIError(f"'{path}', line {number}, column {column}: {value!r} is not a "
+                               "number.") from None
+        rows.append(row)
+    if not rows:
+        raise CLIError(f"'{path}' holds a header row but no data rows.")
+    return np.asarray(rows, dtype=np.float32)
 
 
 def _input_names(model) -> list[str]:
@@ -110,10 +154,22 @@ def _check_shape(model, data, data_path: str):
     return data
 
 
+def class_indices(preds: np.ndarray) -> np.ndarray:
+    """One class index per sample, shape `(samples,)`: output > 0.5 for a single output,
+    else the argmax over the last axis (sequence outputs keep their time axis)."""
+    if preds.ndim >= 2 and preds.shape[-1] == 1:
+        classes = (preds[..., 0] > 0.5).astype(np.int32)
+    else:
+        classes = np.argmax(preds, axis=-1).astype(np.int32)
+    return classes
+
+
 def run(args) -> int:
     data_path = args.data or args.input_path
     if data_path is None:
         raise CLIError("No input data: give DATA (e.g. x.npy) or --input x.npy.")
+    if args.output and not args.output.lower().endswith((".npy", ".csv", ".txt")):
+        raise CLIError(f"--output must end in .npy or .csv. Received: {args.output!r}")
     model, _ = load_any(args.file, config=args.config, weights=args.weights)
     data = _check_shape(model, read_data(data_path, args.key, _input_names(model)), data_path)
     try:
@@ -125,10 +181,11 @@ def run(args) -> int:
                        "only. Use the Python API for this one.")
     preds = np.asarray(preds)
     if args.classes:
-        preds = (preds > 0.5).astype(np.int32) if preds.shape[-1] == 1 else np.argmax(
-            preds, axis=-1).astype(np.int32)
-    with np.printoptions(threshold=np.inf, precision=6, suppress=True):
-        print(preds)
+        preds = class_indices(preds)
+        print("\n".join(" ".join(str(int(c)) for c in np.atleast_1d(row)) for row in preds))
+    else:
+        with np.printoptions(threshold=np.inf, precision=6, suppress=True):
+            print(preds)
     if args.output:
         out = args.output
         if out.lower().endswith(".npy"):
@@ -136,7 +193,5 @@ def run(args) -> int:
         elif out.lower().endswith((".csv", ".txt")):
             np.savetxt(out, preds.reshape(len(preds), -1), delimiter=",",
                        fmt="%d" if args.classes else "%.8g")
-        else:
-            raise CLIError(f"--output must end in .npy or .csv. Received: {out!r}")
         print(f"Wrote {len(preds)} predictions to {out}.")
     return 0

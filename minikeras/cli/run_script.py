@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 import runpy
 import sys
+import sysconfig
+import traceback
 
 from minikeras.cli import keras_alias
 
 SEED_VARIABLE = "MINIKERAS_SEED"
+TRACEBACK_VARIABLE = "MINIKERAS_TRACEBACK"
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def _seed_from_environment() -> None:
@@ -64,16 +68,83 @@ def run_script(path: str, args: list[str] | None = None) -> int:
     return 0
 
 
-def main(argv: list[str]) -> int:
-    """`python -m minikeras SCRIPT.py [ARGS...]` (called by `minikeras.cli.main`).
+def _library_dirs() -> tuple[str, ...]:
+    """Folders whose frames are not the user's: minikeras, the standard library, site-packages."""
+    dirs = {_PACKAGE_DIR}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            dirs.add(os.path.abspath(path))
+    return tuple(d + os.sep for d in dirs)
+
+
+def _user_frames(stack: traceback.StackSummary) -> traceback.StackSummary:
+    library = _library_dirs()
+    return traceback.StackSummary.from_list(
+        [frame for frame in stack if not frame.filename.startswith("<")
+         and not os.path.abspath(frame.filename).startswith(library)])
+
+
+def format_user_traceback(exc: BaseException) -> str:
+    """The traceback of `exc` with only the user's own frames, as Keras filters its traces.
+
+    Frames inside minikeras, the standard library and installed packages are hidden; an
+    exception chained inside minikeras (one whose own frames are all hidden) is dropped,
+    so a minikeras error reads as the line of the user's script plus one message.
+    """
+    chain = []
+    te: traceback.TracebackException | None = traceback.TracebackException.from_exception(exc)
+    while te is not None:
+        chain.append(te)
+        te = te.__cause__ or (None if te.__suppress_context__ else te.__context__)
+    parts = []
+    for i, te in enumerate(reversed(chain)):
+        frames = _user_frames(te.stack)
+        last = i == len(chain) - 1
+        if not frames and not last:
+            continue
+        if parts:
+            parts.append("\nThe above exception led to the following one:\n\n")
+        te.stack = frames
+        te.__cause__ = te.__context__ = None
+        lines = list(te.format())
+        if lines and lines[0].startswith("Traceback"):
+            lines[0] = ("Traceback (most recent call last; frames inside minikeras and "
+                        f"libraries hidden, {TRACEBACK_VARIABLE}=full shows them):\n")
+        parts += lines
+    return "".join(parts)
+
+
+def main(argv: list[str], run_check: bool = True) -> int:
+    """`python -m minikeras [--no-check] SCRIPT.py [ARGS...]` (called by `minikeras.cli.main`).
+
+    Before running, the script is checked (`python -m minikeras check`) and one short
+    warning block lists the Keras names it uses that minikeras lacks. An uncaught
+    exception in the script prints a traceback of the script's own frames (all of them
+    with `MINIKERAS_TRACEBACK=full`).
 
     Returns:
-        The exit status: 0 when the script finishes, 2 when it does not exist
-        (a `SystemExit` raised by the script propagates unchanged).
+        The exit status: 0 when the script finishes, 1 when it raised, 2 when it does not
+        exist (a `SystemExit` raised by the script propagates unchanged).
     """
     if not argv or not os.path.isfile(argv[0]):
         name = argv[0] if argv else ""
         print(f"minikeras: can't open file {name!r}: [Errno 2] No such file or directory",
               file=sys.stderr)
         return 2
-    return run_script(argv[0], argv[1:])
+    if run_check:
+        from minikeras.cli.check import warning_block
+
+        block = warning_block(argv[0])
+        if block:
+            print(block, file=sys.stderr, flush=True)
+    if os.environ.get(TRACEBACK_VARIABLE, "").lower() == "full":
+        return run_script(argv[0], argv[1:])
+    try:
+        return run_script(argv[0], argv[1:])
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - reported like Python would, shorter
+        sys.stdout.flush()
+        print(format_user_traceback(exc), end="", file=sys.stderr)
+        return 1

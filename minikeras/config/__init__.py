@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from minikeras.backend.blas_threads import get_num_threads, set_num_threads
 from minikeras.backend.config import (
     backend,
     disable_flash_attention,
@@ -80,6 +81,7 @@ __all__ = [
     "enable_unsafe_deserialization",
     "epsilon",
     "floatx",
+    "get_num_threads",
     "image_data_format",
     "is_flash_attention_enabled",
     "is_interactive_logging_enabled",
@@ -95,4 +97,5 @@ __all__ = [
     "set_image_data_format",
     "set_max_epochs",
     "set_max_steps_per_epoch",
+    "set_num_threads",
 ]

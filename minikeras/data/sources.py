@@ -39,6 +39,10 @@ def from_tensor_slices(tensors, name=None) -> Dataset:
         if len(leaves) == 1 and not structure.is_nested(data):
             yield from (leaves[0][i] for i in range(n))
             return
+        if structure._flat_tuple(data):
+            for i in range(n):
+                yield tuple([leaf[i] for leaf in leaves])
+            return
         for i in range(n):
             yield structure.pack_like(data, [leaf[i] for leaf in leaves])
 

@@ -19,6 +19,8 @@ def is_nested(x) -> bool:
 
 def flatten(x) -> list:
     """The leaves of `x` in order (dict values in insertion order)."""
+    if _flat_tuple(x):
+        return list(x)
     if isinstance(x, tuple):
         return [leaf for e in x for leaf in flatten(e)]
     if isinstance(x, dict):
@@ -41,9 +43,18 @@ def pack_like(structure, leaves: list):
     return build(structure)
 
 
+def _flat_tuple(x) -> bool:
+    return type(x) is tuple and not any(isinstance(e, (tuple, dict)) for e in x)
+
+
 def map_structure(fn, *structures):
     """`fn` applied leaf-wise over structures of the same shape."""
     first = structures[0]
+    if len(structures) == 1:  # the common cases, without building a flat list
+        if not isinstance(first, (tuple, dict)):
+            return fn(first)
+        if _flat_tuple(first):
+            return tuple([fn(e) for e in first])
     flats = [flatten(s) for s in structures]
     if any(len(f) != len(flats[0]) for f in flats):
         raise ValueError(

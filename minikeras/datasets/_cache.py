@@ -37,12 +37,13 @@ def cached_file(fname, origin, file_hash=None, cache_subdir="datasets", extract=
         return get_file(fname, origin=origin, file_hash=file_hash, cache_subdir=cache_subdir,
                         extract=extract)
     except OSError as exc:
+        reason = getattr(exc, "reason", None) or str(exc)
         raise OSError(
             f"The dataset file '{fname}' is not in the Keras cache and could not be downloaded "
-            f"({exc}). To use it offline, put the file Keras downloads from {origin} at "
-            f"{os.path.join(datadir, fname)}"
-            + (" (extracted)" if extract else "") + " — or set KERAS_HOME to a folder whose "
-            "datasets/ sub-folder holds it.") from exc
+            f"from {origin} ({reason}). To use it offline, download that file elsewhere and "
+            f"put it at {os.path.join(datadir, fname)}"
+            + (" (extracted)" if extract else "") + ", or set KERAS_HOME to a folder whose "
+            "datasets/ sub-folder holds it.") from None
 
 
 def remove_long_seq(maxlen, seq, label):

@@ -1,8 +1,16 @@
 """`minikeras.models`: `Model`, `Sequential`, and model loading/saving functions."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from minikeras.models.functional import Functional
 from minikeras.models.model import Model
 from minikeras.models.sequential import Sequential
+
+if TYPE_CHECKING:
+    import os
+    from typing import Any
 
 
 def model_from_json(json_string, custom_objects=None):
@@ -19,8 +27,9 @@ def model_from_config(config, custom_objects=None):
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,  # noqa: A002
-               legacy_backend=None):
+def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | None = None,
+               compile: bool = True, safe_mode: bool = True,  # noqa: A002
+               legacy_backend: str | None = None) -> Model:
     """Loads a model saved with `model.save()` (`.keras`, or `.h5` by Keras 1, 2 or 3).
 
     `legacy_backend="theano"` reads the convolution kernels of an old file that

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops import conv_utils as cu
 
 
@@ -58,6 +59,7 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
     # kernel matrix's last row, and the same row turns `dkernel`'s product into
     # `dbias` too. Otherwise the bias is added in place and `dbias` is a column sum.
     ones = int(bv is not None and groups == 1 and channels == 1)
+    prepare_product(rows, kp * cg, fg)
     if groups == 1 and channels == 1:
         # Taps-major columns `(kp, rows)`, one contiguous copy per tap (copying the
         # windows would move a few elements at a time); `cols` is the transposed
@@ -87,8 +89,11 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
     if xn is None and kn is None and bn is None:
         return out
     # groups == 1: `cols.T @ g`, run once per `g` for dkernel and (its ones row) dbias.
-    dk_product = cached_backward(lambda g: cols.T @ np.ascontiguousarray(g).reshape(
-        rows, filters))
+    def dk_matmul(g):
+        prepare_product(kp * channels, rows, filters)
+        return cols.T @ np.ascontiguousarray(g).reshape(rows, filters)
+
+    dk_product = cached_backward(dk_matmul)
 
     def vjp_x(g):
         # Upstream gradients may be broadcast views (zero strides): BLAS needs real arrays.
@@ -97,11 +102,13 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
             # One product per kernel tap, added straight into place (no patch buffer).
             dx = np.zeros(xp.shape, dtype=gm.dtype)
             taps = kv.reshape(kp, channels, filters)
+            prepare_product(rows, filters, channels)
             for t, kidx in enumerate(np.ndindex(*ksize)):
                 dx[cu.tap_slice(kidx, out_sp, strides, dilation)] += (
                     gm @ taps[t].T).reshape(batch, *out_sp, channels)
             return cu.crop_spatial(dx, pads)
         gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
+        prepare_product(rows, fg, kp * cg)
         dcols = (np.matmul(gg, kmat.transpose(0, 2, 1)).reshape(groups, rows, kp, cg)
                  .transpose(1, 2, 0, 3))
         dcols = dcols.reshape(batch, *out_sp, *ksize, channels)
@@ -111,6 +118,7 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
         if groups == 1:
             return dk_product(g)[:kp * channels].reshape(kv.shape)
         gg = np.ascontiguousarray(g).reshape(rows, groups, fg).transpose(1, 0, 2)
+        prepare_product(kp * cg, rows, fg)
         dk = np.matmul(cols.transpose(0, 2, 1), gg)
         return dk.reshape(groups, kp, cg, fg).transpose(1, 2, 0, 3).reshape(kv.shape)
 

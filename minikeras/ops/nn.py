@@ -13,6 +13,7 @@ import numpy as np
 
 from minikeras.backend import config
 from minikeras.backend.autodiff import Tensor, unbroadcast, unwrap, value_of
+from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops.numpy import _unary
 
 # ----------------------------------------------------------------------------- activations
@@ -435,17 +436,21 @@ def dense(x, kernel, bias=None, activation=None):
     xv = np.asarray(xv)
     if xv.dtype != kv.dtype:
         xv = xv.astype(kv.dtype)
+    d, u = kv.shape
+    rows = xv.size // d if d else 0
+    prepare_product(rows, d, u)
     out = np.matmul(xv, kv)
     if bv is not None:
         out += bv
     if xn is None and kn is None and bn is None:
         return out if activation is None else activation(out)
-    d, u = kv.shape
 
     def vjp_x(g):
+        prepare_product(rows, u, d)
         return np.matmul(g, kv.T)
 
     def vjp_k(g):
+        prepare_product(d, rows, u)
         if xv.ndim == 2:
             return xv.T @ g
         return xv.reshape(-1, d).T @ g.reshape(-1, u)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from minikeras.backend.autodiff import Tensor, record, unbroadcast, unwrap, value_of
+from minikeras.backend.blas_threads import prepare_product
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -128,15 +129,27 @@ def minimum(x1, x2):
     )
 
 
+def _matmul_macs(a_shape, b_shape) -> int:
+    """Multiply-adds of one of the products `np.matmul` makes (BLAS runs them one by one)."""
+    if len(a_shape) < 1 or len(b_shape) < 1:
+        return 0
+    m = a_shape[-2] if len(a_shape) > 1 else 1
+    n = b_shape[-1] if len(b_shape) > 1 else 1
+    return m * a_shape[-1] * n
+
+
 def matmul(x1, x2):
     """Matrix product of two arrays (NumPy `@` semantics, batched)."""
     av, an = unwrap(x1)
     bv, bn = unwrap(x2)
+    macs = _matmul_macs(np.shape(av), np.shape(bv))
+    prepare_product(macs, 1, 1)
     out = np.matmul(av, bv)
     if an is None and bn is None:
         return out
 
     def vjp_a(g):
+        prepare_product(macs, 1, 1)
         if bv.ndim == 1:
             return unbroadcast(np.multiply.outer(g, bv), av.shape)
         if av.ndim == 1:
@@ -145,6 +158,7 @@ def matmul(x1, x2):
         return unbroadcast(np.matmul(g, np.swapaxes(bv, -1, -2)), av.shape)
 
     def vjp_b(g):
+        prepare_product(macs, 1, 1)
         if av.ndim == 1:
             return unbroadcast(np.multiply.outer(av, g), bv.shape)
         if bv.ndim == 1:

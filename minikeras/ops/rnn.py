@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 
 # ----------------------------------------------------------------------------- activations
 # Each forward writes into `out` (possibly a strided view); each derivative is
@@ -159,6 +160,7 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
     t_len, b, u = xt.shape
     hs, hp = _state_buffers(hv, t_len, b, u, rm)
     act = np.empty((t_len, b, u), dtype=xt.dtype)
+    prepare_product(b, u, u)
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
@@ -179,6 +181,7 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
         da_all = df(act)
         ut = np.ascontiguousarray(uv.T)
         dnext = np.zeros((b, u), dtype=xt.dtype)
+        prepare_product(b, u, u)
         for t in range(t_len - 1, -1, -1):
             dh = gt[t] + dnext
             dold = _masked_step_grad(dh, m, t)
@@ -190,6 +193,7 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
             if dold is not None:
                 dprev += dold
             dnext = dprev
+        prepare_product(u, t_len * b, u)
         du = hp.reshape(-1, u).T @ da_all.reshape(-1, u)
         return _batch_major(da_all), dnext, du
 

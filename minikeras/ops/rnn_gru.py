@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops.rnn import (
     _act,
     _batch_major,
@@ -48,6 +49,7 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
     hu = np.empty((b, g3), dtype=xt.dtype)
     u_zr = np.ascontiguousarray(uv[:, :2 * u])
     u_h = np.ascontiguousarray(uv[:, 2 * u:])
+    prepare_product(b, u, g3)
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
@@ -91,6 +93,7 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
         u_zr_t = np.ascontiguousarray(u_zr.T)
         u_h_t = np.ascontiguousarray(u_h.T)
         dnext = np.zeros((b, u), dtype=xt.dtype)
+        prepare_product(b, g3, u)
         for t in range(t_len - 1, -1, -1):
             dh = gt[t] + dnext
             dold = _masked_step_grad(dh, m, t)
@@ -129,6 +132,7 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
             if dold is not None:
                 dprev += dold
             dnext = dprev
+        prepare_product(u, t_len * b, g3)
         if reset_after:
             du = hp.reshape(-1, u).T @ drec_all.reshape(-1, g3)
         else:

@@ -7,9 +7,10 @@ a contiguous one. So the loops are written for few calls on contiguous blocks:
 * Units-major storage: every per-step array is `(units, batch)`, and a step's
   pre-activations are ONE `(4 units, batch)` product `U.T @ h` whose four gate
   blocks are contiguous (gate-major without a copy). The input projections are
-  read the same way: `time_major_dense` stores them units-major, each step's
-  `(4 units, batch)` block contiguous. The results are returned as transposed
-  views with the documented `(..., batch, units)` shapes.
+  read the same way: `time_major_dense` stores them gate-major over the whole
+  sequence, `(4 units, timesteps, batch)`, so each step's `(4 units, batch)`
+  block has contiguous rows. The results are returned as transposed views with
+  the documented `(..., batch, units)` shapes.
 * Forward, default activations (`tanh`, `sigmoid`): the four gates are
   activated by ONE `exp` pass over `-z` (the sign folded into the recurrent
   kernel, exact), `sigmoid(z) = 1 / (1 + e)` and `tanh(z) = 2 / (1 + e**2) - 1`
@@ -19,9 +20,10 @@ a contiguous one. So the loops are written for few calls on contiguous blocks:
   in the chain rule (`dz_i = dc * [g * sigmoid'(z_i)]`, ...), are computed for
   all timesteps in a few large passes before the loop; a step is then five
   element-wise calls, written straight into the units-major `dz`, and the
-  `U @ dz_t` product. The recurrent-kernel gradient is one small product per
-  timestep, summed (`summed_step_products`: no GEMM here is large enough to
-  wake OpenBLAS worker threads).
+  `U @ dz_t` product. After the loop `dz` is copied once to gate-major
+  `(4 units, timesteps * batch)`: the recurrent-kernel gradient and the input
+  projection's kernel and input gradients are then one product each over the
+  whole sequence (the thread policy gives them the free cores).
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops.rnn import _act, _carry_inplace
-from minikeras.ops.rnn_projection import summed_step_products
 
 
 def _gate_plan(activation, recurrent_activation, shape, dtype):
@@ -96,13 +98,13 @@ def _chain_factors(gates, cs, tcs, activation, recurrent_activation):
 
 def _units_major(xw, dtype):
     """`(timesteps, features, batch)` view or copy of the time-major `xw`, each step's
-    `(features, batch)` block contiguous (as `time_major_dense` produces it)."""
+    `(features, batch)` block with contiguous rows (as `time_major_dense` produces it)."""
     xv = np.asarray(xw, dtype=dtype)
     if xv.ndim != 3:
         raise ValueError(f"Expected `xw` of rank 3 (timesteps, batch, features), got shape "
                          f"{xv.shape}")
     xs = xv.transpose(0, 2, 1)
-    if len(xs) and not xs[0].flags.c_contiguous:
+    if xs.strides[-1] != xs.itemsize:
         xs = np.ascontiguousarray(xs)
     return xs
 
@@ -149,6 +151,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
     recurrent = ukt.dot  # the bound method: less per-call overhead than np.matmul / np.dot
     tmp = np.empty((u, b), dtype=dtype)
     multiply = np.multiply
+    prepare_product(g4, u, b)
     with np.errstate(over="ignore"):
         for t in range(t_len):
             if rm is not None:
@@ -184,6 +187,7 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
         dc = np.zeros((u, b), dtype=dtype)
         buf = np.empty((u, b), dtype=dtype)
+        prepare_product(u, g4, b)
         for t in range(t_len - 1, -1, -1):
             if live_h[t]:
                 dh += gh[t].T
@@ -205,8 +209,14 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
             if m is not None:
                 dh += dh_old
                 dc += dc_old
-        dxw = dzs.transpose(0, 2, 1)  # (timesteps, batch, 4 units)
-        du = summed_step_products(hp.transpose(0, 2, 1), dxw)
+        # Gate-major over the whole sequence, `(4 units, timesteps * batch)`: the
+        # projection's weight gradients and this recurrent-kernel gradient are then
+        # one product each.
+        dzg = np.ascontiguousarray(dzs.transpose(1, 0, 2))
+        hpg = np.ascontiguousarray(hp.transpose(1, 0, 2)).reshape(u, t_len * b)
+        prepare_product(u, t_len * b, g4)
+        du = np.matmul(hpg, dzg.reshape(g4, t_len * b).T)
+        dxw = dzg.transpose(1, 2, 0)  # (timesteps, batch, 4 units)
         return dxw, dh.T, dc.T, du
 
     get = cached_backward(compute)

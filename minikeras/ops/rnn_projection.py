@@ -1,16 +1,18 @@
-"""The input projection of a time-major recurrence, with per-timestep weight gradients.
+"""The input projection of a time-major recurrence, as whole-sequence products.
 
 `time_major_dense(x, kernel, bias)` is `transpose(x, (1, 0, 2)) @ kernel + bias`
-recorded as one node, stored units-major: the `(timesteps, batch, units)` result
-is a view of `(timesteps, units, batch)` memory, the layout the fused LSTM works
-in (`minikeras.ops.rnn_lstm`), so the recurrence reads it without a copy.
+recorded as one node. Its result, `(timesteps, batch, units)`, is a view of
+gate-major memory `(units, timesteps, batch)`: one `(units, features) @
+(features, timesteps * batch)` product writes it, and each step's
+`(units, batch)` block (rows contiguous) is what the fused LSTM reads
+(`minikeras.ops.rnn_lstm`).
 
-Its kernel gradient is one `(features, batch) @ (batch, units)` product per
-timestep, summed, rather than one `(features, timesteps * batch)` product: for
-the common sizes each per-step product stays under OpenBLAS's multithreading
-threshold (m * n * k <= 4 * 65536), and the long product would wake the BLAS
-worker threads, which spin after each call and, on a machine with few cores
-and other load, cost more than they save (see `benchmarks/run.py lstm`).
+The gradients arrive from the fused LSTM in the same gate-major layout (or that
+layout reversed in time, under `go_backwards`); the kernel and input gradients
+are then one product each over the whole sequence, large enough for the thread
+policy (`minikeras.backend.blas_threads`) to give them the free cores. Upstream
+gradients in any other layout take one product per timestep
+(`summed_step_products`).
 """
 
 from __future__ import annotations
@@ -18,15 +20,30 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.backend.autodiff import record, unwrap
+from minikeras.backend.blas_threads import prepare_product
 
 
 def summed_step_products(a, b):
     """`sum_t a[t].T @ b[t]` for `(timesteps, batch, m)` and `(timesteps, batch, n)`:
-    `(m, n)`, one small matmul per timestep (see the module docstring).
+    `(m, n)`, one small matmul per timestep.
 
-    Computed as `(sum_t b[t].T @ a[t]).T`: with `b` units-major (as the fused
-    LSTM's gradients are), every per-step product reads row-major operands."""
+    Computed as `(sum_t b[t].T @ a[t]).T`: with `b` units-major, every per-step
+    product reads row-major operands."""
+    prepare_product(b.shape[2], b.shape[1], a.shape[2])
     return np.add.reduce(np.matmul(b.transpose(0, 2, 1), a), axis=0).T
+
+
+def gate_major(g):
+    """`(g_mem, reversed)` when the `(timesteps, batch, units)` array `g` is a view of
+    C-contiguous `(units, timesteps, batch)` memory `g_mem`, in time order or reversed
+    (`reversed` True: `g[t]` is `g_mem[:, T - 1 - t]`); else `(None, False)`."""
+    gm = g.transpose(2, 0, 1)
+    if gm.flags.c_contiguous:
+        return gm, False
+    gm = gm[:, ::-1]
+    if gm.flags.c_contiguous:
+        return gm, True
+    return None, False
 
 
 def time_major_dense(x, kernel, bias=None):
@@ -39,7 +56,7 @@ def time_major_dense(x, kernel, bias=None):
 
     Returns:
         `(timesteps, batch, units)`: `x[:, t] @ kernel + bias` at each step `t`
-        (a view of units-major memory).
+        (a view of gate-major `(units, timesteps, batch)` memory).
 
     Raises:
         ValueError: if `x` is not of rank 3 or its last axis does not match `kernel`.
@@ -53,25 +70,41 @@ def time_major_dense(x, kernel, bias=None):
                          f"kernel of shape {kv.shape}, got {xv.shape}.")
     if xv.dtype != kv.dtype:
         xv = xv.astype(kv.dtype)
+    b, t_len, f = xv.shape
+    units = kv.shape[1]
     xt = xv.transpose(1, 0, 2)
-    kt = np.ascontiguousarray(kv.T)  # row-major operands make the faster products
-    out = np.matmul(kt, xv.transpose(1, 2, 0))  # (timesteps, units, batch)
+    rows = np.ascontiguousarray(xt).reshape(t_len * b, f)  # (timesteps * batch, features)
+    prepare_product(units, f, t_len * b)
+    out = np.matmul(kv.T, rows.T)  # (units, timesteps * batch)
     if bv is not None:
         out += np.asarray(bv)[:, None]
+    out = out.reshape(units, t_len, b)
 
     def vjp_x(g):
-        # Written batch-major through a time-major view: the gradient of `x` comes
-        # out C-contiguous in `x`'s own layout.
+        gm, rev = gate_major(g)
         dx = np.empty(xv.shape, dtype=np.result_type(g, kv))
-        np.matmul(g, kt, out=dx.transpose(1, 0, 2))
+        if gm is None:
+            kt = np.ascontiguousarray(kv.T)
+            prepare_product(b, units, f)
+            np.matmul(g, kt, out=dx.transpose(1, 0, 2))
+            return dx
+        prepare_product(t_len * b, units, f)
+        d = np.matmul(gm.reshape(units, t_len * b).T, kv.T).reshape(t_len, b, f)
+        dx.transpose(1, 0, 2)[...] = d[::-1] if rev else d
         return dx
 
     def vjp_k(g):
-        return summed_step_products(xt, g)
+        gm, rev = gate_major(g)
+        if gm is None:
+            return summed_step_products(xt, g)
+        r = np.ascontiguousarray(xt[::-1]).reshape(t_len * b, f) if rev else rows
+        prepare_product(f, t_len * b, units)
+        return np.matmul(r.T, gm.reshape(units, t_len * b).T)
 
     def vjp_b(g):
-        # Over the timesteps first: whole contiguous `(units, batch)` blocks when the
-        # gradients are units-major.
-        return np.add.reduce(np.add.reduce(g, axis=0), axis=0)
+        gm, _ = gate_major(g)
+        if gm is None:
+            return np.add.reduce(np.add.reduce(g, axis=0), axis=0)
+        return np.add.reduce(gm.reshape(units, t_len * b), axis=1)
 
-    return record(out.transpose(0, 2, 1), (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))
+    return record(out.transpose(1, 2, 0), (xn, vjp_x), (kn, vjp_k), (bn, vjp_b))

@@ -13,6 +13,12 @@ def basic_slice(x, key):
     out = xv[key]
     if xn is None:
         return out
+    parts = key if isinstance(key, tuple) else (key,)
+    if all(isinstance(k, slice) and k.start is None and k.stop is None
+           and k.step in (None, 1, -1) for k in parts):
+        # Whole axes kept or reversed (go_backwards): the key is its own inverse, so
+        # the gradient is `g[key]`, a view that keeps the upstream layout.
+        return record(out, (xn, lambda g: g[key]))
 
     def vjp(g):
         full = np.zeros(xv.shape, dtype=g.dtype)

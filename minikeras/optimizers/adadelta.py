@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.flat_slots import scratch_pair
 
 
 class Adadelta(Optimizer):
@@ -41,12 +42,28 @@ class Adadelta(Optimizer):
         dt = variable.dtype.type
         i = self._index(variable)
         rho, eps = dt(self.rho), dt(self.epsilon)
+        one_minus_rho = dt(1 - self.rho)
         acc_g = self._accumulated_grads[i].value
         acc_dx = self._accumulated_delta_vars[i].value
-        acc_g[...] = rho * acc_g + dt(1 - self.rho) * np.square(gradient)
-        delta = -((np.sqrt(acc_dx + eps) * gradient) / np.sqrt(acc_g + eps))
-        acc_dx[...] = rho * acc_dx + dt(1 - self.rho) * np.square(delta)
-        variable.value += dt(learning_rate) * delta
+        # In place, in the order of the formulas (so the float rounding is theirs);
+        # `a` holds `-delta`: the sign cancels in its square and turns `+=` into `-=`.
+        a, b = scratch_pair(self, variable)
+        acc_g *= rho
+        np.square(gradient, out=b)
+        b *= one_minus_rho
+        acc_g += b
+        np.add(acc_dx, eps, out=a)
+        np.sqrt(a, out=a)
+        a *= gradient
+        np.add(acc_g, eps, out=b)
+        np.sqrt(b, out=b)
+        a /= b
+        acc_dx *= rho
+        np.square(a, out=b)
+        b *= one_minus_rho
+        acc_dx += b
+        a *= dt(learning_rate)
+        variable.value -= a
 
     def get_config(self) -> dict:
         cfg = super().get_config()

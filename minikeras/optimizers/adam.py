@@ -9,6 +9,7 @@ from minikeras.optimizers.flat_slots import (
     MERGE_BELOW,
     FlatSlots,
     add_flat_slots,
+    scratch_pair,
     usable_flat_slots,
 )
 
@@ -97,19 +98,9 @@ class Adam(Optimizer):
         self._coef_cache = (key, coefs)
         return coefs
 
-    def _scratch(self, variable):
-        """Two reusable buffers shaped like `variable` (views of one flat pair)."""
-        n = variable.value.size
-        bufs = getattr(self, "_scratch_bufs", None)
-        if bufs is None or bufs[0].size < n or bufs[0].dtype != variable.dtype:
-            bufs = (np.empty(n, variable.dtype), np.empty(n, variable.dtype))
-            self._scratch_bufs = bufs
-        shape = variable.value.shape
-        return bufs[0][:n].reshape(shape), bufs[1][:n].reshape(shape)
-
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
-        a, b = self._scratch(variable)
+        a, b = scratch_pair(self, variable)
         vh = self._velocity_hats[i].value if self.amsgrad else None
         adam_passes([gradient], [variable.value], self._momentums[i].value,
                     self._velocities[i].value, vh, a, b, [self._momentums[i].value], [a],

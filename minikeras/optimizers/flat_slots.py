@@ -168,6 +168,18 @@ class FlatSlots:
                         var.value = view
 
 
+def scratch_pair(optimizer, variable) -> tuple[np.ndarray, np.ndarray]:
+    """Two reusable buffers shaped like `variable` (views of one flat pair kept on the
+    optimizer, grown to the largest variable), for in-place update passes."""
+    n = variable.value.size
+    bufs = getattr(optimizer, "_scratch_bufs", None)
+    if bufs is None or bufs[0].size < n or bufs[0].dtype != variable.dtype:
+        bufs = (np.empty(n, variable.dtype), np.empty(n, variable.dtype))
+        optimizer._scratch_bufs = bufs
+    shape = variable.value.shape
+    return bufs[0][:n].reshape(shape), bufs[1][:n].reshape(shape)
+
+
 def usable_flat_slots(optimizer, variables, own_update_step) -> FlatSlots | None:
     """The optimizer's synced `FlatSlots` when the fused path applies, else None.
 

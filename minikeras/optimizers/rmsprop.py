@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.flat_slots import scratch_pair
 
 
 class RMSprop(Optimizer):
@@ -52,6 +53,19 @@ class RMSprop(Optimizer):
         rho = dt(self.rho)
         lr = dt(learning_rate)
         v = self._velocities[i].value
+        if not self.centered and self.momentum <= 0:
+            # In place, in the order of the formulas below (the same float rounding).
+            a, b = scratch_pair(self, variable)
+            v *= rho
+            np.square(gradient, out=b)
+            b *= dt(1 - self.rho)
+            v += b
+            np.add(v, dt(self.epsilon), out=a)
+            np.sqrt(a, out=a)
+            np.multiply(lr, gradient, out=b)
+            b /= a
+            variable.value -= b
+            return
         v[...] = rho * v + dt(1 - self.rho) * np.square(gradient)
         if self.centered:
             a = self._average_gradients[i].value

@@ -102,6 +102,10 @@ def _batchnorm_to_keras2(cfg: dict, build_config) -> dict:
 
 
 def _layer_to_keras2(entry: dict, h5: bool) -> dict:
+    if str(entry.get("module") or "").startswith("keras.src.ops"):
+        from minikeras.legacy.saving import tf_op_layers
+
+        return tf_op_layers.to_keras2_entry(entry)  # tf.keras' TFOpLambda, or a refusal
     entry = dict(entry)
     cls = entry.get("class_name")
     cfg = dict(entry.get("config") or {})
@@ -222,9 +226,31 @@ def _is_layer_entry(value) -> bool:
             and isinstance(value["config"], dict) and "name" in value["config"])
 
 
+# Keras 3 op classes that take these arguments in their constructor (so in `config`),
+# while minikeras records a positional call such as `ops.cast(x, "float32")` in `args`.
+_OP_INIT_ARGS = {"Cast": ("dtype",), "Reshape": ("newshape",), "ExpandDims": ("axis",),
+                 "Transpose": ("axes",), "Squeeze": ("axis",), "Clip": ("x_min", "x_max"),
+                 "Softmax": ("axis",), "Sum": ("axis", "keepdims"), "Mean": ("axis", "keepdims"),
+                 "Max": ("axis", "keepdims"), "Min": ("axis", "keepdims"),
+                 "Prod": ("axis", "keepdims")}
+
+
+def _op_node_to_keras3(entry: dict) -> dict:
+    names = _OP_INIT_ARGS.get(entry.get("class_name"))
+    nodes = entry.get("inbound_nodes") or []
+    if not names or len(nodes) != 1 or not isinstance(nodes[0], dict):
+        return entry
+    args = list(nodes[0].get("args") or [])
+    extra = args[1:]
+    if not extra or len(extra) > len(names) or _k3_tensors(extra):
+        return entry
+    config = {**entry.get("config", {}), **dict(zip(names, extra))}
+    return {**entry, "config": config, "inbound_nodes": [{**nodes[0], "args": args[:1]}]}
+
+
 def _layer_to_keras3(entry: dict) -> dict:
     if str(entry.get("module") or "").startswith("keras.src.ops"):
-        return entry  # op node: written as Keras 3 writes it already
+        return _op_node_to_keras3(entry)  # op node: as Keras 3 writes it
     entry = dict(entry)
     cls = entry.get("class_name")
     cfg = dict(entry.get("config") or {})

@@ -63,6 +63,11 @@ def _serialize_arg(x, reindex):
         return {"class_name": _TENSOR,
                 "config": {"shape": list(x.shape), "dtype": _dtype_name(x.dtype),
                            "keras_history": _history(x, reindex)}}
+    if isinstance(x, slice):  # getitem keys, encoded as Keras 3 encodes them
+        return {"class_name": "__slice__",
+                "config": {"start": x.start, "stop": x.stop, "step": x.step}}
+    if x is Ellipsis:
+        return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(x, (list, tuple)):
         return [_serialize_arg(e, reindex) for e in x]
     if isinstance(x, dict):
@@ -147,11 +152,19 @@ class _GraphBuilder:
 
     def _deserialize_arg(self, x):
         if isinstance(x, dict):
-            if x.get("class_name") == _TENSOR:
+            kind = x.get("class_name")
+            if kind == _TENSOR:
                 return self.get_tensor(*x["config"]["keras_history"][:3])
+            if kind == "__slice__":
+                c = x.get("config") or {}
+                return slice(c.get("start"), c.get("stop"), c.get("step"))
+            if kind == "__ellipsis__":
+                return Ellipsis
             return {k: self._deserialize_arg(v) for k, v in x.items()}
         if isinstance(x, list):
-            return [self._deserialize_arg(e) for e in x]
+            out = [self._deserialize_arg(e) for e in x]
+            # A getitem key: Keras 3 writes the index tuple as a list
+            return tuple(out) if any(isinstance(e, slice) or e is Ellipsis for e in out) else out
         return x
 
     def call_args(self, node):

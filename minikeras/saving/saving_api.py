@@ -12,6 +12,10 @@ from __future__ import annotations
 import os
 import tempfile
 import zipfile
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from minikeras.models.model import Model
 
 
 def h5py_module():
@@ -234,8 +238,9 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
     atomic_write(filepath, write)
 
 
-def load_model(filepath, custom_objects=None, compile=True, safe_mode=True,  # noqa: A002
-               legacy_backend=None):
+def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | None = None,
+               compile: bool = True, safe_mode: bool = True,  # noqa: A002
+               legacy_backend: str | None = None) -> Model:
     """Loads a model saved by Keras 3 (`.keras`, legacy `.h5`), tf_keras (`.h5`) or minikeras.
 
     Args:

@@ -23,6 +23,7 @@ import numpy as np
 from minikeras import activations
 from minikeras import losses as losses_mod
 from minikeras.backend import config
+from minikeras.backend.blas_threads import prepare_product
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
 from minikeras.layers.core.input_layer import InputLayer
@@ -84,6 +85,7 @@ def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     operand to BLAS as is where `dot` would copy it first."""
     if a.size <= _SMALL and b.size <= _SMALL:
         return a.dot(b)
+    prepare_product(a.shape[0], a.shape[1], b.shape[1])
     return np.matmul(a, b)
 
 

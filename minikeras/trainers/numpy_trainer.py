@@ -7,11 +7,13 @@ and a `CallbackList` that passes a logs dict to every hook.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from minikeras.backend import config
 from minikeras.backend.autodiff import value_of
-from minikeras.callbacks.callback import CallbackList
+from minikeras.callbacks.callback import Callback, CallbackList
 from minikeras.callbacks.history import History
 from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.layers.node import flatten
@@ -75,24 +77,24 @@ class NumpyTrainer(Trainer):
 
     def fit(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        epochs=1,
-        verbose="auto",
-        callbacks=None,
-        validation_split=0.0,
-        validation_data=None,
-        shuffle=True,
-        class_weight=None,
-        sample_weight=None,
-        initial_epoch=0,
-        steps_per_epoch=None,
-        validation_steps=None,
-        validation_batch_size=None,
-        validation_freq=1,
-        **kwargs,
-    ):
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: int | str = "auto",
+        callbacks: list[Callback] | None = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool | str = True,
+        class_weight: dict[int, float] | None = None,
+        sample_weight: np.ndarray | None = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int = 1,
+        **kwargs: Any,
+    ) -> History:
         """Trains the model for a fixed number of epochs.
 
         Args:
@@ -300,16 +302,16 @@ class NumpyTrainer(Trainer):
 
     def evaluate(
         self,
-        x=None,
-        y=None,
-        batch_size=None,
-        verbose="auto",
-        sample_weight=None,
-        steps=None,
-        callbacks=None,
-        return_dict=False,
-        **kwargs,
-    ):
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        sample_weight: np.ndarray | None = None,
+        steps: int | None = None,
+        callbacks: list[Callback] | None = None,
+        return_dict: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         """Returns the loss (and metrics) on the given data.
 
         Args:
@@ -337,7 +339,15 @@ class NumpyTrainer(Trainer):
         logs = self._run_evaluation(batches, cbs)
         return _logs_result(logs, return_dict)
 
-    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None, **kwargs):
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: int | str = "auto",
+        steps: int | None = None,
+        callbacks: list[Callback] | None = None,
+        **kwargs: Any,
+    ) -> Any:
         """Generates output predictions for the input samples, batch by batch.
 
         Args:

@@ -26,6 +26,16 @@ from minikeras.trainers.data_adapters.data_adapter_utils import (  # noqa: E402
     unpack_x_y_sample_weight,
 )
 from minikeras.utils import np_utils, vis_utils  # noqa: E402
+from minikeras.utils.image_dataset_utils import image_dataset_from_directory  # noqa: E402
+from minikeras.utils.image_utils import (  # noqa: E402
+    array_to_img,
+    img_to_array,
+    load_img,
+    save_img,
+)
+from minikeras.utils.text_dataset_utils import text_dataset_from_directory  # noqa: E402
 from minikeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402
 
+__all__ += ["array_to_img", "image_dataset_from_directory", "img_to_array", "load_img",
+            "save_img", "text_dataset_from_directory"]
 __all__ += ["pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

@@ -48,10 +48,12 @@ def _download(origin, fpath) -> None:
     except (urllib.error.URLError, OSError, ValueError) as exc:
         if os.path.exists(tmp):
             os.remove(tmp)
-        raise OSError(
-            f"Could not download {os.path.basename(fpath)} from {origin} ({exc}). If this "
-            f"machine is offline, download the file elsewhere and place it at: {fpath}"
-        ) from exc
+        reason = getattr(exc, "reason", None) or exc
+        error = OSError(
+            f"Could not download {os.path.basename(fpath)} from {origin} ({reason}). If this "
+            f"machine is offline, download the file elsewhere and place it at: {fpath}")
+        error.reason = str(reason)  # for callers that write their own one-line message
+        raise error from None
 
 
 def _extract(fpath, dest) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
-def to_categorical(x, num_classes=None):
+def to_categorical(x: ArrayLike, num_classes: int | None = None) -> np.ndarray:
     """Converts integer class labels to a one-hot float32 matrix.
 
     Args:

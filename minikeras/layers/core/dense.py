@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from minikeras import activations, ops
@@ -33,10 +36,14 @@ class Dense(Layer):
         >>> model = Sequential([Dense(10, input_dim=2), Activation("tanh"), Dense(1)])
     """
 
-    def __init__(self, units=None, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(self, units: int | None = None, activation: str | Callable | None = None,
+                 use_bias: bool = True, kernel_initializer: str | dict | Callable = "glorot_uniform",
+                 bias_initializer: str | dict | Callable = "zeros",
+                 kernel_regularizer: str | dict | Callable | None = None,
+                 bias_regularizer: str | dict | Callable | None = None,
+                 activity_regularizer: str | dict | Callable | None = None,
+                 kernel_constraint: str | dict | Callable | None = None,
+                 bias_constraint: str | dict | Callable | None = None, **kwargs: Any) -> None:
         units = legacy.pop_renamed(kwargs, "Dense", "output_dim", "units", units)
         kernel_initializer = legacy.pop_renamed(kwargs, "Dense", "init", "kernel_initializer",
                                                 kernel_initializer)

@@ -97,6 +97,21 @@ class Embedding(Layer):
     def _trial_outputs(self, input_shape, dtypes=None):
         return self.compute_output_shape(input_shape)
 
+    @classmethod
+    def from_config(cls, config: dict):
+        """Re-creates the layer from its config.
+
+        Keras 2 files store `input_length` beside the input shape. The file is not the
+        user's code, so it is translated here without the DeprecationWarning that the
+        argument gets when a script passes it.
+        """
+        config = dict(config)
+        length = config.pop("input_length", None)
+        if length is not None and not any(k in config for k in ("batch_input_shape",
+                                                                 "input_shape", "batch_shape")):
+            config["input_shape"] = (length if isinstance(length, int) else None,)
+        return super().from_config(config)
+
     def get_config(self) -> dict:
         cfg = super().get_config()
         cfg.update({

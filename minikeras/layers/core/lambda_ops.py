@@ -169,8 +169,9 @@ class OpLayer(Layer):
         config = dict(config)
         name = config.pop("name", None)
         config.pop("trainable", None)
-        config.pop("dtype", None)
         op = config.pop("op", None) or _op_name_of_class(cls)
+        if op != "cast":  # Keras 3's Cast op keeps its target in `dtype`
+            config.pop("dtype", None)
         return cls(op=op, op_kwargs=config, name=name)
 
 

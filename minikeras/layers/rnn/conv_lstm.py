@@ -163,6 +163,7 @@ class ConvLSTM2D(SimpleRNN):
     Runs step by step (each step's convolutions are recorded on the tape).
     """
 
+    cell_class = ConvLSTM2DCell
     _input_rank = 5
     _input_layout = "(batch, time, rows, cols, channels)"
 

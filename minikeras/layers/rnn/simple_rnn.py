@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import inspect
+
 from minikeras import ops, regularizers
 from minikeras.layers.naming import to_snake_case
 from minikeras.layers.rnn.base_cell import BaseRNNCell
@@ -44,6 +47,60 @@ class SimpleRNNCell(BaseRNNCell):
         return hs, last, [last]
 
 
+def _cell_parameters(cell_class) -> list[inspect.Parameter]:
+    """The named constructor arguments of `cell_class`, following `**kwargs` up its bases."""
+    params: dict[str, inspect.Parameter] = {}
+    first = True
+    for klass in cell_class.__mro__:
+        init = klass.__dict__.get("__init__")
+        if init is None:
+            continue
+        more, own = False, first
+        first = False
+        for param in list(inspect.signature(init).parameters.values())[1:]:
+            if param.kind is param.VAR_KEYWORD:
+                more = True
+            elif param.kind is not param.VAR_POSITIONAL and (
+                    own or param.default is not param.empty):
+                # A base's required argument is the subclass's to fill (ConvLSTM2DCell
+                # passes `filters` as BaseRNNCell's `units`).
+                params.setdefault(param.name, param)
+        if not more:
+            break
+    return list(params.values())
+
+
+class _RecurrentSignature:
+    """`inspect.signature(LSTM)` (and so `help(LSTM)`): the cell's arguments, then the RNN's.
+
+    A recurrent layer forwards its cell's arguments through `**kwargs`; this descriptor
+    shows them all. Instances keep the normal (call) signature.
+    """
+
+    def __get__(self, obj, owner):
+        if obj is not None:
+            raise AttributeError("__signature__")
+        cell = _cell_parameters(owner.cell_class)
+        rnn_params = list(inspect.signature(RNN.__init__).parameters.values())[2:-1]
+        layer_kwargs = inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)
+        return inspect.Signature([*(p for p in cell if p.kind is not p.KEYWORD_ONLY),
+                                  *rnn_params, *(p for p in cell if p.kind is p.KEYWORD_ONLY),
+                                  layer_kwargs])
+
+
+def _check_cell_arguments(layer: str, cell_class, cell_kwargs: dict) -> None:
+    known = {p.name for p in _cell_parameters(cell_class)} | {"implementation", "autocast",
+                                                               "input_dtype"}
+    unknown = {k: v for k, v in cell_kwargs.items() if k not in known}
+    if unknown:
+        options = sorted(known | set(_RNN_KEYS) | set(_BASE_KEYS))
+        hints = [f"`{k}` (did you mean `{close[0]}`?)" if close else f"`{k}`"
+                 for k in unknown
+                 for close in [difflib.get_close_matches(k, options, n=1, cutoff=0.75)]]
+        raise ValueError(f"Unrecognized keyword arguments passed to {layer}: {unknown}. "
+                         f"Unknown: {', '.join(hints)}.")
+
+
 def split_config(config: dict):
     """Splits a recurrent layer's config into `(cell_kwargs, rnn_and_base_kwargs)`."""
     config = dict(config)
@@ -66,10 +123,12 @@ class SimpleRNN(RNN):
     """
 
     cell_class = SimpleRNNCell
+    __signature__ = _RecurrentSignature()
 
     def __init__(self, units=None, **kwargs):
         units = _legacy_units(kwargs, type(self).__name__, units)
         cell_kwargs, outer = split_config(kwargs)
+        _check_cell_arguments(type(self).__name__, self.cell_class, cell_kwargs)
         cell = self.cell_class(units, name=to_snake_case(self.cell_class.__name__),
                                dtype=outer.get("dtype"), **cell_kwargs)
         super().__init__(cell, **outer)

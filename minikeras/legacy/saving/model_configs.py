@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from minikeras.legacy.saving import layer_configs
+from minikeras.legacy.saving import layer_configs, tf_op_layers
 from minikeras.legacy.saving.origin import FileOrigin
 
 _MODEL_CLASSES = ("Sequential", "Model", "Functional")
@@ -124,6 +124,8 @@ def uses_th_ordering(config) -> bool:
 
 def _translate_entry(entry: dict, origin: FileOrigin, guesses: list) -> dict:
     cls = entry.get("class_name")
+    if tf_op_layers.is_tf_op_entry(entry):
+        return tf_op_layers.to_keras3_entry(entry)
     if cls in _MODEL_CLASSES:
         out = translate_model(entry, origin, guesses)
         return {**entry, **out}
