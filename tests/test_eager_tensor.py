@@ -142,7 +142,7 @@ def test_printing_and_python_protocols():
     assert isinstance(t, tf.Tensor) and not isinstance(t.numpy(), tf.Tensor)
 
 
-def test_dataset_iteration_yields_tensors_and_map_sees_tensors():
+def test_dataset_iteration_yields_tensors():
     ds = tf.data.Dataset.from_tensor_slices(([1.0, 2.0], [3, 4])).map(
         lambda x, y: (x * 2, tf.cast(y, tf.float32))
     )

@@ -144,5 +144,5 @@ def to_numpy_output(value):
 
 
 def to_tensors(element):
-    """An element with its arrays wrapped as `EagerTensor`s (what map functions receive)."""
+    """An element with its arrays wrapped as `EagerTensor`s (what iterating a dataset gives)."""
     return map_structure(as_eager, element)

@@ -12,8 +12,12 @@ from minikeras.data.dataset import INFINITE, UNKNOWN, Dataset
 
 
 def _call(func, element):
-    """`func` applied to an element (as tensors): a plain tuple is spread into arguments."""
-    element = structure.to_tensors(element)
+    """`func` applied to an element: a plain tuple is spread into arguments.
+
+    The function receives NumPy arrays. In TensorFlow, `map` traces its function with
+    symbolic tensors; the `tf.*` functions and operators it may use take arrays here, and
+    plain Python code (a file loader, say) gets values it can use directly.
+    """
     if type(element) is tuple:
         return func(*element)
     return func(element)
@@ -147,7 +151,7 @@ def concatenate(ds: Dataset, other: Dataset) -> Dataset:
 def reduce(ds: Dataset, initial_state, reduce_func):
     state = structure.to_structure(initial_state)
     for element in ds._arrays():
-        state = _as_element(reduce_func(structure.to_tensors(state), structure.to_tensors(element)))
+        state = _as_element(reduce_func(state, element))
     return state
 
 
