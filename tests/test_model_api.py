@@ -120,8 +120,10 @@ def test_sequential_add_pop_and_their_errors():
 def test_unbuilt_model_says_so():
     m = keras.Sequential([layers.Dense(3)])
     assert not m.built
-    with pytest.raises(ValueError, match="has not yet been built"):
-        m.summary()
+    lines = []
+    m.summary(print_fn=lines.append)  # Keras 3 prints an unbuilt summary
+    assert any(re.fullmatch(r" dense \(Dense\) +\? +0 \(unused\)", line) for line in lines)
+    assert "Total params: 0 (0.00 Byte)" in lines
     m.build((None, 5))
     assert m.count_params() == 18
     lines = []

@@ -329,6 +329,10 @@ CASES += [
      [(4, 3), (3,), (3,), (3,), (3,)], True),
     ("layer_normalization", lambda x, g, b: ops.layer_normalization(x, g, b),
      [(3, 5), (5,), (5,)], False),
+    # attention (more modes in test_attention_layers.py)
+    ("dot_product_attention_causal_bias", lambda q, k, v, b: ops.dot_product_attention(
+        q, k, v, bias=b, is_causal=True), [(2, 3, 2, 4), (2, 3, 1, 4), (2, 3, 1, 4), (3, 3)],
+     False),
 ]
 
 

@@ -104,6 +104,25 @@ CASES: dict[str, tuple] = {
     "ThresholdedReLU": ({"theta": 0.5}, (4,)),
     "Identity": ({}, (4,)),
     "Lambda": (lambda: {"function": minikeras.ops.square}, (4,)),
+    "EinsumDense": ({"equation": "abc,cd->abd", "output_shape": (None, 3), "bias_axes": "d"},
+                    (5, 4)),
+    "Attention": ({"use_scale": True}, [(3, 4), (5, 4)]),
+    "AdditiveAttention": ({}, [(3, 4), (5, 4)]),
+    "CategoryEncoding": ({"num_tokens": 6, "output_mode": "count"}, ("int", 6, (3,))),
+    "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5]}, (4,)),
+    "Hashing": ({"num_bins": 5}, ("int", 100, (3,))),
+    "IntegerLookup": ({"vocabulary": [1, 2, 3]}, ("int", 6, (3,))),
+    "HashedCrossing": ({"num_bins": 7}, [("int", 9, (1,)), ("int", 9, (1,))]),
+    "RandomFlip": ({"seed": 1}, (5, 6, 3)),
+    "RandomRotation": ({"factor": 0.2, "seed": 1}, (5, 6, 3)),
+    "RandomZoom": ({"height_factor": 0.2, "seed": 1}, (5, 6, 3)),
+    "RandomTranslation": ({"height_factor": 0.2, "width_factor": 0.1}, (5, 6, 3)),
+    "RandomShear": ({"x_factor": 0.2, "seed": 1}, (5, 6, 3)),
+    "RandomContrast": ({"factor": 0.3, "seed": 1}, (5, 6, 3)),
+    "RandomBrightness": ({"factor": 0.3, "seed": 1}, (5, 6, 3)),
+    "RandomGrayscale": ({"factor": 0.5, "seed": 1}, (5, 6, 3)),
+    "Solarization": ({"threshold_factor": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandomCrop": ({"height": 3, "width": 4, "seed": 1}, (5, 6, 3)),
 }
 
 # Classes that are not called on plain tensors, with the reason.
@@ -116,6 +135,12 @@ NOT_CALLED_DIRECTLY = {
     "ConvLSTM2DCell": "cells take (inputs, states); exercised through ConvLSTM2D",
     "StackedRNNCells": "cells take (inputs, states); exercised through RNN",
     "Wrapper": "abstract base class of Bidirectional/TimeDistributed",
+    "MultiHeadAttention": "called as layer(query, value): tests/test_attention_*.py",
+    "GroupedQueryAttention": "called as layer(query, value): tests/test_attention_*.py",
+    "StringLookup": "string inputs: tests/test_text_preprocessing_parity.py",
+    "TextVectorization": "string inputs: tests/test_text_preprocessing_parity.py",
+    "RandomHeight": "output height is drawn at random: tests/test_image_augmentation.py",
+    "RandomWidth": "output width is drawn at random: tests/test_image_augmentation.py",
 }
 
 

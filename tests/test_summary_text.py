@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import minikeras as keras
 from minikeras.utils.summary_utils import print_summary, readable_memory_size
 
 SUMMARIES = Path(__file__).parent / "fixtures" / "summaries"
@@ -209,11 +210,20 @@ def test_lines_padded_to_line_length():
     assert all(len(line) == 120 for line in lines[2:4])
 
 
-def test_unbuilt_model_raises():
-    model = p1_xor()
-    model.built = False
-    with pytest.raises(ValueError, match="has not yet been built.*`build\\(\\)`"):
-        print_summary(model, print_fn=lambda line: None)
+def test_unbuilt_models_print_keras3_or_build_as_keras2():
+    model = keras.Sequential([keras.layers.Dense(3), keras.layers.Dense(1)])
+    lines = []
+    print_summary(model, print_fn=lines.append)
+    assert [ln.split()[:4] for ln in lines if "(Dense)" in ln] == [
+        ["dense", "(Dense)", "?", "0"], ["dense_1", "(Dense)", "?", "0"]]
+    # Deep Learning with Python, 1st edition: Keras 2 built this from Embedding's (None, None)
+    book = keras.Sequential([keras.layers.Embedding(10000, 32), keras.layers.SimpleRNN(32)])
+    lines = []
+    book.summary(print_fn=lines.append)
+    assert book.built
+    assert "Total params: 322080 (1.23 MB)" in lines
+    assert any(ln.split()[:5] == ["embedding", "(Embedding)", "(None,", "None,", "32)"]
+               for ln in lines)
 
 
 def test_positions_fractions_and_absolute_agree():

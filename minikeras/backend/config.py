@@ -107,6 +107,8 @@ def standardize_dtype(dtype) -> str:
     if hasattr(dtype, "name") and not isinstance(dtype, (str, np.dtype)):
         dtype = dtype.name
     name = np.dtype(dtype).name if not isinstance(dtype, str) else dtype
+    if name in ("string", "str"):  # text inputs of preprocessing layers (Keras' tf.string)
+        return "string"
     if name in ("mixed_float16", "mixed_bfloat16"):
         return "float32"
     try:

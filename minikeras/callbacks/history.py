@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from minikeras.callbacks.callback import Callback
+from minikeras.legacy.history_keys import HistoryDict
 
 
 class History(Callback):
     """Records `logs` at the end of every epoch into `history` (a dict of lists).
 
     Attributes:
-        history: `{"loss": [...], "accuracy": [...], "val_loss": [...], ...}`.
+        history: `{"loss": [...], "accuracy": [...], "val_loss": [...], ...}`; Keras <= 2.2
+            names (`"acc"`, `"val_mean_absolute_error"`) read the same entries.
         epoch: The list of epoch indices seen.
     """
 
     def __init__(self):
         super().__init__()
-        self.history: dict[str, list] = {}
+        self.history: dict[str, list] = HistoryDict()
         self.epoch: list[int] = []
 
     def on_train_begin(self, logs=None):

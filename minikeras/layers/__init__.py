@@ -8,6 +8,12 @@ from minikeras.layers.activations.activation_layers import (
     Softmax,
     ThresholdedReLU,
 )
+from minikeras.layers.attention.attention import AdditiveAttention, Attention
+from minikeras.layers.attention.grouped_query_attention import (
+    GroupedQueryAttention,
+    GroupQueryAttention,
+)
+from minikeras.layers.attention.multi_head_attention import MultiHeadAttention
 from minikeras.layers.convolutional.conv import (
     AtrousConvolution1D,
     AtrousConvolution2D,
@@ -40,6 +46,7 @@ from minikeras.layers.convolutional.separable_conv import (
 )
 from minikeras.layers.core.activation import Activation
 from minikeras.layers.core.dense import Dense
+from minikeras.layers.core.einsum_dense import EinsumDense
 from minikeras.layers.core.embedding import Embedding, Masking
 from minikeras.layers.core.identity import Identity
 from minikeras.layers.core.input_layer import Input, InputLayer
@@ -101,16 +108,41 @@ from minikeras.layers.pooling.global_pooling import (
     GlobalMaxPooling2D,
     GlobalMaxPooling3D,
 )
+from minikeras.layers.preprocessing.category_encoding import CategoryEncoding
+from minikeras.layers.preprocessing.discretization import Discretization
+from minikeras.layers.preprocessing.hashed_crossing import HashedCrossing
+from minikeras.layers.preprocessing.hashing import Hashing
+from minikeras.layers.preprocessing.image_augmentation.affine_augmentations import (
+    RandomRotation,
+    RandomShear,
+    RandomTranslation,
+    RandomZoom,
+)
+from minikeras.layers.preprocessing.image_augmentation.color_augmentations import (
+    RandomBrightness,
+    RandomContrast,
+    RandomGrayscale,
+    Solarization,
+)
+from minikeras.layers.preprocessing.image_augmentation.geometric_augmentations import (
+    RandomCrop,
+    RandomFlip,
+    RandomHeight,
+    RandomWidth,
+)
 from minikeras.layers.preprocessing.image_size import (
     CenterCrop,
     Resizing,
 )
+from minikeras.layers.preprocessing.integer_lookup import IntegerLookup
 from minikeras.layers.preprocessing.normalization import (
     Normalization,
 )
 from minikeras.layers.preprocessing.rescaling import (
     Rescaling,
 )
+from minikeras.layers.preprocessing.string_lookup import StringLookup
+from minikeras.layers.preprocessing.text_vectorization import TextVectorization
 from minikeras.layers.regularization.dropout import Dropout
 from minikeras.layers.regularization.noise import (
     ActivityRegularization,
@@ -283,6 +315,31 @@ __all__ = [
     "UpSampling1D",
     "UpSampling2D",
     "UpSampling3D",
+    "EinsumDense",
+    "MultiHeadAttention",
+    "Attention",
+    "AdditiveAttention",
+    "GroupQueryAttention",
+    "GroupedQueryAttention",
+    "CategoryEncoding",
+    "Discretization",
+    "HashedCrossing",
+    "Hashing",
+    "IntegerLookup",
+    "StringLookup",
+    "TextVectorization",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomGrayscale",
+    "RandomHeight",
+    "RandomRotation",
+    "RandomShear",
+    "RandomTranslation",
+    "RandomWidth",
+    "RandomZoom",
+    "Solarization",
 ]
 
 # Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real

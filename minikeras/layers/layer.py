@@ -51,6 +51,9 @@ class Layer:
             `Sequential`) and `weights` (initial weight values).
     """
 
+    # Whether `compute_output_spec` takes the call's other arguments after `inputs`.
+    _spec_takes_call_args = False
+
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, name=None,
                  **kwargs):
         object.__setattr__(self, "_layers", [])
@@ -475,7 +478,10 @@ class Layer:
     def _symbolic_call(self, inputs, *args, **kwargs):
         if not self.built:
             self._maybe_build(_shape_of(inputs))
-        outputs = self.compute_output_spec(inputs)
+        if self._spec_takes_call_args:  # e.g. attention: `value`, `return_attention_scores`
+            outputs = self.compute_output_spec(inputs, *args, **kwargs)
+        else:
+            outputs = self.compute_output_spec(inputs)
         node = Node(self, inputs, outputs, args, kwargs)
         self._inbound_nodes.append(node)
         node_index = len(self._inbound_nodes) - 1

@@ -74,3 +74,6 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
             f"Received input with shape: {np.shape(unwrap(images)[0])}")
     axes = (ndim - 2, ndim - 1) if data_format == "channels_first" else (ndim - 3, ndim - 2)
     return resize_axes(images, tuple(size), axes, interpolation)
+
+
+from minikeras.ops.image_affine import affine_transform  # noqa: E402, F401 - keras.ops.image

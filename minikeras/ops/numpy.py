@@ -217,7 +217,8 @@ def einsum(subscripts, *operands):
     for gradients.
     """
     vals = [unwrap(o) for o in operands]
-    out = np.einsum(subscripts, *[v for v, _ in vals])
+    # `optimize` lets two-operand contractions run as BLAS products (tensordot).
+    out = np.einsum(subscripts, *[v for v, _ in vals], optimize=len(vals) == 2)
     if all(n is None for _, n in vals):
         return out
     spec = subscripts.replace(" ", "")
@@ -244,7 +245,8 @@ def _einsum_vjp(g, target, out_sub, other_subs, others, shape):
     uniq = "".join(dict.fromkeys(target))
     avail = out_sub + "".join(other_subs)
     present = "".join(c for c in uniq if c in avail)
-    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others)
+    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others,
+                  optimize=len(others) == 1)
     if present == target:
         return r
     sizes = {c: shape[k] for k, c in enumerate(target)}

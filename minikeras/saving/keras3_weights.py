@@ -52,6 +52,9 @@ def _children(layer) -> list[tuple[str, list]]:
         elif isinstance(value, (list, tuple)) and value and all(
                 isinstance(v, Layer) for v in value):
             out.append((attr, list(value)))
+    # Private sub-layers Keras 3 also walks (after the public ones), e.g. `_lookup_layer`.
+    for attr in getattr(layer, "_saved_private_children", ()):
+        out.append((attr, [getattr(layer, attr)]))
     return out
 
 
@@ -59,6 +62,11 @@ def _save_layer(group, layer, visited: set) -> None:
     visited.add(id(layer))
     v = group.create_group("vars")
     v.attrs["name"] = layer.name
+    if hasattr(layer, "save_own_variables"):  # named entries (e.g. a lookup's idf_weights)
+        store: dict = {}
+        layer.save_own_variables(store)
+        for key, value in store.items():
+            v.create_dataset(key, data=value)
     for i, var in enumerate(_own_variables(layer)):
         v.create_dataset(str(i), data=np.asarray(var.value))
     for path, layers in _children(layer):
@@ -103,6 +111,9 @@ def _datasets(group, where: str) -> list:
 
 def _load_layer(group, layer, where: str, skip_mismatch: bool, visited: set) -> None:
     visited.add(id(layer))
+    if hasattr(layer, "load_own_variables"):
+        layer.load_own_variables(group["vars"] if "vars" in group else {})
+        return
     own = _own_variables(layer)
     data = _datasets(group, where)
     problem = None

@@ -16,7 +16,7 @@ import zipfile
 import zlib
 from typing import TYPE_CHECKING
 
-from minikeras.saving import keras3_weights
+from minikeras.saving import keras3_assets, keras3_weights
 from minikeras.saving.config_flavor import KERAS3_VERSION
 from minikeras.saving.saving_api import h5py_module
 
@@ -49,6 +49,8 @@ def write_archive(path: str, model) -> None:
         zf.writestr(METADATA, json.dumps(metadata))
         zf.writestr(CONFIG, json.dumps(config))
         zf.writestr(WEIGHTS, buf.getvalue())
+        for name, data in keras3_assets.collect_assets(model).items():
+            zf.writestr(name, data)
 
 
 def _check_members(zf: zipfile.ZipFile) -> dict:
@@ -140,7 +142,23 @@ def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
         compile = False  # noqa: A001 - no optimizer state to restore either
     with open_weights(weights) as f:
         load_weights_repaired(f, model, load_optimizer_state=bool(compile))
+    keras3_assets.restore_assets(model, read_assets(path))
     return model
+
+
+_MAX_ASSET_BYTES = 256 * 2**20
+
+
+def read_assets(path) -> dict:
+    """`{member name: bytes}` of the archive's `assets/` files (size-checked like the rest)."""
+    with _open_zip(path) as zf:
+        infos = {name: info for name, info in _check_members(zf).items()
+                 if name.startswith(keras3_assets.PREFIX) and not name.endswith("/")}
+        declared = sum(info.file_size for info in infos.values())
+        if declared > _MAX_ASSET_BYTES:
+            raise ValueError(f"the archive's assets declare {declared} bytes, more than the "
+                             f"{_MAX_ASSET_BYTES}-byte limit")
+        return {name: _read(zf, info, _MAX_ASSET_BYTES) for name, info in infos.items()}
 
 
 def load_weights_repaired(f, model, skip_mismatch=False, load_optimizer_state=True) -> None:

@@ -6,6 +6,7 @@ import contextlib
 
 _GLOBAL_CUSTOM_OBJECTS: dict[str, object] = {}
 _SCOPE_STACK: list[dict] = []
+_REGISTERED_NAMES: dict[object, str] = {}
 
 
 def register_keras_serializable(package: str = "Custom", name: str | None = None):
@@ -19,6 +20,7 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
         key = name or obj.__name__
         _GLOBAL_CUSTOM_OBJECTS[f"{package}>{key}"] = obj
         _GLOBAL_CUSTOM_OBJECTS[key] = obj
+        _REGISTERED_NAMES[obj] = f"{package}>{key}"
         return obj
 
     return decorator
@@ -32,6 +34,11 @@ def get_registered_object(name: str, custom_objects: dict | None = None):
         if name in scope:
             return scope[name]
     return _GLOBAL_CUSTOM_OBJECTS.get(name)
+
+
+def get_registered_name(obj) -> str:
+    """`package>name` of a registered class or function, else `Custom>` + its name."""
+    return _REGISTERED_NAMES.get(obj, f"Custom>{getattr(obj, '__name__', type(obj).__name__)}")
 
 
 def get_custom_objects() -> dict:

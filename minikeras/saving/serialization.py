@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from minikeras.saving.object_registration import get_registered_object
+from minikeras.saving.object_registration import get_registered_name, get_registered_object
 
 
 def _layer_classes() -> dict:
@@ -37,7 +37,7 @@ def serialize_keras_object(obj) -> dict:
     if hasattr(obj, "_keras_module"):  # an op node of a functional graph (Keras 3 Operation)
         module, registered = obj._keras_module, cls_name
     elif not _is_builtin(obj):
-        registered = f"Custom>{cls_name}"
+        registered = get_registered_name(type(obj))
         module = type(obj).__module__
     out = {"module": module, "class_name": cls_name, "config": obj.get_config(),
            "registered_name": registered}

@@ -26,6 +26,9 @@ def _to_array(x, name):
             isinstance(e, (np.ndarray, dict)) and np.ndim(e) != 0 for e in x):
         return [_to_array(e, name) for e in x]
     arr = np.asarray(x)
+    if arr.dtype.kind in "US" or (arr.dtype == object and arr.size and all(
+            isinstance(v, (str, bytes)) for v in arr.flat)):
+        return arr  # text for preprocessing layers (TextVectorization, StringLookup, ...)
     if arr.dtype == object:
         raise ValueError(
             f"Failed to convert `{name}` to a NumPy array: it has ragged or mixed-type "
@@ -34,10 +37,6 @@ def _to_array(x, name):
         arr = arr.astype(config.floatx())
     elif arr.dtype.kind == "b":
         arr = arr.astype(config.floatx())
-    elif arr.dtype.kind in "US":
-        raise ValueError(
-            f"`{name}` contains strings (dtype {arr.dtype}); minikeras needs numeric arrays. "
-            "Encode strings first (e.g. keras.preprocessing.text.Tokenizer).")
     return arr
 
 

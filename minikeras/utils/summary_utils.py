@@ -30,10 +30,6 @@ from typing import Any
 import numpy as np
 
 _LINE_BREAKS = ("),", "},", "],", "',")
-_NOT_BUILT_MESSAGE = (
-    "This model has not yet been built. Build the model first by calling "
-    "`build()` or by calling the model on a batch of data."
-)
 
 
 def count_params(weights: Sequence[Any]) -> int:
@@ -152,10 +148,26 @@ def _output_shape(layer: Any) -> Any:
 
 
 def _param_count(layer: Any) -> Any:
-    """Returns the layer's parameter count, or ``0 (unused)`` if unbuilt."""
+    """Returns the layer's parameter count, or ``0 (unused)`` if unbuilt (tf_keras)."""
     if not getattr(layer, "built", True) and not getattr(layer, "_is_graph_network", False):
         return "0 (unused)"
     return layer.count_params()
+
+
+def _build_as_keras2_would(model: Any) -> None:
+    """Builds a Sequential that starts with an input-shape-less ``Embedding``.
+
+    Keras 2's ``Embedding`` implied an input of shape ``(None, input_length)``,
+    so ``Sequential([Embedding(10000, 32), SimpleRNN(32)]).summary()`` (Deep
+    Learning with Python, 1st edition) printed a built model there.
+    """
+    layers = getattr(model, "layers", None)
+    if not layers or type(layers[0]).__name__ != "Embedding" or not hasattr(model, "build"):
+        return
+    try:
+        model.build((None, None))
+    except (ValueError, TypeError):
+        return
 
 
 def _row_lines(fields: Sequence[Any], positions: Sequence[int], nested_level: int = 0) -> list[str]:
@@ -222,11 +234,15 @@ def print_summary(
         layer_range: Two name regexes; only the layers from the first match
             of the first to the last match of the second are listed.
 
+    An unbuilt model whose first layer is an ``Embedding`` is built for
+    ``(None, None)`` inputs (Keras 2 did so); other unbuilt models print Keras 3's
+    unbuilt summary (``?`` shapes, no parameters) instead of raising.
+
     Raises:
-        ValueError: If the model is not built, or ``layer_range`` is invalid.
+        ValueError: If ``layer_range`` is invalid.
     """
     if not getattr(model, "built", True):
-        raise ValueError(_NOT_BUILT_MESSAGE)
+        _build_as_keras2_would(model)
     if print_fn is None:
         print_fn = print
 

@@ -1,0 +1,1 @@
+"""Image augmentation layers: random in training, identity at inference."""
