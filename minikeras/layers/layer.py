@@ -350,7 +350,9 @@ class Layer:
 
             self.add_loss(ops.divide(self.activity_regularizer(outputs),
                                      float(np.shape(value_of(outputs))[0] or 1)))
-        if self._mask_source or kwargs.get("mask") is not None:
+        if (self._mask_source or kwargs.get("mask") is not None) and (
+                not depth[0] or type(outputs) is Tensor):
+            # Inside a model the graph carries masks; the user's own call gets `_keras_mask`.
             outputs = self._attach_mask(inputs, outputs, kwargs.get("mask"))
         if not depth[0] and type(outputs) is np.ndarray:
             return EagerTensor(outputs)  # handed to user code: a TensorFlow-style tensor
