@@ -132,3 +132,29 @@ def test_the_runner_warns_once_before_running(tmp_path):
 ])
 def test_keras_spelling(name, expected):
     assert check._keras_spelling(name) == expected
+
+
+def test_keras_1_2_keywords_are_reported_where_keras_3_refuses_them(tmp_path):
+    source = textwrap.dedent("""\
+        import keras
+        from keras.optimizers import SGD
+        import minikeras as mk
+        opt = SGD(lr=0.1)
+        layer = keras.layers.Dense(output_dim=3, init="uniform", units2=None)
+        model = mk.Sequential([layer])
+        model.fit(x, y, nb_epoch=5)
+        model.compile(optimizer=mk.optimizers.Adam(learning_rate=1e-3), loss="mse")
+        other.fit(x, lr=3)
+        keras.layers.Nope(lr=1)
+    """)
+    verdicts, _ = _verdicts(tmp_path, source)
+    assert verdicts[(4, "keras.optimizers.SGD(lr=)")] == "deprecated"
+    assert verdicts[(5, "keras.layers.Dense(output_dim=)")] == "deprecated"
+    assert verdicts[(5, "keras.layers.Dense(init=)")] == "deprecated"
+    assert verdicts[(6, "minikeras.Sequential")] == "supported"  # `import minikeras` works too
+    assert verdicts[(7, "Model.fit(nb_epoch=)")] == "deprecated"
+    assert verdicts[(9, "Model.fit(lr=)")] == "deprecated"
+    assert verdicts[(10, "keras.layers.Nope(lr=)")] == "missing"  # the callee decides
+    assert not any("learning_rate" in name or "units2" in name for _, name in verdicts)
+    note = check.resolve("keras.optimizers.SGD(lr=)").note
+    assert note == "a Keras 1/2 argument Keras 3 refuses; use learning_rate"

@@ -123,6 +123,9 @@ CASES: dict[str, tuple] = {
     "RandomGrayscale": ({"factor": 0.5, "seed": 1}, (5, 6, 3)),
     "Solarization": ({"threshold_factor": 0.5, "seed": 1}, (5, 6, 3)),
     "RandomCrop": ({"height": 3, "width": 4, "seed": 1}, (5, 6, 3)),
+    "AutoContrast": ({}, (5, 6, 3)),
+    "Pipeline": (lambda: {"layers": [layers.RandomFlip(seed=1), layers.RandomCrop(3, 4)]},
+                 (5, 6, 3)),
 }
 
 # Classes that are not called on plain tensors, with the reason.

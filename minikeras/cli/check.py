@@ -2,8 +2,9 @@
 script uses, and whether minikeras has them, without running the script.
 
 The scripts are parsed (Python's `ast`; a notebook's code cells), every `keras.*`,
-`tf.keras.*`, `tensorflow.*`, `tf_keras.*` name and every `from keras... import ...` is
-collected with its line, and each is looked up exactly as `python -m minikeras` would
+`tf.keras.*`, `tensorflow.*`, `tf_keras.*` (and `minikeras.*`) name, every
+`from keras... import ...` and every Keras 1/2 keyword argument given to one of them
+(`SGD(lr=...)`, `model.fit(nb_epoch=...)`) is collected with its line, and each is looked up exactly as `python -m minikeras` would
 resolve it at run time (`minikeras.cli.keras_alias`). A name is
 
 - **supported** when minikeras has it,
@@ -26,7 +27,7 @@ import warnings
 from minikeras.cli import keras_alias
 from minikeras.cli.loading import CLIError
 
-ROOTS = ("keras", "tf_keras", "tensorflow")
+ROOTS = ("keras", "tf_keras", "tensorflow", "minikeras")
 # Methods of a Keras 2 model that Keras 3 removed; minikeras keeps them.
 LEGACY_METHODS = {
     "predict_classes": "use np.argmax(model.predict(x), axis=-1) or (model.predict(x) > 0.5)",
@@ -34,8 +35,24 @@ LEGACY_METHODS = {
     "fit_generator": "use model.fit(generator)",
     "evaluate_generator": "use model.evaluate(generator)",
     "predict_generator": "use model.predict(generator)",
-    "train_on_batch_generator": "use model.train_on_batch",
 }
+# Keras 1/2 keyword arguments that minikeras translates and Keras 3 refuses: {old: new}.
+LEGACY_KEYWORDS = {
+    "lr": "learning_rate", "nb_epoch": "epochs", "output_dim": "units",
+    "init": "kernel_initializer", "inner_init": "recurrent_initializer",
+    "inner_activation": "recurrent_activation", "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer", "U_regularizer": "recurrent_regularizer",
+    "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint",
+    "dropout_W": "dropout", "dropout_U": "recurrent_dropout", "nb_filter": "filters",
+    "nb_row": "kernel_size", "nb_col": "kernel_size", "border_mode": "padding",
+    "subsample": "strides", "dim_ordering": "data_format",
+    "samples_per_epoch": "steps_per_epoch", "nb_val_samples": "validation_steps",
+    "input_length": "(remove it; give the input shape)",
+    "decay": "(a learning-rate schedule)",
+}
+# Model methods whose Keras 1/2 keywords are reported whatever the model's variable is called.
+_TRAINING_METHODS = ("fit", "evaluate", "predict", "fit_generator", "evaluate_generator",
+                     "predict_generator", "compile")
 SUPPORTED, DEPRECATED, MISSING = "supported", "deprecated", "missing"
 
 
@@ -99,6 +116,23 @@ class _Collector(ast.NodeVisitor):
             full = f"{module}.{alias.name}"
             self.found.append((node.lineno, full))
             self.aliases[alias.asname or alias.name] = full
+
+    def visit_Call(self, node: ast.Call) -> None:
+        legacy = [k.arg for k in node.keywords if k.arg in LEGACY_KEYWORDS]
+        if legacy:
+            callee = None
+            chain = _dotted(node.func)
+            if chain is not None:
+                head, _, rest = chain.partition(".")
+                if head in self.aliases:
+                    callee = self.aliases[head] + (f".{rest}" if rest else "")
+            if callee is None and isinstance(node.func, ast.Attribute) and \
+                    node.func.attr in _TRAINING_METHODS:
+                callee = f"Model.{node.func.attr}"
+            if callee is not None:
+                for arg in legacy:
+                    self.found.append((node.lineno, f"{callee}({arg}=)"))
+        self.generic_visit(node)
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         chain = _dotted(node)
@@ -215,17 +249,22 @@ def uses_in_file(path: str) -> list[Use]:
 # ----------------------------------------------------------------------------- resolving
 
 
-@functools.lru_cache(maxsize=1)
-def keras3_names() -> frozenset:
-    """The public names of Keras 3 (from the committed list), spelled `keras.x.y`."""
+@functools.lru_cache(maxsize=4)
+def _names_of(source: str) -> frozenset:
     from minikeras.cli import support_data
 
-    return frozenset(row.name for row in support_data.keras_names() if row.source == "keras3")
+    return frozenset(row.name for row in support_data.keras_names() if row.source == source)
+
+
+def keras3_names() -> frozenset:
+    """The public names of Keras 3 (from the committed list), spelled `keras.x.y`."""
+    return _names_of("keras3")
 
 
 def _keras_spelling(name: str) -> str | None:
     """`tf.keras.layers.Dense` -> `keras.layers.Dense`; None for non-Keras names."""
-    for root in ("tensorflow.keras", "tensorflow.python.keras", "tf_keras", "keras"):
+    for root in ("tensorflow.keras", "tensorflow.python.keras", "tf_keras", "minikeras",
+                 "keras"):
         if name == root or name.startswith(root + "."):
             return "keras" + name[len(root):]
     return None
@@ -253,7 +292,8 @@ def find_object(name: str) -> tuple[object, str]:
     parts = name.split(".")
     obj, found = _NOT_FOUND, 0
     for i in range(len(parts), 0, -1):
-        target = keras_alias.resolve(".".join(parts[:i]))
+        prefix = ".".join(parts[:i])
+        target = prefix if parts[0] == "minikeras" else keras_alias.resolve(prefix)
         if target is None:
             return _NOT_FOUND, "not a Keras or TensorFlow name"
         try:
@@ -285,6 +325,12 @@ def exists(name: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def resolve(name: str) -> Verdict:
     """The verdict on one dotted name (`keras.layers.Dense`, `tensorflow.reduce_sum`)."""
+    if name.endswith("=)"):
+        callee, _, arg = name[:-2].rpartition("(")
+        if not callee.startswith("Model.") and not exists(callee):
+            return resolve(callee)
+        return Verdict(DEPRECATED, f"a Keras 1/2 argument Keras 3 refuses; use "
+                                   f"{LEGACY_KEYWORDS[arg]}")
     if name.startswith("Model."):
         method = name.split(".", 1)[1]
         return Verdict(DEPRECATED, f"removed in Keras 3; {LEGACY_METHODS[method]}")
@@ -295,7 +341,9 @@ def resolve(name: str) -> Verdict:
         return Verdict(SUPPORTED)  # module dunders (`keras.__version__`) are not API names
     keras_name = _keras_spelling(name)
     if keras_name is not None and keras3_names() and keras_name not in keras3_names():
-        return Verdict(DEPRECATED, "not in Keras 3 (a Keras 1/2 name minikeras keeps)")
+        if keras_name in _names_of("tf_keras"):
+            return Verdict(DEPRECATED, "a Keras 2 (tf_keras) name that Keras 3 removed")
+        return Verdict(DEPRECATED, "not in Keras 3: a Keras 1 spelling or a minikeras addition")
     return Verdict(SUPPORTED)
 
 

@@ -130,6 +130,10 @@ from minikeras.layers.preprocessing.image_augmentation.geometric_augmentations i
     RandomHeight,
     RandomWidth,
 )
+from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
+    AutoContrast,
+    Pipeline,
+)
 from minikeras.layers.preprocessing.image_size import (
     CenterCrop,
     Resizing,
@@ -340,6 +344,8 @@ __all__ = [
     "RandomWidth",
     "RandomZoom",
     "Solarization",
+    "AutoContrast",
+    "Pipeline",
 ]
 
 # Keras 1/2 module paths (`layers.convolutional`, `layers.recurrent`, ...): when no real
