@@ -186,6 +186,9 @@ def __getattr__(name):
         raise AttributeError(name)
     found = _UNSUPPORTED.get(name)
     if found is not None:
+        if name[0].isupper() or name == "placeholder":  # a class or function: fail now
+            raise AttributeError(f"`tf.{name}` is not available under minikeras: "
+                                 f"{REASONS[name]}")
         return found
     raise missing("tf", name)
 
