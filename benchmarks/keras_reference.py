@@ -66,9 +66,9 @@ def mlp(repeat):
     x, y = common.mlp_data()
     model = build_mlp()
     model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
-    secs = common.best_of(
+    secs, cpu = common.best_wall_cpu(
         lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat)
-    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 def predict1(repeat):
@@ -100,9 +100,9 @@ def cnn(repeat):
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     x, y = common.cnn_data()
     model.fit(x[:256], y[:256], batch_size=common.CNN_BATCH, epochs=1, verbose=0)
-    secs = common.best_of(
+    secs, cpu = common.best_wall_cpu(
         lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat)
-    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 def lstm(repeat):
@@ -114,9 +114,9 @@ def lstm(repeat):
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     x, y = common.lstm_data()
     model.fit(x[:128], y[:128], batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
-    secs = common.best_of(
+    secs, cpu = common.best_wall_cpu(
         lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat)
-    return {"samples_per_s": len(x) / secs, "epoch_s": secs}
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 def loaded(repeat):

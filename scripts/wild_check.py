@@ -17,6 +17,9 @@ made by `--make-refs`; Keras 1 and Theano references cannot be recomputed here.
 Columns: `loads` (the model and its weights load without error), `warn` (UserWarnings
 raised while loading, first line), `orig` (reproduces `orig_io.npz`), `oracle`
 (matches the real-Keras reference), `rel` (relative error of the comparison made).
+With `--convert DIR`, each model is also saved as `DIR/<name>.keras` (what
+`python -m minikeras convert` writes) and, when `--keras-python` runs, Keras 3 loads
+that file and predicts (`k3conv`: same as minikeras at 1e-4 relative).
 The wild files are only read, never copied.
 """
 
@@ -104,7 +107,7 @@ def load_minikeras(folder: str):
     return minikeras.models.load_model(path, compile=False)
 
 
-def check_folder(folder: str, refs) -> dict:
+def check_folder(folder: str, refs, convert_dir=None) -> dict:
     name = os.path.basename(folder.rstrip("/"))
     row = {
         "name": name,
@@ -114,6 +117,7 @@ def check_folder(folder: str, refs) -> dict:
         "oracle": "",
         "rel": "",
         "error": "",
+        "k3conv": "",
     }
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -129,6 +133,18 @@ def check_folder(folder: str, refs) -> dict:
     except Exception as exc:  # noqa: BLE001 - the table reports every failure
         row["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         return row
+    if convert_dir:
+        try:
+            model.save(os.path.join(convert_dir, f"{name}.keras"))
+            for i, x in enumerate(xs):
+                np.save(os.path.join(convert_dir, f"{name}_x{i}.npy"), x)
+            np.save(
+                os.path.join(convert_dir, f"{name}_y.npy"),
+                np.asarray(pred if not isinstance(pred, list) else pred[0]),
+            )
+        except Exception as exc:  # noqa: BLE001
+            row["k3conv"] = "NO"
+            row["error"] = f"convert: {type(exc).__name__}: {str(exc).splitlines()[0]}"
     io_path = os.path.join(folder, "orig_io.npz")
     if os.path.exists(io_path):
         err = rel_error(pred, np.load(io_path)["y"])
@@ -171,6 +187,34 @@ np.savez(sys.argv[2], **out)
 """
 
 
+_KERAS3 = r"""
+import glob, json, os, sys, numpy as np
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import keras
+out = {}
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.keras"))):
+    name = os.path.basename(path)[:-6]
+    xs = [np.load(p) for p in sorted(glob.glob(os.path.join(sys.argv[1], name + "_x*.npy")))]
+    try:
+        y = keras.models.load_model(path, compile=False).predict(
+            xs if len(xs) > 1 else xs[0], verbose=0)
+        y = np.asarray(y if not isinstance(y, list) else y[0], np.float64)
+        ref = np.load(os.path.join(sys.argv[1], name + "_y.npy")).astype(np.float64)
+        out[name] = float(np.max(np.abs(y - ref)) / (np.max(np.abs(ref)) or 1.0))
+    except Exception as exc:
+        out[name] = f"{type(exc).__name__}: {str(exc)[:150]}"
+print(json.dumps(out))
+"""
+
+
+def keras3_on_converted(convert_dir: str, python: str) -> dict:
+    """`{name: relative error or error text}` of Keras 3 on the converted `.keras` files."""
+    done = subprocess.run(
+        [python, "-c", _KERAS3, convert_dir], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def make_refs(wild: str, target: str, python: str) -> None:
     """Computes real-Keras references for the folders whose provenance names tfk or k3."""
     import tempfile
@@ -203,6 +247,11 @@ def main(argv=None) -> int:
     p.add_argument("--make-refs", metavar="OUT.npz", help="compute references and exit")
     p.add_argument("--keras-python", default="/opt/kvenv/bin/python")
     p.add_argument("--only", help="regular expression on folder names")
+    p.add_argument(
+        "--convert",
+        metavar="DIR",
+        help="also save each model as DIR/<name>.keras and check it in Keras 3 (--keras-python)",
+    )
     args = p.parse_args(argv)
     if args.make_refs:
         make_refs(args.wild, args.make_refs, args.keras_python)
@@ -212,13 +261,22 @@ def main(argv=None) -> int:
     for name in sorted(os.listdir(args.wild)):
         folder = os.path.join(args.wild, name)
         if os.path.isdir(folder) and (not args.only or re.search(args.only, name)):
-            rows.append(check_folder(folder, refs))
-    print(f"{'model':34} {'loads':5} {'orig':4} {'oracle':6} {'rel':8} note")
+            rows.append(check_folder(folder, refs, args.convert))
+    if args.convert and os.path.exists(args.keras_python):
+        k3 = keras3_on_converted(args.convert, args.keras_python)
+        for r in rows:
+            got = k3.get(r["name"])
+            if isinstance(got, float):
+                r["k3conv"] = "yes" if got <= RTOL else "NO"
+            elif got is not None:
+                r["k3conv"] = "NO"
+                r["error"] = r["error"] or f"Keras 3: {got}"
+    print(f"{'model':34} {'loads':5} {'orig':4} {'oracle':6} {'k3conv':6} {'rel':8} note")
     for r in rows:
         note = r["error"] or r["warn"]
         print(
             f"{r['name']:34} {'yes' if r['loads'] else 'NO':5} {r['orig']:4} "
-            f"{r['oracle']:6} {r['rel']:8} {note[:110]}"
+            f"{r['oracle']:6} {r['k3conv']:6} {r['rel']:8} {note[:110]}"
         )
     loads = sum(r["loads"] for r in rows)
     orig = [r for r in rows if r["orig"]]
@@ -227,6 +285,12 @@ def main(argv=None) -> int:
         f"\nloads {loads}/{len(rows)}; reproduces orig_io.npz "
         f"{sum(r['orig'] == 'yes' for r in orig)}/{len(orig)}; matches real Keras "
         f"{sum(r['oracle'] == 'yes' for r in oracle)}/{len(oracle)}"
+        + (
+            "; converted .keras predicts the same in Keras 3 "
+            f"{sum(r['k3conv'] == 'yes' for r in rows)}/{len(rows)}"
+            if args.convert
+            else ""
+        )
     )
     return 0
 

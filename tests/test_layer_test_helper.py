@@ -81,6 +81,9 @@ class _BadConfig(layers.Layer):
     def call(self, inputs):
         return ops.multiply(inputs, self.factor)
 
+    def get_config(self):
+        return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}  # no factor
+
 
 def test_a_config_missing_an_argument_is_caught():
     with pytest.raises(AssertionError, match=r"get_config\(\) misses an argument"):

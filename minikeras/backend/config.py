@@ -112,9 +112,14 @@ def standardize_dtype(dtype) -> str:
     if name in ("mixed_float16", "mixed_bfloat16"):
         return "float32"
     try:
-        return np.dtype(name).name
+        out = np.dtype(name)
     except TypeError as exc:
         raise ValueError(f"Invalid dtype: {dtype}") from exc
+    if out.kind in "OVMm":
+        raise ValueError(
+            f"Invalid dtype: {dtype}. Expected a numeric or boolean dtype such as "
+            "'float32', 'int32' or 'bool'.")
+    return out.name
 
 
 # ----------------------------------------------------------------------------- fit limits

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 
@@ -14,6 +15,10 @@ def physical_memory_bytes() -> int | None:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
     except (AttributeError, ValueError, OSError):
         return None
+
+
+# Weights smaller than this are not checked against the memory available now.
+_CHECK_AVAILABLE_FROM = 2**20
 
 
 def _human(nbytes: float) -> str:
@@ -35,11 +40,98 @@ def check_weight_allocation(owner: str, shape: tuple, dtype) -> None:
     if any(d < 0 for d in shape):
         raise ValueError(
             f"Weight '{owner}' would have a negative dimension: shape={shape}. Check the "
-            "layer's arguments (units, filters, kernel_size, input shape).")
+            "layer's arguments (units, filters, kernel_size, input shape)."
+        )
     nbytes = math.prod(shape) * np.dtype(dtype).itemsize
     limit = physical_memory_bytes()
     if limit is not None and nbytes > limit:
         raise ValueError(
             f"Weight '{owner}' of shape {shape} ({np.dtype(dtype).name}) needs "
             f"{_human(nbytes)}, more than this machine's {_human(limit)} of memory. Check the "
-            "layer's arguments (units, filters, input shape).")
+            "layer's arguments (units, filters, input shape)."
+        )
+    if nbytes < _CHECK_AVAILABLE_FROM:
+        return
+    available = allocatable_bytes()
+    if available is not None and nbytes > available:
+        raise ValueError(
+            f"Weight '{owner}' of shape {shape} ({np.dtype(dtype).name}) needs "
+            f"{_human(nbytes)}, more than the {_human(available)} of memory available now "
+            "(the model's weights allocated so far included). Check the layer's arguments "
+            "(units, filters, input shape)."
+        )
+
+
+def available_memory_bytes() -> int | None:
+    """Memory the OS can give this process now (`MemAvailable`), or None where unknown."""
+    try:
+        with open("/proc/meminfo", "rb") as fh:
+            for line in fh:
+                if line.startswith(b"MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_AVPHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def allocatable_bytes() -> int | None:
+    """What this process may still allocate: `MemAvailable`, and the room left under its
+    address-space limit (`RLIMIT_AS`) where one is set; None where neither is known."""
+    limits = []
+    available = available_memory_bytes()
+    if available is not None:
+        limits.append(available)
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft != resource.RLIM_INFINITY:
+            with open("/proc/self/status", "rb") as fh:
+                for line in fh:
+                    if line.startswith(b"VmSize:"):
+                        limits.append(max(0, soft - int(line.split()[1]) * 1024))
+    except (ImportError, OSError, ValueError):
+        pass
+    return min(limits) if limits else None
+
+
+def check_total_allocation(what: str, arrays) -> None:
+    """Raises ValueError if arrays described by `(shape, dtype)` pairs cannot fit in the
+    memory available now, before any of them is allocated.
+
+    Args:
+        what: What the arrays are, for the message (e.g. "The optimizer state in the file").
+        arrays: `(shape, dtype)` pairs.
+    """
+    nbytes = sum(math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+                 for shape, dtype in arrays)
+    if nbytes < _CHECK_AVAILABLE_FROM:
+        return
+    available = allocatable_bytes()
+    if available is not None and nbytes > available:
+        raise ValueError(
+            f"{what} needs {_human(nbytes)}, more than the {_human(available)} of memory "
+            "available now.")
+
+
+_FROM_FILE = [0]
+
+
+@contextlib.contextmanager
+def weights_from_file():
+    """Inside this block new layer weights are zeros whose memory is not touched yet
+    (their values come from the file being loaded), so a model's total can be checked
+    with `check_total_allocation` before any of it is really allocated."""
+    _FROM_FILE[0] += 1
+    try:
+        yield
+    finally:
+        _FROM_FILE[0] -= 1
+
+
+def weights_come_from_file() -> bool:
+    """True inside `weights_from_file()`."""
+    return _FROM_FILE[0] > 0

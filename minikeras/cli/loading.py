@@ -42,7 +42,7 @@ def file_kind(path: str) -> str:
         return _hdf5_kind(path)
     if head.startswith(b"PK"):
         return _zip_kind(path)
-    if head.lstrip()[:1] == b"{":
+    if head.lstrip()[:1] in (b"{", b'"'):  # '"': JSON encoded twice (json.dump(to_json()))
         return "json"
     raise CLIError(
         f"'{path}' is not a model file minikeras can read: expected Keras JSON, an HDF5 file "
@@ -93,13 +93,16 @@ def _model_from_json_file(path: str):
         return model_from_json(text)
 
 
-def load_any(path: str, config: str | None = None, weights: str | None = None):
+def load_any(path: str, config: str | None = None, weights: str | None = None,
+             legacy_backend: str | None = None):
     """Returns a model from `path`, plus its kind.
 
     Args:
         path: A JSON architecture, full model (.h5 / .keras) or weights file.
         config: JSON architecture to load a weights-only `path` into.
         weights: Weights to load into a JSON `path`.
+        legacy_backend: "theano" or "tensorflow" for an old file that does not say
+            which backend wrote it (see `load_model`).
 
     Raises:
         CLIError: with a one-line explanation for every unreadable input.
@@ -109,11 +112,11 @@ def load_any(path: str, config: str | None = None, weights: str | None = None):
     kind = file_kind(path)
     try:
         if kind in ("keras", "h5_model"):
-            model = load_model(path, compile=False)
+            model = load_model(path, compile=False, legacy_backend=legacy_backend)
         elif kind == "json":
             model = _model_from_json_file(path)
             if weights is not None:
-                _load_weights(model, weights)
+                _load_weights(model, weights, legacy_backend)
         else:
             if config is None:
                 raise CLIError(
@@ -122,7 +125,7 @@ def load_any(path: str, config: str | None = None, weights: str | None = None):
             if file_kind(config) != "json":
                 raise CLIError(f"--config '{config}' is not a JSON architecture file.")
             model = _model_from_json_file(config)
-            _load_weights(model, path)
+            _load_weights(model, path, legacy_backend)
     except NotImplementedError as exc:
         raise CLIError(f"Reading a {KINDS[kind]} is not available in this minikeras "
                        f"build ({exc}).") from None
@@ -131,11 +134,11 @@ def load_any(path: str, config: str | None = None, weights: str | None = None):
     return model, kind
 
 
-def _load_weights(model, path: str) -> None:
+def _load_weights(model, path: str, legacy_backend: str | None = None) -> None:
     kind = file_kind(path)
     if kind not in WEIGHTS_ONLY + ("h5_model",):
         raise CLIError(f"'{path}' is a {KINDS[kind]}, not a weights file.")
     if not model.built:
         raise CLIError("The JSON architecture does not give the input shape, so its weights "
                        "cannot be placed; use a full model file instead.")
-    model.load_weights(path)
+    model.load_weights(path, legacy_backend=legacy_backend)

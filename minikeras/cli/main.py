@@ -75,3 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"minikeras {args.command}: error: {type(exc).__name__}: {first}",
+              file=sys.stderr)
+        return 1

@@ -22,6 +22,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("--output", help="also write the predictions to .npy or .csv")
     p.add_argument("--config", help="JSON architecture for a weights-only FILE")
     p.add_argument("--weights", help="weights to load into a JSON FILE")
+    from minikeras.cli.convert import add_legacy_backend
+
+    add_legacy_backend(p)
     p.add_argument("--batch-size", type=_positive_int, default=32,
                    help="samples per batch (a positive integer, default 32)")
     p.add_argument("--classes", action="store_true",
@@ -74,6 +77,9 @@ def read_data(path: str, key: str | None = None, input_names=()):
             return _read_csv(path)
     except (ValueError, OSError) as exc:
         raise CLIError(f"Could not read data file '{path}': {exc}") from None
+    except MemoryError:
+        raise CLIError(f"Could not read data file '{path}': it declares an array larger than "
+                       "the memory available.") from None
     raise CLIError(f"Unknown data format for '{path}': use .npy, .npz, .csv or .txt.")
 
 
@@ -170,7 +176,8 @@ def run(args) -> int:
         raise CLIError("No input data: give DATA (e.g. x.npy) or --input x.npy.")
     if args.output and not args.output.lower().endswith((".npy", ".csv", ".txt")):
         raise CLIError(f"--output must end in .npy or .csv. Received: {args.output!r}")
-    model, _ = load_any(args.file, config=args.config, weights=args.weights)
+    model, _ = load_any(args.file, config=args.config, weights=args.weights,
+                        legacy_backend=args.legacy_backend)
     data = _check_shape(model, read_data(data_path, args.key, _input_names(model)), data_path)
     try:
         preds = model.predict(data, batch_size=args.batch_size, verbose=0)

@@ -13,6 +13,9 @@ def add_parser(subparsers) -> None:
     p.add_argument("file", help="model file")
     p.add_argument("--config", help="JSON architecture for a weights-only FILE")
     p.add_argument("--weights", help="weights to load into a JSON FILE (checks they fit)")
+    from minikeras.cli.convert import add_legacy_backend
+
+    add_legacy_backend(p)
     p.add_argument("--input-shape", help="input shape without the batch axis, e.g. 28,28,1, "
                    "for a JSON architecture that does not record it")
     p.set_defaults(run=run)
@@ -27,7 +30,8 @@ def parse_shape(text: str) -> tuple:
 
 
 def run(args) -> int:
-    model, kind = load_any(args.file, config=args.config, weights=args.weights)
+    model, kind = load_any(args.file, config=args.config, weights=args.weights,
+                           legacy_backend=args.legacy_backend)
     if args.input_shape and not model.built:
         model.build((None, *parse_shape(args.input_shape)))
     if not model.built:

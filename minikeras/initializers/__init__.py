@@ -121,6 +121,12 @@ class RandomUniform(_Seeded):
 
     def __init__(self, minval=-0.05, maxval=0.05, seed=None):
         super().__init__(seed)
+        with np.errstate(over="ignore", invalid="ignore"):
+            span = np.float64(maxval) - np.float64(minval)
+        if not (np.isfinite(minval) and np.isfinite(maxval) and np.isfinite(span)):
+            raise ValueError(
+                "RandomUniform expects finite `minval` and `maxval` whose difference is a "
+                f"finite float64. Received: minval={minval}, maxval={maxval}")
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):

@@ -7,6 +7,7 @@ by composing `minikeras.ops`. Layers contain no gradient code.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import warnings
 
@@ -19,7 +20,7 @@ from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.eager_tensor import EagerTensor, as_eager
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
-from minikeras.backend.memory import check_weight_allocation
+from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
 from minikeras.layers.naming import to_snake_case, unique_name
@@ -35,6 +36,43 @@ def _shape_of(x):
     if isinstance(x, dict):
         return {k: _shape_of(v) for k, v in x.items()}
     return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
+
+
+def _jsonable(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
+
+
+def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
+    """`({name: value}, [names left out])` of a constructor call, as Keras 3 records it:
+    JSON-friendly values are kept, other arguments are named as left out."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return {}, []
+    recorded, skipped = {}, []
+    params = inspect.signature(cls.__init__).parameters
+    for i, (name, value) in enumerate(bound.arguments.items()):
+        if i == 0:
+            continue  # self
+        if params[name].kind is inspect.Parameter.VAR_KEYWORD:
+            items = value.items()
+        elif params[name].kind is inspect.Parameter.VAR_POSITIONAL:
+            skipped += [name] if value else []
+            continue
+        else:
+            items = [(name, value)]
+        for key, v in items:
+            if _jsonable(v):
+                recorded[key] = list(v) if isinstance(v, tuple) else v
+            else:
+                skipped.append(key)
+    return recorded, skipped
 
 
 class Layer:
@@ -53,6 +91,23 @@ class Layer:
 
     # Whether `compute_output_spec` takes the call's other arguments after `inputs`.
     _spec_takes_call_args = False
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("minikeras.") or "__init__" not in cls.__dict__:
+            return
+        init = cls.__dict__["__init__"]
+
+        @functools.wraps(init)
+        def recording_init(self, *args, **kw):
+            # As Keras 3: a user layer's constructor arguments are recorded (by its outermost
+            # `__init__`), so one without `get_config` is saved and re-created with them.
+            if "_auto_config" not in self.__dict__:
+                object.__setattr__(self, "_auto_config", record_constructor_arguments(
+                    type(self), args, kw))
+            init(self, *args, **kw)
+
+        cls.__init__ = recording_init
 
     def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, name=None,
                  **kwargs):
@@ -247,8 +302,14 @@ class Layer:
         init = initializers_mod.get(initializer)
         name = name or "variable"
         check_weight_allocation(f"{self.name}/{name}", shape, dtype)
-        var = Variable(init, shape=shape, dtype=dtype, trainable=trainable and self._trainable,
-                       name=name, path=f"{self.name}/{name}")
+        if weights_come_from_file():  # a model being loaded: the file gives the values
+            var = Variable(None, shape=(), dtype=dtype, trainable=trainable and self._trainable,
+                           name=name, path=f"{self.name}/{name}")
+            var.value = np.zeros(shape, dtype)  # pages untouched until the values land
+        else:
+            var = Variable(init, shape=shape, dtype=dtype,
+                           trainable=trainable and self._trainable, name=name,
+                           path=f"{self.name}/{name}")
         var.regularizer = regularizers_mod.get(regularizer)
         var.constraint = constraints_mod.get(constraint)
         if trainable:
@@ -546,6 +607,15 @@ class Layer:
         if self.activity_regularizer is not None and "activity_regularizer" in inspect.signature(
                 type(self).__init__).parameters:
             cfg["activity_regularizer"] = regularizers_mod.serialize(self.activity_regularizer)
+        auto = self.__dict__.get("_auto_config")
+        if auto is not None:
+            recorded, skipped = auto
+            if skipped and type(self).get_config is Layer.get_config:
+                warnings.warn(
+                    f"Layer '{self.name}' ({type(self).__name__}) has constructor arguments "
+                    f"that cannot be serialized: {skipped}. They are left out of its config; "
+                    "override `get_config()` to save them.", UserWarning, stacklevel=2)
+            cfg = {**recorded, **cfg}
         return cfg
 
     @classmethod

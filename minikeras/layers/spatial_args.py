@@ -13,11 +13,18 @@ _MISSING = object()
 
 def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tuple:
     """`value` as a tuple of `n` ints (an int is repeated), Keras-style errors."""
-    if isinstance(value, (int, np.integer)):
+    def as_int(v) -> int:
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
+            raise TypeError(v)
+        return int(v)
+
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
         out = (int(value),) * n
     else:
         try:
-            out = tuple(int(v) for v in value)
+            if isinstance(value, (str, bytes)):
+                raise TypeError(value)
+            out = tuple(as_int(v) for v in value)
         except (TypeError, ValueError):
             raise ValueError(
                 f"The `{name}` argument must be a tuple of {n} integers. "

@@ -37,6 +37,33 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
+def check_target_shape(y_true, y_pred, sparse: bool = False) -> None:
+    """Raises ValueError when labels and predictions do not match (NumPy would broadcast).
+
+    Dense targets must have the prediction's shape (after `squeeze_or_expand_to_same_rank`);
+    sparse (integer) targets the prediction's shape without its last axis, or with it as 1.
+    """
+    s1, s2 = tuple(ops.shape(y_true)), tuple(ops.shape(y_pred))
+    if sparse:
+        ok = s1 in (s2[:-1], s2[:-1] + (1,))
+    else:
+        ok = s1 == s2
+    if ok:
+        return
+    if sparse:
+        raise ValueError(
+            "Arguments `target` and `output` must have the same shape up until the last "
+            f"dimension: target.shape={s1}, output.shape={s2}")
+    raise ValueError(
+        "Arguments `target` and `output` must have the same shape. Received: "
+        f"target.shape={s1}, output.shape={s2}")
+
+
+def is_sparse_function(fn) -> bool:
+    """True for losses/metrics taking integer class labels (`sparse_*`)."""
+    return "sparse" in getattr(fn, "__name__", "")
+
+
 def match_weight_rank(weights: np.ndarray, ndim: int) -> np.ndarray:
     """Drops trailing size-1 axes of `weights`, or appends axes, until it has `ndim` axes."""
     while weights.ndim > ndim and weights.shape[-1] == 1:
@@ -122,6 +149,7 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true, y_pred):
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        check_target_shape(y_true, y_pred, sparse=is_sparse_function(self.fn))
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict:

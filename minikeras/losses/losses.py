@@ -21,6 +21,9 @@ def mean_absolute_error(y_true, y_pred):
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
     """Binary crossentropy averaged over `axis`, with optional label smoothing."""
+    from minikeras.losses.loss import check_target_shape, squeeze_or_expand_to_same_rank
+
+    check_target_shape(*squeeze_or_expand_to_same_rank(y_true, y_pred))
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)

@@ -53,6 +53,9 @@ class FBetaScore(Metric):
             raise ValueError(
                 "FBetaScore expects 2D inputs with shape (batch_size, output_dim). Received "
                 f"input shapes: y_pred.shape={y_pred.shape} and y_true.shape={y_true.shape}.")
+        from minikeras.losses.loss import check_target_shape
+
+        check_target_shape(y_true, y_pred)
         if self.threshold is None:
             top = np.max(y_pred, axis=-1, keepdims=True)
             pred = ((y_pred >= top) & (np.abs(y_pred) > 1e-9)).astype(np.float32)

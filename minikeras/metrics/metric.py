@@ -155,6 +155,16 @@ class MeanMetricWrapper(Mean):
             y_true = np.asarray(value_of(y_true))
         if type(y_pred) is not np.ndarray:
             y_pred = np.asarray(value_of(y_pred))
+        from minikeras.losses.loss import (
+            check_target_shape,
+            is_sparse_function,
+            squeeze_or_expand_to_same_rank,
+        )
+
+        if is_sparse_function(self._fn):
+            check_target_shape(y_true, y_pred, sparse=True)
+        else:
+            check_target_shape(*squeeze_or_expand_to_same_rank(y_true, y_pred))
         if sample_weight is None:
             count_fn = _exact_counts().get(self._fn)
             hits = None if count_fn is None else count_fn(y_true, y_pred, **self._fn_kwargs)

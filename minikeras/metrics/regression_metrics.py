@@ -81,11 +81,12 @@ class RootMeanSquaredError(Mean):
         super().__init__(name=name, dtype=dtype)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        from minikeras.losses.loss import squeeze_or_expand_to_same_rank
+        from minikeras.losses.loss import check_target_shape, squeeze_or_expand_to_same_rank
 
         y_true = np.asarray(value_of(y_true), dtype=np.float32)
         y_pred = np.asarray(value_of(y_pred), dtype=np.float32)
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        check_target_shape(y_true, y_pred)
         super().update_state(np.square(y_pred - y_true), sample_weight)
 
     def result(self):

@@ -15,6 +15,22 @@ from minikeras.models.model import Model
 _BASE_COMPUTE_MASK = Layer.compute_mask
 
 
+def _while_building(exc: Exception, layer, model, shape) -> Exception:
+    """`exc` with the layer being built named; its meaning (type) kept where it can be."""
+    if isinstance(exc, (ValueError, TypeError)) and layer.name in str(exc):
+        return exc
+    where = f"while building layer '{layer.name}' of {model.name} for input shape {shape}"
+    if isinstance(exc, MemoryError):
+        return ValueError(f"The layer's weights are too large to allocate ({where}).")
+    if isinstance(exc, ArithmeticError):  # OverflowError, ZeroDivisionError from a config
+        return ValueError(f"Invalid layer arguments: {exc} ({where})")
+    try:
+        return type(exc)(f"{exc} ({where})")
+    except Exception:  # noqa: BLE001 - an exception class with a different constructor
+        exc.add_note(where)
+        return exc
+
+
 class Sequential(Model):
     """A plain stack of layers, each with one input and one output.
 
@@ -121,10 +137,7 @@ class Sequential(Model):
             try:
                 x = layer(x)
             except Exception as exc:
-                if isinstance(exc, (ValueError, TypeError)) and layer.name in str(exc):
-                    raise
-                raise type(exc)(f"{exc} (while building layer '{layer.name}' of "
-                                f"{self.name} for input shape {x.shape})") from exc
+                raise _while_building(exc, layer, self, x.shape) from exc
             if isinstance(x, (list, tuple)):
                 raise ValueError(
                     "All layers in a Sequential model should have a single output tensor. For "

@@ -21,6 +21,9 @@ _BUILT_IN_INIT = ("Activation", "Dropout", "GaussianNoise", "GaussianDropout", "
                   "ActivityRegularization")
 
 KERAS2_VERSION = "2.21.0"
+# Extra field in every file minikeras writes (metadata.json, HDF5 root attributes, JSON
+# top level): both Kerases ignore keys they do not know.
+WRITER_KEY = "minikeras_version"
 KERAS3_VERSION = "3.15.1"
 
 

@@ -1,15 +1,16 @@
-"""Read a whole HDF5 file once in a throw-away child process before trusting it.
+"""Check an HDF5 file's metadata in a throw-away child process before trusting it.
 
 The HDF5 C library can loop forever or crash on some corrupted files (observed:
 a byte-flipped attribute message makes `attrs.get()` spin forever). Python cannot
-interrupt a C call, so on POSIX systems every HDF5 file is first walked in a
-forked child (all attributes and all dataset values read). The child reports
-progress through a pipe before each step; a child that makes no progress for
-`_STALL_SECONDS` (plus time for the dataset it is reading) is killed, one that
-crashes is reported, and both become a one-line `ValueError` instead of a hung
-or dead interpreter. Valid files with many objects are never cut short, because
-the limit applies per step, not to the whole walk. Without `fork` the check is
-skipped.
+interrupt a C call, so on POSIX systems every HDF5 file is first opened in a forked
+child that walks its metadata breadth first (`h5_checks.walk_problems`: links,
+dataset layouts and filters, attribute values; no dataset data) up to a bounded
+number of objects. The child reports progress through a pipe; one that makes no
+progress for `_STALL_SECONDS` is killed, one that crashes or runs out of memory is
+reported, and each becomes a one-line `ValueError` instead of a hung or dead
+interpreter. A file holding what minikeras refuses (external links or storage,
+virtual datasets, plugin filters) is refused with the child's description. Without
+`fork` the same walk runs in this process.
 """
 
 from __future__ import annotations
@@ -21,34 +22,26 @@ import threading
 import warnings
 
 _STALL_SECONDS = 0.8
-_BYTES_PER_SECOND = 50e6
-
-
-def _walk(f, report) -> None:
-    def visit(_name, obj):
-        report(0)
-        for key in obj.attrs:
-            obj.attrs.get(key)
-        if hasattr(obj, "shape") and hasattr(obj, "dtype"):
-            report(int(obj.size) * obj.dtype.itemsize)
-            obj[()]
-
-    report(0)
-    for key in f.attrs:
-        f.attrs.get(key)
-    f.visititems(visit)
+_PROBLEM = b"P:"
 
 
 def _child(opener, fd) -> None:
     code = 1
     try:
-        def report(nbytes):
-            os.write(fd, b"%d\n" % nbytes)
+        from minikeras.saving.h5_checks import walk_problems
+
+        def report():
+            os.write(fd, b".")
 
         with opener() as f:
-            _walk(f, report)
+            problem = walk_problems(f, report)
+        if problem is not None:
+            os.write(fd, _PROBLEM + problem.encode("utf8", "replace"))
         code = 0
-    except BaseException:  # noqa: BLE001 - any failure is reported by exit code
+    except MemoryError:
+        os.write(fd, _PROBLEM + b"reading its metadata needs more memory than is available")
+        code = 0
+    except BaseException:  # noqa: BLE001 - the parent reports the file's own error
         code = 1
     finally:
         os._exit(code)
@@ -61,16 +54,11 @@ def _kill(pid) -> None:
 
 _CONFIRM_CODE = """
 import io, sys, h5py
+sys.path.insert(0, sys.argv[2])
+from minikeras.saving.h5_checks import walk_problems
 src = sys.argv[1]
 f = h5py.File(io.BytesIO(sys.stdin.buffer.read()) if src == "-" else src, "r")
-def visit(_name, obj):
-    for key in obj.attrs:
-        obj.attrs.get(key)
-    if hasattr(obj, "shape") and hasattr(obj, "dtype"):
-        obj[()]
-for key in f.attrs:
-    f.attrs.get(key)
-f.visititems(visit)
+walk_problems(f)
 """
 
 
@@ -78,8 +66,8 @@ def _import_h5py() -> None:
     import h5py  # noqa: F401 - imported for its side effect (module cache)
 
 
-def _forked_walk(opener, meanwhile=None) -> str | None:
-    """Walks the file in a forked child; a description of the failure, or None.
+def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
+    """Walks the file in a forked child: `("refused" | "corrupt", description)`, or None.
 
     `meanwhile()` runs in the parent while the child works (its output waits in the pipe).
     """
@@ -91,8 +79,7 @@ def _forked_walk(opener, meanwhile=None) -> str | None:
         os.close(read_fd)
         _child(opener, write_fd)
     os.close(write_fd)
-    allowance = _STALL_SECONDS
-    buffer = b""
+    received = b""
     try:
         if meanwhile is not None:
             try:
@@ -101,37 +88,45 @@ def _forked_walk(opener, meanwhile=None) -> str | None:
                 _kill(pid)
                 raise
         while True:
-            ready, _, _ = select.select([read_fd], [], [], allowance)
+            ready, _, _ = select.select([read_fd], [], [], _STALL_SECONDS)
             if not ready:
                 _kill(pid)
-                return ("the HDF5 library stopped making progress reading it (no step "
-                        f"finished within {allowance:.1f} s)")
+                return (
+                    "corrupt",
+                    "the HDF5 library stopped making progress reading it (no "
+                    f"step finished within {_STALL_SECONDS:.1f} s)",
+                )
             chunk = os.read(read_fd, 65536)
             if not chunk:
                 break
-            buffer += chunk
-            *lines, buffer = buffer.split(b"\n")
-            if lines:
-                allowance = _STALL_SECONDS + int(lines[-1] or 0) / _BYTES_PER_SECOND
+            received = (received + chunk)[-65536:]
     finally:
         os.close(read_fd)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        return f"the HDF5 library crashed reading it (signal {os.WTERMSIG(status)})"
+        return "corrupt", f"the HDF5 library crashed reading it (signal {os.WTERMSIG(status)})"
+    if _PROBLEM in received:
+        return "refused", received.split(_PROBLEM, 1)[1].decode("utf8", "replace")
     return None
 
 
-def _confirm_in_fresh_interpreter(source, nbytes: int) -> str | None:
+def _confirm_in_fresh_interpreter(source) -> str | None:
     """Re-checks in a new Python process (no locks inherited from other threads)."""
     import subprocess
     import sys
 
     data = source if isinstance(source, bytes) else None
     arg = "-" if data is not None else os.fspath(source)
-    timeout = 3.0 + nbytes / _BYTES_PER_SECOND
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    timeout = 5.0
     try:
-        done = subprocess.run([sys.executable, "-c", _CONFIRM_CODE, arg], input=data,
-                              capture_output=True, timeout=timeout, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", _CONFIRM_CODE, arg, root],
+            input=data,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         return f"the HDF5 library did not finish reading it within {timeout:.0f} s"
     if done.returncode < 0:
@@ -140,29 +135,40 @@ def _confirm_in_fresh_interpreter(source, nbytes: int) -> str | None:
 
 
 def check_hdf5(opener, label: str, source=None) -> None:
-    """Walks the file returned by `opener()` in a child process.
+    """Checks the file returned by `opener()` in a child process (metadata only).
 
     Args:
         opener: Zero-argument callable returning an open `h5py.File`.
         label: What to call the file in error messages.
-        source: The file's path or bytes. When other threads are running (a lock one
-            of them held at `fork` time could stall the child), a failure is confirmed
+        source: The file's path or bytes (or a callable returning them). When other threads are running (a lock one
+            of them held at `fork` time could stall the child), a hang is confirmed
             in a fresh interpreter before it is reported.
 
     Raises:
-        ValueError: if reading the file hangs or crashes the HDF5 library.
+        ValueError: if the file holds what minikeras refuses to read (external links
+            or storage, virtual datasets, plugin filters), or if reading its metadata
+            hangs or crashes the HDF5 library.
     """
     if not hasattr(os, "fork"):
+        from minikeras.saving.h5_checks import walk_problems
+
+        with opener() as f:
+            problem = walk_problems(f)
+        if problem is not None:
+            raise ValueError(f"{label}: {problem}")
         return
     # On a first load h5py is not imported yet: the child imports it for its walk while
     # this process imports it too, so the two imports overlap instead of adding up.
-    problem = _forked_walk(opener, meanwhile=_import_h5py)
-    if problem is not None and "progress" in problem:
+    outcome = _forked_walk(opener, meanwhile=_import_h5py)
+    if outcome is not None and "progress" in outcome[1]:
         # One retry: a child that was merely not scheduled on a busy machine (a stall, not a
         # crash) must not turn a valid file into a false alarm.
-        problem = _forked_walk(opener)
-    if problem is not None and source is not None and threading.active_count() > 1:
-        nbytes = len(source) if isinstance(source, bytes) else os.path.getsize(source)
-        problem = _confirm_in_fresh_interpreter(source, nbytes)
-    if problem is not None:
-        raise ValueError(f"{label} looks corrupt: {problem}")
+        outcome = _forked_walk(opener)
+    if outcome is not None and outcome[0] == "refused":
+        raise ValueError(f"{label}: {outcome[1]}")
+    if outcome is not None and source is not None and threading.active_count() > 1:
+        source = source() if callable(source) else source
+        problem = _confirm_in_fresh_interpreter(source)
+        outcome = None if problem is None else ("corrupt", problem)
+    if outcome is not None:
+        raise ValueError(f"{label} looks corrupt: {outcome[1]}")

@@ -63,11 +63,14 @@ def model_to_json(model, keras_version: int = 2, **kwargs) -> str:
             "cannot name (Keras 3's is clip(x/6+0.5)). Write `to_json()` (Keras 2 JSON), or "
             "save the whole model as `.keras`, which rescales the weights so that Keras 3's "
             "definition gives the same outputs.")
+    from minikeras import __version__
+
     out = model_config(model, keras_version)
     if int(keras_version) == 2:
         out = {**out, "keras_version": config_flavor.KERAS2_VERSION, "backend": "tensorflow"}
         if hard_sigmoid.needs_rewrite(model, 2):
             out[model_configs.HARD_SIGMOID_KEY] = "keras3"  # Keras 2 would read clip(0.2x+.5)
+    out[config_flavor.WRITER_KEY] = __version__
     return json.dumps(out, **kwargs)
 
 
@@ -94,7 +97,8 @@ def model_from_json(json_string: str, custom_objects=None):
     except MemoryError as exc:
         raise ValueError(
             f"The model config asks for weights too large to allocate ({exc}).") from None
-    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError) as exc:
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError,
+            ArithmeticError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else ""
         raise ValueError(f"Invalid model config in the JSON ({type(exc).__name__}: {msg}).",
                          ) from None

@@ -17,6 +17,7 @@ import warnings
 
 import numpy as np
 
+from minikeras.backend.memory import check_total_allocation
 from minikeras.layers.naming import to_snake_case
 
 
@@ -157,6 +158,8 @@ def load_optimizer(group, optimizer, var_list) -> None:
     """Restores optimizer variables in Keras 3 order (iteration, learning_rate, slots)."""
     data = _datasets(group, "optimizer")
     if not optimizer.built and len(data) != len(optimizer.variables):
+        check_total_allocation(f"The optimizer state in the file ({len(data)} variables)",
+                               [(d.shape, d.dtype) for d in data])
         optimizer.build(var_list)
     own = optimizer.variables
     if len(data) != len(own):

@@ -11,18 +11,17 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import os
 import stat
+import struct
 import zipfile
 import zlib
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from minikeras.saving import keras3_assets, keras3_weights
 from minikeras.saving.config_flavor import KERAS3_VERSION
 from minikeras.saving.saving_api import h5py_module
-
-if TYPE_CHECKING:
-    import h5py
-
 
 CONFIG = "config.json"
 METADATA = "metadata.json"
@@ -40,8 +39,12 @@ def write_archive(path: str, model) -> None:
 
     model = hard_sigmoid.for_flavour(model, 3)  # Keras 2's hard sigmoid has no Keras 3 name
     config = model_config(model, keras_version=3)
+    from minikeras import __version__
+    from minikeras.saving.config_flavor import WRITER_KEY
+
     metadata = {"keras_version": KERAS3_VERSION,
-                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S")}
+                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+                WRITER_KEY: __version__}
     buf = io.BytesIO()
     with h5py_module().File(buf, "w") as f:
         keras3_weights.save_weights_to_h5(f, model)
@@ -58,11 +61,16 @@ def _check_members(zf: zipfile.ZipFile) -> dict:
     for info in zf.infolist():
         name = info.filename
         parts = name.replace("\\", "/").split("/")
-        if name.startswith(("/", "\\")) or "\\" in name or ".." in parts or (
-                len(name) > 1 and name[1] == ":"):
+        if (
+            name.startswith(("/", "\\"))
+            or "\\" in name
+            or ".." in parts
+            or (len(name) > 1 and name[1] == ":")
+        ):
             raise ValueError(
                 f"refusing an archive member with an unsafe name: {name!r} (absolute paths, "
-                "'..' and backslashes are not allowed)")
+                "'..' and backslashes are not allowed)"
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
             raise ValueError(f"refusing an archive member that is a symbolic link: {name!r}")
         infos[name] = info
@@ -70,19 +78,24 @@ def _check_members(zf: zipfile.ZipFile) -> dict:
         if required not in infos:
             raise ValueError(
                 f"not a Keras 3 `.keras` archive: missing '{required}' (members: "
-                f"{sorted(infos)[:10]})")
+                f"{sorted(infos)[:10]})"
+            )
     return infos
 
 
 def _read(zf, info, limit) -> bytes:
     if info.file_size > _BOMB_MIN_BYTES and info.file_size > _MAX_RATIO * max(
-            info.compress_size, 1):
+        info.compress_size, 1
+    ):
         raise ValueError(
             f"archive member '{info.filename}' expands {info.compress_size} bytes to "
-            f"{info.file_size}: refusing a likely zip bomb")
+            f"{info.file_size}: refusing a likely zip bomb"
+        )
     if info.file_size > limit:
-        raise ValueError(f"archive member '{info.filename}' declares {info.file_size} bytes, "
-                         f"more than the {limit}-byte limit")
+        raise ValueError(
+            f"archive member '{info.filename}' declares {info.file_size} bytes, "
+            f"more than the {limit}-byte limit"
+        )
     with zf.open(info) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
@@ -98,7 +111,11 @@ def _open_zip(path) -> zipfile.ZipFile:
 
 
 def read_archive(path):
-    """`(config dict, weights bytes)` of a `.keras` archive, after safety checks."""
+    """`(config dict, WeightsMember)` of a `.keras` archive, after safety checks.
+
+    The weights member is not read here: `open_weights` reads it in place (stored
+    members) or inflates it once its declared size fits the model.
+    """
     try:
         return _read_archive(path)
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
@@ -112,35 +129,144 @@ def _read_archive(path):
             config = json.loads(_read(zf, infos[CONFIG], _MAX_JSON_BYTES).decode("utf8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"'{CONFIG}' is not valid JSON ({exc})") from None
-        weights = _read(zf, infos[WEIGHTS], _MAX_WEIGHTS_BYTES)
     if not isinstance(config, dict):
         raise ValueError(f"'{CONFIG}' does not hold a model config object")
-    return config, weights
+    return config, WeightsMember(os.fspath(path), infos[WEIGHTS])
 
 
-def open_weights(weights: bytes) -> h5py.File:
+class _Window(io.RawIOBase):
+    """Read-only file object over `size` bytes at `offset` of the file `path`."""
+
+    def __init__(self, path: str, offset: int, size: int):
+        super().__init__()
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self._offset, self._size, self._pos = offset, size, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        base = {0: 0, 1: self._pos, 2: self._size}[whence]
+        self._pos = max(0, base + pos)
+        return self._pos
+
+    def readinto(self, buffer) -> int:
+        n = max(0, min(len(buffer), self._size - self._pos))
+        if n == 0:
+            return 0
+        self._fh.seek(self._offset + self._pos)
+        got = self._fh.readinto(memoryview(buffer)[:n])
+        self._pos += got
+        return got
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+
+
+class WeightsMember:
+    """The `model.weights.h5` member of an archive, not read yet."""
+
+    def __init__(self, path: str, info: zipfile.ZipInfo):
+        self.path, self.info = path, info
+
+    def _stored_offset(self) -> int:
+        """Where a stored member's bytes start in the archive (CRC checked, streamed)."""
+        with open(self.path, "rb") as fh:
+            fh.seek(self.info.header_offset)
+            head = fh.read(_LOCAL_HEADER.size)
+            if len(head) < _LOCAL_HEADER.size:
+                raise ValueError(f"archive member '{WEIGHTS}' has a truncated header")
+            magic, name_len, extra_len = _LOCAL_HEADER.unpack(head)
+            if magic != b"PK\x03\x04":
+                raise ValueError(f"archive member '{WEIGHTS}' has a bad local header")
+            offset = self.info.header_offset + _LOCAL_HEADER.size + name_len + extra_len
+            fh.seek(offset)
+            crc, left = 0, self.info.file_size
+            while left:
+                block = fh.read(min(left, 2**20))
+                if not block:
+                    raise ValueError(f"archive member '{WEIGHTS}' is truncated")
+                crc = zlib.crc32(block, crc)
+                left -= len(block)
+        if crc != self.info.CRC:
+            raise ValueError(f"archive member '{WEIGHTS}' is corrupt (bad CRC-32)")
+        return offset
+
+    def read_bytes(self, limit: int = _MAX_WEIGHTS_BYTES) -> bytes:
+        with _open_zip(self.path) as zf:
+            return _read(zf, self.info, limit)
+
+    def opener(self, model=None):
+        """`(opener, source)` for `check_hdf5`: the member read in place when stored,
+        else inflated once its declared size fits what `model` can need."""
+        if self.info.compress_type == zipfile.ZIP_STORED:
+            offset, size = self._stored_offset(), self.info.file_size
+
+            def open_window():
+                return h5py_module().File(_Window(self.path, offset, size), "r")
+
+            return open_window, self.read_bytes
+        limit = _weights_budget(model)
+        if self.info.file_size > limit:
+            raise ValueError(
+                f"archive member '{WEIGHTS}' expands {self.info.compress_size} bytes to "
+                f"{self.info.file_size}, more than the {limit} bytes this model's weights and "
+                "optimizer state can take: refusing a likely zip bomb"
+            )
+        data = self.read_bytes(limit)
+        return (lambda: h5py_module().File(io.BytesIO(data), "r")), data
+
+
+def _weights_budget(model) -> int:
+    """Most bytes a weights file of `model` can hold: every weight with up to three
+    optimizer slots, plus HDF5's own bookkeeping."""
+    if model is None:
+        return _MAX_WEIGHTS_BYTES
+    weights = list(model.weights)
+    nbytes = sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights)
+    return 4 * nbytes + 4096 * len(weights) + 16 * 2**20
+
+
+def open_weights(member: WeightsMember, model=None):
+    """The weights member as a checked HDF5 file (`h5_checks.CheckedGroup`)."""
+    from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: h5py_module().File(io.BytesIO(weights), "r"), f"'{WEIGHTS}' in the archive",
-               source=weights)
+    opener, source = member.opener(model)
+    check_hdf5(opener, f"'{WEIGHTS}' in the archive", source=source)
     try:
-        return h5py_module().File(io.BytesIO(weights), "r")
+        return CheckedGroup(opener())
     except OSError as exc:
-        raise ValueError(f"'{WEIGHTS}' in the archive is not a readable HDF5 file ({exc})"
-                         ) from None
+        raise ValueError(
+            f"'{WEIGHTS}' in the archive is not a readable HDF5 file ({exc})"
+        ) from None
 
 
 def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
     """Re-creates the model stored in a `.keras` archive."""
+    from minikeras.backend.memory import check_total_allocation, weights_from_file
     from minikeras.saving.legacy_h5_model import _compile_or_warn
     from minikeras.saving.serialization import deserialize_keras_object
 
     config, weights = read_archive(path)
     compile_cfg = config.get("compile_config")
-    model = deserialize_keras_object(config, custom_objects=custom_objects)
+    with weights_from_file():
+        model = deserialize_keras_object(config, custom_objects=custom_objects)
+    check_total_allocation(f"The model's weights ({len(model.weights)} arrays)",
+                           [(w.shape, w.dtype) for w in model.weights])
     if compile and compile_cfg and not _compile_or_warn(model, compile_cfg, custom_objects):
         compile = False  # noqa: A001 - no optimizer state to restore either
-    with open_weights(weights) as f:
+    with open_weights(weights, model) as f:
         load_weights_repaired(f, model, load_optimizer_state=bool(compile))
     keras3_assets.restore_assets(model, read_assets(path))
     return model
@@ -170,5 +296,4 @@ def load_weights_repaired(f, model, skip_mismatch=False, load_optimizer_state=Tr
         keras3_weights.load_weights_from_h5(f, model, skip_mismatch, load_optimizer_state)
         return
     with repaired:
-        keras3_weights.load_weights_from_h5(repaired, model, skip_mismatch,
-                                            load_optimizer_state)
+        keras3_weights.load_weights_from_h5(repaired, model, skip_mismatch, load_optimizer_state)

@@ -16,6 +16,7 @@ import warnings
 
 import numpy as np
 
+from minikeras.backend.memory import check_total_allocation
 from minikeras.saving import legacy_h5_weights
 from minikeras.saving.config_flavor import KERAS2_VERSION
 
@@ -68,11 +69,14 @@ def load_optimizer_weights(group, optimizer, var_list) -> None:
     names = legacy_h5_weights.read_names(group, "weight_names") or []
     if not names:
         return
-    if not optimizer.built:
-        optimizer.build(var_list)
     missing = [n for n in names if n not in group]
     if missing:
         raise ValueError(f"optimizer_weights lists {missing[:3]} but has no such datasets")
+    if not optimizer.built:
+        check_total_allocation(
+            f"The optimizer state in the file ({len(names)} variables)",
+            [(group[n].shape, group[n].dtype) for n in names])
+        optimizer.build(var_list)
     if not names[0].endswith(":0"):  # Keras 3 legacy h5: same order as `optimizer.variables`
         own = optimizer.variables
         if len(own) != len(names):
@@ -125,8 +129,12 @@ def save_model_to_h5(f, model, include_optimizer=True) -> None:
 
     model = hard_sigmoid.for_flavour(model, 2)  # Keras 3's hard sigmoid has no Keras 2 name
 
+    from minikeras import __version__
+    from minikeras.saving.config_flavor import WRITER_KEY
+
     f.attrs["backend"] = "tensorflow"
     f.attrs["keras_version"] = KERAS2_VERSION
+    f.attrs[WRITER_KEY] = __version__
     f.attrs["model_config"] = json.dumps(model_config(model, 2, h5=True))
     training = training_config_of(model)
     if training is not None:

@@ -133,15 +133,19 @@ def _is_npz(filepath) -> bool:
 
 
 def open_h5(filepath):
-    """Opens an HDF5 file for reading with a one-line error for bad files."""
+    """Opens an HDF5 file for reading with a one-line error for bad files.
+
+    Returns a `CheckedGroup`: links and datasets are checked as the loader opens them.
+    """
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
+    from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
     check_hdf5(lambda: h5py_module().File(filepath, "r"), f"'{filepath}'", source=filepath)
     try:
-        return h5py_module().File(filepath, "r")
+        return CheckedGroup(h5py_module().File(filepath, "r"))
     except OSError as exc:
         raise OSError(f"'{filepath}' is not a readable HDF5 file ({exc}).") from None
 
@@ -152,7 +156,7 @@ def _fail(filepath, what, exc) -> ValueError:
 
 
 _READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError,
-                AttributeError, EOFError, MemoryError, zipfile.BadZipFile)
+                AttributeError, EOFError, MemoryError, ArithmeticError, zipfile.BadZipFile)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, legacy_backend=None,
@@ -182,7 +186,7 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, legacy_bac
             if _is_npz(filepath):
                 return npz_weights.load_npz(filepath, model)
             _, weights = keras_archive.read_archive(filepath)
-            with keras_archive.open_weights(weights) as f:
+            with keras_archive.open_weights(weights, model) as f:
                 return keras_archive.load_weights_repaired(f, model, skip_mismatch)
         if kind != "hdf5":
             raise ValueError("the file is neither HDF5 nor a ZIP archive (.keras/.npz)")

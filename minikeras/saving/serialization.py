@@ -73,6 +73,10 @@ def _is_ops_function(class_name) -> bool:
             and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops"))
 
 
+def _name_of(inner) -> str:
+    return str(inner.get("name", "?")) if isinstance(inner, dict) else "?"
+
+
 def deserialize_keras_object(config, custom_objects=None):
     """Instantiates a layer or model from a config dict (Keras 2 or Keras 3).
 
@@ -105,8 +109,16 @@ def deserialize_keras_object(config, custom_objects=None):
     import inspect
 
     params = inspect.signature(cls.from_config).parameters
-    obj = (cls.from_config(inner, custom_objects=custom_objects) if "custom_objects" in params
-           else cls.from_config(inner))
+    try:
+        obj = (cls.from_config(inner, custom_objects=custom_objects)
+               if "custom_objects" in params else cls.from_config(inner))
+    except MemoryError:
+        raise ValueError(
+            f"The config of {class_name} '{_name_of(inner)}' asks for weights too large to "
+            "allocate.") from None
+    except ArithmeticError as exc:  # OverflowError (1e400 in JSON), ZeroDivisionError
+        raise ValueError(
+            f"Invalid config for {class_name} '{_name_of(inner)}': {exc}") from None
     build = config.get("build_config")
     if build and hasattr(obj, "build_from_config") and not obj.built:
         obj.build_from_config(build)

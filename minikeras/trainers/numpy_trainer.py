@@ -57,6 +57,25 @@ def _step_for(function, fallback, batches):
     return fallback
 
 
+def check_input_rank(model, x: np.ndarray) -> None:
+    """Raises ValueError when `x` is one sample without its batch axis.
+
+    A 1-D sample of shape (4,) for a (None, 4) model would otherwise broadcast through
+    the layers and come back with a wrong shape.
+    """
+    inputs = getattr(model, "inputs", None)
+    if not inputs or len(inputs) != 1 or getattr(inputs[0], "shape", None) is None:
+        return
+    expected = tuple(inputs[0].shape)
+    if x.ndim + 1 != len(expected) or expected[-1] == 1 or any(
+            e is not None and e != d for e, d in zip(expected[1:], x.shape)):
+        return  # a batch, a 1-D batch of one feature, or a mismatch the layers describe
+    raise ValueError(
+        f"Invalid input shape for input of model '{model.name}': expected shape {expected} "
+        f"(a batch of samples), but the input has incompatible shape {x.shape}. For one "
+        "sample, add the batch axis: `x[None]` or `np.expand_dims(x, 0)`.")
+
+
 def _check_loop_kwargs(method: str, kwargs: dict) -> None:
     for k in _IGNORED_LOOP_KWARGS:
         kwargs.pop(k, None)
@@ -362,6 +381,8 @@ class NumpyTrainer(Trainer):
         """
         if kwargs:
             _check_loop_kwargs("predict", kwargs)
+        if type(x) is np.ndarray:
+            check_input_rank(self, x)
         verbose = _resolve_verbose(verbose)
         predict_function = self.make_predict_function()
         if (

@@ -54,7 +54,7 @@ class Dense(Layer):
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             try:
                 ok = units is not None and int(units) == units and int(units) > 0
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 ok = False
             if not ok:
                 raise ValueError(

@@ -49,16 +49,77 @@ def op_name_from_class(class_name: str) -> str:
     return to_snake_case(class_name)
 
 
+# Public ops that never become graph nodes (they take Python functions or answer from
+# the static shape), so no saved graph names them.
+_NOT_NODES = frozenset({
+    "custom_gradient", "cond", "while_loop", "fori_loop", "map", "scan", "switch",
+    "vectorized_map", "is_tensor", "convert_to_numpy", "shape", "ndim", "dtype", "size",
+})
+# Constant arguments of a saved op node describe shapes, axes and counts, not data: an
+# integer (or a list of integers, multiplied) above this is refused before the op runs.
+MAX_STATIC_ELEMENTS = 2**24
+# Concrete stand-ins of the inputs used to infer an op node's output shape.
+MAX_INFERENCE_ELEMENTS = 2**26
+
+
+def public_op_names() -> frozenset:
+    """Names a config may give for an op node: the public `keras.ops` functions."""
+    from minikeras import ops
+
+    return frozenset(
+        name for name in ops.__all__
+        if name.isidentifier() and not name.startswith("_") and name not in _NOT_NODES
+        and callable(getattr(ops, name)) and not isinstance(getattr(ops, name), type)
+        and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops"))
+
+
 def _resolve(fn):
     """Returns `(op_name, callable)` for an op given by name or as a function."""
     from minikeras import ops
 
     if callable(fn):
         return getattr(fn, "__name__", "lambda"), fn
-    if not isinstance(fn, str) or not hasattr(ops, fn):
-        raise ValueError(f"Unknown op {fn!r}: expected a function or the name of a `keras.ops` "
-                         "function.")
+    if not isinstance(fn, str) or fn not in public_op_names():
+        raise ValueError(f"Unknown op {str(fn)[:80]!r}: expected a function or the name of a "
+                         "public `keras.ops` function (such as 'add', 'mean', 'not_equal').")
     return fn, getattr(ops, fn)
+
+
+def check_static_arguments(op_name: str, *values) -> None:
+    """Raises ValueError if a constant argument of the op node asks for a huge array.
+
+    Integers count as sizes, and lists/tuples of integers as shapes (their product).
+    """
+    def size_of(v):
+        if isinstance(v, bool):
+            return 0
+        if isinstance(v, int):
+            return abs(v)
+        if isinstance(v, float) and not np.isfinite(v):
+            return 0
+        if isinstance(v, (list, tuple)) and v and all(
+                isinstance(e, int) and not isinstance(e, bool) for e in v):
+            return int(np.prod([abs(e) for e in v], dtype=object))
+        return 0
+
+    def visit(v):
+        if isinstance(v, KerasTensor):
+            return
+        n = size_of(v)
+        if n > MAX_STATIC_ELEMENTS:
+            raise ValueError(
+                f"Op node '{op_name}' has a constant argument asking for {n} elements "
+                f"({str(v)[:80]}); a saved graph's op arguments may ask for at most "
+                f"{MAX_STATIC_ELEMENTS}.")
+        if isinstance(v, (list, tuple)):
+            for e in v:
+                visit(e)
+        elif isinstance(v, dict):
+            for e in v.values():
+                visit(e)
+
+    for value in values:
+        visit(value)
 
 
 def _op_layer_class(op_name: str) -> type:
@@ -117,7 +178,18 @@ class OpLayer(Layer):
 
     def call_op(self, *args, **kwargs):
         """Calls the op on Keras-style arguments (`args` may hold KerasTensors and constants),
-        as a Keras 3 file's `inbound_nodes` entry `{"args": [...], "kwargs": {...}}` gives."""
+        as a Keras 3 file's `inbound_nodes` entry `{"args": [...], "kwargs": {...}}` gives.
+
+        Raises:
+            ValueError: if no argument is a tensor (Keras records only ops applied to
+                tensors) or a constant argument asks for a huge array.
+        """
+        check_static_arguments(self.op_name, args, kwargs, self.op_kwargs)
+        if not any(isinstance(a, (KerasTensor, np.ndarray)) or hasattr(a, "_keras_history")
+                   for a in flatten([list(args), dict(kwargs)])):
+            raise ValueError(
+                f"Op node '{self.name}' ({self.op_name}) takes no tensor input; a functional "
+                "graph records only ops applied to tensors.")
         return self({"args": list(args), "kwargs": dict(kwargs)})
 
     def _standardize_inputs(self, inputs):
@@ -128,6 +200,12 @@ class OpLayer(Layer):
         return self.fn(*args, **{**self.op_kwargs, **kwargs})
 
     def compute_output_spec(self, inputs):
+        sizes = [int(np.prod(t.shape, dtype=object)) for t in flatten(inputs)
+                 if isinstance(t, KerasTensor) and None not in t.shape]
+        if sum(sizes) > MAX_INFERENCE_ELEMENTS:
+            raise ValueError(
+                f"Op node '{self.name}' ({self.op_name}) gets inputs of {sum(sizes)} elements; "
+                f"inferring its output shape allows at most {MAX_INFERENCE_ELEMENTS}.")
         outs = []
         with np.errstate(all="ignore"):
             for fill in (2, 3):

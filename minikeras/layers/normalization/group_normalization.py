@@ -27,6 +27,11 @@ class GroupNormalization(Layer):
                  beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
         super().__init__(**kwargs)
+        if isinstance(groups, bool) or not isinstance(groups, int) or (
+                groups < 1 and groups != -1):
+            raise ValueError(
+                "Received an invalid value for `groups`, expected a positive integer or -1 "
+                f"(one group per channel). Received: groups={groups!r}")
         self.groups = int(groups)
         self.axis = int(axis)
         self.epsilon = float(epsilon)

@@ -12,9 +12,8 @@ import io
 
 
 def _has_backslash(f) -> bool:
-    found = []
-    f.visit(lambda name: found.append(name) if "\\" in name else None)
-    return bool(found)
+    # Only the first separator of a path was a backslash, so the root's names show it.
+    return any("\\" in name for name in f)
 
 
 def with_forward_slashes(f):
@@ -27,7 +26,7 @@ def with_forward_slashes(f):
 
     def copy(name, obj):
         path = name.replace("\\", "/")
-        if isinstance(obj, h5py.Dataset):
+        if hasattr(obj, "shape"):  # an h5py.Dataset or a checked one (h5_checks)
             out.create_dataset(path, data=obj[()])
             target = out[path]
         else:

@@ -44,7 +44,6 @@ _COMMON = {
     "bias": "use_bias",
     "init": "kernel_initializer",
     "output_dim": "units",
-    "input_dtype": "dtype",
     "border_mode": "padding",
     "nb_filter": "filters",
     "subsample": "strides",
@@ -69,6 +68,8 @@ _PER_CLASS = {
         "output_dim": "output_dim",
     },
     "BatchNormalization": {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"},
+    # Keras 1's `input_dtype` typed the input a layer created, never the layer itself.
+    "InputLayer": {"input_dtype": "dtype"},
     "PReLU": {"init": "alpha_initializer"},
     "LeakyReLU": {"alpha": "negative_slope"},
     "Dropout": {"p": "rate"},
@@ -82,6 +83,7 @@ _PER_CLASS = {
 }
 # Keys with no effect on what a loaded model computes.
 _DROPPED = (
+    "input_dtype",
     "consume_less",
     "W_learning_rate_multiplier",
     "b_learning_rate_multiplier",

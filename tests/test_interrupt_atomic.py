@@ -1,0 +1,88 @@
+"""Any interrupt during `fit` leaves the weights of some completed training step.
+
+A `SIGALRM` handler raising `KeyboardInterrupt` (not a Ctrl-C, so the SIGINT guard
+does not see it) fires at random moments of training; after each interrupt the
+weights and the optimizer's slots must equal those after some step of the same
+training run without interrupts.
+"""
+
+from __future__ import annotations
+
+import signal
+
+import numpy as np
+import pytest
+
+import minikeras
+from minikeras import layers
+
+STEPS = 60
+
+
+def make_model(optimizer):
+    minikeras.utils.set_random_seed(3)
+    model = minikeras.Sequential(
+        [layers.Input((6,)), layers.Dense(16, activation="tanh"), layers.Dense(3)]
+    )
+    model.compile(optimizer=optimizer, loss="mse")
+    return model
+
+
+def data():
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(32, 6)).astype("float32"), rng.normal(size=(32, 3)).astype("float32")
+
+
+def state(model):
+    return [np.array(v.value) for v in model.weights] + [
+        np.array(v.value) for v in model.optimizer.variables
+    ]
+
+
+def trajectory(optimizer):
+    """The state after every step of `STEPS` one-batch epochs (index = step count)."""
+    x, y = data()
+    model = make_model(optimizer)
+    model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)
+    states = [state(model)]
+    for _ in range(STEPS - 1):
+        model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)
+        states.append(state(model))
+    return states
+
+
+def same(a, b) -> bool:
+    return len(a) == len(b) and all(
+        x.shape == y.shape and np.array_equal(x, y) for x, y in zip(a, b)
+    )
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam", "rmsprop"])
+def test_interrupt_from_another_signal_leaves_a_completed_step(optimizer):
+    x, y = data()
+    reference = trajectory(optimizer)
+    rng = np.random.default_rng(1)
+
+    def fire(signum, frame):
+        raise KeyboardInterrupt("from SIGALRM")
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    interrupted = 0
+    try:
+        for _ in range(12):
+            model = make_model(optimizer)
+            model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)  # builds slots
+            start = state(model)
+            assert same(start, reference[0])
+            signal.setitimer(signal.ITIMER_REAL, float(rng.uniform(0.0005, 0.02)))
+            try:
+                model.fit(x, y, batch_size=32, epochs=STEPS - 1, shuffle=False, verbose=0)
+            except KeyboardInterrupt:
+                interrupted += 1
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            now = state(model)
+            assert any(same(now, ref) for ref in reference), "weights match no training step"
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert interrupted >= 6
