@@ -35,6 +35,14 @@ SLOW = {
     "densenet201",
     "vgg19",
     "densenet169",
+    "efficientnetb4",
+    "efficientnetb5",
+    "efficientnetb6",
+    "efficientnetb7",
+    "inception_v3_top",
+    "xception_top",
+    "efficientnetv2b3",
+    "convnext_small",
 }
 
 

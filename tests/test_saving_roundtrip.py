@@ -136,7 +136,9 @@ def test_functional_config_shared_layer_node_indices():
     shared_nodes = entries["shared"]["inbound_nodes"]
     assert len(shared_nodes) == 2
     hist = [n["args"][0]["config"]["keras_history"] for n in shared_nodes]
-    assert hist == [["a", 0, 0], ["inner", 1, 0]]  # nested model: node 0 is its own
+    # Keras 3.15 numbers a nested model's calls from 0 (checked with Keras 3.15: the same
+    # graph gives [["a", 0, 0], ["inner", 0, 0]]); tf_keras adds its construction node.
+    assert hist == [["a", 0, 0], ["inner", 0, 0]]
     assert entries["out2"]["inbound_nodes"][0]["args"][0]["config"]["keras_history"] == [
         "shared", 1, 0]
     assert cfg["output_layers"] == [["out1", 0, 0], ["out2", 0, 0]]

@@ -150,8 +150,9 @@ def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
             cfg_e["input_length"] = shape[1] if len(shape) == 2 else None
     if cls == "Sequential":
         return {"name": cfg.get("name"), "layers": layers}
-    # tf_keras' Sequential is functional: it has a built-in node 0 that Keras 3's lacks.
-    nested_seq = {e.get("name") for e in layers if e.get("class_name") == "Sequential"}
+    # tf_keras' nested models (Sequential included) have a built-in node 0 that Keras 3's
+    # lack.
+    nested_seq = {e.get("name") for e in layers if e.get("class_name") in _MODEL_CLASSES}
     if nested_seq:
         for entry in layers:
             for node in entry.get("inbound_nodes") or []:

@@ -20,12 +20,12 @@ _TENSOR = "__keras_tensor__"
 
 
 def _node_offset(layer, keras2: bool) -> int:
+    """File node index minus ours: tf_keras counts a nested model's own construction node
+    (index 0); Keras 3 (3.15) numbers a nested Functional or Sequential's calls from 0."""
     from minikeras.models.functional import Functional
     from minikeras.models.sequential import Sequential
 
-    if isinstance(layer, Functional):
-        return 1
-    return 1 if keras2 and isinstance(layer, Sequential) else 0
+    return 1 if keras2 and isinstance(layer, (Functional, Sequential)) else 0
 
 
 def _operations(model) -> list:
