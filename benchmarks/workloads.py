@@ -129,6 +129,29 @@ def predict1(repeat=3):
     return out
 
 
+def dataset(repeat=3):
+    """The `mlp` fit fed by `Dataset`: from_tensor_slices -> shuffle -> map -> batch.
+
+    Plain-array epochs and dataset epochs alternate so both see the same load.
+    """
+    from minikeras.data import AUTOTUNE, Dataset
+
+    x, y = common.mlp_data()
+    model = build_mlp()
+    ds = (Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0)
+          .map(lambda a, b: (a * 1.0, b), num_parallel_calls=AUTOTUNE)
+          .batch(common.MLP_BATCH).prefetch(AUTOTUNE))
+    model.fit(ds.take(10), epochs=1, verbose=0)
+    arrays_s = dataset_s = float("inf")
+    for _ in range(repeat):
+        arrays_s = min(arrays_s, common.best_of(
+            lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1))
+        dataset_s = min(dataset_s, common.best_of(
+            lambda: model.fit(ds, epochs=1, verbose=0), 1))
+    return {"samples_per_s": len(x) / dataset_s, "arrays_samples_per_s": len(x) / arrays_s,
+            "dataset_to_arrays": arrays_s / dataset_s}
+
+
 def _missing(*names):
     import minikeras.layers as L
 
@@ -288,7 +311,7 @@ def coldstart(repeat=3):
 WORKLOADS = {"xor": xor, "mlp": mlp, "mlp_memory": mlp_memory, "predict1": predict1,
              "cnn": cnn, "lstm": lstm, "coldstart": coldstart, "loaded": loaded,
              "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
-             "predict_batch": predict_batch}
+             "predict_batch": predict_batch, "dataset": dataset}
 
 
 def timed(name, repeat):

@@ -11,7 +11,7 @@ from minikeras.data import AUTOTUNE, Dataset, TensorSpec
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "tf_data")
 sys.path.insert(0, HERE)
-from cases import CASES, encode  # noqa: E402
+from data_cases import CASES, encode  # noqa: E402
 
 with open(os.path.join(HERE, "tf_data.json")) as f:
     RECORD = json.load(f)["cases"]

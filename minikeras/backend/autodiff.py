@@ -14,6 +14,7 @@ import itertools
 
 import numpy as np
 
+from minikeras.backend.eager_tensor import EagerTensor, tensor_repr, tensor_str
 from minikeras.backend.keras_tensor import SymbolicInput, any_symbolic
 from minikeras.backend.operators import ArrayOperatorsMixin, _ops
 from minikeras.backend.variable import Variable
@@ -28,7 +29,7 @@ class Tensor(ArrayOperatorsMixin):
     """An array recorded on the tape: its value, its parents and their VJPs."""
 
     __array_priority__ = 100
-    __slots__ = ("value", "parents", "vjps", "seq", "__weakref__")
+    __slots__ = ("value", "parents", "vjps", "seq", "_keras_mask", "__weakref__")
 
     def __init__(self, value: np.ndarray, parents: tuple = (), vjps: tuple = ()):
         self.value = value
@@ -56,7 +57,10 @@ class Tensor(ArrayOperatorsMixin):
         return float(self.value)
 
     def __repr__(self) -> str:
-        return f"<Tensor shape={self.value.shape} dtype={self.value.dtype.name}\n{self.value}>"
+        return tensor_repr(np.asarray(self.value))
+
+    def __str__(self) -> str:
+        return tensor_str(np.asarray(self.value))
 
     def reshape(self, *shape):
         return _ops().reshape(self, shape[0] if len(shape) == 1 else shape)
@@ -78,6 +82,8 @@ def unwrap(x):
         if _watched_arrays:
             return x, _watched_arrays.get(id(x))
         return x, None
+    if type(x) is EagerTensor:
+        return x.value, (_watched_arrays.get(id(x)) if _watched_arrays else None)
     if isinstance(x, Variable):
         if _tape_stack:
             return x.value, _variable_node(x)
@@ -86,7 +92,8 @@ def unwrap(x):
         return x.value, x
     if isinstance(x, (int, float, bool, np.generic)):
         return x, None
-    if isinstance(x, (list, tuple)) and any(isinstance(e, (Tensor, Variable)) for e in x):
+    if isinstance(x, (list, tuple)) and any(
+            isinstance(e, (Tensor, Variable, EagerTensor)) for e in x):
         stacked = _ops().stack(x)
         return (stacked.value, stacked) if type(stacked) is Tensor else (stacked, None)
     if any_symbolic(x):
@@ -124,7 +131,7 @@ def value_of(x):
     """Returns the plain NumPy value of a Tensor, Variable, array or scalar."""
     if type(x) is np.ndarray:
         return x
-    if isinstance(x, (Tensor, Variable)):
+    if isinstance(x, (Tensor, Variable, EagerTensor)):
         return x.value
     if any_symbolic(x):
         raise SymbolicInput(x)  # `keras.ops` turns this into a functional-graph node
@@ -228,7 +235,7 @@ def stop_gradient(x):
 
 
 def is_tensor(x) -> bool:
-    return isinstance(x, (Tensor, np.ndarray, Variable))
+    return isinstance(x, (Tensor, np.ndarray, Variable, EagerTensor))
 
 
 # The tape lives in its own module; it is re-exported here, where it always was.

@@ -11,6 +11,7 @@ import contextlib
 import numpy as np
 
 from minikeras.backend.autodiff import (
+    EagerTensor,
     Tensor,
     _tape_stack,
     _watched_arrays,
@@ -92,16 +93,17 @@ class GradientTape:
             return
         if isinstance(x, Tensor):
             return  # already recorded
-        if type(x) is np.ndarray:
+        if type(x) is np.ndarray or type(x) is EagerTensor:
             entry = self._arrays.get(id(x))
             if entry is None:
-                entry = (x, Tensor(x))
+                entry = (x, Tensor(value_of(x)))
                 self._arrays[id(x)] = entry
             if self in _tape_stack:
                 _watched_arrays[id(x)] = entry[1]
             return
         raise ValueError(
-            "`GradientTape.watch` expects a Variable or a NumPy array (or a list of them). "
+            "`GradientTape.watch` expects a Variable or a NumPy array (or a tensor, or a list "
+            "of them). "
             f"Received: {x!r} of type {type(x).__name__}")
 
     def jacobian(self, target, sources, unconnected_gradients="none"):
@@ -177,7 +179,7 @@ class GradientTape:
             return entry[1] if entry else None
         if isinstance(s, Tensor):
             return s
-        if type(s) is np.ndarray:
+        if type(s) is np.ndarray or type(s) is EagerTensor:
             entry = self._arrays.get(id(s))
             return entry[1] if entry else None
         return None

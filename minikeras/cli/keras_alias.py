@@ -17,7 +17,7 @@ import sys
 ROOTS = {
     "tensorflow.python.keras": "minikeras",
     "tensorflow.keras": "minikeras",
-    "tensorflow": "minikeras.cli.tf_shim",
+    "tensorflow": "minikeras.tensorflow",
     "tf_keras": "minikeras",
     "keras": "minikeras",
 }

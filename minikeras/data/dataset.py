@@ -9,12 +9,10 @@ Elements are nested tuples/dicts of NumPy arrays.
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 
 from minikeras.data import structure
-from minikeras.data.spec import TensorSpec, spec_of
+from minikeras.data.spec import spec_of
 
 INFINITE = -1
 UNKNOWN = -2
@@ -47,7 +45,9 @@ class Dataset:
         return self._source()
 
     def __iter__(self):
-        return self._arrays()
+        """Iterates the elements as tensors (`EagerTensor`s with `.numpy()`), as TensorFlow."""
+        for element in self._arrays():
+            yield structure.to_tensors(element)
 
     def as_numpy_iterator(self):
         """Iterates the elements as NumPy values (scalars as NumPy scalars, strings as bytes).
@@ -105,49 +105,23 @@ class Dataset:
         Raises:
             ValueError: for scalars or components with different first dimensions.
         """
-        data = structure.to_structure(tensors)
-        leaves = structure.flatten(data)
-        if any(leaf.ndim == 0 for leaf in leaves):
-            raise ValueError("Unbatching a tensor is only supported for rank >= 1")
-        sizes = {leaf.shape[0] for leaf in leaves}
-        if len(sizes) > 1:
-            raise ValueError(
-                "Dimensions of the components don't match: every component of "
-                f"`from_tensor_slices` needs the same first dimension. Received: "
-                f"{[leaf.shape[0] for leaf in leaves]}"
-            )
-        n = sizes.pop()
-        spec = structure.map_structure(lambda a: TensorSpec(a.shape[1:], a.dtype), data)
+        from minikeras.data import sources
 
-        def source():
-            if len(leaves) == 1 and not structure.is_nested(data):
-                yield from (leaves[0][i] for i in range(n))
-                return
-            for i in range(n):
-                yield structure.pack_like(data, [leaf[i] for leaf in leaves])
-
-        ds = Dataset(source, n, spec, "TensorSlice")
-        ds._slices = (data, leaves, n)  # lets `batch` slice whole batches at once
-        return ds
+        return sources.from_tensor_slices(tensors)
 
     @staticmethod
     def from_tensors(tensors, name=None) -> Dataset:
         """A dataset with a single element, `tensors`."""
-        data = structure.to_structure(tensors)
-        return Dataset(lambda: iter((data,)), 1, structure.map_structure(spec_of, data), "Tensor")
+        from minikeras.data import sources
+
+        return sources.from_tensors(tensors)
 
     @staticmethod
     def range(*args, dtype="int64", name=None) -> Dataset:
         """`range(stop)`, `range(start, stop[, step])` as a dataset of scalars (int64)."""
-        if not args or len(args) > 3:
-            raise ValueError(
-                f"Invalid arguments to Dataset.range: expected 1 to 3 integers. Received: {args}"
-            )
-        span = range(*(int(a) for a in args))
-        dtype = np.dtype(dtype)
-        return Dataset(
-            lambda: (np.asarray(i, dtype) for i in span), len(span), TensorSpec((), dtype), "Range"
-        )
+        from minikeras.data import sources
+
+        return sources.range_dataset(*args, dtype=dtype)
 
     @staticmethod
     def from_generator(
@@ -166,48 +140,15 @@ class Dataset:
             output_types, output_shapes: The older way to give the same.
             args: Arguments passed to `generator` on each pass.
         """
-        if not callable(generator):
-            raise TypeError(
-                "`generator` must be a Python callable that returns an iterator (pass the "
-                f"function, not its result). Received: {type(generator).__name__}"
-            )
-        if output_signature is None:
-            if output_types is None:
-                raise TypeError(
-                    "`Dataset.from_generator` needs `output_signature` (e.g. "
-                    "`tf.TensorSpec(shape=(None,), dtype=tf.float32)`), or `output_types`."
-                )
-            shapes = output_shapes
-            if shapes is None:
-                shapes = structure.map_structure(lambda _: None, output_types)
-            output_signature = structure.map_structure(
-                lambda t, s: TensorSpec(s, t), output_types, shapes
-            )
-        signature = output_signature
-        call_args = tuple(args or ())
+        from minikeras.data import sources
 
-        def convert(element):
-            if isinstance(element, list) and isinstance(signature, tuple):
-                element = tuple(element)
-            element = structure.to_structure(
-                element, structure.map_structure(lambda s: s.dtype, signature)
-            )
-
-            def check(arr, spec):
-                if not spec.shape.is_compatible_with(arr.shape):
-                    raise ValueError(
-                        f"`generator` yielded an element of shape {arr.shape} where an "
-                        f"element of shape {spec.shape} was expected."
-                    )
-                return arr
-
-            return structure.map_structure(check, element, signature)
-
-        def source():
-            for element in generator(*call_args):
-                yield convert(element)
-
-        return Dataset(source, UNKNOWN, signature, "FlatMap")
+        return sources.from_generator(
+            generator,
+            output_types=output_types,
+            output_shapes=output_shapes,
+            args=args,
+            output_signature=output_signature,
+        )
 
     @staticmethod
     def zip(*datasets, name=None) -> Dataset:
@@ -216,54 +157,18 @@ class Dataset:
         Args:
             *datasets: Datasets, or one tuple/dict of datasets.
         """
-        nest = (
-            datasets[0]
-            if len(datasets) == 1 and structure.is_nested(datasets[0])
-            else tuple(datasets)
-        )
-        members = structure.flatten(nest)
-        for d in members:
-            if not isinstance(d, Dataset):
-                raise TypeError(
-                    "`Dataset.zip` expects datasets (or a tuple/dict of datasets). Received: "
-                    f"{type(d).__name__}"
-                )
-        cards = [d._cardinality for d in members]
-        if UNKNOWN in cards:
-            card = UNKNOWN
-        else:
-            finite = [c for c in cards if c != INFINITE]
-            card = min(finite) if finite else INFINITE
+        from minikeras.data import sources
 
-        def source():
-            for parts in zip(*(d._arrays() for d in members)):
-                yield structure.pack_like(nest, list(parts))
-
-        return Dataset(
-            source,
-            card,
-            lambda: structure.pack_like(nest, [d.element_spec for d in members]),
-            "Zip",
-        )
+        return sources.zip_datasets(*datasets)
 
     @staticmethod
     def list_files(file_pattern, shuffle=None, seed=None, name=None) -> Dataset:
         """File names matching a glob pattern (or list of patterns), as a string dataset."""
-        import glob
+        from minikeras.data import sources
 
-        patterns = [file_pattern] if isinstance(file_pattern, str) else list(file_pattern)
-        names = sorted({f for p in patterns for f in glob.glob(str(p))})
-        if not names:
-            raise ValueError(f"No files matched pattern: {', '.join(map(str, patterns))}")
-        ds = Dataset.from_tensor_slices(np.array(names))
-        if shuffle is None or shuffle:
-            ds = ds.shuffle(len(names), seed=seed)
-        return ds
+        return sources.list_files(file_pattern, shuffle=shuffle, seed=seed)
 
     # ------------------------------------------------------------------ transformations
-
-    def _derive(self, source, cardinality, spec=None, kind="Dataset") -> Dataset:
-        return Dataset(source, cardinality, spec, kind)
 
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         """Applies `map_func` to each element (a tuple element is passed as arguments).
@@ -350,40 +255,15 @@ class Dataset:
 
     def take(self, count, name=None):
         """The first `count` elements (all of them when -1)."""
-        count = int(count)
-        c = self._cardinality
-        if c == UNKNOWN:
-            card = UNKNOWN
-        elif count < 0:
-            card = c
-        elif c == INFINITE:
-            card = count
-        else:
-            card = min(c, count)
-        stop = None if count < 0 else count
-        return self._derive(
-            lambda: itertools.islice(self._arrays(), stop), card, lambda: self.element_spec, "Take"
-        )
+        from minikeras.data import transforms
+
+        return transforms.take(self, count)
 
     def skip(self, count, name=None):
         """All but the first `count` elements (none when -1)."""
-        count = int(count)
-        c = self._cardinality
-        if c in (INFINITE, UNKNOWN):
-            card = c
-        elif count < 0:
-            card = 0
-        else:
-            card = max(0, c - count)
+        from minikeras.data import transforms
 
-        def source():
-            if count < 0:
-                for _ in self._arrays():
-                    pass
-                return iter(())
-            return itertools.islice(self._arrays(), count, None)
-
-        return self._derive(source, card, lambda: self.element_spec, "Skip")
+        return transforms.skip(self, count)
 
     def cache(self, filename="", name=None):
         """Keeps the elements of the first complete pass in memory; later passes replay them.
@@ -396,7 +276,7 @@ class Dataset:
 
     def prefetch(self, buffer_size, name=None):
         """Returns the dataset unchanged: elements are produced on demand in this thread."""
-        return self._derive(self._arrays, self._cardinality, lambda: self.element_spec, "Prefetch")
+        return Dataset(self._arrays, self._cardinality, lambda: self.element_spec, "Prefetch")
 
     def concatenate(self, dataset, name=None):
         """This dataset's elements followed by `dataset`'s (same structure and dtypes)."""
@@ -410,20 +290,9 @@ class Dataset:
 
     def shard(self, num_shards, index, name=None):
         """Every `num_shards`-th element, starting at `index`."""
-        num_shards, index = int(num_shards), int(index)
-        if not 0 <= index < num_shards:
-            raise ValueError(
-                f"`index` must be in [0, num_shards). Received: index={index}, "
-                f"num_shards={num_shards}"
-            )
-        c = self._cardinality
-        card = c if c < 0 else c // num_shards + (1 if index < c % num_shards else 0)
-        return self._derive(
-            lambda: itertools.islice(self._arrays(), index, None, num_shards),
-            card,
-            lambda: self.element_spec,
-            "Shard",
-        )
+        from minikeras.data import transforms
+
+        return transforms.shard(self, num_shards, index)
 
     def apply(self, transformation_func):
         """`transformation_func(self)`, which must return a Dataset."""

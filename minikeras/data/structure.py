@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend.autodiff import Tensor
+from minikeras.backend.eager_tensor import EagerTensor, as_eager
+
 
 def is_nested(x) -> bool:
     return isinstance(x, (tuple, dict))
@@ -16,6 +19,8 @@ def is_nested(x) -> bool:
 
 def flatten(x) -> list:
     """The leaves of `x` in order (dict values in insertion order)."""
+    if _flat_tuple(x):
+        return list(x)
     if isinstance(x, tuple):
         return [leaf for e in x for leaf in flatten(e)]
     if isinstance(x, dict):
@@ -38,9 +43,18 @@ def pack_like(structure, leaves: list):
     return build(structure)
 
 
+def _flat_tuple(x) -> bool:
+    return type(x) is tuple and not any(isinstance(e, (tuple, dict)) for e in x)
+
+
 def map_structure(fn, *structures):
     """`fn` applied leaf-wise over structures of the same shape."""
     first = structures[0]
+    if len(structures) == 1:  # the common cases, without building a flat list
+        if not isinstance(first, (tuple, dict)):
+            return fn(first)
+        if _flat_tuple(first):
+            return tuple([fn(e) for e in first])
     flats = [flatten(s) for s in structures]
     if any(len(f) != len(flats[0]) for f in flats):
         raise ValueError(
@@ -82,8 +96,10 @@ def to_array(value, dtype=None) -> np.ndarray:
     int32 (int64 when they do not fit), as TensorFlow converts them; strings
     stay NumPy unicode arrays (shown as bytes by `as_numpy_iterator`).
     """
-    if hasattr(value, "numpy") and not isinstance(value, np.ndarray):
-        value = value.numpy()  # an eager tensor, a Variable, a torch tensor
+    if type(value) is EagerTensor or type(value) is Tensor:
+        value = value.value
+    elif hasattr(value, "numpy") and not isinstance(value, np.ndarray):
+        value = value.numpy()  # a Variable, a torch tensor
     if dtype is not None:
         return np.asarray(value, dtype=np.dtype(dtype))
     if isinstance(value, np.ndarray):
@@ -125,3 +141,8 @@ def to_numpy_output(value):
         encoded = np.char.encode(value, "utf-8")
         return encoded.item() if encoded.ndim == 0 else encoded.astype(object)
     return value[()] if value.ndim == 0 else value
+
+
+def to_tensors(element):
+    """An element with its arrays wrapped as `EagerTensor`s (what iterating a dataset gives)."""
+    return map_structure(as_eager, element)

@@ -12,7 +12,12 @@ from minikeras.data.dataset import INFINITE, UNKNOWN, Dataset
 
 
 def _call(func, element):
-    """`func` applied to an element: a plain tuple is spread into arguments."""
+    """`func` applied to an element: a plain tuple is spread into arguments.
+
+    The function receives NumPy arrays. In TensorFlow, `map` traces its function with
+    symbolic tensors; the `tf.*` functions and operators it may use take arrays here, and
+    plain Python code (a file loader, say) gets values it can use directly.
+    """
     if type(element) is tuple:
         return func(*element)
     return func(element)
@@ -148,3 +153,56 @@ def reduce(ds: Dataset, initial_state, reduce_func):
     for element in ds._arrays():
         state = _as_element(reduce_func(state, element))
     return state
+
+
+def take(ds: Dataset, count) -> Dataset:
+    count = int(count)
+    c = ds._cardinality
+    if c == UNKNOWN:
+        card = UNKNOWN
+    elif count < 0:
+        card = c
+    elif c == INFINITE:
+        card = count
+    else:
+        card = min(c, count)
+    stop = None if count < 0 else count
+    return Dataset(
+        lambda: itertools.islice(ds._arrays(), stop), card, lambda: ds.element_spec, "Take"
+    )
+
+
+def skip(ds: Dataset, count) -> Dataset:
+    count = int(count)
+    c = ds._cardinality
+    if c in (INFINITE, UNKNOWN):
+        card = c
+    elif count < 0:
+        card = 0
+    else:
+        card = max(0, c - count)
+
+    def source():
+        if count < 0:
+            for _ in ds._arrays():
+                pass
+            return iter(())
+        return itertools.islice(ds._arrays(), count, None)
+
+    return Dataset(source, card, lambda: ds.element_spec, "Skip")
+
+
+def shard(ds: Dataset, num_shards, index) -> Dataset:
+    num_shards, index = int(num_shards), int(index)
+    if not 0 <= index < num_shards:
+        raise ValueError(
+            f"`index` must be in [0, num_shards). Received: index={index}, num_shards={num_shards}"
+        )
+    c = ds._cardinality
+    card = c if c < 0 else c // num_shards + (1 if index < c % num_shards else 0)
+    return Dataset(
+        lambda: itertools.islice(ds._arrays(), index, None, num_shards),
+        card,
+        lambda: ds.element_spec,
+        "Shard",
+    )

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 _training: list = [None]
-# How many `Layer.__call__`s are running: the outermost call (depth 0) clears the losses
-# that `add_loss` collected in the previous forward pass, as Keras does.
+# How many `Layer.__call__`s are running. The outermost call (depth 0) clears the losses
+# that `add_loss` collected in the previous forward pass, as Keras does, and hands its
+# output to user code as an `EagerTensor`.
 depth: list = [0]
 
 

@@ -18,6 +18,7 @@ from minikeras import initializers as initializers_mod
 from minikeras import regularizers as regularizers_mod
 from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, value_of
+from minikeras.backend.eager_tensor import EagerTensor, as_eager
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
 from minikeras.backend.variable import Variable
@@ -162,6 +163,9 @@ class Layer:
             cls._call_signature = params
             cls._call_has_training = "training" in params
             cls._call_has_mask = "mask" in params
+            # A layer that makes a mask from its inputs alone (Embedding, Masking).
+            cls._mask_source = (cls.compute_mask is not Layer.compute_mask
+                                and not cls._call_has_mask)
             cls._call_has_var_kwargs = any(
                 p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
 
@@ -376,6 +380,10 @@ class Layer:
         else:
             if any_symbolic(inputs):
                 return self._symbolic_call(inputs, *args, **kwargs)
+            if self._call_has_mask and kwargs.get("mask") is None:
+                mask = _attached_mask(inputs)  # Keras passes an input's mask on to `call`
+                if mask is not None:
+                    kwargs["mask"] = mask
             inputs = self._standardize_inputs(inputs)
         if not self.built:
             self._check_input_rank(inputs)
@@ -403,9 +411,29 @@ class Layer:
 
             self.add_loss(ops.divide(self.activity_regularizer(outputs),
                                      float(np.shape(value_of(outputs))[0] or 1)))
+        if (self._mask_source or kwargs.get("mask") is not None) and (
+                not depth[0] or type(outputs) is Tensor):
+            # Inside a model the graph carries masks; the user's own call gets `_keras_mask`.
+            outputs = self._attach_mask(inputs, outputs, kwargs.get("mask"))
+        if not depth[0] and type(outputs) is np.ndarray:
+            return EagerTensor(outputs)  # handed to user code: a TensorFlow-style tensor
+        return outputs
+
+    def _attach_mask(self, inputs, outputs, mask):
+        """Sets `_keras_mask` on the output of a layer that computes a mask, as Keras does."""
+        if not (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
+            return outputs
+        out_mask = self.compute_mask(inputs, mask)
+        if out_mask is None or not isinstance(outputs, (np.ndarray, Tensor, EagerTensor)):
+            return outputs
+        if type(outputs) is np.ndarray:
+            outputs = EagerTensor(outputs)
+        outputs._keras_mask = as_eager(value_of(out_mask))
         return outputs
 
     def _standardize_inputs(self, inputs):
+        if type(inputs) is EagerTensor:
+            inputs = inputs.value
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
             if (inputs.dtype.kind == "f" and inputs.dtype != self.dtype
@@ -466,7 +494,14 @@ class Layer:
             outer = call_context.enter(False)
             try:
                 kwargs = {"training": False} if self._call_has_training else {}
-                outs.append(self.call(x, **kwargs))
+                try:
+                    outs.append(self.call(x, **kwargs))
+                except Exception:
+                    # A `call(inputs, mask=None)` that needs the mask a masking layer
+                    # upstream gives it: try once more with an all-True mask.
+                    if not (self._call_has_mask and type(x) is np.ndarray and x.ndim >= 2):
+                        raise
+                    outs.append(self.call(x, mask=np.ones(x.shape[:-1], bool), **kwargs))
             finally:
                 call_context.exit(outer)
         self._clear_losses()
@@ -646,3 +681,10 @@ def deprecated_argument(layer_name: str, old: str, new: str) -> None:
         DeprecationWarning,
         stacklevel=3,
     )
+
+
+def _attached_mask(inputs):
+    """The `_keras_mask` an eager input carries, or None."""
+    if type(inputs) is EagerTensor or type(inputs) is Tensor:
+        return getattr(inputs, "_keras_mask", None)
+    return None

@@ -8,6 +8,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.backend.autodiff import Tensor, value_of
+from minikeras.backend.eager_tensor import as_eager
 from minikeras.saving.function_refs import deserialize_function, serialize_function
 
 _REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None,
@@ -124,7 +125,7 @@ class Loss:
                 self, "_integer_targets", False):
             y_true = y_true.astype(yp_dtype)
         values = self.call(y_true, y_pred)
-        return reduce_values(values, sample_weight, self.reduction)
+        return as_eager(reduce_values(values, sample_weight, self.reduction))
 
     def call(self, y_true, y_pred):
         raise NotImplementedError

@@ -94,6 +94,17 @@ class Model(NumpyTrainer, LegacyModelMethods, Layer):
     def layers(self) -> list:
         return list(self._layers)
 
+    @property
+    def stateful(self) -> bool:
+        """Whether any layer keeps state between batches (a `stateful=True` RNN)."""
+        return any(getattr(layer, "stateful", False) for layer in self._layers)
+
+    def reset_states(self) -> None:
+        """Resets the states of every stateful layer (Keras 2 `Model.reset_states`)."""
+        for layer in self._layers:
+            if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
+                layer.reset_states()
+
     def get_layer(self, name=None, index=None):
         """Returns a layer by name or by index in `model.layers`.
 

@@ -154,7 +154,12 @@ class Bidirectional(Layer):
             outs = outs + [None] * n
         return outs if len(outs) > 1 else outs[0]
 
+    @property
+    def stateful(self) -> bool:
+        return bool(getattr(self.forward_layer, "stateful", False))
+
     def reset_states(self):
+        """Resets both directions' states (the wrapped layers must be stateful)."""
         self.forward_layer.reset_states()
         self.backward_layer.reset_states()
 
