@@ -30,7 +30,6 @@ x = np.full((1, 784), 0.5, dtype=np.float32)
 pred = model.predict(x, verbose=0)
 
 
-
 def peak_rss_mib() -> float:
     """Peak RSS of this process image (VmHWM). `ru_maxrss` is not used: Linux carries
     the forked parent's peak over `exec`, which would charge the caller's memory here."""
@@ -43,6 +42,7 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-print(f"import_s={import_s:.4f} argmax={int(np.argmax(pred))} total_s="
-      f"{time.perf_counter() - t0:.4f}")
+print(
+    f"import_s={import_s:.4f} argmax={int(np.argmax(pred))} total_s={time.perf_counter() - t0:.4f}"
+)
 print(f"rss={peak_rss_mib():.1f}")

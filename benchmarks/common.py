@@ -92,8 +92,10 @@ _BUSY_LOOP = "import time\nend = time.monotonic() + {s}\nwhile time.monotonic() 
 
 def start_competitors(n=COMPETITORS, seconds=COMPETITOR_MAX_S) -> list:
     """Starts `n` CPU-bound busy-loop processes that end by themselves after `seconds`."""
-    return [subprocess.Popen([sys.executable, "-c", _BUSY_LOOP.format(s=float(seconds))])
-            for _ in range(n)]
+    return [
+        subprocess.Popen([sys.executable, "-c", _BUSY_LOOP.format(s=float(seconds))])
+        for _ in range(n)
+    ]
 
 
 def stop_competitors(procs) -> None:
@@ -147,8 +149,9 @@ def mlp_gemm_seconds(n_batches=MLP_SAMPLES // MLP_BATCH, batch=MLP_BATCH, repeat
     """
     rng = np.random.default_rng(1)
     sizes = MLP_SIZES
-    ws = [rng.standard_normal((a, b), dtype=np.float32) * 0.05
-          for a, b in zip(sizes[:-1], sizes[1:])]
+    ws = [
+        rng.standard_normal((a, b), dtype=np.float32) * 0.05 for a, b in zip(sizes[:-1], sizes[1:])
+    ]
     acts = [rng.random((batch, s), dtype=np.float32) for s in sizes]
     grads = [rng.standard_normal((batch, s), dtype=np.float32) for s in sizes]
     w_out = [np.empty_like(w) for w in ws]
@@ -183,8 +186,12 @@ def mlp_memory_budget_bytes(n=MLP_SAMPLES, batch=MLP_BATCH, optimizer_slots=2) -
     params = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     data = n * (sizes[0] + sizes[-1])
     acts = batch * (sizes[0] + 2 * sum(sizes[1:]))
-    parts = {"data": data * 4, "params": params * 4,
-             "optimizer_state": optimizer_slots * params * 4, "activations": acts * 4}
+    parts = {
+        "data": data * 4,
+        "params": params * 4,
+        "optimizer_state": optimizer_slots * params * 4,
+        "activations": acts * 4,
+    }
     parts["total"] = sum(parts.values())
     return parts
 
@@ -223,7 +230,8 @@ KERAS_PYTHON_HELP = (
     "`--keras` runs benchmarks/keras_reference.py in a Python that has Keras 3 and JAX. "
     "Point it at one with `KERAS_PYTHON=/path/to/venv/bin/python python benchmarks/run.py "
     "--keras` or `--keras-python /path/to/venv/bin/python`; to make one: "
-    "`python -m venv kvenv && kvenv/bin/pip install keras jax`.")
+    "`python -m venv kvenv && kvenv/bin/pip install keras jax`."
+)
 
 
 def keras_python(explicit=None):
@@ -237,5 +245,6 @@ def keras_python(explicit=None):
         return None, "No Keras interpreter given. " + KERAS_PYTHON_HELP
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         return None, f"The Keras interpreter {path!r} is not an executable file. " + (
-            KERAS_PYTHON_HELP)
+            KERAS_PYTHON_HELP
+        )
     return path, None

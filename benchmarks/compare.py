@@ -34,10 +34,14 @@ ROWS = [
 ]
 
 # Keras has no CPU-time figures: compare CPU rows with its wall figures.
-_KERAS_KEY = {"fit_cpu_us_per_step": "fit_us_per_step",
-              "train_on_batch_cpu_us_per_step": "train_on_batch_us_per_step",
-              "samples_per_cpu_s": "samples_per_s", "predict_cpu_us": "predict_us",
-              "predict_on_batch_cpu_us": "predict_on_batch_us", "call_cpu_us": "call_us"}
+_KERAS_KEY = {
+    "fit_cpu_us_per_step": "fit_us_per_step",
+    "train_on_batch_cpu_us_per_step": "train_on_batch_us_per_step",
+    "samples_per_cpu_s": "samples_per_s",
+    "predict_cpu_us": "predict_us",
+    "predict_on_batch_cpu_us": "predict_on_batch_us",
+    "call_cpu_us": "call_us",
+}
 
 
 def _load(spec, section="minikeras"):

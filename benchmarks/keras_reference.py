@@ -27,20 +27,32 @@ from benchmarks import common  # noqa: E402
 
 def build_xor():
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(10),
-                              keras.layers.Activation("tanh"), keras.layers.Dense(1),
-                              keras.layers.Activation("sigmoid")])
-    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(0.1),
-                  metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(10),
+            keras.layers.Activation("tanh"),
+            keras.layers.Dense(1),
+            keras.layers.Activation("sigmoid"),
+        ]
+    )
+    model.compile(
+        loss="binary_crossentropy", optimizer=keras.optimizers.SGD(0.1), metrics=["accuracy"]
+    )
     return model
 
 
 def build_mlp():
     keras.utils.set_random_seed(0)
     s = common.MLP_SIZES
-    model = keras.Sequential([keras.Input((s[0],)), keras.layers.Dense(s[1], activation="relu"),
-                              keras.layers.Dense(s[2], activation="relu"),
-                              keras.layers.Dense(s[3], activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((s[0],)),
+            keras.layers.Dense(s[1], activation="relu"),
+            keras.layers.Dense(s[2], activation="relu"),
+            keras.layers.Dense(s[3], activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -50,7 +62,8 @@ def xor(repeat):
     model = build_xor()
     model.fit(x, y, epochs=5, batch_size=4, verbose=0)
     fit_s = common.best_of(
-        lambda: model.fit(x, y, epochs=common.XOR_STEPS, batch_size=4, verbose=0), repeat)
+        lambda: model.fit(x, y, epochs=common.XOR_STEPS, batch_size=4, verbose=0), repeat
+    )
     model.train_on_batch(x, y)
 
     def tob():
@@ -58,8 +71,10 @@ def xor(repeat):
             model.train_on_batch(x, y)
 
     tob_s = common.best_of(tob, repeat)
-    return {"fit_us_per_step": fit_s / common.XOR_STEPS * 1e6,
-            "train_on_batch_us_per_step": tob_s / common.XOR_STEPS * 1e6}
+    return {
+        "fit_us_per_step": fit_s / common.XOR_STEPS * 1e6,
+        "train_on_batch_us_per_step": tob_s / common.XOR_STEPS * 1e6,
+    }
 
 
 def mlp(repeat):
@@ -67,7 +82,8 @@ def mlp(repeat):
     model = build_mlp()
     model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat
+    )
     return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
@@ -76,9 +92,11 @@ def predict1(repeat):
     model = build_mlp()
     n = 200
     out = {}
-    for name, fn in (("predict_us", lambda: model.predict(x, verbose=0)),
-                     ("predict_on_batch_us", lambda: model.predict_on_batch(x)),
-                     ("call_us", lambda: np.asarray(model(x)))):
+    for name, fn in (
+        ("predict_us", lambda: model.predict(x, verbose=0)),
+        ("predict_on_batch_us", lambda: model.predict_on_batch(x)),
+        ("call_us", lambda: np.asarray(model(x))),
+    ):
         for _ in range(10):
             fn()
 
@@ -93,29 +111,44 @@ def predict1(repeat):
 def cnn(repeat):
     keras.utils.set_random_seed(0)
     L = keras.layers
-    model = keras.Sequential([keras.Input((28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"),
-                              L.MaxPooling2D((2, 2)), L.Conv2D(64, (3, 3), activation="relu"),
-                              L.MaxPooling2D((2, 2)), L.Flatten(), L.Dropout(0.5),
-                              L.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            L.Conv2D(32, (3, 3), activation="relu"),
+            L.MaxPooling2D((2, 2)),
+            L.Conv2D(64, (3, 3), activation="relu"),
+            L.MaxPooling2D((2, 2)),
+            L.Flatten(),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     x, y = common.cnn_data()
     model.fit(x[:256], y[:256], batch_size=common.CNN_BATCH, epochs=1, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat
+    )
     return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 def lstm(repeat):
     keras.utils.set_random_seed(0)
     L = keras.layers
-    model = keras.Sequential([keras.Input((common.LSTM_SEQ,), dtype="int32"),
-                              L.Embedding(common.LSTM_VOCAB, 32), L.LSTM(32),
-                              L.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((common.LSTM_SEQ,), dtype="int32"),
+            L.Embedding(common.LSTM_VOCAB, 32),
+            L.LSTM(32),
+            L.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     x, y = common.lstm_data()
     model.fit(x[:128], y[:128], batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat
+    )
     return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
@@ -124,10 +157,16 @@ def loaded(repeat):
     x, y = common.mlp_data()
     model = build_mlp()
     model.fit(x[:1280], y[:1280], batch_size=common.MLP_BATCH, epochs=1, verbose=0)
-    secs = common.with_competitors(lambda: common.best_of(
-        lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat))
-    return {"samples_per_s": len(x) / secs, "competitors": common.COMPETITORS,
-            "load_average_1min": os.getloadavg()[0]}
+    secs = common.with_competitors(
+        lambda: common.best_of(
+            lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), repeat
+        )
+    )
+    return {
+        "samples_per_s": len(x) / secs,
+        "competitors": common.COMPETITORS,
+        "load_average_1min": os.getloadavg()[0],
+    }
 
 
 def bidirectional_lstm_imdb(repeat):
@@ -141,16 +180,21 @@ def bidirectional_lstm_imdb(repeat):
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     x, y = common.imdb_data()
     b = common.IMDB_BATCH
-    model.fit(x[:2 * b], y[:2 * b], batch_size=b, epochs=1, verbose=0)
-    model.evaluate(x[:2 * b], y[:2 * b], batch_size=b, verbose=0)
+    model.fit(x[: 2 * b], y[: 2 * b], batch_size=b, epochs=1, verbose=0)
+    model.evaluate(x[: 2 * b], y[: 2 * b], batch_size=b, verbose=0)
     fit_s, fit_cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat
+    )
     eval_s, eval_cpu = common.best_wall_cpu(
-        lambda: model.evaluate(x, y, batch_size=b, verbose=0), repeat)
-    return {"samples_per_s": len(x) / fit_s, "epoch_s": fit_s,
-            "samples_per_cpu_s": len(x) / fit_cpu,
-            "evaluate_samples_per_s": len(x) / eval_s,
-            "evaluate_samples_per_cpu_s": len(x) / eval_cpu}
+        lambda: model.evaluate(x, y, batch_size=b, verbose=0), repeat
+    )
+    return {
+        "samples_per_s": len(x) / fit_s,
+        "epoch_s": fit_s,
+        "samples_per_cpu_s": len(x) / fit_cpu,
+        "evaluate_samples_per_s": len(x) / eval_s,
+        "evaluate_samples_per_cpu_s": len(x) / eval_cpu,
+    }
 
 
 def predict_batch(repeat):
@@ -158,9 +202,9 @@ def predict_batch(repeat):
     x, _ = common.mlp_data(n=common.PREDICT_BATCH_SAMPLES)
     model.predict(x[:2048], batch_size=common.PREDICT_BATCH, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.predict(x, batch_size=common.PREDICT_BATCH, verbose=0), repeat)
-    return {"samples_per_s": len(x) / secs, "predict_s": secs,
-            "samples_per_cpu_s": len(x) / cpu}
+        lambda: model.predict(x, batch_size=common.PREDICT_BATCH, verbose=0), repeat
+    )
+    return {"samples_per_s": len(x) / secs, "predict_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 def coldstart(repeat):
@@ -173,13 +217,25 @@ def coldstart(repeat):
         common.run_child(argv, env)  # warm-up: bytecode and JAX caches
         runs = [common.run_child(argv, env) for _ in range(repeat)]
     import_s = min(float(r[2].split("import_s=")[1].split()[0]) for r in runs)
-    return {"wall_s": min(r[0] for r in runs), "peak_rss_mib": min(r[1] for r in runs),
-            "import_s": import_s, "format": "h5"}
+    return {
+        "wall_s": min(r[0] for r in runs),
+        "peak_rss_mib": min(r[1] for r in runs),
+        "import_s": import_s,
+        "format": "h5",
+    }
 
 
-WORKLOADS = {"xor": xor, "mlp": mlp, "predict1": predict1, "cnn": cnn, "lstm": lstm,
-             "coldstart": coldstart, "loaded": loaded,
-             "bidirectional_lstm_imdb": bidirectional_lstm_imdb, "predict_batch": predict_batch}
+WORKLOADS = {
+    "xor": xor,
+    "mlp": mlp,
+    "predict1": predict1,
+    "cnn": cnn,
+    "lstm": lstm,
+    "coldstart": coldstart,
+    "loaded": loaded,
+    "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
+    "predict_batch": predict_batch,
+}
 
 
 def main() -> None:
@@ -188,7 +244,7 @@ def main() -> None:
     if "--repeat" in args:
         i = args.index("--repeat")
         repeat = int(args[i + 1])
-        del args[i:i + 2]
+        del args[i : i + 2]
     names = [a for a in (args or list(WORKLOADS)) if a in WORKLOADS]
     results = {name: WORKLOADS[name](repeat) for name in names}
     print(json.dumps(results))

@@ -34,5 +34,7 @@ for cls in (keras.layers.LSTM, keras.layers.GRU, keras.layers.SimpleRNN):
         t0 = time.perf_counter()
         jax.block_until_ready(grad(tv))
         times.append(time.perf_counter() - t0)
-    print(f"{cls.__name__:9s} keras-jax jit: {statistics.median(times) * 1e3:7.2f} ms "
-          f"(min {min(times) * 1e3:6.2f})")
+    print(
+        f"{cls.__name__:9s} keras-jax jit: {statistics.median(times) * 1e3:7.2f} ms "
+        f"(min {min(times) * 1e3:6.2f})"
+    )

@@ -47,8 +47,10 @@ def _setups(args):
     grads = [(rng.standard_normal(shape) * 0.01).astype(np.float32) for shape in shapes]
     out = {}
     for name, cls in (("per_variable", PerVariable), ("flat", base)):
-        variables = [Variable(rng.standard_normal(shape).astype(np.float32), name=f"w{k}")
-                     for k, shape in enumerate(shapes)]
+        variables = [
+            Variable(rng.standard_normal(shape).astype(np.float32), name=f"w{k}")
+            for k, shape in enumerate(shapes)
+        ]
         opt = make(cls)
         opt.apply(grads, variables)
         out[name] = (opt, variables)
@@ -77,8 +79,11 @@ def main() -> None:
     figures = {}
     for (mode, name), ts in times.items():
         ts.sort()
-        figures[f"{mode}_{name}_us"] = {"min": ts[0] * 1e6, "p25": ts[len(ts) // 4] * 1e6,
-                                        "median": ts[len(ts) // 2] * 1e6}
+        figures[f"{mode}_{name}_us"] = {
+            "min": ts[0] * 1e6,
+            "p25": ts[len(ts) // 4] * 1e6,
+            "median": ts[len(ts) // 2] * 1e6,
+        }
     print(json.dumps(figures, indent=1))
 
 

@@ -64,10 +64,13 @@ def xor_phases() -> dict:
     return {
         "DenseStack step (no optimizer)": best_us(lambda: plan.train_step(x, y), 1000),
         "optimizer (DenseStack grads)": best_us(
-            lambda: model.optimizer.apply(plan_grads, plan.variables), 1000),
+            lambda: model.optimizer.apply(plan_grads, plan.variables), 1000
+        ),
         "fit epoch loop, empty step": best_us(epoch_loop_only, 20) / 100,
         "fit, per epoch of 500": best_us(
-            lambda: model.fit(x, y, epochs=500, batch_size=4, verbose=0), 2) / 500,
+            lambda: model.fit(x, y, epochs=500, batch_size=4, verbose=0), 2
+        )
+        / 500,
         "tape: weights + clear losses": best_us(weights, 1000),
         "tape: forward": best_us(forward, 1000),
         "tape: forward + loss": best_us(forward_loss, 1000),
@@ -135,9 +138,13 @@ def xor_step_split(steps=500, rounds=15) -> dict:
     def fit():
         model.fit(x, y, epochs=steps, batch_size=4, verbose=0)
 
-    cases = {"loop: plan": plan_only, "loop: + SGD (in the plan)": with_optimizer,
-             "loop: + metrics": with_metrics, "loop: train_step": train_step,
-             "loop: fit": fit}
+    cases = {
+        "loop: plan": plan_only,
+        "loop: + SGD (in the plan)": with_optimizer,
+        "loop: + metrics": with_metrics,
+        "loop: train_step": train_step,
+        "loop: fit": fit,
+    }
     best = dict.fromkeys(cases, float("inf"))
     for _ in range(rounds):  # interleaved, so a slow spell of the machine hits them all
         for name, fn in cases.items():
@@ -153,9 +160,14 @@ def lstm_phases() -> dict:
     from minikeras.models import Sequential
 
     workloads._mk()  # seeds, as the workloads do
-    model = Sequential([layers.Input(shape=(common.LSTM_SEQ,), dtype="int32"),
-                        layers.Embedding(common.LSTM_VOCAB, 32), layers.LSTM(32),
-                        layers.Dense(1, activation="sigmoid")])  # the `lstm` workload
+    model = Sequential(
+        [
+            layers.Input(shape=(common.LSTM_SEQ,), dtype="int32"),
+            layers.Embedding(common.LSTM_VOCAB, 32),
+            layers.LSTM(32),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )  # the `lstm` workload
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     x, y = common.lstm_data(n=common.LSTM_BATCH)
     model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0)

@@ -51,13 +51,16 @@ def main():
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     x = np.random.default_rng(0).standard_normal((32, 50, 16)).astype("float32")
-    print(f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
-          f"load average {os.getloadavg()[0]:.1f}")
-    print(f"input (32, 50, 16), units 64, forward + backward, "
-          f"median / min of {args.repeats} runs")
-    for name, layer_cls, cell_cls in [("LSTM", layers.LSTM, layers.LSTMCell),
-                                      ("GRU", layers.GRU, layers.GRUCell),
-                                      ("SimpleRNN", layers.SimpleRNN, layers.SimpleRNNCell)]:
+    print(
+        f"numpy {np.__version__}, OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
+    print(f"input (32, 50, 16), units 64, forward + backward, median / min of {args.repeats} runs")
+    for name, layer_cls, cell_cls in [
+        ("LSTM", layers.LSTM, layers.LSTMCell),
+        ("GRU", layers.GRU, layers.GRUCell),
+        ("SimpleRNN", layers.SimpleRNN, layers.SimpleRNNCell),
+    ]:
         fused = layer_cls(64, return_sequences=True)
         fused.build(x.shape)
         step = layers.RNN(_step_cell(cell_cls)(64), return_sequences=True)
@@ -65,8 +68,10 @@ def main():
         step.set_weights(fused.get_weights())
         f_med, f_min = time_layer(fused, x, args.repeats)
         s_med, s_min = time_layer(step, x, max(3, args.repeats // 4))
-        print(f"{name:9s} fused: {f_med:7.2f} ms (min {f_min:6.2f})   step-by-step: "
-              f"{s_med:7.2f} ms (min {s_min:6.2f})   speed-up x{s_med / f_med:.1f}")
+        print(
+            f"{name:9s} fused: {f_med:7.2f} ms (min {f_min:6.2f})   step-by-step: "
+            f"{s_med:7.2f} ms (min {s_min:6.2f})   speed-up x{s_med / f_med:.1f}"
+        )
 
 
 if __name__ == "__main__":

@@ -59,10 +59,18 @@ HEADLINES = [
     ("loaded mlp 1-thread samples/s", "loaded", "threads1_samples_per_s", "higher"),
     ("loaded default / 1-thread time", "loaded", "slowdown_vs_threads1", "lower"),
     ("bidirectional_lstm_imdb samples/s", "bidirectional_lstm_imdb", "samples_per_s", "higher"),
-    ("bidirectional_lstm_imdb samples/CPU-s", "bidirectional_lstm_imdb", "samples_per_cpu_s",
-     "higher"),
-    ("bidirectional_lstm_imdb evaluate samples/s", "bidirectional_lstm_imdb",
-     "evaluate_samples_per_s", "higher"),
+    (
+        "bidirectional_lstm_imdb samples/CPU-s",
+        "bidirectional_lstm_imdb",
+        "samples_per_cpu_s",
+        "higher",
+    ),
+    (
+        "bidirectional_lstm_imdb evaluate samples/s",
+        "bidirectional_lstm_imdb",
+        "evaluate_samples_per_s",
+        "higher",
+    ),
     ("predict_batch samples/s", "predict_batch", "samples_per_s", "higher"),
     ("predict_batch samples/CPU-s", "predict_batch", "samples_per_cpu_s", "higher"),
     ("dataset samples/s", "dataset", "samples_per_s", "higher"),
@@ -74,11 +82,14 @@ def run_keras(names, repeat, python, threads=None):
     """Runs `keras_reference.py` in `python`; returns `(figures, error message or None)`."""
     env = dict(os.environ, KERAS_BACKEND="jax")
     if threads == 1:
-        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
-                            " intra_op_parallelism_threads=1").strip()
+        env["XLA_FLAGS"] = (
+            env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false"
+            " intra_op_parallelism_threads=1"
+        ).strip()
     script = os.path.join(REPO, "benchmarks", "keras_reference.py")
-    proc = subprocess.run([python, script, *names, "--repeat", str(repeat)], env=env,
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [python, script, *names, "--repeat", str(repeat)], env=env, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         return {}, f"keras_reference.py failed in {python}:\n{proc.stderr[-2000:]}"
     try:
@@ -116,17 +127,26 @@ def print_table(results, keras) -> None:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("workloads", nargs="*", default=list(WORKLOADS),
-                        help=f"any of {', '.join(WORKLOADS)} (default: all)")
+    parser.add_argument(
+        "workloads",
+        nargs="*",
+        default=list(WORKLOADS),
+        help=f"any of {', '.join(WORKLOADS)} (default: all)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="take the best of N runs")
     parser.add_argument("--json", help="also write all figures to this JSON file")
-    parser.add_argument("--keras", action="store_true",
-                        help="also run the workloads in real Keras 3 (JAX backend)")
-    parser.add_argument("--threads", type=int,
-                        help="BLAS threads (and single-threaded XLA for --keras when 1); "
-                        "1 gives steadier figures on a shared machine")
-    parser.add_argument("--keras-python",
-                        help="Python with Keras 3 and JAX for --keras (default: $KERAS_PYTHON)")
+    parser.add_argument(
+        "--keras", action="store_true", help="also run the workloads in real Keras 3 (JAX backend)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        help="BLAS threads (and single-threaded XLA for --keras when 1); "
+        "1 gives steadier figures on a shared machine",
+    )
+    parser.add_argument(
+        "--keras-python", help="Python with Keras 3 and JAX for --keras (default: $KERAS_PYTHON)"
+    )
     args = parser.parse_args(argv)
     unknown = [w for w in args.workloads if w not in WORKLOADS]
     if unknown:
@@ -141,8 +161,9 @@ def main(argv=None) -> int:
     for name in args.workloads:
         results[name] = timed(name, args.repeat)
         print(f"{name}: {json.dumps(results[name])}", flush=True)
-    keras, problem = run_keras(args.workloads, args.repeat, python, args.threads) if (
-        args.keras) else ({}, None)
+    keras, problem = (
+        run_keras(args.workloads, args.repeat, python, args.threads) if (args.keras) else ({}, None)
+    )
     for name, res in keras.items():
         print(f"[keras] {name}: {json.dumps(res)}", flush=True)
     if args.keras and problem is None:

@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 def _record(out, prefix, model, history=None) -> None:
     for i, w in enumerate(model.get_weights()):
         out[f"{prefix}/w{i}"] = w
-    for k, v in (history.history.items() if history else ()):
+    for k, v in history.history.items() if history else ():
         out[f"{prefix}/hist/{k}"] = np.array(v)
 
 
@@ -47,31 +47,70 @@ def trajectories() -> dict:
     y_sparse = rng.integers(0, 5, 96)
     configs = {
         "sgd": (lambda: optimizers.SGD(0.1), "binary_crossentropy", y_bin, "sigmoid", 1),
-        "sgd_mom": (lambda: optimizers.SGD(0.05, momentum=0.9), "binary_crossentropy", y_bin,
-                    "sigmoid", 1),
-        "sgd_nest": (lambda: optimizers.SGD(0.05, momentum=0.9, nesterov=True), "mse", y_bin,
-                     "linear", 1),
+        "sgd_mom": (
+            lambda: optimizers.SGD(0.05, momentum=0.9),
+            "binary_crossentropy",
+            y_bin,
+            "sigmoid",
+            1,
+        ),
+        "sgd_nest": (
+            lambda: optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+            "mse",
+            y_bin,
+            "linear",
+            1,
+        ),
         "adam": (lambda: optimizers.Adam(0.01), "categorical_crossentropy", y_cat, "softmax", 5),
-        "adam_ams": (lambda: optimizers.Adam(0.01, amsgrad=True),
-                     "sparse_categorical_crossentropy", y_sparse, "softmax", 5),
-        "adam_clip": (lambda: optimizers.Adam(0.01, clipnorm=0.5), "categorical_crossentropy",
-                      y_cat, "softmax", 5),
-        "adam_logits": (lambda: optimizers.Adam(0.01),
-                        minikeras.losses.CategoricalCrossentropy(from_logits=True), y_cat,
-                        "linear", 5),
-        "sgd_reg": (lambda: optimizers.SGD(0.1, weight_decay=0.01), "binary_crossentropy",
-                    y_bin, "sigmoid", 1),
-        "adadelta": (lambda: optimizers.Adadelta(1.0), "categorical_crossentropy", y_cat,
-                     "softmax", 5),
-        "rmsprop": (lambda: optimizers.RMSprop(0.01), "binary_crossentropy", y_bin, "sigmoid",
-                    1),
+        "adam_ams": (
+            lambda: optimizers.Adam(0.01, amsgrad=True),
+            "sparse_categorical_crossentropy",
+            y_sparse,
+            "softmax",
+            5,
+        ),
+        "adam_clip": (
+            lambda: optimizers.Adam(0.01, clipnorm=0.5),
+            "categorical_crossentropy",
+            y_cat,
+            "softmax",
+            5,
+        ),
+        "adam_logits": (
+            lambda: optimizers.Adam(0.01),
+            minikeras.losses.CategoricalCrossentropy(from_logits=True),
+            y_cat,
+            "linear",
+            5,
+        ),
+        "sgd_reg": (
+            lambda: optimizers.SGD(0.1, weight_decay=0.01),
+            "binary_crossentropy",
+            y_bin,
+            "sigmoid",
+            1,
+        ),
+        "adadelta": (
+            lambda: optimizers.Adadelta(1.0),
+            "categorical_crossentropy",
+            y_cat,
+            "softmax",
+            5,
+        ),
+        "rmsprop": (lambda: optimizers.RMSprop(0.01), "binary_crossentropy", y_bin, "sigmoid", 1),
     }
     for name, (opt, loss, y, act, units) in configs.items():
         minikeras.utils.set_random_seed(42)
         reg = regularizers.l2(0.01) if name == "sgd_reg" else None
-        model = Sequential([L.Input((20,)), L.Dense(16, activation="tanh", kernel_regularizer=reg),
-                            L.Dense(16, activation="relu"), L.Dropout(0.2),
-                            L.Dense(units, activation=act)])
+        model = Sequential(
+            [
+                L.Input((20,)),
+                L.Dense(16, activation="tanh", kernel_regularizer=reg),
+                L.Dense(16, activation="relu"),
+                L.Dropout(0.2),
+                L.Dense(units, activation=act),
+            ]
+        )
         model.compile(optimizer=opt(), loss=loss, metrics=["accuracy"])
         history = model.fit(x, y, epochs=4, batch_size=16, verbose=0, validation_split=0.2)
         _record(out, name, model, history)
@@ -83,10 +122,14 @@ def trajectories() -> dict:
     minikeras.utils.set_random_seed(7)
     inp = L.Input((20,))
     hidden = L.Dense(8, activation="relu")(inp)
-    model = Model(inp, [L.Dense(1, activation="sigmoid", name="b")(hidden),
-                        L.Dense(5, activation="softmax", name="c")(hidden)])
-    model.compile("adam", ["binary_crossentropy", "categorical_crossentropy"],
-                  metrics=["accuracy"])
+    model = Model(
+        inp,
+        [
+            L.Dense(1, activation="sigmoid", name="b")(hidden),
+            L.Dense(5, activation="softmax", name="c")(hidden),
+        ],
+    )
+    model.compile("adam", ["binary_crossentropy", "categorical_crossentropy"], metrics=["accuracy"])
     _record(out, "func", model, model.fit(x, [y_bin, y_cat], epochs=3, batch_size=32, verbose=0))
     xx, yy = common.xor_data()
     model = workloads.build_xor()
@@ -99,26 +142,45 @@ def trajectories() -> dict:
         minikeras.utils.set_random_seed(3)
         xc = rng.random((64, 12, 12, 1), dtype=np.float32)
         yc = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 64)]
-        model = Sequential([L.Input((12, 12, 1)), L.Conv2D(4, 3, activation="relu"),
-                            L.MaxPooling2D(2), L.Flatten(), L.Dropout(0.3),
-                            L.Dense(3, activation="softmax")])
+        model = Sequential(
+            [
+                L.Input((12, 12, 1)),
+                L.Conv2D(4, 3, activation="relu"),
+                L.MaxPooling2D(2),
+                L.Flatten(),
+                L.Dropout(0.3),
+                L.Dense(3, activation="softmax"),
+            ]
+        )
         model.compile("adam", "categorical_crossentropy", metrics=["accuracy"])
         _record(out, "cnn", model, model.fit(xc, yc, epochs=2, batch_size=16, verbose=0))
     if hasattr(L, "Embedding") and hasattr(L, "LSTM"):
         minikeras.utils.set_random_seed(4)
         xs = rng.integers(0, 50, (64, 10))
         ys = rng.integers(0, 2, (64, 1)).astype(np.float32)
-        model = Sequential([L.Input((10,), dtype="int32"), L.Embedding(50, 8), L.LSTM(6),
-                            L.Dense(1, activation="sigmoid")])
+        model = Sequential(
+            [
+                L.Input((10,), dtype="int32"),
+                L.Embedding(50, 8),
+                L.LSTM(6),
+                L.Dense(1, activation="sigmoid"),
+            ]
+        )
         model.compile("rmsprop", "binary_crossentropy", metrics=["accuracy"])
         _record(out, "lstm", model, model.fit(xs, ys, epochs=2, batch_size=16, verbose=0))
     if hasattr(L, "Bidirectional"):
         minikeras.utils.set_random_seed(5)
         xs = rng.integers(0, 50, (64, 10))
         ys = rng.integers(0, 2, (64, 1)).astype(np.float32)
-        model = Sequential([L.Input((10,), dtype="int32"), L.Embedding(50, 8),
-                            L.Bidirectional(L.LSTM(6, return_sequences=True)),
-                            L.Bidirectional(L.LSTM(4)), L.Dense(1, activation="sigmoid")])
+        model = Sequential(
+            [
+                L.Input((10,), dtype="int32"),
+                L.Embedding(50, 8),
+                L.Bidirectional(L.LSTM(6, return_sequences=True)),
+                L.Bidirectional(L.LSTM(4)),
+                L.Dense(1, activation="sigmoid"),
+            ]
+        )
         model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
         _record(out, "bilstm", model, model.fit(xs, ys, epochs=2, batch_size=16, verbose=0))
         out["bilstm/pred"] = model.predict(xs[:8], verbose=0)
@@ -134,8 +196,10 @@ def compare(a_path, b_path) -> int:
     for k in bad:
         d = np.abs(a[k].astype(np.float64) - b[k].astype(np.float64))
         scale = np.abs(a[k].astype(np.float64)).max() or 1.0
-        print(f"DIFF {k}: max abs {d.max():.3g}, relative to the array's largest value "
-              f"{d.max() / scale:.3g}")
+        print(
+            f"DIFF {k}: max abs {d.max():.3g}, relative to the array's largest value "
+            f"{d.max() / scale:.3g}"
+        )
     print(f"compared {len(a.files)} arrays, bitwise differences: {len(bad)}")
     return 1 if bad else 0
 

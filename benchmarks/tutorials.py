@@ -58,8 +58,7 @@ def bidirectional_lstm_imdb(keras, scale):
     h = L.Bidirectional(L.LSTM(64))(h)
     model = keras.Model(inputs, L.Dense(1, activation="sigmoid")(h))
     model.compile("adam", "binary_crossentropy", metrics=["accuracy"])
-    model.fit(x, y, batch_size=32, epochs=2, validation_data=(x[: n // 4], y[: n // 4]),
-              verbose=0)
+    model.fit(x, y, batch_size=32, epochs=2, validation_data=(x[: n // 4], y[: n // 4]), verbose=0)
     return model.evaluate(x, y, batch_size=32, verbose=0)
 
 
@@ -68,13 +67,24 @@ def mnist_cnn(keras, scale):
     L = keras.layers
     x, y = _digits(1_024 * scale, 1)
     y = keras.utils.to_categorical(y, 10)
-    model = keras.Sequential([
-        keras.Input((28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"),
-        L.Conv2D(64, (3, 3), activation="relu"), L.MaxPooling2D((2, 2)), L.Dropout(0.25),
-        L.Flatten(), L.Dense(128, activation="relu"), L.Dropout(0.5),
-        L.Dense(10, activation="softmax")])
-    model.compile(loss=keras.losses.categorical_crossentropy,
-                  optimizer=keras.optimizers.Adadelta(), metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            L.Conv2D(32, (3, 3), activation="relu"),
+            L.Conv2D(64, (3, 3), activation="relu"),
+            L.MaxPooling2D((2, 2)),
+            L.Dropout(0.25),
+            L.Flatten(),
+            L.Dense(128, activation="relu"),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
+    model.compile(
+        loss=keras.losses.categorical_crossentropy,
+        optimizer=keras.optimizers.Adadelta(),
+        metrics=["accuracy"],
+    )
     model.fit(x, y, batch_size=128, epochs=2, verbose=0, validation_data=(x[:256], y[:256]))
     return model.evaluate(x, y, verbose=0)
 
@@ -100,9 +110,15 @@ def addition_rnn(keras, scale):
     rng = np.random.default_rng(3)
     x = np.eye(chars, dtype=bool)[rng.integers(0, chars, (n, 7))]
     y = np.eye(chars, dtype=bool)[rng.integers(0, chars, (n, 4))]
-    model = keras.Sequential([
-        keras.Input((7, chars)), L.LSTM(128), L.RepeatVector(4),
-        L.LSTM(128, return_sequences=True), L.Dense(chars, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((7, chars)),
+            L.LSTM(128),
+            L.RepeatVector(4),
+            L.LSTM(128, return_sequences=True),
+            L.Dense(chars, activation="softmax"),
+        ]
+    )
     model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
     for _ in range(2):
         model.fit(x, y, batch_size=32, epochs=1, validation_data=(x[:200], y[:200]), verbose=0)
@@ -143,8 +159,14 @@ def siamese_contrastive(keras, scale):
     out = L.Dense(1, activation="sigmoid")(L.BatchNormalization()(dist))
     model = keras.Model([in1, in2], out)
     model.compile(loss=contrastive_loss, optimizer="RMSprop", metrics=["accuracy"])
-    model.fit([x1, x2], y, batch_size=16, epochs=2, verbose=0,
-              validation_data=([x1[:64], x2[:64]], y[:64]))
+    model.fit(
+        [x1, x2],
+        y,
+        batch_size=16,
+        epochs=2,
+        verbose=0,
+        validation_data=([x1[:64], x2[:64]], y[:64]),
+    )
     model.predict([x1, x2], verbose=0)
     return model.evaluate([x1, x2], y, verbose=0)
 
@@ -166,15 +188,25 @@ def conv_autoencoder(keras, scale):
     out = L.Conv2D(1, (3, 3), activation="sigmoid", padding="same")(h)
     model = keras.Model(inp, out)
     model.compile(optimizer="adam", loss="binary_crossentropy")
-    model.fit(x, x, epochs=2, batch_size=128, shuffle=True, validation_data=(x[:256], x[:256]),
-              verbose=0)
+    model.fit(
+        x, x, epochs=2, batch_size=128, shuffle=True, validation_data=(x[:256], x[:256]), verbose=0
+    )
     model.fit(noisy, x, epochs=1, batch_size=128, shuffle=True, verbose=0)
     model.predict(noisy, verbose=0)
     return model.evaluate(noisy, x, verbose=0)
 
 
-TUTORIALS = {f.__name__: f for f in (bidirectional_lstm_imdb, mnist_cnn, hierarchical_rnn,
-                                     addition_rnn, siamese_contrastive, conv_autoencoder)}
+TUTORIALS = {
+    f.__name__: f
+    for f in (
+        bidirectional_lstm_imdb,
+        mnist_cnn,
+        hierarchical_rnn,
+        addition_rnn,
+        siamese_contrastive,
+        conv_autoencoder,
+    )
+}
 
 
 def child(framework: str, name: str, scale: int) -> None:
@@ -188,15 +220,27 @@ def child(framework: str, name: str, scale: int) -> None:
     t_import = time.perf_counter() - t0
     result = TUTORIALS[name](keras, scale)
     wall = time.perf_counter() - t0
-    print(json.dumps({"wall_s": wall, "import_s": t_import, "cpu_s": time.process_time(),
-                      "evaluate": np.asarray(result, dtype=float).tolist()}))
+    print(
+        json.dumps(
+            {
+                "wall_s": wall,
+                "import_s": t_import,
+                "cpu_s": time.process_time(),
+                "evaluate": np.asarray(result, dtype=float).tolist(),
+            }
+        )
+    )
 
 
 def run_one(python, framework, name, scale, env=None):
     """`(figures, None)` of one tutorial run in a fresh process, or `(None, error)`."""
     t0 = time.perf_counter()
-    proc = subprocess.run([python, os.path.abspath(__file__), "--child", framework, name,
-                           "--scale", str(scale)], capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [python, os.path.abspath(__file__), "--child", framework, name, "--scale", str(scale)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         return None, f"{framework} {name} failed:\n{proc.stderr[-1500:]}"
@@ -213,8 +257,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-keras", action="store_true", help="minikeras only")
     parser.add_argument("--keras-python", help="Python with Keras 3 and JAX ($KERAS_PYTHON)")
     parser.add_argument("--json", help="also write every run's figures to this file")
-    parser.add_argument("--child", nargs=2, metavar=("FRAMEWORK", "NAME"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=2, metavar=("FRAMEWORK", "NAME"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(args.child[0], args.child[1], args.scale)
@@ -246,16 +289,23 @@ def main(argv=None) -> int:
                 else:
                     runs[name]["keras"].append(res)
             print(f"{name}: {json.dumps(runs[name])}", flush=True)
-    print(f"\n{'tutorial':26s} {'minikeras s':>12s} {'keras3-jax s':>13s} {'speed-up':>9s}"
-          f" {'minikeras CPU-s':>16s} {'keras3-jax CPU-s':>17s}")
+    print(
+        f"\n{'tutorial':26s} {'minikeras s':>12s} {'keras3-jax s':>13s} {'speed-up':>9s}"
+        f" {'minikeras CPU-s':>16s} {'keras3-jax CPU-s':>17s}"
+    )
     nan = float("nan")
     for name in args.tutorials:
-        best = {(fw, key): min((r[key] for r in rs), default=None)
-                for fw, rs in runs[name].items() for key in ("process_wall_s", "cpu_s")}
+        best = {
+            (fw, key): min((r[key] for r in rs), default=None)
+            for fw, rs in runs[name].items()
+            for key in ("process_wall_s", "cpu_s")
+        }
         mk, k = best["minikeras", "process_wall_s"], best["keras", "process_wall_s"]
         ratio = f"{k / mk:.2f}x" if mk and k else "-"
-        print(f"{name:26s} {mk or nan:12.1f} {k or nan:13.1f} {ratio:>9s}"
-              f" {best['minikeras', 'cpu_s'] or nan:16.1f} {best['keras', 'cpu_s'] or nan:17.1f}")
+        print(
+            f"{name:26s} {mk or nan:12.1f} {k or nan:13.1f} {ratio:>9s}"
+            f" {best['minikeras', 'cpu_s'] or nan:16.1f} {best['keras', 'cpu_s'] or nan:17.1f}"
+        )
     if args.json:
         with open(args.json, "w") as f:
             json.dump(runs, f, indent=2)

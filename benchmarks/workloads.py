@@ -36,8 +36,9 @@ def build_xor():
     model.add(Activation("tanh"))
     model.add(Dense(1))
     model.add(Activation("sigmoid"))
-    model.compile(loss="binary_crossentropy", optimizer=SGD(learning_rate=0.1),
-                  metrics=["accuracy"])
+    model.compile(
+        loss="binary_crossentropy", optimizer=SGD(learning_rate=0.1), metrics=["accuracy"]
+    )
     del mk
     return model
 
@@ -48,8 +49,14 @@ def build_mlp(optimizer="adam"):
     from minikeras.models import Sequential
 
     s = common.MLP_SIZES
-    model = Sequential([Input(shape=(s[0],)), Dense(s[1], activation="relu"),
-                        Dense(s[2], activation="relu"), Dense(s[3], activation="softmax")])
+    model = Sequential(
+        [
+            Input(shape=(s[0],)),
+            Dense(s[1], activation="relu"),
+            Dense(s[2], activation="relu"),
+            Dense(s[3], activation="softmax"),
+        ]
+    )
     model.compile(optimizer=optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -60,7 +67,8 @@ def xor(repeat=3):
     model = build_xor()
     model.fit(x, y, epochs=5, batch_size=4, verbose=0)
     fit_s, fit_cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, epochs=common.XOR_STEPS, batch_size=4, verbose=0), repeat)
+        lambda: model.fit(x, y, epochs=common.XOR_STEPS, batch_size=4, verbose=0), repeat
+    )
 
     def tob():
         for _ in range(common.XOR_STEPS):
@@ -68,9 +76,12 @@ def xor(repeat=3):
 
     tob_s, tob_cpu = common.best_wall_cpu(tob, repeat)
     n = common.XOR_STEPS
-    return {"fit_us_per_step": fit_s / n * 1e6, "fit_cpu_us_per_step": fit_cpu / n * 1e6,
-            "train_on_batch_us_per_step": tob_s / n * 1e6,
-            "train_on_batch_cpu_us_per_step": tob_cpu / n * 1e6}
+    return {
+        "fit_us_per_step": fit_s / n * 1e6,
+        "fit_cpu_us_per_step": fit_cpu / n * 1e6,
+        "train_on_batch_us_per_step": tob_s / n * 1e6,
+        "train_on_batch_cpu_us_per_step": tob_cpu / n * 1e6,
+    }
 
 
 def mlp(repeat=3):
@@ -82,15 +93,22 @@ def mlp(repeat=3):
     secs = cpu = gemm_s = gemm_cpu = float("inf")
     for _ in range(repeat):
         w, c = common.best_wall_cpu(
-            lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1)
+            lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1
+        )
         gw, gc, gflop = common.mlp_gemm_seconds(repeat=1)
         secs, cpu, gemm_s, gemm_cpu = min(secs, w), min(cpu, c), min(gemm_s, gw), min(gemm_cpu, gc)
     weights_f32 = all(w.dtype == np.float32 for w in model.weights)
-    return {"samples_per_s": len(x) / secs, "epoch_s": secs,
-            "gemm_only_epoch_s": gemm_s, "gemm_bound_samples_per_s": len(x) / gemm_s,
-            "gemm_gflops": gflop / gemm_s, "fraction_of_gemm_bound": gemm_s / secs,
-            "samples_per_cpu_s": len(x) / cpu, "fraction_of_gemm_bound_cpu": gemm_cpu / cpu,
-            "weights_float32": weights_f32}
+    return {
+        "samples_per_s": len(x) / secs,
+        "epoch_s": secs,
+        "gemm_only_epoch_s": gemm_s,
+        "gemm_bound_samples_per_s": len(x) / gemm_s,
+        "gemm_gflops": gflop / gemm_s,
+        "fraction_of_gemm_bound": gemm_s / secs,
+        "samples_per_cpu_s": len(x) / cpu,
+        "fraction_of_gemm_bound_cpu": gemm_cpu / cpu,
+        "weights_float32": weights_f32,
+    }
 
 
 def mlp_memory():
@@ -102,9 +120,12 @@ def mlp_memory():
     model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    return {"peak_mib": peak / 2**20, "budget_mib": budget["total"] / 2**20,
-            "ratio_to_budget": peak / budget["total"],
-            "budget_parts_mib": {k: v / 2**20 for k, v in budget.items() if k != "total"}}
+    return {
+        "peak_mib": peak / 2**20,
+        "budget_mib": budget["total"] / 2**20,
+        "ratio_to_budget": peak / budget["total"],
+        "budget_parts_mib": {k: v / 2**20 for k, v in budget.items() if k != "total"},
+    }
 
 
 def predict1(repeat=3):
@@ -113,9 +134,11 @@ def predict1(repeat=3):
     model = build_mlp()
     n = common.PREDICT1_CALLS
     out = {}
-    for name, fn in (("predict_us", lambda: model.predict(x, verbose=0)),
-                     ("predict_on_batch_us", lambda: model.predict_on_batch(x)),
-                     ("call_us", lambda: model(x))):
+    for name, fn in (
+        ("predict_us", lambda: model.predict(x, verbose=0)),
+        ("predict_on_batch_us", lambda: model.predict_on_batch(x)),
+        ("call_us", lambda: model(x)),
+    ):
         for _ in range(20):
             fn()
 
@@ -138,18 +161,28 @@ def dataset(repeat=3):
 
     x, y = common.mlp_data()
     model = build_mlp()
-    ds = (Dataset.from_tensor_slices((x, y)).shuffle(len(x), seed=0)
-          .map(lambda a, b: (a * 1.0, b), num_parallel_calls=AUTOTUNE)
-          .batch(common.MLP_BATCH).prefetch(AUTOTUNE))
+    ds = (
+        Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=0)
+        .map(lambda a, b: (a * 1.0, b), num_parallel_calls=AUTOTUNE)
+        .batch(common.MLP_BATCH)
+        .prefetch(AUTOTUNE)
+    )
     model.fit(ds.take(10), epochs=1, verbose=0)
     arrays_s = dataset_s = float("inf")
     for _ in range(repeat):
-        arrays_s = min(arrays_s, common.best_of(
-            lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1))
-        dataset_s = min(dataset_s, common.best_of(
-            lambda: model.fit(ds, epochs=1, verbose=0), 1))
-    return {"samples_per_s": len(x) / dataset_s, "arrays_samples_per_s": len(x) / arrays_s,
-            "dataset_to_arrays": arrays_s / dataset_s}
+        arrays_s = min(
+            arrays_s,
+            common.best_of(
+                lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1
+            ),
+        )
+        dataset_s = min(dataset_s, common.best_of(lambda: model.fit(ds, epochs=1, verbose=0), 1))
+    return {
+        "samples_per_s": len(x) / dataset_s,
+        "arrays_samples_per_s": len(x) / arrays_s,
+        "dataset_to_arrays": arrays_s / dataset_s,
+    }
 
 
 def _missing(*names):
@@ -167,15 +200,24 @@ def cnn(repeat=3):
     from minikeras import layers as L
     from minikeras.models import Sequential
 
-    model = Sequential([L.Input(shape=(28, 28, 1)), L.Conv2D(32, (3, 3), activation="relu"),
-                        L.MaxPooling2D((2, 2)), L.Conv2D(64, (3, 3), activation="relu"),
-                        L.MaxPooling2D((2, 2)), L.Flatten(), L.Dropout(0.5),
-                        L.Dense(10, activation="softmax")])
+    model = Sequential(
+        [
+            L.Input(shape=(28, 28, 1)),
+            L.Conv2D(32, (3, 3), activation="relu"),
+            L.MaxPooling2D((2, 2)),
+            L.Conv2D(64, (3, 3), activation="relu"),
+            L.MaxPooling2D((2, 2)),
+            L.Flatten(),
+            L.Dropout(0.5),
+            L.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
     x, y = common.cnn_data()
     model.fit(x[:256], y[:256], batch_size=common.CNN_BATCH, epochs=1, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=common.CNN_BATCH, epochs=1, verbose=0), repeat
+    )
     return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
@@ -188,14 +230,20 @@ def lstm(repeat=3):
     from minikeras import layers as L
     from minikeras.models import Sequential
 
-    model = Sequential([L.Input(shape=(common.LSTM_SEQ,), dtype="int32"),
-                        L.Embedding(common.LSTM_VOCAB, 32), L.LSTM(32),
-                        L.Dense(1, activation="sigmoid")])
+    model = Sequential(
+        [
+            L.Input(shape=(common.LSTM_SEQ,), dtype="int32"),
+            L.Embedding(common.LSTM_VOCAB, 32),
+            L.LSTM(32),
+            L.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
     x, y = common.lstm_data()
     model.fit(x[:128], y[:128], batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=common.LSTM_BATCH, epochs=1, verbose=0), repeat
+    )
     return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
@@ -224,9 +272,13 @@ def loaded(repeat=3):
         return default, single
 
     default, single = common.with_competitors(run)
-    return {"samples_per_s": len(x) / default, "threads1_samples_per_s": len(x) / single,
-            "slowdown_vs_threads1": default / single, "competitors": common.COMPETITORS,
-            "load_average_1min": os.getloadavg()[0]}
+    return {
+        "samples_per_s": len(x) / default,
+        "threads1_samples_per_s": len(x) / single,
+        "slowdown_vs_threads1": default / single,
+        "competitors": common.COMPETITORS,
+        "load_average_1min": os.getloadavg()[0],
+    }
 
 
 def build_bidirectional_lstm_imdb():
@@ -254,15 +306,20 @@ def bidirectional_lstm_imdb(repeat=3):
     model = build_bidirectional_lstm_imdb()
     x, y = common.imdb_data()
     b = common.IMDB_BATCH
-    model.fit(x[:2 * b], y[:2 * b], batch_size=b, epochs=1, verbose=0)
+    model.fit(x[: 2 * b], y[: 2 * b], batch_size=b, epochs=1, verbose=0)
     fit_s, fit_cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat)
+        lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat
+    )
     eval_s, eval_cpu = common.best_wall_cpu(
-        lambda: model.evaluate(x, y, batch_size=b, verbose=0), repeat)
-    return {"samples_per_s": len(x) / fit_s, "epoch_s": fit_s,
-            "samples_per_cpu_s": len(x) / fit_cpu,
-            "evaluate_samples_per_s": len(x) / eval_s,
-            "evaluate_samples_per_cpu_s": len(x) / eval_cpu}
+        lambda: model.evaluate(x, y, batch_size=b, verbose=0), repeat
+    )
+    return {
+        "samples_per_s": len(x) / fit_s,
+        "epoch_s": fit_s,
+        "samples_per_cpu_s": len(x) / fit_cpu,
+        "evaluate_samples_per_s": len(x) / eval_s,
+        "evaluate_samples_per_cpu_s": len(x) / eval_cpu,
+    }
 
 
 def predict_batch(repeat=3):
@@ -271,9 +328,9 @@ def predict_batch(repeat=3):
     x, _ = common.mlp_data(n=common.PREDICT_BATCH_SAMPLES)
     model.predict(x[:2048], batch_size=common.PREDICT_BATCH, verbose=0)
     secs, cpu = common.best_wall_cpu(
-        lambda: model.predict(x, batch_size=common.PREDICT_BATCH, verbose=0), repeat)
-    return {"samples_per_s": len(x) / secs, "predict_s": secs,
-            "samples_per_cpu_s": len(x) / cpu}
+        lambda: model.predict(x, batch_size=common.PREDICT_BATCH, verbose=0), repeat
+    )
+    return {"samples_per_s": len(x) / secs, "predict_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 def save_coldstart_model(directory) -> dict:
@@ -285,8 +342,10 @@ def save_coldstart_model(directory) -> dict:
     try:
         model.save(paths["h5"])
     except NotImplementedError:
-        paths = {"json": os.path.join(directory, "mlp.json"),
-                 "weights": os.path.join(directory, "mlp_weights.h5")}
+        paths = {
+            "json": os.path.join(directory, "mlp.json"),
+            "weights": os.path.join(directory, "mlp_weights.h5"),
+        }
         with open(paths["json"], "w") as f:
             f.write(model.to_json())
         model.save_weights(paths["weights"])
@@ -304,14 +363,27 @@ def coldstart(repeat=3):
         common.run_child(argv, env)  # warm-up: fills the bytecode cache, like an install
         runs = [common.run_child(argv, env) for _ in range(repeat)]
     import_s = min(float(r[2].split("import_s=")[1].split()[0]) for r in runs)
-    return {"wall_s": min(r[0] for r in runs), "peak_rss_mib": min(r[1] for r in runs),
-            "import_s": import_s, "format": "+".join(sorted(paths))}
+    return {
+        "wall_s": min(r[0] for r in runs),
+        "peak_rss_mib": min(r[1] for r in runs),
+        "import_s": import_s,
+        "format": "+".join(sorted(paths)),
+    }
 
 
-WORKLOADS = {"xor": xor, "mlp": mlp, "mlp_memory": mlp_memory, "predict1": predict1,
-             "cnn": cnn, "lstm": lstm, "coldstart": coldstart, "loaded": loaded,
-             "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
-             "predict_batch": predict_batch, "dataset": dataset}
+WORKLOADS = {
+    "xor": xor,
+    "mlp": mlp,
+    "mlp_memory": mlp_memory,
+    "predict1": predict1,
+    "cnn": cnn,
+    "lstm": lstm,
+    "coldstart": coldstart,
+    "loaded": loaded,
+    "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
+    "predict_batch": predict_batch,
+    "dataset": dataset,
+}
 
 
 def timed(name, repeat):

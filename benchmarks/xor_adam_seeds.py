@@ -22,15 +22,23 @@ def main(n_seeds: int = 20) -> None:
     solved, seconds = 0, []
     for seed in range(n_seeds):
         keras.utils.set_random_seed(seed)
-        model = keras.Sequential([layers.Dense(10, input_dim=2), layers.Activation("tanh"),
-                                  layers.Dense(1), layers.Activation("sigmoid")])
+        model = keras.Sequential(
+            [
+                layers.Dense(10, input_dim=2),
+                layers.Activation("tanh"),
+                layers.Dense(1),
+                layers.Activation("sigmoid"),
+            ]
+        )
         model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
         start = time.perf_counter()
         hist = model.fit(x, y, epochs=500, batch_size=4, verbose=0)
         seconds.append(time.perf_counter() - start)
         solved += hist.history["accuracy"][-1] == 1.0
-    print(f"accuracy 1.0 after 500 epochs: {solved}/{n_seeds} seeds; "
-          f"mean fit time {np.mean(seconds):.3f} s")
+    print(
+        f"accuracy 1.0 after 500 epochs: {solved}/{n_seeds} seeds; "
+        f"mean fit time {np.mean(seconds):.3f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ scratch folder). Sizes are smaller than the example's (128-unit embedding, 64-un
 Run: KERAS_HOME=/tmp/kh python -m minikeras compat/bidirectional_lstm_imdb.py
 Real Keras 3: runs unchanged on the real IMDB file.
 """
+
 import keras
 from keras import layers
 

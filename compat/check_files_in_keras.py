@@ -28,8 +28,10 @@ import numpy as np
 # the Keras 2 `.h5` minikeras writes follows tf_keras; Keras 3's legacy loader counts
 # from 0, so it cannot rebuild such a graph from tf_keras' files or from ours.
 EXPECTED_FAILURES = {
-    ("nested_shared", "load_model(full.h5)"):
-        "Keras 3 legacy loader: nested Sequential node indices (tf_keras numbering)",
+    (
+        "nested_shared",
+        "load_model(full.h5)",
+    ): "Keras 3 legacy loader: nested Sequential node indices (tf_keras numbering)",
 }
 
 
@@ -69,12 +71,17 @@ def check_dir(keras, d):
             got = [np.asarray(v) for v in model.optimizer.variables]
             want = [saved[f"v{i}"] for i in range(len(saved.files))]
             opt_ok = len(got) == len(want) and all(
-                g.shape == w.shape and np.allclose(g, w, atol=1e-7) for g, w in zip(got, want))
+                g.shape == w.shape and np.allclose(g, w, atol=1e-7) for g, w in zip(got, want)
+            )
             extra = {"optimizer_state_equal": opt_ok}
-        return {"ok": diff <= 1e-5 and iters == state["iterations"] and opt_ok, **extra,
-                "max_abs_diff": diff,
-                "optimizer": type(model.optimizer).__name__, "iterations": iters,
-                "expected_iterations": state["iterations"]}
+        return {
+            "ok": diff <= 1e-5 and iters == state["iterations"] and opt_ok,
+            **extra,
+            "max_abs_diff": diff,
+            "optimizer": type(model.optimizer).__name__,
+            "iterations": iters,
+            "expected_iterations": state["iterations"],
+        }
 
     def from_json(wname):
         with open(os.path.join(d, "model_k3.json")) as fh:
@@ -93,17 +100,22 @@ def check_dir(keras, d):
 def main(root):
     import keras
 
-    summary = {"keras_version": keras.__version__, "backend": keras.backend.backend(),
-               "models": {}}
+    summary = {"keras_version": keras.__version__, "backend": keras.backend.backend(), "models": {}}
     for name in sorted(os.listdir(root)):
         d = os.path.join(root, name)
         if os.path.isdir(d):
             summary["models"][name] = check_dir(keras, d)
-    unexpected = [(m, c) for m, checks in summary["models"].items()
-                  for c, r in checks.items()
-                  if not r.get("ok") and (m, c) not in EXPECTED_FAILURES]
-    summary["expected_failures"] = {f"{m} {c}": why for (m, c), why in EXPECTED_FAILURES.items()
-                                    if not summary["models"].get(m, {}).get(c, {}).get("ok")}
+    unexpected = [
+        (m, c)
+        for m, checks in summary["models"].items()
+        for c, r in checks.items()
+        if not r.get("ok") and (m, c) not in EXPECTED_FAILURES
+    ]
+    summary["expected_failures"] = {
+        f"{m} {c}": why
+        for (m, c), why in EXPECTED_FAILURES.items()
+        if not summary["models"].get(m, {}).get(c, {}).get("ok")
+    }
     summary["unexpected_failures"] = [f"{m} {c}" for m, c in unexpected]
     ok = not unexpected
     summary["all_ok"] = ok

@@ -7,6 +7,7 @@ diagonal bars replace MNIST.
 Run: python -m minikeras compat/cnn_keras2_paths.py
 Real Keras 3: fails (`keras.layers.convolutional` was removed).
 """
+
 from __future__ import print_function
 
 import numpy as np
@@ -38,12 +39,12 @@ def bars(n):
             x[i, :, k] = 1.0
         else:
             np.fill_diagonal(x[i], 1.0)
-    return (x * 255).astype('uint8'), y
+    return (x * 255).astype("uint8"), y
 
 
 (x_train, y_train), (x_test, y_test) = bars(600), bars(150)
 
-if K.image_data_format() == 'channels_first':
+if K.image_data_format() == "channels_first":
     x_train = x_train.reshape(x_train.shape[0], 1, img_rows, img_cols)
     x_test = x_test.reshape(x_test.shape[0], 1, img_rows, img_cols)
     input_shape = (1, img_rows, img_cols)
@@ -52,36 +53,35 @@ else:
     x_test = x_test.reshape(x_test.shape[0], img_rows, img_cols, 1)
     input_shape = (img_rows, img_cols, 1)
 
-x_train = x_train.astype('float32')
-x_test = x_test.astype('float32')
+x_train = x_train.astype("float32")
+x_test = x_test.astype("float32")
 x_train /= 255
 x_test /= 255
-print('x_train shape:', x_train.shape)
+print("x_train shape:", x_train.shape)
 
 # convert class vectors to binary class matrices
 y_train = keras.utils.to_categorical(y_train, num_classes)
 y_test = keras.utils.to_categorical(y_test, num_classes)
 
 model = Sequential()
-model.add(Conv2D(8, kernel_size=(3, 3),
-                 activation='relu',
-                 input_shape=input_shape))
+model.add(Conv2D(8, kernel_size=(3, 3), activation="relu", input_shape=input_shape))
 model.add(MaxPooling2D(pool_size=(2, 2)))
 model.add(Dropout(0.25))
 model.add(Flatten())
-model.add(Dense(32, activation='relu'))
+model.add(Dense(32, activation="relu"))
 model.add(Dropout(0.5))
-model.add(Dense(num_classes, activation='softmax'))
+model.add(Dense(num_classes, activation="softmax"))
 
-model.compile(loss=keras.losses.categorical_crossentropy,
-              optimizer='adam',
-              metrics=['accuracy'])
+model.compile(loss=keras.losses.categorical_crossentropy, optimizer="adam", metrics=["accuracy"])
 
-model.fit(x_train, y_train,
-          batch_size=batch_size,
-          epochs=epochs,
-          verbose=2,
-          validation_data=(x_test, y_test))
+model.fit(
+    x_train,
+    y_train,
+    batch_size=batch_size,
+    epochs=epochs,
+    verbose=2,
+    validation_data=(x_test, y_test),
+)
 score = model.evaluate(x_test, y_test, verbose=0)
-print('Test loss:', score[0])
-print('Test accuracy:', score[1])
+print("Test loss:", score[0])
+print("Test accuracy:", score[1])

@@ -7,6 +7,7 @@ MNIST.
 Run: python -m minikeras compat/custom_training_loop.py
 Real Keras: needs TensorFlow (not installed for the check); this is tf.keras's guide code.
 """
+
 import numpy as np
 import tensorflow as tf
 import keras
@@ -39,7 +40,7 @@ for epoch in range(epochs):
     order = rng.permutation(len(x_train))
     # Iterate over the batches of the dataset.
     for step, start in enumerate(range(0, len(x_train), batch_size)):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         x_batch_train, y_batch_train = x_train[idx], y_train[idx]
         # Open a GradientTape to record the operations run
         # during the forward pass, which enables auto-differentiation.

@@ -6,6 +6,7 @@ two-moons-like problem; `predict_classes` reads the answers.
 Run: python -m minikeras compat/fit_generator_keras2.py
 Real Keras 3: fails (`fit_generator`, `predict_classes` and `workers=` were removed).
 """
+
 import math
 
 import numpy as np
@@ -16,8 +17,8 @@ from keras.utils import Sequence
 
 np.random.seed(0)
 keras.utils.set_random_seed(0)  # tf.keras >= 2.7
-X = np.random.uniform(-1, 1, (1200, 2)).astype('float32')
-Y = ((X[:, 0] ** 2 + X[:, 1] ** 2) < 0.5).astype('float32')
+X = np.random.uniform(-1, 1, (1200, 2)).astype("float32")
+Y = ((X[:, 0] ** 2 + X[:, 1] ** 2) < 0.5).astype("float32")
 X_train, Y_train, X_test, Y_test = X[:1000], Y[:1000], X[1000:], Y[1000:]
 
 
@@ -40,17 +41,18 @@ class TestBatches(Sequence):
 
 
 model = Sequential()
-model.add(Dense(64, input_dim=2, activation='relu'))
-model.add(Dense(64, activation='relu'))
-model.add(Dense(1, activation='sigmoid'))
-model.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(lr=0.01),
-              metrics=['accuracy'])
+model.add(Dense(64, input_dim=2, activation="relu"))
+model.add(Dense(64, activation="relu"))
+model.add(Dense(1, activation="sigmoid"))
+model.compile(
+    loss="binary_crossentropy", optimizer=keras.optimizers.Adam(lr=0.01), metrics=["accuracy"]
+)
 
-model.fit_generator(batch_generator(X_train, Y_train, 32), steps_per_epoch=40, epochs=8,
-                    verbose=2)
-model.fit(TestBatches(X_train, Y_train, 50), epochs=2, verbose=0, workers=1,
-          use_multiprocessing=False)
+model.fit_generator(batch_generator(X_train, Y_train, 32), steps_per_epoch=40, epochs=8, verbose=2)
+model.fit(
+    TestBatches(X_train, Y_train, 50), epochs=2, verbose=0, workers=1, use_multiprocessing=False
+)
 loss, acc = model.evaluate_generator(TestBatches(X_test, Y_test, 50), steps=4)
-print('Generator test accuracy:', acc)
+print("Generator test accuracy:", acc)
 classes = model.predict_classes(X_test)
-print('Test accuracy:', np.mean(classes[:, 0] == Y_test))
+print("Test accuracy:", np.mean(classes[:, 0] == Y_test))

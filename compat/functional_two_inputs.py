@@ -5,6 +5,7 @@ Per-output losses and `loss_weights` given as dicts, inputs and targets fed as d
 Run: python -m minikeras compat/functional_two_inputs.py
 Real Keras 3: runs unchanged.
 """
+
 import numpy as np
 
 import keras
@@ -36,12 +37,15 @@ model.compile(
 model.fit(
     {"features_a": features_a[:600], "features_b": features_b[:600]},
     {"score": score_target[:600], "label": label_target[:600]},
-    epochs=15, batch_size=32, verbose=0,
+    epochs=15,
+    batch_size=32,
+    verbose=0,
 )
 results = model.evaluate(
     {"features_a": features_a[600:], "features_b": features_b[600:]},
     {"score": score_target[600:], "label": label_target[600:]},
-    verbose=0, return_dict=True,
+    verbose=0,
+    return_dict=True,
 )
 print(results)
 print("Test accuracy:", results["label_accuracy"])

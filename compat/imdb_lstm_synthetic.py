@@ -6,6 +6,7 @@ Reviews are random word indices; positive ones contain more "positive" words.
 Run: python -m minikeras compat/imdb_lstm_synthetic.py
 Real Keras 3: runs unchanged.
 """
+
 from __future__ import print_function
 
 import numpy as np
@@ -19,7 +20,7 @@ max_features = 200
 maxlen = 20  # cut texts after this number of words (among top max_features most common words)
 batch_size = 32
 
-print('Loading data...')
+print("Loading data...")
 rng = np.random.RandomState(3)
 
 
@@ -36,32 +37,27 @@ def fake_reviews(n):
 
 
 (x_train, y_train), (x_test, y_test) = fake_reviews(600), fake_reviews(200)
-print(len(x_train), 'train sequences')
-print(len(x_test), 'test sequences')
+print(len(x_train), "train sequences")
+print(len(x_test), "test sequences")
 
-print('Pad sequences (samples x time)')
+print("Pad sequences (samples x time)")
 x_train = sequence.pad_sequences(x_train, maxlen=maxlen)
 x_test = sequence.pad_sequences(x_test, maxlen=maxlen)
-print('x_train shape:', x_train.shape)
-print('x_test shape:', x_test.shape)
+print("x_train shape:", x_train.shape)
+print("x_test shape:", x_test.shape)
 
-print('Build model...')
+print("Build model...")
 model = Sequential()
 model.add(Embedding(max_features, 16))
 model.add(LSTM(16, dropout=0.2, recurrent_dropout=0.2))
-model.add(Dense(1, activation='sigmoid'))
+model.add(Dense(1, activation="sigmoid"))
 
-model.compile(loss='binary_crossentropy',
-              optimizer='adam',
-              metrics=['accuracy'])
+model.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy"])
 
-print('Train...')
-model.fit(x_train, y_train,
-          batch_size=batch_size,
-          epochs=6,
-          verbose=2,
-          validation_data=(x_test, y_test))
-score, acc = model.evaluate(x_test, y_test,
-                            batch_size=batch_size, verbose=0)
-print('Test score:', score)
-print('Test accuracy:', acc)
+print("Train...")
+model.fit(
+    x_train, y_train, batch_size=batch_size, epochs=6, verbose=2, validation_data=(x_test, y_test)
+)
+score, acc = model.evaluate(x_test, y_test, batch_size=batch_size, verbose=0)
+print("Test score:", score)
+print("Test accuracy:", acc)

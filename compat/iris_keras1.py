@@ -5,6 +5,7 @@ Synthetic iris-like data (three Gaussian clusters, four features) replaces the C
 Run: python -m minikeras compat/iris_keras1.py
 Real Keras 3: fails (Keras 1 argument names and `keras.utils.np_utils` were removed).
 """
+
 import numpy
 from keras.models import Sequential
 from keras.layers import Dense
@@ -26,10 +27,10 @@ dummy_y = np_utils.to_categorical(encoded_Y)
 
 # create model
 model = Sequential()
-model.add(Dense(output_dim=8, input_dim=4, init='normal', activation='relu'))
-model.add(Dense(output_dim=3, init='normal', activation='softmax'))
+model.add(Dense(output_dim=8, input_dim=4, init="normal", activation="relu"))
+model.add(Dense(output_dim=3, init="normal", activation="softmax"))
 # Compile model
-model.compile(loss='categorical_crossentropy', optimizer=SGD(lr=0.05), metrics=['accuracy'])
+model.compile(loss="categorical_crossentropy", optimizer=SGD(lr=0.05), metrics=["accuracy"])
 # Fit the model
 model.fit(X, dummy_y, nb_epoch=60, batch_size=5, verbose=0)
 # evaluate the model

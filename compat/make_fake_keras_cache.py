@@ -3,6 +3,7 @@
 For running the compat scripts that call `keras.datasets.*.load_data()` offline. Refuses
 to overwrite existing files, so a real cached dataset is never replaced.
 """
+
 import os
 import sys
 

@@ -8,6 +8,7 @@ Run: KERAS_HOME=/tmp/kh python -m minikeras compat/mnist_dataset_adam.py
 Real Keras 3: runs unchanged on the real MNIST file (a synthetic file fails Keras's hash
 check, which makes Keras re-download it).
 """
+
 import keras
 from keras import layers
 
@@ -42,8 +43,7 @@ model.summary()
 batch_size = 64
 epochs = 4
 model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, validation_split=0.1,
-          verbose=2)
+model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs, validation_split=0.1, verbose=2)
 
 score = model.evaluate(x_test, y_test, verbose=0)
 print("Test loss:", score[0])

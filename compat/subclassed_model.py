@@ -7,6 +7,7 @@ trained with `fit`.
 Run: python -m minikeras compat/subclassed_model.py
 Real Keras 3: runs unchanged.
 """
+
 import numpy as np
 
 import keras
@@ -20,7 +21,8 @@ class Linear(layers.Layer):
 
     def build(self, input_shape):
         self.w = self.add_weight(
-            shape=(input_shape[-1], self.units), initializer="random_normal", trainable=True)
+            shape=(input_shape[-1], self.units), initializer="random_normal", trainable=True
+        )
         self.b = self.add_weight(shape=(self.units,), initializer="zeros", trainable=True)
 
     def call(self, inputs):

@@ -5,6 +5,7 @@ Synthetic one-line "newswires" about three topics replace the Reuters dataset.
 Run: python -m minikeras compat/text_tokenizer_mlp.py
 Real Keras 3: fails (`keras.preprocessing.text` was removed; use tf_keras).
 """
+
 from __future__ import print_function
 
 import numpy as np
@@ -34,35 +35,30 @@ def newswire(topic):
 labels = rng.randint(0, 3, 400)
 texts = [newswire(t) for t in labels]
 
-print('Vectorizing sequence data...')
+print("Vectorizing sequence data...")
 tokenizer = Tokenizer(num_words=max_words)
 tokenizer.fit_on_texts(texts[:300])
-x_train = tokenizer.texts_to_matrix(texts[:300], mode='binary')
-x_test = tokenizer.texts_to_matrix(texts[300:], mode='binary')
-print('x_train shape:', x_train.shape)
+x_train = tokenizer.texts_to_matrix(texts[:300], mode="binary")
+x_test = tokenizer.texts_to_matrix(texts[300:], mode="binary")
+print("x_train shape:", x_train.shape)
 
 num_classes = np.max(labels) + 1
 y_train = keras.utils.to_categorical(labels[:300], num_classes)
 y_test = keras.utils.to_categorical(labels[300:], num_classes)
 
-print('Building model...')
+print("Building model...")
 model = Sequential()
 model.add(Dense(64, input_shape=(max_words,)))
-model.add(Activation('relu'))
+model.add(Activation("relu"))
 model.add(Dropout(0.5))
 model.add(Dense(num_classes))
-model.add(Activation('softmax'))
+model.add(Activation("softmax"))
 
-model.compile(loss='categorical_crossentropy',
-              optimizer='adam',
-              metrics=['accuracy'])
+model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
 
-history = model.fit(x_train, y_train,
-                    batch_size=batch_size,
-                    epochs=epochs,
-                    verbose=0,
-                    validation_split=0.1)
-score = model.evaluate(x_test, y_test,
-                       batch_size=batch_size, verbose=0)
-print('Test score:', score[0])
-print('Test accuracy:', score[1])
+history = model.fit(
+    x_train, y_train, batch_size=batch_size, epochs=epochs, verbose=0, validation_split=0.1
+)
+score = model.evaluate(x_test, y_test, batch_size=batch_size, verbose=0)
+print("Test score:", score[0])
+print("Test accuracy:", score[1])

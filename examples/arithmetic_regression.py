@@ -58,31 +58,47 @@ def main(argv=None) -> dict:
     def scale(t):
         return (t - y_mean) / y_std
 
-    model = keras.Sequential([
-        keras.Input(shape=(2,)),
-        normalizer,
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(32, activation="relu"),
-        keras.layers.Dense(3),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            normalizer,
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(3),
+        ]
+    )
     params = model.count_params() - sum(w.size for w in normalizer.get_weights())
-    print(f"trainable parameters: {params} for {len(x_train)} training points "
-          f"({y_train.size} target values)")
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate,
-                                                 momentum=0.9), loss="mse")
-    model.fit(x_train, scale(y_train), batch_size=args.batch_size, epochs=args.epochs,
-              verbose=0, callbacks=[PrintLoss(max(1, args.epochs // 8))])
+    print(
+        f"trainable parameters: {params} for {len(x_train)} training points "
+        f"({y_train.size} target values)"
+    )
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate, momentum=0.9), loss="mse"
+    )
+    model.fit(
+        x_train,
+        scale(y_train),
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        verbose=0,
+        callbacks=[PrintLoss(max(1, args.epochs // 8))],
+    )
 
     train_loss = float(model.evaluate(x_train, scale(y_train), batch_size=1000, verbose=0))
     test_loss = float(model.evaluate(x_test, scale(y_test), batch_size=1000, verbose=0))
-    print(f"final training loss {train_loss:.5f}, test loss {test_loss:.5f} "
-          f"(ratio {test_loss / train_loss:.3f})")
+    print(
+        f"final training loss {train_loss:.5f}, test loss {test_loss:.5f} "
+        f"(ratio {test_loss / train_loss:.3f})"
+    )
     pred = model.predict(x_test[:3], verbose=0) * y_std + y_mean
     for (a, b), p in zip(x_test[:3], pred):
-        print(f"a={a:6.2f} b={b:6.2f}  a+b={a + b:7.2f}~{p[0]:7.2f}  a-b={a - b:7.2f}~{p[1]:7.2f}"
-              f"  |a-b|={abs(a - b):6.2f}~{p[2]:6.2f}")
-    rmse = np.sqrt(np.mean((model.predict(x_test, verbose=0) * y_std + y_mean - y_test) ** 2,
-                           axis=0))
+        print(
+            f"a={a:6.2f} b={b:6.2f}  a+b={a + b:7.2f}~{p[0]:7.2f}  a-b={a - b:7.2f}~{p[1]:7.2f}"
+            f"  |a-b|={abs(a - b):6.2f}~{p[2]:6.2f}"
+        )
+    rmse = np.sqrt(
+        np.mean((model.predict(x_test, verbose=0) * y_std + y_mean - y_test) ** 2, axis=0)
+    )
     print("test RMSE in original units (a+b, a-b, |a-b|):", [round(float(v), 3) for v in rmse])
     return {"params": params, "train_loss": train_loss, "test_loss": test_loss}
 

@@ -61,27 +61,38 @@ def verdict_on_listing(json_path: str, weights_path: str) -> str:
     x_train = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
     classes = (model.predict(x_train, verbose=0) > 0.5).astype("int32").ravel().tolist()
     if classes == XOR_CLASSES:
-        return (f"The listing's model solves XOR: it predicts classes {classes} for inputs "
-                "(0,0), (0,1), (1,0), (1,1). Training it on until every prediction is within "
-                f"{MARGIN} of its target:")
-    return (f"The listing's model predicts classes {classes} where XOR is {XOR_CLASSES}: not "
-            "solved after its 100 epochs. This is the book's known non-convergence, not a "
-            "minikeras fault: from a random start, SGD(lr=0.1) on four samples often stalls "
-            "near accuracy 0.5 for a hundred epochs (the book says more epochs or a re-run "
-            "with a new initialisation help). Continuing to train the saved model:")
+        return (
+            f"The listing's model solves XOR: it predicts classes {classes} for inputs "
+            "(0,0), (0,1), (1,0), (1,1). Training it on until every prediction is within "
+            f"{MARGIN} of its target:"
+        )
+    return (
+        f"The listing's model predicts classes {classes} where XOR is {XOR_CLASSES}: not "
+        "solved after its 100 epochs. This is the book's known non-convergence, not a "
+        "minikeras fault: from a random start, SGD(lr=0.1) on four samples often stalls "
+        "near accuracy 0.5 for a hundred epochs (the book says more epochs or a re-run "
+        "with a new initialisation help). Continuing to train the saved model:"
+    )
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=100, help="the listing's epochs")
-    parser.add_argument("--more-epochs", type=int, default=2000,
-                        help="most epochs to continue the reloaded model")
-    parser.add_argument("--out-dir", help="where to write basic_model.json and "
-                        "basic_weights.h5 (default: a new temporary directory)")
-    parser.add_argument("--after-listing", action="store_true",
-                        help="skip the listing: judge the basic_model.json + basic_weights.h5 "
-                        "that `python compat/book_xor.py` left in --out-dir (default: the "
-                        "current folder), then continue training them")
+    parser.add_argument(
+        "--more-epochs", type=int, default=2000, help="most epochs to continue the reloaded model"
+    )
+    parser.add_argument(
+        "--out-dir",
+        help="where to write basic_model.json and "
+        "basic_weights.h5 (default: a new temporary directory)",
+    )
+    parser.add_argument(
+        "--after-listing",
+        action="store_true",
+        help="skip the listing: judge the basic_model.json + basic_weights.h5 "
+        "that `python compat/book_xor.py` left in --out-dir (default: the "
+        "current folder), then continue training them",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", type=int, default=1, help="fit() verbosity of the listing")
     args = parser.parse_args(argv)
@@ -98,13 +109,14 @@ def main(argv=None) -> dict:
 
     if args.after_listing:
         if not (os.path.exists(json_path) and os.path.exists(weights_path)):
-            parser.error(f"no {json_path} / {weights_path}: run `python compat/book_xor.py` "
-                         "in that folder first")
+            parser.error(
+                f"no {json_path} / {weights_path}: run `python compat/book_xor.py` "
+                "in that folder first"
+            )
         print(verdict_on_listing(json_path, weights_path))
         trained = None
     else:
-        trained = run_listing(x_train, y_train, args.epochs, args.verbose, json_path,
-                              weights_path)
+        trained = run_listing(x_train, y_train, args.epochs, args.verbose, json_path, weights_path)
     return continue_training(x_train, y_train, json_path, weights_path, trained, args)
 
 
@@ -142,8 +154,9 @@ def continue_training(x_train, y_train, json_path, weights_path, trained, args) 
     if trained is not None:
         diff = float(np.max(np.abs(reloaded - trained)))
         print(f"reloaded model: max |prediction difference| = {diff}")
-    model.compile(loss="binary_crossentropy", optimizer=SGD(learning_rate=0.1),
-                  metrics=["accuracy"])
+    model.compile(
+        loss="binary_crossentropy", optimizer=SGD(learning_rate=0.1), metrics=["accuracy"]
+    )
     stop = StopWhenSolved(x_train, y_train)
     if solved(reloaded, y_train):
         stop.solved_at = 0

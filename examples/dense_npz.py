@@ -43,8 +43,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--epochs", type=int, default=300)
     parser.add_argument("--learning-rate", type=float, default=2.0)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out-dir", help="where to write model.npz (default: a temporary "
-                        "directory)")
+    parser.add_argument(
+        "--out-dir", help="where to write model.npz (default: a temporary directory)"
+    )
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -54,18 +55,24 @@ def main(argv=None) -> dict:
     y = (x[:, :2].sum(axis=1) > x[:, 2:].sum(axis=1)).astype("float32")[:, None]
 
     model = build_model()
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate), loss="mse",
-                  metrics=["accuracy"])
-    history = model.fit(x, y, batch_size=len(x), epochs=args.epochs, verbose=0,
-                        callbacks=[PrintLoss()])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate),
+        loss="mse",
+        metrics=["accuracy"],
+    )
+    history = model.fit(
+        x, y, batch_size=len(x), epochs=args.epochs, verbose=0, callbacks=[PrintLoss()]
+    )
     accuracy = history.history["accuracy"][-1]
     print(f"training accuracy: {accuracy:.3f}")
 
     path = os.path.join(args.out_dir or tempfile.mkdtemp(prefix="dense_npz_"), "model.npz")
     model.save_weights(path)
     if not zipfile.is_zipfile(path):
-        print(f"error: this minikeras build did not write a NumPy .npz archive to {path}",
-              file=sys.stderr)
+        print(
+            f"error: this minikeras build did not write a NumPy .npz archive to {path}",
+            file=sys.stderr,
+        )
         raise SystemExit(1)
     with np.load(path, allow_pickle=False) as archive:
         print(f"saved {path}:", ", ".join(f"{k} {archive[k].shape}" for k in archive.files))
@@ -76,8 +83,13 @@ def main(argv=None) -> dict:
     after = restored.predict(x, verbose=0)
     diff = float(np.max(np.abs(before - after)))
     print(f"loaded model predicts the same: max |difference| = {diff}")
-    return {"first_loss": history.history["loss"][0], "last_loss": history.history["loss"][-1],
-            "accuracy": accuracy, "diff": diff, "path": path}
+    return {
+        "first_loss": history.history["loss"][0],
+        "last_loss": history.history["loss"][-1],
+        "accuracy": accuracy,
+        "diff": diff,
+        "path": path,
+    }
 
 
 if __name__ == "__main__":

@@ -41,21 +41,34 @@ def main(argv=None) -> dict:
     args = parser.parse_args(argv)
     keras.utils.set_random_seed(args.seed)
 
-    model = keras.Sequential([
-        keras.Input(shape=(2,)),
-        keras.layers.Dense(2, activation="sigmoid", name="hidden"),  # h1, h2
-        keras.layers.Dense(1, activation="sigmoid", name="output"),  # o1
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(2, activation="sigmoid", name="hidden"),  # h1, h2
+            keras.layers.Dense(1, activation="sigmoid", name="output"),  # o1
+        ]
+    )
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="mse")
-    history = model.fit(DATA, Y_TRUE, batch_size=1, epochs=args.epochs, shuffle=False,
-                        verbose=0, callbacks=[PrintLoss(10)])
+    history = model.fit(
+        DATA,
+        Y_TRUE,
+        batch_size=1,
+        epochs=args.epochs,
+        shuffle=False,
+        verbose=0,
+        callbacks=[PrintLoss(10)],
+    )
 
     people = {"Emily": [-7, -3], "Frank": [20, 2]}
     preds = model.predict(np.array(list(people.values()), dtype="float32"), verbose=0)[:, 0]
     for (name, features), p in zip(people.items(), preds):
         print(f"{name} {features}: {p:.3f} - {'F' if p > 0.5 else 'M'}")
-    return {"emily": float(preds[0]), "frank": float(preds[1]),
-            "first_loss": history.history["loss"][0], "last_loss": history.history["loss"][-1]}
+    return {
+        "emily": float(preds[0]),
+        "frank": float(preds[1]),
+        "first_loss": history.history["loss"][0],
+        "last_loss": history.history["loss"][-1],
+    }
 
 
 if __name__ == "__main__":

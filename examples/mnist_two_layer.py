@@ -48,7 +48,7 @@ def synthetic_digits(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.n
         if rng.random() < 0.5:  # thicker stroke
             glyph = np.maximum(glyph, np.roll(glyph, 1, axis=1))
         dy, dx = rng.integers(1, 7), rng.integers(4, 10)
-        images[i, dy:dy + 21, dx:dx + 15] = glyph * rng.uniform(0.6, 1.0)
+        images[i, dy : dy + 21, dx : dx + 15] = glyph * rng.uniform(0.6, 1.0)
     images *= rng.random(images.shape) > 0.1  # drop 10 % of the ink
     images += np.abs(rng.normal(0.0, 0.15, images.shape))
     return (np.clip(images, 0, 1) * 255).astype(np.uint8), labels.astype(np.uint8)
@@ -72,11 +72,13 @@ def load_data(seed: int):
 def two_layer_net(dtype: str = "float32") -> keras.Sequential:
     """784 -> 50 (sigmoid) -> 10 (softmax); weights N(0, 0.01^2), biases zero."""
     init = keras.initializers.RandomNormal(stddev=0.01)
-    return keras.Sequential([
-        keras.Input((784,), dtype=dtype),
-        keras.layers.Dense(50, activation="sigmoid", kernel_initializer=init, dtype=dtype),
-        keras.layers.Dense(10, activation="softmax", kernel_initializer=init, dtype=dtype),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((784,), dtype=dtype),
+            keras.layers.Dense(50, activation="sigmoid", kernel_initializer=init, dtype=dtype),
+            keras.layers.Dense(10, activation="softmax", kernel_initializer=init, dtype=dtype),
+        ]
+    )
 
 
 def gradient_check(model, x, t, probes: int = 200, eps: float = 1e-4, seed: int = 0) -> dict:
@@ -115,8 +117,9 @@ def gradient_check(model, x, t, probes: int = 200, eps: float = 1e-4, seed: int 
             var.value[idx] = old
             num[k] = (plus - minus) / (2 * eps)
         back = np.asarray(grad).reshape(-1)[flat]
-        errors[name] = float(np.linalg.norm(back - num) /
-                                 (np.linalg.norm(back) + np.linalg.norm(num) + 1e-300))
+        errors[name] = float(
+            np.linalg.norm(back - num) / (np.linalg.norm(back) + np.linalg.norm(num) + 1e-300)
+        )
     return errors
 
 
@@ -159,11 +162,20 @@ def main(argv=None) -> dict:
     for name, err in errors.items():
         print(f"  {name}: {err:.3e}")
 
-    model.compile(optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate),
-                  loss="categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(learning_rate=args.learning_rate),
+        loss="categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     accuracy = EpochAccuracy((x_train, t_train), (x_test, t_test))
-    model.fit(x_train, t_train, batch_size=args.batch_size, epochs=args.epochs, verbose=0,
-              callbacks=[accuracy])
+    model.fit(
+        x_train,
+        t_train,
+        batch_size=args.batch_size,
+        epochs=args.epochs,
+        verbose=0,
+        callbacks=[accuracy],
+    )
     train_acc, test_acc = accuracy.rows[-1]
     print(f"final: train accuracy {train_acc:.4f}, test accuracy {test_acc:.4f}")
     return {"gradient_errors": errors, "train_acc": train_acc, "test_acc": test_acc}

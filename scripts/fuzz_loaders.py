@@ -62,8 +62,10 @@ def main() -> int:
                 else:
                     refused += 1
     total = loaded + refused + bad
-    print(f"{total} cases in {time.perf_counter() - start:.1f}s: {loaded} loaded, "
-          f"{refused} refused cleanly, {bad} problems; slowest {slowest * 1000:.0f} ms")
+    print(
+        f"{total} cases in {time.perf_counter() - start:.1f}s: {loaded} loaded, "
+        f"{refused} refused cleanly, {bad} problems; slowest {slowest * 1000:.0f} ms"
+    )
     return 1 if bad else 0
 
 

@@ -17,11 +17,38 @@ KERAS = np.load(FIXTURES / "activations" / "keras_activations.npz")
 X = KERAS["x"]
 
 KERAS_NAMES = [
-    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
-    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
-    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus",
-    "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
-    "tanh_shrink", "threshold",
+    "celu",
+    "elu",
+    "exponential",
+    "gelu",
+    "glu",
+    "hard_shrink",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "leaky_relu",
+    "linear",
+    "log_sigmoid",
+    "log_softmax",
+    "mish",
+    "relu",
+    "relu6",
+    "selu",
+    "sigmoid",
+    "silu",
+    "soft_shrink",
+    "softmax",
+    "softplus",
+    "softsign",
+    "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
+    "squareplus",
+    "swish",
+    "tanh",
+    "tanh_shrink",
+    "threshold",
 ]  # dir(keras.activations) in Keras 3.15.1, minus get/serialize/deserialize
 
 A = activations
@@ -55,8 +82,9 @@ def test_sparsemax_is_the_simplex_projection():
     np.testing.assert_allclose(out.sum(-1), 1.0, rtol=1e-6)
     shifted = np.asarray(activations.sparsemax(X / 3.0 + 5.0))
     np.testing.assert_allclose(out, shifted, atol=1e-5)
-    np.testing.assert_allclose(activations.sparsemax(np.array([1.0, 2, 3, 4, 5]) / 2),
-                               [0, 0, 0, 0.25, 0.75], atol=1e-12)
+    np.testing.assert_allclose(
+        activations.sparsemax(np.array([1.0, 2, 3, 4, 5]) / 2), [0, 0, 0, 0.25, 0.75], atol=1e-12
+    )
 
 
 def _np_sigmoid(v):
@@ -122,8 +150,9 @@ def test_activation_layer_by_string_and_function():
     assert layers.Activation("swish").get_config()["activation"] == "silu"
 
 
-@pytest.mark.parametrize("name", [n for n in KERAS_NAMES if n not in ("exponential",
-                                                                        "threshold", "linear")])
+@pytest.mark.parametrize(
+    "name", [n for n in KERAS_NAMES if n not in ("exponential", "threshold", "linear")]
+)
 def test_large_inputs_stay_finite_without_warnings(name):
     v = np.array([[-1e4, -100.0, -30.0, 0.0, 30.0, 100.0, 1e4, 5.0]], dtype="float32")
     with warnings.catch_warnings():

@@ -18,9 +18,16 @@ LR, B1, B2, EPS = 0.01, 0.9, 0.999, 1e-7
 
 # Shapes cover a 0-d variable, runs of small ones (merged into one run) and ones
 # large enough to form runs of their own; two dtypes make two flat groups.
-SPECS = [((7, 5), np.float32), ((5,), np.float32), ((), np.float32),
-         ((MERGE_BELOW // 100 + 3, 100), np.float32), ((3, 4, 2), np.float64),
-         ((1,), np.float32), ((MERGE_BELOW + 17,), np.float64), ((4,), np.float64)]
+SPECS = [
+    ((7, 5), np.float32),
+    ((5,), np.float32),
+    ((), np.float32),
+    ((MERGE_BELOW // 100 + 3, 100), np.float32),
+    ((3, 4, 2), np.float64),
+    ((1,), np.float32),
+    ((MERGE_BELOW + 17,), np.float64),
+    ((4,), np.float64),
+]
 
 
 class Reference:
@@ -41,8 +48,11 @@ class Reference:
                 continue
             dt = self.w[k].dtype.type
             t = dt(self.step)
-            alpha = (np.asarray(np.float32(LR), dt) * np.sqrt(1 - np.power(dt(B2), t))
-                     / (1 - np.power(dt(B1), t)))
+            alpha = (
+                np.asarray(np.float32(LR), dt)
+                * np.sqrt(1 - np.power(dt(B2), t))
+                / (1 - np.power(dt(B1), t))
+            )
             self.m[k] = self.m[k] + (g - self.m[k]) * dt(1 - B1)
             self.v[k] = self.v[k] + (np.square(g) - self.v[k]) * dt(1 - B2)
             v = self.v[k]
@@ -55,8 +65,10 @@ class Reference:
 def _setup(seed=0):
     rng = np.random.default_rng(seed)
     weights = [rng.standard_normal(shape).astype(dt) for shape, dt in SPECS]
-    variables = [Variable(w.copy(), dtype=np.dtype(dt).name, name=f"v{k}")
-                 for k, (w, (_, dt)) in enumerate(zip(weights, SPECS))]
+    variables = [
+        Variable(w.copy(), dtype=np.dtype(dt).name, name=f"v{k}")
+        for k, (w, (_, dt)) in enumerate(zip(weights, SPECS))
+    ]
     return rng, weights, variables
 
 

@@ -71,17 +71,21 @@ def test_maths_hand_computed():
     assert K.squeeze(np.ones((2, 1, 3)), 1).shape == (2, 3)
     np.testing.assert_allclose(K.transpose(x), x.T)
     np.testing.assert_allclose(K.softmax(np.array([[0.0, np.log(3.0)]])), [[0.25, 0.75]])
-    np.testing.assert_allclose(K.relu(np.array([-2.0, 1.0, 5.0]), alpha=0.5, max_value=4.0),
-                               [-1.0, 1.0, 4.0])
+    np.testing.assert_allclose(
+        K.relu(np.array([-2.0, 1.0, 5.0]), alpha=0.5, max_value=4.0), [-1.0, 1.0, 4.0]
+    )
     np.testing.assert_allclose(K.one_hot(np.array([0, 2]), 3), [[1, 0, 0], [0, 0, 1]])
     np.testing.assert_array_equal(K.argmax(x), [0, 1])
     assert K.cast(x, "int32").dtype == np.int32
     np.testing.assert_allclose(K.l2_normalize(np.array([[3.0, 4.0]]), axis=-1), [[0.6, 0.8]])
     np.testing.assert_allclose(
-        K.binary_crossentropy(np.array([1.0]), np.array([0.5])), [np.log(2.0)], rtol=1e-6)
+        K.binary_crossentropy(np.array([1.0]), np.array([0.5])), [np.log(2.0)], rtol=1e-6
+    )
     np.testing.assert_allclose(
         K.categorical_crossentropy(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])),
-        [np.log(2.0)], rtol=1e-6)
+        [np.log(2.0)],
+        rtol=1e-6,
+    )
     assert isinstance(K.zeros((2, 3)), minikeras.Variable) and K.ones((2,)).value.sum() == 2
     u = K.random_uniform((1000,), minval=2, maxval=3, seed=1)
     assert u.dtype == np.float32 and 2 <= u.min() and u.max() < 3
@@ -105,13 +109,16 @@ def test_dot_and_batch_dot_follow_keras2_shapes():
         K.batch_dot(a, v, axes=1)
 
 
-@pytest.mark.parametrize("fn,shapes", [
-    (lambda a, b: K.batch_dot(a, b, axes=(1, 2)), [(2, 3, 2), (2, 4, 3)]),
-    (lambda a, b: K.dot(a, b), [(2, 2, 3), (3, 2)]),
-    (lambda a: K.sqrt(K.sum(K.square(a), axis=-1)), [(3, 2)]),
-    (lambda a: K.relu(a, alpha=0.3, max_value=1.0), [(5,)]),
-    (lambda a: K.l2_normalize(a, axis=0), [(3, 2)]),
-])
+@pytest.mark.parametrize(
+    "fn,shapes",
+    [
+        (lambda a, b: K.batch_dot(a, b, axes=(1, 2)), [(2, 3, 2), (2, 4, 3)]),
+        (lambda a, b: K.dot(a, b), [(2, 2, 3), (3, 2)]),
+        (lambda a: K.sqrt(K.sum(K.square(a), axis=-1)), [(3, 2)]),
+        (lambda a: K.relu(a, alpha=0.3, max_value=1.0), [(5,)]),
+        (lambda a: K.l2_normalize(a, axis=0), [(3, 2)]),
+    ],
+)
 def test_k_functions_are_differentiable(fn, shapes):
     rng = np.random.default_rng(3)
     gradient_check(fn, [rng.uniform(-2, 2, s) for s in shapes], rtol=1e-5, atol=1e-7)
@@ -171,8 +178,9 @@ def test_custom_layer_with_in_train_phase_and_dropout_trains():
             self.units = units
 
         def build(self, input_shape):
-            self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
-                                          initializer="glorot_uniform", name="kernel")
+            self.kernel = self.add_weight(
+                shape=(input_shape[-1], self.units), initializer="glorot_uniform", name="kernel"
+            )
             self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
 
         def call(self, inputs, training=None):
@@ -201,8 +209,9 @@ def test_conv_pool_and_batchnorm_match_hand_computation():
     x = rng.normal(size=(1, 4, 4, 2))
     k = rng.normal(size=(3, 3, 2, 1))
     out = K.conv2d(x, k)
-    want = np.array([[np.sum(x[0, i:i + 3, j:j + 3, :] * k[..., 0]) for j in range(2)]
-                     for i in range(2)])
+    want = np.array(
+        [[np.sum(x[0, i : i + 3, j : j + 3, :] * k[..., 0]) for j in range(2)] for i in range(2)]
+    )
     np.testing.assert_allclose(np.asarray(out)[0, :, :, 0], want, rtol=1e-10)
     pooled = K.pool2d(x, (2, 2), strides=(2, 2))
     np.testing.assert_allclose(pooled[0, 1, 0], x[0, 2:4, 0:2].max(axis=(0, 1)))
@@ -212,20 +221,28 @@ def test_conv_pool_and_batchnorm_match_hand_computation():
         K.pool2d(x, (2, 2), pool_mode="min")
     mean, var = np.array([0.5, -1.0]), np.array([2.0, 0.5])
     beta, gamma = np.array([0.1, 0.2]), np.array([1.5, 0.7])
-    np.testing.assert_allclose(K.batch_normalization(x, mean, var, beta, gamma),
-                               gamma * (x - mean) / np.sqrt(var + 1e-3) + beta, rtol=1e-10)
+    np.testing.assert_allclose(
+        K.batch_normalization(x, mean, var, beta, gamma),
+        gamma * (x - mean) / np.sqrt(var + 1e-3) + beta,
+        rtol=1e-10,
+    )
     assert K.conv1d(rng.normal(size=(2, 5, 3)), rng.normal(size=(2, 3, 4))).shape == (2, 4, 4)
 
 
-@pytest.mark.parametrize("fn,shapes", [
-    (lambda x, b: K.bias_add(x, b, data_format="channels_first"), [(2, 3, 2), (3,)]),
-    (lambda x, k: K.conv2d(x, k, padding="same"), [(1, 3, 3, 2), (2, 2, 2, 1)]),
-    (lambda x, m, v, b, g: K.batch_normalization(x, m, v * v + 0.1, b, g),
-     [(2, 3), (3,), (3,), (3,), (3,)]),
-    (lambda x: K.foldl(lambda a, e: a * e, x), [(3, 2)]),
-    (lambda x: K.repeat(K.reverse(x, 1), 2), [(2, 3)]),
-    (lambda x: K.spatial_2d_padding(x), [(1, 2, 2, 1)]),
-])
+@pytest.mark.parametrize(
+    "fn,shapes",
+    [
+        (lambda x, b: K.bias_add(x, b, data_format="channels_first"), [(2, 3, 2), (3,)]),
+        (lambda x, k: K.conv2d(x, k, padding="same"), [(1, 3, 3, 2), (2, 2, 2, 1)]),
+        (
+            lambda x, m, v, b, g: K.batch_normalization(x, m, v * v + 0.1, b, g),
+            [(2, 3), (3,), (3,), (3,), (3,)],
+        ),
+        (lambda x: K.foldl(lambda a, e: a * e, x), [(3, 2)]),
+        (lambda x: K.repeat(K.reverse(x, 1), 2), [(2, 3)]),
+        (lambda x: K.spatial_2d_padding(x), [(1, 2, 2, 1)]),
+    ],
+)
 def test_keras2_layer_maths_is_differentiable(fn, shapes):
     rng = np.random.default_rng(5)
     gradient_check(fn, [rng.uniform(-1, 1, s) for s in shapes], rtol=1e-5, atol=1e-7)
@@ -243,8 +260,9 @@ def test_state_updates_loops_and_random():
     with pytest.raises(TypeError, match="variable"):
         K.update(np.zeros(2), np.ones(2))
     assert K.foldr(lambda acc, e: acc * 10 + e, np.arange(3.0)) == 210.0
-    np.testing.assert_allclose(K.map_fn(lambda r: r * 2, np.arange(4.0).reshape(2, 2)),
-                               [[0, 2], [4, 6]])
+    np.testing.assert_allclose(
+        K.map_fn(lambda r: r * 2, np.arange(4.0).reshape(2, 2)), [[0, 2], [4, 6]]
+    )
     t = K.truncated_normal((5000,), mean=1.0, stddev=0.5, seed=3)
     assert t.dtype == np.float32 and np.all(np.abs(t - 1.0) <= 1.0)
     assert K.random_uniform_variable((2, 2), 0, 1, seed=1).shape == (2, 2)

@@ -18,8 +18,14 @@ def _run_listing(tmp_path: pathlib.Path, extra: str = "") -> subprocess.Complete
     src = (REPO / "compat" / "book_xor.py").read_text(encoding="utf8")
     script = tmp_path / "book_xor_run.py"
     script.write_text(src + extra, encoding="utf8")
-    return subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                          text=True, env=subprocess_env(), timeout=120)
+    return subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
 
 
 def test_listing_differs_from_the_book_only_in_imports():
@@ -33,22 +39,30 @@ def test_listing_differs_from_the_book_only_in_imports():
 
 
 def test_book_listing_runs_and_reloads(tmp_path):
-    check = '''
+    check = """
 import numpy as _np
 trained = _np.load("trained_pred.npy")
 print("RELOADED_DIFF", float(_np.abs(model.predict(x_train, verbose=0) - trained).max()))
-'''
+"""
     # Capture the trained model's predictions before the listing rebinds `model`.
     src = (REPO / "compat" / "book_xor.py").read_text(encoding="utf8")
     hook = 'model.save_weights("basic_weights.h5")'
     assert hook in src
     patched = src.replace(
-        hook, hook + '\n__import__("numpy").save("trained_pred.npy", model.predict(x_train, '
-        'verbose=0))\n__import__("numpy").save("classes.npy", model.predict_classes(x_train))')
+        hook,
+        hook + '\n__import__("numpy").save("trained_pred.npy", model.predict(x_train, '
+        'verbose=0))\n__import__("numpy").save("classes.npy", model.predict_classes(x_train))',
+    )
     script = tmp_path / "book.py"
     script.write_text(patched + check, encoding="utf8")
-    proc = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True,
-                          text=True, env=subprocess_env(), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert re.search(r"^ dense \(Dense\) +\(None, 10\) +30 +$", out, re.M)
@@ -57,8 +71,12 @@ print("RELOADED_DIFF", float(_np.abs(model.predict(x_train, verbose=0) - trained
     assert "Total params: 41 (164.00 Byte)" in out
     epochs = re.findall(r"^Epoch (\d+)/100$", out, re.M)
     assert epochs == [str(i) for i in range(1, 101)]
-    bars = re.findall(r"^1/1 \[=+\] - \d+m?u?s \d+(?:ms|us|s)/step - loss: \d\.\d{4} - "
-                      r"accuracy: \d\.\d{4}$", out, re.M)
+    bars = re.findall(
+        r"^1/1 \[=+\] - \d+m?u?s \d+(?:ms|us|s)/step - loss: \d\.\d{4} - "
+        r"accuracy: \d\.\d{4}$",
+        out,
+        re.M,
+    )
     assert len(bars) == 100
     assert "\r" not in out and "\b" not in out
     classes = np.load(tmp_path / "classes.npy")

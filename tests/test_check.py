@@ -58,10 +58,14 @@ def test_report_suggests_the_nearest_name_and_sets_the_exit_status(capsys, tmp_p
     _, path = _verdicts(tmp_path)
     assert main(["check", str(path)]) == 1
     out = capsys.readouterr().out
-    assert (f"{path}:4: missing    keras.layers.LSTMM (minikeras has no 'LSTMM' in "
-            "keras.layers; nearest: keras.layers.LSTM)") in out
-    assert f"{path}:9: missing    keras.optimizers.Adamm" in out and \
-        "nearest: keras.optimizers.Adam)" in out
+    assert (
+        f"{path}:4: missing    keras.layers.LSTMM (minikeras has no 'LSTMM' in "
+        "keras.layers; nearest: keras.layers.LSTM)"
+    ) in out
+    assert (
+        f"{path}:9: missing    keras.optimizers.Adamm" in out
+        and "nearest: keras.optimizers.Adam)" in out
+    )
     assert f"{path}:6: deprecated keras.utils.np_utils.to_categorical" in out
     assert f"{path}:8: supported  keras.layers.Dropout" in out
     assert out.rstrip().splitlines()[-1].endswith("deprecated, 3 missing.")
@@ -71,19 +75,28 @@ def test_report_suggests_the_nearest_name_and_sets_the_exit_status(capsys, tmp_p
 
 def test_all_supported_exits_zero(capsys, tmp_path):
     path = tmp_path / "ok.py"
-    path.write_text("from keras.models import Sequential\nfrom keras.layers import Dense\n"
-                    "m = Sequential([Dense(2)])\n", encoding="utf8")
+    path.write_text(
+        "from keras.models import Sequential\nfrom keras.layers import Dense\n"
+        "m = Sequential([Dense(2)])\n",
+        encoding="utf8",
+    )
     assert main(["check", str(path)]) == 0
-    assert "4 Keras/TensorFlow names: 4 supported, 0 deprecated, 0 missing." in \
-        capsys.readouterr().out
+    assert (
+        "4 Keras/TensorFlow names: 4 supported, 0 deprecated, 0 missing." in capsys.readouterr().out
+    )
 
 
 def test_notebook_code_cells_are_checked_with_cell_numbers(capsys, tmp_path):
-    nb = {"cells": [
-        {"cell_type": "markdown", "source": ["# keras.layers.Nope is only text"]},
-        {"cell_type": "code", "source": ["%matplotlib inline\n", "import keras\n"]},
-        {"cell_type": "code", "source": "!pip install keras\nx = keras.layers.Densse(3)\n"},
-    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": ["# keras.layers.Nope is only text"]},
+            {"cell_type": "code", "source": ["%matplotlib inline\n", "import keras\n"]},
+            {"cell_type": "code", "source": "!pip install keras\nx = keras.layers.Densse(3)\n"},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     path = tmp_path / "nb.ipynb"
     path.write_text(json.dumps(nb), encoding="utf8")
     assert main(["check", str(path), "-q"]) == 1
@@ -110,26 +123,42 @@ def test_every_script_in_the_repo_is_supported(capsys):
 
 def test_the_runner_warns_once_before_running(tmp_path):
     script = tmp_path / "uses_missing.py"
-    script.write_text("import keras\nprint('started')\nkeras.layers.NoSuchLayer(3)\n",
-                      encoding="utf8")
+    script.write_text(
+        "import keras\nprint('started')\nkeras.layers.NoSuchLayer(3)\n", encoding="utf8"
+    )
     run = [sys.executable, "-m", "minikeras"]
-    proc = subprocess.run([*run, str(script)], capture_output=True, text=True, cwd=tmp_path,
-                          env=subprocess_env(), timeout=120)
+    proc = subprocess.run(
+        [*run, str(script)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert proc.returncode == 1 and proc.stdout == "started\n"
     err = proc.stderr
     assert err.startswith("minikeras: warning: this script uses names minikeras does not have")
     assert f"  {script}:3: keras.layers.NoSuchLayer" in err and err.count("warning") == 1
-    proc = subprocess.run([*run, "--no-check", str(script)], capture_output=True, text=True,
-                          cwd=tmp_path, env=subprocess_env(), timeout=120)
+    proc = subprocess.run(
+        [*run, "--no-check", str(script)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert "warning" not in proc.stderr and "AttributeError" in proc.stderr
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("keras.layers.Dense", "keras.layers.Dense"),
-    ("tensorflow.keras.layers.Dense", "keras.layers.Dense"),
-    ("tf_keras.optimizers.SGD", "keras.optimizers.SGD"),
-    ("tensorflow.reduce_sum", None),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("keras.layers.Dense", "keras.layers.Dense"),
+        ("tensorflow.keras.layers.Dense", "keras.layers.Dense"),
+        ("tf_keras.optimizers.SGD", "keras.optimizers.SGD"),
+        ("tensorflow.reduce_sum", None),
+    ],
+)
 def test_keras_spelling(name, expected):
     assert check._keras_spelling(name) == expected
 

@@ -39,11 +39,18 @@ def test_summary_of_keras2_json_matches_real_keras(capsys):
 def test_summary_of_weights_needs_and_uses_the_architecture(capsys):
     code, out, err = run(capsys, "summary", TFK / "w.h5")
     assert code == 1 and out == ""
-    assert err.strip() == (f"minikeras summary: error: '{TFK / 'w.h5'}' holds only weights "
-                           "(Keras 2 weights (HDF5)); give the architecture too: "
-                           "--config model.json")
-    code, out, err = run(capsys, "summary", CLI / "k24" / "w_k24layout.h5", "--config",
-                         CLI / "k24" / "model_k24style.json")
+    assert err.strip() == (
+        f"minikeras summary: error: '{TFK / 'w.h5'}' holds only weights "
+        "(Keras 2 weights (HDF5)); give the architecture too: "
+        "--config model.json"
+    )
+    code, out, err = run(
+        capsys,
+        "summary",
+        CLI / "k24" / "w_k24layout.h5",
+        "--config",
+        CLI / "k24" / "model_k24style.json",
+    )
     assert code == 0, err
     assert "Keras 2 weights (HDF5)" in out.splitlines()[0]
     assert "Total params: 41 (164.00 Byte)" in out
@@ -75,8 +82,7 @@ def test_summary_of_keras3_weights_with_keras3_json(capsys):
         model.load_weights(K3 / "model.weights.h5")
 
     probe()
-    code, out, err = run(capsys, "summary", K3 / "model.weights.h5", "--config",
-                         K3 / "model.json")
+    code, out, err = run(capsys, "summary", K3 / "model.weights.h5", "--config", K3 / "model.json")
     assert code == 0, err
     assert "Keras 3 weights (.weights.h5)" in out.splitlines()[0]
     assert "Trainable params: 41 " in out  # Keras 3.15.1's summary.txt: 41 trainable
@@ -89,8 +95,16 @@ def test_predict_reproduces_real_keras_predictions(capsys, tmp_path):
     io = np.load(TFK / "io.npz")
     np.save(tmp_path / "x.npy", io["x"])
     out_path = tmp_path / "p.npy"
-    code, out, err = run(capsys, "predict", TFK / "w.h5", "--config", TFK / "model.json",
-                         tmp_path / "x.npy", "--output", out_path)
+    code, out, err = run(
+        capsys,
+        "predict",
+        TFK / "w.h5",
+        "--config",
+        TFK / "model.json",
+        tmp_path / "x.npy",
+        "--output",
+        out_path,
+    )
     assert code == 0, err
     np.testing.assert_allclose(np.load(out_path), io["y"], atol=1e-5)
     assert out.strip().endswith(f"Wrote 6 predictions to {out_path}.")
@@ -100,21 +114,20 @@ def test_predict_reproduces_real_keras_predictions(capsys, tmp_path):
 
 def test_keras2_full_h5_converts_to_a_keras3_archive(capsys, tmp_path):
     keras.models.load_model(TFK / "full.h5", compile=False)
-    keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save(
-        tmp_path / "probe.keras")
+    keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]).save(tmp_path / "probe.keras")
     out = tmp_path / "xor.keras"
     code, text, err = run(capsys, "convert", TFK / "full.h5", out)
     assert code == 0, err
-    assert text.startswith(f"Wrote {out} (Keras 3 model archive (.keras)) from "
-                           f"{TFK / 'full.h5'} (Keras 2 full model")
+    assert text.startswith(
+        f"Wrote {out} (Keras 3 model archive (.keras)) from {TFK / 'full.h5'} (Keras 2 full model"
+    )
     import zipfile
 
     with zipfile.ZipFile(out) as z:
         assert {"config.json", "metadata.json", "model.weights.h5"} <= set(z.namelist())
     io = np.load(TFK / "io.npz")
     np.save(tmp_path / "x.npy", io["x"])
-    code, _, err = run(capsys, "predict", out, tmp_path / "x.npy", "--output",
-                       tmp_path / "p.npy")
+    code, _, err = run(capsys, "predict", out, tmp_path / "x.npy", "--output", tmp_path / "p.npy")
     assert code == 0, err
     np.testing.assert_allclose(np.load(tmp_path / "p.npy"), io["y"], atol=1e-5)
 
@@ -126,13 +139,22 @@ def test_predict_feeds_a_two_input_model_from_one_npz(capsys, tmp_path):
     np.savez(tmp_path / "by_name.npz", in_b=io["x1"], in_a=io["x0"])
     np.savez(tmp_path / "in_order.npz", first=io["x0"], second=io["x1"])
     for data in ("by_name.npz", "in_order.npz"):
-        code, _, err = run(capsys, "predict", p6 / "w.h5", "--config", p6 / "model.json",
-                           tmp_path / data, "--output", tmp_path / "p.npy")
+        code, _, err = run(
+            capsys,
+            "predict",
+            p6 / "w.h5",
+            "--config",
+            p6 / "model.json",
+            tmp_path / data,
+            "--output",
+            tmp_path / "p.npy",
+        )
         assert code == 0, err
         np.testing.assert_allclose(np.load(tmp_path / "p.npy"), io["y"], atol=1e-5)
     np.save(tmp_path / "one.npy", io["x0"])
-    code, _, err = run(capsys, "predict", p6 / "w.h5", "--config", p6 / "model.json",
-                       tmp_path / "one.npy")
+    code, _, err = run(
+        capsys, "predict", p6 / "w.h5", "--config", p6 / "model.json", tmp_path / "one.npy"
+    )
     assert code == 1 and "The model has 2 inputs ['in_a', 'in_b']" in err
 
 
@@ -140,9 +162,18 @@ def test_predict_from_csv_with_header_and_classes(capsys, tmp_path):
     io = np.load(CLI / "k24" / "io.npz")
     csv = tmp_path / "x.csv"
     np.savetxt(csv, io["x"], delimiter=",", header="weight,height", comments="")
-    code, out, err = run(capsys, "predict", CLI / "k24" / "model_k24style.json", "--weights",
-                         CLI / "k24" / "w_k24layout.h5", "--input", csv, "--classes",
-                         "--output", tmp_path / "c.csv")
+    code, out, err = run(
+        capsys,
+        "predict",
+        CLI / "k24" / "model_k24style.json",
+        "--weights",
+        CLI / "k24" / "w_k24layout.h5",
+        "--input",
+        csv,
+        "--classes",
+        "--output",
+        tmp_path / "c.csv",
+    )
     assert code == 0, err
     expected = (io["y"] > 0.5).astype(int)
     assert np.array_equal(np.loadtxt(tmp_path / "c.csv", ndmin=2), expected)
@@ -150,15 +181,15 @@ def test_predict_from_csv_with_header_and_classes(capsys, tmp_path):
 
 def test_predict_explains_bad_data(capsys, tmp_path):
     np.save(tmp_path / "x3.npy", np.zeros((4, 3), "float32"))
-    code, _, err = run(capsys, "predict", TFK / "w.h5", "--config", TFK / "model.json",
-                       tmp_path / "x3.npy")
+    code, _, err = run(
+        capsys, "predict", TFK / "w.h5", "--config", TFK / "model.json", tmp_path / "x3.npy"
+    )
     assert code == 1
     assert "The model expects inputs of shape (None, 2)" in err and "(4, 3)" in err
     np.savez(tmp_path / "two.npz", a=np.zeros((1, 2)), b=np.ones((1, 2)))
     code, _, err = run(capsys, "predict", TFK / "model.json", tmp_path / "two.npz")
     assert code == 1 and "choose one with --key NAME" in err
-    code, out, err = run(capsys, "predict", TFK / "model.json", tmp_path / "two.npz",
-                         "--key", "b")
+    code, out, err = run(capsys, "predict", TFK / "model.json", tmp_path / "two.npz", "--key", "b")
     assert code == 0, err
     code, _, err = run(capsys, "predict", TFK / "model.json")
     assert code == 1 and "No input data" in err
@@ -180,11 +211,19 @@ def _predict(path, x, config=None):
 
 def test_convert_keras2_weights_to_json_and_weights(capsys, tmp_path):
     io = np.load(TFK / "io.npz")
-    code, out, err = run(capsys, "convert", TFK / "model.json", tmp_path / "arch.json",
-                         "--weights", TFK / "w.h5")
+    code, out, err = run(
+        capsys, "convert", TFK / "model.json", tmp_path / "arch.json", "--weights", TFK / "w.h5"
+    )
     assert code == 0, err
-    code, out, err = run(capsys, "convert", CLI / "k24" / "w_k24layout.h5", tmp_path / "w.h5",
-                         "--config", CLI / "k24" / "model_k24style.json", "--weights-only")
+    code, out, err = run(
+        capsys,
+        "convert",
+        CLI / "k24" / "w_k24layout.h5",
+        tmp_path / "w.h5",
+        "--config",
+        CLI / "k24" / "model_k24style.json",
+        "--weights-only",
+    )
     assert code == 0, err
     assert out.startswith(f"Wrote {tmp_path / 'w.h5'} (Keras 2 weights (HDF5))")
     got = _predict(tmp_path / "w.h5", io["x"], config=tmp_path / "arch.json")
@@ -213,18 +252,20 @@ def test_convert_between_formats_keeps_predictions(capsys, tmp_path, out_name):
     model.load_weights(TFK / "w.h5")
     probe = tmp_path / ("probe_" + out_name)
     if out_name.endswith((".weights.h5", ".npz")):
+
         def write_and_read():
             model.save_weights(probe)
             twin = keras.models.model_from_json(model.to_json())
             twin.load_weights(probe)
             from minikeras.cli.loading import file_kind
 
-            assert file_kind(str(probe)) == ("npz" if out_name.endswith(".npz")
-                                             else "weights_h5")
+            assert file_kind(str(probe)) == ("npz" if out_name.endswith(".npz") else "weights_h5")
     else:
+
         def write_and_read():
             model.save(probe)
             keras.models.load_model(probe, compile=False)
+
     write_and_read()
     out = tmp_path / out_name
     code, _, err = run(capsys, "convert", TFK / "w.h5", out, "--config", TFK / "model.json")
@@ -272,22 +313,35 @@ def test_a_script_argument_goes_to_the_runner(capsys, monkeypatch, tmp_path):
     from minikeras.cli import run_script
 
     calls = []
-    monkeypatch.setattr(run_script, "main",
-                        lambda argv, run_check=True: calls.append((argv, run_check)) or 7)
+    monkeypatch.setattr(
+        run_script, "main", lambda argv, run_check=True: calls.append((argv, run_check)) or 7
+    )
     assert run(capsys, tmp_path / "train.py", "--epochs", "2")[0] == 7
     assert run(capsys, "--no-check", tmp_path / "t.py")[0] == 7
-    assert calls == [([str(tmp_path / "train.py"), "--epochs", "2"], True),
-                     ([str(tmp_path / "t.py")], False)]
+    assert calls == [
+        ([str(tmp_path / "train.py"), "--epochs", "2"], True),
+        ([str(tmp_path / "t.py")], False),
+    ]
 
 
 def test_module_entry_point_runs(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "minikeras", "summary",
-                           str(TFK / "model.json")], capture_output=True, text=True,
-                          env=subprocess_env(), cwd=REPO, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "minikeras", "summary", str(TFK / "model.json")],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=REPO,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Total params: 41 (164.00 Byte)" in proc.stdout
-    proc = subprocess.run([sys.executable, "-m", "minikeras", "summary", "nope.h5"],
-                          capture_output=True, text=True, env=subprocess_env(), cwd=tmp_path,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "minikeras", "summary", "nope.h5"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert proc.returncode == 1
     assert proc.stderr == "minikeras summary: error: No such file: 'nope.h5'\n"

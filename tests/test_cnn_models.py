@@ -21,8 +21,7 @@ def test_tf_keras_model_json_and_weights_predict_like_keras(name):
     model = model_from_json((CN / name / "model.json").read_text())
     model.load_weights(str(CN / name / "w.h5"))
     io = np.load(CN / name / "io.npz")
-    np.testing.assert_allclose(model.predict(io["x"], verbose=0), io["y"], rtol=1e-5,
-                               atol=1e-5)
+    np.testing.assert_allclose(model.predict(io["x"], verbose=0), io["y"], rtol=1e-5, atol=1e-5)
 
 
 @pytest.mark.parametrize("name", ["p3_cnn", "p5_batchnorm_mlp"])
@@ -37,13 +36,23 @@ def test_keras3_model_json_loads_with_same_layers(name):
 @pytest.mark.parametrize("name", ["p3_cnn", "p5_batchnorm_mlp"])
 def test_summary_matches_tf_keras(name):
     if name == "p3_cnn":
-        model = keras.models.Sequential([
-            layers.Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),
-            layers.MaxPooling2D(), layers.Flatten(), layers.Dense(10, activation="softmax")])
+        model = keras.models.Sequential(
+            [
+                layers.Conv2D(8, 3, activation="relu", input_shape=(28, 28, 1)),
+                layers.MaxPooling2D(),
+                layers.Flatten(),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
     else:
-        model = keras.models.Sequential([
-            layers.Dense(16, input_shape=(8,)), layers.BatchNormalization(),
-            layers.Activation("relu"), layers.Dense(3, activation="softmax")])
+        model = keras.models.Sequential(
+            [
+                layers.Dense(16, input_shape=(8,)),
+                layers.BatchNormalization(),
+                layers.Activation("relu"),
+                layers.Dense(3, activation="softmax"),
+            ]
+        )
     lines = []
     model.summary(print_fn=lines.append)
     expected = (FIXTURES / "summaries" / f"{name}_tfk.txt").read_text()
@@ -56,14 +65,16 @@ def test_keras3_cnn_zoo_config_shapes_params_and_predictions():
     arrays = np.load(CN / "convnorm_k3.npz")
     model = model_from_json(meta["json"])
     model.set_weights([arrays[f"zoo__w{i}"] for i in range(meta["n_weights"])])
-    got = [[lay.name, type(lay).__name__, list(lay.compute_output_shape(shape)),
-            lay.count_params()] for lay, shape in _layer_input_shapes(model, (None, 12, 12, 3))]
+    got = [
+        [lay.name, type(lay).__name__, list(lay.compute_output_shape(shape)), lay.count_params()]
+        for lay, shape in _layer_input_shapes(model, (None, 12, 12, 3))
+    ]
     assert got == meta["layers"]
     assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == meta["trainable"]
-    assert sum(int(np.prod(w.shape)) for w in model.non_trainable_weights) == \
-        meta["non_trainable"]
-    np.testing.assert_allclose(model.predict(arrays["zoo__x"], verbose=0), arrays["zoo__y"],
-                               rtol=1e-4, atol=1e-5)
+    assert sum(int(np.prod(w.shape)) for w in model.non_trainable_weights) == meta["non_trainable"]
+    np.testing.assert_allclose(
+        model.predict(arrays["zoo__x"], verbose=0), arrays["zoo__y"], rtol=1e-4, atol=1e-5
+    )
 
 
 def _layer_input_shapes(model, shape):
@@ -90,15 +101,20 @@ def _bars(n, rng):
 def test_small_cnn_learns_bar_orientation():
     rng = np.random.default_rng(0)
     x, y = _bars(256, rng)
-    model = keras.models.Sequential([
-        layers.Input((8, 8, 1)),
-        layers.Conv2D(4, 3, activation="relu", padding="same"),
-        layers.MaxPooling2D(),
-        layers.Flatten(),
-        layers.Dense(2, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(0.01), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = keras.models.Sequential(
+        [
+            layers.Input((8, 8, 1)),
+            layers.Conv2D(4, 3, activation="relu", padding="same"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.01),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     first = model.evaluate(x, y, verbose=0)
     hist = model.fit(x, y, epochs=6, batch_size=32, verbose=0)
     assert hist.history["loss"][-1] < 0.5 * first[0]
@@ -111,16 +127,21 @@ def test_batchnorm_cnn_trains_and_moving_stats_move():
     rng = np.random.default_rng(1)
     x, y = _bars(128, rng)
     x = x * 5 + 3  # badly scaled inputs: batch norm should cope
-    model = keras.models.Sequential([
-        layers.Input((8, 8, 1)),
-        layers.Conv2D(4, 3, use_bias=False),
-        layers.BatchNormalization(),
-        layers.Activation("relu"),
-        layers.GlobalMaxPooling2D(),
-        layers.Dense(2, activation="softmax"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = keras.models.Sequential(
+        [
+            layers.Input((8, 8, 1)),
+            layers.Conv2D(4, 3, use_bias=False),
+            layers.BatchNormalization(),
+            layers.Activation("relu"),
+            layers.GlobalMaxPooling2D(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.02),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     bn = model.layers[1]
     hist = model.fit(x, y, epochs=8, batch_size=32, verbose=0)
     assert hist.history["loss"][-1] < hist.history["loss"][0]
@@ -130,14 +151,19 @@ def test_batchnorm_cnn_trains_and_moving_stats_move():
 
 
 def test_cnn_weights_round_trip_through_h5(tmp_path):
-    model = keras.models.Sequential([
-        layers.Input((6, 6, 2)), layers.SeparableConv2D(3, 3), layers.BatchNormalization(),
-        layers.Conv2DTranspose(2, 2, strides=2), layers.GlobalAveragePooling2D()])
+    model = keras.models.Sequential(
+        [
+            layers.Input((6, 6, 2)),
+            layers.SeparableConv2D(3, 3),
+            layers.BatchNormalization(),
+            layers.Conv2DTranspose(2, 2, strides=2),
+            layers.GlobalAveragePooling2D(),
+        ]
+    )
     x = np.random.default_rng(2).standard_normal((3, 6, 6, 2)).astype("float32")
     model.layers[1].moving_mean.assign(np.array([0.5, -1.0, 2.0]))
     path = str(tmp_path / "w.h5")
     model.save_weights(path)
     clone = model_from_json(model.to_json())
     clone.load_weights(path)
-    np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0),
-                               rtol=1e-6)
+    np.testing.assert_allclose(clone.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)

@@ -22,11 +22,19 @@ pytestmark = pytest.mark.slow  # each script runs in its own interpreter
 # script: (names it needs in minikeras.layers/optimizers, metric regex, "min"/"max", bound)
 SCRIPTS = {
     # Keras 3.15.1 on the same synthetic imdb.npz: 0.98
-    "bidirectional_lstm_imdb.py": (("Bidirectional", "LSTM"), r"Test accuracy: ([\d.]+)", "min",
-                                   0.8),
+    "bidirectional_lstm_imdb.py": (
+        ("Bidirectional", "LSTM"),
+        r"Test accuracy: ([\d.]+)",
+        "min",
+        0.8,
+    ),
     # Keras 3.15.1: stopped after 14 epochs, 0.84
-    "callbacks_checkpoint.py": (("EarlyStopping", "save .keras"), r"Test accuracy: ([\d.]+)",
-                                "min", 0.7),
+    "callbacks_checkpoint.py": (
+        ("EarlyStopping", "save .keras"),
+        r"Test accuracy: ([\d.]+)",
+        "min",
+        0.7,
+    ),
     # Keras 3.15.1: loss ratio 0.0089 (the script seeds the run)
     "autoencoder_dense.py": ((), r"Test loss: ([\d.e-]+)", "max", 0.3),
     # Keras 3: fails (keras.layers.core / keras.layers.convolutional removed)
@@ -81,8 +89,9 @@ def _missing(names) -> list[str]:
         if n == "save .keras":
             if not _can_save_keras_zip():
                 missing.append("model.save('x.keras')")
-        elif not any(hasattr(mod, n) for mod in (minikeras.layers, minikeras.optimizers,
-                                                 minikeras.callbacks)):
+        elif not any(
+            hasattr(mod, n) for mod in (minikeras.layers, minikeras.optimizers, minikeras.callbacks)
+        ):
             missing.append(n)
     return missing
 
@@ -90,9 +99,12 @@ def _missing(names) -> list[str]:
 def test_every_compat_script_is_covered():
     # Tutorials say how to run them ("Run: python -m minikeras compat/x.py"); other files in
     # compat/ are helpers (fixture writers, checks against real Keras).
-    tutorials = {p.name for p in (REPO / "compat").glob("*.py")
-                 if "Run: " in p.read_text(encoding="utf8") and "python -m minikeras" in
-                 p.read_text(encoding="utf8")}
+    tutorials = {
+        p.name
+        for p in (REPO / "compat").glob("*.py")
+        if "Run: " in p.read_text(encoding="utf8")
+        and "python -m minikeras" in p.read_text(encoding="utf8")
+    }
     assert tutorials == set(SCRIPTS)
     assert all((REPO / "compat" / name).exists() for name in NOT_TUTORIALS)
     assert len(SCRIPTS) >= 10
@@ -116,11 +128,21 @@ def test_compat_script_runs_and_learns(script, tmp_path):
     assert not missing, f"{script} needs {', '.join(missing)}"
     env = _env(tmp_path)
     if script in NEEDS_DATASET_CACHE:
-        subprocess.run([sys.executable, str(REPO / "compat" / "make_fake_keras_cache.py")],
-                       env=env, check=True, capture_output=True, timeout=60)
-    proc = subprocess.run([sys.executable, "-m", "minikeras", str(REPO / "compat" / script)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=TIME_BUDGET_S)
+        subprocess.run(
+            [sys.executable, str(REPO / "compat" / "make_fake_keras_cache.py")],
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+    proc = subprocess.run(
+        [sys.executable, "-m", "minikeras", str(REPO / "compat" / script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIME_BUDGET_S,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     match = re.search(pattern, proc.stdout, re.M)
     assert match, proc.stdout[-2000:]

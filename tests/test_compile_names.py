@@ -21,8 +21,9 @@ OK = {k: v for k, v in NAMES.items() if isinstance(v, list)}
 @pytest.mark.parametrize("key", sorted(OK))
 def test_history_keys_match_keras(key):
     loss, name = key.split("|")
-    units, act, yk = (3, "sigmoid", "bin_true") if loss.startswith("binary") else \
-        (4, "softmax", "cat_true")
+    units, act, yk = (
+        (3, "sigmoid", "bin_true") if loss.startswith("binary") else (4, "softmax", "cat_true")
+    )
     model = mk.Sequential([layers.Dense(units, activation=act, input_dim=3)])
     model.compile(optimizer="sgd", loss=loss, metrics=[name])
     h = model.fit(DATA["reg_true"], DATA[yk], epochs=1, verbose=0)
@@ -34,8 +35,11 @@ def test_metric_objects_keep_their_names_and_values():
     x, y = DATA["reg_true"], DATA["bin_true"]
     model = mk.Sequential([layers.Dense(3, activation="sigmoid", input_dim=3)])
     auc = mk.metrics.AUC(name="my_auc")
-    model.compile(optimizer="sgd", loss="binary_crossentropy",
-                  metrics=[auc, mk.metrics.Precision(thresholds=0.4), "mse"])
+    model.compile(
+        optimizer="sgd",
+        loss="binary_crossentropy",
+        metrics=[auc, mk.metrics.Precision(thresholds=0.4), "mse"],
+    )
     h = model.evaluate(x, y, verbose=0, return_dict=True)
     assert set(h) == {"loss", "my_auc", "precision", "mse"}
     p = model.predict(x, verbose=0)
@@ -67,8 +71,11 @@ def test_custom_loss_with_ops_functions_trains():
 def test_vector_valued_metrics_are_logged_as_arrays():
     x, y = DATA["reg_true"], DATA["cat_true"]
     model = mk.Sequential([layers.Dense(4, activation="softmax", input_dim=3)])
-    model.compile(optimizer="sgd", loss="categorical_crossentropy",
-                  metrics=[mk.metrics.F1Score(), mk.metrics.Precision(thresholds=[0.2, 0.4])])
+    model.compile(
+        optimizer="sgd",
+        loss="categorical_crossentropy",
+        metrics=[mk.metrics.F1Score(), mk.metrics.Precision(thresholds=[0.2, 0.4])],
+    )
     h = model.fit(x, y, epochs=1, verbose=0, validation_data=(x, y))
     assert np.shape(h.history["f1_score"][0]) == (4,)
     assert np.shape(h.history["val_precision"][0]) == (2,)

@@ -14,26 +14,29 @@ from minikeras.testing import layer_gradient_check
 RNG = np.random.default_rng(11)
 
 
-@pytest.mark.parametrize("make,shape", [
-    (lambda: layers.Conv1D(3, 3, strides=2, padding="same", activation="tanh"), (2, 7, 2)),
-    (lambda: layers.Conv1D(2, 2, padding="causal", dilation_rate=2), (2, 6, 2)),
-    (lambda: layers.Conv2D(3, (3, 2), strides=(2, 1), padding="same"), (2, 6, 5, 2)),
-    (lambda: layers.Conv2D(4, 3, groups=2, data_format="channels_first"), (1, 4, 5, 5)),
-    (lambda: layers.Conv3D(2, 2, padding="same"), (1, 3, 3, 2, 2)),
-    (lambda: layers.Conv2DTranspose(2, 3, strides=2, padding="same"), (1, 3, 3, 2)),
-    (lambda: layers.Conv1DTranspose(2, 3, strides=2, output_padding=1), (2, 3, 2)),
-    (lambda: layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same"), (1, 4, 4, 2)),
-    (lambda: layers.SeparableConv2D(3, 2, depth_multiplier=2), (1, 4, 4, 2)),
-    (lambda: layers.SeparableConv1D(2, 3, padding="same"), (2, 5, 2)),
-    (lambda: layers.MaxPooling2D(2, padding="same"), (2, 5, 5, 2)),
-    (lambda: layers.AveragePooling1D(3, strides=1, padding="same"), (2, 5, 2)),
-    (lambda: layers.GlobalMaxPooling2D(), (2, 3, 3, 2)),
-    (lambda: layers.GlobalAveragePooling3D(keepdims=True), (1, 2, 2, 2, 3)),
-    (lambda: layers.UpSampling2D((2, 3), interpolation="bilinear"), (1, 3, 2, 2)),
-    (lambda: layers.UpSampling3D(2), (1, 2, 1, 2, 1)),
-    (lambda: layers.ZeroPadding2D(((1, 0), (0, 2))), (1, 2, 3, 2)),
-    (lambda: layers.Cropping3D(1), (1, 3, 4, 3, 1)),
-])
+@pytest.mark.parametrize(
+    "make,shape",
+    [
+        (lambda: layers.Conv1D(3, 3, strides=2, padding="same", activation="tanh"), (2, 7, 2)),
+        (lambda: layers.Conv1D(2, 2, padding="causal", dilation_rate=2), (2, 6, 2)),
+        (lambda: layers.Conv2D(3, (3, 2), strides=(2, 1), padding="same"), (2, 6, 5, 2)),
+        (lambda: layers.Conv2D(4, 3, groups=2, data_format="channels_first"), (1, 4, 5, 5)),
+        (lambda: layers.Conv3D(2, 2, padding="same"), (1, 3, 3, 2, 2)),
+        (lambda: layers.Conv2DTranspose(2, 3, strides=2, padding="same"), (1, 3, 3, 2)),
+        (lambda: layers.Conv1DTranspose(2, 3, strides=2, output_padding=1), (2, 3, 2)),
+        (lambda: layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same"), (1, 4, 4, 2)),
+        (lambda: layers.SeparableConv2D(3, 2, depth_multiplier=2), (1, 4, 4, 2)),
+        (lambda: layers.SeparableConv1D(2, 3, padding="same"), (2, 5, 2)),
+        (lambda: layers.MaxPooling2D(2, padding="same"), (2, 5, 5, 2)),
+        (lambda: layers.AveragePooling1D(3, strides=1, padding="same"), (2, 5, 2)),
+        (lambda: layers.GlobalMaxPooling2D(), (2, 3, 3, 2)),
+        (lambda: layers.GlobalAveragePooling3D(keepdims=True), (1, 2, 2, 2, 3)),
+        (lambda: layers.UpSampling2D((2, 3), interpolation="bilinear"), (1, 3, 2, 2)),
+        (lambda: layers.UpSampling3D(2), (1, 2, 1, 2, 1)),
+        (lambda: layers.ZeroPadding2D(((1, 0), (0, 2))), (1, 2, 3, 2)),
+        (lambda: layers.Cropping3D(1), (1, 3, 4, 3, 1)),
+    ],
+)
 def test_layer_gradients(make, shape):
     layer = make()
     layer.dtype = "float64"
@@ -46,8 +49,11 @@ def test_layer_gradients(make, shape):
 
 def test_wrong_rank_input_names_layer_and_shapes():
     conv = layers.Conv2D(4, 3, name="my_conv")
-    with pytest.raises(ValueError, match=r'layer "my_conv".*expected ndim=4, found ndim=3.*'
-                                         r"\(2, 5, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r'layer "my_conv".*expected ndim=4, found ndim=3.*'
+        r"\(2, 5, 5\)",
+    ):
         conv(np.zeros((2, 5, 5), "float32"))
     conv(np.zeros((2, 5, 5, 1), "float32"))
     with pytest.raises(ValueError, match="expected ndim=4, found ndim=5"):
@@ -92,8 +98,9 @@ def test_bad_arguments():
 
 def test_keras1_conv_arguments_warn_and_translate():
     with pytest.warns(DeprecationWarning):
-        c = layers.Convolution2D(8, 3, 3, border_mode="same", subsample=(2, 2),
-                                 init="he_normal", dim_ordering="tf")
+        c = layers.Convolution2D(
+            8, 3, 3, border_mode="same", subsample=(2, 2), init="he_normal", dim_ordering="tf"
+        )
     assert (c.filters, c.kernel_size, c.strides, c.padding) == (8, (3, 3), (2, 2), "same")
     assert c.data_format == "channels_last"
     assert type(c.kernel_initializer).__name__ == "HeNormal"
@@ -144,18 +151,31 @@ def test_aliases_are_the_keras_names():
     assert layers.SeparableConvolution2D is layers.SeparableConv2D
 
 
-@pytest.mark.parametrize("layer", [
-    layers.Conv2D(4, (3, 2), strides=2, padding="same", dilation_rate=1, activation="relu",
-                  kernel_regularizer="l2", name="c"),
-    layers.Conv1D(3, 3, padding="causal", dilation_rate=2, use_bias=False),
-    layers.Conv3DTranspose(2, 2, strides=2, output_padding=1),
-    layers.SeparableConv2D(4, 3, depth_multiplier=2, pointwise_initializer="he_uniform"),
-    layers.DepthwiseConv1D(3, depth_multiplier=2, data_format="channels_first"),
-    layers.AveragePooling3D((2, 2, 1), padding="same"),
-    layers.GlobalMaxPooling1D(keepdims=True),
-    layers.UpSampling1D(3), layers.UpSampling2D(2, interpolation="bilinear"),
-    layers.ZeroPadding3D(((1, 2), (0, 1), (3, 0))), layers.Cropping1D((2, 1)),
-])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        layers.Conv2D(
+            4,
+            (3, 2),
+            strides=2,
+            padding="same",
+            dilation_rate=1,
+            activation="relu",
+            kernel_regularizer="l2",
+            name="c",
+        ),
+        layers.Conv1D(3, 3, padding="causal", dilation_rate=2, use_bias=False),
+        layers.Conv3DTranspose(2, 2, strides=2, output_padding=1),
+        layers.SeparableConv2D(4, 3, depth_multiplier=2, pointwise_initializer="he_uniform"),
+        layers.DepthwiseConv1D(3, depth_multiplier=2, data_format="channels_first"),
+        layers.AveragePooling3D((2, 2, 1), padding="same"),
+        layers.GlobalMaxPooling1D(keepdims=True),
+        layers.UpSampling1D(3),
+        layers.UpSampling2D(2, interpolation="bilinear"),
+        layers.ZeroPadding3D(((1, 2), (0, 1), (3, 0))),
+        layers.Cropping1D((2, 1)),
+    ],
+)
 def test_serialize_round_trip(layer):
     again = layers.deserialize(layers.serialize(layer))
     assert type(again) is type(layer)
@@ -163,18 +183,32 @@ def test_serialize_round_trip(layer):
 
 
 def test_tf_keras_style_configs_load():
-    cfg = {"name": "dw", "trainable": True, "dtype": "float32", "kernel_size": [3, 3],
-           "strides": [1, 1], "padding": "valid", "data_format": "channels_last",
-           "dilation_rate": [1, 1], "groups": 1, "activation": "linear", "use_bias": True,
-           "bias_initializer": {"class_name": "Zeros", "config": {}},
-           "bias_regularizer": None, "activity_regularizer": None, "bias_constraint": None,
-           "depth_multiplier": 1, "depthwise_initializer": {"class_name": "GlorotUniform",
-                                                            "config": {"seed": None}},
-           "depthwise_regularizer": None, "depthwise_constraint": None}
+    cfg = {
+        "name": "dw",
+        "trainable": True,
+        "dtype": "float32",
+        "kernel_size": [3, 3],
+        "strides": [1, 1],
+        "padding": "valid",
+        "data_format": "channels_last",
+        "dilation_rate": [1, 1],
+        "groups": 1,
+        "activation": "linear",
+        "use_bias": True,
+        "bias_initializer": {"class_name": "Zeros", "config": {}},
+        "bias_regularizer": None,
+        "activity_regularizer": None,
+        "bias_constraint": None,
+        "depth_multiplier": 1,
+        "depthwise_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+        "depthwise_regularizer": None,
+        "depthwise_constraint": None,
+    }
     dw = layers.DepthwiseConv2D.from_config(cfg)
     assert dw.kernel_size == (3, 3)
-    t = layers.Conv2DTranspose.from_config({"filters": 2, "kernel_size": [3, 3],
-                                            "groups": 1, "output_padding": None})
+    t = layers.Conv2DTranspose.from_config(
+        {"filters": 2, "kernel_size": [3, 3], "groups": 1, "output_padding": None}
+    )
     assert t.filters == 2
 
 
@@ -196,8 +230,16 @@ def test_conv_kernel_regularizer_adds_a_loss():
 def test_ops_namespace_has_keras_names():
     from minikeras import ops
 
-    for name in ("conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool",
-                 "average_pool", "batch_normalization", "layer_normalization"):
+    for name in (
+        "conv",
+        "depthwise_conv",
+        "separable_conv",
+        "conv_transpose",
+        "max_pool",
+        "average_pool",
+        "batch_normalization",
+        "layer_normalization",
+    ):
         assert callable(getattr(ops, name))
     assert ops.image.resize(np.zeros((1, 2, 2, 1)), (4, 4)).shape == (1, 4, 4, 1)
 

@@ -31,8 +31,7 @@ def naive_conv(x, kernel, strides, padding, dilation):
     if padding == "same":
         pads = [_same_pads(x.shape[1 + i], ks[i], strides[i], dilation[i]) for i in range(n)]
         x = np.pad(x, [(0, 0), *pads, (0, 0)])
-    out_sp = [(x.shape[1 + i] - (ks[i] - 1) * dilation[i] - 1) // strides[i] + 1
-              for i in range(n)]
+    out_sp = [(x.shape[1 + i] - (ks[i] - 1) * dilation[i] - 1) // strides[i] + 1 for i in range(n)]
     out = np.zeros((x.shape[0], *out_sp, filters))
     for o in itertools.product(*[range(v) for v in out_sp]):
         for k in itertools.product(*[range(v) for v in ks]):
@@ -40,7 +39,8 @@ def naive_conv(x, kernel, strides, padding, dilation):
             patch = x[(slice(None), *pos)]  # (B, C)
             for g in range(groups):
                 out[(slice(None), *o, slice(g * fg, (g + 1) * fg))] += (
-                    patch[:, g * cg:(g + 1) * cg] @ kernel[k][:, g * fg:(g + 1) * fg])
+                    patch[:, g * cg : (g + 1) * cg] @ kernel[k][:, g * fg : (g + 1) * fg]
+                )
     return out
 
 
@@ -82,8 +82,12 @@ def test_conv_matches_direct_definition(xs, ks, strides, padding, dilation):
 @pytest.mark.parametrize("xs,ks,strides,padding,dilation", CONV_CASES)
 def test_conv_gradients(xs, ks, strides, padding, dilation):
     x, k = RNG.standard_normal(xs), RNG.standard_normal(ks)
-    gradient_check(lambda a, b: ops.conv(a, b, strides, padding, "channels_last", dilation),
-                   [x, k], rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a, b: ops.conv(a, b, strides, padding, "channels_last", dilation),
+        [x, k],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_conv_channels_first_equals_transposed_channels_last():
@@ -91,8 +95,12 @@ def test_conv_channels_first_equals_transposed_channels_last():
     y_last = ops.conv(x, k, 2, "same", "channels_last")
     y_first = ops.conv(x.transpose(0, 3, 1, 2), k, 2, "same", "channels_first")
     np.testing.assert_allclose(y_first, y_last.transpose(0, 3, 1, 2), atol=1e-12)
-    gradient_check(lambda a, b: ops.conv(a, b, 2, "same", "channels_first"),
-                   [x.transpose(0, 3, 1, 2), k], rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a, b: ops.conv(a, b, 2, "same", "channels_first"),
+        [x.transpose(0, 3, 1, 2), k],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_conv_float32_stays_float32():
@@ -101,17 +109,23 @@ def test_conv_float32_stays_float32():
     assert ops.conv(x, k).dtype == np.float32
 
 
-@pytest.mark.parametrize("strides,padding,dilation", [(1, "valid", 1), (2, "same", 1),
-                                                      (1, "same", 2)])
+@pytest.mark.parametrize(
+    "strides,padding,dilation", [(1, "valid", 1), (2, "same", 1), (1, "same", 2)]
+)
 def test_depthwise_conv_is_per_channel_conv(strides, padding, dilation):
     x, k = RNG.standard_normal((2, 7, 6, 3)), RNG.standard_normal((3, 3, 3, 2))
     y = ops.depthwise_conv(x, k, strides, padding, "channels_last", dilation)
     for c in range(3):
-        ref = naive_conv(x[..., c:c + 1], k[:, :, c:c + 1, :], (strides,) * 2, padding,
-                         (dilation,) * 2)
-        np.testing.assert_allclose(y[..., c * 2:(c + 1) * 2], ref, atol=1e-10)
-    gradient_check(lambda a, b: ops.depthwise_conv(a, b, strides, padding, None, dilation),
-                   [x, k], rtol=1e-5, atol=1e-7)
+        ref = naive_conv(
+            x[..., c : c + 1], k[:, :, c : c + 1, :], (strides,) * 2, padding, (dilation,) * 2
+        )
+        np.testing.assert_allclose(y[..., c * 2 : (c + 1) * 2], ref, atol=1e-10)
+    gradient_check(
+        lambda a, b: ops.depthwise_conv(a, b, strides, padding, None, dilation),
+        [x, k],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_separable_conv_is_depthwise_then_pointwise():
@@ -120,15 +134,19 @@ def test_separable_conv_is_depthwise_then_pointwise():
     y = ops.separable_conv(x, dk, pk, 2, "same")
     ref = np.einsum("bhwc,cf->bhwf", ops.depthwise_conv(x, dk, 2, "same"), pk[0, 0])
     np.testing.assert_allclose(y, ref, atol=1e-10)
-    gradient_check(lambda a, b, c: ops.separable_conv(a, b, c, 2, "same"), [x, dk, pk],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a, b, c: ops.separable_conv(a, b, c, 2, "same"), [x, dk, pk], rtol=1e-5, atol=1e-7
+    )
 
 
-@pytest.mark.parametrize("ins,outs,ks,strides,padding", [
-    ((1, 3, 3, 2), (1, 6, 6, 3), 3, (2, 2), "same"),
-    ((1, 3, 4, 2), (1, 7, 9, 3), 3, (2, 2), "valid"),
-    ((1, 4, 3, 2), (1, 8, 6, 3), 4, (2, 2), "same"),
-])
+@pytest.mark.parametrize(
+    "ins,outs,ks,strides,padding",
+    [
+        ((1, 3, 3, 2), (1, 6, 6, 3), 3, (2, 2), "same"),
+        ((1, 3, 4, 2), (1, 7, 9, 3), 3, (2, 2), "valid"),
+        ((1, 4, 3, 2), (1, 8, 6, 3), 4, (2, 2), "same"),
+    ],
+)
 def test_conv_transpose_is_adjoint_of_conv(ins, outs, ks, strides, padding):
     """<conv_transpose(x, w), y> == <x, conv(y, w')> for the matching conv."""
     x = RNG.standard_normal(ins)
@@ -142,22 +160,37 @@ def test_conv_transpose_is_adjoint_of_conv(ins, outs, ks, strides, padding):
     np.testing.assert_allclose(np.sum(y * probe), np.sum(x * back), rtol=1e-10)
 
 
-@pytest.mark.parametrize("strides,padding,output_padding,dilation", [
-    (2, "same", None, 1), (2, "valid", None, 1), ((2, 3), "valid", (1, 2), 1),
-    (2, "same", 1, 1), (3, "same", None, 1), (1, "same", None, 2), (1, "valid", None, 2),
-])
+@pytest.mark.parametrize(
+    "strides,padding,output_padding,dilation",
+    [
+        (2, "same", None, 1),
+        (2, "valid", None, 1),
+        ((2, 3), "valid", (1, 2), 1),
+        (2, "same", 1, 1),
+        (3, "same", None, 1),
+        (1, "same", None, 2),
+        (1, "valid", None, 2),
+    ],
+)
 def test_conv_transpose_gradients(strides, padding, output_padding, dilation):
     x, w = RNG.standard_normal((2, 3, 4, 2)), RNG.standard_normal((3, 4, 3, 2))
-    gradient_check(lambda a, b: ops.conv_transpose(a, b, strides, padding, output_padding,
-                                                   None, dilation), [x, w],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a, b: ops.conv_transpose(a, b, strides, padding, output_padding, None, dilation),
+        [x, w],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_conv_transpose_1d_3d_gradients():
-    gradient_check(lambda a, b: ops.conv_transpose(a, b, 2, "valid"),
-                   [RNG.standard_normal((2, 4, 2)), RNG.standard_normal((3, 3, 2))])
-    gradient_check(lambda a, b: ops.conv_transpose(a, b, 2, "same"),
-                   [RNG.standard_normal((1, 2, 3, 2, 2)), RNG.standard_normal((2, 2, 2, 2, 2))])
+    gradient_check(
+        lambda a, b: ops.conv_transpose(a, b, 2, "valid"),
+        [RNG.standard_normal((2, 4, 2)), RNG.standard_normal((3, 3, 2))],
+    )
+    gradient_check(
+        lambda a, b: ops.conv_transpose(a, b, 2, "same"),
+        [RNG.standard_normal((1, 2, 3, 2, 2)), RNG.standard_normal((2, 2, 2, 2, 2))],
+    )
 
 
 POOL_CASES = [
@@ -202,16 +235,21 @@ def test_pool_channels_first():
     gradient_check(lambda a: ops.average_pool(a, 3, 2, "same", "channels_first"), [x])
 
 
-@pytest.mark.parametrize("call,match", [
-    (lambda: ops.conv(np.zeros((2, 5, 5)), np.zeros((3, 3, 3, 2))), "same rank"),
-    (lambda: ops.conv(np.zeros((2, 5, 5, 3)), np.zeros((3, 3, 2, 2))), "multiple"),
-    (lambda: ops.conv(np.zeros((2, 2, 2, 1)), np.zeros((3, 3, 1, 1))), "larger than"),
-    (lambda: ops.conv(np.zeros((2, 5, 5, 1)), np.zeros((3, 3, 1, 1)), padding="full"),
-     "padding"),
-    (lambda: ops.max_pool(np.zeros((2, 5)), 2), "rank 3, 4 or 5"),
-    (lambda: ops.conv_transpose(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 4, 5))), "last dim"),
-    (lambda: ops.depthwise_conv(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 4, 1))), "channel"),
-])
+@pytest.mark.parametrize(
+    "call,match",
+    [
+        (lambda: ops.conv(np.zeros((2, 5, 5)), np.zeros((3, 3, 3, 2))), "same rank"),
+        (lambda: ops.conv(np.zeros((2, 5, 5, 3)), np.zeros((3, 3, 2, 2))), "multiple"),
+        (lambda: ops.conv(np.zeros((2, 2, 2, 1)), np.zeros((3, 3, 1, 1))), "larger than"),
+        (
+            lambda: ops.conv(np.zeros((2, 5, 5, 1)), np.zeros((3, 3, 1, 1)), padding="full"),
+            "padding",
+        ),
+        (lambda: ops.max_pool(np.zeros((2, 5)), 2), "rank 3, 4 or 5"),
+        (lambda: ops.conv_transpose(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 4, 5))), "last dim"),
+        (lambda: ops.depthwise_conv(np.zeros((1, 3, 3, 2)), np.zeros((3, 3, 4, 1))), "channel"),
+    ],
+)
 def test_op_argument_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()

@@ -36,8 +36,9 @@ def test_one_channel_conv_values_and_gradients(xs, ks, strides, padding, dilatio
     x, k = RNG.standard_normal(xs), RNG.standard_normal(ks)
     y = ops.conv(x, k, strides, padding, "channels_last", dilation)
     np.testing.assert_allclose(y, naive_conv(x, k, strides, padding, dilation), atol=1e-10)
-    gradient_check(lambda a, b: ops.conv(a, b, strides, padding, None, dilation), [x, k],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a, b: ops.conv(a, b, strides, padding, None, dilation), [x, k], rtol=1e-5, atol=1e-7
+    )
 
 
 def test_one_channel_conv_float32_and_kernel_gradient_only():
@@ -48,7 +49,7 @@ def test_one_channel_conv_float32_and_kernel_gradient_only():
     g = tape.gradient(y, k)
     assert g.dtype == np.float32
     # d sum(conv) / d k[i, j] = sum of the inputs that tap (i, j) reads.
-    expected = np.stack([[x[:, i:i + 4, j:j + 4].sum() for j in range(3)] for i in range(3)])
+    expected = np.stack([[x[:, i : i + 4, j : j + 4].sum() for j in range(3)] for i in range(3)])
     np.testing.assert_allclose(g[..., 0, :], np.repeat(expected[..., None], 4, -1), rtol=1e-5)
 
 
@@ -79,8 +80,10 @@ def _first_max_gradient(x, pool, padding):
     n = x.ndim - 2
     if padding == "same":
         out = [-(-s // k) for s, k in zip(x.shape[1:-1], pool)]
-        pads = [((o * k - s) // 2, o * k - s - (o * k - s) // 2)
-                for o, k, s in zip(out, pool, x.shape[1:-1])]
+        pads = [
+            ((o * k - s) // 2, o * k - s - (o * k - s) // 2)
+            for o, k, s in zip(out, pool, x.shape[1:-1])
+        ]
         xp = np.pad(x, [(0, 0), *pads, (0, 0)], constant_values=-np.inf)
     else:
         out = [s // k for s, k in zip(x.shape[1:-1], pool)]
@@ -89,12 +92,14 @@ def _first_max_gradient(x, pool, padding):
     grad = np.zeros(xp.shape)
     for b, c in itertools.product(range(x.shape[0]), range(x.shape[-1])):
         for o in itertools.product(*[range(v) for v in out]):
-            taps = [tuple(oi * k + ki for oi, k, ki in zip(o, pool, kidx))
-                    for kidx in np.ndindex(*pool)]
+            taps = [
+                tuple(oi * k + ki for oi, k, ki in zip(o, pool, kidx)) for kidx in np.ndindex(*pool)
+            ]
             vals = [xp[(b, *t, c)] for t in taps]
             grad[(b, *taps[int(np.argmax(vals))], c)] += 1  # argmax: the first maximum
-    return grad[(slice(None), *(slice(a, s - e) for (a, e), s in
-                                zip(pads, xp.shape[1:-1])), slice(None))]
+    return grad[
+        (slice(None), *(slice(a, s - e) for (a, e), s in zip(pads, xp.shape[1:-1])), slice(None))
+    ]
 
 
 @pytest.mark.parametrize("xs,pool,padding", TILED_POOLS)
@@ -123,13 +128,13 @@ def test_tiled_max_pool_channels_first_and_integers():
     y = ops.max_pool(x, 2, None, "valid", "channels_first")
     ref = naive_pool(x.transpose(0, 2, 3, 1), (2, 2), (2, 2), "valid", "max")
     np.testing.assert_allclose(y, ref.transpose(0, 3, 1, 2))
-    gradient_check(lambda a: ops.max_pool(a, 2, None, "same", "channels_first"), [x],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a: ops.max_pool(a, 2, None, "same", "channels_first"), [x], rtol=1e-5, atol=1e-7
+    )
     xi = RNG.integers(-50, 50, (2, 5, 4, 3)).astype("int32")
     yi = ops.max_pool(xi, 2, None, "same")
     assert yi.dtype == np.int32
-    np.testing.assert_array_equal(yi, naive_pool(xi.astype(float), (2, 2), (2, 2), "same",
-                                                 "max"))
+    np.testing.assert_array_equal(yi, naive_pool(xi.astype(float), (2, 2), (2, 2), "same", "max"))
 
 
 BIAS_CASES = [
@@ -151,8 +156,12 @@ def test_conv_bias_is_conv_plus_bias_with_gradients(xs, ks, strides, padding, di
     ref = np.asarray(ops.conv(x, k, strides, padding, fmt, dilation))
     ref = ref + (b.reshape(-1, *[1] * (x.ndim - 2)) if fmt == "channels_first" else b)
     np.testing.assert_allclose(y, ref, atol=1e-12)
-    gradient_check(lambda a, c, d: conv_bias(a, c, d, strides, padding, fmt, dilation),
-                   [x, k, b], rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda a, c, d: conv_bias(a, c, d, strides, padding, fmt, dilation),
+        [x, k, b],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_conv_bias_gradient_of_the_bias_alone_and_shape_error():
@@ -177,7 +186,13 @@ def test_conv_layers_fold_the_bias_like_a_separate_add(padding):
     layer.bias.assign(RNG.standard_normal(4).astype("float32"))
     y = np.asarray(layer(x))
     xp = np.pad(x, [(0, 0), (4, 0), (0, 0)]) if padding == "causal" else x
-    pre = np.asarray(ops.conv(xp, layer.kernel.numpy(), 1, "valid" if padding == "causal"
-                              else "same", None, 2)) + layer.bias.numpy()
+    pre = (
+        np.asarray(
+            ops.conv(
+                xp, layer.kernel.numpy(), 1, "valid" if padding == "causal" else "same", None, 2
+            )
+        )
+        + layer.bias.numpy()
+    )
     assert y.dtype == np.float32
     np.testing.assert_allclose(y, np.maximum(pre, 0), rtol=1e-5, atol=1e-6)

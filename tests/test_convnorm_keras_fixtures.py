@@ -117,11 +117,12 @@ def test_normalization_adapt_matches_keras(k3):
     norm = layers.Normalization()
     norm.adapt(arrays["adapt__x"])
     # Keras exposes the statistics with the broadcast shape (1, 3).
-    np.testing.assert_allclose(np.asarray(norm.mean).reshape(1, 3), arrays["adapt__mean"],
-                               rtol=1e-5)
-    np.testing.assert_allclose(np.asarray(norm.variance).reshape(1, 3),
-                               arrays["adapt__variance"], rtol=1e-5)
-    np.testing.assert_allclose(norm(arrays["adapt__x"]), arrays["adapt__y"], rtol=1e-5,
-                               atol=1e-5)
+    np.testing.assert_allclose(
+        np.asarray(norm.mean).reshape(1, 3), arrays["adapt__mean"], rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        np.asarray(norm.variance).reshape(1, 3), arrays["adapt__variance"], rtol=1e-5
+    )
+    np.testing.assert_allclose(norm(arrays["adapt__x"]), arrays["adapt__y"], rtol=1e-5, atol=1e-5)
     assert [w.name for w in norm.weights] == ["mean", "variance", "count"]
     assert int(norm.count.value) == 20

@@ -12,14 +12,30 @@ from minikeras.testing.gradient_check import gradient_check
 R = np.random.default_rng(3)
 
 
-@pytest.mark.parametrize("activation", ["linear", "relu", "tanh", "sigmoid", "softmax", "elu",
-                                        "selu", "gelu", "swish", "softplus", "mish"])
+@pytest.mark.parametrize(
+    "activation",
+    [
+        "linear",
+        "relu",
+        "tanh",
+        "sigmoid",
+        "softmax",
+        "elu",
+        "selu",
+        "gelu",
+        "swish",
+        "softplus",
+        "mish",
+    ],
+)
 def test_dense_gradients_wrt_input_kernel_and_bias(activation):
     layer = layers.Dense(3, activation=activation, dtype="float64")  # float64: exact FD
     x = R.uniform(-1, 1, size=(4, 5))
     layer.build((None, 5))
-    gradient_check(lambda xv, kv, bv: ops.dense(xv, kv, bv, layer.activation),
-                   [x, R.normal(size=(5, 3)), R.normal(size=(3,))])
+    gradient_check(
+        lambda xv, kv, bv: ops.dense(xv, kv, bv, layer.activation),
+        [x, R.normal(size=(5, 3)), R.normal(size=(3,))],
+    )
     # The layer's call is that same fused op on its own weights.
     expected = layer.activation(x @ layer.kernel.numpy() + layer.bias.numpy())
     np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(expected), rtol=1e-12)
@@ -37,10 +53,13 @@ def test_dense_on_rank3_inputs_and_output_shape():
 
 def test_flatten_reshape_dropout_gradients():
     # float64 layers: a float32 layer would (correctly) cast the float64 probes to float32.
-    gradient_check(lambda v: ops.multiply(layers.Flatten(dtype="float64")(v), np.arange(12.0)),
-                   [R.normal(size=(2, 3, 4))])
-    gradient_check(lambda v: layers.Reshape((-1, 2), dtype="float64")(v),
-                   [R.normal(size=(2, 3, 4))])
+    gradient_check(
+        lambda v: ops.multiply(layers.Flatten(dtype="float64")(v), np.arange(12.0)),
+        [R.normal(size=(2, 3, 4))],
+    )
+    gradient_check(
+        lambda v: layers.Reshape((-1, 2), dtype="float64")(v), [R.normal(size=(2, 3, 4))]
+    )
     drop = layers.Dropout(0.5, seed=1, dtype="float64")
 
     def dropped(v):
@@ -65,8 +84,12 @@ def test_dropout_inference_identity_rate_one_and_rate_errors():
 
 def test_dropout_is_active_only_in_fit():
     keras.utils.set_random_seed(0)
-    m = keras.Sequential([layers.Dropout(0.9, input_shape=(50,)),
-                          layers.Dense(1, kernel_initializer="ones", use_bias=False)])
+    m = keras.Sequential(
+        [
+            layers.Dropout(0.9, input_shape=(50,)),
+            layers.Dense(1, kernel_initializer="ones", use_bias=False),
+        ]
+    )
     x = np.ones((8, 50), dtype="float32")
     np.testing.assert_allclose(m.predict(x, verbose=0), 50.0)
     m.compile("sgd", "mse")
@@ -77,14 +100,18 @@ def test_dropout_is_active_only_in_fit():
     assert tape.gradient(ops.sum(y), m.trainable_weights)[0] is not None
 
 
-@pytest.mark.parametrize("make", [
-    lambda: layers.Dense(3, activation="relu", use_bias=False, kernel_initializer="he_normal",
-                         name="d"),
-    lambda: layers.Activation("softplus"),
-    lambda: layers.Dropout(0.25, noise_shape=[None, 1], seed=3),
-    lambda: layers.Flatten(),
-    lambda: layers.Reshape((2, -1)),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: layers.Dense(
+            3, activation="relu", use_bias=False, kernel_initializer="he_normal", name="d"
+        ),
+        lambda: layers.Activation("softplus"),
+        lambda: layers.Dropout(0.25, noise_shape=[None, 1], seed=3),
+        lambda: layers.Flatten(),
+        lambda: layers.Reshape((2, -1)),
+    ],
+)
 def test_config_round_trip(make):
     layer = make()
     cfg = layer.get_config()
@@ -101,8 +128,13 @@ def test_dense_input_dim_input_shape_batch_input_shape():
 
 
 def test_auto_names_count_per_class():
-    names = [layers.Dense(1).name, layers.Dense(1).name, layers.Activation("relu").name,
-             layers.Activation("relu").name, layers.Dropout(0.1).name]
+    names = [
+        layers.Dense(1).name,
+        layers.Dense(1).name,
+        layers.Activation("relu").name,
+        layers.Activation("relu").name,
+        layers.Dropout(0.1).name,
+    ]
     assert names == ["dense", "dense_1", "activation", "activation_1", "dropout"]
     with pytest.raises(ValueError, match="cannot contain character `/`"):
         layers.Dense(1, name="a/b")
@@ -110,11 +142,18 @@ def test_auto_names_count_per_class():
 
 def test_layers_autocast_float_inputs_to_their_dtype():
     x64 = np.ones((2, 3))
-    for layer in (layers.Activation("relu"), layers.Dropout(0.5), layers.Flatten(),
-                  layers.Reshape((3, 1)), layers.Dense(2)):
+    for layer in (
+        layers.Activation("relu"),
+        layers.Dropout(0.5),
+        layers.Flatten(),
+        layers.Reshape((3, 1)),
+        layers.Dense(2),
+    ):
         assert np.asarray(layer(x64)).dtype == np.float32, layer.name
-    assert np.asarray(layers.Activation("relu", dtype="float64")(x64.astype("float32"))).dtype \
+    assert (
+        np.asarray(layers.Activation("relu", dtype="float64")(x64.astype("float32"))).dtype
         == np.float64
+    )
     ints = np.arange(6).reshape(2, 3)
     assert np.asarray(layers.Flatten()(ints)).dtype.kind == "i"  # integers are left alone
     m = keras.Sequential([layers.Activation("tanh", input_shape=(3,))])

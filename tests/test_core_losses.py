@@ -16,19 +16,34 @@ CASES = {
     "mse": (lambda **kw: losses.MeanSquaredError(**kw), "reg_t", "logits"),
     "mae": (lambda **kw: losses.MeanAbsoluteError(**kw), "reg_t", "logits"),
     "bce": (lambda **kw: losses.BinaryCrossentropy(**kw), "bin_t", "bin_probs"),
-    "bce_logits": (lambda **kw: losses.BinaryCrossentropy(from_logits=True, **kw), "bin_t",
-                   "logits"),
-    "bce_smooth": (lambda **kw: losses.BinaryCrossentropy(label_smoothing=0.2, **kw), "bin_t",
-                   "bin_probs"),
+    "bce_logits": (
+        lambda **kw: losses.BinaryCrossentropy(from_logits=True, **kw),
+        "bin_t",
+        "logits",
+    ),
+    "bce_smooth": (
+        lambda **kw: losses.BinaryCrossentropy(label_smoothing=0.2, **kw),
+        "bin_t",
+        "bin_probs",
+    ),
     "cce": (lambda **kw: losses.CategoricalCrossentropy(**kw), "onehot", "probs"),
     "cce_unnorm": (lambda **kw: losses.CategoricalCrossentropy(**kw), "onehot", "probs_unnorm"),
-    "cce_logits": (lambda **kw: losses.CategoricalCrossentropy(from_logits=True, **kw), "onehot",
-                   "logits"),
-    "cce_smooth": (lambda **kw: losses.CategoricalCrossentropy(label_smoothing=0.1, **kw),
-                   "onehot", "probs"),
+    "cce_logits": (
+        lambda **kw: losses.CategoricalCrossentropy(from_logits=True, **kw),
+        "onehot",
+        "logits",
+    ),
+    "cce_smooth": (
+        lambda **kw: losses.CategoricalCrossentropy(label_smoothing=0.1, **kw),
+        "onehot",
+        "probs",
+    ),
     "scce": (lambda **kw: losses.SparseCategoricalCrossentropy(**kw), "labels", "probs"),
-    "scce_logits": (lambda **kw: losses.SparseCategoricalCrossentropy(from_logits=True, **kw),
-                    "labels", "logits"),
+    "scce_logits": (
+        lambda **kw: losses.SparseCategoricalCrossentropy(from_logits=True, **kw),
+        "labels",
+        "logits",
+    ),
 }
 
 
@@ -36,8 +51,11 @@ CASES = {
 @pytest.mark.parametrize("variant", ["", "_sw", "_none", "_sum"])
 def test_loss_matches_keras(name, variant):
     make, t_key, p_key = CASES[name]
-    kwargs = {"reduction": {"_none": "none", "_sum": "sum"}[variant]} if variant in (
-        "_none", "_sum") else {}
+    kwargs = (
+        {"reduction": {"_none": "none", "_sum": "sum"}[variant]}
+        if variant in ("_none", "_sum")
+        else {}
+    )
     loss = make(**kwargs)
     sw = K["sw"] if variant == "_sw" else None
     out = np.asarray(loss(K[t_key], K[p_key], sample_weight=sw))
@@ -45,11 +63,16 @@ def test_loss_matches_keras(name, variant):
     np.testing.assert_allclose(out, K[name + variant], rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("name,fn", [("mse", "mean_squared_error"),
-                                     ("mae", "mean_absolute_error"),
-                                     ("bce", "binary_crossentropy"),
-                                     ("cce", "categorical_crossentropy"),
-                                     ("scce", "sparse_categorical_crossentropy")])
+@pytest.mark.parametrize(
+    "name,fn",
+    [
+        ("mse", "mean_squared_error"),
+        ("mae", "mean_absolute_error"),
+        ("bce", "binary_crossentropy"),
+        ("cce", "categorical_crossentropy"),
+        ("scce", "sparse_categorical_crossentropy"),
+    ],
+)
 def test_function_forms_and_string_names(name, fn):
     _, t_key, p_key = CASES[name]
     per_sample = np.asarray(losses.get(fn)(K[t_key], K[p_key]))
@@ -63,12 +86,14 @@ def test_clipping_of_saturated_probabilities_is_kerass_1e_7():
     # Keras 3.15.1 gives 16.03023910522461 and 16.11809539794922: probabilities clipped to
     # [1e-7, 1 - 1e-7] in float32 (1 - (1 - 1e-7) is 1.19e-7 in float32, hence 16.03).
     assert float(losses.BinaryCrossentropy()(t, p)) == pytest.approx(16.03023910522461, rel=1e-6)
-    assert float(losses.CategoricalCrossentropy()(t, p)) == pytest.approx(16.11809539794922,
-                                                                          rel=1e-6)
+    assert float(losses.CategoricalCrossentropy()(t, p)) == pytest.approx(
+        16.11809539794922, rel=1e-6
+    )
     keras.backend.set_epsilon(1e-3)
     try:
-        assert float(losses.CategoricalCrossentropy()(t, p)) == pytest.approx(-np.log(1e-3),
-                                                                              rel=1e-4)
+        assert float(losses.CategoricalCrossentropy()(t, p)) == pytest.approx(
+            -np.log(1e-3), rel=1e-4
+        )
     finally:
         keras.backend.set_epsilon(1e-7)
 

@@ -36,9 +36,11 @@ def _check(prefix, split):
         arr = np.asarray(arr)
         if arr.dtype == object:
             np.testing.assert_array_equal(
-                np.concatenate([np.asarray(s) for s in arr]), EXPECTED[f"{prefix}/{name}/flat"])
-            np.testing.assert_array_equal([len(s) for s in arr],
-                                          EXPECTED[f"{prefix}/{name}/lengths"])
+                np.concatenate([np.asarray(s) for s in arr]), EXPECTED[f"{prefix}/{name}/flat"]
+            )
+            np.testing.assert_array_equal(
+                [len(s) for s in arr], EXPECTED[f"{prefix}/{name}/lengths"]
+            )
         else:
             want = EXPECTED[f"{prefix}/{name}"]
             assert arr.dtype == want.dtype, (prefix, name)
@@ -52,11 +54,12 @@ CASES = [
     ("boston_split", lambda: datasets.boston_housing.load_data(test_split=0.4, seed=7)),
     ("imdb", lambda: datasets.imdb.load_data()),
     ("imdb_args", lambda: datasets.imdb.load_data(num_words=20, skip_top=5, maxlen=9, seed=3)),
-    ("imdb_nooov", lambda: datasets.imdb.load_data(num_words=25, oov_char=None, start_char=None,
-                                                   index_from=0)),
+    (
+        "imdb_nooov",
+        lambda: datasets.imdb.load_data(num_words=25, oov_char=None, start_char=None, index_from=0),
+    ),
     ("reuters", lambda: datasets.reuters.load_data()),
-    ("reuters_args", lambda: datasets.reuters.load_data(num_words=30, maxlen=10,
-                                                        test_split=0.3)),
+    ("reuters_args", lambda: datasets.reuters.load_data(num_words=30, maxlen=10, test_split=0.3)),
     ("cifar100", lambda: datasets.cifar100.load_data()),
     ("cifar100_coarse", lambda: datasets.cifar100.load_data(label_mode="coarse")),
 ]
@@ -100,12 +103,20 @@ def test_get_file_downloads_extracts_and_checks_hash(tmp_path):
     assert path == str(cache / "datasets" / "pack")
     assert (cache / "datasets" / "pack" / "inner" / "a.txt").read_text() == "hello"
     assert (cache / "datasets" / "pack_archive").exists()
-    plain = get_file("a.txt", origin=(src / "inner" / "a.txt").as_uri(), cache_dir=str(cache),
-                     file_hash="5d41402abc4b2a76b9719d911017c592")  # md5("hello")
+    plain = get_file(
+        "a.txt",
+        origin=(src / "inner" / "a.txt").as_uri(),
+        cache_dir=str(cache),
+        file_hash="5d41402abc4b2a76b9719d911017c592",
+    )  # md5("hello")
     assert pathlib.Path(plain).read_text() == "hello"
     with pytest.raises(ValueError, match="hash"):
-        get_file("b.txt", origin=(src / "inner" / "a.txt").as_uri(), cache_dir=str(cache),
-                 file_hash="0" * 32)
+        get_file(
+            "b.txt",
+            origin=(src / "inner" / "a.txt").as_uri(),
+            cache_dir=str(cache),
+            file_hash="0" * 32,
+        )
     assert not os.path.exists(cache / "datasets" / "b.txt.part")
 
 

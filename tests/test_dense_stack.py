@@ -48,8 +48,19 @@ def _data(n, d, units, loss, seed=0):
     return x, y
 
 
-def _train(build, loss, metrics_, x, y, fast, monkeypatch, optimizer="adam", epochs=3,
-           batch_size=7, **fit_kwargs):
+def _train(
+    build,
+    loss,
+    metrics_,
+    x,
+    y,
+    fast,
+    monkeypatch,
+    optimizer="adam",
+    epochs=3,
+    batch_size=7,
+    **fit_kwargs,
+):
     if not fast:
         monkeypatch.setattr(fused_step, "plan", lambda model: None)
     minikeras.utils.set_random_seed(3)
@@ -62,8 +73,9 @@ def _train(build, loss, metrics_, x, y, fast, monkeypatch, optimizer="adam", epo
 
 def _assert_same(a, b):
     (ma, ha), (mb, hb) = a, b
-    for wa, wb in zip(ma.get_weights() + ma.optimizer.get_weights(),
-                      mb.get_weights() + mb.optimizer.get_weights()):
+    for wa, wb in zip(
+        ma.get_weights() + ma.optimizer.get_weights(), mb.get_weights() + mb.optimizer.get_weights()
+    ):
         assert wa.dtype == wb.dtype
         np.testing.assert_array_equal(wa, wb)
     assert ha.history == hb.history
@@ -82,15 +94,22 @@ CASES = [
 
 
 @pytest.mark.parametrize("hidden,out,loss,metrics_,optimizer", CASES)
-def test_fast_step_is_bitwise_the_tape_step(hidden, out, loss, metrics_, optimizer,
-                                            monkeypatch, fast_calls):
+def test_fast_step_is_bitwise_the_tape_step(
+    hidden, out, loss, metrics_, optimizer, monkeypatch, fast_calls
+):
     units = 3 if loss != "binary_crossentropy" or out == "softmax" else 1
     x, y = _data(40, 5, units, loss)
 
     def build():
-        return Sequential([layers.Input((5,)), layers.Dense(8, activation=hidden),
-                           layers.Dense(6), layers.Activation(hidden),
-                           layers.Dense(units, activation=out)])
+        return Sequential(
+            [
+                layers.Input((5,)),
+                layers.Dense(8, activation=hidden),
+                layers.Dense(6),
+                layers.Activation(hidden),
+                layers.Dense(units, activation=out),
+            ]
+        )
 
     fast = _train(build, loss, metrics_, x, y, True, monkeypatch, optimizer)
     used = fast_calls["train"]
@@ -117,8 +136,7 @@ def test_book_xor_net_without_bias_and_with_validation(monkeypatch, fast_calls):
     fast = _train(build, "binary_crossentropy", ["accuracy"], x, y, True, monkeypatch, **kwargs)
     assert fast_calls["train"] > 0 and fast_calls["predict"] > 0  # validation too
     kwargs["optimizer"] = minikeras.optimizers.SGD(0.1)
-    slow = _train(build, "binary_crossentropy", ["accuracy"], x, y, False, monkeypatch,
-                  **kwargs)
+    slow = _train(build, "binary_crossentropy", ["accuracy"], x, y, False, monkeypatch, **kwargs)
     _assert_same(fast, slow)
     assert "val_accuracy" in fast[1].history
     assert fast[0].evaluate(x, y, verbose=0) == slow[0].evaluate(x, y, verbose=0)
@@ -131,8 +149,9 @@ def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, 
 
     def build():
         model = Sequential([layers.Input((4,)), layers.Dense(3, activation="softmax")])
-        model.set_weights([np.full((4, 3), 40.0, np.float32) * [1, -1, 0.5],
-                           np.zeros(3, np.float32)])
+        model.set_weights(
+            [np.full((4, 3), 40.0, np.float32) * [1, -1, 0.5], np.zeros(3, np.float32)]
+        )
         return model
 
     fast = _train(build, "categorical_crossentropy", None, x, y, True, monkeypatch)
@@ -141,9 +160,19 @@ def test_saturated_softmax_takes_the_unfused_crossentropy_gradient(monkeypatch, 
     _assert_same(fast, slow)
 
 
-@pytest.mark.parametrize("variant", ["regularizer", "noise_shape", "sample_weight", "frozen",
-                                     "custom_loss", "label_smoothing", "ignore_class",
-                                     "activity_regularizer"])
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "regularizer",
+        "noise_shape",
+        "sample_weight",
+        "frozen",
+        "custom_loss",
+        "label_smoothing",
+        "ignore_class",
+        "activity_regularizer",
+    ],
+)
 def test_other_models_keep_the_generic_step(variant, monkeypatch, fast_calls):
     x, y = _data(16, 4, 3, "categorical_crossentropy")
     loss = "categorical_crossentropy"
@@ -190,23 +219,38 @@ def test_plan_follows_trainable_changes_and_recompiles(fast_calls):
 
 def test_predict_fast_path_equals_the_layers(fast_calls):
     minikeras.utils.set_random_seed(1)
-    model = Sequential([layers.Input((6,)), layers.Dense(7, activation="relu"),
-                        layers.Dense(5, activation="tanh"), layers.Activation("sigmoid"),
-                        layers.Dense(4), layers.Activation("softmax")])
+    model = Sequential(
+        [
+            layers.Input((6,)),
+            layers.Dense(7, activation="relu"),
+            layers.Dense(5, activation="tanh"),
+            layers.Activation("sigmoid"),
+            layers.Dense(4),
+            layers.Activation("softmax"),
+        ]
+    )
     x = np.random.default_rng(0).normal(size=(3, 6)).astype(np.float32)
     expected = np.asarray(model(x))
-    for got in (model.predict(x, verbose=0), model.predict(x[:1], verbose=0),
-                model.predict_on_batch(x)):
-        np.testing.assert_array_equal(got, expected[:len(got)])
+    for got in (
+        model.predict(x, verbose=0),
+        model.predict(x[:1], verbose=0),
+        model.predict_on_batch(x),
+    ):
+        np.testing.assert_array_equal(got, expected[: len(got)])
     assert fast_calls["predict"] == 3
     out = model.predict(x, verbose=0)
     out[:] = 0  # the result is the caller's own array
     np.testing.assert_array_equal(model.predict(x, verbose=0), expected)
 
 
-@pytest.mark.parametrize("fn,units", [(metrics.binary_accuracy, 1),
-                                      (metrics.categorical_accuracy, 4),
-                                      (metrics.sparse_categorical_accuracy, 4)])
+@pytest.mark.parametrize(
+    "fn,units",
+    [
+        (metrics.binary_accuracy, 1),
+        (metrics.categorical_accuracy, 4),
+        (metrics.sparse_categorical_accuracy, 4),
+    ],
+)
 def test_accuracy_counts_equal_the_mean_of_the_values(fn, units):
     rng = np.random.default_rng(5)
     y_pred = rng.uniform(size=(50, units)).astype(np.float32)
@@ -253,8 +297,7 @@ def test_functional_graph_that_is_not_a_chain_keeps_the_generic_step(fast_calls)
 
 
 def test_mixed_layer_dtypes_keep_the_generic_step(fast_calls):
-    model = Sequential([layers.Input((4,)), layers.Dense(5, dtype="float64"),
-                        layers.Dense(2)])
+    model = Sequential([layers.Input((4,)), layers.Dense(5, dtype="float64"), layers.Dense(2)])
     model.compile(optimizer="sgd", loss="mse")
     x, y = _data(8, 4, 2, "mse")
     model.fit(x, y, epochs=1, verbose=0)
@@ -268,8 +311,9 @@ def test_float64_models_use_the_fast_path_in_float64(monkeypatch, fast_calls):
         x, y = _data(20, 3, 2, "mse")
 
         def build():
-            return Sequential([layers.Input((3,)), layers.Dense(4, activation="tanh"),
-                               layers.Dense(2)])
+            return Sequential(
+                [layers.Input((3,)), layers.Dense(4, activation="tanh"), layers.Dense(2)]
+            )
 
         fast = _train(build, "mse", None, x, y, True, monkeypatch, optimizer="sgd")
         assert fast_calls["train"] > 0 and fast[0].get_weights()[0].dtype == np.float64
@@ -285,8 +329,13 @@ def test_one_dimensional_labels_for_one_output_unit(loss, monkeypatch, fast_call
     y = y[:, 0]  # shape (30,), as many binary-classification tutorials pass them
 
     def build():
-        return Sequential([layers.Input((4,)), layers.Dense(6, activation="relu"),
-                           layers.Dense(1, activation="sigmoid")])
+        return Sequential(
+            [
+                layers.Input((4,)),
+                layers.Dense(6, activation="relu"),
+                layers.Dense(1, activation="sigmoid"),
+            ]
+        )
 
     fast = _train(build, loss, ["accuracy"], x, y, True, monkeypatch)
     assert fast_calls["train"] > 0
@@ -300,22 +349,34 @@ def test_dropout_layers_are_bitwise_the_tape_step(monkeypatch, fast_calls):
     x, y = _data(40, 6, 3, "categorical_crossentropy")
 
     def build():
-        return Sequential([layers.Input((6,)), layers.Dense(8, activation="relu"),
-                           layers.Dropout(0.2), layers.Dense(8, activation="relu"),
-                           layers.Dropout(0.5, seed=7), layers.Dropout(0.0),
-                           layers.Dense(5), layers.Dropout(0.3), layers.Dense(3),
-                           layers.Activation("softmax")])
+        return Sequential(
+            [
+                layers.Input((6,)),
+                layers.Dense(8, activation="relu"),
+                layers.Dropout(0.2),
+                layers.Dense(8, activation="relu"),
+                layers.Dropout(0.5, seed=7),
+                layers.Dropout(0.0),
+                layers.Dense(5),
+                layers.Dropout(0.3),
+                layers.Dense(3),
+                layers.Activation("softmax"),
+            ]
+        )
 
     kwargs = {"validation_split": 0.25}
-    fast = _train(build, "categorical_crossentropy", ["accuracy"], x, y, True, monkeypatch,
-                  **kwargs)
+    fast = _train(
+        build, "categorical_crossentropy", ["accuracy"], x, y, True, monkeypatch, **kwargs
+    )
     assert fast_calls["train"] > 0 and fast_calls["predict"] > 0
-    slow = _train(build, "categorical_crossentropy", ["accuracy"], x, y, False, monkeypatch,
-                  **kwargs)
+    slow = _train(
+        build, "categorical_crossentropy", ["accuracy"], x, y, False, monkeypatch, **kwargs
+    )
     _assert_same(fast, slow)
     # Inference ignores dropout: predictions equal the layers' own inference call.
-    np.testing.assert_array_equal(fast[0].predict(x, batch_size=len(x), verbose=0),
-                                  np.asarray(fast[0](x.astype(np.float32))))
+    np.testing.assert_array_equal(
+        fast[0].predict(x, batch_size=len(x), verbose=0), np.asarray(fast[0](x.astype(np.float32)))
+    )
 
 
 @pytest.mark.parametrize("label_shape", ["flat", "column"])
@@ -326,14 +387,21 @@ def test_sparse_labels_are_bitwise_the_tape_step(label_shape, monkeypatch, fast_
         labels = labels[:, None]
 
     def build():
-        return Sequential([layers.Input((5,)), layers.Dense(7, activation="relu"),
-                           layers.Dense(4, activation="softmax")])
+        return Sequential(
+            [
+                layers.Input((5,)),
+                layers.Dense(7, activation="relu"),
+                layers.Dense(4, activation="softmax"),
+            ]
+        )
 
-    fast = _train(build, "sparse_categorical_crossentropy", ["accuracy"], x, labels, True,
-                  monkeypatch)
+    fast = _train(
+        build, "sparse_categorical_crossentropy", ["accuracy"], x, labels, True, monkeypatch
+    )
     assert fast_calls["train"] > 0
-    slow = _train(build, "sparse_categorical_crossentropy", ["accuracy"], x, labels, False,
-                  monkeypatch)
+    slow = _train(
+        build, "sparse_categorical_crossentropy", ["accuracy"], x, labels, False, monkeypatch
+    )
     _assert_same(fast, slow)
 
 
@@ -356,17 +424,24 @@ LOGIT_LOSSES = [
 
 
 @pytest.mark.parametrize("name,make_loss,units", LOGIT_LOSSES)
-def test_loss_objects_and_logits_are_bitwise_the_tape_step(name, make_loss, units,
-                                                           monkeypatch, fast_calls):
-    x, y = _data(30, 5, units, "binary_crossentropy" if name == "bce" else
-                 "categorical_crossentropy")
+def test_loss_objects_and_logits_are_bitwise_the_tape_step(
+    name, make_loss, units, monkeypatch, fast_calls
+):
+    x, y = _data(
+        30, 5, units, "binary_crossentropy" if name == "bce" else "categorical_crossentropy"
+    )
     if name.startswith("scce"):
         y = np.argmax(y, axis=-1)
     out = "softmax" if name == "scce_default" else None
 
     def build():
-        return Sequential([layers.Input((5,)), layers.Dense(7, activation="tanh"),
-                           layers.Dense(units, activation=out)])
+        return Sequential(
+            [
+                layers.Input((5,)),
+                layers.Dense(7, activation="tanh"),
+                layers.Dense(units, activation=out),
+            ]
+        )
 
     fast = _train(build, make_loss(), ["accuracy"], x, y, True, monkeypatch)
     assert fast_calls["train"] > 0
@@ -381,9 +456,14 @@ def test_tensorflow_beginner_tutorial_model_is_bitwise_the_tape_step(monkeypatch
     y = rng.integers(0, 10, 48).astype(np.uint8)
 
     def build():
-        return Sequential([layers.Flatten(input_shape=(6, 5)),
-                           layers.Dense(16, activation="relu"), layers.Dropout(0.2),
-                           layers.Dense(10)])
+        return Sequential(
+            [
+                layers.Flatten(input_shape=(6, 5)),
+                layers.Dense(16, activation="relu"),
+                layers.Dropout(0.2),
+                layers.Dense(10),
+            ]
+        )
 
     def loss():
         return minikeras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -393,8 +473,9 @@ def test_tensorflow_beginner_tutorial_model_is_bitwise_the_tape_step(monkeypatch
     slow = _train(build, loss(), ["accuracy"], x, y, False, monkeypatch, validation_split=0.25)
     _assert_same(fast, slow)
     x32 = x.astype(np.float32)
-    np.testing.assert_array_equal(fast[0].predict(x32, batch_size=48, verbose=0),
-                                  np.asarray(fast[0](x32)))
+    np.testing.assert_array_equal(
+        fast[0].predict(x32, batch_size=48, verbose=0), np.asarray(fast[0](x32))
+    )
     plan = fused_step.plan(fast[0])
     assert plan.accepts(x32) and not plan.accepts(x32.reshape(48, 30))
 
@@ -415,8 +496,12 @@ SGD_VARIANTS = {
     "momentum": (lambda: minikeras.optimizers.SGD(0.1, momentum=0.9), False),
     "clipnorm": (lambda: minikeras.optimizers.SGD(0.1, clipnorm=0.01), False),
     "weight_decay": (lambda: minikeras.optimizers.SGD(0.1, weight_decay=0.05), False),
-    "schedule": (lambda: minikeras.optimizers.SGD(
-        minikeras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5)), True),
+    "schedule": (
+        lambda: minikeras.optimizers.SGD(
+            minikeras.optimizers.schedules.ExponentialDecay(0.1, 3, 0.5)
+        ),
+        True,
+    ),
     "legacy_decay": (lambda: minikeras.optimizers.SGD(lr=0.1, decay=0.01), True),
     "ema": (lambda: minikeras.optimizers.SGD(0.1, use_ema=True), False),
     "own_update_step": (_sgd_subclass_with_own_step, False),
@@ -437,9 +522,13 @@ def test_plain_sgd_is_applied_inside_the_backward_pass(variant, monkeypatch, fas
         callbacks = [minikeras.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)]
 
     def build():
-        return Sequential([layers.Input((5,)),
-                           layers.Dense(8, activation="tanh", kernel_constraint=constraint),
-                           layers.Dense(1, activation="sigmoid")])
+        return Sequential(
+            [
+                layers.Input((5,)),
+                layers.Dense(8, activation="tanh", kernel_constraint=constraint),
+                layers.Dense(1, activation="sigmoid"),
+            ]
+        )
 
     applied = {"n": 0}
     apply = minikeras.optimizers.Optimizer.apply
@@ -463,8 +552,10 @@ def test_plain_sgd_is_applied_inside_the_backward_pass(variant, monkeypatch, fas
         assert np.all(norms <= 0.5 + 1e-6)
 
 
-@pytest.mark.parametrize("shape_a,shape_b", [((4, 2), (2, 10)), ((4, 10), (10, 1)),
-                                             ((1, 784), (784, 64)), ((128, 96), (96, 70))])
+@pytest.mark.parametrize(
+    "shape_a,shape_b",
+    [((4, 2), (2, 10)), ((4, 10), (10, 1)), ((1, 784), (784, 64)), ((128, 96), (96, 70))],
+)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_products_are_bitwise_matmul_for_plain_and_transposed_operands(shape_a, shape_b, dtype):
     """The plan's `_product` (ndarray.dot below a size, matmul above) gives matmul's bits,

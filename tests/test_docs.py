@@ -17,7 +17,8 @@ from tests.conftest import REPO
 @pytest.fixture(scope="module")
 def build_docs():
     spec = importlib.util.spec_from_file_location(
-        "build_docs", REPO / "scripts" / "docs" / "build_docs.py")
+        "build_docs", REPO / "scripts" / "docs" / "build_docs.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -47,15 +48,30 @@ def test_nav_lists_every_generated_page_and_formats_come_from_the_readme(build_d
         assert (REPO / "docs" / page).is_file() and page in nav
 
 
-@pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None,
-                    reason='MkDocs is not installed (pip install "minikeras[docs]")')
+@pytest.mark.skipif(
+    importlib.util.find_spec("mkdocs") is None,
+    reason='MkDocs is not installed (pip install "minikeras[docs]")',
+)
 def test_mkdocs_builds_the_site(build_docs, tmp_path):
     shutil.copytree(REPO / "docs", tmp_path / "docs", ignore=shutil.ignore_patterns("api"))
     shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
     build_docs.write_pages(tmp_path / "docs")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
-                           "--site-dir", str(tmp_path / "site")], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--site-dir",
+            str(tmp_path / "site"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (tmp_path / "site" / "api" / "keras.layers.html").is_file()
     assert "keras.layers.Conv2D" in (tmp_path / "site" / "support.html").read_text("utf8")

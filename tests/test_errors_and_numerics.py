@@ -12,8 +12,9 @@ from minikeras import layers, ops
 
 
 def _mlp(out=1, act="sigmoid"):
-    return keras.Sequential([layers.Dense(4, activation="relu", input_shape=(3,)),
-                             layers.Dense(out, activation=act)])
+    return keras.Sequential(
+        [layers.Dense(4, activation="relu", input_shape=(3,)), layers.Dense(out, activation=act)]
+    )
 
 
 # ----------------------------------------------------------------------------- errors
@@ -21,8 +22,12 @@ def _mlp(out=1, act="sigmoid"):
 
 def test_fit_evaluate_train_on_batch_before_compile():
     x = np.ones((4, 3))
-    for call in (lambda m: m.fit(x, x[:, :1], verbose=0), lambda m: m.evaluate(x, x[:, :1]),
-                 lambda m: m.train_on_batch(x, x[:, :1]), lambda m: m.test_on_batch(x, x)):
+    for call in (
+        lambda m: m.fit(x, x[:, :1], verbose=0),
+        lambda m: m.evaluate(x, x[:, :1]),
+        lambda m: m.train_on_batch(x, x[:, :1]),
+        lambda m: m.test_on_batch(x, x),
+    ):
         with pytest.raises(RuntimeError, match=r"must call `compile\(\)`"):
             call(_mlp())
 
@@ -30,8 +35,11 @@ def test_fit_evaluate_train_on_batch_before_compile():
 def test_mismatched_x_y_lengths_name_both_sizes():
     m = _mlp()
     m.compile("sgd", "mse")
-    with pytest.raises(ValueError, match=r"Data cardinality is ambiguous(.|\n)*'x' sizes: 10\n"
-                                         r"'y' sizes: 9$"):
+    with pytest.raises(
+        ValueError,
+        match=r"Data cardinality is ambiguous(.|\n)*'x' sizes: 10\n"
+        r"'y' sizes: 9$",
+    ):
         m.fit(np.ones((10, 3)), np.ones((9, 1)), verbose=0)
     with pytest.raises(ValueError, match=r"'sample_weight' sizes: 9"):
         m.fit(np.ones((10, 3)), np.ones((10, 1)), sample_weight=np.ones(9), verbose=0)
@@ -43,9 +51,11 @@ def test_mismatched_x_y_lengths_name_both_sizes():
 def test_wrong_feature_size_names_layer_expected_and_received(bad_shape):
     m = _mlp()
     m.compile("sgd", "mse")
-    pattern = (r'Input 0 of layer "dense" is incompatible with the layer: expected axis -1 of '
-               rf"input shape to have value 3, but received input with shape "
-               rf"\({bad_shape[0]}, {bad_shape[1]}\)")
+    pattern = (
+        r'Input 0 of layer "dense" is incompatible with the layer: expected axis -1 of '
+        rf"input shape to have value 3, but received input with shape "
+        rf"\({bad_shape[0]}, {bad_shape[1]}\)"
+    )
     with pytest.raises(ValueError, match=pattern):
         m.fit(np.ones(bad_shape), np.ones((10, 1)), verbose=0)
     with pytest.raises(ValueError, match=pattern):
@@ -66,8 +76,11 @@ def test_unknown_names_fail_at_compile_and_list_valid_ones():
 def test_bad_layer_arguments_echo_the_value():
     with pytest.raises(ValueError, match="Received: units=-1"):
         layers.Dense(-1)
-    with pytest.raises(ValueError, match=r"Unrecognized keyword arguments passed to Dense: "
-                                         r"\{'foo': 1\}"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unrecognized keyword arguments passed to Dense: "
+        r"\{'foo': 1\}",
+    ):
         layers.Dense(3, foo=1)
 
 
@@ -90,18 +103,31 @@ def test_nan_in_training_data_is_reported():
 # ----------------------------------------------------------------------------- numerics
 
 
-@pytest.mark.parametrize("loss,act,out", [
-    ("binary_crossentropy", "sigmoid", 1), ("categorical_crossentropy", "softmax", 3),
-    ("sparse_categorical_crossentropy", "softmax", 3), ("mse", "linear", 1),
-])
+@pytest.mark.parametrize(
+    "loss,act,out",
+    [
+        ("binary_crossentropy", "sigmoid", 1),
+        ("categorical_crossentropy", "softmax", 3),
+        ("sparse_categorical_crossentropy", "softmax", 3),
+        ("mse", "linear", 1),
+    ],
+)
 def test_huge_inputs_train_without_runtime_warnings_or_nan(loss, act, out):
     """Saturated sigmoid/softmax outputs (logits ~1e4) give finite losses and gradients."""
     r = np.random.default_rng(0)
     x = r.normal(size=(16, 3)) * 1e3
     labels = r.integers(0, out if out > 1 else 2, size=16)
     y = {"categorical_crossentropy": np.eye(3)[labels] if out == 3 else None}.get(loss, labels)
-    m = keras.Sequential([layers.Dense(out, activation=act, input_shape=(3,),
-                                       kernel_initializer=keras.initializers.Constant(5.0))])
+    m = keras.Sequential(
+        [
+            layers.Dense(
+                out,
+                activation=act,
+                input_shape=(3,),
+                kernel_initializer=keras.initializers.Constant(5.0),
+            )
+        ]
+    )
     m.compile(keras.optimizers.SGD(1e-9 if loss == "mse" else 0.1), loss)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -169,8 +195,14 @@ def test_xor_with_adam_reaches_accuracy_one():
     keras.utils.set_random_seed(7)
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
     y = np.array([[0], [1], [1], [0]], dtype="float32")
-    m = keras.Sequential([layers.Dense(10, input_dim=2), layers.Activation("tanh"),
-                          layers.Dense(1), layers.Activation("sigmoid")])
+    m = keras.Sequential(
+        [
+            layers.Dense(10, input_dim=2),
+            layers.Activation("tanh"),
+            layers.Dense(1),
+            layers.Activation("sigmoid"),
+        ]
+    )
     m.compile(keras.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
     hist = m.fit(x, y, epochs=500, batch_size=4, verbose=0)
     assert hist.history["accuracy"][-1] == 1.0
@@ -178,10 +210,15 @@ def test_xor_with_adam_reaches_accuracy_one():
     np.testing.assert_array_equal((m.predict(x, verbose=0) > 0.5).astype(int), y)
 
 
-@pytest.mark.parametrize("kwargs,pattern", [
-    ({"batch_size": 0}, "batch_size=0"), ({"batch_size": -4}, "batch_size=-4"),
-    ({"batch_size": 2.5}, "batch_size=2.5"), ({"steps_per_epoch": 0}, "Received: 0"),
-])
+@pytest.mark.parametrize(
+    "kwargs,pattern",
+    [
+        ({"batch_size": 0}, "batch_size=0"),
+        ({"batch_size": -4}, "batch_size=-4"),
+        ({"batch_size": 2.5}, "batch_size=2.5"),
+        ({"steps_per_epoch": 0}, "Received: 0"),
+    ],
+)
 def test_bad_batch_size_and_steps(kwargs, pattern):
     m = _mlp()
     m.compile("sgd", "mse")

@@ -19,8 +19,14 @@ def run_example(name: str, *args, cwd, env_extra=None) -> str:
     env = subprocess_env()
     env["KERAS_HOME"] = str(cwd / "keras_home")  # never pick up a user's MNIST file
     env.update(env_extra or {})
-    proc = subprocess.run([sys.executable, str(REPO / "examples" / name), *map(str, args)],
-                          cwd=cwd, capture_output=True, text=True, env=env, timeout=240)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "examples" / name), *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
     return proc.stdout
 
@@ -78,15 +84,17 @@ def test_mnist_two_layer_reads_the_keras_mnist_file(tmp_path):
     finally:
         sys.path.remove(str(REPO / "examples"))
     rng = np.random.default_rng(5)
-    (x_train, y_train), (x_test, y_test) = (mnist_two_layer.synthetic_digits(800, rng),
-                                            mnist_two_layer.synthetic_digits(200, rng))
+    (x_train, y_train), (x_test, y_test) = (
+        mnist_two_layer.synthetic_digits(800, rng),
+        mnist_two_layer.synthetic_digits(200, rng),
+    )
     datasets = tmp_path / "keras_home" / "datasets"
     datasets.mkdir(parents=True)
-    np.savez(datasets / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test,
-             y_test=y_test)
+    np.savez(datasets / "mnist.npz", x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
     out = run_example("mnist_two_layer.py", "--epochs", 1, cwd=tmp_path)
-    assert out.startswith(f"data: MNIST from {datasets / 'mnist.npz'}: 800 training and 200 "
-                          "test images\n")
+    assert out.startswith(
+        f"data: MNIST from {datasets / 'mnist.npz'}: 800 training and 200 test images\n"
+    )
 
 
 def test_dense_npz_saves_loads_and_predicts_the_same(tmp_path):
@@ -106,8 +114,9 @@ def test_arithmetic_regression_generalises(tmp_path):
     assert "trainable parameters: 1251 for 7000 training points (21000 target values)" in out
     losses = floats(r"^epoch +\d+  training loss (\S+)$", out)
     assert losses[-1] < losses[0]
-    train, test = map(float, re.search(r"^final training loss (\S+), test loss (\S+) ", out,
-                                       re.M).groups())
+    train, test = map(
+        float, re.search(r"^final training loss (\S+), test loss (\S+) ", out, re.M).groups()
+    )
     assert test <= 1.2 * train
     rmse = floats(r"(\d+\.\d+)", out.split("test RMSE in original units")[-1])
     assert len(rmse) == 3 and max(rmse) < 2.0  # targets span 0-200

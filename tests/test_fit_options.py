@@ -68,7 +68,8 @@ def test_sample_weight_and_class_weight_scale_the_loss_like_keras():
     m = _model()
     # Keras' "sum_over_batch_size": sum(loss * w) / number of samples.
     assert m.test_on_batch(x, y, sample_weight=sw)[0] == pytest.approx(
-        (per_sample * sw).sum() / len(y), rel=1e-5)
+        (per_sample * sw).sum() / len(y), rel=1e-5
+    )
     cw = {0: 1.0, 1: 3.0}
     expected = (per_sample * np.where(y == 1, 3.0, 1.0)).sum() / len(y)
     hist = m.fit(x, y, class_weight=cw, epochs=1, batch_size=len(y), verbose=0, shuffle=False)
@@ -103,7 +104,8 @@ def test_validation_split_with_sample_weight_and_errors():
     sw = np.arange(1, 11, dtype=float)
     hist = m.fit(x, y, sample_weight=sw, validation_split=0.2, epochs=1, verbose=0)
     assert hist.history["val_loss"][0] == pytest.approx(
-        (per_sample[8:] * sw[8:]).sum() / 2, rel=1e-5)
+        (per_sample[8:] * sw[8:]).sum() / 2, rel=1e-5
+    )
     with pytest.raises(ValueError, match="validation_split"):
         m.fit(x, y, validation_split=0.95, verbose=0)  # 0 training samples
 
@@ -172,11 +174,17 @@ def test_verbose_output_on_a_pipe(verbose, capsys):
     assert lines[0] == "Epoch 1/2" and lines[2] == "Epoch 2/2" and len(lines) == 4
     last = f"{hist.history['loss'][-1]:.4f}"
     if verbose == 2:
-        assert re.fullmatch(r"3/3 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - "
-                            r"\d+m?u?s/epoch - \d+m?u?s/step", lines[3]), lines[3]
+        assert re.fullmatch(
+            r"3/3 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - "
+            r"\d+m?u?s/epoch - \d+m?u?s/step",
+            lines[3],
+        ), lines[3]
     else:
-        assert re.fullmatch(r"3/3 \[={30}\] - \d+s \d+m?u?s/step - loss: \d\.\d{4} - "
-                            r"accuracy: \d\.\d{4}", lines[3]), lines[3]
+        assert re.fullmatch(
+            r"3/3 \[={30}\] - \d+s \d+m?u?s/step - loss: \d\.\d{4} - "
+            r"accuracy: \d\.\d{4}",
+            lines[3],
+        ), lines[3]
     # The printed epoch values are the epoch's logs, not a re-average of running means.
     assert f"loss: {last}" in lines[3]
     assert f"accuracy: {hist.history['accuracy'][-1]:.4f}" in lines[3]
@@ -205,8 +213,9 @@ def test_predict_batching_gives_identical_results_and_dtype():
     np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("metric,key", [("accuracy", "accuracy"), ("acc", "acc"),
-                                        (["acc", "mse"], None)])
+@pytest.mark.parametrize(
+    "metric,key", [("accuracy", "accuracy"), ("acc", "acc"), (["acc", "mse"], None)]
+)
 def test_history_and_metrics_names_use_the_users_spelling(metric, key):
     x, y = _data()
     metrics = metric if isinstance(metric, list) else [metric]
@@ -222,9 +231,11 @@ def test_accuracy_resolution_by_loss_and_shapes():
     r = np.random.default_rng(0)
     x = r.normal(size=(6, 3)).astype("float32")
     labels = np.array([0, 1, 2, 2, 1, 0])
-    for loss, y, out in [("sparse_categorical_crossentropy", labels, 3),
-                         ("categorical_crossentropy", np.eye(3)[labels], 3),
-                         ("binary_crossentropy", (labels > 0).astype(float), 1)]:
+    for loss, y, out in [
+        ("sparse_categorical_crossentropy", labels, 3),
+        ("categorical_crossentropy", np.eye(3)[labels], 3),
+        ("binary_crossentropy", (labels > 0).astype(float), 1),
+    ]:
         act = "sigmoid" if out == 1 else "softmax"
         m = keras.Sequential([layers.Dense(out, activation=act, input_shape=(3,))])
         m.compile("sgd", loss, metrics=["accuracy"])
@@ -255,8 +266,13 @@ def test_set_random_seed_reproduces_a_whole_fit_with_dropout_and_shuffle():
 
     def run():
         keras.utils.set_random_seed(11)
-        m = keras.Sequential([layers.Dense(8, activation="relu", input_shape=(3,)),
-                              layers.Dropout(0.5), layers.Dense(1, activation="sigmoid")])
+        m = keras.Sequential(
+            [
+                layers.Dense(8, activation="relu", input_shape=(3,)),
+                layers.Dropout(0.5),
+                layers.Dense(1, activation="sigmoid"),
+            ]
+        )
         m.compile(keras.optimizers.Adam(0.01), "binary_crossentropy")
         h = m.fit(x, y, epochs=3, batch_size=8, verbose=0)
         return h.history["loss"], m.get_weights()
@@ -279,5 +295,6 @@ def test_keras2_predict_classes_and_proba():
         np.testing.assert_array_equal(binary.predict_proba(x), p)
     multi = keras.Sequential([layers.Dense(3, activation="softmax", input_shape=(3,))])
     with pytest.warns(DeprecationWarning):
-        np.testing.assert_array_equal(multi.predict_classes(x),
-                                      multi.predict(x, verbose=0).argmax(-1))
+        np.testing.assert_array_equal(
+            multi.predict_classes(x), multi.predict(x, verbose=0).argmax(-1)
+        )

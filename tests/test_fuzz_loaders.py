@@ -28,8 +28,15 @@ MEMORY_LIMIT = 100 * 2**20
 
 def xor_model():
     """The architecture every seed file holds (the book's XOR network)."""
-    return minikeras.Sequential([layers.Input((2,)), layers.Dense(10), layers.Activation("tanh"),
-                                 layers.Dense(1), layers.Activation("sigmoid")])
+    return minikeras.Sequential(
+        [
+            layers.Input((2,)),
+            layers.Dense(10),
+            layers.Activation("tanh"),
+            layers.Dense(1),
+            layers.Activation("sigmoid"),
+        ]
+    )
 
 
 def loader_for(path: pathlib.Path):
@@ -59,8 +66,15 @@ def test_crafted_hostile_file_is_refused_cleanly(path, tmp_path, monkeypatch):
     assert not pathlib.Path("/tmp/minikeras_evil.txt").exists()
 
 
-SEED_FILES = ["model.json", "tfk_model.json", "model.keras", "model.weights.h5", "tfk_w.h5",
-              "tfk_full.h5", "k3_full.h5"]
+SEED_FILES = [
+    "model.json",
+    "tfk_model.json",
+    "model.keras",
+    "model.weights.h5",
+    "tfk_w.h5",
+    "tfk_full.h5",
+    "k3_full.h5",
+]
 
 
 @pytest.mark.parametrize("seed_name", SEED_FILES)
@@ -79,6 +93,7 @@ def test_mutated_seed_files_load_or_fail_cleanly(seed_name, tmp_path, monkeypatc
     for label, mutated in mutations(data, rng, count=25):
         target = tmp_path / seed_name
         target.write_bytes(mutated)
-        outcome = try_load(f"{seed_name}:{label}", loader_for(target), time_limit=5.0,
-                           write_root=tmp_path)
+        outcome = try_load(
+            f"{seed_name}:{label}", loader_for(target), time_limit=5.0, write_root=tmp_path
+        )
         _assert_clean(outcome, must_fail=False)

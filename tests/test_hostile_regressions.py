@@ -104,8 +104,16 @@ def test_sparse_losses_still_take_integer_labels():
 
 @pytest.mark.parametrize(
     "metric",
-    ["binary_accuracy", "mean_squared_error", "categorical_accuracy", "mean_absolute_error",
-     "RootMeanSquaredError", "F1Score", "Precision", "AUC"],
+    [
+        "binary_accuracy",
+        "mean_squared_error",
+        "categorical_accuracy",
+        "mean_absolute_error",
+        "RootMeanSquaredError",
+        "F1Score",
+        "Precision",
+        "AUC",
+    ],
 )
 def test_metrics_refuse_broadcasting_targets(metric):
     m = getattr(metrics, metric) if metric[0].isupper() else metrics.get(metric)

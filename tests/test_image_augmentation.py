@@ -157,17 +157,22 @@ def test_argument_errors():
 
 def test_auto_contrast_equals_keras():
     x = FIX["auto_contrast/input"]
-    np.testing.assert_allclose(layers.AutoContrast()(x), FIX["auto_contrast/0_255"],
-                               rtol=1e-5, atol=1e-3)
-    np.testing.assert_allclose(layers.AutoContrast(value_range=(0, 1))(x / 255.0),
-                               FIX["auto_contrast/0_1"], rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(layers.AutoContrast()(x, training=False),
-                               FIX["auto_contrast/0_255"], rtol=1e-5, atol=1e-3)
+    np.testing.assert_allclose(
+        layers.AutoContrast()(x), FIX["auto_contrast/0_255"], rtol=1e-5, atol=1e-3
+    )
+    np.testing.assert_allclose(
+        layers.AutoContrast(value_range=(0, 1))(x / 255.0),
+        FIX["auto_contrast/0_1"],
+        rtol=1e-5,
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(
+        layers.AutoContrast()(x, training=False), FIX["auto_contrast/0_255"], rtol=1e-5, atol=1e-3
+    )
 
 
 def test_pipeline_applies_in_order_and_round_trips():
-    pipe = layers.Pipeline([layers.RandomBrightness((0.1, 0.1)), layers.RandomCrop(3, 4,
-                                                                                   seed=0)])
+    pipe = layers.Pipeline([layers.RandomBrightness((0.1, 0.1)), layers.RandomCrop(3, 4, seed=0)])
     out = pipe(IMAGES, training=True)
     assert out.shape == (2, 3, 4, 3)
     assert np.all(out >= 25.5 - 1e-3)  # brightened by 25.5 then clipped, then cropped

@@ -23,9 +23,14 @@ def test_glorot_uniform_limits_and_spread():
     assert abs(v.mean()) < 0.01 * limit
 
 
-@pytest.mark.parametrize("name,scale,fan", [
-    ("he_normal", 2.0, 400), ("lecun_normal", 1.0, 400), ("glorot_normal", 1.0, 350),
-])
+@pytest.mark.parametrize(
+    "name,scale,fan",
+    [
+        ("he_normal", 2.0, 400),
+        ("lecun_normal", 1.0, 400),
+        ("glorot_normal", 1.0, 350),
+    ],
+)
 def test_truncated_normal_presets_have_the_target_std(name, scale, fan):
     v = initializers.get(name)(SHAPE).astype(np.float64)
     target = math.sqrt(scale / fan)  # the truncation correction 0.8796... restores it
@@ -35,9 +40,13 @@ def test_truncated_normal_presets_have_the_target_std(name, scale, fan):
     assert np.abs(v).max() > 0.99 * cut
 
 
-@pytest.mark.parametrize("name,scale,fan", [
-    ("he_uniform", 2.0, 400), ("lecun_uniform", 1.0, 400),
-])
+@pytest.mark.parametrize(
+    "name,scale,fan",
+    [
+        ("he_uniform", 2.0, 400),
+        ("lecun_uniform", 1.0, 400),
+    ],
+)
 def test_uniform_presets_limits(name, scale, fan):
     v = initializers.get(name)(SHAPE)
     limit = math.sqrt(3 * scale / fan)
@@ -46,7 +55,8 @@ def test_uniform_presets_limits(name, scale, fan):
 
 def test_variance_scaling_modes_and_conv_fans():
     v = initializers.VarianceScaling(scale=2.0, mode="fan_out", distribution="untruncated_normal")(
-        (3, 3, 16, 64))
+        (3, 3, 16, 64)
+    )
     fan_out = 3 * 3 * 64
     assert abs(v.std() - math.sqrt(2.0 / fan_out)) < 0.03 * math.sqrt(2.0 / fan_out)
     assert initializers.compute_fans((3, 3, 16, 64)) == (144, 576)
@@ -99,13 +109,23 @@ def test_set_random_seed_makes_models_reproducible():
     assert not np.array_equal(a[0], c[0])
 
 
-@pytest.mark.parametrize("name,cls", [
-    ("normal", "RandomNormal"), ("uniform", "RandomUniform"), ("zero", "Zeros"),
-    ("one", "Ones"), ("identity", "Identity"), ("glorot_uniform", "GlorotUniform"),
-    ("he_normal", "HeNormal"), ("truncated_normal", "TruncatedNormal"),
-    ("orthogonal", "Orthogonal"), ("lecun_uniform", "LecunUniform"),
-    ("GlorotUniform", "GlorotUniform"), ("variance_scaling", "VarianceScaling"),
-])
+@pytest.mark.parametrize(
+    "name,cls",
+    [
+        ("normal", "RandomNormal"),
+        ("uniform", "RandomUniform"),
+        ("zero", "Zeros"),
+        ("one", "Ones"),
+        ("identity", "Identity"),
+        ("glorot_uniform", "GlorotUniform"),
+        ("he_normal", "HeNormal"),
+        ("truncated_normal", "TruncatedNormal"),
+        ("orthogonal", "Orthogonal"),
+        ("lecun_uniform", "LecunUniform"),
+        ("GlorotUniform", "GlorotUniform"),
+        ("variance_scaling", "VarianceScaling"),
+    ],
+)
 def test_names_keras_1_2_and_3(name, cls):
     assert type(initializers.get(name)).__name__ == cls
 
@@ -124,12 +144,18 @@ def test_constant_identity_zeros_ones():
     assert initializers.Ones()((2,), dtype="float64").dtype == np.float64
 
 
-@pytest.mark.parametrize("init", [
-    initializers.GlorotUniform(seed=1), initializers.HeNormal(seed=2),
-    initializers.VarianceScaling(scale=0.5, mode="fan_out", distribution="uniform", seed=5),
-    initializers.RandomNormal(mean=1.0, stddev=2.0, seed=3), initializers.Constant(0.25),
-    initializers.Orthogonal(gain=0.5, seed=9), initializers.TruncatedNormal(seed=7),
-])
+@pytest.mark.parametrize(
+    "init",
+    [
+        initializers.GlorotUniform(seed=1),
+        initializers.HeNormal(seed=2),
+        initializers.VarianceScaling(scale=0.5, mode="fan_out", distribution="uniform", seed=5),
+        initializers.RandomNormal(mean=1.0, stddev=2.0, seed=3),
+        initializers.Constant(0.25),
+        initializers.Orthogonal(gain=0.5, seed=9),
+        initializers.TruncatedNormal(seed=7),
+    ],
+)
 def test_config_round_trip_reproduces_values(init):
     clone = initializers.deserialize(initializers.serialize(init))
     assert type(clone) is type(init)

@@ -10,19 +10,30 @@ from minikeras.testing import run_layer_test
 
 
 def test_dense_passes_every_check():
-    report = run_layer_test(layers.Dense, {"units": 4, "activation": "tanh"}, input_shape=(3, 5),
-                            expected_output_shape=(3, 4), expected_output_dtype="float32",
-                            expected_num_trainable_weights=2,
-                            expected_num_non_trainable_weights=0, expected_num_losses=0,
-                            supports_masking=True)
+    report = run_layer_test(
+        layers.Dense,
+        {"units": 4, "activation": "tanh"},
+        input_shape=(3, 5),
+        expected_output_shape=(3, 4),
+        expected_output_dtype="float32",
+        expected_num_trainable_weights=2,
+        expected_num_non_trainable_weights=0,
+        expected_num_losses=0,
+        supports_masking=True,
+    )
     assert report["output_shape"] == (3, 4)
     assert set(report["gradient_errors"]) == {"dense/kernel", "dense/bias", "input"}
     assert max(report["gradient_errors"].values()) < 1e-8
 
 
 def test_dense_with_regularizer_counts_one_loss():
-    run_layer_test(layers.Dense, {"units": 2, "kernel_regularizer": "l2"}, input_shape=(2, 3),
-                   expected_output_shape=(2, 2), expected_num_losses=1)
+    run_layer_test(
+        layers.Dense,
+        {"units": 2, "kernel_regularizer": "l2"},
+        input_shape=(2, 3),
+        expected_output_shape=(2, 2),
+        expected_num_losses=1,
+    )
 
 
 def test_dense_expected_output_is_compared():
@@ -34,23 +45,36 @@ def test_dense_expected_output_is_compared():
 
 
 def test_dropout_flatten_reshape_activation():
-    run_layer_test(layers.Dropout, {"rate": 0.5}, input_shape=(4, 3),
-                   expected_output_shape=(4, 3), expected_num_trainable_weights=0)
+    run_layer_test(
+        layers.Dropout,
+        {"rate": 0.5},
+        input_shape=(4, 3),
+        expected_output_shape=(4, 3),
+        expected_num_trainable_weights=0,
+    )
     run_layer_test(layers.Flatten, {}, input_shape=(2, 3, 4), expected_output_shape=(2, 12))
-    run_layer_test(layers.Reshape, {"target_shape": (6, 2)}, input_shape=(2, 3, 4),
-                   expected_output_shape=(2, 6, 2))
-    report = run_layer_test(layers.Activation, {"activation": "sigmoid"}, input_shape=(2, 5),
-                            expected_output_shape=(2, 5))
+    run_layer_test(
+        layers.Reshape,
+        {"target_shape": (6, 2)},
+        input_shape=(2, 3, 4),
+        expected_output_shape=(2, 6, 2),
+    )
+    report = run_layer_test(
+        layers.Activation,
+        {"activation": "sigmoid"},
+        input_shape=(2, 5),
+        expected_output_shape=(2, 5),
+    )
     assert report["gradient_errors"]["input"] < 1e-8
 
 
 def test_wrong_expectations_are_reported():
     with pytest.raises(AssertionError, match=r"expected output shape \(3, 5\), got \(3, 4\)"):
-        run_layer_test(layers.Dense, {"units": 4}, input_shape=(3, 2),
-                       expected_output_shape=(3, 5))
+        run_layer_test(layers.Dense, {"units": 4}, input_shape=(3, 2), expected_output_shape=(3, 5))
     with pytest.raises(AssertionError, match="expected 1 trainable weights, found 2"):
-        run_layer_test(layers.Dense, {"units": 4}, input_shape=(3, 2),
-                       expected_num_trainable_weights=1)
+        run_layer_test(
+            layers.Dense, {"units": 4}, input_shape=(3, 2), expected_num_trainable_weights=1
+        )
 
 
 class _WrongGradient(layers.Layer):
@@ -69,8 +93,12 @@ class _WrongGradient(layers.Layer):
 
 def test_a_wrong_gradient_rule_is_caught():
     with pytest.raises(AssertionError, match="finite-difference gradients disagree.*input"):
-        run_layer_test(_WrongGradient, {}, input_shape=(2, 3),
-                       custom_objects={"_WrongGradient": _WrongGradient})
+        run_layer_test(
+            _WrongGradient,
+            {},
+            input_shape=(2, 3),
+            custom_objects={"_WrongGradient": _WrongGradient},
+        )
 
 
 class _BadConfig(layers.Layer):
@@ -87,8 +115,12 @@ class _BadConfig(layers.Layer):
 
 def test_a_config_missing_an_argument_is_caught():
     with pytest.raises(AssertionError, match=r"get_config\(\) misses an argument"):
-        run_layer_test(_BadConfig, {"factor": 3.0}, input_shape=(2, 2),
-                       custom_objects={"_BadConfig": _BadConfig})
+        run_layer_test(
+            _BadConfig,
+            {"factor": 3.0},
+            input_shape=(2, 2),
+            custom_objects={"_BadConfig": _BadConfig},
+        )
 
 
 def test_needs_a_shape_or_data():

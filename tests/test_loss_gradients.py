@@ -45,8 +45,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("name,kwargs,y_true,y_pred", CASES,
-                         ids=[f"{c[0]}-{c[1]}" for c in CASES])
+@pytest.mark.parametrize("name,kwargs,y_true,y_pred", CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
 def test_loss_gradient(name, kwargs, y_true, y_pred):
     fn = losses.get(name)
     gradient_check(lambda p: fn(y_true, p, **kwargs), [y_pred], rtol=1e-5, atol=1e-7)

@@ -37,13 +37,15 @@ def test_loss_matches_keras(entry):
     tol = dict(rtol=2e-5, atol=2e-6)
     np.testing.assert_allclose(_np(cls(reduction="none", **kw)(yt, yp)), entry["none"], **tol)
     np.testing.assert_allclose(_np(cls(**kw)(yt, yp)), entry["default"], **tol)
-    np.testing.assert_allclose(_np(cls(**kw)(yt, yp, sample_weight=sw)), entry["weighted"],
-                               **tol)
-    np.testing.assert_allclose(_np(cls(reduction="sum", **kw)(yt, yp, sample_weight=sw)),
-                               entry["sum"], **tol)
+    np.testing.assert_allclose(_np(cls(**kw)(yt, yp, sample_weight=sw)), entry["weighted"], **tol)
+    np.testing.assert_allclose(
+        _np(cls(reduction="sum", **kw)(yt, yp, sample_weight=sw)), entry["sum"], **tol
+    )
     np.testing.assert_allclose(
         _np(cls(reduction="mean_with_sample_weight", **kw)(yt, yp, sample_weight=sw)),
-        entry["mean_with_sample_weight"], **tol)
+        entry["mean_with_sample_weight"],
+        **tol,
+    )
     # our config round-trips; Keras' own config deserializes (Keras 3.15 drops Huber's
     # `delta` from its config, so only configs carrying every argument are compared)
     ours = losses.deserialize(losses.serialize(cls(**kw)))

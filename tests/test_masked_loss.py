@@ -19,15 +19,21 @@ EXPECTED = json.loads((FIXTURES / "masked_loss" / "masked_loss.json").read_text(
 
 
 def _weights(prefix):
-    keys = sorted((k for k in DATA.files if k.startswith(prefix)),
-                  key=lambda k: int(k[len(prefix):]))
+    keys = sorted(
+        (k for k in DATA.files if k.startswith(prefix)), key=lambda k: int(k[len(prefix) :])
+    )
     return [DATA[k] for k in keys]
 
 
 def _model(units, activation):
-    return keras.Sequential([keras.Input((5,)), keras.layers.Embedding(8, 3, mask_zero=True),
-                             keras.layers.SimpleRNN(4, return_sequences=True),
-                             keras.layers.Dense(units, activation=activation)])
+    return keras.Sequential(
+        [
+            keras.Input((5,)),
+            keras.layers.Embedding(8, 3, mask_zero=True),
+            keras.layers.SimpleRNN(4, return_sequences=True),
+            keras.layers.Dense(units, activation=activation),
+        ]
+    )
 
 
 def test_masked_regression_loss_and_training_step_match_keras():
@@ -35,7 +41,8 @@ def test_masked_regression_loss_and_training_step_match_keras():
     model.set_weights(_weights("reg_w"))
     model.compile(keras.optimizers.SGD(0.1), "mse")
     assert model.evaluate(DATA["tok"], DATA["y"], verbose=0) == pytest.approx(
-        EXPECTED["reg_eval"], rel=1e-5)
+        EXPECTED["reg_eval"], rel=1e-5
+    )
     model.train_on_batch(DATA["tok"], DATA["y"])
     for got, want in zip(model.get_weights(), _weights("reg_after")):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
@@ -58,7 +65,8 @@ def test_functional_model_masks_its_loss_too():
     model.set_weights(_weights("reg_w"))
     model.compile("sgd", "mse")
     assert model.evaluate(DATA["tok"], DATA["y"], verbose=0) == pytest.approx(
-        EXPECTED["reg_eval"], rel=1e-5)
+        EXPECTED["reg_eval"], rel=1e-5
+    )
 
 
 def test_apply_mask_weights_valid_entries_for_a_mean():

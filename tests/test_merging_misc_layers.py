@@ -61,11 +61,13 @@ def test_merge_masks():
     np.testing.assert_array_equal(add.compute_mask([None, None], [m1, None]), m1)
     np.testing.assert_array_equal(
         cat.compute_mask([np.zeros((2, 3, 2)), np.zeros((2, 3, 2))], [m1, None]),
-        np.concatenate([m1, np.ones_like(m1)], axis=1))
+        np.concatenate([m1, np.ones_like(m1)], axis=1),
+    )
     # A masked sum feeding an LSTM is equivalent to trimming the padded steps.
     model = keras.Model(x, L.LSTM(3)(L.Add()([e1, e2])))
-    np.testing.assert_allclose(_np(model(tokens[:1]))[0], _np(model(tokens[:1, :2]))[0],
-                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        _np(model(tokens[:1]))[0], _np(model(tokens[:1, :2]))[0], rtol=1e-5, atol=1e-6
+    )
 
 
 @register_keras_serializable(package="rnnmerge_test")
@@ -82,21 +84,41 @@ def test_lambda_arguments_shapes_and_config_by_name():
     assert cfg["function"]["config"] == "rnnmerge_test>_scaled"
     clone = L.Lambda.from_config(cfg)
     assert clone.function is _scaled and clone.arguments == {"factor": 3.0}
-    square = L.Lambda.from_config({"name": "sq", "function": {
-        "module": "builtins", "class_name": "function", "config": "square",
-        "registered_name": "function"}})
+    square = L.Lambda.from_config(
+        {
+            "name": "sq",
+            "function": {
+                "module": "builtins",
+                "class_name": "function",
+                "config": "square",
+                "registered_name": "function",
+            },
+        }
+    )
     np.testing.assert_allclose(_np(square(np.array([[2.0]], "float32"))), [[4.0]])
     assert L.Lambda(lambda t: t[:, :1], output_shape=(1,)).compute_output_shape((None, 5)) == (
-        None, 1)
+        None,
+        1,
+    )
 
 
 def test_lambda_refuses_bytecode_and_unknown_names():
-    keras3 = {"name": "lam", "function": {"class_name": "__lambda__", "config": {
-        "code": "4wEAAAAAAAAA", "defaults": None, "closure": None}}}
+    keras3 = {
+        "name": "lam",
+        "function": {
+            "class_name": "__lambda__",
+            "config": {"code": "4wEAAAAAAAAA", "defaults": None, "closure": None},
+        },
+    }
     with pytest.raises(ValueError, match="never executes code read from a file"):
         L.Lambda.from_config(keras3)
-    keras2 = {"name": "lam", "function": ["4wEAAAAAAAAA\n", None, None],
-              "function_type": "lambda", "module": "__main__", "arguments": {}}
+    keras2 = {
+        "name": "lam",
+        "function": ["4wEAAAAAAAAA\n", None, None],
+        "function_type": "lambda",
+        "module": "__main__",
+        "arguments": {},
+    }
     with pytest.raises(ValueError, match="marshalled bytecode"):
         L.Lambda.from_config(keras2)
     with pytest.raises(ValueError, match="Could not locate function 'nope'"):
@@ -107,8 +129,12 @@ def test_lambda_refuses_bytecode_and_unknown_names():
 
 def test_noise_layers_are_identity_at_inference_and_random_in_training():
     x = np.ones((4, 6, 5), "float32")
-    for layer in (L.SpatialDropout1D(0.5, seed=1), L.GaussianNoise(0.3, seed=1),
-                  L.GaussianDropout(0.3, seed=1), L.AlphaDropout(0.3, seed=1)):
+    for layer in (
+        L.SpatialDropout1D(0.5, seed=1),
+        L.GaussianNoise(0.3, seed=1),
+        L.GaussianDropout(0.3, seed=1),
+        L.AlphaDropout(0.3, seed=1),
+    ):
         np.testing.assert_array_equal(_np(layer(x)), x)
         assert not np.allclose(_np(layer(x, training=True)), x), type(layer).__name__
     y = _np(L.SpatialDropout1D(0.5, seed=3)(x, training=True))
@@ -138,8 +164,13 @@ def test_activation_layers_hand_computed():
 
 
 CONFIG_LAYERS = [
-    lambda: L.LSTM(4, return_sequences=True, go_backwards=True, dropout=0.1,
-                   recurrent_activation="hard_sigmoid"),
+    lambda: L.LSTM(
+        4,
+        return_sequences=True,
+        go_backwards=True,
+        dropout=0.1,
+        recurrent_activation="hard_sigmoid",
+    ),
     lambda: L.GRU(3, reset_after=False, return_state=True, stateful=False),
     lambda: L.SimpleRNN(2, activation="relu", unroll=True),
     lambda: L.RNN(L.LSTMCell(3), return_sequences=True),
@@ -151,15 +182,29 @@ CONFIG_LAYERS = [
     lambda: L.Masking(-1.0),
     lambda: L.Concatenate(axis=1),
     lambda: L.Dot(axes=[1, 2], normalize=True),
-    lambda: L.Add(), lambda: L.Subtract(), lambda: L.Multiply(), lambda: L.Average(),
-    lambda: L.Maximum(), lambda: L.Minimum(),
-    lambda: L.RepeatVector(3), lambda: L.Permute((2, 1)),
-    lambda: L.SpatialDropout1D(0.2), lambda: L.SpatialDropout2D(0.2),
-    lambda: L.SpatialDropout3D(0.2), lambda: L.GaussianNoise(0.1), lambda: L.GaussianDropout(0.2),
-    lambda: L.AlphaDropout(0.1), lambda: L.ActivityRegularization(0.1, 0.2),
-    lambda: L.LeakyReLU(0.2), lambda: L.PReLU(shared_axes=[1]), lambda: L.ELU(0.5),
-    lambda: L.ReLU(6.0), lambda: L.Softmax(axis=1), lambda: L.ThresholdedReLU(0.5),
-    lambda: L.Identity(), lambda: L.Lambda(_scaled, arguments={"factor": 2.0}),
+    lambda: L.Add(),
+    lambda: L.Subtract(),
+    lambda: L.Multiply(),
+    lambda: L.Average(),
+    lambda: L.Maximum(),
+    lambda: L.Minimum(),
+    lambda: L.RepeatVector(3),
+    lambda: L.Permute((2, 1)),
+    lambda: L.SpatialDropout1D(0.2),
+    lambda: L.SpatialDropout2D(0.2),
+    lambda: L.SpatialDropout3D(0.2),
+    lambda: L.GaussianNoise(0.1),
+    lambda: L.GaussianDropout(0.2),
+    lambda: L.AlphaDropout(0.1),
+    lambda: L.ActivityRegularization(0.1, 0.2),
+    lambda: L.LeakyReLU(0.2),
+    lambda: L.PReLU(shared_axes=[1]),
+    lambda: L.ELU(0.5),
+    lambda: L.ReLU(6.0),
+    lambda: L.Softmax(axis=1),
+    lambda: L.ThresholdedReLU(0.5),
+    lambda: L.Identity(),
+    lambda: L.Lambda(_scaled, arguments={"factor": 2.0}),
 ]
 
 
@@ -174,21 +219,48 @@ def test_config_round_trip(make):
 
 def test_rnn_config_matches_keras3_keys_and_loads_keras_dtype_policy():
     cfg = L.LSTM(3).get_config()
-    keras_keys = {"name", "trainable", "dtype", "return_sequences", "return_state",
-                  "go_backwards", "stateful", "unroll", "zero_output_for_mask", "units",
-                  "activation", "recurrent_activation", "use_bias", "kernel_initializer",
-                  "recurrent_initializer", "bias_initializer", "unit_forget_bias",
-                  "kernel_regularizer", "recurrent_regularizer", "bias_regularizer",
-                  "activity_regularizer", "kernel_constraint", "recurrent_constraint",
-                  "bias_constraint", "dropout", "recurrent_dropout", "seed"}
+    keras_keys = {
+        "name",
+        "trainable",
+        "dtype",
+        "return_sequences",
+        "return_state",
+        "go_backwards",
+        "stateful",
+        "unroll",
+        "zero_output_for_mask",
+        "units",
+        "activation",
+        "recurrent_activation",
+        "use_bias",
+        "kernel_initializer",
+        "recurrent_initializer",
+        "bias_initializer",
+        "unit_forget_bias",
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint",
+        "dropout",
+        "recurrent_dropout",
+        "seed",
+    }
     assert keras_keys <= set(cfg)
-    cfg["dtype"] = {"module": "keras", "class_name": "DTypePolicy",
-                    "config": {"name": "float32"}, "registered_name": None}
+    cfg["dtype"] = {
+        "module": "keras",
+        "class_name": "DTypePolicy",
+        "config": {"name": "float32"},
+        "registered_name": None,
+    }
     assert L.LSTM.from_config(cfg).units == 3
     bidi = L.Bidirectional(L.LSTM(2))
     assert bidi.get_config()["layer"]["config"]["name"].startswith("forward_")
-    assert L.Bidirectional.from_config(bidi.get_config()).forward_layer.name == \
-        bidi.forward_layer.name
+    assert (
+        L.Bidirectional.from_config(bidi.get_config()).forward_layer.name == bidi.forward_layer.name
+    )
 
 
 def test_softmax_fully_masked_row_is_zero_and_gradient_flows():

@@ -12,14 +12,19 @@ from minikeras import layers
 
 
 def _model():
-    return keras.Sequential([layers.Dense(3, input_shape=(2,)), layers.Activation("tanh"),
-                             layers.Dense(1)])
+    return keras.Sequential(
+        [layers.Dense(3, input_shape=(2,)), layers.Activation("tanh"), layers.Dense(1)]
+    )
 
 
 def test_weights_order_names_and_paths():
     m = _model()
-    assert [w.path for w in m.weights] == ["dense/kernel", "dense/bias", "dense_1/kernel",
-                                           "dense_1/bias"]
+    assert [w.path for w in m.weights] == [
+        "dense/kernel",
+        "dense/bias",
+        "dense_1/kernel",
+        "dense_1/bias",
+    ]
     assert [w.name for w in m.weights] == ["kernel", "bias", "kernel", "bias"]
     assert [tuple(w.shape) for w in m.get_weights()] == [(2, 3), (3,), (3, 1), (1,)]
     assert m.trainable_weights == m.weights and m.non_trainable_weights == []
@@ -37,18 +42,25 @@ def test_get_weights_are_copies_and_set_weights_round_trips():
     for a, b in zip(m.get_weights(), new):
         np.testing.assert_array_equal(a, b)
         assert a.dtype == np.float32
-    np.testing.assert_allclose(m.predict(np.ones((1, 2)), verbose=0), [[3 + 2 * 3 * np.tanh(1)]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        m.predict(np.ones((1, 2)), verbose=0), [[3 + 2 * 3 * np.tanh(1)]], rtol=1e-6
+    )
 
 
 def test_set_weights_errors_name_the_layer_and_the_shapes():
     m = _model()
     w = m.get_weights()
-    with pytest.raises(ValueError, match=r"weight list of length 3, but the layer was expecting "
-                                         r"4 weights"):
+    with pytest.raises(
+        ValueError,
+        match=r"weight list of length 3, but the layer was expecting "
+        r"4 weights",
+    ):
         m.set_weights(w[:3])
-    with pytest.raises(ValueError, match=r"weight shape \(2, 3\) is not compatible with provided "
-                                         r"weight shape \(3,\) \(weight 'dense/kernel'\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"weight shape \(2, 3\) is not compatible with provided "
+        r"weight shape \(3,\) \(weight 'dense/kernel'\)",
+    ):
         m.set_weights([w[1], w[0], w[2], w[3]])
     before = m.get_weights()
     with pytest.raises(ValueError):
@@ -88,8 +100,11 @@ def test_layers_and_get_layer():
     assert [type(lay).__name__ for lay in m.layers] == ["Dense", "Activation", "Dense"]
     assert m.get_layer("activation") is m.layers[1]
     assert m.get_layer(index=2) is m.layers[2]
-    with pytest.raises(ValueError, match=r"No such layer: nope. Existing layers are: "
-                                         r"\['dense', 'activation', 'dense_1'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"No such layer: nope. Existing layers are: "
+        r"\['dense', 'activation', 'dense_1'\]",
+    ):
         m.get_layer("nope")
     with pytest.raises(ValueError, match="index 5 but model only has 3 layers"):
         m.get_layer(index=5)
@@ -157,11 +172,13 @@ def test_compiled_metric_names_single_and_multi_output():
         return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
 
     s = keras.Sequential([layers.Dense(1, input_shape=(3,))])
-    s.compile("sgd", "mse", metrics=["mae", keras.metrics.BinaryAccuracy(), my_metric,
-                                     "mean_squared_error"])
+    s.compile(
+        "sgd",
+        "mse",
+        metrics=["mae", keras.metrics.BinaryAccuracy(), my_metric, "mean_squared_error"],
+    )
     h = s.fit(x, np.ones(4), verbose=0)
-    assert list(h.history) == ["loss", "mae", "binary_accuracy", "my_metric",
-                               "mean_squared_error"]
+    assert list(h.history) == ["loss", "mae", "binary_accuracy", "my_metric", "mean_squared_error"]
     inp = keras.Input((3,))
     hid = layers.Dense(4, name="h")(inp)
     out_a = layers.Dense(1, activation="sigmoid", name="out_a")(hid)
@@ -169,11 +186,17 @@ def test_compiled_metric_names_single_and_multi_output():
     m = keras.Model(inp, [out_a, out_b])
     m.compile("sgd", ["binary_crossentropy", "categorical_crossentropy"], metrics=["accuracy"])
     h = m.fit(x, [np.ones((4, 1)), np.eye(2)[[0, 1, 0, 1]]], verbose=0)
-    assert m.metrics_names == ["loss", "out_a_loss", "out_b_loss", "out_a_accuracy",
-                               "out_b_accuracy"]
+    assert m.metrics_names == [
+        "loss",
+        "out_a_loss",
+        "out_b_loss",
+        "out_a_accuracy",
+        "out_b_accuracy",
+    ]
     assert list(h.history) == m.metrics_names
     assert h.history["loss"][0] == pytest.approx(
-        h.history["out_a_loss"][0] + h.history["out_b_loss"][0], rel=1e-6)
+        h.history["out_a_loss"][0] + h.history["out_b_loss"][0], rel=1e-6
+    )
 
 
 class _TwoDense(keras.Model):
@@ -211,20 +234,24 @@ def test_optimizer_reused_on_new_variables_says_so():
     a.compile(opt, "mse")
     a.train_on_batch(np.ones((2, 2)), np.ones((2, 1)))
     b.compile(opt, "mse")
-    with pytest.raises(ValueError, match=r"Unknown variable: dense_1/kernel .* create a new "
-                                         r"optimizer instance"):
+    with pytest.raises(
+        ValueError,
+        match=r"Unknown variable: dense_1/kernel .* create a new "
+        r"optimizer instance",
+    ):
         b.train_on_batch(np.ones((2, 2)), np.ones((2, 1)))
 
 
 def test_kernel_regularizer_penalty_joins_the_loss():
     x = np.random.default_rng(1).normal(size=(8, 3)).astype("float32")
     y = np.zeros((8, 1), dtype="float32")
-    m = keras.Sequential([layers.Dense(4, input_shape=(3,), kernel_regularizer="l2"),
-                          layers.Dense(1)])
+    m = keras.Sequential(
+        [layers.Dense(4, input_shape=(3,), kernel_regularizer="l2"), layers.Dense(1)]
+    )
     m.compile("sgd", "mse")
     k = m.layers[0].kernel.numpy().astype(np.float64)
     mse = float(np.mean(m.predict(x, verbose=0).astype(np.float64) ** 2))
-    assert m.evaluate(x, y, verbose=0) == pytest.approx(mse + 0.01 * np.sum(k ** 2), rel=1e-5)
+    assert m.evaluate(x, y, verbose=0) == pytest.approx(mse + 0.01 * np.sum(k**2), rel=1e-5)
 
 
 class _ActivityPenalty(keras.layers.Layer):
@@ -239,8 +266,7 @@ def test_add_loss_joins_the_loss_and_can_be_the_only_loss():
     m = keras.Sequential([layers.Dense(2, input_shape=(3,)), _ActivityPenalty(), layers.Dense(1)])
     m.compile("sgd", "mse")
     hidden = np.asarray(m.layers[0](x)).astype(np.float64)
-    expected = np.mean(m.predict(x, verbose=0).astype(np.float64) ** 2) + 0.5 * np.mean(
-        hidden ** 2)
+    expected = np.mean(m.predict(x, verbose=0).astype(np.float64) ** 2) + 0.5 * np.mean(hidden**2)
     assert m.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
     only = keras.Sequential([layers.Dense(2, input_shape=(3,)), _ActivityPenalty()])
     only.compile(keras.optimizers.SGD(0.5))  # no compiled loss: minimise the added loss

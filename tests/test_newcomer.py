@@ -19,9 +19,14 @@ from tests.conftest import REPO, subprocess_env
 
 
 def _cli(*args, cwd=REPO, env=None):
-    return subprocess.run([sys.executable, "-m", "minikeras", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=env or subprocess_env(),
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "minikeras", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env or subprocess_env(),
+        timeout=300,
+    )
 
 
 # ----------------------------------------------------------------------------- item 4
@@ -60,8 +65,16 @@ def test_licence_and_metadata_are_declared():
 
 def test_help_on_lstm_shows_its_real_arguments():
     signature = inspect.signature(keras.layers.LSTM)
-    for name in ("units", "activation", "recurrent_activation", "return_sequences",
-                 "return_state", "dropout", "unit_forget_bias", "stateful"):
+    for name in (
+        "units",
+        "activation",
+        "recurrent_activation",
+        "return_sequences",
+        "return_state",
+        "dropout",
+        "unit_forget_bias",
+        "stateful",
+    ):
         assert name in signature.parameters, name
     assert signature.parameters["activation"].default == "tanh"
     text = pydoc.render_doc(keras.layers.LSTM, renderer=pydoc.plaintext)
@@ -78,8 +91,9 @@ def test_a_typo_in_a_recurrent_argument_names_the_layer_called(layer):
     with pytest.raises(ValueError) as exc:
         getattr(keras.layers, layer)(4, return_sequence=True)
     message = str(exc.value)
-    assert message.startswith(f"Unrecognized keyword arguments passed to {layer}: "
-                              "{'return_sequence': True}")
+    assert message.startswith(
+        f"Unrecognized keyword arguments passed to {layer}: {{'return_sequence': True}}"
+    )
     assert "did you mean `return_sequences`?" in message and "Cell" not in message
 
 
@@ -94,8 +108,7 @@ def test_public_api_annotations():
     assert inspect.signature(Model.evaluate).parameters["return_dict"].annotation == "bool"
     for load_model in (keras.models.load_model, keras.saving.load_model):
         sig = inspect.signature(load_model)
-        assert sig.parameters["compile"].annotation == "bool" and sig.return_annotation == \
-            "Model"
+        assert sig.parameters["compile"].annotation == "bool" and sig.return_annotation == "Model"
     dense = inspect.signature(keras.layers.Dense.__init__)
     assert dense.parameters["units"].annotation == "int | None"
     assert dense.parameters["use_bias"].annotation == "bool"
@@ -126,8 +139,10 @@ def test_offline_load_data_is_one_message(monkeypatch, tmp_path):
 
 def test_script_errors_show_the_scripts_own_frames(tmp_path):
     script = tmp_path / "train.py"
-    script.write_text("import keras\n\n\ndef build():\n    return keras.layers.Dense(-1)\n\n\n"
-                      "build()\n", encoding="utf8")
+    script.write_text(
+        "import keras\n\n\ndef build():\n    return keras.layers.Dense(-1)\n\n\nbuild()\n",
+        encoding="utf8",
+    )
     proc = _cli(script, cwd=tmp_path)
     assert proc.returncode == 1
     err = proc.stderr
@@ -141,16 +156,24 @@ def test_script_errors_show_the_scripts_own_frames(tmp_path):
 
 def test_offline_load_data_in_a_script_is_short(tmp_path):
     script = tmp_path / "mnist.py"
-    script.write_text("from keras.datasets import mnist\n(x, y), _ = mnist.load_data()\n",
-                      encoding="utf8")
+    script.write_text(
+        "from keras.datasets import mnist\n(x, y), _ = mnist.load_data()\n", encoding="utf8"
+    )
     # An unreachable download address: fails at once, offline or not.
-    runner = ("import sys, runpy, minikeras.datasets._cache as c; "
-              "c.ORIGIN = 'http://127.0.0.1:9/'; import minikeras.datasets.mnist as m; "
-              "m.ORIGIN = c.ORIGIN; sys.argv = ['minikeras', sys.argv[1]]; "
-              "from minikeras.cli.main import main; sys.exit(main())")
-    proc = subprocess.run([sys.executable, "-c", runner, str(script)], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120,
-                          env={**subprocess_env(), "KERAS_HOME": str(tmp_path / "kh")})
+    runner = (
+        "import sys, runpy, minikeras.datasets._cache as c; "
+        "c.ORIGIN = 'http://127.0.0.1:9/'; import minikeras.datasets.mnist as m; "
+        "m.ORIGIN = c.ORIGIN; sys.argv = ['minikeras', sys.argv[1]]; "
+        "from minikeras.cli.main import main; sys.exit(main())"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", runner, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**subprocess_env(), "KERAS_HOME": str(tmp_path / "kh")},
+    )
     assert proc.returncode == 1
     assert proc.stderr.count("Traceback") == 1 and "During handling" not in proc.stderr
     assert proc.stderr.count("put it at") == 1
@@ -162,8 +185,9 @@ def test_offline_load_data_in_a_script_is_short(tmp_path):
 @pytest.fixture
 def tiny_model(tmp_path):
     model = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(4)])
-    model.layers[0].set_weights([np.eye(3, 4, dtype="float32"),
-                                 np.array([0, 0, 0, 0.5], "float32")])
+    model.layers[0].set_weights(
+        [np.eye(3, 4, dtype="float32"), np.array([0, 0, 0, 0.5], "float32")]
+    )
     path = tmp_path / "m.keras"
     model.save(path)
     return path
@@ -188,8 +212,7 @@ def test_predict_classes_prints_one_index_per_line(capsys, tmp_path, tiny_model)
     # Outputs [1,0,0,.5], [0,0,2,.5], [0,3,0,.5]: argmax 0, 2, 1.
     assert capsys.readouterr().out == "0\n2\n1\n"
     single = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(1)])
-    single.layers[0].set_weights([np.array([[1], [0], [0]], "float32"),
-                                  np.zeros(1, "float32")])
+    single.layers[0].set_weights([np.array([[1], [0], [0]], "float32"), np.zeros(1, "float32")])
     single.save(tmp_path / "one.keras")
     assert main(["predict", str(tmp_path / "one.keras"), str(x), "--classes"]) == 0
     assert capsys.readouterr().out == "1\n0\n0\n"  # the same layout for a single output
@@ -208,8 +231,13 @@ def test_predict_refuses_a_batch_size_below_one(capsys, tiny_model, size):
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "examples").glob("*.py")))
 def test_example_help_speaks_to_the_user(name):
-    proc = subprocess.run([sys.executable, str(REPO / "examples" / name), "--help"],
-                          capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "examples" / name), "--help"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Seed system" not in proc.stdout and "usage:" in proc.stdout
 
@@ -219,9 +247,15 @@ def test_example_help_speaks_to_the_user(name):
 
 def _save_listing_model(folder, hidden_kernel, hidden_bias, out_kernel, out_bias):
     """A 2-10-1 tanh/sigmoid model as `compat/book_xor.py` saves it, with chosen weights."""
-    model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(10),
-                              keras.layers.Activation("tanh"), keras.layers.Dense(1),
-                              keras.layers.Activation("sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(2,)),
+            keras.layers.Dense(10),
+            keras.layers.Activation("tanh"),
+            keras.layers.Dense(1),
+            keras.layers.Activation("sigmoid"),
+        ]
+    )
     model.layers[0].set_weights([hidden_kernel, hidden_bias])
     model.layers[2].set_weights([out_kernel, out_bias])
     (folder / "basic_model.json").write_text(model.to_json(), encoding="utf8")
@@ -229,21 +263,33 @@ def _save_listing_model(folder, hidden_kernel, hidden_bias, out_kernel, out_bias
 
 
 def _after_listing(folder, *args):
-    return subprocess.run([sys.executable, str(REPO / "examples" / "book_xor.py"),
-                           "--after-listing", *args], cwd=folder, capture_output=True,
-                          text=True, env=subprocess_env(), timeout=300)
+    return subprocess.run(
+        [sys.executable, str(REPO / "examples" / "book_xor.py"), "--after-listing", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=300,
+    )
 
 
 def test_after_listing_explains_the_books_non_convergence(tmp_path):
     # All-zero weights: every output is sigmoid(0) = 0.5, classes [0, 0, 0, 0] (not XOR).
-    _save_listing_model(tmp_path, np.zeros((2, 10), "float32"), np.full(10, 0.1, "float32"),
-                        np.zeros((10, 1), "float32"), np.zeros(1, "float32"))
+    _save_listing_model(
+        tmp_path,
+        np.zeros((2, 10), "float32"),
+        np.full(10, 0.1, "float32"),
+        np.zeros((10, 1), "float32"),
+        np.zeros(1, "float32"),
+    )
     proc = _after_listing(tmp_path, "--more-epochs", "0")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert out.startswith("The listing's model predicts classes [0, 0, 0, 0] where XOR is "
-                          "[0, 1, 1, 0]: not solved after its 100 epochs. This is the book's "
-                          "known non-convergence")
+    assert out.startswith(
+        "The listing's model predicts classes [0, 0, 0, 0] where XOR is "
+        "[0, 1, 1, 0]: not solved after its 100 epochs. This is the book's "
+        "known non-convergence"
+    )
     assert "XOR not solved yet" in out
 
 
@@ -258,8 +304,9 @@ def test_after_listing_recognises_a_solved_listing(tmp_path):
     _save_listing_model(tmp_path, kernel, bias, out_kernel, np.array([-0.5], "float32"))
     proc = _after_listing(tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("The listing's model solves XOR: it predicts classes "
-                                  "[0, 1, 1, 0]")
+    assert proc.stdout.startswith(
+        "The listing's model solves XOR: it predicts classes [0, 1, 1, 0]"
+    )
     assert "classes:     [0, 1, 1, 0]" in proc.stdout
 
 

@@ -42,7 +42,7 @@ def _reference_weights(steps: int, optimizer="adam"):
     """Weights after exactly `steps` full updates, trained without interruption."""
     model = _model(optimizer=optimizer)
     for i in range(steps):
-        model.train_on_batch(X[(i % 4) * 8:(i % 4 + 1) * 8], Y[(i % 4) * 8:(i % 4 + 1) * 8])
+        model.train_on_batch(X[(i % 4) * 8 : (i % 4 + 1) * 8], Y[(i % 4) * 8 : (i % 4 + 1) * 8])
     return model.get_weights()
 
 

@@ -22,19 +22,22 @@ def _float64(layer, shape):
     return layer
 
 
-@pytest.mark.parametrize("make,shape,training", [
-    (lambda: layers.BatchNormalization(), (6, 4), True),
-    (lambda: layers.BatchNormalization(axis=1), (3, 2, 2, 3), True),
-    (lambda: layers.BatchNormalization(center=False), (5, 3, 2), True),
-    (lambda: layers.BatchNormalization(), (6, 4), False),
-    (lambda: layers.LayerNormalization(), (3, 5), False),
-    (lambda: layers.LayerNormalization(axis=[1, 2], scale=False), (2, 3, 4), False),
-    (lambda: layers.GroupNormalization(groups=2), (2, 3, 4), False),
-    (lambda: layers.GroupNormalization(groups=-1, axis=1), (2, 3, 2, 2), False),
-    (lambda: layers.UnitNormalization(axis=[1, 2]), (2, 3, 2), False),
-    (lambda: layers.Rescaling(0.5, offset=1.0), (2, 3), False),
-    (lambda: layers.Resizing(5, 3), (1, 3, 4, 2), False),
-])
+@pytest.mark.parametrize(
+    "make,shape,training",
+    [
+        (lambda: layers.BatchNormalization(), (6, 4), True),
+        (lambda: layers.BatchNormalization(axis=1), (3, 2, 2, 3), True),
+        (lambda: layers.BatchNormalization(center=False), (5, 3, 2), True),
+        (lambda: layers.BatchNormalization(), (6, 4), False),
+        (lambda: layers.LayerNormalization(), (3, 5), False),
+        (lambda: layers.LayerNormalization(axis=[1, 2], scale=False), (2, 3, 4), False),
+        (lambda: layers.GroupNormalization(groups=2), (2, 3, 4), False),
+        (lambda: layers.GroupNormalization(groups=-1, axis=1), (2, 3, 2, 2), False),
+        (lambda: layers.UnitNormalization(axis=[1, 2]), (2, 3, 2), False),
+        (lambda: layers.Rescaling(0.5, offset=1.0), (2, 3), False),
+        (lambda: layers.Resizing(5, 3), (1, 3, 4, 2), False),
+    ],
+)
 def test_normalization_gradients(make, shape, training):
     layer = _float64(make(), shape)
     layer_gradient_check(layer, RNG.standard_normal(shape), training=training)
@@ -73,8 +76,18 @@ def test_batchnorm_weights_order_and_trainability():
 
 def test_batchnorm_legacy_arguments():
     bn = layers.BatchNormalization.from_config(
-        {"name": "bn", "axis": [1], "momentum": 0.99, "epsilon": 0.001, "center": True,
-         "scale": True, "fused": None, "trainable": True, "dtype": "float32"})
+        {
+            "name": "bn",
+            "axis": [1],
+            "momentum": 0.99,
+            "epsilon": 0.001,
+            "center": True,
+            "scale": True,
+            "fused": None,
+            "trainable": True,
+            "dtype": "float32",
+        }
+    )
     assert bn.axis == 1
     with pytest.warns(DeprecationWarning):
         bn = layers.BatchNormalization(mode=0, beta_init="zeros", gamma_init="ones")
@@ -98,8 +111,7 @@ def test_normalization_adapt_invert_and_axis_none():
     out = np.asarray(norm(data))
     np.testing.assert_allclose(out.mean(0), 0, atol=1e-5)
     np.testing.assert_allclose(out.std(0), 1, atol=1e-4)
-    inv = layers.Normalization(mean=norm.mean.numpy(), variance=norm.variance.numpy(),
-                               invert=True)
+    inv = layers.Normalization(mean=norm.mean.numpy(), variance=norm.variance.numpy(), invert=True)
     np.testing.assert_allclose(inv(out), data, rtol=1e-4, atol=1e-4)
     scalar = layers.Normalization(axis=None)
     scalar.adapt(data)
@@ -121,16 +133,19 @@ def test_normalization_errors():
         layers.CenterCrop(8, 8)(np.zeros((1, 4, 4, 1), "float32"))
 
 
-@pytest.mark.parametrize("layer", [
-    layers.BatchNormalization(axis=1, momentum=0.9, center=False, gamma_regularizer="l2"),
-    layers.LayerNormalization(axis=[1, 2], epsilon=1e-5),
-    layers.GroupNormalization(groups=4, axis=1),
-    layers.UnitNormalization(axis=[1, 2]),
-    layers.Normalization(mean=[1.0, 2.0], variance=[3.0, 4.0], invert=True),
-    layers.Rescaling(1.0 / 255),
-    layers.Resizing(4, 5, interpolation="nearest"),
-    layers.CenterCrop(2, 3, data_format="channels_first"),
-])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        layers.BatchNormalization(axis=1, momentum=0.9, center=False, gamma_regularizer="l2"),
+        layers.LayerNormalization(axis=[1, 2], epsilon=1e-5),
+        layers.GroupNormalization(groups=4, axis=1),
+        layers.UnitNormalization(axis=[1, 2]),
+        layers.Normalization(mean=[1.0, 2.0], variance=[3.0, 4.0], invert=True),
+        layers.Rescaling(1.0 / 255),
+        layers.Resizing(4, 5, interpolation="nearest"),
+        layers.CenterCrop(2, 3, data_format="channels_first"),
+    ],
+)
 def test_serialize_round_trip(layer):
     again = layers.deserialize(layers.serialize(layer))
     assert type(again) is type(layer)

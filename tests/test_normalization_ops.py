@@ -22,8 +22,9 @@ def test_batch_normalization_formula_and_gradients():
     b = (slice(None), None)
     expected = (x - mean[b]) / np.sqrt(var[b] + 1e-3) * gamma[b] + beta[b]
     np.testing.assert_allclose(y, expected, rtol=1e-12)
-    gradient_check(lambda a, m, v, o, s: ops.batch_normalization(a, m, v, 1, o, s),
-                   [x, mean, var, beta, gamma])
+    gradient_check(
+        lambda a, m, v, o, s: ops.batch_normalization(a, m, v, 1, o, s), [x, mean, var, beta, gamma]
+    )
 
 
 @pytest.mark.parametrize("axis", [-1, [1, 2]])
@@ -45,16 +46,17 @@ def test_fused_normalize_statistics_and_gradients():
     np.testing.assert_allclose(var.ravel(), x.var((0, 2)))
     np.testing.assert_allclose(y.mean((0, 2)), 0, atol=1e-12)
     gradient_check(lambda a: fused_normalize(a, (0, 2))[0], [x])
-    gradient_check(lambda a, g: fused_normalize(a, (1,), g)[0],
-                   [x, RNG.standard_normal((1, 2, 3))])
+    gradient_check(lambda a, g: fused_normalize(a, (1,), g)[0], [x, RNG.standard_normal((1, 2, 3))])
 
 
 def test_interpolation_matrices():
     # Half-pixel bilinear: out i reads (i + 0.5) * in / out - 0.5, clamped at the edges.
-    np.testing.assert_allclose(interpolation_matrix(2, 4, "bilinear"),
-                               [[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]])
-    np.testing.assert_array_equal(interpolation_matrix(4, 2, "nearest"), [[0, 1, 0, 0],
-                                                                         [0, 0, 0, 1]])
+    np.testing.assert_allclose(
+        interpolation_matrix(2, 4, "bilinear"), [[1, 0], [0.75, 0.25], [0.25, 0.75], [0, 1]]
+    )
+    np.testing.assert_array_equal(
+        interpolation_matrix(4, 2, "nearest"), [[0, 1, 0, 0], [0, 0, 0, 1]]
+    )
     np.testing.assert_allclose(interpolation_matrix(5, 3, "bilinear").sum(1), 1)
     with pytest.raises(ValueError, match="interpolation"):
         interpolation_matrix(2, 3, "bicubic")

@@ -48,8 +48,11 @@ GRAD_CASES = [
     ("logaddexp", ops.logaddexp, [_u(3, 2), _u(3, 1)]),
     ("hypot", ops.hypot, [_u(3, lo=0.5, hi=2), _u(3, lo=0.5, hi=2)]),
     ("mod", ops.mod, [np.array([2.3, 5.6, 7.1]), np.array([1.1, 2.0, 3.3])]),
-    ("divide_no_nan", lambda a, b: ops.divide_no_nan(a, b * np.array([1.0, 0.0, 1.0])),
-     [_u(3), _u(3, lo=0.5, hi=2)]),
+    (
+        "divide_no_nan",
+        lambda a, b: ops.divide_no_nan(a, b * np.array([1.0, 0.0, 1.0])),
+        [_u(3), _u(3, lo=0.5, hi=2)],
+    ),
     ("copy", ops.copy, [_u(2, 2)]),
     ("nan_to_num", ops.nan_to_num, [_u(4)]),
     ("diagonal", lambda x: ops.diagonal(x, offset=1, axis1=1, axis2=2), [_u(2, 3, 4)]),
@@ -76,10 +79,16 @@ GRAD_CASES = [
     ("erf", ops.erf, [_u(5)]),
     ("erfinv", ops.erfinv, [_u(5, lo=-0.9, hi=0.9)]),
     ("rsqrt", ops.rsqrt, [_u(4, lo=0.5, hi=3)]),
-    ("segment_sum", lambda d: ops.segment_sum(d, np.array([0, 2, 0, 1]), num_segments=4),
-     [_u(4, 2)]),
-    ("segment_max", lambda d: ops.segment_max(d, np.array([0, 2, 0, 2]), num_segments=3),
-     [_u(4, 2)]),
+    (
+        "segment_sum",
+        lambda d: ops.segment_sum(d, np.array([0, 2, 0, 1]), num_segments=4),
+        [_u(4, 2)],
+    ),
+    (
+        "segment_max",
+        lambda d: ops.segment_max(d, np.array([0, 2, 0, 2]), num_segments=3),
+        [_u(4, 2)],
+    ),
     ("top_k", lambda x: ops.top_k(x, 2)[0], [_u(3, 5)]),
     ("logsumexp", lambda x: ops.logsumexp(x, axis=0), [_u(3, 2)]),
     ("inv", ops.inv, [_MAT]),
@@ -88,8 +97,11 @@ GRAD_CASES = [
     ("solve_triangular", lambda a, b: ops.solve_triangular(a, b, lower=True), [_MAT, _u(3, 2)]),
     ("det", ops.det, [_u(2, 3, 3)]),
     ("logdet", ops.logdet, [_spd(3)]),
-    ("cholesky", lambda a: ops.cholesky(ops.matmul(a, ops.transpose(a)) + 3 * np.eye(3)),
-     [_u(3, 3)]),
+    (
+        "cholesky",
+        lambda a: ops.cholesky(ops.matmul(a, ops.transpose(a)) + 3 * np.eye(3)),
+        [_u(3, 3)],
+    ),
     ("norm_vec", lambda x: ops.norm(x, axis=-1), [_u(2, 3)]),
     ("norm_l1", lambda x: ops.norm(x, ord=1, axis=0), [_u(3, 2)]),
     ("norm_p3", lambda x: ops.norm(x, ord=3, axis=1, keepdims=True), [_u(2, 3)]),
@@ -101,15 +113,21 @@ GRAD_CASES = [
     ("slice", lambda x: ops.slice(x, [1, 0], (2, 2)), [_u(3, 3)]),
     ("slice_update", lambda x, u: ops.slice_update(x, (0, 1), u), [_u(3, 3), _u(2, 2)]),
     ("scatter", lambda v: ops.scatter(np.array([[0, 1], [2, 2], [0, 1]]), v, (3, 3)), [_u(3)]),
-    ("scatter_update", lambda x, u: ops.scatter_update(x, np.array([[0], [2]]), u),
-     [_u(3, 2), _u(2, 2)]),
+    (
+        "scatter_update",
+        lambda x, u: ops.scatter_update(x, np.array([[0], [2]]), u),
+        [_u(3, 2), _u(2, 2)],
+    ),
     ("fori_loop", lambda x: ops.fori_loop(0, 3, lambda i, v: v * x + i, x), [_u(3)]),
     ("map", lambda x: ops.map(lambda r: ops.sum(r * r), x), [_u(3, 2)]),
     ("vectorized_map", lambda x: ops.vectorized_map(lambda r: r * ops.sum(r), x), [_u(3, 2)]),
     ("switch", lambda x: ops.switch(1, [ops.sin, ops.tanh], x), [_u(3)]),
     ("select", lambda x, y: ops.select([x > 0.3, x < -0.3], [x * y, y], x), [_u(4), _u(4)]),
-    ("while_loop", lambda x: ops.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x),
-                                            (0, x))[1], [_u(3)]),
+    (
+        "while_loop",
+        lambda x: ops.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * x), (0, x))[1],
+        [_u(3)],
+    ),
     ("cond", lambda x: ops.cond(True, lambda: ops.exp(x), lambda: x), [_u(3)]),
     ("scan", lambda x: ops.scan(lambda c, r: (c + r, c * r), np.zeros(2), x)[1], [_u(3, 2)]),
 ]
@@ -145,11 +163,13 @@ def test_activation_gradient_matches_finite_differences(name, kwargs, x):
 def test_activation_values_match_keras():
     for name in ("log_sigmoid", "celu", "glu", "sparse_plus", "squareplus"):
         _activation(name)
-    np.testing.assert_allclose(ops.log_sigmoid(np.array([-1.0, 2])), [-1.3132617, -0.126928],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        ops.log_sigmoid(np.array([-1.0, 2])), [-1.3132617, -0.126928], rtol=1e-6
+    )
     np.testing.assert_allclose(ops.celu(np.array([-1.0, 2])), [-0.63212055, 2.0], rtol=1e-6)
-    np.testing.assert_allclose(ops.glu(np.array([[1.0, 2, 3, 4]])), [[0.95257413, 1.9640275]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        ops.glu(np.array([[1.0, 2, 3, 4]])), [[0.95257413, 1.9640275]], rtol=1e-6
+    )
     np.testing.assert_allclose(ops.sparse_plus(np.array([-2.0, 0.5, 2])), [0, 0.5625, 2])
     np.testing.assert_allclose(ops.squareplus(np.array([1.0])), [1.618034], rtol=1e-6)
 
@@ -172,10 +192,12 @@ def test_every_gradient_case_is_recorded_on_the_tape():
 def test_forward_values_match_keras():
     np.testing.assert_allclose(
         ops.segment_max(np.array([1.0, 2, 3]), np.array([0, 0, 2]), num_segments=3),
-        [2.0, -np.inf, 3.0])
+        [2.0, -np.inf, 3.0],
+    )
     np.testing.assert_array_equal(
         ops.in_top_k(np.array([1, 0]), np.array([[0.5, 0.5, 0.1], [0.2, 0.2, 0.2]]), 1),
-        [True, True])
+        [True, True],
+    )
     vals, idx = ops.top_k(np.array([1.0, 3, 3, 2]), 2)
     np.testing.assert_array_equal(vals, [3.0, 3.0])
     np.testing.assert_array_equal(idx, [1, 2])
@@ -184,10 +206,10 @@ def test_forward_values_match_keras():
     np.testing.assert_allclose(ops.erf(np.array([0.5])), [0.5204999], rtol=1e-6)
     np.testing.assert_allclose(ops.erfinv(np.array([0.5])), [0.47693628], rtol=1e-6)
     np.testing.assert_allclose(ops.median(np.array([[1.0, 5, 3], [2, 2, 9]]), axis=1), [3, 2])
-    np.testing.assert_array_equal(ops.multi_hot(np.array([[0, 2], [1, 1]]), 4),
-                                  [[1, 0, 1, 0], [0, 1, 0, 0]])
-    np.testing.assert_allclose(ops.divide_no_nan(np.array([1.0, 2]), np.array([0.0, 4])),
-                               [0, 0.5])
+    np.testing.assert_array_equal(
+        ops.multi_hot(np.array([[0, 2], [1, 1]]), 4), [[1, 0, 1, 0], [0, 1, 0, 0]]
+    )
+    np.testing.assert_allclose(ops.divide_no_nan(np.array([1.0, 2]), np.array([0.0, 4])), [0, 0.5])
     np.testing.assert_array_equal(ops.digitize(np.array([0.5, 1.5, 2.5]), [1.0, 2.0]), [0, 1, 2])
     np.testing.assert_allclose(ops.diff(np.array([1.0, 4, 9, 16]), n=2), [2, 2])
 
@@ -202,15 +224,19 @@ def test_hand_computed_values():
     assert ops.norm(np.array([3.0, -4.0]), ord=np.inf) == 4.0
     assert ops.norm(np.array([[1.0, -2.0], [3.0, 4.0]]), ord=1) == 6.0
     assert ops.norm(np.array([[1.0, -2.0], [3.0, 4.0]]), ord=np.inf) == 7.0
-    np.testing.assert_allclose(ops.segment_sum(np.array([1.0, 2, 3, 4]), np.array([1, 1, 0, 3])),
-                               [3.0, 3.0, 0.0, 4.0])
+    np.testing.assert_allclose(
+        ops.segment_sum(np.array([1.0, 2, 3, 4]), np.array([1, 1, 0, 3])), [3.0, 3.0, 0.0, 4.0]
+    )
     np.testing.assert_allclose(ops.logaddexp(0.0, 0.0), math.log(2.0))
     assert ops.trace(np.arange(9.0).reshape(3, 3)) == 12.0
     assert ops.while_loop(lambda i: i < 5, lambda i: i + 2, 0) == 6
     assert ops.cond(True, lambda: "a", lambda: "b") == "a"
-    np.testing.assert_allclose(ops.select([np.array([True, False, False]),
-                                           np.array([False, True, False])], [1.0, 2.0], 9.0),
-                               [1.0, 2.0, 9.0])
+    np.testing.assert_allclose(
+        ops.select(
+            [np.array([True, False, False]), np.array([False, True, False])], [1.0, 2.0], 9.0
+        ),
+        [1.0, 2.0, 9.0],
+    )
 
 
 def test_decompositions_refuse_tape_inputs():

@@ -22,8 +22,12 @@ EXTRA = FIXTURES / "keras_generated"
 
 
 def _model(activation, weights):
-    m = mk.Sequential([layers.Dense(4, activation="tanh", input_dim=3, name="hidden"),
-                       layers.Dense(2, activation=activation, name="out")])
+    m = mk.Sequential(
+        [
+            layers.Dense(4, activation="tanh", input_dim=3, name="hidden"),
+            layers.Dense(2, activation=activation, name="out"),
+        ]
+    )
     m.set_weights(weights)
     return m
 
@@ -35,8 +39,9 @@ def _close(a, b, rtol=1e-5, atol=1e-7):
 @pytest.mark.parametrize("case", CASES, ids=[c["case"] for c in CASES])
 def test_k3_trajectory(case):
     d = np.load(K3 / case["file"])
-    opt = optimizers.deserialize({"class_name": case["optimizer_class"],
-                                  "config": case["optimizer_config"]})
+    opt = optimizers.deserialize(
+        {"class_name": case["optimizer_class"], "config": case["optimizer_config"]}
+    )
     m = _model(case["output_activation"], [d[f"w_init_{i}"] for i in range(4)])
     m.compile(optimizer=opt, loss=case["loss"])
     _close(m.evaluate(d["x"], d["y"], verbose=0), d["loss_before"])
@@ -57,8 +62,12 @@ def test_k3_trajectory(case):
 def test_k3_single_fit_five_epochs(case):
     d = np.load(K3 / case["file"])
     m = _model(case["output_activation"], [d[f"w_init_{i}"] for i in range(4)])
-    m.compile(optimizer=optimizers.get(case["optimizer_class"].lower()).from_config(
-        case["optimizer_config"]), loss=case["loss"])
+    m.compile(
+        optimizer=optimizers.get(case["optimizer_class"].lower()).from_config(
+            case["optimizer_config"]
+        ),
+        loss=case["loss"],
+    )
     h = m.fit(d["x"], d["y"], batch_size=8, epochs=5, shuffle=False, verbose=0)
     _close(h.history["loss"], d["loss_fit5"])
     for i, w in enumerate(m.get_weights()):
@@ -67,8 +76,9 @@ def test_k3_single_fit_five_epochs(case):
 
 @pytest.mark.parametrize("case", CASES[::4], ids=[c["case"] for c in CASES[::4]])
 def test_config_matches_keras(case):
-    opt = optimizers.deserialize({"class_name": case["optimizer_class"],
-                                  "config": case["optimizer_config"]})
+    opt = optimizers.deserialize(
+        {"class_name": case["optimizer_class"], "config": case["optimizer_config"]}
+    )
     cfg = opt.get_config()
     for key, value in case["optimizer_config"].items():
         if isinstance(value, float):
@@ -99,16 +109,20 @@ TFK = FIXTURES / "optim_tfk"
 # tf_keras 2.x trajectories of the same network (shared fixtures, tf_keras flavour). Its
 # Nadam differs from Keras 3's (by ~0.2 of the update, see compare_k3_vs_tfk.json), so its
 # files were not copied; minikeras follows Keras 3 there (checked above).
-TFK_CASES = [c for c in json.loads((TFK / "cases.json").read_text())["cases"]
-             if not c["case"].startswith("nadam")]
+TFK_CASES = [
+    c
+    for c in json.loads((TFK / "cases.json").read_text())["cases"]
+    if not c["case"].startswith("nadam")
+]
 
 
 @pytest.mark.parametrize("case", TFK_CASES, ids=[c["case"] for c in TFK_CASES])
 def test_tf_keras_trajectory_from_keras2_config(case):
     d = np.load(TFK / case["file"])
     # a tf_keras optimizer config (is_legacy_optimizer, jit_compile, capitalised name)
-    opt = optimizers.deserialize({"class_name": case["optimizer_class"],
-                                  "config": case["optimizer_config"]})
+    opt = optimizers.deserialize(
+        {"class_name": case["optimizer_class"], "config": case["optimizer_config"]}
+    )
     m = _model(case["output_activation"], [d[f"w_init_{i}"] for i in range(4)])
     m.compile(optimizer=opt, loss=case["loss"])
     for k in range(1, 6):

@@ -13,8 +13,20 @@ from minikeras.backend.variable import Variable
 from minikeras.optimizers import schedules
 from tests.conftest import FIXTURES
 
-NAMES = ["sgd", "adam", "adamw", "adamax", "nadam", "rmsprop", "adagrad", "adadelta",
-         "adafactor", "ftrl", "lion", "lamb"]
+NAMES = [
+    "sgd",
+    "adam",
+    "adamw",
+    "adamax",
+    "nadam",
+    "rmsprop",
+    "adagrad",
+    "adadelta",
+    "adafactor",
+    "ftrl",
+    "lion",
+    "lamb",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -139,15 +151,19 @@ def test_learning_rate_setter_rules():
 def test_keras2_documented_signatures():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        opts = [optimizers.Adam(lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0,
-                                amsgrad=False),
-                optimizers.RMSprop(lr=0.001, rho=0.9, epsilon=None, decay=0.0),
-                optimizers.Adagrad(lr=0.01, epsilon=None, decay=0.0),
-                optimizers.Adadelta(lr=1.0, rho=0.95, epsilon=None, decay=0.0),
-                optimizers.Adamax(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0),
-                optimizers.Nadam(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None,
-                                 schedule_decay=0.004),
-                optimizers.SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True)]
+        opts = [
+            optimizers.Adam(
+                lr=0.001, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0, amsgrad=False
+            ),
+            optimizers.RMSprop(lr=0.001, rho=0.9, epsilon=None, decay=0.0),
+            optimizers.Adagrad(lr=0.01, epsilon=None, decay=0.0),
+            optimizers.Adadelta(lr=1.0, rho=0.95, epsilon=None, decay=0.0),
+            optimizers.Adamax(lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, decay=0.0),
+            optimizers.Nadam(
+                lr=0.002, beta_1=0.9, beta_2=0.999, epsilon=None, schedule_decay=0.004
+            ),
+            optimizers.SGD(lr=0.01, momentum=0.9, decay=1e-6, nesterov=True),
+        ]
     for opt in opts:
         assert getattr(opt, "epsilon", 1e-7) == 1e-7
         w = _one_step(opt, [[0.5], [0.5]], [1.0])
@@ -156,7 +172,9 @@ def test_keras2_documented_signatures():
 
 def test_keras22_config_with_lr_key():
     # optimizer config as stored in a Keras 2.2 HDF5 file's training_config
-    cfg = {"class_name": "SGD", "config": {"lr": 0.25, "momentum": 0.5, "decay": 0.0,
-                                           "nesterov": False}}
+    cfg = {
+        "class_name": "SGD",
+        "config": {"lr": 0.25, "momentum": 0.5, "decay": 0.0, "nesterov": False},
+    }
     opt = optimizers.deserialize(cfg)
     assert float(opt.learning_rate) == pytest.approx(0.25) and opt.momentum == 0.5

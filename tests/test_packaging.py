@@ -38,27 +38,50 @@ USER_SCRIPT = textwrap.dedent("""\
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(importlib.util.find_spec("mypy") is None,
-                    reason='mypy is not installed (it is in the "test" extra)')
+@pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None,
+    reason='mypy is not installed (it is in the "test" extra)',
+)
 def test_mypy_finds_the_public_annotations(tmp_path):
     script = tmp_path / "user.py"
     script.write_text(USER_SCRIPT, encoding="utf8")
     env = {**os.environ, "MYPYPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--follow-imports=silent",
-                           "--cache-dir", str(tmp_path / "cache"), "--no-error-summary",
-                           "--hide-error-context", str(script)], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--follow-imports=silent",
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--no-error-summary",
+            "--hide-error-context",
+            str(script),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     errors = re.findall(r"^\S*user\.py:(\d+): error: (.*?)  \[", proc.stdout, re.M)
     errors = [(line, re.sub(r'of "\w*Trainer"', 'of "Trainer"', text)) for line, text in errors]
     assert errors == [
-        ("15", 'Argument "epochs" to "fit" of "Trainer" has incompatible type "str"; '
-               'expected "int"'),
-        ("16", 'Argument "units" to "Dense" has incompatible type "str"; '
-               'expected "int | None"'),
-        ("17", 'Argument "num_classes" to "to_categorical" has incompatible type "str"; '
-               'expected "int | None"'),
-        ("18", 'Argument 1 to "load_model" has incompatible type "int"; '
-               'expected "str | PathLike[Any]"'),
+        (
+            "15",
+            'Argument "epochs" to "fit" of "Trainer" has incompatible type "str"; expected "int"',
+        ),
+        ("16", 'Argument "units" to "Dense" has incompatible type "str"; expected "int | None"'),
+        (
+            "17",
+            'Argument "num_classes" to "to_categorical" has incompatible type "str"; '
+            'expected "int | None"',
+        ),
+        (
+            "18",
+            'Argument 1 to "load_model" has incompatible type "int"; '
+            'expected "str | PathLike[Any]"',
+        ),
     ], proc.stdout + proc.stderr
 
 
@@ -74,9 +97,24 @@ def _build_backend_available() -> bool:
 @pytest.mark.slow
 def test_wheel_holds_licence_typed_api_and_data(tmp_path):
     flags = ["--no-build-isolation", "--no-index"] if _build_backend_available() else []
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", *flags,
-                           "-w", str(tmp_path), str(REPO)], capture_output=True, text=True,
-                          timeout=600, cwd=tmp_path)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            *flags,
+            "-w",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     (wheel,) = tmp_path.glob("minikeras-*.whl")
     with zipfile.ZipFile(wheel) as z:

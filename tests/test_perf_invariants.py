@@ -17,17 +17,19 @@ from minikeras.optimizers import SGD, Adam
 from tests.conftest import subprocess_env
 
 
-@pytest.mark.parametrize("optimizer", [
-    lambda: SGD(learning_rate=0.1, momentum=0.9),
-    lambda: Adam(learning_rate=0.01),
-    lambda: Adam(learning_rate=0.01, amsgrad=True),
-])
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        lambda: SGD(learning_rate=0.1, momentum=0.9),
+        lambda: Adam(learning_rate=0.01),
+        lambda: Adam(learning_rate=0.01, amsgrad=True),
+    ],
+)
 @pytest.mark.parametrize("x_dtype", [np.int64, np.float64, np.float32])
 def test_trained_weights_and_slots_stay_float32(optimizer, x_dtype):
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=x_dtype)
     y = np.array([[0], [1], [1], [0]], dtype=np.float64)
-    model = Sequential([Input((2,)), Dense(8, activation="relu"), Dense(1),
-                        Activation("sigmoid")])
+    model = Sequential([Input((2,)), Dense(8, activation="relu"), Dense(1), Activation("sigmoid")])
     model.compile(optimizer=optimizer(), loss="binary_crossentropy", metrics=["accuracy"])
     model.fit(x, y, epochs=3, batch_size=2, verbose=0)
     for w in model.weights:
@@ -57,8 +59,10 @@ def test_in_place_adam_is_bitwise_the_textbook_update():
     rng = np.random.default_rng(3)
     w0 = rng.standard_normal((7, 5)).astype(np.float32)
     b0 = rng.standard_normal(5).astype(np.float32)
-    grads = [(rng.standard_normal((7, 5)).astype(np.float32),
-              rng.standard_normal(5).astype(np.float32)) for _ in range(4)]
+    grads = [
+        (rng.standard_normal((7, 5)).astype(np.float32), rng.standard_normal(5).astype(np.float32))
+        for _ in range(4)
+    ]
     kernel, bias = Variable(w0.copy(), name="k"), Variable(b0.copy(), name="b")
     opt = Adam(learning_rate=0.01)
     for gk, gb in grads:
@@ -66,8 +70,12 @@ def test_in_place_adam_is_bitwise_the_textbook_update():
     for var, start, gs in ((kernel, w0, [g[0] for g in grads]), (bias, b0, [g[1] for g in grads])):
         expected_w, expected_m, expected_v = _adam_textbook(start, gs)
         np.testing.assert_array_equal(var.value, expected_w)
-    np.testing.assert_array_equal(opt._momentums[0].value, _adam_textbook(w0, [g[0] for g in grads])[1])
-    np.testing.assert_array_equal(opt._velocities[1].value, _adam_textbook(b0, [g[1] for g in grads])[2])
+    np.testing.assert_array_equal(
+        opt._momentums[0].value, _adam_textbook(w0, [g[0] for g in grads])[1]
+    )
+    np.testing.assert_array_equal(
+        opt._velocities[1].value, _adam_textbook(b0, [g[1] for g in grads])[2]
+    )
 
 
 def test_adam_never_writes_into_shared_gradients():
@@ -96,10 +104,17 @@ def test_backward_accumulates_every_consumer_of_a_node():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("shape,axis,keepdims", [
-    ((4, 1), -1, False), ((128, 10), None, False), ((3, 5, 6), (0, 2), True),
-    ((3, 5, 6), 1, False), ((9,), 0, True), ((2, 3), None, True),
-])
+@pytest.mark.parametrize(
+    "shape,axis,keepdims",
+    [
+        ((4, 1), -1, False),
+        ((128, 10), None, False),
+        ((3, 5, 6), (0, 2), True),
+        ((3, 5, 6), 1, False),
+        ((9,), 0, True),
+        ((2, 3), None, True),
+    ],
+)
 def test_ops_mean_is_bitwise_numpy_mean(dtype, shape, axis, keepdims):
     x = (np.random.default_rng(0).standard_normal(shape) * 1e3).astype(dtype)
     expected = np.asarray(np.mean(x, axis=axis, keepdims=keepdims))
@@ -110,8 +125,13 @@ def test_ops_mean_is_bitwise_numpy_mean(dtype, shape, axis, keepdims):
 
 def test_import_does_not_load_h5py():
     code = "import sys, minikeras; print('h5py' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], env=subprocess_env(),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.strip() == "False"
 
 

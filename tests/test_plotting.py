@@ -23,8 +23,9 @@ def test_text_chart_layout_is_exact():
 
 
 def test_validation_curve_shares_its_metric_chart():
-    text = history_to_text({"loss": [1.0, 0.0], "val_loss": [1.0, 1.0], "acc": [0.5, 1.0]},
-                           height=2)
+    text = history_to_text(
+        {"loss": [1.0, 0.0], "val_loss": [1.0, 1.0], "acc": [0.5, 1.0]}, height=2
+    )
     blocks = text.split("\n\n")
     assert len(blocks) == 2
     assert blocks[0].splitlines()[0].startswith("loss: 1 -> 0  val_loss: 1 -> 1")
@@ -68,8 +69,9 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, tmp_path):
 
 
 def test_png_is_written_when_matplotlib_is_installed(tmp_path):
-    pytest.importorskip("matplotlib", reason="matplotlib (the optional `plot` extra) is not "
-                        "installed here")
+    pytest.importorskip(
+        "matplotlib", reason="matplotlib (the optional `plot` extra) is not installed here"
+    )
     history = {"loss": [1.0, 0.6, 0.4], "val_loss": [1.1, 0.8, 0.7], "accuracy": [0.4, 0.7, 0.9]}
     path = tmp_path / "curves.png"
     assert plot_history(history, path) == path

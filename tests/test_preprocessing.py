@@ -25,24 +25,30 @@ def test_pad_sequences_matches_keras():
     np.testing.assert_array_equal(out, [[0, 0, 0, 1], [0, 0, 2, 3], [4, 5, 6, 7], [0, 0, 0, 0]])
     np.testing.assert_array_equal(
         pad_sequences(SEQS, maxlen=2, padding="post", truncating="post", value=-1),
-        [[1, -1], [2, 3], [4, 5], [-1, -1]])
+        [[1, -1], [2, 3], [4, 5], [-1, -1]],
+    )
     out = pad_sequences(SEQS, maxlen=3, dtype="float32", value=0.5)
     assert out.dtype == np.float32
     np.testing.assert_array_equal(out, [[0.5, 0.5, 1], [0.5, 2, 3], [5, 6, 7], [0.5, 0.5, 0.5]])
-    np.testing.assert_array_equal(pad_sequences([[[1, 2], [3, 4]], [[5, 6]]], padding="post"),
-                                  [[[1, 2], [3, 4]], [[5, 6], [0, 0]]])
+    np.testing.assert_array_equal(
+        pad_sequences([[[1, 2], [3, 4]], [[5, 6]]], padding="post"),
+        [[[1, 2], [3, 4]], [[5, 6], [0, 0]]],
+    )
     strings = pad_sequences([["a", "bb"], ["c"]], dtype=object, value="")
     assert strings.tolist() == [["a", "bb"], ["", "c"]]
     assert utils_pad_sequences is pad_sequences
 
 
-@pytest.mark.parametrize("kwargs,args,msg", [
-    ({"maxlen": 2, "padding": "mid"}, SEQS, 'Padding type "mid" not understood'),
-    ({"maxlen": 2, "truncating": "x"}, SEQS, 'Truncating type "x" not understood'),
-    ({}, [1, 2], "must be a list of iterables. Found non-iterable: 1"),
-    ({"value": "x"}, SEQS, "You should set `dtype=object`"),
-    ({}, [[[1, 2]], [[1, 2, 3]]], "Shape of sample (3,) of sequence at position 1"),
-])
+@pytest.mark.parametrize(
+    "kwargs,args,msg",
+    [
+        ({"maxlen": 2, "padding": "mid"}, SEQS, 'Padding type "mid" not understood'),
+        ({"maxlen": 2, "truncating": "x"}, SEQS, 'Truncating type "x" not understood'),
+        ({}, [1, 2], "must be a list of iterables. Found non-iterable: 1"),
+        ({"value": "x"}, SEQS, "You should set `dtype=object`"),
+        ({}, [[[1, 2]], [[1, 2, 3]]], "Shape of sample (3,) of sequence at position 1"),
+    ],
+)
 def test_pad_sequences_errors_match_keras(kwargs, args, msg):
     with pytest.raises(ValueError) as info:
         pad_sequences(args, **kwargs)
@@ -56,8 +62,13 @@ def test_tokenizer_vocabulary_and_sequences():
     tok = Tokenizer()
     tok.fit_on_texts(TEXTS)
     # Counts: the 3, cat 2, dog 2, then first-seen order for count 1 (sat on mat ate ...).
-    assert list(tok.word_index.items())[:5] == [("the", 1), ("cat", 2), ("dog", 3), ("sat", 4),
-                                               ("on", 5)]
+    assert list(tok.word_index.items())[:5] == [
+        ("the", 1),
+        ("cat", 2),
+        ("dog", 3),
+        ("sat", 4),
+        ("on", 5),
+    ]
     assert len(tok.word_index) == 10 and tok.document_count == 3
     assert tok.word_counts["the"] == 3 and tok.word_docs["the"] == 2
     assert tok.texts_to_sequences(["the cat ate a fish"]) == [[1, 2, 7]]
@@ -72,10 +83,12 @@ def test_tokenizer_num_words_and_oov():
     assert tok.texts_to_sequences(["the dog cat fish"]) == [[2, 1, 3, 1]]
     m = tok.texts_to_matrix(["the the cat", ""], mode="count")
     np.testing.assert_array_equal(m, [[0, 0, 2, 1], [0, 0, 0, 0]])
-    np.testing.assert_array_equal(tok.texts_to_matrix(["the the cat"], mode="binary"),
-                                  [[0, 0, 1, 1]])
-    np.testing.assert_allclose(tok.texts_to_matrix(["the the cat"], mode="freq"),
-                               [[0, 0, 2 / 3, 1 / 3]])
+    np.testing.assert_array_equal(
+        tok.texts_to_matrix(["the the cat"], mode="binary"), [[0, 0, 1, 1]]
+    )
+    np.testing.assert_allclose(
+        tok.texts_to_matrix(["the the cat"], mode="freq"), [[0, 0, 2 / 3, 1 / 3]]
+    )
 
 
 def test_tokenizer_tfidf_by_hand():
@@ -132,8 +145,11 @@ def test_tokenizer_matches_keras_preprocessing():
         assert tok.texts_to_sequences(exp["probe"]) == case["seqs"], kw
         assert tok.sequences_to_texts(tok.texts_to_sequences(exp["texts"])) == case["texts"], kw
         for mode, want in case["matrices"].items():
-            np.testing.assert_allclose(tok.texts_to_matrix(exp["probe"], mode=mode), want,
-                                       rtol=1e-12, err_msg=f"{kw} {mode}")
-    assert text_to_word_sequence("Hello, World!  again\tand-again") == exp[
-        "text_to_word_sequence"]
+            np.testing.assert_allclose(
+                tok.texts_to_matrix(exp["probe"], mode=mode),
+                want,
+                rtol=1e-12,
+                err_msg=f"{kw} {mode}",
+            )
+    assert text_to_word_sequence("Hello, World!  again\tand-again") == exp["text_to_word_sequence"]
     assert hashing_trick("a b cat Dog", 100, hash_function="md5") == exp["md5"]

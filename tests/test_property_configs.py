@@ -42,8 +42,17 @@ REQUIRED_ARGS = {
 }
 
 # Abstract bases (not meant to be instantiated) per module.
-ABSTRACT = {"Loss", "Metric", "Optimizer", "Initializer", "Regularizer", "Constraint",
-            "LearningRateSchedule", "Reduction", "BaseOptimizer"}
+ABSTRACT = {
+    "Loss",
+    "Metric",
+    "Optimizer",
+    "Initializer",
+    "Regularizer",
+    "Constraint",
+    "LearningRateSchedule",
+    "Reduction",
+    "BaseOptimizer",
+}
 
 MODULES = {
     "initializers": initializers,
@@ -64,10 +73,15 @@ def _classes():
         seen = set()
         for name in sorted(dir(module)):
             obj = getattr(module, name)
-            if (inspect.isclass(obj) and obj.__module__.startswith("minikeras")
-                    and hasattr(obj, "get_config") and name not in ABSTRACT
-                    and not name.startswith("_")
-                    and name == obj.__name__ and obj not in seen):
+            if (
+                inspect.isclass(obj)
+                and obj.__module__.startswith("minikeras")
+                and hasattr(obj, "get_config")
+                and name not in ABSTRACT
+                and not name.startswith("_")
+                and name == obj.__name__
+                and obj not in seen
+            ):
                 seen.add(obj)
                 cases.append(pytest.param(mod_name, obj, id=f"{mod_name}.{name}"))
     return cases

@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 import minikeras
 from minikeras import layers
 
-SETTINGS = settings(max_examples=6, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow,
-                                           HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # name -> (factory kwargs or callable returning kwargs, input spec). An input spec is a shape
 # tuple (float input), ("int", vocab, shape) for integer input, or a list of specs.
@@ -104,8 +106,10 @@ CASES: dict[str, tuple] = {
     "ThresholdedReLU": ({"theta": 0.5}, (4,)),
     "Identity": ({}, (4,)),
     "Lambda": (lambda: {"function": minikeras.ops.square}, (4,)),
-    "EinsumDense": ({"equation": "abc,cd->abd", "output_shape": (None, 3), "bias_axes": "d"},
-                    (5, 4)),
+    "EinsumDense": (
+        {"equation": "abc,cd->abd", "output_shape": (None, 3), "bias_axes": "d"},
+        (5, 4),
+    ),
     "Attention": ({"use_scale": True}, [(3, 4), (5, 4)]),
     "AdditiveAttention": ({}, [(3, 4), (5, 4)]),
     "CategoryEncoding": ({"num_tokens": 6, "output_mode": "count"}, ("int", 6, (3,))),
@@ -124,8 +128,10 @@ CASES: dict[str, tuple] = {
     "Solarization": ({"threshold_factor": 0.5, "seed": 1}, (5, 6, 3)),
     "RandomCrop": ({"height": 3, "width": 4, "seed": 1}, (5, 6, 3)),
     "AutoContrast": ({}, (5, 6, 3)),
-    "Pipeline": (lambda: {"layers": [layers.RandomFlip(seed=1), layers.RandomCrop(3, 4)]},
-                 (5, 6, 3)),
+    "Pipeline": (
+        lambda: {"layers": [layers.RandomFlip(seed=1), layers.RandomCrop(3, 4)]},
+        (5, 6, 3),
+    ),
 }
 
 # Classes that are not called on plain tensors, with the reason.
@@ -159,8 +165,9 @@ def _exported_layer_classes() -> dict[str, type]:
 
 
 def test_every_exported_layer_has_a_case():
-    missing = [n for n in _exported_layer_classes()
-               if n not in CASES and n not in NOT_CALLED_DIRECTLY]
+    missing = [
+        n for n in _exported_layer_classes() if n not in CASES and n not in NOT_CALLED_DIRECTLY
+    ]
     assert not missing, f"add property-test cases for: {missing}"
 
 
@@ -191,8 +198,9 @@ def _shapes(out):
 
 
 def _normalize(shape):
-    if isinstance(shape, list) or (isinstance(shape, tuple) and shape
-                                   and isinstance(shape[0], (tuple, list))):
+    if isinstance(shape, list) or (
+        isinstance(shape, tuple) and shape and isinstance(shape[0], (tuple, list))
+    ):
         return [tuple(s) for s in shape]
     return tuple(shape)
 
@@ -203,8 +211,9 @@ def _normalize(shape):
 def test_output_shape_equals_compute_output_shape(name, batch, seed):
     layer, spec = _make(name)
     out = layer(_inputs(spec, batch, np.random.default_rng(seed)))
-    assert _shapes(minikeras.ops.convert_to_numpy(out) if not isinstance(out, list) else out) \
-        == _normalize(layer.compute_output_shape(_shape_of(spec, batch)))
+    assert _shapes(
+        minikeras.ops.convert_to_numpy(out) if not isinstance(out, list) else out
+    ) == _normalize(layer.compute_output_shape(_shape_of(spec, batch)))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -223,5 +232,8 @@ def test_config_round_trip_gives_same_config_and_outputs(name):
 
 
 def _as_list(out):
-    return [minikeras.ops.convert_to_numpy(o) for o in out] if isinstance(out, (list, tuple)) \
+    return (
+        [minikeras.ops.convert_to_numpy(o) for o in out]
+        if isinstance(out, (list, tuple))
         else [minikeras.ops.convert_to_numpy(out)]
+    )

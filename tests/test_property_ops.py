@@ -15,8 +15,10 @@ from hypothesis import strategies as st
 from minikeras import ops
 from minikeras.testing.gradient_check import gradient_check
 
-SETTINGS = settings(deadline=None,  # example count from the profile (tests/conftest.py)
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    deadline=None,  # example count from the profile (tests/conftest.py)
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 dims = st.integers(min_value=0, max_value=3)
 nonzero_dims = st.integers(min_value=1, max_value=3)
@@ -113,13 +115,13 @@ def shape_and_axis(draw, allow_zero):
 
 @pytest.mark.parametrize("name", sorted(REDUCTIONS))
 @SETTINGS
-@given(spec=shape_and_axis(allow_zero=False), keepdims=st.booleans(),
-       seed=st.integers(0, 2**16))
+@given(spec=shape_and_axis(allow_zero=False), keepdims=st.booleans(), seed=st.integers(0, 2**16))
 def test_reduction_gradient(name, spec, keepdims, seed):
     shape, axis = spec
     x = _array(seed, shape, 0.5, 2.0)
-    gradient_check(lambda t: REDUCTIONS[name](t, axis=axis, keepdims=keepdims), [x],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda t: REDUCTIONS[name](t, axis=axis, keepdims=keepdims), [x], rtol=1e-5, atol=1e-7
+    )
 
 
 @pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "prod"])
@@ -145,8 +147,14 @@ def test_reduction_over_zero_size_axes_matches_numpy(name, spec, seed):
 
 
 @SETTINGS
-@given(b=st.integers(0, 3), n=nonzero_dims, k=nonzero_dims, m=nonzero_dims,
-       batched=st.booleans(), seed=st.integers(0, 2**16))
+@given(
+    b=st.integers(0, 3),
+    n=nonzero_dims,
+    k=nonzero_dims,
+    m=nonzero_dims,
+    batched=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
 def test_matmul_gradient(b, n, k, m, batched, seed):
     lead = (b,) if batched else ()
     a = _array(seed, lead + (n, k))
@@ -155,8 +163,11 @@ def test_matmul_gradient(b, n, k, m, batched, seed):
 
 
 @SETTINGS
-@given(shape=st.lists(nonzero_dims, min_size=2, max_size=3).map(tuple),
-       seed=st.integers(0, 2**16), data=st.data())
+@given(
+    shape=st.lists(nonzero_dims, min_size=2, max_size=3).map(tuple),
+    seed=st.integers(0, 2**16),
+    data=st.data(),
+)
 def test_shape_ops_gradient(shape, seed, data):
     x = _array(seed, shape)
     perm = tuple(data.draw(st.permutations(range(len(shape)))))
@@ -172,8 +183,11 @@ def test_shape_ops_gradient(shape, seed, data):
 
 
 @SETTINGS
-@given(shape=st.lists(nonzero_dims, min_size=1, max_size=3).map(tuple),
-       seed=st.integers(0, 2**16), data=st.data())
+@given(
+    shape=st.lists(nonzero_dims, min_size=1, max_size=3).map(tuple),
+    seed=st.integers(0, 2**16),
+    data=st.data(),
+)
 def test_getitem_gradient_accumulates_repeated_indices(shape, seed, data):
     x = _array(seed, shape)
     idx = data.draw(st.lists(st.integers(0, shape[0] - 1), min_size=1, max_size=5))
@@ -183,8 +197,12 @@ def test_getitem_gradient_accumulates_repeated_indices(shape, seed, data):
 
 
 @SETTINGS
-@given(batch=nonzero_dims, classes=st.integers(2, 5), from_logits=st.booleans(),
-       seed=st.integers(0, 2**16))
+@given(
+    batch=nonzero_dims,
+    classes=st.integers(2, 5),
+    from_logits=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
 def test_fused_crossentropy_gradients(batch, classes, from_logits, seed):
     rng = np.random.default_rng(seed)
     logits = rng.normal(size=(batch, classes))
@@ -192,12 +210,23 @@ def test_fused_crossentropy_gradients(batch, classes, from_logits, seed):
     pred = logits if from_logits else probs
     labels = rng.integers(0, classes, size=batch)
     onehot = np.eye(classes)[labels]
-    gradient_check(lambda p: ops.categorical_crossentropy(onehot, p, from_logits=from_logits),
-                   [pred], rtol=1e-4, atol=1e-7)
+    gradient_check(
+        lambda p: ops.categorical_crossentropy(onehot, p, from_logits=from_logits),
+        [pred],
+        rtol=1e-4,
+        atol=1e-7,
+    )
     gradient_check(
         lambda p: ops.sparse_categorical_crossentropy(labels, p, from_logits=from_logits),
-        [pred], rtol=1e-4, atol=1e-7)
+        [pred],
+        rtol=1e-4,
+        atol=1e-7,
+    )
     bin_pred = logits if from_logits else 1 / (1 + np.exp(-logits))
     targets = rng.integers(0, 2, size=(batch, classes)).astype(float)
-    gradient_check(lambda p: ops.binary_crossentropy(targets, p, from_logits=from_logits),
-                   [bin_pred], rtol=1e-4, atol=1e-7)
+    gradient_check(
+        lambda p: ops.binary_crossentropy(targets, p, from_logits=from_logits),
+        [bin_pred],
+        rtol=1e-4,
+        atol=1e-7,
+    )

@@ -13,10 +13,14 @@ ACTIVATIONS = ["relu", "sigmoid", "tanh", "softmax", "elu", "gelu", "linear", "s
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(widths=st.lists(st.integers(1, 12), min_size=1, max_size=3),
-       acts=st.lists(st.sampled_from(ACTIVATIONS), min_size=3, max_size=3),
-       n=st.integers(1, 40), features=st.integers(1, 6), seed=st.integers(0, 2**16),
-       dropout=st.booleans())
+@given(
+    widths=st.lists(st.integers(1, 12), min_size=1, max_size=3),
+    acts=st.lists(st.sampled_from(ACTIVATIONS), min_size=3, max_size=3),
+    n=st.integers(1, 40),
+    features=st.integers(1, 6),
+    seed=st.integers(0, 2**16),
+    dropout=st.booleans(),
+)
 def test_sequential_predict_is_batch_size_invariant(widths, acts, n, features, seed, dropout):
     minikeras.utils.set_random_seed(seed)
     stack = [layers.Input((features,))]

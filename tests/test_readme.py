@@ -31,8 +31,14 @@ def test_quick_start_runs_and_learns(tmp_path):
     assert "plot" not in code
     code = "import sys\nsys.modules['matplotlib'] = None\n" + code
     code += "\nassert history.history['val_accuracy'][-1] > 0.85, history.history\n"
-    proc = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, env=subprocess_env(), timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Total params: 97 (388.00 Byte)" in proc.stdout  # (4*16 + 16) + (16 + 1)
     for name in ("model.json", "weights.h5", "model.h5", "x.npy"):  # the command line's input

@@ -27,19 +27,28 @@ from tests.conftest import REPO
 pytestmark = pytest.mark.slow
 
 README = (REPO / "README.md").read_text(encoding="utf8")
-BLOCK = re.compile(r"^(?:<!-- readme-test: skip \((.+?)\) -->\n)?```(bash|python)\n(.*?)^```",
-                   re.S | re.M)
+BLOCK = re.compile(
+    r"^(?:<!-- readme-test: skip \((.+?)\) -->\n)?```(bash|python)\n(.*?)^```", re.S | re.M
+)
 
 # (pattern, replacement, why). Applied to each command line, first match wins.
 REWRITES = [
-    (re.compile(r"^python3 -m pytest -q$"), "python3 -m pytest -q --collect-only",
-     "the whole suite is what is running this test; collecting it in the fresh install "
-     "checks that the test extra and every test module import"),
-    (re.compile(r"^(\w+=\S+ )*python3 benchmarks/run\.py .*--keras\b.*"),
-     "python3 benchmarks/run.py --help",
-     "needs real Keras in its own environment (never a minikeras dependency)"),
-    (re.compile(r"^(\w+=\S+ )*python3 benchmarks/\w+\.py\b.*"), "python3 benchmarks/run.py --help",
-     "the benchmarks take minutes; speed is never measured in tests"),
+    (
+        re.compile(r"^python3 -m pytest -q$"),
+        "python3 -m pytest -q --collect-only",
+        "the whole suite is what is running this test; collecting it in the fresh install "
+        "checks that the test extra and every test module import",
+    ),
+    (
+        re.compile(r"^(\w+=\S+ )*python3 benchmarks/run\.py .*--keras\b.*"),
+        "python3 benchmarks/run.py --help",
+        "needs real Keras in its own environment (never a minikeras dependency)",
+    ),
+    (
+        re.compile(r"^(\w+=\S+ )*python3 benchmarks/\w+\.py\b.*"),
+        "python3 benchmarks/run.py --help",
+        "the benchmarks take minutes; speed is never measured in tests",
+    ),
 ]
 RUFF = re.compile(r"^ruff check \.$")
 
@@ -59,8 +68,10 @@ def test_skipped_blocks_say_why():
     for why, code in skipped:
         assert len(why.split()) >= 3, f"say why this block cannot run: {code[:80]!r}"
     # The first-hour path (setup, Quick start, command line) is never skipped.
-    assert not any("pip install" in code or "minikeras summary" in code or
-                   "Sequential" in code for _, code in skipped)
+    assert not any(
+        "pip install" in code or "minikeras summary" in code or "Sequential" in code
+        for _, code in skipped
+    )
 
 
 def _commands(block: str) -> list[str]:
@@ -106,10 +117,14 @@ def _rewrite(command: str, state: dict) -> str:
                 parts.append("true")  # the checkout is installed once; extras are present
                 continue
             state["installed"] = True
-            flags = "--no-deps --no-index --no-build-isolation" if _build_backend_available() \
+            flags = (
+                "--no-deps --no-index --no-build-isolation"
+                if _build_backend_available()
                 else "--no-deps"
-            parts.append(f"python3 -m pip install -q {flags} {install.group(1) or ''}"
-                         f"{install.group(2)}")
+            )
+            parts.append(
+                f"python3 -m pip install -q {flags} {install.group(1) or ''}{install.group(2)}"
+            )
             continue
         if RUFF.match(part):
             parts.append(part if shutil.which("ruff") else "true")
@@ -131,24 +146,40 @@ def _fresh_environment(tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(env_dir)
     bin_dir = env_dir / ("Scripts" if os.name == "nt" else "bin")
-    probe = subprocess.run([str(bin_dir / "python3"), "-c",
-                            "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                           capture_output=True, text=True, check=True)
+    probe = subprocess.run(
+        [
+            str(bin_dir / "python3"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     site = [p for p in sys.path if p.rstrip(os.sep).endswith("site-packages")]
     with open(probe.stdout.strip() + "/_runner_packages.pth", "w", encoding="utf8") as f:
         f.write("\n".join(site) + "\n")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env.update(PATH=str(bin_dir) + os.pathsep + env.get("PATH", ""), VIRTUAL_ENV=str(env_dir),
-               KERAS_HOME=str(tmp_path / "keras_home"), MPLBACKEND="Agg",
-               OPENBLAS_NUM_THREADS="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.update(
+        PATH=str(bin_dir) + os.pathsep + env.get("PATH", ""),
+        VIRTUAL_ENV=str(env_dir),
+        KERAS_HOME=str(tmp_path / "keras_home"),
+        MPLBACKEND="Agg",
+        OPENBLAS_NUM_THREADS="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
     return env
 
 
 def _fresh_clone(tmp_path):
     """The checkout's files as a fresh clone has them (tracked and new, not ignored)."""
     dest = tmp_path / "checkout"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                             "--exclude-standard"], cwd=REPO, capture_output=True, check=True)
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    )
     for name in filter(None, listed.stdout.decode("utf8").split("\0")):
         src = REPO / name
         if src.is_file():
@@ -164,7 +195,8 @@ def test_readme_command_blocks_cover_what_a_newcomer_runs():
     assert any("compat/book_xor.py" in c for c in bash)
     assert any(c.startswith("python3 -m minikeras summary model.json") for c in bash)
     assert [kind for kind, _ in blocks].index("python") < next(
-        i for i, (kind, b) in enumerate(blocks) if "minikeras summary" in b)
+        i for i, (kind, b) in enumerate(blocks) if "minikeras summary" in b
+    )
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git to list the checkout")
@@ -180,15 +212,27 @@ def test_every_readme_block_runs_in_order_in_a_fresh_install(tmp_path):
         else:
             commands = [_rewrite(_strip_comment(c), state) for c in _commands(block)]
         for command in commands:
-            proc = subprocess.run(["bash", "-c", "set -eo pipefail; " + command], cwd=clone,
-                                  env=env, capture_output=True, text=True, timeout=600)
+            proc = subprocess.run(
+                ["bash", "-c", "set -eo pipefail; " + command],
+                cwd=clone,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             assert proc.returncode == 0, (
                 f"README block {number} ({kind}), command {command!r} failed with status "
-                f"{proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}")
+                f"{proc.returncode}:\n{proc.stdout[-2000:]}\n{proc.stderr[-3000:]}"
+            )
             if command.startswith("python3 -m pip install"):
-                where = subprocess.run(["python3", "-c", "import minikeras; "
-                                        "print(minikeras.__file__)"], cwd=tmp_path, env=env,
-                                       capture_output=True, text=True, check=True)
+                where = subprocess.run(
+                    ["python3", "-c", "import minikeras; print(minikeras.__file__)"],
+                    cwd=tmp_path,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 assert where.stdout.startswith(str(clone)), where.stdout  # the fresh copy
     assert state.get("installed"), "no README block installs minikeras"
     assert (clone / "model.keras").is_file() and (clone / "p.csv").is_file()

@@ -18,8 +18,11 @@ DATA = dict(np.load(GEN / "regularizers.npz"))
 META = json.loads((GEN / "regularizers.json").read_text())
 
 
-@pytest.mark.parametrize("entry", META["regularizers"],
-                         ids=[f"{e['class_name']}-{e['kwargs']}" for e in META["regularizers"]])
+@pytest.mark.parametrize(
+    "entry",
+    META["regularizers"],
+    ids=[f"{e['class_name']}-{e['kwargs']}" for e in META["regularizers"]],
+)
 def test_regularizer_value_and_config(entry):
     reg = getattr(regularizers, entry["class_name"])(**entry["kwargs"])
     w = DATA["wsq"] if "Orth" in entry["class_name"] else DATA["w"]
@@ -34,12 +37,16 @@ def test_regularizer_value_and_config(entry):
         assert ours[key] == (pytest.approx(v, rel=1e-6) if isinstance(v, float) else v)
 
 
-@pytest.mark.parametrize("i,entry", list(enumerate(META["constraints"])),
-                         ids=[f"{e['class_name']}-{e['kwargs']}" for e in META["constraints"]])
+@pytest.mark.parametrize(
+    "i,entry",
+    list(enumerate(META["constraints"])),
+    ids=[f"{e['class_name']}-{e['kwargs']}" for e in META["constraints"]],
+)
 def test_constraint_value_and_config(i, entry):
     con = getattr(constraints, entry["class_name"])(**entry["kwargs"])
-    np.testing.assert_allclose(np.asarray(con(DATA["w"])), DATA[f"constraint_{i}"], rtol=1e-5,
-                               atol=1e-7)
+    np.testing.assert_allclose(
+        np.asarray(con(DATA["w"])), DATA[f"constraint_{i}"], rtol=1e-5, atol=1e-7
+    )
     clone = constraints.deserialize(entry["config"])
     assert type(clone) is type(con) and clone.get_config() == con.get_config()
 
@@ -53,16 +60,28 @@ def test_string_names():
 
 
 def test_regularized_constrained_training_matches_keras():
-    model = mk.Sequential([
-        layers.Dense(4, activation="tanh", input_dim=3, kernel_regularizer=regularizers.l2(0.05),
-                     bias_regularizer=regularizers.l1(0.02)),
-        layers.Dense(2, kernel_constraint=constraints.MaxNorm(0.6),
-                     kernel_regularizer=regularizers.L1L2(0.01, 0.01))])
+    model = mk.Sequential(
+        [
+            layers.Dense(
+                4,
+                activation="tanh",
+                input_dim=3,
+                kernel_regularizer=regularizers.l2(0.05),
+                bias_regularizer=regularizers.l1(0.02),
+            ),
+            layers.Dense(
+                2,
+                kernel_constraint=constraints.MaxNorm(0.6),
+                kernel_regularizer=regularizers.L1L2(0.01, 0.01),
+            ),
+        ]
+    )
     model.set_weights([DATA[f"init_{i}"] for i in range(4)])
     model.compile(optimizer=mk.optimizers.SGD(0.2), loss="mse")
     x, y = DATA["x"], DATA["y"]
-    assert model.evaluate(x, y, verbose=0) == pytest.approx(float(DATA["evaluate_before"]),
-                                                            rel=1e-5)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(
+        float(DATA["evaluate_before"]), rel=1e-5
+    )
     model(x)  # populates model.losses
     got = sorted(float(np.asarray(getattr(v, "value", v))) for v in model.losses)
     np.testing.assert_allclose(got, sorted(DATA["reg_losses_before"]), rtol=1e-5)

@@ -22,8 +22,9 @@ def _tokens():
 @pytest.mark.parametrize("cls", [L.LSTM, L.GRU, L.SimpleRNN])
 def test_embedding_mask_equals_trimmed_sequences(cls):
     """Embedding(mask_zero) → RNN gives, per sample, the RNN of the unpadded tokens."""
-    model = keras.Sequential([keras.Input((None,), dtype="int32"),
-                              L.Embedding(10, 4, mask_zero=True), cls(5)])
+    model = keras.Sequential(
+        [keras.Input((None,), dtype="int32"), L.Embedding(10, 4, mask_zero=True), cls(5)]
+    )
     tokens = _tokens()
     full = _np(model(tokens))
     for row, out in zip(tokens, full):
@@ -37,14 +38,14 @@ def test_masking_layer_equals_trimmed_sequences_backwards():
     inp = keras.Input((None, 3))
     out = L.LSTM(4, go_backwards=True)(L.Masking(0.0)(inp))
     model = keras.Model(inp, out)
-    np.testing.assert_allclose(_np(model(x[:1]))[0], _np(model(x[:1, :4]))[0], rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(_np(model(x[:1]))[0], _np(model(x[:1, :4]))[0], rtol=1e-5, atol=1e-6)
 
 
 def test_return_sequences_mask_reaches_next_rnn():
     emb = L.Embedding(10, 3, mask_zero=True)
-    model = keras.Sequential([keras.Input((5,), dtype="int32"), emb,
-                              L.GRU(4, return_sequences=True), L.LSTM(2)])
+    model = keras.Sequential(
+        [keras.Input((5,), dtype="int32"), emb, L.GRU(4, return_sequences=True), L.LSTM(2)]
+    )
     tokens = _tokens()
     full = _np(model(tokens))
     row = tokens[0][tokens[0] != 0][None, :]
@@ -93,18 +94,22 @@ def _step_cell(cls):
 
 
 @pytest.mark.parametrize("go_backwards", [False, True])
-@pytest.mark.parametrize("layer_cls,cell_cls,kwargs", [
-    (L.LSTM, L.LSTMCell, {}),
-    (L.GRU, L.GRUCell, {}),
-    (L.GRU, L.GRUCell, {"reset_after": False}),
-    (L.SimpleRNN, L.SimpleRNNCell, {"activation": "relu"}),
-])
+@pytest.mark.parametrize(
+    "layer_cls,cell_cls,kwargs",
+    [
+        (L.LSTM, L.LSTMCell, {}),
+        (L.GRU, L.GRUCell, {}),
+        (L.GRU, L.GRUCell, {"reset_after": False}),
+        (L.SimpleRNN, L.SimpleRNNCell, {"activation": "relu"}),
+    ],
+)
 def test_step_loop_equals_fused_path(go_backwards, layer_cls, cell_cls, kwargs):
     x = np.random.default_rng(3).standard_normal((3, 5, 2)).astype("float32")
     mask = _tokens() != 0
     fused = layer_cls(4, return_sequences=True, go_backwards=go_backwards, **kwargs)
-    step = L.RNN(_step_cell(cell_cls)(4, **kwargs), return_sequences=True,
-                 go_backwards=go_backwards)
+    step = L.RNN(
+        _step_cell(cell_cls)(4, **kwargs), return_sequences=True, go_backwards=go_backwards
+    )
     fused.build(x.shape)
     step.build(x.shape)
     step.set_weights(fused.get_weights())
@@ -152,20 +157,23 @@ def test_tiny_lstm_sequence_task_trains():
     y = (x[:, 0, 0] > 0).astype("float32")[:, None]
     keras.utils.set_random_seed(0)
     model = keras.Sequential([keras.Input((8, 1)), L.LSTM(8), L.Dense(1, activation="sigmoid")])
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     hist = model.fit(x, y, epochs=25, batch_size=32, verbose=0)
     assert hist.history["loss"][-1] < 0.5 * hist.history["loss"][0]
     assert hist.history["accuracy"][-1] > 0.9
 
 
 def test_bidirectional_and_time_distributed_shapes_and_params():
-    model = keras.Sequential([
-        keras.Input((7, 16)),
-        L.Bidirectional(L.LSTM(64, return_sequences=True)),
-        L.TimeDistributed(L.Dense(5)),
-        L.GRU(8),
-    ])
+    model = keras.Sequential(
+        [
+            keras.Input((7, 16)),
+            L.Bidirectional(L.LSTM(64, return_sequences=True)),
+            L.TimeDistributed(L.Dense(5)),
+            L.GRU(8),
+        ]
+    )
     assert model.output_shape == (None, 8)
     # Keras: 2 * 4 * (64 * (16 + 64) + 64); 5 * 128 + 5; GRU 3 * (8 * (5 + 8) + 2 * 8).
     assert [lay.count_params() for lay in model.layers] == [41472, 645, 360]
@@ -214,10 +222,12 @@ class MinimalRNNCell(keras.layers.Layer):
         self.state_size = units
 
     def build(self, input_shape):
-        self.kernel = self.add_weight(shape=(input_shape[-1], self.units),
-                                      initializer="uniform", name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units),
-                                                initializer="uniform", name="recurrent_kernel")
+        self.kernel = self.add_weight(
+            shape=(input_shape[-1], self.units), initializer="uniform", name="kernel"
+        )
+        self.recurrent_kernel = self.add_weight(
+            shape=(self.units, self.units), initializer="uniform", name="recurrent_kernel"
+        )
         self.built = True
 
     def call(self, inputs, states):
@@ -245,12 +255,24 @@ def test_keras_docs_custom_cell_single_and_stacked():
 
 def test_keras1_recurrent_and_embedding_configs():
     with pytest.warns(DeprecationWarning):
-        lstm = L.LSTM.from_config({"output_dim": 3, "init": "glorot_uniform",
-                                   "inner_init": "orthogonal", "forget_bias_init": "one",
-                                   "inner_activation": "hard_sigmoid", "W_regularizer": None,
-                                   "U_regularizer": None, "b_regularizer": None,
-                                   "dropout_W": 0.1, "dropout_U": 0.2, "consume_less": "gpu",
-                                   "input_dim": 4, "input_length": 7, "name": "old_lstm"})
+        lstm = L.LSTM.from_config(
+            {
+                "output_dim": 3,
+                "init": "glorot_uniform",
+                "inner_init": "orthogonal",
+                "forget_bias_init": "one",
+                "inner_activation": "hard_sigmoid",
+                "W_regularizer": None,
+                "U_regularizer": None,
+                "b_regularizer": None,
+                "dropout_W": 0.1,
+                "dropout_U": 0.2,
+                "consume_less": "gpu",
+                "input_dim": 4,
+                "input_length": 7,
+                "name": "old_lstm",
+            }
+        )
     assert lstm.units == 3 and lstm.cell.dropout == 0.1 and lstm.cell.recurrent_dropout == 0.2
     assert lstm.get_config()["recurrent_activation"] == "hard_sigmoid"
     assert keras.Sequential([lstm]).output_shape == (None, 3)
@@ -271,27 +293,33 @@ def test_masked_bidirectional_text_classifier_trains():
         tokens[i, length:] = 0
     y = np.array([[float(7 in row[row != 0])] for row in tokens], "float32")
     keras.utils.set_random_seed(1)
-    model = keras.Sequential([
-        keras.Input((t,), dtype="int32"),
-        L.Embedding(12, 8, mask_zero=True),
-        L.Bidirectional(L.GRU(8)),
-        L.Dense(1, activation="sigmoid"),
-    ])
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy",
-                  metrics=["accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((t,), dtype="int32"),
+            L.Embedding(12, 8, mask_zero=True),
+            L.Bidirectional(L.GRU(8)),
+            L.Dense(1, activation="sigmoid"),
+        ]
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.02), loss="binary_crossentropy", metrics=["accuracy"]
+    )
     hist = model.fit(tokens, y, epochs=20, batch_size=32, verbose=0)
     assert hist.history["accuracy"][-1] > 0.9
     # Extra padding leaves predictions unchanged.
     padded = np.concatenate([tokens[:5], np.zeros((5, 4), "int32")], axis=1)
     bigger = keras.Sequential([keras.Input((t + 4,), dtype="int32"), *model.layers])
-    np.testing.assert_allclose(_np(bigger(padded)), _np(model(tokens[:5])), rtol=1e-5,
-                               atol=1e-6)
+    np.testing.assert_allclose(_np(bigger(padded)), _np(model(tokens[:5])), rtol=1e-5, atol=1e-6)
 
 
 def test_conv_lstm2d_shapes_params_errors_and_training():
-    model = keras.Sequential([keras.Input((4, 8, 8, 2)),
-                              L.ConvLSTM2D(3, 3, padding="same", return_sequences=True),
-                              L.ConvLSTM2D(2, 3, strides=2)])
+    model = keras.Sequential(
+        [
+            keras.Input((4, 8, 8, 2)),
+            L.ConvLSTM2D(3, 3, padding="same", return_sequences=True),
+            L.ConvLSTM2D(2, 3, strides=2),
+        ]
+    )
     assert model.output_shape == (None, 3, 3, 2)  # valid, stride 2: (8 - 3) // 2 + 1
     # Keras: 3*3*2*12 + 3*3*3*12 + 12 and 3*3*3*8 + 3*3*2*8 + 8.
     assert [lay.count_params() for lay in model.layers] == [552, 368]

@@ -25,10 +25,10 @@ def _reference(xw, h, c, kernel, mask):
     for t in range(xw.shape[1]):
         z = xw[:, t] + h @ kernel
         with np.errstate(over="ignore"):
-            i, f, o = (1.0 / (1.0 + np.exp(-z[:, k * u:(k + 1) * u])) for k in (0, 1, 3))
-        c_new = f * c + i * np.tanh(z[:, 2 * u:3 * u])
+            i, f, o = (1.0 / (1.0 + np.exp(-z[:, k * u : (k + 1) * u])) for k in (0, 1, 3))
+        c_new = f * c + i * np.tanh(z[:, 2 * u : 3 * u])
         h_new = o * np.tanh(c_new)
-        keep = mask[:, t:t + 1]
+        keep = mask[:, t : t + 1]
         h, c = np.where(keep, h_new, h), np.where(keep, c_new, c)
         out.append(np.concatenate([h, c], axis=-1))
     return np.stack(out, axis=1)
@@ -50,7 +50,10 @@ def test_time_major_op_gradient_with_mask_and_recurrent_dropout(acts):
     rm = _r(B, U) + 1.5
     gradient_check(
         lambda x, h, c, u: rnn.lstm_sequence_time_major(x, h, c, u, MASK, rm, *acts),
-        [_r(T, B, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)], rtol=1e-5, atol=1e-7)
+        [_r(T, B, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 def test_time_major_op_is_the_transposed_batch_major_op():
@@ -67,6 +70,8 @@ def test_time_major_op_gradient_from_one_step_only(key):
     """Upstream gradient zero at all other steps (the layer's usual last-state case):
     the backward skips those steps' adds."""
     gradient_check(
-        lambda x, h, c, u: rnn.basic_slice(
-            rnn.lstm_sequence_time_major(x, h, c, u, MASK), key),
-        [_r(T, B, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)], rtol=1e-5, atol=1e-7)
+        lambda x, h, c, u: rnn.basic_slice(rnn.lstm_sequence_time_major(x, h, c, u, MASK), key),
+        [_r(T, B, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)],
+        rtol=1e-5,
+        atol=1e-7,
+    )

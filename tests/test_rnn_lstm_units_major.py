@@ -29,8 +29,9 @@ def test_time_major_dense_values_layout_and_errors():
     assert out.transpose(2, 0, 1).flags.c_contiguous
     np.testing.assert_allclose(out, np.einsum("bte,eu->tbu", x, k) + b, rtol=1e-12)
     x32, k32 = x.astype(np.float32), k.astype(np.float32)
-    np.testing.assert_allclose(rnn.time_major_dense(x32, k32),
-                               ops.dense(ops.transpose(x32, (1, 0, 2)), k32), rtol=1e-6)
+    np.testing.assert_allclose(
+        rnn.time_major_dense(x32, k32), ops.dense(ops.transpose(x32, (1, 0, 2)), k32), rtol=1e-6
+    )
     with pytest.raises(ValueError, match=r"\(batch, timesteps, 2\)"):
         rnn.time_major_dense(_r(B, E), k)
     with pytest.raises(ValueError, match="kernel of shape"):
@@ -43,8 +44,10 @@ def test_time_major_dense_gradient(use_bias):
         fn = rnn.time_major_dense
         inputs = [_r(B, T, E), _r(E, 4 * U), _r(4 * U)]
     else:
+
         def fn(x, k):
             return rnn.time_major_dense(x, k)
+
         inputs = [_r(B, T, E), _r(E, 4 * U)]
     gradient_check(fn, inputs, rtol=1e-6, atol=1e-8)
 
@@ -67,8 +70,8 @@ def test_op_reads_units_major_and_contiguous_projections_alike():
     # The last step's output state by hand (float64 textbook step from the states).
     h, c = a[0, -2], a[1, -2]
     z = xw[-1] + h @ kernel
-    i, f, o = (1.0 / (1.0 + np.exp(-z[:, j * U:(j + 1) * U])) for j in (0, 1, 3))
-    c_new = f * c + i * np.tanh(z[:, 2 * U:3 * U])
+    i, f, o = (1.0 / (1.0 + np.exp(-z[:, j * U : (j + 1) * U])) for j in (0, 1, 3))
+    c_new = f * c + i * np.tanh(z[:, 2 * U : 3 * U])
     keep = MASK[:, -1:]
     np.testing.assert_allclose(a[1, -1], np.where(keep, c_new, c), rtol=1e-12)
     np.testing.assert_allclose(a[0, -1], np.where(keep, o * np.tanh(c_new), h), rtol=1e-12)
@@ -89,8 +92,14 @@ def test_projection_and_recurrence_chain_gradient(go_backwards, acts):
         hc = rnn.lstm_sequence_time_major(xw, h, c, u, mask, rm, *acts)
         return rnn.basic_slice(hc, (0, -1))  # the last output state only, as the layer
 
-    inputs = [_r(B, T, E), _r(E, 4 * U, scale=0.7), _r(4 * U), _r(B, U), _r(B, U),
-              _r(U, 4 * U, scale=0.5)]
+    inputs = [
+        _r(B, T, E),
+        _r(E, 4 * U, scale=0.7),
+        _r(4 * U),
+        _r(B, U),
+        _r(B, U),
+        _r(U, 4 * U, scale=0.5),
+    ]
     gradient_check(fn, inputs, rtol=1e-5, atol=1e-7)
 
 

@@ -23,40 +23,56 @@ def _r(*shape, scale=1.0, seed=0):
 @pytest.mark.parametrize("rdrop", [False, True])
 def test_simple_rnn_sequence_gradient(mask, rdrop):
     rm = _r(B, U) + 1.5 if rdrop else None
-    gradient_check(lambda x, h, u: rnn.simple_rnn_sequence(x, h, u, mask, rm),
-                   [_r(B, T, U), _r(B, U), _r(U, U, scale=0.5)], rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda x, h, u: rnn.simple_rnn_sequence(x, h, u, mask, rm),
+        [_r(B, T, U), _r(B, U), _r(U, U, scale=0.5)],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 @pytest.mark.parametrize("mask", [None, MASK])
 @pytest.mark.parametrize("rdrop", [False, True])
 def test_lstm_sequence_gradient(mask, rdrop):
     rm = _r(B, U) + 1.5 if rdrop else None
-    gradient_check(lambda x, h, c, u: rnn.lstm_sequence(x, h, c, u, mask, rm),
-                   [_r(B, T, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda x, h, c, u: rnn.lstm_sequence(x, h, c, u, mask, rm),
+        [_r(B, T, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 @pytest.mark.parametrize("acts", [("relu", "hard_sigmoid"), ("linear", "sigmoid")])
 def test_lstm_sequence_gradient_other_activations(acts):
-    gradient_check(lambda x, h, c, u: rnn.lstm_sequence(x, h, c, u, MASK, None, *acts),
-                   [_r(B, T, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda x, h, c, u: rnn.lstm_sequence(x, h, c, u, MASK, None, *acts),
+        [_r(B, T, 4 * U), _r(B, U), _r(B, U), _r(U, 4 * U, scale=0.5)],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 @pytest.mark.parametrize("mask", [None, MASK])
 @pytest.mark.parametrize("rdrop", [False, True])
 def test_gru_sequence_gradient_reset_after(mask, rdrop):
     rm = _r(B, U) + 1.5 if rdrop else None
-    gradient_check(lambda x, h, u, b: rnn.gru_sequence(x, h, u, b, mask, rm),
-                   [_r(B, T, 3 * U), _r(B, U), _r(U, 3 * U, scale=0.5), _r(3 * U)],
-                   rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda x, h, u, b: rnn.gru_sequence(x, h, u, b, mask, rm),
+        [_r(B, T, 3 * U), _r(B, U), _r(U, 3 * U, scale=0.5), _r(3 * U)],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 @pytest.mark.parametrize("mask", [None, MASK])
 def test_gru_sequence_gradient_reset_before(mask):
-    gradient_check(lambda x, h, u: rnn.gru_sequence(x, h, u, None, mask, _r(B, U) + 1.5,
-                                                    reset_after=False),
-                   [_r(B, T, 3 * U), _r(B, U), _r(U, 3 * U, scale=0.5)], rtol=1e-5, atol=1e-7)
+    gradient_check(
+        lambda x, h, u: rnn.gru_sequence(x, h, u, None, mask, _r(B, U) + 1.5, reset_after=False),
+        [_r(B, T, 3 * U), _r(B, U), _r(U, 3 * U, scale=0.5)],
+        rtol=1e-5,
+        atol=1e-7,
+    )
 
 
 @pytest.mark.parametrize("cls", [layers.SimpleRNN, layers.LSTM, layers.GRU])
@@ -117,5 +133,6 @@ def test_embedding_lookup_rejects_out_of_range():
 
 def test_unknown_fused_activation_is_a_clear_error():
     with pytest.raises(ValueError, match="no fused recurrent kernel"):
-        rnn.simple_rnn_sequence(np.zeros((1, 2, 3)), np.zeros((1, 3)), np.zeros((3, 3)),
-                                activation="gelu")
+        rnn.simple_rnn_sequence(
+            np.zeros((1, 2, 3)), np.zeros((1, 3)), np.zeros((3, 3)), activation="gelu"
+        )

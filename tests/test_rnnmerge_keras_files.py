@@ -28,8 +28,9 @@ def _zoo():
 
 
 def test_weight_order_and_paths_match_keras(fixtures_dir):
-    info = json.loads((fixtures_dir / "rnnmerge" / "keras3_rnn_zoo" /
-                       "weight_paths.json").read_text())
+    info = json.loads(
+        (fixtures_dir / "rnnmerge" / "keras3_rnn_zoo" / "weight_paths.json").read_text()
+    )
     model = _zoo()
     assert [[w.path, list(w.shape)] for w in model.weights] == info["model.weights_order"]
 
@@ -65,8 +66,16 @@ def test_keras3_layer_configs_deserialize(fixtures_dir):
         assert [w.shape for w in layer.weights] == [w.shape for w in ref[layer.name].weights]
         if hasattr(layer, "units"):
             assert layer.units == ref[layer.name].units
-    assert sorted(set(seen)) == ["Bidirectional", "Concatenate", "Dense", "Embedding", "GRU",
-                                 "NotEqual", "SimpleRNN", "TimeDistributed"]
+    assert sorted(set(seen)) == [
+        "Bidirectional",
+        "Concatenate",
+        "Dense",
+        "Embedding",
+        "GRU",
+        "NotEqual",
+        "SimpleRNN",
+        "TimeDistributed",
+    ]
 
 
 def _rebuild_keras3_graph(config):
@@ -93,8 +102,11 @@ def _rebuild_keras3_graph(config):
             continue
         for i, node in enumerate(entry["inbound_nodes"]):
             args, kwargs = resolve(node["args"]), resolve(node["kwargs"])
-            out = layer.call_op(*args, **kwargs) if isinstance(layer, OpLayer) else layer(
-                *args, **kwargs)
+            out = (
+                layer.call_op(*args, **kwargs)
+                if isinstance(layer, OpLayer)
+                else layer(*args, **kwargs)
+            )
             for j, t in enumerate(out if isinstance(out, list) else [out]):
                 tensors[(layer.name, i, j)] = t
 

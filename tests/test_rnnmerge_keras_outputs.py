@@ -16,14 +16,16 @@ from minikeras import layers as L
 from minikeras import ops
 from minikeras.backend.autodiff import GradientTape
 
-FIX = np.load(__import__("pathlib").Path(__file__).parent / "fixtures" / "rnnmerge" /
-              "keras_outputs.npz")
+FIX = np.load(
+    __import__("pathlib").Path(__file__).parent / "fixtures" / "rnnmerge" / "keras_outputs.npz"
+)
 
 
 def rnn_case(layer_fn, d=2):
     def build():
         x = keras.Input((5, d))
         return x, layer_fn()(x)
+
     return build
 
 
@@ -32,6 +34,7 @@ def masked_case(layer_fn):
         x = keras.Input((5,), dtype="int32")
         e = L.Embedding(10, 3, mask_zero=True)(x)
         return x, layer_fn()(e)
+
     return build
 
 
@@ -51,6 +54,7 @@ def merge_build(layer_fn, shapes):
     def build():
         ins = [keras.Input(s) for s in shapes]
         return ins, layer_fn()(ins)
+
     return build
 
 
@@ -58,6 +62,7 @@ def single(layer_fn, shape=(3, 4)):
     def build():
         x = keras.Input(shape)
         return x, layer_fn()(x)
+
     return build
 
 
@@ -77,14 +82,18 @@ CASES = {
     "lstm_init_state": init_state_build,
     "time_distributed": rnn_case(lambda: L.TimeDistributed(L.Dense(2))),
     "embedding": embed_build,
-    "conv_lstm_same": single(lambda: L.ConvLSTM2D(3, 3, padding="same", return_sequences=True),
-                             (4, 5, 5, 2)),
-    "conv_lstm_valid": single(lambda: L.ConvLSTM2D(2, (2, 3), strides=(2, 1), return_state=True,
-                                                   go_backwards=True), (3, 6, 5, 2)),
+    "conv_lstm_same": single(
+        lambda: L.ConvLSTM2D(3, 3, padding="same", return_sequences=True), (4, 5, 5, 2)
+    ),
+    "conv_lstm_valid": single(
+        lambda: L.ConvLSTM2D(2, (2, 3), strides=(2, 1), return_state=True, go_backwards=True),
+        (3, 6, 5, 2),
+    ),
 }
 for _mode in ("concat", "sum", "mul", "ave"):
-    CASES[f"bidi_{_mode}"] = rnn_case(lambda mode=_mode: L.Bidirectional(
-        L.LSTM(3, return_sequences=True), merge_mode=mode))
+    CASES[f"bidi_{_mode}"] = rnn_case(
+        lambda mode=_mode: L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode=mode)
+    )
 for _name, _fn, _shapes in [
     ("add", L.Add, [(3, 4)] * 3),
     ("subtract", L.Subtract, [(3, 4)] * 2),

@@ -20,12 +20,27 @@ def _cube(x):
 CASES = [
     (L.SimpleRNN, {"units": 3, "return_sequences": True}, (2, 4, 3), (2, 4, 3), 3),
     (L.LSTM, {"units": 3}, (2, 4, 3), (2, 3), 3),
-    (L.LSTM, {"units": 2, "go_backwards": True, "return_sequences": True,
-              "recurrent_activation": "hard_sigmoid"}, (2, 3, 2), (2, 3, 2), 3),
+    (
+        L.LSTM,
+        {
+            "units": 2,
+            "go_backwards": True,
+            "return_sequences": True,
+            "recurrent_activation": "hard_sigmoid",
+        },
+        (2, 3, 2),
+        (2, 3, 2),
+        3,
+    ),
     (L.GRU, {"units": 3, "return_sequences": True}, (2, 4, 3), (2, 4, 3), 3),
     (L.GRU, {"units": 2, "reset_after": False}, (2, 4, 3), (2, 2), 3),
-    (L.ConvLSTM2D, {"filters": 2, "kernel_size": 2, "padding": "same"}, (2, 2, 3, 3, 1),
-     (2, 3, 3, 2), 3),
+    (
+        L.ConvLSTM2D,
+        {"filters": 2, "kernel_size": 2, "padding": "same"},
+        (2, 2, 3, 3, 1),
+        (2, 3, 3, 2),
+        3,
+    ),
     (L.Masking, {"mask_value": 0.0}, (2, 3, 4), (2, 3, 4), 0),
     (L.RepeatVector, {"n": 3}, (2, 4), (2, 3, 4), 0),
     (L.Permute, {"dims": (2, 1)}, (2, 3, 4), (2, 4, 3), 0),
@@ -43,31 +58,57 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("cls,kwargs,in_shape,out_shape,n_weights", CASES,
-                         ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    "cls,kwargs,in_shape,out_shape,n_weights",
+    CASES,
+    ids=[f"{c[0].__name__}-{i}" for i, c in enumerate(CASES)],
+)
 def test_layer_battery(cls, kwargs, in_shape, out_shape, n_weights):
-    run_layer_test(cls, kwargs, input_shape=in_shape, expected_output_shape=out_shape,
-                   expected_num_trainable_weights=n_weights,
-                   run_training_check=n_weights > 0)
+    run_layer_test(
+        cls,
+        kwargs,
+        input_shape=in_shape,
+        expected_output_shape=out_shape,
+        expected_num_trainable_weights=n_weights,
+        run_training_check=n_weights > 0,
+    )
 
 
 def test_wrappers_battery():
-    run_layer_test(L.Bidirectional, {"layer": L.LSTM(2, return_sequences=True),
-                                     "merge_mode": "sum"},
-                   input_shape=(2, 3, 2), expected_output_shape=(2, 3, 2),
-                   expected_num_trainable_weights=6)
-    run_layer_test(L.TimeDistributed, {"layer": L.Dense(2)}, input_shape=(2, 3, 4),
-                   expected_output_shape=(2, 3, 2), expected_num_trainable_weights=2)
+    run_layer_test(
+        L.Bidirectional,
+        {"layer": L.LSTM(2, return_sequences=True), "merge_mode": "sum"},
+        input_shape=(2, 3, 2),
+        expected_output_shape=(2, 3, 2),
+        expected_num_trainable_weights=6,
+    )
+    run_layer_test(
+        L.TimeDistributed,
+        {"layer": L.Dense(2)},
+        input_shape=(2, 3, 4),
+        expected_output_shape=(2, 3, 2),
+        expected_num_trainable_weights=2,
+    )
 
 
 def test_embedding_battery():
-    run_layer_test(L.Embedding, {"input_dim": 10, "output_dim": 3, "mask_zero": True},
-                   input_data=np.array([[1, 2, 0], [4, 0, 0]], "int32"),
-                   expected_output_shape=(2, 3, 3), expected_num_trainable_weights=1,
-                   supports_masking=True, run_gradient_check=False)
+    run_layer_test(
+        L.Embedding,
+        {"input_dim": 10, "output_dim": 3, "mask_zero": True},
+        input_data=np.array([[1, 2, 0], [4, 0, 0]], "int32"),
+        expected_output_shape=(2, 3, 3),
+        expected_num_trainable_weights=1,
+        supports_masking=True,
+        run_gradient_check=False,
+    )
 
 
 def test_activity_regularization_battery():
-    run_layer_test(L.ActivityRegularization, {"l1": 0.1, "l2": 0.1}, input_shape=(2, 3),
-                   expected_output_shape=(2, 3), expected_num_losses=1,
-                   run_training_check=False)
+    run_layer_test(
+        L.ActivityRegularization,
+        {"l1": 0.1, "l2": 0.1},
+        input_shape=(2, 3),
+        expected_output_shape=(2, 3),
+        expected_num_losses=1,
+        run_training_check=False,
+    )

@@ -47,8 +47,14 @@ PROBE = textwrap.dedent("""
 
 
 def _run(args, cwd):
-    return subprocess.run([sys.executable, "-m", "minikeras", *args], cwd=cwd,
-                          capture_output=True, text=True, env=subprocess_env(), timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "minikeras", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+        timeout=120,
+    )
 
 
 def test_script_sees_keras_as_minikeras_with_its_arguments(tmp_path):
@@ -85,18 +91,21 @@ def test_cli_dispatches_scripts_and_reports_a_missing_file(capsys, tmp_path):
     assert "can't open file" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("name,target", [
-    ("keras", "minikeras"),
-    ("keras.layers", "minikeras.layers"),
-    ("keras.layers.convolutional", "minikeras.layers.convolutional"),
-    ("keras.layers.recurrent", "minikeras.layers._legacy_paths.recurrent"),
-    ("keras.src.layers", "minikeras.layers"),
-    ("tensorflow", "minikeras.tensorflow"),
-    ("tensorflow.keras.optimizers", "minikeras.optimizers"),
-    ("tf_keras.utils.np_utils", "minikeras.utils.np_utils"),
-    ("kerasx", None),
-    ("numpy", None),
-])
+@pytest.mark.parametrize(
+    "name,target",
+    [
+        ("keras", "minikeras"),
+        ("keras.layers", "minikeras.layers"),
+        ("keras.layers.convolutional", "minikeras.layers.convolutional"),
+        ("keras.layers.recurrent", "minikeras.layers._legacy_paths.recurrent"),
+        ("keras.src.layers", "minikeras.layers"),
+        ("tensorflow", "minikeras.tensorflow"),
+        ("tensorflow.keras.optimizers", "minikeras.optimizers"),
+        ("tf_keras.utils.np_utils", "minikeras.utils.np_utils"),
+        ("kerasx", None),
+        ("numpy", None),
+    ],
+)
 def test_alias_resolution(name, target):
     assert keras_alias.resolve(name) == target
 
@@ -117,19 +126,27 @@ def test_install_and_uninstall_in_process():
 
 def test_minikeras_seed_makes_unseeded_scripts_repeatable(tmp_path):
     script = tmp_path / "draw.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import numpy as np
         import keras
         layer = keras.layers.Dense(2)
         layer.build((None, 3))
         print("DRAW", float(np.random.rand()), float(layer.get_weights()[0].sum()))
-    """))
+    """)
+    )
 
     def draw(seed):
         env = subprocess_env()
         env["MINIKERAS_SEED"] = seed
-        proc = subprocess.run([sys.executable, "-m", "minikeras", str(script)], cwd=tmp_path,
-                              capture_output=True, text=True, env=env, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "minikeras", str(script)],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr
         return [line for line in proc.stdout.splitlines() if line.startswith("DRAW")][0]
 

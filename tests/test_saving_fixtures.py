@@ -29,10 +29,22 @@ NEEDS = {
     "p5_batchnorm_mlp": ["BatchNormalization"],
     "p6_func_two_inputs": ["Concatenate"],
 }
-OPTIMIZER = {"p1_xor": "SGD", "p2_mlp_mnist": "Adam", "p3_cnn": "Adam",
-             "p4_embedding": "RMSprop", "p5_batchnorm_mlp": "SGD", "p6_func_two_inputs": "Adam"}
-ITERATIONS = {"p1_xor": 5, "p2_mlp_mnist": 4, "p3_cnn": 4, "p4_embedding": 4,
-              "p5_batchnorm_mlp": 9, "p6_func_two_inputs": 4}
+OPTIMIZER = {
+    "p1_xor": "SGD",
+    "p2_mlp_mnist": "Adam",
+    "p3_cnn": "Adam",
+    "p4_embedding": "RMSprop",
+    "p5_batchnorm_mlp": "SGD",
+    "p6_func_two_inputs": "Adam",
+}
+ITERATIONS = {
+    "p1_xor": 5,
+    "p2_mlp_mnist": 4,
+    "p3_cnn": 4,
+    "p4_embedding": 4,
+    "p5_batchnorm_mlp": 9,
+    "p6_func_two_inputs": 4,
+}
 MODELS = sorted(NEEDS)
 
 
@@ -76,8 +88,9 @@ def test_json_plus_weights(name, flavour, weights):
 
 
 @pytest.mark.parametrize("name", MODELS)
-@pytest.mark.parametrize("flavour,fname", [("tfk", "full.h5"), ("k3", "k3_full.h5"),
-                                           ("k3", "model.keras")])
+@pytest.mark.parametrize(
+    "flavour,fname", [("tfk", "full.h5"), ("k3", "k3_full.h5"), ("k3", "model.keras")]
+)
 def test_load_model_uncompiled(name, flavour, fname):
     require_layers(name)
     d = FILES / name / flavour
@@ -87,8 +100,9 @@ def test_load_model_uncompiled(name, flavour, fname):
 
 
 @pytest.mark.parametrize("name", MODELS)
-@pytest.mark.parametrize("flavour,fname", [("tfk", "full.h5"), ("k3", "k3_full.h5"),
-                                           ("k3", "model.keras")])
+@pytest.mark.parametrize(
+    "flavour,fname", [("tfk", "full.h5"), ("k3", "k3_full.h5"), ("k3", "model.keras")]
+)
 def test_load_model_compiled_restores_optimizer(name, flavour, fname):
     require_layers(name)
     require_optimizer(name)
@@ -204,9 +218,16 @@ class TestConcat(layers.Layer):
 CUSTOM = {"Concatenate": TestConcat}
 
 
-@pytest.mark.parametrize("flavour,fname", [("tfk", "full.h5"), ("k3", "k3_full.h5"),
-                                           ("k3", "model.keras"), ("tfk", "w.h5"),
-                                           ("k3", "model.weights.h5")])
+@pytest.mark.parametrize(
+    "flavour,fname",
+    [
+        ("tfk", "full.h5"),
+        ("k3", "k3_full.h5"),
+        ("k3", "model.keras"),
+        ("tfk", "w.h5"),
+        ("k3", "model.weights.h5"),
+    ],
+)
 def test_p6_functional_with_custom_objects(flavour, fname):
     d = FILES / "p6_func_two_inputs" / flavour
     if fname.startswith(("w.", "model.weights")):
@@ -215,8 +236,14 @@ def test_p6_functional_with_custom_objects(flavour, fname):
     else:
         model = models.load_model(d / fname, custom_objects=CUSTOM)
         assert int(model.optimizer.iterations.value) == 4
-    assert [lay.name for lay in model.layers] == ["in_a", "in_b", "dense_a", "dense_b",
-                                                  "concat", "out"]
+    assert [lay.name for lay in model.layers] == [
+        "in_a",
+        "in_b",
+        "dense_a",
+        "dense_b",
+        "concat",
+        "out",
+    ]
     assert model.name == "two_input_model"
     assert_predicts(model, d)
 
@@ -313,8 +340,9 @@ def test_older_keras2_spellings():
     """Keras 2.0-2.3 JSON: functional models as class `Model`, Sequential config as a bare
     list of layers with `batch_input_shape` on the first one and no InputLayer."""
     text = (FILES / "p6_func_two_inputs" / "tfk" / "model.json").read_text()
-    model = models.model_from_json(text.replace('"class_name": "Functional"',
-                                                '"class_name": "Model"'))
+    model = models.model_from_json(
+        text.replace('"class_name": "Functional"', '"class_name": "Model"')
+    )
     model.load_weights(FILES / "p6_func_two_inputs" / "tfk" / "w.h5")
     assert_predicts(model, FILES / "p6_func_two_inputs" / "tfk")
     cfg = json.loads((FILES / "p1_xor" / "derived" / "model_k24style.json").read_text())

@@ -18,18 +18,25 @@ WEIGHT_FORMATS = ["w.weights.h5", "w.h5", "w.hdf5", "w.npz"]
 
 
 def sequential():
-    model = models.Sequential([layers.Dense(8, input_dim=3, activation="tanh"),
-                               layers.Dropout(0.1), layers.Dense(2, activation="softmax")])
-    model.compile(optimizer=optimizers.Adam(0.01), loss="categorical_crossentropy",
-                  metrics=["accuracy"])
+    model = models.Sequential(
+        [
+            layers.Dense(8, input_dim=3, activation="tanh"),
+            layers.Dropout(0.1),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile(
+        optimizer=optimizers.Adam(0.01), loss="categorical_crossentropy", metrics=["accuracy"]
+    )
     return model
 
 
 def functional():
     """Two inputs, a shared layer called twice, a nested model and two outputs."""
     inner_in = layers.Input((4,), name="inner_in")
-    inner = models.Model(inner_in, layers.Dense(4, activation="relu", name="inner_dense")(
-        inner_in), name="inner")
+    inner = models.Model(
+        inner_in, layers.Dense(4, activation="relu", name="inner_dense")(inner_in), name="inner"
+    )
     a = layers.Input((4,), name="a")
     b = layers.Input((4,), name="b")
     shared = layers.Dense(5, name="shared")
@@ -37,8 +44,7 @@ def functional():
     out1 = layers.Dense(1, activation="sigmoid", name="out1")(ha)
     out2 = layers.Dense(2, name="out2")(hb)
     model = models.Model([a, b], [out1, out2], name="fm")
-    model.compile(optimizer=optimizers.SGD(0.05, momentum=0.9),
-                  loss=["binary_crossentropy", "mse"])
+    model.compile(optimizer=optimizers.SGD(0.05, momentum=0.9), loss=["binary_crossentropy", "mse"])
     return model
 
 
@@ -70,8 +76,9 @@ def test_model_round_trip_and_training_continues(trained, fname, tmp_path):
     model, x, y = trained
     model.save(tmp_path / fname)
     loaded = models.load_model(tmp_path / fname)
-    np.testing.assert_array_equal(flat(loaded.predict(x, verbose=0)),
-                                  flat(model.predict(x, verbose=0)))
+    np.testing.assert_array_equal(
+        flat(loaded.predict(x, verbose=0)), flat(model.predict(x, verbose=0))
+    )
     assert [lay.name for lay in loaded.layers] == [lay.name for lay in model.layers]
     assert int(loaded.optimizer.iterations.value) == int(model.optimizer.iterations.value) == 6
     for a, b in zip(model.optimizer.variables, loaded.optimizer.variables):
@@ -89,11 +96,11 @@ def test_weights_round_trip(trained, fname, tmp_path):
     model, x, _ = trained
     model.save_weights(tmp_path / fname)
     fresh = models.model_from_json(model.to_json())
-    assert not np.array_equal(flat(fresh.predict(x, verbose=0)), flat(model.predict(x,
-                                                                                   verbose=0)))
+    assert not np.array_equal(flat(fresh.predict(x, verbose=0)), flat(model.predict(x, verbose=0)))
     fresh.load_weights(tmp_path / fname)
-    np.testing.assert_array_equal(flat(fresh.predict(x, verbose=0)),
-                                  flat(model.predict(x, verbose=0)))
+    np.testing.assert_array_equal(
+        flat(fresh.predict(x, verbose=0)), flat(model.predict(x, verbose=0))
+    )
 
 
 @pytest.mark.parametrize("version", [2, 3])
@@ -140,7 +147,10 @@ def test_functional_config_shared_layer_node_indices():
     # graph gives [["a", 0, 0], ["inner", 0, 0]]); tf_keras adds its construction node.
     assert hist == [["a", 0, 0], ["inner", 0, 0]]
     assert entries["out2"]["inbound_nodes"][0]["args"][0]["config"]["keras_history"] == [
-        "shared", 1, 0]
+        "shared",
+        1,
+        0,
+    ]
     assert cfg["output_layers"] == [["out1", 0, 0], ["out2", 0, 0]]
     k2 = json.loads(model.to_json())["config"]
     k2_entries = {e["name"]: e for e in k2["layers"]}
@@ -163,8 +173,14 @@ def test_keras3_weights_layout(tmp_path):
     model = functional()
     model.save_weights(tmp_path / "w.weights.h5")
     with h5py.File(tmp_path / "w.weights.h5") as f:
-        assert sorted(f["layers"]) == ["dense", "dense_1", "dense_2", "functional",
-                                       "input_layer", "input_layer_1"]
+        assert sorted(f["layers"]) == [
+            "dense",
+            "dense_1",
+            "dense_2",
+            "functional",
+            "input_layer",
+            "input_layer_1",
+        ]
         assert f["layers/dense/vars"].attrs["name"] == "shared"
         assert f["layers/functional/vars"].attrs["name"] == "inner"
         assert f["layers/functional/layers/dense/vars/0"].shape == (4, 4)
@@ -182,18 +198,23 @@ def test_keras_archive_members(tmp_path):
 
 
 def test_by_name_and_skip_mismatch(tmp_path):
-    src = models.Sequential([layers.Dense(4, input_dim=3, name="a"),
-                             layers.Dense(2, name="b")])
+    src = models.Sequential([layers.Dense(4, input_dim=3, name="a"), layers.Dense(2, name="b")])
     src.save_weights(tmp_path / "w.h5")
-    dst = models.Sequential([layers.Dense(4, input_dim=3, name="a"),
-                             layers.Dense(5, name="b"), layers.Dense(1, name="c")])
+    dst = models.Sequential(
+        [
+            layers.Dense(4, input_dim=3, name="a"),
+            layers.Dense(5, name="b"),
+            layers.Dense(1, name="c"),
+        ]
+    )
     before_b = dst.get_layer("b").get_weights()
     with pytest.raises(ValueError, match="Shape mismatch in layer 'b'"):
         dst.load_weights(tmp_path / "w.h5", by_name=True)
     with pytest.warns(UserWarning, match="Skipping loading weights of layer 'b'"):
         dst.load_weights(tmp_path / "w.h5", by_name=True, skip_mismatch=True)
-    np.testing.assert_array_equal(dst.get_layer("a").get_weights()[0],
-                                  src.get_layer("a").get_weights()[0])
+    np.testing.assert_array_equal(
+        dst.get_layer("a").get_weights()[0], src.get_layer("a").get_weights()[0]
+    )
     np.testing.assert_array_equal(dst.get_layer("b").get_weights()[0], before_b[0])
 
 
@@ -218,8 +239,9 @@ def test_nested_sequential_called_twice(fname, tmp_path):
     x = np.random.default_rng(0).normal(size=(5, 4)).astype("float32")
     model.save(tmp_path / fname)
     loaded = models.load_model(tmp_path / fname)
-    np.testing.assert_array_equal(flat(loaded.predict(x, verbose=0)),
-                                  flat(model.predict(x, verbose=0)))
+    np.testing.assert_array_equal(
+        flat(loaded.predict(x, verbose=0)), flat(model.predict(x, verbose=0))
+    )
 
 
 def test_untrained_compiled_model_round_trip(tmp_path):
@@ -238,8 +260,9 @@ def test_load_weights_from_keras_archive_and_by_name_on_keras3_file(trained, tmp
     model.save(tmp_path / "m.keras")
     fresh = models.model_from_json(model.to_json())
     fresh.load_weights(tmp_path / "m.keras")
-    np.testing.assert_array_equal(flat(fresh.predict(x, verbose=0)),
-                                  flat(model.predict(x, verbose=0)))
+    np.testing.assert_array_equal(
+        flat(fresh.predict(x, verbose=0)), flat(model.predict(x, verbose=0))
+    )
     model.save_weights(tmp_path / "w.weights.h5")
     with pytest.raises(ValueError, match="by_name=True.*Keras 2"):
         fresh.load_weights(tmp_path / "w.weights.h5", by_name=True)
@@ -249,7 +272,8 @@ def test_many_layers_split_name_attributes(tmp_path):
     """Attributes over HDF5's 64 KB header limit are split into `layer_names0`, ... (Keras)."""
     stack = [layers.Input((2,))] + [
         layers.Activation("linear", name=f"a_rather_long_layer_name_number_{i:05d}")
-        for i in range(1500)]
+        for i in range(1500)
+    ]
     model = models.Sequential(stack + [layers.Dense(1, name="out")])
     model.save_weights(tmp_path / "w.h5")
     with h5py.File(tmp_path / "w.h5") as f:
@@ -302,8 +326,9 @@ def test_layout_detected_from_contents_not_name(trained, tmp_path):
     for name in ("npz_named.weights.h5", "legacy_named.npz", "archive_named.h5"):
         fresh = models.model_from_json(model.to_json())
         fresh.load_weights(tmp_path / name)
-        np.testing.assert_array_equal(flat(fresh.predict(x, verbose=0)),
-                                      flat(model.predict(x, verbose=0)))
+        np.testing.assert_array_equal(
+            flat(fresh.predict(x, verbose=0)), flat(model.predict(x, verbose=0))
+        )
     loaded = models.load_model(tmp_path / "archive_named.h5")
     assert loaded.compiled
 

@@ -43,8 +43,7 @@ WRITERS = [
 
 
 @pytest.mark.parametrize("fname,method,module,func", WRITERS)
-def test_crash_mid_save_keeps_previous_file(fname, method, module, func, tmp_path,
-                                            monkeypatch):
+def test_crash_mid_save_keeps_previous_file(fname, method, module, func, tmp_path, monkeypatch):
     model = small()
     target = tmp_path / fname
     getattr(model, method)(target)
@@ -69,23 +68,48 @@ def test_crash_mid_save_keeps_previous_file(fname, method, module, func, tmp_pat
 
 K2_LAMBDA = {
     "class_name": "Sequential",
-    "config": {"name": "s", "layers": [
-        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 2],
-                                                "dtype": "float32", "name": "i"}},
-        {"class_name": "Lambda", "config": {
-            "name": "evil", "trainable": True, "dtype": "float32",
-            "function": ["4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMEAAAAfABTACkBTqkAKQHaAXhyAQAAAHIBAAAA",
-                         None, None],
-            "function_type": "lambda", "module": "__main__", "output_shape": None,
-            "output_shape_type": "raw", "arguments": {}}},
-    ]},
+    "config": {
+        "name": "s",
+        "layers": [
+            {
+                "class_name": "InputLayer",
+                "config": {"batch_input_shape": [None, 2], "dtype": "float32", "name": "i"},
+            },
+            {
+                "class_name": "Lambda",
+                "config": {
+                    "name": "evil",
+                    "trainable": True,
+                    "dtype": "float32",
+                    "function": [
+                        "4wEAAAAAAAAAAAAAAAEAAAADAAAAQwAAAHMEAAAAfABTACkBTqkAKQHaAXhyAQAAAHIBAAAA",
+                        None,
+                        None,
+                    ],
+                    "function_type": "lambda",
+                    "module": "__main__",
+                    "output_shape": None,
+                    "output_shape_type": "raw",
+                    "arguments": {},
+                },
+            },
+        ],
+    },
 }
 K3_LAMBDA_LAYER = {
-    "module": "keras.layers", "class_name": "Lambda", "registered_name": None,
-    "config": {"name": "evil3", "trainable": True, "dtype": "float32", "arguments": {},
-               "function": {"class_name": "__lambda__",
-                            "config": {"code": "4wEAAAAAAAAA", "defaults": None,
-                                       "closure": None}}},
+    "module": "keras.layers",
+    "class_name": "Lambda",
+    "registered_name": None,
+    "config": {
+        "name": "evil3",
+        "trainable": True,
+        "dtype": "float32",
+        "arguments": {},
+        "function": {
+            "class_name": "__lambda__",
+            "config": {"code": "4wEAAAAAAAAA", "defaults": None, "closure": None},
+        },
+    },
 }
 
 
@@ -133,8 +157,9 @@ def test_unknown_class_named(tmp_path):
 # ------------------------------------------------------------------ archive member names
 
 
-@pytest.mark.parametrize("bad", ["../evil.txt", "/abs/evil.txt", "a/../../evil.txt",
-                                 "dir\\..\\evil.txt"])
+@pytest.mark.parametrize(
+    "bad", ["../evil.txt", "/abs/evil.txt", "a/../../evil.txt", "dir\\..\\evil.txt"]
+)
 def test_archive_unsafe_member_names_refused(bad, tmp_path):
     path = tmp_path / "bad.keras"
     shutil.copy(P1 / "k3" / "model.keras", path)
@@ -150,7 +175,7 @@ def test_archive_symlink_member_refused(tmp_path):
     path = tmp_path / "link.keras"
     shutil.copy(P1 / "k3" / "model.keras", path)
     info = zipfile.ZipInfo("assets/link")
-    info.external_attr = (0o120777 << 16)
+    info.external_attr = 0o120777 << 16
     with zipfile.ZipFile(path, "a") as zf:
         zf.writestr(info, "/etc/passwd")
     with pytest.raises(ValueError, match="symbolic link"):
@@ -220,12 +245,19 @@ def test_missing_attribute(tmp_path):
 
 
 def wrong_model():
-    return models.Sequential([layers.Dense(7, input_dim=2), layers.Activation("tanh"),
-                              layers.Dense(1), layers.Activation("sigmoid")])
+    return models.Sequential(
+        [
+            layers.Dense(7, input_dim=2),
+            layers.Activation("tanh"),
+            layers.Dense(1),
+            layers.Activation("sigmoid"),
+        ]
+    )
 
 
-@pytest.mark.parametrize("src", ["tfk/w.h5", "tfk/full.h5", "k3/model.weights.h5",
-                                 "k3/model.keras"])
+@pytest.mark.parametrize(
+    "src", ["tfk/w.h5", "tfk/full.h5", "k3/model.weights.h5", "k3/model.keras"]
+)
 def test_wrong_architecture_names_layer_and_shapes(src):
     with pytest.raises(ValueError) as info:
         wrong_model().load_weights(P1 / src)
@@ -234,8 +266,7 @@ def test_wrong_architecture_names_layer_and_shapes(src):
 
 
 def test_wrong_layer_count():
-    model = models.Sequential([layers.Dense(10, input_dim=2), layers.Dense(1),
-                               layers.Dense(1)])
+    model = models.Sequential([layers.Dense(10, input_dim=2), layers.Dense(1), layers.Dense(1)])
     with pytest.raises(ValueError, match="Layer count mismatch.*3 layers with weights"):
         model.load_weights(P1 / "tfk" / "w.h5")
 

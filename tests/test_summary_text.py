@@ -215,15 +215,18 @@ def test_unbuilt_models_print_keras3_or_build_as_keras2():
     lines = []
     print_summary(model, print_fn=lines.append)
     assert [ln.split()[:4] for ln in lines if "(Dense)" in ln] == [
-        ["dense", "(Dense)", "?", "0"], ["dense_1", "(Dense)", "?", "0"]]
+        ["dense", "(Dense)", "?", "0"],
+        ["dense_1", "(Dense)", "?", "0"],
+    ]
     # Deep Learning with Python, 1st edition: Keras 2 built this from Embedding's (None, None)
     book = keras.Sequential([keras.layers.Embedding(10000, 32), keras.layers.SimpleRNN(32)])
     lines = []
     book.summary(print_fn=lines.append)
     assert book.built
     assert "Total params: 322080 (1.23 MB)" in lines
-    assert any(ln.split()[:5] == ["embedding", "(Embedding)", "(None,", "None,", "32)"]
-               for ln in lines)
+    assert any(
+        ln.split()[:5] == ["embedding", "(Embedding)", "(None,", "None,", "32)"] for ln in lines
+    )
 
 
 def test_positions_fractions_and_absolute_agree():

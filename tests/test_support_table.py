@@ -30,10 +30,14 @@ def committed():
 def test_committed_table_is_what_the_generator_writes_now():
     # A fresh process, as the lead runs it: the table does not depend on what the test
     # session happens to have imported.
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "support" /
-                                               "make_support_table.py"), "--check"],
-                          capture_output=True, text=True, timeout=600, cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "support" / "make_support_table.py"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
 
 

@@ -23,7 +23,11 @@ def test_arithmetic_on_keras_tensors_builds_a_model():
     data = np.arange(6, dtype="float32").reshape(2, 3)
     np.testing.assert_allclose(model.predict(data, verbose=0), 1 - (data * 2 + 1) / 4)
     assert [type(lay).__name__ for lay in model.operations[1:]] == [
-        "Multiply", "Add", "Divide", "Subtract"]
+        "Multiply",
+        "Add",
+        "Divide",
+        "Subtract",
+    ]
     # As in Keras 3: op nodes are operations, not layers.
     assert [type(lay).__name__ for lay in model.layers] == ["InputLayer"]
     with pytest.raises(ValueError, match="No such layer: multiply"):
@@ -35,7 +39,7 @@ def test_getitem_matmul_power_negative_and_keras_ops():
     x = keras.Input((4,))
     w = np.arange(8, dtype="float32").reshape(4, 2)
     first = x[:, :2]
-    out = symbolic_op(ops.sum, -(first ** 2) + (x @ w), axis=-1, keepdims=True)
+    out = symbolic_op(ops.sum, -(first**2) + (x @ w), axis=-1, keepdims=True)
     model = keras.Model(x, out)
     data = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
     want = np.sum(-(data[:, :2] ** 2) + data @ w, axis=-1, keepdims=True)
@@ -84,13 +88,19 @@ def test_op_nodes_serialize_like_keras3_operations():
 
     x = keras.Input((3,))
     y = symbolic_op(ops.sum, x * 2, axis=-1)
-    mul_layer, sum_layer = y._keras_history[0]._inbound_nodes[0].parent_nodes[0].layer, \
-        y._keras_history[0]
+    mul_layer, sum_layer = (
+        y._keras_history[0]._inbound_nodes[0].parent_nodes[0].layer,
+        y._keras_history[0],
+    )
     cfg = serialize_keras_object(mul_layer)
     assert cfg["module"] == "keras.src.ops.numpy" and cfg["class_name"] == "Multiply"
     # As written by Keras 3.15.1 for `x * 2` (see the Keras functional config):
-    keras3 = {"module": "keras.src.ops.numpy", "class_name": "Multiply",
-              "config": {"name": "multiply"}, "registered_name": "Multiply"}
+    keras3 = {
+        "module": "keras.src.ops.numpy",
+        "class_name": "Multiply",
+        "config": {"name": "multiply"},
+        "registered_name": "Multiply",
+    }
     restored = deserialize_keras_object(keras3)
     assert isinstance(restored, OpLayer) and not isinstance(restored, Multiply)
     np.testing.assert_allclose(restored.call_op(np.ones((1, 3), "float32"), 2), [[2, 2, 2]])
@@ -99,16 +109,16 @@ def test_op_nodes_serialize_like_keras3_operations():
     z = again.call_op(keras.Input((4,)))
     assert z.shape == (None,)
     # A real merging layer still deserializes as the layer.
-    merged = deserialize_keras_object({"module": "keras.layers", "class_name": "Multiply",
-                                       "config": {"name": "m"}})
+    merged = deserialize_keras_object(
+        {"module": "keras.layers", "class_name": "Multiply", "config": {"name": "m"}}
+    )
     assert isinstance(merged, Multiply)
 
 
 def test_comparison_abs_and_reflected_dunders():
     x = keras.Input((2,))
     w = np.array([[1.0, 0.0], [0.0, 2.0]], "float32")
-    outs = [abs(x), x > 0, x <= 1, 2.0 ** x, w @ keras.layers.Reshape((2, 1))(x),
-            np.float32(3.0) * x]
+    outs = [abs(x), x > 0, x <= 1, 2.0**x, w @ keras.layers.Reshape((2, 1))(x), np.float32(3.0) * x]
     model = keras.Model(x, outs)
     data = np.array([[-1.0, 3.0]], "float32")
     got = model(data)

@@ -36,12 +36,12 @@ def test_diamond_graph_matches_finite_differences():
 def test_same_variable_in_many_ops_and_operators():
     w = Variable(np.array([[0.5, -1.0], [2.0, 0.25]]))
     with GradientTape() as tape:
-        loss = ops.sum((w * w) @ w + w.T - abs(w) / 2 + w ** 2)
+        loss = ops.sum((w * w) @ w + w.T - abs(w) / 2 + w**2)
     g = tape.gradient(loss, w)
     wv = w.numpy().astype(np.float64)
 
     def f(m):
-        return np.sum((m * m) @ m + m.T - np.abs(m) / 2 + m ** 2)
+        return np.sum((m * m) @ m + m.T - np.abs(m) / 2 + m**2)
 
     num = np.zeros_like(wv)
     for i in np.ndindex(wv.shape):
@@ -106,8 +106,9 @@ def test_unconnected_and_zero():
     with GradientTape(persistent=True) as tape:
         y = ops.sum(ops.square(a))
     assert tape.gradient(y, [a, b])[1] is None
-    np.testing.assert_array_equal(tape.gradient(y, [a, b], unconnected_gradients="zero")[1],
-                                  np.zeros(3))
+    np.testing.assert_array_equal(
+        tape.gradient(y, [a, b], unconnected_gradients="zero")[1], np.zeros(3)
+    )
 
 
 def test_non_persistent_tape_is_single_use_and_persistent_is_not():
@@ -148,16 +149,20 @@ def test_structures_output_gradients_and_list_targets():
 
 
 def test_gradient_through_a_model_wrt_its_input():
-    model = minikeras.Sequential([layers.Dense(3, activation="tanh", input_shape=(2,)),
-                                  layers.Dense(1)])
+    model = minikeras.Sequential(
+        [layers.Dense(3, activation="tanh", input_shape=(2,)), layers.Dense(1)]
+    )
     x = np.array([[0.1, -0.4]], dtype="float32")
     with GradientTape() as tape:
         tape.watch(x)
         y = model(x)
     g = tape.gradient(y, x)
     eps = 1e-2
-    num = [(model.predict(x + eps * e, verbose=0) - model.predict(x - eps * e, verbose=0))[0, 0]
-           / (2 * eps) for e in np.eye(2, dtype="float32")]
+    num = [
+        (model.predict(x + eps * e, verbose=0) - model.predict(x - eps * e, verbose=0))[0, 0]
+        / (2 * eps)
+        for e in np.eye(2, dtype="float32")
+    ]
     np.testing.assert_allclose(g[0], num, rtol=1e-2, atol=1e-4)
 
 
@@ -166,8 +171,12 @@ def test_custom_training_loop_like_tf_tutorials():
     minikeras.utils.set_random_seed(0)
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype="float32")
     y = np.array([[0], [1], [1], [0]], dtype="float32")
-    model = minikeras.Sequential([layers.Dense(8, activation="tanh", input_shape=(2,)),
-                                  layers.Dense(1, activation="sigmoid")])
+    model = minikeras.Sequential(
+        [
+            layers.Dense(8, activation="tanh", input_shape=(2,)),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     loss_fn = minikeras.losses.BinaryCrossentropy()
     optimizer = minikeras.optimizers.Adam(learning_rate=0.05)
     first = None

@@ -47,8 +47,9 @@ def test_sigmoid_is_bitwise_the_two_branch_formula(dtype):
     assert got[-1] == 0 and got[-2] == 1 and np.isnan(got[-3])
     # and it is the sigmoid: float64 reference within float rounding
     ref = 1 / (1 + np.exp(-v.astype(np.float64)[:300]))
-    np.testing.assert_allclose(got[:300].astype(np.float64), ref,
-                               rtol=4 * np.finfo(dtype).eps, atol=1e-300)
+    np.testing.assert_allclose(
+        got[:300].astype(np.float64), ref, rtol=4 * np.finfo(dtype).eps, atol=1e-300
+    )
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -71,8 +72,9 @@ def test_typed_scalar_is_cached_read_only_and_of_its_dtype():
 
 
 def test_clipping_integer_probabilities_still_gives_floats():
-    np.testing.assert_array_equal(_clip_probs(np.array([0, 1, 2]), 1e-7),
-                                  np.clip(np.array([0, 1, 2]), 1e-7, 1 - 1e-7))
+    np.testing.assert_array_equal(
+        _clip_probs(np.array([0, 1, 2]), 1e-7), np.clip(np.array([0, 1, 2]), 1e-7, 1 - 1e-7)
+    )
 
 
 @pytest.mark.parametrize("threshold", [0.5, 0.3, 1e-7])

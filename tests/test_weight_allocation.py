@@ -9,8 +9,11 @@ from minikeras.backend.memory import check_weight_allocation, physical_memory_by
 
 
 def test_weight_larger_than_memory_is_refused_with_sizes():
-    with pytest.raises(ValueError, match=r"'dense/kernel' of shape \(2, 1000000000000\) "
-                                         r"\(float32\) needs 7\.3 TiB, more than"):
+    with pytest.raises(
+        ValueError,
+        match=r"'dense/kernel' of shape \(2, 1000000000000\) "
+        r"\(float32\) needs 7\.3 TiB, more than",
+    ):
         minikeras.Sequential([minikeras.layers.Input((2,)), minikeras.layers.Dense(10**12)])
 
 

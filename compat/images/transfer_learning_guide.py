@@ -7,6 +7,7 @@ stand-in for the ImageNet weights file into $KERAS_HOME/models first.
 
 Run: KERAS_HOME=/tmp/kh python -m minikeras compat/images/transfer_learning_guide.py
 """
+
 import numpy as np
 
 import keras
@@ -76,6 +77,11 @@ print("Validation accuracy:", accuracy)
 model.save("fine_tuned.keras")
 reloaded = keras.models.load_model("fine_tuned.keras")
 images = next(iter(validation_ds))[0]
-print("Reloaded predictions match:",
-      bool(np.allclose(model.predict(images, verbose=0), reloaded.predict(images, verbose=0),
-                       atol=1e-5)))
+print(
+    "Reloaded predictions match:",
+    bool(
+        np.allclose(
+            model.predict(images, verbose=0), reloaded.predict(images, verbose=0), atol=1e-5
+        )
+    ),
+)

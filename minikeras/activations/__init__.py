@@ -34,8 +34,9 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
     if clip_max:
         y = ops.clip(y, 0.0, max_value)
     if negative_slope != 0.0:
-        y = ops.subtract(y, ops.multiply(ops.relu(ops.add(ops.negative(x), threshold)),
-                                         negative_slope))
+        y = ops.subtract(
+            y, ops.multiply(ops.relu(ops.add(ops.negative(x), threshold)), negative_slope)
+        )
     return y
 
 
@@ -193,16 +194,49 @@ hard_swish = hard_silu
 
 ALL_ACTIVATIONS = {
     fn.__name__: fn
-    for fn in (linear, relu, sigmoid, tanh, softmax, log_softmax, elu, selu, softplus,
-               softsign, hard_sigmoid, hard_silu, leaky_relu, relu6, silu, gelu, exponential)
+    for fn in (
+        linear,
+        relu,
+        sigmoid,
+        tanh,
+        softmax,
+        log_softmax,
+        elu,
+        selu,
+        softplus,
+        softsign,
+        hard_sigmoid,
+        hard_silu,
+        leaky_relu,
+        relu6,
+        silu,
+        gelu,
+        exponential,
+    )
 }
-ALL_ACTIVATIONS.update({"swish": silu, "hard_swish": hard_silu,
-                        "hard_sigmoid_keras2": hard_sigmoid_keras2})
-ALL_ACTIVATIONS.update({
-    fn.__name__: fn
-    for fn in (celu, glu, hard_shrink, soft_shrink, hard_tanh, log_sigmoid, mish, tanh_shrink,
-               squareplus, sparse_plus, sparse_sigmoid, sparsemax, threshold)
-})
+ALL_ACTIVATIONS.update(
+    {"swish": silu, "hard_swish": hard_silu, "hard_sigmoid_keras2": hard_sigmoid_keras2}
+)
+ALL_ACTIVATIONS.update(
+    {
+        fn.__name__: fn
+        for fn in (
+            celu,
+            glu,
+            hard_shrink,
+            soft_shrink,
+            hard_tanh,
+            log_sigmoid,
+            mish,
+            tanh_shrink,
+            squareplus,
+            sparse_plus,
+            sparse_sigmoid,
+            sparsemax,
+            threshold,
+        )
+    }
+)
 
 
 def serialize(activation) -> str:

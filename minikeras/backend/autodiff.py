@@ -69,7 +69,6 @@ class Tensor(ArrayOperatorsMixin):
         return _ops().cast(self, dtype)
 
 
-
 def unwrap(x):
     """Returns `(value, tensor_or_None)` for an op input.
 
@@ -93,7 +92,8 @@ def unwrap(x):
     if isinstance(x, (int, float, bool, np.generic)):
         return x, None
     if isinstance(x, (list, tuple)) and any(
-            isinstance(e, (Tensor, Variable, EagerTensor)) for e in x):
+        isinstance(e, (Tensor, Variable, EagerTensor)) for e in x
+    ):
         stacked = _ops().stack(x)
         return (stacked.value, stacked) if type(stacked) is Tensor else (stacked, None)
     if any_symbolic(x):

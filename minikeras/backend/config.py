@@ -118,7 +118,8 @@ def standardize_dtype(dtype) -> str:
     if out.kind in "OVMm":
         raise ValueError(
             f"Invalid dtype: {dtype}. Expected a numeric or boolean dtype such as "
-            "'float32', 'int32' or 'bool'.")
+            "'float32', 'int32' or 'bool'."
+        )
     return out.name
 
 
@@ -132,7 +133,8 @@ def _check_limit(name: str, value):
         return None
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise ValueError(
-            f"Expected `{name}` to be a positive integer or None. Received: {name}={value!r}")
+            f"Expected `{name}` to be a positive integer or None. Received: {name}={value!r}"
+        )
     return int(value)
 
 

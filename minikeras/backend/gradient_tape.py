@@ -104,7 +104,8 @@ class GradientTape:
         raise ValueError(
             "`GradientTape.watch` expects a Variable or a NumPy array (or a tensor, or a list "
             "of them). "
-            f"Received: {x!r} of type {type(x).__name__}")
+            f"Received: {x!r} of type {type(x).__name__}"
+        )
 
     def jacobian(self, target, sources, unconnected_gradients="none"):
         """Full Jacobian of `target` with respect to each source (one backward pass per entry).
@@ -125,15 +126,17 @@ class GradientTape:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
                 "gradients. Create it with `GradientTape(persistent=True)` to call "
-                "`jacobian()` after `gradient()`.")
+                "`jacobian()` after `gradient()`."
+            )
         persistent = self.persistent
         self.persistent = True  # one backward pass per target entry
         try:
             for index in np.ndindex(*shape):
                 seed = np.zeros(shape, dtype=np.asarray(value_of(target)).dtype)
                 seed[index] = 1
-                grads = self.gradient(target, srcs, output_gradients=seed,
-                                      unconnected_gradients="zero")
+                grads = self.gradient(
+                    target, srcs, output_gradients=seed, unconnected_gradients="zero"
+                )
                 for row, g in zip(rows, grads):
                     row.append(g)
         finally:
@@ -142,8 +145,7 @@ class GradientTape:
         out = []
         for s, row in zip(srcs, rows):
             src_shape = tuple(np.shape(value_of(s)))
-            jac = np.stack(row).reshape(shape + src_shape) if row else np.zeros(
-                shape + src_shape)
+            jac = np.stack(row).reshape(shape + src_shape) if row else np.zeros(shape + src_shape)
             connected = self._node_of(s) is not None and isinstance(target, Tensor)
             out.append(jac if connected or unconnected_gradients == "zero" else None)
         return out[0] if single else out
@@ -152,8 +154,9 @@ class GradientTape:
     def stop_recording(self):
         """Within this block, operations are not recorded by this tape."""
         if self not in _tape_stack:
-            raise ValueError("`stop_recording()` needs the tape to be active (inside its "
-                             "`with` block).")
+            raise ValueError(
+                "`stop_recording()` needs the tape to be active (inside its `with` block)."
+            )
         index = _tape_stack.index(self)
         _tape_stack.remove(self)
         try:
@@ -184,8 +187,7 @@ class GradientTape:
             return entry[1] if entry else None
         return None
 
-    def gradient(self, target, sources, output_gradients=None,
-                 unconnected_gradients="none"):
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients="none"):
         """Gradients of `target` with respect to `sources`.
 
         Args:
@@ -205,17 +207,20 @@ class GradientTape:
         if unconnected_gradients not in ("none", "zero"):
             raise ValueError(
                 "Unknown value for unconnected_gradients: "
-                f"{unconnected_gradients!r}. Expected 'none' or 'zero'.")
+                f"{unconnected_gradients!r}. Expected 'none' or 'zero'."
+            )
         if self._used and not self.persistent:
             raise RuntimeError(
                 "A non-persistent GradientTape can only be used to compute one set of "
                 "gradients. Create it with `GradientTape(persistent=True)` to call "
-                "`gradient()` several times.")
+                "`gradient()` several times."
+            )
         self._used = True
         if isinstance(sources, dict):
             keys = list(sources)
-            grads = self.gradient(target, [sources[k] for k in keys], output_gradients,
-                                  unconnected_gradients)
+            grads = self.gradient(
+                target, [sources[k] for k in keys], output_gradients, unconnected_gradients
+            )
             return dict(zip(keys, grads))
         single = not isinstance(sources, (list, tuple))
         srcs = [sources] if single else list(sources)
@@ -226,8 +231,11 @@ class GradientTape:
         for t in targets:
             if not isinstance(t, Tensor) or not keep:
                 continue
-            seed = None if output_gradients is None else np.broadcast_to(
-                value_of(output_gradients), t.shape).astype(t.dtype)
+            seed = (
+                None
+                if output_gradients is None
+                else np.broadcast_to(value_of(output_gradients), t.shape).astype(t.dtype)
+            )
             kept = backward(t, seed, keep)
             for i, n in enumerate(nodes):
                 g = kept.get(id(n)) if n is not None else None
@@ -243,12 +251,10 @@ class GradientTape:
                 sv = np.asarray(sv)
             dtype = sv.dtype
             dtype = dtype if dtype.kind == "f" else g.dtype
-            if (g.dtype != dtype or id(g) in seen or not g.flags.writeable
-                    or g.shape != sv.shape):
+            if g.dtype != dtype or id(g) in seen or not g.flags.writeable or g.shape != sv.shape:
                 g = np.array(np.broadcast_to(g, sv.shape), dtype=dtype)
                 grads[i] = g
             seen.add(id(g))
         if unconnected_gradients == "zero":
-            grads = [np.zeros_like(value_of(s)) if g is None else g
-                     for s, g in zip(srcs, grads)]
+            grads = [np.zeros_like(value_of(s)) if g is None else g for s, g in zip(srcs, grads)]
         return grads[0] if single else (tuple(grads) if isinstance(sources, tuple) else grads)

@@ -106,15 +106,17 @@ def check_total_allocation(what: str, arrays) -> None:
         what: What the arrays are, for the message (e.g. "The optimizer state in the file").
         arrays: `(shape, dtype)` pairs.
     """
-    nbytes = sum(math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
-                 for shape, dtype in arrays)
+    nbytes = sum(
+        math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize for shape, dtype in arrays
+    )
     if nbytes < _CHECK_AVAILABLE_FROM:
         return
     available = allocatable_bytes()
     if available is not None and nbytes > available:
         raise ValueError(
             f"{what} needs {_human(nbytes)}, more than the {_human(available)} of memory "
-            "available now.")
+            "available now."
+        )
 
 
 _FROM_FILE = [0]

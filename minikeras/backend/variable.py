@@ -27,8 +27,9 @@ class Variable(ArrayOperatorsMixin):
     __array_priority__ = 100
     __slots__ = ("value", "trainable", "name", "path", "constraint", "regularizer", "__weakref__")
 
-    def __init__(self, initializer=None, shape=None, dtype=None, trainable=True, name=None,
-                 path=None):
+    def __init__(
+        self, initializer=None, shape=None, dtype=None, trainable=True, name=None, path=None
+    ):
         dtype = config.standardize_dtype(dtype)
         if callable(initializer):
             if shape is None:
@@ -102,5 +103,7 @@ class Variable(ArrayOperatorsMixin):
         return int(self.value)
 
     def __repr__(self) -> str:
-        return (f"<Variable path={self.path}, shape={self.value.shape}, "
-                f"dtype={self.value.dtype.name}, value={self.value}>")
+        return (
+            f"<Variable path={self.path}, shape={self.value.shape}, "
+            f"dtype={self.value.dtype.name}, value={self.value}>"
+        )

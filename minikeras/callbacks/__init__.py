@@ -17,9 +17,21 @@ from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from minikeras.callbacks.terminate_on_nan import TerminateOnNaN
 
-__all__ = ["BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History",
-           "LambdaCallback", "LearningRateScheduler", "ModelCheckpoint", "MonitorCallback",
-           "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"]
+__all__ = [
+    "BackupAndRestore",
+    "Callback",
+    "CallbackList",
+    "CSVLogger",
+    "EarlyStopping",
+    "History",
+    "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "MonitorCallback",
+    "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "TerminateOnNaN",
+]
 
 _NOT_PROVIDED = {
     "TensorBoard": "writing TensorBoard event files needs TensorFlow, which minikeras avoids",
@@ -32,5 +44,6 @@ def __getattr__(name):
         raise AttributeError(
             f"minikeras.callbacks has no `{name}`: {_NOT_PROVIDED[name]}. Remove it from "
             "`callbacks=[...]`; `CSVLogger` or the `History` returned by `fit()` record "
-            "the training curves.")
+            "the training curves."
+        )
     raise AttributeError(f"module 'minikeras.callbacks' has no attribute '{name}'")

@@ -29,15 +29,17 @@ class BackupAndRestore(Callback):
         ValueError: for an empty `backup_dir` or an invalid `save_freq`.
     """
 
-    def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False,
-                 delete_checkpoint=True):
+    def __init__(
+        self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True
+    ):
         super().__init__()
         if not backup_dir:
             raise ValueError("Empty `backup_dir` argument passed")
         if save_freq != "epoch" and not isinstance(save_freq, int):
             raise ValueError(
                 f"Invalid value for argument `save_freq`. Received: save_freq={save_freq}. "
-                "Expected either 'epoch' or an integer value.")
+                "Expected either 'epoch' or an integer value."
+            )
         self.backup_dir = os.fspath(backup_dir)
         self.save_freq = save_freq
         self.double_checkpoint = double_checkpoint
@@ -45,8 +47,10 @@ class BackupAndRestore(Callback):
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen = 0
         self._current_epoch = 0
-        self._paths = [os.path.join(self.backup_dir, name) for name in
-                       ("latest.weights.h5", "latest.optimizer.npz", "training_metadata.json")]
+        self._paths = [
+            os.path.join(self.backup_dir, name)
+            for name in ("latest.weights.h5", "latest.optimizer.npz", "training_metadata.json")
+        ]
 
     def on_train_begin(self, logs=None):
         try:
@@ -67,7 +71,8 @@ class BackupAndRestore(Callback):
             raise ValueError(
                 "To use the BackupAndRestore callback, your model must be built before you "
                 f"call `fit()`. Model {self.model.name} is unbuilt. You can build it "
-                "beforehand by calling it on a batch of data.")
+                "beforehand by calling it on a batch of data."
+            )
         weights, opt_state, meta = self._paths
         if os.path.exists(weights):
             self.model.load_weights(weights)

@@ -59,10 +59,22 @@ class Callback:
     def on_predict_batch_end(self, batch, logs=None): ...
 
 
-_HOOKS = ("on_train_begin", "on_train_end", "on_epoch_begin", "on_epoch_end",
-          "on_train_batch_begin", "on_train_batch_end", "on_test_begin", "on_test_end",
-          "on_test_batch_begin", "on_test_batch_end", "on_predict_begin", "on_predict_end",
-          "on_predict_batch_begin", "on_predict_batch_end")
+_HOOKS = (
+    "on_train_begin",
+    "on_train_end",
+    "on_epoch_begin",
+    "on_epoch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_begin",
+    "on_predict_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
+)
 
 
 class CallbackList:
@@ -84,8 +96,7 @@ class CallbackList:
             setattr(self, hook, _dispatcher(fns, indexed) if fns else _no_op)
 
     def has_batch_hooks(self, mode="train") -> bool:
-        return bool(self._active[f"on_{mode}_batch_begin"] or
-                    self._active[f"on_{mode}_batch_end"])
+        return bool(self._active[f"on_{mode}_batch_begin"] or self._active[f"on_{mode}_batch_end"])
 
 
 def _no_op(*args, **kwargs) -> None:

@@ -65,8 +65,9 @@ class CSVLogger(Callback):
             class CustomDialect(csv.excel):
                 delimiter = sep
 
-            self.writer = csv.DictWriter(self.csv_file, fieldnames=["epoch"] + self.keys,
-                                         dialect=CustomDialect)
+            self.writer = csv.DictWriter(
+                self.csv_file, fieldnames=["epoch"] + self.keys, dialect=CustomDialect
+            )
             if self.append_header:
                 self.writer.writeheader()
         row = collections.OrderedDict({"epoch": epoch})

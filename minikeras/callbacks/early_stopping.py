@@ -21,8 +21,17 @@ class EarlyStopping(MonitorCallback):
         start_from_epoch: Epochs to wait before starting to monitor.
     """
 
-    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
-                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+    def __init__(
+        self,
+        monitor="val_loss",
+        min_delta=0,
+        patience=0,
+        verbose=0,
+        mode="auto",
+        baseline=None,
+        restore_best_weights=False,
+        start_from_epoch=0,
+    ):
         super().__init__(monitor, mode, min_delta=min_delta)
         self.patience = patience
         self.verbose = verbose
@@ -69,8 +78,10 @@ class EarlyStopping(MonitorCallback):
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print("Restoring model weights from the end of the best epoch: "
-                      f"{self.best_epoch + 1}.")
+                print(
+                    "Restoring model weights from the end of the best epoch: "
+                    f"{self.best_epoch + 1}."
+                )
             self.model.set_weights(self.best_weights)
 
     def get_monitor_value(self, logs):
@@ -80,5 +91,6 @@ class EarlyStopping(MonitorCallback):
             warnings.warn(
                 f"Early stopping conditioned on metric `{self.monitor}` which is not "
                 f"available. Available metrics are: {','.join(list(logs.keys()))}",
-                stacklevel=2)
+                stacklevel=2,
+            )
         return value

@@ -34,8 +34,7 @@ class LearningRateScheduler(Callback):
         except TypeError:  # Keras 2 one-argument schedules
             lr = self.schedule(epoch)
         if not isinstance(lr, (float, np.float32, np.float64)):
-            raise ValueError(
-                f"The output of the `schedule` function should be a float. Got: {lr}")
+            raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr}")
         optimizer.learning_rate = lr
         if self.verbose > 0:
             print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")

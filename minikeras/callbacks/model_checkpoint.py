@@ -37,15 +37,27 @@ class ModelCheckpoint(MonitorCallback):
         ValueError: for an unsupported file extension or `save_freq`.
     """
 
-    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 save_weights_only=False, mode="auto", save_freq="epoch",
-                 initial_value_threshold=None, **kwargs):
+    def __init__(
+        self,
+        filepath,
+        monitor="val_loss",
+        verbose=0,
+        save_best_only=False,
+        save_weights_only=False,
+        mode="auto",
+        save_freq="epoch",
+        initial_value_threshold=None,
+        **kwargs,
+    ):
         super().__init__(monitor, mode, initial_value_threshold)
         self.period = kwargs.pop("period", 1)
         if self.period != 1:
-            warnings.warn("`period` argument is deprecated. Please use `save_freq` to specify "
-                          "the frequency in number of batches seen.", DeprecationWarning,
-                          stacklevel=2)
+            warnings.warn(
+                "`period` argument is deprecated. Please use `save_freq` to specify "
+                "the frequency in number of batches seen.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         kwargs.pop("options", None)
         if kwargs:
             raise ValueError(f"Unrecognized arguments for ModelCheckpoint: {sorted(kwargs)}")
@@ -62,11 +74,13 @@ class ModelCheckpoint(MonitorCallback):
             raise ValueError(
                 f"When using `save_weights_only={save_weights_only}` in `ModelCheckpoint`, "
                 f"the filepath provided must end in one of {list(suffixes)} ({kind} file "
-                f"formats). Received: filepath={self.filepath}")
+                f"formats). Received: filepath={self.filepath}"
+            )
         if save_freq != "epoch" and not isinstance(save_freq, int):
             raise ValueError(
                 f"Unrecognized save_freq: {save_freq}. Expected save_freq are 'epoch' or "
-                "integer values")
+                "integer values"
+            )
 
     def on_train_batch_end(self, batch, logs=None):
         if self.save_freq == "epoch":
@@ -92,20 +106,23 @@ class ModelCheckpoint(MonitorCallback):
             return True
         current = (logs or {}).get(self.monitor)
         if current is None:
-            warnings.warn(f"Can save best model only with {self.monitor} available.",
-                          stacklevel=2)
+            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=2)
             return True
         if isinstance(current, np.ndarray) and current.ndim > 0:
-            warnings.warn("Can save best model only when `monitor` is a scalar value. "
-                          f"Received: {current}. Falling back to `save_best_only=False`.")
+            warnings.warn(
+                "Can save best model only when `monitor` is a scalar value. "
+                f"Received: {current}. Falling back to `save_best_only=False`."
+            )
             return True
         if self.monitor_op is None:
             self._set_monitor_op()
         best_str = "None" if self.best is None else f"{self.best:.5f}"
         if self._is_improvement(current, self.best):
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_str} to "
-                      f"{current:.5f}, saving model to {filepath}")
+                print(
+                    f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_str} to "
+                    f"{current:.5f}, saving model to {filepath}"
+                )
             self.best = current
             return True
         if self.verbose > 0:
@@ -121,7 +138,8 @@ class ModelCheckpoint(MonitorCallback):
         except KeyError as e:
             raise KeyError(
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {e}. '
-                f"Available keys: epoch, batch, {sorted(logs)}") from e
+                f"Available keys: epoch, batch, {sorted(logs)}"
+            ) from e
 
     def _save_model(self, epoch, batch, logs) -> None:
         filepath = self._get_file_path(epoch, batch, logs)

@@ -7,9 +7,23 @@ import warnings
 
 from minikeras.callbacks.callback import Callback
 
-_UP_WORDS = ("acc", "auc", "precision", "recall", "f1", "fbeta", "iou", "r2",
-             "cosine_similarity", "true_positives", "true_negatives", "at_recall",
-             "at_precision", "at_specificity", "at_sensitivity")
+_UP_WORDS = (
+    "acc",
+    "auc",
+    "precision",
+    "recall",
+    "f1",
+    "fbeta",
+    "iou",
+    "r2",
+    "cosine_similarity",
+    "true_positives",
+    "true_negatives",
+    "at_recall",
+    "at_precision",
+    "at_specificity",
+    "at_sensitivity",
+)
 
 
 class MonitorCallback(Callback):
@@ -25,8 +39,10 @@ class MonitorCallback(Callback):
     def __init__(self, monitor="val_loss", mode="auto", baseline=None, min_delta=0):
         super().__init__()
         if mode not in ("auto", "min", "max"):
-            warnings.warn(f"{type(self).__name__} mode '{mode}' is unknown, fallback to auto "
-                          "mode.", stacklevel=2)
+            warnings.warn(
+                f"{type(self).__name__} mode '{mode}' is unknown, fallback to auto mode.",
+                stacklevel=2,
+            )
             mode = "auto"
         self.monitor = monitor
         self.mode = mode
@@ -41,9 +57,24 @@ class MonitorCallback(Callback):
                 return metric._direction
         if metric_name in ("acc", "accuracy") or any(w in metric_name for w in _UP_WORDS):
             return "up"
-        if "loss" in metric_name or "error" in metric_name or metric_name in (
-                "mse", "mae", "mape", "msle", "rmse", "hinge", "squared_hinge", "poisson",
-                "kl_divergence", "logcosh", "crossentropy"):
+        if (
+            "loss" in metric_name
+            or "error" in metric_name
+            or metric_name
+            in (
+                "mse",
+                "mae",
+                "mape",
+                "msle",
+                "rmse",
+                "hinge",
+                "squared_hinge",
+                "poisson",
+                "kl_divergence",
+                "logcosh",
+                "crossentropy",
+            )
+        ):
             return "down"
         return None
 
@@ -61,7 +92,8 @@ class MonitorCallback(Callback):
                     "minikeras isn't able to automatically determine whether that metric "
                     "should be maximized or minimized. Pass `mode='max'` in order to monitor "
                     "based on the highest metric value, or pass `mode='min'` in order to use "
-                    "the lowest value.")
+                    "the lowest value."
+                )
             self.monitor_op = operator.gt if direction == "up" else operator.lt
         if self.monitor_op is operator.lt:
             self.min_delta *= -1

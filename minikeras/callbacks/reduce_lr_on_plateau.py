@@ -27,18 +27,32 @@ class ReduceLROnPlateau(MonitorCallback):
         ValueError: if `factor >= 1`.
     """
 
-    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
-                 min_delta=1e-4, cooldown=0, min_lr=0.0, **kwargs):
+    def __init__(
+        self,
+        monitor="val_loss",
+        factor=0.1,
+        patience=10,
+        verbose=0,
+        mode="auto",
+        min_delta=1e-4,
+        cooldown=0,
+        min_lr=0.0,
+        **kwargs,
+    ):
         if "epsilon" in kwargs:
-            warnings.warn("`epsilon` argument is deprecated and will be removed, use "
-                          "`min_delta` instead.", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "`epsilon` argument is deprecated and will be removed, use `min_delta` instead.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             min_delta = kwargs.pop("epsilon")
         if kwargs:
             raise ValueError(f"Unrecognized arguments: {sorted(kwargs)}")
         super().__init__(monitor, mode, min_delta=min_delta)
         if factor >= 1.0:
             raise ValueError(
-                f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}")
+                f"ReduceLROnPlateau does not support a factor >= 1.0. Received factor={factor}"
+            )
         self.factor = factor
         self.min_lr = min_lr
         self.patience = patience
@@ -69,7 +83,8 @@ class ReduceLROnPlateau(MonitorCallback):
             warnings.warn(
                 f"Learning rate reduction is conditioned on metric `{self.monitor}` which is "
                 f"not available. Available metrics are: {','.join(list(logs.keys()))}.",
-                stacklevel=2)
+                stacklevel=2,
+            )
             return
         if self.in_cooldown():
             self.cooldown_counter -= 1
@@ -85,7 +100,9 @@ class ReduceLROnPlateau(MonitorCallback):
                     new_lr = max(old_lr * self.factor, self.min_lr)
                     optimizer.learning_rate = new_lr
                     if self.verbose > 0:
-                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning "
-                              f"rate to {new_lr}.")
+                        print(
+                            f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning "
+                            f"rate to {new_lr}."
+                        )
                     self.cooldown_counter = self.cooldown
                     self.wait = 0

@@ -24,6 +24,7 @@ class TerminateOnNaN(Callback):
             if self.raise_error:
                 raise RuntimeError(
                     f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
-                    "Terminating training immediately.")
+                    "Terminating training immediately."
+                )
             print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

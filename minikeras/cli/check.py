@@ -38,21 +38,40 @@ LEGACY_METHODS = {
 }
 # Keras 1/2 keyword arguments that minikeras translates and Keras 3 refuses: {old: new}.
 LEGACY_KEYWORDS = {
-    "lr": "learning_rate", "nb_epoch": "epochs", "output_dim": "units",
-    "init": "kernel_initializer", "inner_init": "recurrent_initializer",
-    "inner_activation": "recurrent_activation", "W_regularizer": "kernel_regularizer",
-    "b_regularizer": "bias_regularizer", "U_regularizer": "recurrent_regularizer",
-    "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint",
-    "dropout_W": "dropout", "dropout_U": "recurrent_dropout", "nb_filter": "filters",
-    "nb_row": "kernel_size", "nb_col": "kernel_size", "border_mode": "padding",
-    "subsample": "strides", "dim_ordering": "data_format",
-    "samples_per_epoch": "steps_per_epoch", "nb_val_samples": "validation_steps",
+    "lr": "learning_rate",
+    "nb_epoch": "epochs",
+    "output_dim": "units",
+    "init": "kernel_initializer",
+    "inner_init": "recurrent_initializer",
+    "inner_activation": "recurrent_activation",
+    "W_regularizer": "kernel_regularizer",
+    "b_regularizer": "bias_regularizer",
+    "U_regularizer": "recurrent_regularizer",
+    "W_constraint": "kernel_constraint",
+    "b_constraint": "bias_constraint",
+    "dropout_W": "dropout",
+    "dropout_U": "recurrent_dropout",
+    "nb_filter": "filters",
+    "nb_row": "kernel_size",
+    "nb_col": "kernel_size",
+    "border_mode": "padding",
+    "subsample": "strides",
+    "dim_ordering": "data_format",
+    "samples_per_epoch": "steps_per_epoch",
+    "nb_val_samples": "validation_steps",
     "input_length": "(remove it; give the input shape)",
     "decay": "(a learning-rate schedule)",
 }
 # Model methods whose Keras 1/2 keywords are reported whatever the model's variable is called.
-_TRAINING_METHODS = ("fit", "evaluate", "predict", "fit_generator", "evaluate_generator",
-                     "predict_generator", "compile")
+_TRAINING_METHODS = (
+    "fit",
+    "evaluate",
+    "predict",
+    "fit_generator",
+    "evaluate_generator",
+    "predict_generator",
+    "compile",
+)
 SUPPORTED, DEPRECATED, MISSING = "supported", "deprecated", "missing"
 
 
@@ -126,8 +145,11 @@ class _Collector(ast.NodeVisitor):
                 head, _, rest = chain.partition(".")
                 if head in self.aliases:
                     callee = self.aliases[head] + (f".{rest}" if rest else "")
-            if callee is None and isinstance(node.func, ast.Attribute) and \
-                    node.func.attr in _TRAINING_METHODS:
+            if (
+                callee is None
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _TRAINING_METHODS
+            ):
                 callee = f"Model.{node.func.attr}"
             if callee is not None:
                 for arg in legacy:
@@ -176,8 +198,9 @@ def _dedupe(found: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-def uses_in_source(source: str, path: str, cell: int | None = None,
-                   collector: _Collector | None = None) -> list[Use]:
+def uses_in_source(
+    source: str, path: str, cell: int | None = None, collector: _Collector | None = None
+) -> list[Use]:
     """The Keras/TensorFlow names `source` uses.
 
     Args:
@@ -212,8 +235,9 @@ def _notebook_cells(path: str) -> list[str]:
         src = cell.get("source", "")
         src = "".join(src) if isinstance(src, list) else str(src)
         # IPython magics and shell escapes are not Python; keep their lines empty.
-        out.append("\n".join("" if ln.lstrip().startswith(("%", "!")) else ln
-                             for ln in src.splitlines()))
+        out.append(
+            "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in src.splitlines())
+        )
     return out
 
 
@@ -233,8 +257,9 @@ def uses_in_file(path: str) -> list[Use]:
             try:
                 uses += uses_in_source(source, path, cell=number, collector=collector)
             except SyntaxError as exc:
-                raise CLIError(f"{path}: cell {number}, line {exc.lineno}: cannot parse: "
-                               f"{exc.msg}") from None
+                raise CLIError(
+                    f"{path}: cell {number}, line {exc.lineno}: cannot parse: {exc.msg}"
+                ) from None
         return uses
     try:
         with open(path, "rb") as f:
@@ -263,10 +288,9 @@ def keras3_names() -> frozenset:
 
 def _keras_spelling(name: str) -> str | None:
     """`tf.keras.layers.Dense` -> `keras.layers.Dense`; None for non-Keras names."""
-    for root in ("tensorflow.keras", "tensorflow.python.keras", "tf_keras", "minikeras",
-                 "keras"):
+    for root in ("tensorflow.keras", "tensorflow.python.keras", "tf_keras", "minikeras", "keras"):
         if name == root or name.startswith(root + "."):
-            return "keras" + name[len(root):]
+            return "keras" + name[len(root) :]
     return None
 
 
@@ -329,8 +353,9 @@ def resolve(name: str) -> Verdict:
         callee, _, arg = name[:-2].rpartition("(")
         if not callee.startswith("Model.") and not exists(callee):
             return resolve(callee)
-        return Verdict(DEPRECATED, f"a Keras 1/2 argument Keras 3 refuses; use "
-                                   f"{LEGACY_KEYWORDS[arg]}")
+        return Verdict(
+            DEPRECATED, f"a Keras 1/2 argument Keras 3 refuses; use {LEGACY_KEYWORDS[arg]}"
+        )
     if name.startswith("Model."):
         method = name.split(".", 1)[1]
         return Verdict(DEPRECATED, f"removed in Keras 3; {LEGACY_METHODS[method]}")
@@ -362,10 +387,11 @@ def format_report(results: list[tuple[Use, Verdict]], show_supported: bool = Tru
             continue
         note = f" ({verdict.note})" if verdict.note else ""
         lines.append(f"{use.where}: {verdict.status:<10} {use.name}{note}")
-    counts = {s: sum(v.status == s for _, v in results) for s in (SUPPORTED, DEPRECATED,
-                                                                 MISSING)}
-    lines.append(f"{len(results)} Keras/TensorFlow names: {counts[SUPPORTED]} supported, "
-                 f"{counts[DEPRECATED]} deprecated, {counts[MISSING]} missing.")
+    counts = {s: sum(v.status == s for _, v in results) for s in (SUPPORTED, DEPRECATED, MISSING)}
+    lines.append(
+        f"{len(results)} Keras/TensorFlow names: {counts[SUPPORTED]} supported, "
+        f"{counts[DEPRECATED]} deprecated, {counts[MISSING]} missing."
+    )
     return "\n".join(lines)
 
 
@@ -382,21 +408,27 @@ def warning_block(path: str) -> str | None:
     shown = [f"  {u.where}: {u.name} ({v.note})" for u, v in missing[:8]]
     if len(missing) > 8:
         shown.append(f"  ... and {len(missing) - 8} more")
-    return ("minikeras: warning: this script uses names minikeras does not have; it will "
-            "fail when it reaches them:\n" + "\n".join(shown) +
-            "\n(`python -m minikeras check SCRIPT` lists every name; `--no-check` skips this.)")
+    return (
+        "minikeras: warning: this script uses names minikeras does not have; it will "
+        "fail when it reaches them:\n"
+        + "\n".join(shown)
+        + "\n(`python -m minikeras check SCRIPT` lists every name; `--no-check` skips this.)"
+    )
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "check", help="list the Keras names scripts/notebooks use and whether minikeras has them",
+        "check",
+        help="list the Keras names scripts/notebooks use and whether minikeras has them",
         description="Reads .py scripts and .ipynb notebooks without running them and reports "
-                    "every keras / tf.keras / tensorflow name they use: supported, deprecated "
-                    "(a Keras 1/2 name) or missing (with the nearest name minikeras has). "
-                    "Exit status 0 when every name is supported, 1 otherwise.")
+        "every keras / tf.keras / tensorflow name they use: supported, deprecated "
+        "(a Keras 1/2 name) or missing (with the nearest name minikeras has). "
+        "Exit status 0 when every name is supported, 1 otherwise.",
+    )
     p.add_argument("files", nargs="+", metavar="FILE", help="a .py script or .ipynb notebook")
-    p.add_argument("-q", "--quiet", action="store_true",
-                   help="list only deprecated and missing names")
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="list only deprecated and missing names"
+    )
     p.set_defaults(run=run)
 
 

@@ -18,21 +18,31 @@ TARGETS = {
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "convert", help="convert a saved model between Keras file formats",
+        "convert",
+        help="convert a saved model between Keras file formats",
         description="Reads IN (any format `summary` reads) and writes OUT in the format its "
-                    "name asks for: .keras (Keras 3 archive), .h5 (Keras 2 full model, or "
-                    "Keras 2 weights with --weights-only), .weights.h5 (Keras 3 weights), "
-                    ".npz (NumPy weights) or .json (architecture).")
+        "name asks for: .keras (Keras 3 archive), .h5 (Keras 2 full model, or "
+        "Keras 2 weights with --weights-only), .weights.h5 (Keras 3 weights), "
+        ".npz (NumPy weights) or .json (architecture).",
+    )
     p.add_argument("input", help="model file to read")
     p.add_argument("output", help="file to write; its extension picks the format")
     p.add_argument("--config", help="JSON architecture for a weights-only IN")
     p.add_argument("--weights", help="weights to load into a JSON IN")
-    p.add_argument("--weights-only", action="store_true",
-                   help="with an .h5/.hdf5 OUT, write Keras 2 weights instead of a full model")
+    p.add_argument(
+        "--weights-only",
+        action="store_true",
+        help="with an .h5/.hdf5 OUT, write Keras 2 weights instead of a full model",
+    )
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
-    p.add_argument("--keras-version", type=int, choices=(2, 3), default=None,
-                   help="with a .json OUT: 2 (tf.keras JSON, the default) or 3 (Keras 3 "
-                        "JSON); .h5 files are Keras 2's format, .keras files Keras 3's")
+    p.add_argument(
+        "--keras-version",
+        type=int,
+        choices=(2, 3),
+        default=None,
+        help="with a .json OUT: 2 (tf.keras JSON, the default) or 3 (Keras 3 "
+        "JSON); .h5 files are Keras 2's format, .keras files Keras 3's",
+    )
     add_legacy_backend(p)
     p.set_defaults(run=run)
 
@@ -45,15 +55,18 @@ def target_kind(path: str, weights_only: bool = False) -> str:
             if kind == "h5_model" and weights_only:
                 return "h5_weights"
             return kind
-    raise CLIError(f"Cannot tell the output format from '{path}': use one of "
-                   f"{', '.join(TARGETS)}.")
+    raise CLIError(f"Cannot tell the output format from '{path}': use one of {', '.join(TARGETS)}.")
 
 
 def add_legacy_backend(parser) -> None:
     """`--legacy-backend`, for old files that do not say which backend wrote them."""
-    parser.add_argument("--legacy-backend", choices=("tensorflow", "theano"), default=None,
-                        help="read the convolution kernels of a Keras 1/2 file that does "
-                             "not name its backend as this backend's (default: from the file)")
+    parser.add_argument(
+        "--legacy-backend",
+        choices=("tensorflow", "theano"),
+        default=None,
+        help="read the convolution kernels of a Keras 1/2 file that does "
+        "not name its backend as this backend's (default: from the file)",
+    )
 
 
 def write(model, path: str, kind: str, keras_version: int | None = None) -> None:
@@ -78,28 +91,35 @@ def run(args) -> int:
     kind = target_kind(args.output, args.weights_only)
     wanted = {"keras": 3, "weights_h5": 3, "h5_model": 2, "h5_weights": 2}.get(kind)
     if args.keras_version is not None and wanted not in (None, args.keras_version):
-        raise CLIError(f"'{args.output}' is a Keras {wanted} format ({KINDS[kind]}); "
-                       f"--keras-version {args.keras_version} applies to .json outputs. Use "
-                       f"{'.keras' if args.keras_version == 3 else '.h5'} for a Keras "
-                       f"{args.keras_version} model file.")
+        raise CLIError(
+            f"'{args.output}' is a Keras {wanted} format ({KINDS[kind]}); "
+            f"--keras-version {args.keras_version} applies to .json outputs. Use "
+            f"{'.keras' if args.keras_version == 3 else '.h5'} for a Keras "
+            f"{args.keras_version} model file."
+        )
     if os.path.abspath(args.input) == os.path.abspath(args.output):
         raise CLIError("IN and OUT are the same file; choose another output path.")
     if os.path.exists(args.output) and not args.force:
         raise CLIError(f"'{args.output}' exists; pass --force to overwrite it.")
-    model, in_kind = load_any(args.input, config=args.config, weights=args.weights,
-                              legacy_backend=args.legacy_backend)
+    model, in_kind = load_any(
+        args.input, config=args.config, weights=args.weights, legacy_backend=args.legacy_backend
+    )
     if kind != "json" and not model.built:
-        raise CLIError(f"'{args.input}' does not record the input shape, so it has no weights "
-                       "to write.")
+        raise CLIError(
+            f"'{args.input}' does not record the input shape, so it has no weights to write."
+        )
     try:
         write(model, args.output, kind, args.keras_version)
     except NotImplementedError as exc:
-        raise CLIError(f"Writing a {KINDS[kind]} is not available in this minikeras build "
-                       f"({exc}).") from None
+        raise CLIError(
+            f"Writing a {KINDS[kind]} is not available in this minikeras build ({exc})."
+        ) from None
     except (OSError, ValueError) as exc:
         raise CLIError(f"Could not write '{args.output}': {exc}") from None
     print(f"Wrote {args.output} ({KINDS[kind]}) from {args.input} ({KINDS[in_kind]}).")
     if kind in ("weights_h5", "npz", "h5_weights"):
-        print("Weights only: load them into the same architecture (`python -m minikeras "
-              "convert IN model.json` writes it).")
+        print(
+            "Weights only: load them into the same architecture (`python -m minikeras "
+            "convert IN model.json` writes it)."
+        )
     return 0

@@ -41,12 +41,12 @@ def resolve(fullname: str) -> str | None:
     """The minikeras module name standing in for `fullname`, or None if it is not ours."""
     for root in sorted(ROOTS, key=len, reverse=True):
         if fullname == root or fullname.startswith(root + "."):
-            rest = fullname[len(root) + 1:]
+            rest = fullname[len(root) + 1 :]
             target = ROOTS[root]
             if rest and target == "minikeras":
                 for old in sorted(LEGACY_PATHS, key=len, reverse=True):
                     if rest == old or rest.startswith(old + "."):
-                        new = LEGACY_PATHS[old] + rest[len(old):]
+                        new = LEGACY_PATHS[old] + rest[len(old) :]
                         rest = new.lstrip(".")
                         break
             return target + ("." + rest if rest else "")
@@ -85,9 +85,12 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(
                 f"No module named '{fullname}': minikeras stands in for Keras here and has no "
                 f"'{name}' module. The parts of Keras that minikeras implements are listed in "
-                "its README.", name=fullname) from None
+                "its README.",
+                name=fullname,
+            ) from None
         return importlib.util.spec_from_loader(
-            fullname, _AliasLoader(module), is_package=hasattr(module, "__path__"))
+            fullname, _AliasLoader(module), is_package=hasattr(module, "__path__")
+        )
 
 
 _FINDER = KerasAliasFinder()

@@ -34,8 +34,10 @@ def file_kind(path: str) -> str:
     if not os.path.exists(path):
         raise CLIError(f"No such file: '{path}'")
     if os.path.isdir(path):
-        raise CLIError(f"'{path}' is a directory; expected a model file (.json, .h5, .keras, "
-                       ".weights.h5 or .npz). TensorFlow SavedModel directories are not supported.")
+        raise CLIError(
+            f"'{path}' is a directory; expected a model file (.json, .h5, .keras, "
+            ".weights.h5 or .npz). TensorFlow SavedModel directories are not supported."
+        )
     with open(path, "rb") as f:
         head = f.read(8)
     if head.startswith(b"\x89HDF\r\n\x1a\n"):
@@ -46,7 +48,8 @@ def file_kind(path: str) -> str:
         return "json"
     raise CLIError(
         f"'{path}' is not a model file minikeras can read: expected Keras JSON, an HDF5 file "
-        f"(.h5 / .weights.h5), a .keras archive or a .npz archive (first bytes: {head!r}).")
+        f"(.h5 / .weights.h5), a .keras archive or a .npz archive (first bytes: {head!r})."
+    )
 
 
 def _hdf5_kind(path: str) -> str:
@@ -58,8 +61,9 @@ def _hdf5_kind(path: str) -> str:
                 return "h5_weights"
             return "weights_h5"
     except OSError as exc:
-        raise CLIError(f"'{path}' is not a readable HDF5 file (truncated or corrupt?): "
-                       f"{exc}") from None
+        raise CLIError(
+            f"'{path}' is not a readable HDF5 file (truncated or corrupt?): {exc}"
+        ) from None
 
 
 def _zip_kind(path: str) -> str:
@@ -67,14 +71,17 @@ def _zip_kind(path: str) -> str:
         with zipfile.ZipFile(path) as z:
             names = z.namelist()
     except zipfile.BadZipFile as exc:
-        raise CLIError(f"'{path}' is not a readable zip archive (truncated or corrupt?): "
-                       f"{exc}") from None
+        raise CLIError(
+            f"'{path}' is not a readable zip archive (truncated or corrupt?): {exc}"
+        ) from None
     if "config.json" in names:
         return "keras"
     if names and all(n.endswith(".npy") for n in names):
         return "npz"
-    raise CLIError(f"'{path}' is a zip archive but neither a .keras model (no config.json) "
-                   f"nor a .npz weights archive. Members: {names[:8]}")
+    raise CLIError(
+        f"'{path}' is a zip archive but neither a .keras model (no config.json) "
+        f"nor a .npz weights archive. Members: {names[:8]}"
+    )
 
 
 def _model_from_json_file(path: str):
@@ -88,13 +95,18 @@ def _model_from_json_file(path: str):
         raise CLIError(f"'{path}' is not valid JSON: {exc}") from None
     with warnings.catch_warnings():
         # `summary` and `predict` say themselves what a missing input shape means.
-        warnings.filterwarnings("ignore", message=".*restored without an input shape",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=".*restored without an input shape", category=UserWarning
+        )
         return model_from_json(text)
 
 
-def load_any(path: str, config: str | None = None, weights: str | None = None,
-             legacy_backend: str | None = None):
+def load_any(
+    path: str,
+    config: str | None = None,
+    weights: str | None = None,
+    legacy_backend: str | None = None,
+):
     """Returns a model from `path`, plus its kind.
 
     Args:
@@ -121,14 +133,16 @@ def load_any(path: str, config: str | None = None, weights: str | None = None,
             if config is None:
                 raise CLIError(
                     f"'{path}' holds only weights ({KINDS[kind]}); give the architecture "
-                    "too: --config model.json")
+                    "too: --config model.json"
+                )
             if file_kind(config) != "json":
                 raise CLIError(f"--config '{config}' is not a JSON architecture file.")
             model = _model_from_json_file(config)
             _load_weights(model, path, legacy_backend)
     except NotImplementedError as exc:
-        raise CLIError(f"Reading a {KINDS[kind]} is not available in this minikeras "
-                       f"build ({exc}).") from None
+        raise CLIError(
+            f"Reading a {KINDS[kind]} is not available in this minikeras build ({exc})."
+        ) from None
     except (ValueError, KeyError, OSError, TypeError) as exc:
         raise CLIError(f"Could not load '{path}' ({KINDS[kind]}): {exc}") from None
     return model, kind
@@ -139,6 +153,8 @@ def _load_weights(model, path: str, legacy_backend: str | None = None) -> None:
     if kind not in WEIGHTS_ONLY + ("h5_model",):
         raise CLIError(f"'{path}' is a {KINDS[kind]}, not a weights file.")
     if not model.built:
-        raise CLIError("The JSON architecture does not give the input shape, so its weights "
-                       "cannot be placed; use a full model file instead.")
+        raise CLIError(
+            "The JSON architecture does not give the input shape, so its weights "
+            "cannot be placed; use a full model file instead."
+        )
     model.load_weights(path, legacy_backend=legacy_backend)

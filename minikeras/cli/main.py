@@ -26,8 +26,9 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog,
         description=f"Tools for saved Keras models, on pure NumPy. `{prog} script.py [args]` "
-                    "runs an unmodified Keras script with minikeras (after checking which "
-                    f"Keras names it uses; `{prog} --no-check script.py` skips the check).")
+        "runs an unmodified Keras script with minikeras (after checking which "
+        f"Keras names it uses; `{prog} --no-check script.py` skips the check).",
+    )
     parser.add_argument("--version", action="version", version=f"minikeras {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     summary.add_parser(sub)
@@ -60,8 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     if not run_check:
         parser.error("--no-check goes before a script: --no-check script.py [args]")
     args, extra = parser.parse_known_args(argv)
-    if (getattr(args, "command", None) == "predict" and args.data is None and len(extra) == 1
-            and not extra[0].startswith("-")):
+    if (
+        getattr(args, "command", None) == "predict"
+        and args.data is None
+        and len(extra) == 1
+        and not extra[0].startswith("-")
+    ):
         args.data = extra[0]  # DATA given after options: `predict m.json --config c x.npy`
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -77,6 +82,5 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
         first = str(exc).splitlines()[0] if str(exc) else ""
-        print(f"minikeras {args.command}: error: {type(exc).__name__}: {first}",
-              file=sys.stderr)
+        print(f"minikeras {args.command}: error: {type(exc).__name__}: {first}", file=sys.stderr)
         return 1

@@ -12,11 +12,17 @@ from minikeras.cli.loading import CLIError, load_any
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "predict", help="print a saved model's predictions on .npy/.npz/.csv data",
-        description="Loads FILE (as `summary` does) and prints model.predict(DATA).")
+        "predict",
+        help="print a saved model's predictions on .npy/.npz/.csv data",
+        description="Loads FILE (as `summary` does) and prints model.predict(DATA).",
+    )
     p.add_argument("file", help="model file")
-    p.add_argument("data", nargs="?", help="input data: .npy, .npz (first array or --key), "
-                   ".csv/.txt (comma-separated, optional header row)")
+    p.add_argument(
+        "data",
+        nargs="?",
+        help="input data: .npy, .npz (first array or --key), "
+        ".csv/.txt (comma-separated, optional header row)",
+    )
     p.add_argument("--input", dest="input_path", help="same as DATA")
     p.add_argument("--key", help="array name inside a .npz DATA")
     p.add_argument("--output", help="also write the predictions to .npy or .csv")
@@ -25,11 +31,18 @@ def add_parser(subparsers) -> None:
     from minikeras.cli.convert import add_legacy_backend
 
     add_legacy_backend(p)
-    p.add_argument("--batch-size", type=_positive_int, default=32,
-                   help="samples per batch (a positive integer, default 32)")
-    p.add_argument("--classes", action="store_true",
-                   help="print one class index per sample, one per line (argmax over the "
-                        "outputs, or output > 0.5 for a single output) instead")
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=32,
+        help="samples per batch (a positive integer, default 32)",
+    )
+    p.add_argument(
+        "--classes",
+        action="store_true",
+        help="print one class index per sample, one per line (argmax over the "
+        "outputs, or output > 0.5 for a single output) instead",
+    )
     p.set_defaults(run=run)
 
 
@@ -67,8 +80,9 @@ def read_data(path: str, key: str | None = None, input_names=()):
                     if len(names) == len(input_names):
                         return [z[n] for n in names]
                 if key is None and len(names) != 1:
-                    raise CLIError(f"'{path}' holds several arrays {names}; choose one with "
-                                   "--key NAME.")
+                    raise CLIError(
+                        f"'{path}' holds several arrays {names}; choose one with --key NAME."
+                    )
                 name = key or names[0]
                 if name not in names:
                     raise CLIError(f"No array '{name}' in '{path}'; it holds {names}.")
@@ -78,8 +92,10 @@ def read_data(path: str, key: str | None = None, input_names=()):
     except (ValueError, OSError) as exc:
         raise CLIError(f"Could not read data file '{path}': {exc}") from None
     except MemoryError:
-        raise CLIError(f"Could not read data file '{path}': it declares an array larger than "
-                       "the memory available.") from None
+        raise CLIError(
+            f"Could not read data file '{path}': it declares an array larger than "
+            "the memory available."
+        ) from None
     raise CLIError(f"Unknown data format for '{path}': use .npy, .npz, .csv or .txt.")
 
 
@@ -111,15 +127,18 @@ def _read_csv(path: str) -> np.ndarray:
     for number, line in numbered:
         values = fields(line)
         if rows and len(values) != len(rows[0]):
-            raise CLIError(f"'{path}', line {number}: {len(values)} values, but the first data "
-                           f"row has {len(rows[0])}. Every row needs the same number of columns.")
+            raise CLIError(
+                f"'{path}', line {number}: {len(values)} values, but the first data "
+                f"row has {len(rows[0])}. Every row needs the same number of columns."
+            )
         row = []
         for column, value in enumerate(values, start=1):
             try:
                 row.append(float(value))
             except ValueError:
-                raise CLIError(f"'{path}', line {number}, column {column}: {value!r} is not a "
-                               "number.") from None
+                raise CLIError(
+                    f"'{path}', line {number}, column {column}: {value!r} is not a number."
+                ) from None
         rows.append(row)
     if not rows:
         raise CLIError(f"'{path}' holds a header row but no data rows.")
@@ -132,8 +151,7 @@ def _input_names(model) -> list[str]:
 
 
 def _as_float32(data: np.ndarray) -> np.ndarray:
-    return data.astype(np.float32) if data.dtype.kind in "fb" and data.dtype != np.float32 \
-        else data
+    return data.astype(np.float32) if data.dtype.kind in "fb" and data.dtype != np.float32 else data
 
 
 def _check_shape(model, data, data_path: str):
@@ -145,18 +163,22 @@ def _check_shape(model, data, data_path: str):
     expected = model.input_shape if model.built else None
     if not isinstance(expected, tuple):
         if isinstance(expected, list):
-            raise CLIError(f"The model has {len(expected)} inputs {_input_names(model)}; give "
-                           "them as one .npz holding an array per input (named after the "
-                           "inputs, or in order).")
+            raise CLIError(
+                f"The model has {len(expected)} inputs {_input_names(model)}; give "
+                "them as one .npz holding an array per input (named after the "
+                "inputs, or in order)."
+            )
         return data
-    if data.ndim == len(expected) - 1 and tuple(data.shape) == tuple(
-            d for d in expected[1:]):
+    if data.ndim == len(expected) - 1 and tuple(data.shape) == tuple(d for d in expected[1:]):
         return data[None]
     rest = tuple(expected[1:])
-    if data.ndim != len(expected) or any(e is not None and e != d
-                                         for e, d in zip(rest, data.shape[1:])):
-        raise CLIError(f"The model expects inputs of shape {expected}; '{data_path}' holds an "
-                       f"array of shape {data.shape}.")
+    if data.ndim != len(expected) or any(
+        e is not None and e != d for e, d in zip(rest, data.shape[1:])
+    ):
+        raise CLIError(
+            f"The model expects inputs of shape {expected}; '{data_path}' holds an "
+            f"array of shape {data.shape}."
+        )
     return data
 
 
@@ -176,16 +198,19 @@ def run(args) -> int:
         raise CLIError("No input data: give DATA (e.g. x.npy) or --input x.npy.")
     if args.output and not args.output.lower().endswith((".npy", ".csv", ".txt")):
         raise CLIError(f"--output must end in .npy or .csv. Received: {args.output!r}")
-    model, _ = load_any(args.file, config=args.config, weights=args.weights,
-                        legacy_backend=args.legacy_backend)
+    model, _ = load_any(
+        args.file, config=args.config, weights=args.weights, legacy_backend=args.legacy_backend
+    )
     data = _check_shape(model, read_data(data_path, args.key, _input_names(model)), data_path)
     try:
         preds = model.predict(data, batch_size=args.batch_size, verbose=0)
     except ValueError as exc:
         raise CLIError(f"The model could not predict on '{data_path}': {exc}") from None
     if isinstance(preds, (list, tuple, dict)):
-        raise CLIError("The model has several outputs; `predict` prints single-output models "
-                       "only. Use the Python API for this one.")
+        raise CLIError(
+            "The model has several outputs; `predict` prints single-output models "
+            "only. Use the Python API for this one."
+        )
     preds = np.asarray(preds)
     if args.classes:
         preds = class_indices(preds)
@@ -198,7 +223,11 @@ def run(args) -> int:
         if out.lower().endswith(".npy"):
             np.save(out, preds)
         elif out.lower().endswith((".csv", ".txt")):
-            np.savetxt(out, preds.reshape(len(preds), -1), delimiter=",",
-                       fmt="%d" if args.classes else "%.8g")
+            np.savetxt(
+                out,
+                preds.reshape(len(preds), -1),
+                delimiter=",",
+                fmt="%d" if args.classes else "%.8g",
+            )
         print(f"Wrote {len(preds)} predictions to {out}.")
     return 0

@@ -25,7 +25,8 @@ def _seed_from_environment() -> None:
     except ValueError:
         raise ValueError(
             f"{SEED_VARIABLE} must be an integer, received {value!r}. Unset it or give a "
-            "whole number such as MINIKERAS_SEED=1234.") from None
+            "whole number such as MINIKERAS_SEED=1234."
+        ) from None
     from minikeras.utils import set_random_seed
 
     set_random_seed(seed)
@@ -81,8 +82,13 @@ def _library_dirs() -> tuple[str, ...]:
 def _user_frames(stack: traceback.StackSummary) -> traceback.StackSummary:
     library = _library_dirs()
     return traceback.StackSummary.from_list(
-        [frame for frame in stack if not frame.filename.startswith("<")
-         and not os.path.abspath(frame.filename).startswith(library)])
+        [
+            frame
+            for frame in stack
+            if not frame.filename.startswith("<")
+            and not os.path.abspath(frame.filename).startswith(library)
+        ]
+    )
 
 
 def format_user_traceback(exc: BaseException) -> str:
@@ -109,8 +115,10 @@ def format_user_traceback(exc: BaseException) -> str:
         te.__cause__ = te.__context__ = None
         lines = list(te.format())
         if lines and lines[0].startswith("Traceback"):
-            lines[0] = ("Traceback (most recent call last; frames inside minikeras and "
-                        f"libraries hidden, {TRACEBACK_VARIABLE}=full shows them):\n")
+            lines[0] = (
+                "Traceback (most recent call last; frames inside minikeras and "
+                f"libraries hidden, {TRACEBACK_VARIABLE}=full shows them):\n"
+            )
         parts += lines
     return "".join(parts)
 
@@ -129,8 +137,10 @@ def main(argv: list[str], run_check: bool = True) -> int:
     """
     if not argv or not os.path.isfile(argv[0]):
         name = argv[0] if argv else ""
-        print(f"minikeras: can't open file {name!r}: [Errno 2] No such file or directory",
-              file=sys.stderr)
+        print(
+            f"minikeras: can't open file {name!r}: [Errno 2] No such file or directory",
+            file=sys.stderr,
+        )
         return 2
     if run_check:
         from minikeras.cli.check import warning_block

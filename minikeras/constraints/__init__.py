@@ -72,20 +72,31 @@ class MinMaxNorm(Constraint):
 
     def __call__(self, w):
         norms = _norms(w, self.axis)
-        desired = self.rate * np.clip(norms, self.min_value, self.max_value) + (
-            1 - self.rate) * norms
+        desired = (
+            self.rate * np.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        )
         return w * (desired / (1e-7 + norms))
 
     def get_config(self) -> dict:
-        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate,
-                "axis": self.axis}
+        return {
+            "min_value": self.min_value,
+            "max_value": self.max_value,
+            "rate": self.rate,
+            "axis": self.axis,
+        }
 
 
 max_norm, non_neg, unit_norm, min_max_norm = MaxNorm, NonNeg, UnitNorm, MinMaxNorm
 ALL_CONSTRAINTS = {c.__name__: c for c in (Constraint, MaxNorm, NonNeg, UnitNorm, MinMaxNorm)}
-_ALIASES = {"max_norm": MaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm,
-            "min_max_norm": MinMaxNorm, "maxnorm": MaxNorm, "nonneg": NonNeg,
-            "unitnorm": UnitNorm}
+_ALIASES = {
+    "max_norm": MaxNorm,
+    "non_neg": NonNeg,
+    "unit_norm": UnitNorm,
+    "min_max_norm": MinMaxNorm,
+    "maxnorm": MaxNorm,
+    "nonneg": NonNeg,
+    "unitnorm": UnitNorm,
+}
 
 
 def serialize(constraint):
@@ -99,11 +110,11 @@ def deserialize(config, custom_objects=None):
     """Builds a constraint from a Keras dict or name."""
     if isinstance(config, str):
         return get(config, custom_objects)
-    return deserialize_keras_object(config, "constraint", ALL_CONSTRAINTS, _ALIASES,
-                                    custom_objects)
+    return deserialize_keras_object(config, "constraint", ALL_CONSTRAINTS, _ALIASES, custom_objects)
 
 
 def get(identifier, custom_objects=None):
     """Returns a constraint from a name, dict, instance, class or callable (None → None)."""
-    return get_keras_object(identifier, "constraint", ALL_CONSTRAINTS, _ALIASES, deserialize,
-                            Constraint, custom_objects)
+    return get_keras_object(
+        identifier, "constraint", ALL_CONSTRAINTS, _ALIASES, deserialize, Constraint, custom_objects
+    )

@@ -9,8 +9,7 @@ from minikeras.utils.file_utils import get_file, keras_home
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 
 
-def cached_file(fname, origin, file_hash=None, cache_subdir="datasets", extract=False,
-                also=()):
+def cached_file(fname, origin, file_hash=None, cache_subdir="datasets", extract=False, also=()):
     """Path of a dataset file, downloading it only when it is not in the cache.
 
     A file already in the cache is used as is (not re-hashed), so hand-placed
@@ -34,16 +33,19 @@ def cached_file(fname, origin, file_hash=None, cache_subdir="datasets", extract=
         if os.path.exists(path):
             return path
     try:
-        return get_file(fname, origin=origin, file_hash=file_hash, cache_subdir=cache_subdir,
-                        extract=extract)
+        return get_file(
+            fname, origin=origin, file_hash=file_hash, cache_subdir=cache_subdir, extract=extract
+        )
     except OSError as exc:
         reason = getattr(exc, "reason", None) or str(exc)
         raise OSError(
             f"The dataset file '{fname}' is not in the Keras cache and could not be downloaded "
             f"from {origin} ({reason}). To use it offline, download that file elsewhere and "
             f"put it at {os.path.join(datadir, fname)}"
-            + (" (extracted)" if extract else "") + ", or set KERAS_HOME to a folder whose "
-            "datasets/ sub-folder holds it.") from None
+            + (" (extracted)" if extract else "")
+            + ", or set KERAS_HOME to a folder whose "
+            "datasets/ sub-folder holds it."
+        ) from None
 
 
 def remove_long_seq(maxlen, seq, label):

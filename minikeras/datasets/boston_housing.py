@@ -15,8 +15,11 @@ def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
     """
     if not 0 <= test_split < 1:
         raise ValueError(f"`test_split` must be between 0 and 1. Received: {test_split}")
-    path = cached_file(path, ORIGIN + "boston_housing.npz",
-                       "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5")
+    path = cached_file(
+        path,
+        ORIGIN + "boston_housing.npz",
+        "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",
+    )
     with np.load(path, allow_pickle=False) as f:
         x, y = f["x"], f["y"]
     rng = np.random.RandomState(seed)

@@ -16,9 +16,11 @@ def load_data():
         `(x_train, y_train), (x_test, y_test)`: uint8 images `(n, 32, 32, 3)`
         (channels_last) and uint8 labels `(n, 1)`.
     """
-    path = cifar_folder("cifar-10-batches-py",
-                        "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
-                        "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce")
+    path = cifar_folder(
+        "cifar-10-batches-py",
+        "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz",
+        "6d958be074577803d12ecdefd02955f39262c83c16fe9348329d7fe0b5c001ce",
+    )
     xs, ys = [], []
     for i in range(1, 6):
         x, y = load_batch(os.path.join(path, f"data_batch_{i}"))

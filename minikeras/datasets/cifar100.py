@@ -19,11 +19,14 @@ def load_data(label_mode="fine"):
         `(x_train, y_train), (x_test, y_test)` with labels of shape `(n, 1)`.
     """
     if label_mode not in ("fine", "coarse"):
-        raise ValueError('`label_mode` must be one of `"fine"`, `"coarse"`. '
-                         f"Received: label_mode={label_mode}.")
-    path = cifar_folder("cifar-100-python",
-                        "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz",
-                        "85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7")
+        raise ValueError(
+            f'`label_mode` must be one of `"fine"`, `"coarse"`. Received: label_mode={label_mode}.'
+        )
+    path = cifar_folder(
+        "cifar-100-python",
+        "https://www.cs.toronto.edu/~kriz/cifar-100-python.tar.gz",
+        "85cd44d02ba6437773c5bbd22e183051d648de2e7d6b014e1ef29b855ba677a7",
+    )
     key = label_mode + "_labels"
     x_train, y_train = load_batch(os.path.join(path, "train"), label_key=key)
     x_test, y_test = load_batch(os.path.join(path, "test"), label_key=key)

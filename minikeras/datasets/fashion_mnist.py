@@ -8,8 +8,12 @@ import numpy as np
 
 from minikeras.datasets._cache import ORIGIN, cached_file
 
-_FILES = ("train-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz",
-          "t10k-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz")
+_FILES = (
+    "train-labels-idx1-ubyte.gz",
+    "train-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+)
 
 
 def load_data():

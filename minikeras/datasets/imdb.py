@@ -11,8 +11,17 @@ from minikeras.datasets._sequences import limit_vocabulary, shift_and_mark
 from minikeras.utils.pickle_reader import load_npz
 
 
-def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113,
-              start_char=1, oov_char=2, index_from=3, **kwargs):
+def load_data(
+    path="imdb.npz",
+    num_words=None,
+    skip_top=0,
+    maxlen=None,
+    seed=113,
+    start_char=1,
+    oov_char=2,
+    index_from=3,
+    **kwargs,
+):
     """Loads IMDB from `<keras_home>/datasets/imdb.npz`, processed exactly as Keras does.
 
     Args:
@@ -32,8 +41,11 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
         num_words = kwargs.pop("nb_words")
     if kwargs:
         raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
-    path = cached_file(path, ORIGIN + "imdb.npz",
-                       "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f")
+    path = cached_file(
+        path,
+        ORIGIN + "imdb.npz",
+        "69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
+    )
     f = load_npz(path)
     x_train, labels_train = f["x_train"], f["y_train"]
     x_test, labels_test = f["x_test"], f["y_test"]
@@ -50,13 +62,17 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
         x_train, labels_train = remove_long_seq(maxlen, x_train, labels_train)
         x_test, labels_test = remove_long_seq(maxlen, x_test, labels_test)
         if not x_train or not x_test:
-            raise ValueError(f"After filtering for sequences shorter than maxlen={maxlen}, no "
-                             "sequence was kept. Increase maxlen.")
+            raise ValueError(
+                f"After filtering for sequences shorter than maxlen={maxlen}, no "
+                "sequence was kept. Increase maxlen."
+            )
     xs = limit_vocabulary(x_train + x_test, num_words, skip_top, oov_char)
     labels = np.concatenate([labels_train, labels_test])
     idx = len(x_train)
-    return ((np.array(xs[:idx], dtype="object"), labels[:idx]),
-            (np.array(xs[idx:], dtype="object"), labels[idx:]))
+    return (
+        (np.array(xs[:idx], dtype="object"), labels[:idx]),
+        (np.array(xs[idx:], dtype="object"), labels[idx:]),
+    )
 
 
 def get_word_index(path="imdb_word_index.json"):

@@ -14,7 +14,10 @@ def load_data(path="mnist.npz"):
         `(x_train, y_train), (x_test, y_test)`: uint8 images `(n, 28, 28)` and
         uint8 labels `(n,)`.
     """
-    path = cached_file(path, ORIGIN + "mnist.npz",
-                       "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1")
+    path = cached_file(
+        path,
+        ORIGIN + "mnist.npz",
+        "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+    )
     with np.load(path, allow_pickle=False) as f:
         return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])

@@ -11,16 +11,67 @@ from minikeras.datasets._sequences import limit_vocabulary, shift_and_mark
 from minikeras.utils.pickle_reader import load_npz
 
 _LABELS = (
-    "cocoa", "grain", "veg-oil", "earn", "acq", "wheat", "copper", "housing", "money-supply",
-    "coffee", "sugar", "trade", "reserves", "ship", "cotton", "carcass", "crude", "nat-gas",
-    "cpi", "money-fx", "interest", "gnp", "meal-feed", "alum", "oilseed", "gold", "tin",
-    "strategic-metal", "livestock", "retail", "ipi", "iron-steel", "rubber", "heat", "jobs",
-    "lei", "bop", "zinc", "orange", "pet-chem", "dlr", "gas", "silver", "wpi", "hog", "lead",
+    "cocoa",
+    "grain",
+    "veg-oil",
+    "earn",
+    "acq",
+    "wheat",
+    "copper",
+    "housing",
+    "money-supply",
+    "coffee",
+    "sugar",
+    "trade",
+    "reserves",
+    "ship",
+    "cotton",
+    "carcass",
+    "crude",
+    "nat-gas",
+    "cpi",
+    "money-fx",
+    "interest",
+    "gnp",
+    "meal-feed",
+    "alum",
+    "oilseed",
+    "gold",
+    "tin",
+    "strategic-metal",
+    "livestock",
+    "retail",
+    "ipi",
+    "iron-steel",
+    "rubber",
+    "heat",
+    "jobs",
+    "lei",
+    "bop",
+    "zinc",
+    "orange",
+    "pet-chem",
+    "dlr",
+    "gas",
+    "silver",
+    "wpi",
+    "hog",
+    "lead",
 )
 
 
-def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_split=0.2,
-              seed=113, start_char=1, oov_char=2, index_from=3, **kwargs):
+def load_data(
+    path="reuters.npz",
+    num_words=None,
+    skip_top=0,
+    maxlen=None,
+    test_split=0.2,
+    seed=113,
+    start_char=1,
+    oov_char=2,
+    index_from=3,
+    **kwargs,
+):
     """Loads Reuters from `<keras_home>/datasets/reuters.npz`, processed as Keras does.
 
     Arguments are those of `imdb.load_data`, plus `test_split`, the fraction of
@@ -33,8 +84,11 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
         num_words = kwargs.pop("nb_words")
     if kwargs:
         raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
-    path = cached_file(path, ORIGIN + "reuters.npz",
-                       "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916")
+    path = cached_file(
+        path,
+        ORIGIN + "reuters.npz",
+        "d6586e694ee56d7a4e65172e12b3e987c03096cb01eab99753921ef915959916",
+    )
     f = load_npz(path)
     xs, labels = f["x"], f["y"]
     rng = np.random.RandomState(seed)
@@ -47,8 +101,10 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
         xs, labels = remove_long_seq(maxlen, xs, labels)
     xs = limit_vocabulary(xs, num_words, skip_top, oov_char)
     idx = int(len(xs) * (1 - test_split))
-    return ((np.array(xs[:idx], dtype="object"), np.array(labels[:idx])),
-            (np.array(xs[idx:], dtype="object"), np.array(labels[idx:])))
+    return (
+        (np.array(xs[:idx], dtype="object"), np.array(labels[:idx])),
+        (np.array(xs[idx:], dtype="object"), np.array(labels[idx:])),
+    )
 
 
 def get_word_index(path="reuters_word_index.json"):

@@ -46,7 +46,8 @@ class _Seeded(Initializer):
     def __init__(self, seed=None):
         if seed is not None and not isinstance(seed, (int, np.integer)):
             raise ValueError(
-                f"`seed` argument should be an integer or None. Received: seed={seed!r}")
+                f"`seed` argument should be an integer or None. Received: seed={seed!r}"
+            )
         self.seed = None if seed is None else int(seed)
 
     def _generator(self) -> np.random.Generator:
@@ -126,7 +127,8 @@ class RandomUniform(_Seeded):
         if not (np.isfinite(minval) and np.isfinite(maxval) and np.isfinite(span)):
             raise ValueError(
                 "RandomUniform expects finite `minval` and `maxval` whose difference is a "
-                f"finite float64. Received: minval={minval}, maxval={maxval}")
+                f"finite float64. Received: minval={minval}, maxval={maxval}"
+            )
         self.minval, self.maxval = minval, maxval
 
     def __call__(self, shape, dtype=None):
@@ -211,8 +213,12 @@ class VarianceScaling(_Seeded):
         return v.astype(config.standardize_dtype(dtype))
 
     def get_config(self) -> dict:
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                "seed": self.seed}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+        }
 
 
 def _preset(name, scale, mode, distribution, doc):
@@ -222,21 +228,38 @@ def _preset(name, scale, mode, distribution, doc):
     def get_config(self):
         return {"seed": self.seed}
 
-    cls = type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
-                                          "__doc__": doc})
+    cls = type(
+        name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config, "__doc__": doc}
+    )
     return cls
 
 
-GlorotUniform = _preset("GlorotUniform", 1.0, "fan_avg", "uniform",
-                        "Uniform in ±sqrt(6 / (fan_in + fan_out)) (Dense default).")
-GlorotNormal = _preset("GlorotNormal", 1.0, "fan_avg", "truncated_normal",
-                       "Truncated normal with stddev sqrt(2 / (fan_in + fan_out)).")
+GlorotUniform = _preset(
+    "GlorotUniform",
+    1.0,
+    "fan_avg",
+    "uniform",
+    "Uniform in ±sqrt(6 / (fan_in + fan_out)) (Dense default).",
+)
+GlorotNormal = _preset(
+    "GlorotNormal",
+    1.0,
+    "fan_avg",
+    "truncated_normal",
+    "Truncated normal with stddev sqrt(2 / (fan_in + fan_out)).",
+)
 HeUniform = _preset("HeUniform", 2.0, "fan_in", "uniform", "Uniform in ±sqrt(6 / fan_in).")
-HeNormal = _preset("HeNormal", 2.0, "fan_in", "truncated_normal",
-                   "Truncated normal with stddev sqrt(2 / fan_in).")
+HeNormal = _preset(
+    "HeNormal", 2.0, "fan_in", "truncated_normal", "Truncated normal with stddev sqrt(2 / fan_in)."
+)
 LecunUniform = _preset("LecunUniform", 1.0, "fan_in", "uniform", "Uniform in ±sqrt(3 / fan_in).")
-LecunNormal = _preset("LecunNormal", 1.0, "fan_in", "truncated_normal",
-                      "Truncated normal with stddev sqrt(1 / fan_in).")
+LecunNormal = _preset(
+    "LecunNormal",
+    1.0,
+    "fan_in",
+    "truncated_normal",
+    "Truncated normal with stddev sqrt(1 / fan_in).",
+)
 
 
 class Orthogonal(_Seeded):
@@ -259,8 +282,7 @@ class Orthogonal(_Seeded):
         q *= np.sign(np.diag(r))
         if rows < cols:
             q = q.T
-        return (self.gain * q[:rows, :cols].reshape(shape)).astype(
-            config.standardize_dtype(dtype))
+        return (self.gain * q[:rows, :cols].reshape(shape)).astype(config.standardize_dtype(dtype))
 
     def get_config(self) -> dict:
         return {"gain": self.gain, "seed": self.seed}
@@ -268,18 +290,45 @@ class Orthogonal(_Seeded):
 
 ALL_INITIALIZERS = {
     cls.__name__: cls
-    for cls in (Zeros, Ones, Constant, Identity, RandomNormal, RandomUniform, TruncatedNormal,
-                VarianceScaling, GlorotUniform, GlorotNormal, HeUniform, HeNormal, LecunUniform,
-                LecunNormal, Orthogonal)
+    for cls in (
+        Zeros,
+        Ones,
+        Constant,
+        Identity,
+        RandomNormal,
+        RandomUniform,
+        TruncatedNormal,
+        VarianceScaling,
+        GlorotUniform,
+        GlorotNormal,
+        HeUniform,
+        HeNormal,
+        LecunUniform,
+        LecunNormal,
+        Orthogonal,
+    )
 }
 _ALIASES = {
-    "zeros": Zeros, "zero": Zeros, "ones": Ones, "one": Ones, "constant": Constant,
-    "identity": Identity, "random_normal": RandomNormal, "normal": RandomNormal,
-    "random_uniform": RandomUniform, "uniform": RandomUniform,
-    "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
-    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_uniform": HeUniform,
-    "he_normal": HeNormal, "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
-    "orthogonal": Orthogonal, "IdentityInitializer": Identity,
+    "zeros": Zeros,
+    "zero": Zeros,
+    "ones": Ones,
+    "one": Ones,
+    "constant": Constant,
+    "identity": Identity,
+    "random_normal": RandomNormal,
+    "normal": RandomNormal,
+    "random_uniform": RandomUniform,
+    "uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal,
+    "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal,
+    "he_uniform": HeUniform,
+    "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform,
+    "lecun_normal": LecunNormal,
+    "orthogonal": Orthogonal,
+    "IdentityInitializer": Identity,
     "OrthogonalInitializer": Orthogonal,
 }
 
@@ -301,12 +350,24 @@ def deserialize(config, custom_objects=None):
     if isinstance(config, str):
         return get(config, custom_objects)
     return deserialize_keras_object(
-        config, "initializer", ALL_INITIALIZERS, _ALIASES, custom_objects,
+        config,
+        "initializer",
+        ALL_INITIALIZERS,
+        _ALIASES,
+        custom_objects,
         hint=" Please ensure you are using a `keras.utils.custom_object_scope` and that this "
-             "object is included in the scope.")
+        "object is included in the scope.",
+    )
 
 
 def get(identifier, custom_objects=None):
     """Returns an initializer from a name, dict, instance, class or callable (None → None)."""
-    return get_keras_object(identifier, "initializer", ALL_INITIALIZERS, _ALIASES, deserialize,
-                            Initializer, custom_objects)
+    return get_keras_object(
+        identifier,
+        "initializer",
+        ALL_INITIALIZERS,
+        _ALIASES,
+        deserialize,
+        Initializer,
+        custom_objects,
+    )

@@ -26,8 +26,15 @@ from minikeras.layers import call_context
 from minikeras.ops.node import Node
 from minikeras.utils.naming import to_snake_case, unique_name
 
-_LEGACY_BASE_KWARGS = ("input_dim", "input_shape", "batch_input_shape", "batch_size",
-                       "weights", "input_dtype", "autocast")
+_LEGACY_BASE_KWARGS = (
+    "input_dim",
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "weights",
+    "input_dtype",
+    "autocast",
+)
 
 
 def _shape_of(x):
@@ -103,14 +110,16 @@ class Layer:
             # As Keras 3: a user layer's constructor arguments are recorded (by its outermost
             # `__init__`), so one without `get_config` is saved and re-created with them.
             if "_auto_config" not in self.__dict__:
-                object.__setattr__(self, "_auto_config", record_constructor_arguments(
-                    type(self), args, kw))
+                object.__setattr__(
+                    self, "_auto_config", record_constructor_arguments(type(self), args, kw)
+                )
             init(self, *args, **kw)
 
         cls.__init__ = recording_init
 
-    def __init__(self, *, activity_regularizer=None, trainable=True, dtype=None, name=None,
-                 **kwargs):
+    def __init__(
+        self, *, activity_regularizer=None, trainable=True, dtype=None, name=None, **kwargs
+    ):
         object.__setattr__(self, "_layers", [])
         self._trainable_variables: list[Variable] = []
         self._non_trainable_variables: list[Variable] = []
@@ -164,10 +173,10 @@ class Layer:
             cls._call_has_training = "training" in params
             cls._call_has_mask = "mask" in params
             # A layer that makes a mask from its inputs alone (Embedding, Masking).
-            cls._mask_source = (cls.compute_mask is not Layer.compute_mask
-                                and not cls._call_has_mask)
+            cls._mask_source = cls.compute_mask is not Layer.compute_mask and not cls._call_has_mask
             cls._call_has_var_kwargs = any(
-                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+                p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()
+            )
 
     # ------------------------------------------------------------------ tracking
 
@@ -177,8 +186,11 @@ class Layer:
             if layers is not None:
                 if isinstance(value, Layer) and value is not self and value not in layers:
                     layers.append(value)
-                elif isinstance(value, (list, tuple)) and value and all(
-                        isinstance(v, Layer) for v in value):
+                elif (
+                    isinstance(value, (list, tuple))
+                    and value
+                    and all(isinstance(v, Layer) for v in value)
+                ):
                     for v in value:
                         if v not in layers:
                             layers.append(v)
@@ -266,9 +278,19 @@ class Layer:
             )
         return int(sum(int(np.prod(w.shape)) for w in self.weights))
 
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True,
-                   autocast=True, regularizer=None, constraint=None, aggregation=None,
-                   name=None, **kwargs) -> Variable:
+    def add_weight(
+        self,
+        shape=None,
+        initializer=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        aggregation=None,
+        name=None,
+        **kwargs,
+    ) -> Variable:
         """Creates a weight variable owned by this layer.
 
         Accepts the Keras 3 keyword order and the Keras 2 one (`name` first,
@@ -303,13 +325,24 @@ class Layer:
         name = name or "variable"
         check_weight_allocation(f"{self.name}/{name}", shape, dtype)
         if weights_come_from_file():  # a model being loaded: the file gives the values
-            var = Variable(None, shape=(), dtype=dtype, trainable=trainable and self._trainable,
-                           name=name, path=f"{self.name}/{name}")
+            var = Variable(
+                None,
+                shape=(),
+                dtype=dtype,
+                trainable=trainable and self._trainable,
+                name=name,
+                path=f"{self.name}/{name}",
+            )
             var.value = np.zeros(shape, dtype)  # pages untouched until the values land
         else:
-            var = Variable(init, shape=shape, dtype=dtype,
-                           trainable=trainable and self._trainable, name=name,
-                           path=f"{self.name}/{name}")
+            var = Variable(
+                init,
+                shape=shape,
+                dtype=dtype,
+                trainable=trainable and self._trainable,
+                name=name,
+                path=f"{self.name}/{name}",
+            )
         var.regularizer = regularizers_mod.get(regularizer)
         var.constraint = constraints_mod.get(constraint)
         if trainable:
@@ -409,10 +442,14 @@ class Layer:
         if self.activity_regularizer is not None:
             from minikeras import ops
 
-            self.add_loss(ops.divide(self.activity_regularizer(outputs),
-                                     float(np.shape(value_of(outputs))[0] or 1)))
+            self.add_loss(
+                ops.divide(
+                    self.activity_regularizer(outputs), float(np.shape(value_of(outputs))[0] or 1)
+                )
+            )
         if (self._mask_source or kwargs.get("mask") is not None) and (
-                not depth[0] or type(outputs) is Tensor):
+            not depth[0] or type(outputs) is Tensor
+        ):
             # Inside a model the graph carries masks; the user's own call gets `_keras_mask`.
             outputs = self._attach_mask(inputs, outputs, kwargs.get("mask"))
         if not depth[0] and type(outputs) is np.ndarray:
@@ -436,9 +473,13 @@ class Layer:
             inputs = inputs.value
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
-            if (inputs.dtype.kind == "f" and inputs.dtype != self.dtype
-                    and np.dtype(self.dtype).kind == "f"
-                    and getattr(self, "_autocast", True) and autocast.enabled()):
+            if (
+                inputs.dtype.kind == "f"
+                and inputs.dtype != self.dtype
+                and np.dtype(self.dtype).kind == "f"
+                and getattr(self, "_autocast", True)
+                and autocast.enabled()
+            ):
                 from minikeras import ops
 
                 return ops.cast(inputs, self.dtype)
@@ -476,10 +517,13 @@ class Layer:
     def _trial_outputs(self, input_shape, dtypes=None):
         def concrete(shape, fill, dtype):
             if isinstance(shape, (list, dict)) or (
-                    isinstance(shape, tuple) and shape and isinstance(shape[0], (tuple, list))):
+                isinstance(shape, tuple) and shape and isinstance(shape[0], (tuple, list))
+            ):
                 if isinstance(shape, dict):
-                    return {k: concrete(v, fill, dtype[k] if isinstance(dtype, dict) else dtype)
-                            for k, v in shape.items()}
+                    return {
+                        k: concrete(v, fill, dtype[k] if isinstance(dtype, dict) else dtype)
+                        for k, v in shape.items()
+                    }
                 dts = dtype if isinstance(dtype, (list, tuple)) else [dtype] * len(shape)
                 return [concrete(s, fill, d) for s, d in zip(shape, dts)]
             dims = tuple(fill if d is None else d for d in shape)
@@ -564,16 +608,16 @@ class Layer:
     def input_shape(self):
         if self._input_shape_record is None:
             raise AttributeError(
-                f"The layer {self.name} has never been called and thus has no defined "
-                "input shape.")
+                f"The layer {self.name} has never been called and thus has no defined input shape."
+            )
         return _plain_shape(self._input_shape_record)
 
     @property
     def output_shape(self):
         if self._output_shape_record is None:
             raise AttributeError(
-                f"The layer {self.name} has never been called and thus has no defined "
-                "output shape.")
+                f"The layer {self.name} has never been called and thus has no defined output shape."
+            )
         return _plain_shape(self._output_shape_record)
 
     @property
@@ -604,8 +648,10 @@ class Layer:
         cfg = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self._batch_input_shape is not None:
             cfg["batch_input_shape"] = list(self._batch_input_shape)
-        if self.activity_regularizer is not None and "activity_regularizer" in inspect.signature(
-                type(self).__init__).parameters:
+        if (
+            self.activity_regularizer is not None
+            and "activity_regularizer" in inspect.signature(type(self).__init__).parameters
+        ):
             cfg["activity_regularizer"] = regularizers_mod.serialize(self.activity_regularizer)
         auto = self.__dict__.get("_auto_config")
         if auto is not None:
@@ -614,7 +660,10 @@ class Layer:
                 warnings.warn(
                     f"Layer '{self.name}' ({type(self).__name__}) has constructor arguments "
                     f"that cannot be serialized: {skipped}. They are left out of its config; "
-                    "override `get_config()` to save them.", UserWarning, stacklevel=2)
+                    "override `get_config()` to save them.",
+                    UserWarning,
+                    stacklevel=2,
+                )
             cfg = {**recorded, **cfg}
         return cfg
 
@@ -649,13 +698,17 @@ def _dtypes_of(x):
         return [_dtypes_of(e) for e in x]
     if isinstance(x, dict):
         return {k: _dtypes_of(v) for k, v in x.items()}
-    return getattr(x, "dtype", None) if isinstance(x, KerasTensor) else np.asarray(
-        value_of(x)).dtype.name
+    return (
+        getattr(x, "dtype", None)
+        if isinstance(x, KerasTensor)
+        else np.asarray(value_of(x)).dtype.name
+    )
 
 
 def _to_keras_tensors(shape, dtype):
-    if isinstance(shape, list) or (isinstance(shape, tuple) and shape and isinstance(
-            shape[0], (tuple, list))):
+    if isinstance(shape, list) or (
+        isinstance(shape, tuple) and shape and isinstance(shape[0], (tuple, list))
+    ):
         return [_to_keras_tensors(s, dtype) for s in shape]
     if isinstance(shape, dict):
         return {k: _to_keras_tensors(s, dtype) for k, s in shape.items()}

@@ -13,6 +13,7 @@ _MISSING = object()
 
 def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tuple:
     """`value` as a tuple of `n` ints (an int is repeated), Keras-style errors."""
+
     def as_int(v) -> int:
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)):
             raise TypeError(v)
@@ -27,14 +28,14 @@ def standardize_tuple(value, n: int, name: str, allow_zero: bool = False) -> tup
             out = tuple(as_int(v) for v in value)
         except (TypeError, ValueError):
             raise ValueError(
-                f"The `{name}` argument must be a tuple of {n} integers. "
-                f"Received {name}={value}") from None
+                f"The `{name}` argument must be a tuple of {n} integers. Received {name}={value}"
+            ) from None
     low = 0 if allow_zero else 1
     if len(out) != n or any(v < low for v in out):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(
-            f"The `{name}` argument must be a tuple of {n} {kind} integers. "
-            f"Received {name}={value}")
+            f"The `{name}` argument must be a tuple of {n} {kind} integers. Received {name}={value}"
+        )
     return out
 
 
@@ -43,7 +44,8 @@ def standardize_padding(value, allowed=("valid", "same")) -> str:
     if p not in allowed:
         raise ValueError(
             f"The `padding` argument must be a string, one of {list(allowed)}. "
-            f"Received: padding={value}")
+            f"Received: padding={value}"
+        )
     return p
 
 
@@ -59,7 +61,8 @@ def pop_dim_ordering(kwargs: dict, layer: str, data_format):
     if value not in _DIM_ORDERING:
         raise ValueError(
             f"Unknown `dim_ordering` for {layer}: {value!r}. Expected 'tf', 'th' or "
-            "'default' (or use `data_format='channels_last'|'channels_first'`).")
+            "'default' (or use `data_format='channels_last'|'channels_first'`)."
+        )
     return _DIM_ORDERING[value]
 
 
@@ -74,7 +77,8 @@ def check_ndim(layer, shape, ndim: int) -> None:
     if len(shape) != ndim:
         raise ValueError(
             f'Input 0 of layer "{layer.name}" is incompatible with the layer: expected '
-            f"ndim={ndim}, found ndim={len(shape)}. Full shape received: {shape}")
+            f"ndim={ndim}, found ndim={len(shape)}. Full shape received: {shape}"
+        )
 
 
 def check_min_ndim(layer, shape, ndim: int) -> None:
@@ -82,7 +86,8 @@ def check_min_ndim(layer, shape, ndim: int) -> None:
     if len(shape) < ndim:
         raise ValueError(
             f'Input 0 of layer "{layer.name}" is incompatible with the layer: expected '
-            f"min_ndim={ndim}, found ndim={len(shape)}. Full shape received: {shape}")
+            f"min_ndim={ndim}, found ndim={len(shape)}. Full shape received: {shape}"
+        )
 
 
 def channel_axis(data_format: str, ndim: int) -> int:
@@ -90,5 +95,4 @@ def channel_axis(data_format: str, ndim: int) -> int:
 
 
 def spatial_axes(data_format: str, ndim: int) -> tuple:
-    return tuple(range(2, ndim)) if data_format == "channels_first" else tuple(
-        range(1, ndim - 1))
+    return tuple(range(2, ndim)) if data_format == "channels_first" else tuple(range(1, ndim - 1))

@@ -17,9 +17,12 @@ def add_role_weight(layer, role: str, shape: tuple, name: str | None = None, ini
     `initializer`, when given, replaces the role's own initializer.
     """
     return layer.add_weight(
-        shape=shape, initializer=initializer or getattr(layer, f"{role}_initializer"),
+        shape=shape,
+        initializer=initializer or getattr(layer, f"{role}_initializer"),
         regularizer=getattr(layer, f"{role}_regularizer"),
-        constraint=getattr(layer, f"{role}_constraint"), name=name or role)
+        constraint=getattr(layer, f"{role}_constraint"),
+        name=name or role,
+    )
 
 
 def add_bias_weight(layer, size: int) -> None:
@@ -30,14 +33,21 @@ def add_bias_weight(layer, size: int) -> None:
 def role_config(layer, roles: tuple, activity_regularizer: bool = True) -> dict:
     """Config entries of `roles`: initializers, regularizers (then the layer's
     `activity_regularizer` unless told not to), constraints, in Keras' order."""
-    cfg = {f"{r}_initializer": initializers.serialize(getattr(layer, f"{r}_initializer"))
-           for r in roles}
-    cfg.update({f"{r}_regularizer": regularizers.serialize(getattr(layer, f"{r}_regularizer"))
-                for r in roles})
+    cfg = {
+        f"{r}_initializer": initializers.serialize(getattr(layer, f"{r}_initializer"))
+        for r in roles
+    }
+    cfg.update(
+        {
+            f"{r}_regularizer": regularizers.serialize(getattr(layer, f"{r}_regularizer"))
+            for r in roles
+        }
+    )
     if activity_regularizer:
         cfg["activity_regularizer"] = regularizers.serialize(layer.activity_regularizer)
-    cfg.update({f"{r}_constraint": constraints.serialize(getattr(layer, f"{r}_constraint"))
-                for r in roles})
+    cfg.update(
+        {f"{r}_constraint": constraints.serialize(getattr(layer, f"{r}_constraint")) for r in roles}
+    )
     return cfg
 
 

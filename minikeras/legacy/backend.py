@@ -39,7 +39,8 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None, ragg
     raise NotImplementedError(
         "`K.placeholder()` creates a TensorFlow graph placeholder, and minikeras runs eagerly: "
         f"there are no placeholders (received shape={shape}). Use `keras.Input(shape=...)` for a "
-        "symbolic model input, or pass NumPy arrays directly to the function.")
+        "symbolic model input, or pass NumPy arrays directly to the function."
+    )
 
 
 def gradients(loss, variables):
@@ -47,7 +48,8 @@ def gradients(loss, variables):
     raise NotImplementedError(
         "`K.gradients(loss, variables)` differentiates a TensorFlow graph, and minikeras runs "
         "eagerly. Compute the loss inside `with keras.backend.GradientTape() as tape:` and call "
-        "`tape.gradient(loss, variables)` instead.")
+        "`tape.gradient(loss, variables)` instead."
+    )
 
 
 def eval(x):  # noqa: A001 - Keras name
@@ -79,7 +81,8 @@ def set_value(x, value) -> None:
         raise TypeError(
             f"`K.set_value` needs a variable. Received: {type(x).__name__}. To change a "
             "learning rate, use `K.set_value(model.optimizer.learning_rate, value)` or assign "
-            "`model.optimizer.learning_rate = value`.")
+            "`model.optimizer.learning_rate = value`."
+        )
 
 
 def batch_set_value(tuples) -> None:
@@ -210,7 +213,8 @@ class _Function:
             if not isinstance(t, KerasTensor):
                 raise TypeError(
                     "`K.function` inputs and outputs must be symbolic tensors of a model "
-                    f"(e.g. `model.input`, `model.layers[1].output`). Received: {t!r}")
+                    f"(e.g. `model.input`, `model.layers[1].output`). Received: {t!r}"
+                )
         self._model = Functional(symbolic, outs, name=name or "k_function")
 
     def __call__(self, inputs):
@@ -237,7 +241,8 @@ def function(inputs, outputs, updates=None, name=None, **kwargs):
     if updates:
         raise NotImplementedError(
             "`K.function(..., updates=...)` runs graph update ops; minikeras runs eagerly. "
-            "Update variables directly with `variable.assign(...)`.")
+            "Update variables directly with `variable.assign(...)`."
+        )
     return _Function(inputs, outputs, name=name)
 
 
@@ -400,7 +405,8 @@ def batch_dot(x, y, axes=None):
     if xs[a0] != ys[a1]:
         raise ValueError(
             f"Cannot do batch_dot on inputs with shapes {xs} and {ys} with axes={axes}: "
-            f"x.shape[{a0}] != y.shape[{a1}] ({xs[a0]} != {ys[a1]}).")
+            f"x.shape[{a0}] != y.shape[{a1}] ({xs[a0]} != {ys[a1]})."
+        )
     b, k = (-1 if xs[0] is None else xs[0]), xs[a0]
     x_rest = [n for i, n in enumerate(xs) if i not in (0, a0)]
     y_rest = [n for i, n in enumerate(ys) if i not in (0, a1)]
@@ -461,8 +467,9 @@ def gather(reference, indices):
 
 def l2_normalize(x, axis=None):
     """Divides by the L2 norm along `axis` (all axes when None)."""
-    return ops.divide(x, ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True),
-                                              1e-12)))
+    return ops.divide(
+        x, ops.sqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True), 1e-12))
+    )
 
 
 def switch(condition, then_expression, else_expression):

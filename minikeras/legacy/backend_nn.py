@@ -71,15 +71,26 @@ def _channels(data_format):
 
 def conv1d(x, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """1-D convolution (`kernel` of shape `(width, in, out)`)."""
-    return ops.conv(x, kernel, strides=strides, padding=padding,
-                    data_format=_channels(data_format), dilation_rate=dilation_rate)
+    return ops.conv(
+        x,
+        kernel,
+        strides=strides,
+        padding=padding,
+        data_format=_channels(data_format),
+        dilation_rate=dilation_rate,
+    )
 
 
-def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None,
-           dilation_rate=(1, 1)):
+def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None, dilation_rate=(1, 1)):
     """2-D convolution (`kernel` of shape `(rows, cols, in, out)`)."""
-    return ops.conv(x, kernel, strides=strides, padding=padding,
-                    data_format=_channels(data_format), dilation_rate=dilation_rate)
+    return ops.conv(
+        x,
+        kernel,
+        strides=strides,
+        padding=padding,
+        data_format=_channels(data_format),
+        dilation_rate=dilation_rate,
+    )
 
 
 def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool_mode="max"):
@@ -87,14 +98,14 @@ def pool2d(x, pool_size, strides=(1, 1), padding="valid", data_format=None, pool
     if pool_mode not in ("max", "avg"):
         raise ValueError(f"Invalid pool_mode: {pool_mode}. Expected 'max' or 'avg'.")
     fn = ops.max_pool if pool_mode == "max" else ops.average_pool
-    return fn(x, pool_size, strides=strides, padding=padding,
-              data_format=_channels(data_format))
+    return fn(x, pool_size, strides=strides, padding=padding, data_format=_channels(data_format))
 
 
 def batch_normalization(x, mean, var, beta, gamma, axis=-1, epsilon=1e-3):
     """`gamma * (x - mean) / sqrt(var + epsilon) + beta`."""
-    return ops.batch_normalization(x, mean, var, axis=axis, offset=beta, scale=gamma,
-                                   epsilon=epsilon)
+    return ops.batch_normalization(
+        x, mean, var, axis=axis, offset=beta, scale=gamma, epsilon=epsilon
+    )
 
 
 def logsumexp(x, axis=None, keepdims=False):

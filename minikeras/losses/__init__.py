@@ -60,24 +60,70 @@ cosine_proximity = cosine_similarity
 
 ALL_OBJECTS = {
     cls.__name__: cls
-    for cls in (Loss, LossFunctionWrapper, MeanSquaredError, MeanAbsoluteError,
-                MeanAbsolutePercentageError, MeanSquaredLogarithmicError, Huber, LogCosh,
-                KLDivergence, Poisson, CosineSimilarity, Hinge, SquaredHinge, CategoricalHinge,
-                BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy,
-                CategoricalFocalCrossentropy, SparseCategoricalCrossentropy, Dice, Tversky)
+    for cls in (
+        Loss,
+        LossFunctionWrapper,
+        MeanSquaredError,
+        MeanAbsoluteError,
+        MeanAbsolutePercentageError,
+        MeanSquaredLogarithmicError,
+        Huber,
+        LogCosh,
+        KLDivergence,
+        Poisson,
+        CosineSimilarity,
+        Hinge,
+        SquaredHinge,
+        CategoricalHinge,
+        BinaryCrossentropy,
+        BinaryFocalCrossentropy,
+        CategoricalCrossentropy,
+        CategoricalFocalCrossentropy,
+        SparseCategoricalCrossentropy,
+        Dice,
+        Tversky,
+    )
 }
 ALL_FUNCTIONS = {
     fn.__name__: fn
-    for fn in (mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
-               mean_squared_logarithmic_error, huber, log_cosh, kl_divergence, poisson,
-               cosine_similarity, hinge, squared_hinge, categorical_hinge, binary_crossentropy,
-               binary_focal_crossentropy, categorical_crossentropy,
-               categorical_focal_crossentropy, sparse_categorical_crossentropy, dice, tversky)
+    for fn in (
+        mean_squared_error,
+        mean_absolute_error,
+        mean_absolute_percentage_error,
+        mean_squared_logarithmic_error,
+        huber,
+        log_cosh,
+        kl_divergence,
+        poisson,
+        cosine_similarity,
+        hinge,
+        squared_hinge,
+        categorical_hinge,
+        binary_crossentropy,
+        binary_focal_crossentropy,
+        categorical_crossentropy,
+        categorical_focal_crossentropy,
+        sparse_categorical_crossentropy,
+        dice,
+        tversky,
+    )
 }
-ALIASES = {"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape,
-           "msle": msle, "MSLE": msle, "kld": kld, "KLD": kld,
-           "kullback_leibler_divergence": kld, "logcosh": logcosh, "huber_loss": huber,
-           "cosine_proximity": cosine_similarity}
+ALIASES = {
+    "mse": mse,
+    "MSE": mse,
+    "mae": mae,
+    "MAE": mae,
+    "mape": mape,
+    "MAPE": mape,
+    "msle": msle,
+    "MSLE": msle,
+    "kld": kld,
+    "KLD": kld,
+    "kullback_leibler_divergence": kld,
+    "logcosh": logcosh,
+    "huber_loss": huber,
+    "cosine_proximity": cosine_similarity,
+}
 
 
 from minikeras.saving.function_refs import deserialize_function  # noqa: E402
@@ -94,9 +140,13 @@ def deserialize(config, custom_objects=None):
     """Returns the loss named or described by `config`."""
     if isinstance(config, dict):
         cls = class_by_name(
-            config.get("class_name"), "loss", ALL_OBJECTS, custom_objects=custom_objects,
+            config.get("class_name"),
+            "loss",
+            ALL_OBJECTS,
+            custom_objects=custom_objects,
             hint=f" Known loss classes: {sorted(ALL_OBJECTS)}. Pass custom losses with "
-                 "`custom_objects={...}`.")
+            "`custom_objects={...}`.",
+        )
         cfg = dict(config.get("config", {}))
         if cls is LossFunctionWrapper and "fn" in cfg:
             cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
@@ -127,7 +177,8 @@ def get(identifier, custom_objects=None):
         if found is None:
             raise ValueError(
                 f"Could not interpret loss identifier: {identifier!r}. Valid names include: "
-                f"{sorted(set(ALL_FUNCTIONS) | set(ALIASES))}")
+                f"{sorted(set(ALL_FUNCTIONS) | set(ALIASES))}"
+            )
         return found
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()

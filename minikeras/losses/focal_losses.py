@@ -9,8 +9,16 @@ from minikeras.backend import config
 from minikeras.losses.loss import LossFunctionWrapper
 
 
-def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
-                              gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1):
+def binary_focal_crossentropy(
+    y_true,
+    y_pred,
+    apply_class_balancing=False,
+    alpha=0.25,
+    gamma=2.0,
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+):
     """Binary crossentropy scaled by `(1 - p_t) ** gamma` (and `alpha` class balancing)."""
     y_true = np.asarray(ops.convert_to_numpy(y_true))
     if label_smoothing:
@@ -18,8 +26,9 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     if from_logits:
         y_pred = ops.sigmoid(y_pred)
     bce = ops.binary_crossentropy(y_true, y_pred, from_logits=False)
-    p_t = ops.add(ops.multiply(y_true, y_pred), ops.multiply(1.0 - y_true,
-                                                             ops.subtract(1.0, y_pred)))
+    p_t = ops.add(
+        ops.multiply(y_true, y_pred), ops.multiply(1.0 - y_true, ops.subtract(1.0, y_pred))
+    )
     focal = ops.multiply(ops.power(ops.subtract(1.0, p_t), float(gamma)), bce)
     if apply_class_balancing:
         weight = (y_true * alpha + (1.0 - y_true) * (1.0 - alpha)).astype(y_true.dtype)
@@ -27,8 +36,9 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
     return ops.mean(focal, axis=axis)
 
 
-def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False,
-                                   label_smoothing=0.0, axis=-1):
+def categorical_focal_crossentropy(
+    y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1
+):
     """Categorical crossentropy weighted by `alpha * (1 - p) ** gamma` per class."""
     y_true = np.asarray(ops.convert_to_numpy(y_true))
     if label_smoothing:
@@ -57,13 +67,30 @@ class BinaryFocalCrossentropy(LossFunctionWrapper):
         axis: Axis to average over.
     """
 
-    def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
-                 label_smoothing=0.0, axis=-1, reduction="sum_over_batch_size",
-                 name="binary_focal_crossentropy", dtype=None):
-        super().__init__(binary_focal_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, apply_class_balancing=apply_class_balancing, alpha=alpha,
-                         gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing,
-                         axis=axis)
+    def __init__(
+        self,
+        apply_class_balancing=False,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_focal_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            apply_class_balancing=apply_class_balancing,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class CategoricalFocalCrossentropy(LossFunctionWrapper):
@@ -77,9 +104,25 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
         axis: Class axis.
     """
 
-    def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_focal_crossentropy",
-                 dtype=None):
-        super().__init__(categorical_focal_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, alpha=alpha, gamma=gamma, from_logits=from_logits,
-                         label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        alpha=0.25,
+        gamma=2.0,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_focal_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_focal_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            alpha=alpha,
+            gamma=gamma,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )

@@ -11,14 +11,24 @@ from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.eager_tensor import as_eager
 from minikeras.saving.function_refs import deserialize_function, serialize_function
 
-_REDUCTIONS = ("sum_over_batch_size", "sum", "none", "mean", "mean_with_sample_weight", None,
-               "auto")
+_REDUCTIONS = (
+    "sum_over_batch_size",
+    "sum",
+    "none",
+    "mean",
+    "mean_with_sample_weight",
+    None,
+    "auto",
+)
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     """Makes `x1` and `x2` the same rank by squeezing or expanding a trailing size-1 axis."""
-    if (isinstance(x1, (np.ndarray, Tensor)) and isinstance(x2, (np.ndarray, Tensor))
-            and x1.ndim == x2.ndim):  # fast path: nothing to do
+    if (
+        isinstance(x1, (np.ndarray, Tensor))
+        and isinstance(x2, (np.ndarray, Tensor))
+        and x1.ndim == x2.ndim
+    ):  # fast path: nothing to do
         return x1, x2
     s1, s2 = ops.shape(x1), ops.shape(x2)
     r1, r2 = len(s1), len(s2)
@@ -53,10 +63,12 @@ def check_target_shape(y_true, y_pred, sparse: bool = False) -> None:
     if sparse:
         raise ValueError(
             "Arguments `target` and `output` must have the same shape up until the last "
-            f"dimension: target.shape={s1}, output.shape={s2}")
+            f"dimension: target.shape={s1}, output.shape={s2}"
+        )
     raise ValueError(
         "Arguments `target` and `output` must have the same shape. Received: "
-        f"target.shape={s1}, output.shape={s2}")
+        f"target.shape={s1}, output.shape={s2}"
+    )
 
 
 def is_sparse_function(fn) -> bool:
@@ -108,7 +120,8 @@ class Loss:
         if reduction not in _REDUCTIONS:
             raise ValueError(
                 f"Invalid value for argument `reduction`. Expected one of {_REDUCTIONS[:5]}. "
-                f"Received: reduction={reduction}")
+                f"Received: reduction={reduction}"
+            )
         if reduction in ("auto", "mean"):
             reduction = "sum_over_batch_size"
         self.name = name or _snake(type(self).__name__)
@@ -121,8 +134,11 @@ class Loss:
         y_true = value_of(y_true)
         if type(y_true) is not np.ndarray:
             y_true = np.asarray(y_true)
-        if y_true.dtype != yp_dtype and y_true.dtype.kind in "fbiu" and not getattr(
-                self, "_integer_targets", False):
+        if (
+            y_true.dtype != yp_dtype
+            and y_true.dtype.kind in "fbiu"
+            and not getattr(self, "_integer_targets", False)
+        ):
             y_true = y_true.astype(yp_dtype)
         values = self.call(y_true, y_pred)
         return as_eager(reduce_values(values, sample_weight, self.reduction))
@@ -142,8 +158,9 @@ class LossFunctionWrapper(Loss):
     """Wraps a per-sample loss function `fn(y_true, y_pred, **kwargs)` as a `Loss`."""
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
-        super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction,
-                         dtype=dtype)
+        super().__init__(
+            name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype
+        )
         self.fn = fn
         self._fn_kwargs = kwargs
 

@@ -37,16 +37,16 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None,
-                                    axis=-1):
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
     """Categorical crossentropy with integer labels.
 
     Entries whose label equals `ignore_class` get a loss of 0 (and, through the
     `SparseCategoricalCrossentropy` class, are left out of the mean).
     """
     if ignore_class is None:
-        return ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
-                                                   axis=axis)
+        return ops.sparse_categorical_crossentropy(
+            y_true, y_pred, from_logits=from_logits, axis=axis
+        )
     labels = np.asarray(ops.convert_to_numpy(y_true))
     if labels.ndim == len(ops.shape(y_pred)) and labels.shape[-1] == 1:
         labels = labels[..., 0]
@@ -54,8 +54,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
     safe_labels = np.where(valid, labels, 0)
     # invalid rows see uniform (finite) predictions; their loss is then zeroed
     safe_pred = ops.where(np.expand_dims(valid, -1), y_pred, 1.0)
-    res = ops.sparse_categorical_crossentropy(safe_labels, safe_pred, from_logits=from_logits,
-                                              axis=axis)
+    res = ops.sparse_categorical_crossentropy(
+        safe_labels, safe_pred, from_logits=from_logits, axis=axis
+    )
     return ops.multiply(res, valid.astype(np.asarray(ops.convert_to_numpy(res)).dtype))
 
 
@@ -76,19 +77,47 @@ class MeanAbsoluteError(LossFunctionWrapper):
 class BinaryCrossentropy(LossFunctionWrapper):
     """Crossentropy between true 0/1 labels and predicted probabilities (or logits)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="binary_crossentropy", dtype=None):
-        super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="binary_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            binary_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class CategoricalCrossentropy(LossFunctionWrapper):
     """Crossentropy between one-hot labels and predicted class probabilities (or logits)."""
 
-    def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1,
-                 reduction="sum_over_batch_size", name="categorical_crossentropy", dtype=None):
-        super().__init__(categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits=False,
+        label_smoothing=0.0,
+        axis=-1,
+        reduction="sum_over_batch_size",
+        name="categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
@@ -96,10 +125,22 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
 
     _integer_targets = True
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
-                 name="sparse_categorical_crossentropy", dtype=None):
-        super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name,
-                         dtype=dtype, from_logits=from_logits, ignore_class=ignore_class)
+    def __init__(
+        self,
+        from_logits=False,
+        ignore_class=None,
+        reduction="sum_over_batch_size",
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+    ):
+        super().__init__(
+            sparse_categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+        )
 
     def call(self, y_true, y_pred):
         return self.fn(y_true, y_pred, **self._fn_kwargs)
@@ -116,7 +157,10 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             mask = mask * np.float32(mask.size / (mask.sum() + config.epsilon()))
         if sample_weight is not None:
             sw = np.asarray(ops.convert_to_numpy(sample_weight), np.float32)
-            sw = sw.reshape(sw.shape + (1,) * (mask.ndim - sw.ndim)) if sw.ndim < mask.ndim \
+            sw = (
+                sw.reshape(sw.shape + (1,) * (mask.ndim - sw.ndim))
+                if sw.ndim < mask.ndim
                 else sw.reshape(mask.shape)
+            )
             mask = mask * sw
         return reduce_values(values, mask, self.reduction)

@@ -13,8 +13,9 @@ def dice(y_true, y_pred, axis=None):
     """`1 - 2 * sum(y_true * y_pred) / (sum(y_true) + sum(y_pred) + eps)` over `axis`."""
     y_true = np.asarray(ops.convert_to_numpy(y_true))
     intersection = ops.sum(ops.multiply(y_true, y_pred), axis=axis)
-    denom = ops.add(ops.add(ops.sum(y_pred, axis=axis), np.sum(y_true, axis=axis)),
-                    config.epsilon())
+    denom = ops.add(
+        ops.add(ops.sum(y_pred, axis=axis), np.sum(y_true, axis=axis)), config.epsilon()
+    )
     return ops.subtract(1.0, ops.divide(ops.multiply(intersection, 2.0), denom))
 
 
@@ -24,8 +25,12 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
     intersection = ops.sum(ops.multiply(y_true, y_pred), axis=axis)
     fp = ops.sum(ops.multiply(ops.subtract(1.0, y_pred), y_true), axis=axis)
     fn = ops.sum(ops.multiply(y_pred, 1.0 - y_true), axis=axis)
-    denom = ops.add(ops.add(ops.add(intersection, ops.multiply(fp, float(alpha))),
-                            ops.multiply(fn, float(beta))), config.epsilon())
+    denom = ops.add(
+        ops.add(
+            ops.add(intersection, ops.multiply(fp, float(alpha))), ops.multiply(fn, float(beta))
+        ),
+        config.epsilon(),
+    )
     return ops.subtract(1.0, ops.divide(intersection, denom))
 
 
@@ -39,7 +44,15 @@ class Dice(LossFunctionWrapper):
 class Tversky(LossFunctionWrapper):
     """Tversky loss with false-positive weight `alpha` and false-negative weight `beta`."""
 
-    def __init__(self, alpha=0.5, beta=0.5, reduction="sum_over_batch_size", name="tversky",
-                 axis=None, dtype=None):
-        super().__init__(tversky, reduction=reduction, name=name, dtype=dtype, alpha=alpha,
-                         beta=beta, axis=axis)
+    def __init__(
+        self,
+        alpha=0.5,
+        beta=0.5,
+        reduction="sum_over_batch_size",
+        name="tversky",
+        axis=None,
+        dtype=None,
+    ):
+        super().__init__(
+            tversky, reduction=reduction, name=name, dtype=dtype, alpha=alpha, beta=beta, axis=axis
+        )

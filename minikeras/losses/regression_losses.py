@@ -60,8 +60,9 @@ def kl_divergence(y_true, y_pred):
 
 def poisson(y_true, y_pred):
     """`mean(y_pred - y_true * log(y_pred + eps), axis=-1)`."""
-    return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, _eps())))),
-                    axis=-1)
+    return ops.mean(
+        ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, _eps())))), axis=-1
+    )
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
@@ -75,26 +76,29 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 class MeanAbsolutePercentageError(LossFunctionWrapper):
     """Mean absolute percentage error."""
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(mean_absolute_percentage_error, reduction=reduction, name=name,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_absolute_percentage_error", dtype=None
+    ):
+        super().__init__(
+            mean_absolute_percentage_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 class MeanSquaredLogarithmicError(LossFunctionWrapper):
     """Mean squared logarithmic error."""
 
-    def __init__(self, reduction="sum_over_batch_size",
-                 name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(mean_squared_logarithmic_error, reduction=reduction, name=name,
-                         dtype=dtype)
+    def __init__(
+        self, reduction="sum_over_batch_size", name="mean_squared_logarithmic_error", dtype=None
+    ):
+        super().__init__(
+            mean_squared_logarithmic_error, reduction=reduction, name=name, dtype=dtype
+        )
 
 
 class Huber(LossFunctionWrapper):
     """Huber loss with threshold `delta` (1.0)."""
 
-    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss",
-                 dtype=None):
+    def __init__(self, delta=1.0, reduction="sum_over_batch_size", name="huber_loss", dtype=None):
         super().__init__(huber, reduction=reduction, name=name, dtype=dtype, delta=delta)
 
 
@@ -122,7 +126,7 @@ class Poisson(LossFunctionWrapper):
 class CosineSimilarity(LossFunctionWrapper):
     """Negative cosine similarity between labels and predictions along `axis`."""
 
-    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity",
-                 dtype=None):
-        super().__init__(cosine_similarity, reduction=reduction, name=name, dtype=dtype,
-                         axis=axis)
+    def __init__(
+        self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None
+    ):
+        super().__init__(cosine_similarity, reduction=reduction, name=name, dtype=dtype, axis=axis)

@@ -57,15 +57,51 @@ from minikeras.metrics.sensitivity_metrics import (
 from minikeras.utils.module_lookup import class_by_name, serialize_keras_object
 
 _CLASSES = (
-    Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy, CategoricalAccuracy,
-    SparseCategoricalAccuracy, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy,
-    MeanSquaredError, RootMeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError, CosineSimilarity, LogCoshError, R2Score, AUC, FalseNegatives,
-    FalsePositives, Precision, PrecisionAtRecall, Recall, RecallAtPrecision,
-    SensitivityAtSpecificity, SpecificityAtSensitivity, TrueNegatives, TruePositives, Hinge,
-    SquaredHinge, CategoricalHinge, KLDivergence, Poisson, BinaryCrossentropy,
-    CategoricalCrossentropy, SparseCategoricalCrossentropy, F1Score, FBetaScore, IoU, BinaryIoU,
-    MeanIoU, OneHotIoU, OneHotMeanIoU)
+    Metric,
+    Mean,
+    Sum,
+    MeanMetricWrapper,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    MeanSquaredError,
+    RootMeanSquaredError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    CosineSimilarity,
+    LogCoshError,
+    R2Score,
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    PrecisionAtRecall,
+    Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+    TrueNegatives,
+    TruePositives,
+    Hinge,
+    SquaredHinge,
+    CategoricalHinge,
+    KLDivergence,
+    Poisson,
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    SparseCategoricalCrossentropy,
+    F1Score,
+    FBetaScore,
+    IoU,
+    BinaryIoU,
+    MeanIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
+)
 ALL_OBJECTS = {cls.__name__: cls for cls in _CLASSES}
 
 
@@ -78,15 +114,31 @@ def _snake(name):
 # Keras 3 resolves both class names and their snake_case spellings, plus a few aliases
 _BY_NAME = dict(ALL_OBJECTS)
 _BY_NAME.update({_snake(cls.__name__): cls for cls in _CLASSES})
-_BY_NAME.update({"bce": BinaryCrossentropy, "BCE": BinaryCrossentropy,
-                 "mse": MeanSquaredError, "MSE": MeanSquaredError, "mae": MeanAbsoluteError,
-                 "MAE": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
-                 "MAPE": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
-                 "MSLE": MeanSquaredLogarithmicError, "rmse": RootMeanSquaredError})
+_BY_NAME.update(
+    {
+        "bce": BinaryCrossentropy,
+        "BCE": BinaryCrossentropy,
+        "mse": MeanSquaredError,
+        "MSE": MeanSquaredError,
+        "mae": MeanAbsoluteError,
+        "MAE": MeanAbsoluteError,
+        "mape": MeanAbsolutePercentageError,
+        "MAPE": MeanAbsolutePercentageError,
+        "msle": MeanSquaredLogarithmicError,
+        "MSLE": MeanSquaredLogarithmicError,
+        "rmse": RootMeanSquaredError,
+    }
+)
 ALL_FUNCTIONS = {
     fn.__name__: fn
-    for fn in (accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-               top_k_categorical_accuracy, sparse_top_k_categorical_accuracy)
+    for fn in (
+        accuracy,
+        binary_accuracy,
+        categorical_accuracy,
+        sparse_categorical_accuracy,
+        top_k_categorical_accuracy,
+        sparse_top_k_categorical_accuracy,
+    )
 }
 
 
@@ -103,8 +155,9 @@ def serialize(metric):
 def deserialize(config, custom_objects=None):
     """Returns the metric described by `config`."""
     if isinstance(config, dict):
-        cls = class_by_name(config.get("class_name"), "metric", ALL_OBJECTS,
-                            custom_objects=custom_objects)
+        cls = class_by_name(
+            config.get("class_name"), "metric", ALL_OBJECTS, custom_objects=custom_objects
+        )
         cfg = dict(config.get("config", {}))
         if cls is MeanMetricWrapper and "fn" in cfg:
             cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
@@ -146,7 +199,8 @@ def get(identifier, custom_objects=None):
             return found
         raise ValueError(
             f"Could not interpret metric identifier: {identifier!r}. Valid names include: "
-            f"{sorted(k for k in _BY_NAME if k[0].islower())}")
+            f"{sorted(k for k in _BY_NAME if k[0].islower())}"
+        )
     if isinstance(identifier, type) and issubclass(identifier, Metric):
         return identifier()
     if callable(identifier):

@@ -17,8 +17,9 @@ def accuracy(y_true, y_pred):
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Fraction of entries where `y_pred > threshold` equals the 0/1 label."""
     y_pred = (np.asarray(y_pred) > threshold).astype(np.float32)
-    return ops.mean(np.equal(np.asarray(y_true, dtype=np.float32), y_pred).astype(np.float32),
-                   axis=-1)
+    return ops.mean(
+        np.equal(np.asarray(y_true, dtype=np.float32), y_pred).astype(np.float32), axis=-1
+    )
 
 
 def categorical_accuracy(y_true, y_pred):
@@ -66,9 +67,11 @@ def _sparse_categorical_accuracy_count(y_true, y_pred):
 
 # Per-sample values of these metrics are exactly 0 or 1 in the cases the counters accept,
 # so their sum is an exact count: `MeanMetricWrapper` adds it without building the values.
-EXACT_COUNTS = {binary_accuracy: _binary_accuracy_count,
-                categorical_accuracy: _categorical_accuracy_count,
-                sparse_categorical_accuracy: _sparse_categorical_accuracy_count}
+EXACT_COUNTS = {
+    binary_accuracy: _binary_accuracy_count,
+    categorical_accuracy: _categorical_accuracy_count,
+    sparse_categorical_accuracy: _sparse_categorical_accuracy_count,
+}
 
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):

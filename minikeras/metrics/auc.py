@@ -29,26 +29,41 @@ class AUC(Metric):
         from_logits: Apply a sigmoid to predictions first.
     """
 
-    def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
-                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
-                 label_weights=None, from_logits=False):
+    def __init__(
+        self,
+        num_thresholds=200,
+        curve="ROC",
+        summation_method="interpolation",
+        name=None,
+        dtype=None,
+        thresholds=None,
+        multi_label=False,
+        num_labels=None,
+        label_weights=None,
+        from_logits=False,
+    ):
         super().__init__(name=name or "auc", dtype=dtype)
         curve = str(curve).upper()
         if curve not in _CURVES:
-            raise ValueError(f'Invalid `curve` argument value "{curve}". Expected one of: '
-                             f"{list(_CURVES)}")
+            raise ValueError(
+                f'Invalid `curve` argument value "{curve}". Expected one of: {list(_CURVES)}'
+            )
         summation_method = str(summation_method).lower()
         if summation_method not in _SUMMATIONS:
-            raise ValueError(f'Invalid `summation_method` argument value "{summation_method}". '
-                             f"Expected one of: {list(_SUMMATIONS)}")
+            raise ValueError(
+                f'Invalid `summation_method` argument value "{summation_method}". '
+                f"Expected one of: {list(_SUMMATIONS)}"
+            )
         self._init_from_thresholds = thresholds is not None
         if thresholds is not None:
             inner = sorted(float(t) for t in thresholds)
             self.num_thresholds = len(inner) + 2
         else:
             if num_thresholds <= 1:
-                raise ValueError("Argument `num_thresholds` must be an integer > 1. "
-                                 f"Received: num_thresholds={num_thresholds}")
+                raise ValueError(
+                    "Argument `num_thresholds` must be an integer > 1. "
+                    f"Received: num_thresholds={num_thresholds}"
+                )
             self.num_thresholds = num_thresholds
             inner = [(i + 1) * 1.0 / (num_thresholds - 1) for i in range(num_thresholds - 2)]
         eps = config.epsilon()
@@ -59,8 +74,9 @@ class AUC(Metric):
             raise ValueError("`num_labels` is needed only when `multi_label` is True.")
         self.multi_label = multi_label
         self.num_labels = num_labels
-        self.label_weights = None if label_weights is None else \
-            np.asarray(label_weights, np.float64)
+        self.label_weights = (
+            None if label_weights is None else np.asarray(label_weights, np.float64)
+        )
         self._from_logits = from_logits
         self.reset_state()
 
@@ -75,10 +91,14 @@ class AUC(Metric):
         y_pred = np.asarray(y_pred, dtype=np.float32)
         if self._from_logits:
             y_pred = (1.0 / (1.0 + np.exp(-y_pred.astype(np.float64)))).astype(np.float32)
-        counts = confusion_counts(y_true, y_pred, self._thresholds, sample_weight,
-                                  multi_label=self.multi_label,
-                                  label_weights=None if self.multi_label else
-                                  self.label_weights)
+        counts = confusion_counts(
+            y_true,
+            y_pred,
+            self._thresholds,
+            sample_weight,
+            multi_label=self.multi_label,
+            label_weights=None if self.multi_label else self.label_weights,
+        )
         if self._counts is None:
             self._counts = counts
         else:
@@ -103,8 +123,9 @@ class AUC(Metric):
         both = (p[: n - 1] > 0) & (p[1:] > 0)
         ratio = np.where(both, divide_no_nan(p[: n - 1], np.maximum(p[1:], 0)), 1.0)
         ratio = np.where(ratio > 0, ratio, 1.0)
-        increment = divide_no_nan(slope * (dtp + intercept * np.log(ratio)),
-                                  np.maximum(tp[1:] + fn[1:], 0))
+        increment = divide_no_nan(
+            slope * (dtp + intercept * np.log(ratio)), np.maximum(tp[1:] + fn[1:], 0)
+        )
         return self._average(increment)
 
     def result(self):
@@ -128,11 +149,17 @@ class AUC(Metric):
         return np.asarray(self._average((x[: n - 1] - x[1:]) * heights), dtype=self.dtype)
 
     def get_config(self):
-        cfg = {"name": self.name, "dtype": self.dtype, "num_thresholds": self.num_thresholds,
-               "curve": self.curve, "summation_method": self.summation_method,
-               "multi_label": self.multi_label, "num_labels": self.num_labels,
-               "label_weights": None if self.label_weights is None else
-               self.label_weights.tolist(), "from_logits": self._from_logits}
+        cfg = {
+            "name": self.name,
+            "dtype": self.dtype,
+            "num_thresholds": self.num_thresholds,
+            "curve": self.curve,
+            "summation_method": self.summation_method,
+            "multi_label": self.multi_label,
+            "num_labels": self.num_labels,
+            "label_weights": None if self.label_weights is None else self.label_weights.tolist(),
+            "from_logits": self._from_logits,
+        }
         if self._init_from_thresholds:
             cfg["thresholds"] = self.thresholds[1:-1]
         return cfg

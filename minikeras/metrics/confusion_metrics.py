@@ -25,8 +25,9 @@ class _ConfusionMatrixCount(Metric):
         self.accumulator = np.zeros(len(self.thresholds))
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        self.accumulator += confusion_counts(y_true, y_pred, self.thresholds,
-                                             sample_weight)[self._key]
+        self.accumulator += confusion_counts(y_true, y_pred, self.thresholds, sample_weight)[
+            self._key
+        ]
 
     def result(self):
         value = self.accumulator[0] if self._single else self.accumulator
@@ -72,14 +73,18 @@ class _PrecisionRecall(Metric):
         self.top_k = top_k
         self.class_id = class_id
         # with top_k and no thresholds, every kept (top-k) entry counts as predicted
-        self.thresholds = as_thresholds(thresholds) if thresholds is not None else \
-            [0.5 if top_k is None else NEG_INF]
+        self.thresholds = (
+            as_thresholds(thresholds)
+            if thresholds is not None
+            else [0.5 if top_k is None else NEG_INF]
+        )
         self._single = thresholds is None or isinstance(thresholds, (int, float))
         self.reset_state()
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        counts = confusion_counts(y_true, y_pred, self.thresholds, sample_weight,
-                                  top_k=self.top_k, class_id=self.class_id)
+        counts = confusion_counts(
+            y_true, y_pred, self.thresholds, sample_weight, top_k=self.top_k, class_id=self.class_id
+        )
         self.true_positives += counts["tp"]
         self.other += counts[self._pair[1]]
 
@@ -92,8 +97,13 @@ class _PrecisionRecall(Metric):
         self.other = np.zeros(len(self.thresholds))
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "thresholds": self.init_thresholds,
-                "top_k": self.top_k, "class_id": self.class_id}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "thresholds": self.init_thresholds,
+            "top_k": self.top_k,
+            "class_id": self.class_id,
+        }
 
 
 class Precision(_PrecisionRecall):

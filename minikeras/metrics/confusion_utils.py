@@ -17,8 +17,16 @@ def filter_top_k(x: np.ndarray, k: int) -> np.ndarray:
     return np.where(mask, x, NEG_INF)
 
 
-def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
-                     class_id=None, multi_label=False, label_weights=None) -> dict:
+def confusion_counts(
+    y_true,
+    y_pred,
+    thresholds,
+    sample_weight=None,
+    top_k=None,
+    class_id=None,
+    multi_label=False,
+    label_weights=None,
+) -> dict:
     """Weighted TP/FP/TN/FN counts for each threshold (`y_pred > threshold`).
 
     Returns:
@@ -36,7 +44,8 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     if y_true.shape != y_pred.shape:
         raise ValueError(
             "`y_true` and `y_pred` must have the same shape for a confusion-matrix metric. "
-            f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}")
+            f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}"
+        )
     sw = None
     if sample_weight is not None:
         sw = np.asarray(value_of(sample_weight), dtype=np.float32)
@@ -65,8 +74,12 @@ def confusion_counts(y_true, y_pred, thresholds, sample_weight=None, top_k=None,
     weight = np.ones_like(pred) if w is None else w
     pos = (truth * weight)[None]
     neg = ((~truth) * weight)[None]
-    counts = {"tp": np.sum(above * pos, axis=1), "fp": np.sum(above * neg, axis=1),
-              "fn": np.sum(~above * pos, axis=1), "tn": np.sum(~above * neg, axis=1)}
+    counts = {
+        "tp": np.sum(above * pos, axis=1),
+        "fp": np.sum(above * neg, axis=1),
+        "fn": np.sum(~above * pos, axis=1),
+        "tn": np.sum(~above * neg, axis=1),
+    }
     if not multi_label:
         counts = {k: v[:, 0] for k, v in counts.items()}
     return {k: v.astype(np.float64) for k, v in counts.items()}
@@ -93,6 +106,5 @@ def as_thresholds(thresholds, default=0.5) -> list[float]:
     thresholds = [float(t) for t in thresholds]
     for t in thresholds:
         if t < 0 or t > 1:
-            raise ValueError(
-                f"Threshold values must be in [0, 1]. Received: {thresholds}")
+            raise ValueError(f"Threshold values must be in [0, 1]. Received: {thresholds}")
     return thresholds

@@ -21,22 +21,25 @@ class FBetaScore(Metric):
         dtype: Result dtype.
     """
 
-    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score",
-                 dtype=None):
+    def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
         if average not in (None, "micro", "macro", "weighted"):
             raise ValueError(
                 "Invalid `average` argument value. Expected one of: {None, 'micro', 'macro', "
-                f"'weighted'}}. Received: average={average}")
+                f"'weighted'}}. Received: average={average}"
+            )
         if not isinstance(beta, float) or beta <= 0.0:
             raise ValueError(
                 f"Invalid `beta` argument value. It should be a Python float > 0. "
-                f"Received: beta={beta} of type '{type(beta).__name__}'")
-        if threshold is not None and (not isinstance(threshold, float) or
-                                      not 0.0 < threshold <= 1.0):
+                f"Received: beta={beta} of type '{type(beta).__name__}'"
+            )
+        if threshold is not None and (
+            not isinstance(threshold, float) or not 0.0 < threshold <= 1.0
+        ):
             raise ValueError(
                 "Invalid `threshold` argument value. It should be a Python float in the "
-                f"range ]0, 1]. Received: threshold={threshold}")
+                f"range ]0, 1]. Received: threshold={threshold}"
+            )
         self.average = average
         self.beta = beta
         self.threshold = threshold
@@ -52,7 +55,8 @@ class FBetaScore(Metric):
         if y_true.ndim != 2 or y_pred.ndim != 2:
             raise ValueError(
                 "FBetaScore expects 2D inputs with shape (batch_size, output_dim). Received "
-                f"input shapes: y_pred.shape={y_pred.shape} and y_true.shape={y_true.shape}.")
+                f"input shapes: y_pred.shape={y_pred.shape} and y_true.shape={y_true.shape}."
+            )
         from minikeras.losses.loss import check_target_shape
 
         check_target_shape(y_true, y_pred)
@@ -61,14 +65,23 @@ class FBetaScore(Metric):
             pred = ((y_pred >= top) & (np.abs(y_pred) > 1e-9)).astype(np.float32)
         else:
             pred = (y_pred > self.threshold).astype(np.float32)
-        sw = None if sample_weight is None else \
-            np.asarray(value_of(sample_weight), np.float32).reshape(-1, 1)
+        sw = (
+            None
+            if sample_weight is None
+            else np.asarray(value_of(sample_weight), np.float32).reshape(-1, 1)
+        )
 
         def wsum(v):
             return np.sum(v if sw is None else v * sw, axis=self.axis)
 
-        parts = np.stack([wsum(pred * y_true), wsum(pred * (1 - y_true)),
-                          wsum((1 - pred) * y_true), wsum(y_true)]).astype(np.float64)
+        parts = np.stack(
+            [
+                wsum(pred * y_true),
+                wsum(pred * (1 - y_true)),
+                wsum((1 - pred) * y_true),
+                wsum(y_true),
+            ]
+        ).astype(np.float64)
         self._state = parts if self._state is None else self._state + parts
 
     def result(self):
@@ -78,7 +91,7 @@ class FBetaScore(Metric):
         eps = config.epsilon()
         precision = tp / (tp + fp + eps)
         recall = tp / (tp + fn + eps)
-        b2 = self.beta ** 2
+        b2 = self.beta**2
         score = (precision * recall) / (b2 * precision + recall + eps) * (1 + b2)
         if self.average == "weighted":
             score = np.sum(score * weights / (np.sum(weights) + eps))
@@ -87,16 +100,20 @@ class FBetaScore(Metric):
         return np.asarray(score, dtype=self.dtype)
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "beta": self.beta,
-                "average": self.average, "threshold": self.threshold}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "beta": self.beta,
+            "average": self.average,
+            "threshold": self.threshold,
+        }
 
 
 class F1Score(FBetaScore):
     """F1 score: the F-beta score with `beta=1`."""
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
-        super().__init__(average=average, beta=1.0, threshold=threshold, name=name,
-                         dtype=dtype)
+        super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)
 
     def get_config(self):
         cfg = super().get_config()

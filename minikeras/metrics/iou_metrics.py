@@ -25,15 +25,25 @@ class IoU(Metric):
         axis: Class axis for the arg-max.
     """
 
-    def __init__(self, num_classes, target_class_ids, name=None, dtype=None,
-                 ignore_class=None, sparse_y_true=True, sparse_y_pred=True, axis=-1):
+    def __init__(
+        self,
+        num_classes,
+        target_class_ids,
+        name=None,
+        dtype=None,
+        ignore_class=None,
+        sparse_y_true=True,
+        sparse_y_pred=True,
+        axis=-1,
+    ):
         # Keras accumulates IoU confusion matrices in an integer dtype by default
         super().__init__(name=name, dtype=dtype or "int32")
         target_class_ids = list(target_class_ids)
         if max(target_class_ids) >= num_classes:
             raise ValueError(
                 f"Target class id {max(target_class_ids)} is out of range, which is "
-                f"[0, {num_classes}).")
+                f"[0, {num_classes})."
+            )
         self.num_classes = num_classes
         self.target_class_ids = target_class_ids
         self.ignore_class = ignore_class
@@ -65,7 +75,9 @@ class IoU(Metric):
                 warnings.warn(
                     "You are passing weight as `float`, but dtype is `int`. This may result "
                     "in an incorrect weight due to type casting. Consider using integer "
-                    "weights.", stacklevel=2)
+                    "weights.",
+                    stacklevel=2,
+                )
             sw = np.broadcast_to(sw.astype(self.dtype).astype(np.float64), y_true.shape)
         n = self.num_classes
         ok = (y_true >= 0) & (y_true < n) & (y_pred >= 0) & (y_pred < n)
@@ -86,36 +98,60 @@ class IoU(Metric):
         return np.asarray(np.sum(iou) / (np.sum(valid) + config.epsilon()), dtype=np.float32)
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "num_classes": self.num_classes,
-                "target_class_ids": self.target_class_ids, "ignore_class": self.ignore_class,
-                "sparse_y_true": self.sparse_y_true, "sparse_y_pred": self.sparse_y_pred,
-                "axis": self.axis}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "num_classes": self.num_classes,
+            "target_class_ids": self.target_class_ids,
+            "ignore_class": self.ignore_class,
+            "sparse_y_true": self.sparse_y_true,
+            "sparse_y_pred": self.sparse_y_pred,
+            "axis": self.axis,
+        }
 
 
 class BinaryIoU(IoU):
     """IoU of binary predictions thresholded at `threshold` (classes 0 and 1)."""
 
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
-        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name,
-                         dtype=dtype)
+        super().__init__(num_classes=2, target_class_ids=target_class_ids, name=name, dtype=dtype)
         self.threshold = threshold
 
     def _prepare_pred(self, y_pred):
         return (y_pred >= self.threshold).astype(np.int64)
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype,
-                "target_class_ids": self.target_class_ids, "threshold": self.threshold}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "target_class_ids": self.target_class_ids,
+            "threshold": self.threshold,
+        }
 
 
 class MeanIoU(IoU):
     """IoU averaged over all `num_classes` classes."""
 
-    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
-                 sparse_y_true=True, sparse_y_pred=True, axis=-1):
-        super().__init__(num_classes=num_classes, target_class_ids=list(range(num_classes)),
-                         name=name, dtype=dtype, ignore_class=ignore_class,
-                         sparse_y_true=sparse_y_true, sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self,
+        num_classes,
+        name=None,
+        dtype=None,
+        ignore_class=None,
+        sparse_y_true=True,
+        sparse_y_pred=True,
+        axis=-1,
+    ):
+        super().__init__(
+            num_classes=num_classes,
+            target_class_ids=list(range(num_classes)),
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=sparse_y_true,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
 
     def get_config(self):
         cfg = super().get_config()
@@ -126,11 +162,26 @@ class MeanIoU(IoU):
 class OneHotIoU(IoU):
     """IoU with one-hot labels and score predictions (both arg-maxed)."""
 
-    def __init__(self, num_classes, target_class_ids, name=None, dtype=None,
-                 ignore_class=None, sparse_y_pred=False, axis=-1):
-        super().__init__(num_classes=num_classes, target_class_ids=target_class_ids,
-                         name=name, dtype=dtype, ignore_class=ignore_class,
-                         sparse_y_true=False, sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self,
+        num_classes,
+        target_class_ids,
+        name=None,
+        dtype=None,
+        ignore_class=None,
+        sparse_y_pred=False,
+        axis=-1,
+    ):
+        super().__init__(
+            num_classes=num_classes,
+            target_class_ids=target_class_ids,
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=False,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
 
     def get_config(self):
         cfg = super().get_config()
@@ -141,11 +192,18 @@ class OneHotIoU(IoU):
 class OneHotMeanIoU(MeanIoU):
     """Mean IoU with one-hot labels and score predictions."""
 
-    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None,
-                 sparse_y_pred=False, axis=-1):
-        super().__init__(num_classes=num_classes, name=name, dtype=dtype,
-                         ignore_class=ignore_class, sparse_y_true=False,
-                         sparse_y_pred=sparse_y_pred, axis=axis)
+    def __init__(
+        self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1
+    ):
+        super().__init__(
+            num_classes=num_classes,
+            name=name,
+            dtype=dtype,
+            ignore_class=ignore_class,
+            sparse_y_true=False,
+            sparse_y_pred=sparse_y_pred,
+            axis=axis,
+        )
 
     def get_config(self):
         cfg = super().get_config()

@@ -12,36 +12,67 @@ from minikeras.metrics.regression_metrics import _np
 class BinaryCrossentropy(MeanMetricWrapper):
     """Mean binary crossentropy (`from_logits`, `label_smoothing`)."""
 
-    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False,
-                 label_smoothing=0):
-        super().__init__(_np(cl.binary_crossentropy), name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing)
+    def __init__(
+        self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0
+    ):
+        super().__init__(
+            _np(cl.binary_crossentropy),
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
     """Mean categorical crossentropy (`from_logits`, `label_smoothing`, `axis`)."""
 
-    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False,
-                 label_smoothing=0, axis=-1):
-        super().__init__(_np(cl.categorical_crossentropy), name=name, dtype=dtype,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        name="categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        label_smoothing=0,
+        axis=-1,
+    ):
+        super().__init__(
+            _np(cl.categorical_crossentropy),
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """Mean sparse categorical crossentropy (`from_logits`, `ignore_class`, `axis`)."""
 
-    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False,
-                 ignore_class=None, axis=-1):
-        super().__init__(_np(cl.sparse_categorical_crossentropy), name=name, dtype=dtype,
-                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+    def __init__(
+        self,
+        name="sparse_categorical_crossentropy",
+        dtype=None,
+        from_logits=False,
+        ignore_class=None,
+        axis=-1,
+    ):
+        super().__init__(
+            _np(cl.sparse_categorical_crossentropy),
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         import numpy as np
 
         from minikeras.backend.autodiff import value_of
 
-        values = self._fn(np.asarray(value_of(y_true)), np.asarray(value_of(y_pred)),
-                          **self._fn_kwargs)
+        values = self._fn(
+            np.asarray(value_of(y_true)), np.asarray(value_of(y_pred)), **self._fn_kwargs
+        )
         super(MeanMetricWrapper, self).update_state(values, sample_weight)
 
 

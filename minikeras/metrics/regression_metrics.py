@@ -27,8 +27,7 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     y_true = np.asarray(y_true, dtype=np.float32)
     y_pred = np.asarray(y_pred, dtype=np.float32)
     nt = y_true / np.sqrt(np.maximum(np.sum(np.square(y_true), axis=axis, keepdims=True), 1e-12))
-    npred = y_pred / np.sqrt(np.maximum(np.sum(np.square(y_pred), axis=axis, keepdims=True),
-                                        1e-12))
+    npred = y_pred / np.sqrt(np.maximum(np.sum(np.square(y_pred), axis=axis, keepdims=True), 1e-12))
     return np.sum(nt * npred, axis=axis)
 
 
@@ -104,18 +103,21 @@ class R2Score(Metric):
         dtype: Result dtype.
     """
 
-    def __init__(self, class_aggregation="uniform_average", num_regressors=0,
-                 name="r2_score", dtype=None):
+    def __init__(
+        self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None
+    ):
         super().__init__(name=name, dtype=dtype)
         valid = (None, "uniform_average", "variance_weighted_average")
         if class_aggregation not in valid:
             raise ValueError(
                 f"Invalid value for argument `class_aggregation`. Expected one of {valid}. "
-                f"Received: class_aggregation={class_aggregation}")
+                f"Received: class_aggregation={class_aggregation}"
+            )
         if num_regressors < 0:
             raise ValueError(
                 "Invalid value for argument `num_regressors`. Expected a value >= 0. "
-                f"Received: num_regressors={num_regressors}")
+                f"Received: num_regressors={num_regressors}"
+            )
         self.class_aggregation = class_aggregation
         self.num_regressors = num_regressors
         self._state = None
@@ -130,7 +132,8 @@ class R2Score(Metric):
         if y_true.ndim != 2 or y_true.shape != y_pred.shape:
             raise ValueError(
                 "R2Score expects 2D inputs of the same shape (num_samples, num_outputs). "
-                f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}")
+                f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}"
+            )
         sw = 1.0 if sample_weight is None else np.asarray(value_of(sample_weight), np.float64)
         sw = np.asarray(sw)
         if sw.ndim == 1:
@@ -140,8 +143,9 @@ class R2Score(Metric):
             self._state = np.zeros((4, y_true.shape[1]))
             self._num_samples = 0
         wy = y_true * sw
-        self._state += np.stack([wy.sum(0), (y_true * wy).sum(0),
-                                 (np.square(y_true - y_pred) * sw).sum(0), sw.sum(0)])
+        self._state += np.stack(
+            [wy.sum(0), (y_true * wy).sum(0), (np.square(y_true - y_pred) * sw).sum(0), sw.sum(0)]
+        )
         self._num_samples += y_true.size
 
     def result(self):
@@ -162,8 +166,11 @@ class R2Score(Metric):
         if self.num_regressors:
             n, p = self._num_samples, self.num_regressors
             if p >= n - 1:
-                warnings.warn("More independent predictors than datapoints in adjusted R2 "
-                              "score. Falling back to standard R2 score.", stacklevel=2)
+                warnings.warn(
+                    "More independent predictors than datapoints in adjusted R2 "
+                    "score. Falling back to standard R2 score.",
+                    stacklevel=2,
+                )
             else:
                 score = 1 - (1 - score) * (n - 1) / (n - p - 1)
         return np.asarray(score, dtype=self.dtype)
@@ -172,6 +179,9 @@ class R2Score(Metric):
         self._state = None
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype,
-                "class_aggregation": self.class_aggregation,
-                "num_regressors": self.num_regressors}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "class_aggregation": self.class_aggregation,
+            "num_regressors": self.num_regressors,
+        }

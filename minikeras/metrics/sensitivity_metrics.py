@@ -15,11 +15,14 @@ class _SensitivitySpecificityBase(Metric):
     def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
         super().__init__(name=name, dtype=dtype)
         if value < 0 or value > 1:
-            raise ValueError(f"Argument `{self._arg}` must be in the range [0, 1]. "
-                             f"Received: {self._arg}={value}")
+            raise ValueError(
+                f"Argument `{self._arg}` must be in the range [0, 1]. Received: {self._arg}={value}"
+            )
         if num_thresholds <= 0:
-            raise ValueError("Argument `num_thresholds` must be an integer > 0. "
-                             f"Received: num_thresholds={num_thresholds}")
+            raise ValueError(
+                "Argument `num_thresholds` must be an integer > 0. "
+                f"Received: num_thresholds={num_thresholds}"
+            )
         self.value = value
         self.num_thresholds = num_thresholds
         self.class_id = class_id
@@ -34,25 +37,32 @@ class _SensitivitySpecificityBase(Metric):
         self._counts = {k: np.zeros(len(self.thresholds)) for k in ("tp", "fp", "tn", "fn")}
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        counts = confusion_counts(y_true, y_pred, self.thresholds, sample_weight,
-                                  class_id=self.class_id)
+        counts = confusion_counts(
+            y_true, y_pred, self.thresholds, sample_weight, class_id=self.class_id
+        )
         for k in self._counts:
             self._counts[k] += counts[k]
 
     def _rates(self):
         c = self._counts
-        return {"sensitivity": divide_no_nan(c["tp"], c["tp"] + c["fn"]),
-                "specificity": divide_no_nan(c["tn"], c["tn"] + c["fp"]),
-                "precision": divide_no_nan(c["tp"], c["tp"] + c["fp"])}
+        return {
+            "sensitivity": divide_no_nan(c["tp"], c["tp"] + c["fn"]),
+            "specificity": divide_no_nan(c["tn"], c["tn"] + c["fp"]),
+            "precision": divide_no_nan(c["tp"], c["tp"] + c["fp"]),
+        }
 
     def _max_under_constraint(self, constrained, dependent):
         feasible = constrained >= self.value
-        return np.asarray(np.max(np.where(feasible, dependent, 0.0), initial=0.0),
-                          dtype=self.dtype)
+        return np.asarray(np.max(np.where(feasible, dependent, 0.0), initial=0.0), dtype=self.dtype)
 
     def get_config(self):
-        return {"name": self.name, "dtype": self.dtype, "num_thresholds": self.num_thresholds,
-                "class_id": self.class_id, self._arg: self.value}
+        return {
+            "name": self.name,
+            "dtype": self.dtype,
+            "num_thresholds": self.num_thresholds,
+            "class_id": self.class_id,
+            self._arg: self.value,
+        }
 
 
 class SensitivityAtSpecificity(_SensitivitySpecificityBase):

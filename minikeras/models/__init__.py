@@ -27,9 +27,13 @@ def model_from_config(config, custom_objects=None):
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
 
-def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | None = None,
-               compile: bool = True, safe_mode: bool = True,  # noqa: A002
-               legacy_backend: str | None = None) -> Model:
+def load_model(
+    filepath: str | os.PathLike,
+    custom_objects: dict[str, Any] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,  # noqa: A002
+    legacy_backend: str | None = None,
+) -> Model:
     """Loads a model saved with `model.save()` (`.keras`, or `.h5` by Keras 1, 2 or 3).
 
     `legacy_backend="theano"` reads the convolution kernels of an old file that
@@ -37,8 +41,13 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | Non
     """
     from minikeras.saving.saving_api import load_model as _impl
 
-    return _impl(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode,
-                 legacy_backend=legacy_backend)
+    return _impl(
+        filepath,
+        custom_objects=custom_objects,
+        compile=compile,
+        safe_mode=safe_mode,
+        legacy_backend=legacy_backend,
+    )
 
 
 def save_model(model, filepath, overwrite=True, **kwargs):
@@ -53,5 +62,13 @@ def clone_model(model, input_tensors=None, clone_function=None):
     return deserialize_keras_object(serialize_keras_object(model))
 
 
-__all__ = ["Functional", "Model", "Sequential", "clone_model", "load_model", "model_from_config",
-           "model_from_json", "save_model"]
+__all__ = [
+    "Functional",
+    "Model",
+    "Sequential",
+    "clone_model",
+    "load_model",
+    "model_from_config",
+    "model_from_json",
+    "save_model",
+]

@@ -38,7 +38,8 @@ def _graph_nodes(inputs: list, outputs: list) -> list:
             raise ValueError(
                 f"Graph disconnected: cannot obtain value for tensor {node.output_tensors} at "
                 f"layer '{node.layer.name}'. The following previous layers were accessed "
-                "without issue: " + str([n.layer.name for n in order if n is not node][:5]))
+                "without issue: " + str([n.layer.name for n in order if n is not node][:5])
+            )
     index = {id(n): i for i, n in enumerate(order)}
     return sorted(order, key=lambda n: (-depth[id(n)], index[id(n)]))
 
@@ -70,7 +71,8 @@ class Functional(Model):
             if not isinstance(t, KerasTensor):
                 raise ValueError(
                     "All `inputs` and `outputs` of a functional model must be symbolic tensors "
-                    f"made by `keras.Input` and layer calls. Received: {t!r}")
+                    f"made by `keras.Input` and layer calls. Received: {t!r}"
+                )
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self.inputs = flat_in
@@ -87,8 +89,9 @@ class Functional(Model):
         self.built = True
         self._build_shapes = [t.shape for t in flat_in] if len(flat_in) > 1 else flat_in[0].shape
         self._input_shape_record = self._build_shapes
-        self._output_shape_record = ([t.shape for t in flat_out] if len(flat_out) > 1
-                                     else flat_out[0].shape)
+        self._output_shape_record = (
+            [t.shape for t in flat_out] if len(flat_out) > 1 else flat_out[0].shape
+        )
 
     @property
     def layers(self) -> list:
@@ -116,8 +119,9 @@ class Functional(Model):
     def _run_graph(self, inputs, training):
         from minikeras.models.input_rank import adjust_input_rank
 
-        flat = [adjust_input_rank(v, t.shape) for v, t in zip(self._flatten_inputs(inputs),
-                                                              self.inputs)]
+        flat = [
+            adjust_input_rank(v, t.shape) for v, t in zip(self._flatten_inputs(inputs), self.inputs)
+        ]
         values: dict[int, object] = {}
         masks: dict[int, object] = {}
         for t, v in zip(self.inputs, flat):
@@ -126,15 +130,20 @@ class Functional(Model):
             layer = node.layer
             if isinstance(layer, InputLayer):
                 continue
-            args = pack_like(node.input_tensors, [
-                values[id(t)] if isinstance(t, KerasTensor) else t
-                for t in flatten(node.input_tensors)])
+            args = pack_like(
+                node.input_tensors,
+                [
+                    values[id(t)] if isinstance(t, KerasTensor) else t
+                    for t in flatten(node.input_tensors)
+                ],
+            )
             kwargs = {k: _substitute(v, values) for k, v in node.call_kwargs.items()}
             call_args = [_substitute(a, values) for a in node.call_args]
             if training is not None and layer._call_has_training:
                 kwargs["training"] = training  # the model's flag overrides recorded ones
-            in_masks = [masks.get(id(t)) for t in flatten(node.input_tensors)
-                        if isinstance(t, KerasTensor)]
+            in_masks = [
+                masks.get(id(t)) for t in flatten(node.input_tensors) if isinstance(t, KerasTensor)
+            ]
             mask = None
             if any(m is not None for m in in_masks):
                 mask = in_masks if isinstance(node.input_tensors, (list, tuple)) else in_masks[0]
@@ -143,8 +152,9 @@ class Functional(Model):
             out = layer(args, *call_args, **kwargs)
             out_flat = flatten(out)
             out_mask = layer.compute_mask(args, mask)
-            out_masks = out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(
-                out_flat)
+            out_masks = (
+                out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(out_flat)
+            )
             for t, v, m in zip(node.flat_outputs, out_flat, out_masks):
                 values[id(t)] = v
                 if m is not None:
@@ -167,7 +177,8 @@ class Functional(Model):
             raise ValueError(
                 f"Model '{self.name}' expects {len(self.inputs)} input(s), but it received "
                 f"{len(flat)} input tensors. Inputs received: "
-                f"{[getattr(x, 'shape', x) for x in flat]}")
+                f"{[getattr(x, 'shape', x) for x in flat]}"
+            )
         return list(flat)
 
     def compute_output_shape(self, input_shape):

@@ -13,8 +13,11 @@ from minikeras.trainers.numpy_trainer import NumpyTrainer
 
 def functional_init_arguments(args, kwargs) -> bool:
     """Whether `Model(...)` arguments describe a functional model (`inputs`, `outputs`)."""
-    return (len(args) == 2 or (len(args) == 1 and "outputs" in kwargs)
-            or ("inputs" in kwargs and "outputs" in kwargs))
+    return (
+        len(args) == 2
+        or (len(args) == 1 and "outputs" in kwargs)
+        or ("inputs" in kwargs and "outputs" in kwargs)
+    )
 
 
 def inject_functional_model_class(cls):
@@ -26,8 +29,10 @@ def inject_functional_model_class(cls):
         return Functional
     if issubclass(cls, Functional):
         return cls
-    cls.__bases__ = tuple(inject_functional_model_class(base) if issubclass(base, Model)
-                          else base for base in cls.__bases__)
+    cls.__bases__ = tuple(
+        inject_functional_model_class(base) if issubclass(base, Model) else base
+        for base in cls.__bases__
+    )
     return cls
 
 
@@ -66,14 +71,16 @@ class Model(NumpyTrainer, LegacyModelMethods, Layer):
             raise TypeError(
                 f"{type(self).__name__}() received positional arguments {args!r}. A model "
                 "takes `inputs` and `outputs` (a functional model) or keyword arguments "
-                "only (`name=`, `trainable=`, `dtype=`).")
+                "only (`name=`, `trainable=`, `dtype=`)."
+            )
         Layer.__init__(self, **kwargs)
         NumpyTrainer.__init__(self)
 
     def call(self, inputs, training=None, mask=None):
         raise NotImplementedError(
             f"Model {type(self).__name__} does not have a `call()` method implemented. "
-            "Subclassed models must define `call(self, inputs, training=None)`.")
+            "Subclassed models must define `call(self, inputs, training=None)`."
+        )
 
     def build(self, input_shape) -> None:
         """Builds a subclassed model by calling it on zeros of `input_shape`."""
@@ -84,8 +91,9 @@ class Model(NumpyTrainer, LegacyModelMethods, Layer):
             return
         self.built = True  # the trial call below must not re-enter build()
         try:
-            self._trial_outputs(tuple(input_shape) if not isinstance(input_shape, list)
-                                else input_shape)
+            self._trial_outputs(
+                tuple(input_shape) if not isinstance(input_shape, list) else input_shape
+            )
         except Exception:
             self.built = False
             raise
@@ -113,24 +121,33 @@ class Model(NumpyTrainer, LegacyModelMethods, Layer):
         """
         if index is not None and name is not None:
             raise ValueError(
-                "Provide only a layer name or a layer index. Received: "
-                f"index={index}, name={name}.")
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
+            )
         if index is None and name is None:
             raise ValueError("Provide either a layer name or layer index at `get_layer`.")
         if index is not None:
             if len(self.layers) <= index:
                 raise ValueError(
                     f"Was asked to retrieve layer at index {index} but model only has "
-                    f"{len(self.layers)} layers.")
+                    f"{len(self.layers)} layers."
+                )
             return self.layers[index]
         for layer in self.layers:
             if layer.name == name:
                 return layer
         raise ValueError(
-            f"No such layer: {name}. Existing layers are: {[lay.name for lay in self.layers]}.")
+            f"No such layer: {name}. Existing layers are: {[lay.name for lay in self.layers]}."
+        )
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None) -> None:
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ) -> None:
         """Prints a string summary of the network in Keras 2's layout.
 
         Args:
@@ -143,9 +160,15 @@ class Model(NumpyTrainer, LegacyModelMethods, Layer):
         """
         from minikeras.utils.summary_utils import print_summary
 
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable,
-                      layer_range=layer_range)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )
 
     @property
     def input_shape(self):

@@ -76,21 +76,26 @@ class Sequential(Model):
         if not isinstance(layer, Layer):
             raise TypeError(
                 "The added layer must be an instance of class Layer. "
-                f"Received: layer={layer} of type {type(layer)}.")
+                f"Received: layer={layer} of type {type(layer)}."
+            )
         if isinstance(layer, InputLayer):
             if self._layers:
                 raise ValueError(
-                    "An InputLayer can only be added as the first layer of a Sequential model.")
+                    "An InputLayer can only be added as the first layer of a Sequential model."
+                )
             self._input_layer = layer
         elif any(lay.name == layer.name for lay in self._layers):
             raise ValueError(
                 f"All layers added to a Sequential model should have unique names. Name "
                 f"'{layer.name}' is already the name of a layer in this model. Update the "
-                "`name` argument to pass a unique name.")
+                "`name` argument to pass a unique name."
+            )
         elif not self._layers and layer._batch_input_shape is not None:
-            self._input_layer = InputLayer(batch_shape=layer._batch_input_shape,
-                                           dtype=layer.dtype if layer.dtype != "float32" else None,
-                                           name=f"{layer.name}_input")
+            self._input_layer = InputLayer(
+                batch_shape=layer._batch_input_shape,
+                dtype=layer.dtype if layer.dtype != "float32" else None,
+                name=f"{layer.name}_input",
+            )
             self._layers.append(self._input_layer)
         self._layers.append(layer)
         if rebuild and self.built and self.outputs and not isinstance(layer, InputLayer):
@@ -128,9 +133,10 @@ class Sequential(Model):
         if self._input_layer is None or self._input_layer.batch_shape != input_shape:
             if self._input_layer is not None:
                 self._layers.remove(self._input_layer)
-            self._input_layer = InputLayer(batch_shape=input_shape,
-                                           name=f"{self.layers[0].name}_input"
-                                           if self.layers else None)
+            self._input_layer = InputLayer(
+                batch_shape=input_shape,
+                name=f"{self.layers[0].name}_input" if self.layers else None,
+            )
             self._layers.insert(0, self._input_layer)
         x = self._input_layer.output_tensor
         for layer in self.layers:
@@ -141,7 +147,8 @@ class Sequential(Model):
             if isinstance(x, (list, tuple)):
                 raise ValueError(
                     "All layers in a Sequential model should have a single output tensor. For "
-                    "multi-output layers, use the functional API.")
+                    "multi-output layers, use the functional API."
+                )
         self.inputs = [self._input_layer.output_tensor]
         self.outputs = [x]
         self._build_shapes = input_shape
@@ -154,8 +161,11 @@ class Sequential(Model):
         if self.inputs and not isinstance(x, (list, tuple, dict)):
             ref_shape = self.inputs[0].shape
             # Fast path: an array or tape tensor of the right rank is left as it is.
-            if not (type(x) in (np.ndarray, Tensor) and ref_shape is not None
-                    and x.ndim == len(ref_shape)):
+            if not (
+                type(x) in (np.ndarray, Tensor)
+                and ref_shape is not None
+                and x.ndim == len(ref_shape)
+            ):
                 from minikeras.models.input_rank import adjust_input_rank
 
                 x = adjust_input_rank(x, ref_shape)
@@ -178,7 +188,8 @@ class Sequential(Model):
             return
         if not self.layers:
             raise ValueError(
-                f"Sequential model '{self.name}' has no layers. Add layers before calling it.")
+                f"Sequential model '{self.name}' has no layers. Add layers before calling it."
+            )
         shape = tuple(getattr(x, "shape", ()))
         self.build((None, *shape[1:]))
 
@@ -221,5 +232,7 @@ class Sequential(Model):
         if not model.built and len(layer_cfgs):
             warnings.warn(
                 f"Sequential model '{model.name}' was restored without an input shape; it "
-                "will be built on its first call.", stacklevel=2)
+                "will be built on its first call.",
+                stacklevel=2,
+            )
         return model

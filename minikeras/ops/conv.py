@@ -29,26 +29,30 @@ from minikeras.ops import conv_utils as cu
 def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
     """Channels-last convolution of tape-aware `x` with `kernel` (plus `bias`, if given)."""
     xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
-        op, x, kernel, strides, dilation, padding)
+        op, x, kernel, strides, dilation, padding
+    )
     ksize = kv.shape[:n]
     channels, cg, filters = xv.shape[-1], kv.shape[-2], kv.shape[-1]
     if cg == 0 or channels % cg:
         raise ValueError(
             f"`{op}`: the number of input channels ({channels}) must be a multiple of the "
             f"kernel's input-channel dimension ({cg}, kernel shape {kv.shape}); their ratio is "
-            f"the number of groups. Received inputs of shape {xv.shape}.")
+            f"the number of groups. Received inputs of shape {xv.shape}."
+        )
     groups = channels // cg
     if filters % groups:
         raise ValueError(
             f"`{op}`: the number of filters ({filters}) must be divisible by the number of "
-            f"groups ({groups}). Received kernel of shape {kv.shape}.")
+            f"groups ({groups}). Received kernel of shape {kv.shape}."
+        )
     bv, bn = (None, None) if bias is None else unwrap(bias)
     if bv is not None:
         bv = np.asarray(bv, dtype=kv.dtype)
         if bv.shape != (filters,):
             raise ValueError(
                 f"`{op}`: the bias must have shape ({filters},) (one value per filter). "
-                f"Received bias of shape {bv.shape}.")
+                f"Received bias of shape {bv.shape}."
+            )
     pads, xp, out_sp = cu.padded_input(op, xv, ksize, strides, dilation, padding)
     batch = xv.shape[0]
     rows = batch * cu.prod(out_sp)
@@ -78,16 +82,17 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
         out = cols @ kmat
     else:
         win = cu.windows(xp, ksize, strides, dilation)
-        cols = (win.reshape(rows, kp, groups, cg).transpose(2, 0, 1, 3)
-                .reshape(groups, rows, kp * cg))
-        kmat = (kv.reshape(kp, cg, groups, fg).transpose(2, 0, 1, 3)
-                .reshape(groups, kp * cg, fg))
+        cols = (
+            win.reshape(rows, kp, groups, cg).transpose(2, 0, 1, 3).reshape(groups, rows, kp * cg)
+        )
+        kmat = kv.reshape(kp, cg, groups, fg).transpose(2, 0, 1, 3).reshape(groups, kp * cg, fg)
         out = np.matmul(cols, kmat).transpose(1, 0, 2).reshape(rows, filters)
     if bv is not None and not ones:
         out += bv
     out = out.reshape(batch, *out_sp, filters)
     if xn is None and kn is None and bn is None:
         return out
+
     # groups == 1: `cols.T @ g`, run once per `g` for dkernel and (its ones row) dbias.
     def dk_matmul(g):
         prepare_product(kp * channels, rows, filters)
@@ -104,19 +109,23 @@ def _conv_cl(x, kernel, strides, padding, dilation, op="conv", bias=None):
             taps = kv.reshape(kp, channels, filters)
             prepare_product(rows, filters, channels)
             for t, kidx in enumerate(np.ndindex(*ksize)):
-                dx[cu.tap_slice(kidx, out_sp, strides, dilation)] += (
-                    gm @ taps[t].T).reshape(batch, *out_sp, channels)
+                dx[cu.tap_slice(kidx, out_sp, strides, dilation)] += (gm @ taps[t].T).reshape(
+                    batch, *out_sp, channels
+                )
             return cu.crop_spatial(dx, pads)
         gg = gm.reshape(rows, groups, fg).transpose(1, 0, 2)
         prepare_product(rows, fg, kp * cg)
-        dcols = (np.matmul(gg, kmat.transpose(0, 2, 1)).reshape(groups, rows, kp, cg)
-                 .transpose(1, 2, 0, 3))
+        dcols = (
+            np.matmul(gg, kmat.transpose(0, 2, 1))
+            .reshape(groups, rows, kp, cg)
+            .transpose(1, 2, 0, 3)
+        )
         dcols = dcols.reshape(batch, *out_sp, *ksize, channels)
         return cu.crop_spatial(cu.col2im(dcols, xp.shape, ksize, strides, dilation), pads)
 
     def vjp_k(g):
         if groups == 1:
-            return dk_product(g)[:kp * channels].reshape(kv.shape)
+            return dk_product(g)[: kp * channels].reshape(kv.shape)
         gg = np.ascontiguousarray(g).reshape(rows, groups, fg).transpose(1, 0, 2)
         prepare_product(kp * cg, rows, fg)
         dk = np.matmul(cols.transpose(0, 2, 1), gg)
@@ -147,20 +156,21 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     Returns:
         The convolved tensor, in `data_format`.
     """
-    return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
-                             dilation_rate)
+    return cu.in_data_format(
+        "conv", _conv_cl, inputs, data_format, kernel, strides, padding, dilation_rate
+    )
 
 
-def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None,
-              dilation_rate=1):
+def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """`conv(...) + bias` as one node, without a separate pass for the bias.
 
     The bias is added in place to the product (or, for one input channel,
     inside it, with `dbias` from `dkernel`'s product). Used by the convolution
     layers; arguments as for `conv`, with `bias` of shape `(filters,)`.
     """
-    return cu.in_data_format("conv", _conv_cl, inputs, data_format, kernel, strides, padding,
-                             dilation_rate, "conv", bias)
+    return cu.in_data_format(
+        "conv", _conv_cl, inputs, data_format, kernel, strides, padding, dilation_rate, "conv", bias
+    )
 
 
 def _depthwise_cl(x, kernel, strides, padding, dilation):
@@ -171,12 +181,14 @@ def _depthwise_cl(x, kernel, strides, padding, dilation):
     per-channel products are too thin for BLAS).
     """
     xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
-        "depthwise_conv", x, kernel, strides, dilation, padding)
+        "depthwise_conv", x, kernel, strides, dilation, padding
+    )
     ksize, channels, mult = kv.shape[:n], kv.shape[-2], kv.shape[-1]
     if xv.shape[-1] != channels:
         raise ValueError(
             f"`depthwise_conv`: the kernel's input-channel dimension ({channels}, kernel shape "
-            f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]}).")
+            f"{kv.shape}) must equal the number of input channels ({xv.shape[-1]})."
+        )
     pads, xp, out_sp = cu.padded_input("depthwise_conv", xv, ksize, strides, dilation, padding)
     taps = [(kidx, cu.tap_slice(kidx, out_sp, strides, dilation)) for kidx in np.ndindex(*ksize)]
     batch = xv.shape[0]
@@ -214,8 +226,7 @@ def _depthwise_cl(x, kernel, strides, padding, dilation):
     return record(out, (xn, vjp_x), (kn, vjp_k))
 
 
-def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
-                   dilation_rate=1):
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """Depthwise convolution: each input channel convolved with its own filters.
 
     Args:
@@ -224,12 +235,27 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
             channel `c * depth_multiplier + m` uses `kernel[..., c, m]`.
         strides, padding, data_format, dilation_rate: As for `conv`.
     """
-    return cu.in_data_format("depthwise_conv", _depthwise_cl, inputs, data_format, kernel,
-                             strides, padding, dilation_rate)
+    return cu.in_data_format(
+        "depthwise_conv",
+        _depthwise_cl,
+        inputs,
+        data_format,
+        kernel,
+        strides,
+        padding,
+        dilation_rate,
+    )
 
 
-def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid",
-                   data_format=None, dilation_rate=1):
+def separable_conv(
+    inputs,
+    depthwise_kernel,
+    pointwise_kernel,
+    strides=1,
+    padding="valid",
+    data_format=None,
+    dilation_rate=1,
+):
     """Depthwise convolution followed by a 1x1 (pointwise) convolution.
 
     Args:

@@ -34,28 +34,47 @@ def conv_transpose_length(size, k, s, d, padding, output_padding):
 
 def _conv_transpose_cl(x, kernel, strides, padding, output_padding, dilation):
     xv, xn, kv, kn, n, strides, dilation, padding = cu.conv_operands(
-        "conv_transpose", x, kernel, strides, dilation, padding)
+        "conv_transpose", x, kernel, strides, dilation, padding
+    )
     ksize, fout, cin = kv.shape[:n], kv.shape[-2], kv.shape[-1]
     if xv.shape[-1] != cin:
         raise ValueError(
             f"`conv_transpose`: the kernel's last dimension ({cin}, kernel shape {kv.shape}) "
-            f"must equal the number of input channels ({xv.shape[-1]}).")
-    ops_ = ([None] * n if output_padding is None
-            else list(cu.normalize_tuple(output_padding, n, "output_padding")))
+            f"must equal the number of input channels ({xv.shape[-1]})."
+        )
+    ops_ = (
+        [None] * n
+        if output_padding is None
+        else list(cu.normalize_tuple(output_padding, n, "output_padding"))
+    )
     in_sp = xv.shape[1:-1]
-    full = tuple((i - 1) * s + cu.effective_size(k, d)
-                 for i, k, s, d in zip(in_sp, ksize, strides, dilation))
-    lr = [conv_transpose_pads(k, s, d, padding, o)
-          for k, s, d, o in zip(ksize, strides, dilation, ops_)]
-    out_sp = tuple(conv_transpose_length(i, k, s, d, padding, o)
-                   for i, k, s, d, o in zip(in_sp, ksize, strides, dilation, ops_))
+    full = tuple(
+        (i - 1) * s + cu.effective_size(k, d) for i, k, s, d in zip(in_sp, ksize, strides, dilation)
+    )
+    lr = [
+        conv_transpose_pads(k, s, d, padding, o)
+        for k, s, d, o in zip(ksize, strides, dilation, ops_)
+    ]
+    out_sp = tuple(
+        conv_transpose_length(i, k, s, d, padding, o)
+        for i, k, s, d, o in zip(in_sp, ksize, strides, dilation, ops_)
+    )
     cu.check_output("conv_transpose", xv.shape, out_sp, ksize, dilation, padding)
     # Output index j reads full index j + crop; crop may be negative (zero rows first).
     crops = [cu.effective_size(k, d) - 1 - left for (left, _), k, d in zip(lr, ksize, dilation)]
-    src = (slice(None),) + tuple(slice(max(c, 0), min(f, c + o))
-                                 for c, f, o in zip(crops, full, out_sp)) + (slice(None),)
-    dst = (slice(None),) + tuple(slice(max(-c, 0), max(-c, 0) + min(f, c + o) - max(c, 0))
-                                 for c, f, o in zip(crops, full, out_sp)) + (slice(None),)
+    src = (
+        (slice(None),)
+        + tuple(slice(max(c, 0), min(f, c + o)) for c, f, o in zip(crops, full, out_sp))
+        + (slice(None),)
+    )
+    dst = (
+        (slice(None),)
+        + tuple(
+            slice(max(-c, 0), max(-c, 0) + min(f, c + o) - max(c, 0))
+            for c, f, o in zip(crops, full, out_sp)
+        )
+        + (slice(None),)
+    )
     batch = xv.shape[0]
     rows = batch * cu.prod(in_sp)
     kp = cu.prod(ksize)
@@ -73,12 +92,22 @@ def _conv_transpose_cl(x, kernel, strides, padding, output_padding, dilation):
         gfull[src] = g[dst]  # also turns a broadcast gradient into a real array
         return cu.windows(gfull, ksize, strides, dilation).reshape(rows, kp * fout)
 
-    return record(out, (xn, lambda g: (dcols(g) @ kmat).reshape(xv.shape)),
-                  (kn, lambda g: (dcols(g).T @ xm).reshape(kv.shape)))
+    return record(
+        out,
+        (xn, lambda g: (dcols(g) @ kmat).reshape(xv.shape)),
+        (kn, lambda g: (dcols(g).T @ xm).reshape(kv.shape)),
+    )
 
 
-def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None,
-                   data_format=None, dilation_rate=1):
+def conv_transpose(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    output_padding=None,
+    data_format=None,
+    dilation_rate=1,
+):
     """Transposed convolution (the gradient of `conv` with respect to its input).
 
     Args:
@@ -91,5 +120,14 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         data_format: `"channels_last"` or `"channels_first"`.
         dilation_rate: Int or tuple of N ints.
     """
-    return cu.in_data_format("conv_transpose", _conv_transpose_cl, inputs, data_format, kernel,
-                             strides, padding, output_padding, dilation_rate)
+    return cu.in_data_format(
+        "conv_transpose",
+        _conv_transpose_cl,
+        inputs,
+        data_format,
+        kernel,
+        strides,
+        padding,
+        output_padding,
+        dilation_rate,
+    )

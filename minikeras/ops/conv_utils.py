@@ -28,14 +28,15 @@ def normalize_tuple(value, n: int, name: str) -> tuple:
             out = tuple(int(v) for v in value)
         except TypeError:
             raise ValueError(
-                f"The `{name}` argument must be a tuple of {n} integers. "
-                f"Received: {name}={value}") from None
+                f"The `{name}` argument must be a tuple of {n} integers. Received: {name}={value}"
+            ) from None
         if len(out) == 1 and n > 1:
             out = out * n
     if len(out) != n or any(v <= 0 for v in out):
         raise ValueError(
             f"The `{name}` argument must be a tuple of {n} positive integers. "
-            f"Received: {name}={value}")
+            f"Received: {name}={value}"
+        )
     return out
 
 
@@ -44,7 +45,8 @@ def normalize_padding(padding, allowed=("valid", "same")) -> str:
     p = str(padding).lower()
     if p not in allowed:
         raise ValueError(
-            f"The `padding` argument must be one of {set(allowed)}. Received: padding={padding}")
+            f"The `padding` argument must be one of {set(allowed)}. Received: padding={padding}"
+        )
     return p
 
 
@@ -81,7 +83,8 @@ def check_output(op: str, x_shape, out_spatial, ksize, dilation, padding) -> Non
             f"`{op}`: the window (size {tuple(ksize)}, dilation {tuple(dilation)}) is larger "
             f"than the (padded) input. Received inputs of shape {tuple(x_shape)} with "
             f"padding='{padding}', which would give spatial output size {tuple(out_spatial)}. "
-            "Use a smaller kernel/pool size, padding='same', or a larger input.")
+            "Use a smaller kernel/pool size, padding='same', or a larger input."
+        )
 
 
 def padded_input(op: str, xv: np.ndarray, ksize, strides, dilation, padding) -> tuple:
@@ -92,8 +95,10 @@ def padded_input(op: str, xv: np.ndarray, ksize, strides, dilation, padding) -> 
     """
     pads = spatial_pads(xv.shape[1:-1], ksize, strides, dilation, padding)
     xp = pad_spatial(xv, pads)
-    out_sp = tuple(output_length(p, k, s, d, "valid")
-                   for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation))
+    out_sp = tuple(
+        output_length(p, k, s, d, "valid")
+        for p, k, s, d in zip(xp.shape[1:-1], ksize, strides, dilation)
+    )
     check_output(op, xv.shape, out_sp, ksize, dilation, padding)
     return pads, xp, out_sp
 
@@ -116,23 +121,32 @@ def windows(xp: np.ndarray, ksize, strides, dilation) -> np.ndarray:
     n = len(ksize)
     keff = tuple(effective_size(k, d) for k, d in zip(ksize, dilation))
     v = np.lib.stride_tricks.sliding_window_view(xp, keff, axis=tuple(range(1, n + 1)))
-    idx = ((slice(None),) + tuple(slice(None, None, s) for s in strides) + (slice(None),)
-           + tuple(slice(None, None, d) for d in dilation))
+    idx = (
+        (slice(None),)
+        + tuple(slice(None, None, s) for s in strides)
+        + (slice(None),)
+        + tuple(slice(None, None, d) for d in dilation)
+    )
     v = v[idx]
     return v.transpose((0, *range(1, n + 1), *range(n + 2, 2 * n + 2), n + 1))
 
 
 def tap_slice(kidx, out_spatial, strides, dilation) -> tuple:
     """Index of the input elements that kernel tap `kidx` touches, one per output."""
-    return (slice(None),) + tuple(
-        slice(k * d, k * d + (o - 1) * s + 1, s)
-        for k, d, o, s in zip(kidx, dilation, out_spatial, strides)) + (slice(None),)
+    return (
+        (slice(None),)
+        + tuple(
+            slice(k * d, k * d + (o - 1) * s + 1, s)
+            for k, d, o, s in zip(kidx, dilation, out_spatial, strides)
+        )
+        + (slice(None),)
+    )
 
 
 def col2im(cols: np.ndarray, padded_shape, ksize, strides, dilation) -> np.ndarray:
     """Adjoint of `windows`: sums `(N, *out, *ksize, C)` patches into `padded_shape`."""
     n = len(ksize)
-    out_spatial = cols.shape[1:n + 1]
+    out_spatial = cols.shape[1 : n + 1]
     dx = np.zeros(padded_shape, dtype=cols.dtype)
     lead = (slice(None),) * (n + 1)
     for kidx in np.ndindex(*ksize):
@@ -157,11 +171,13 @@ def spatial_rank(op: str, x_shape, kernel_ndim: int | None = None, min_rank=3) -
     if ndim < min_rank or ndim > 5:
         raise ValueError(
             f"`{op}` expects inputs of rank 3, 4 or 5 (batch, *spatial, channels) for 1D, 2D "
-            f"or 3D. Received inputs of shape {tuple(x_shape)} (rank {ndim}).")
+            f"or 3D. Received inputs of shape {tuple(x_shape)} (rank {ndim})."
+        )
     if kernel_ndim is not None and kernel_ndim != ndim:
         raise ValueError(
             f"`{op}`: the kernel must have the same rank as the inputs (spatial dims + 2). "
-            f"Received inputs of rank {ndim} and a kernel of rank {kernel_ndim}.")
+            f"Received inputs of rank {ndim} and a kernel of rank {kernel_ndim}."
+        )
     return ndim - 2
 
 
@@ -194,8 +210,16 @@ def conv_operands(op: str, x, kernel, strides, dilation, padding) -> tuple:
     n = spatial_rank(op, xv.shape, kv.ndim)
     if xv.dtype != kv.dtype:
         xv = xv.astype(kv.dtype)
-    return (xv, xn, kv, kn, n, normalize_tuple(strides, n, "strides"),
-            normalize_tuple(dilation, n, "dilation_rate"), normalize_padding(padding))
+    return (
+        xv,
+        xn,
+        kv,
+        kn,
+        n,
+        normalize_tuple(strides, n, "strides"),
+        normalize_tuple(dilation, n, "dilation_rate"),
+        normalize_padding(padding),
+    )
 
 
 def in_data_format(op: str, fn, inputs, data_format, *args):

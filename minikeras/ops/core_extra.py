@@ -30,8 +30,9 @@ def slice(inputs, start_indices, shape):  # noqa: A001 - Keras name
 def slice_update(inputs, start_indices, updates):
     """A copy of `inputs` with the block starting at `start_indices` replaced by `updates`."""
     starts, sizes = _slices(start_indices, np.shape(value_of(updates)))
-    return _replace_at(inputs, tuple(builtins.slice(s, s + n) for s, n in zip(starts, sizes)),
-                       updates)
+    return _replace_at(
+        inputs, tuple(builtins.slice(s, s + n) for s, n in zip(starts, sizes)), updates
+    )
 
 
 def _replace_at(inputs, key, updates):
@@ -137,5 +138,17 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return carry, (_np_ops.stack(ys, axis=0) if ys and ys[0] is not None else None)
 
 
-__all__ = ["cond", "fori_loop", "map", "scan", "scatter", "scatter_update", "select", "slice",
-           "slice_update", "switch", "vectorized_map", "while_loop"]
+__all__ = [
+    "cond",
+    "fori_loop",
+    "map",
+    "scan",
+    "scatter",
+    "scatter_update",
+    "select",
+    "slice",
+    "slice_update",
+    "switch",
+    "vectorized_map",
+    "while_loop",
+]

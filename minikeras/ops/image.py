@@ -31,7 +31,8 @@ def interpolation_matrix(in_size: int, out_size: int, method: str, dtype="float3
     else:
         raise ValueError(
             f"Invalid value for argument `interpolation`: expected one of {_METHODS}. "
-            f"Received: interpolation={method}")
+            f"Received: interpolation={method}"
+        )
     return m.astype(dtype)
 
 
@@ -71,7 +72,8 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
     if ndim not in (3, 4):
         raise ValueError(
             "Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). "
-            f"Received input with shape: {np.shape(unwrap(images)[0])}")
+            f"Received input with shape: {np.shape(unwrap(images)[0])}"
+        )
     axes = (ndim - 2, ndim - 1) if data_format == "channels_first" else (ndim - 3, ndim - 2)
     return resize_axes(images, tuple(size), axes, interpolation)
 

@@ -19,8 +19,9 @@ def _t(a):
 
 def _square_check(a, name):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"`{name}` expects square matrices in the last two axes. "
-                         f"Received: shape={a.shape}")
+        raise ValueError(
+            f"`{name}` expects square matrices in the last two axes. Received: shape={a.shape}"
+        )
 
 
 def inv(x):
@@ -76,8 +77,9 @@ def det(x):
     out = np.linalg.det(xv).astype(xv.dtype)
     if xn is None:
         return out
-    return Tensor(out, (xn,), (
-        lambda g: (np.asarray(g) * out)[..., None, None] * _t(np.linalg.inv(xv)),))
+    return Tensor(
+        out, (xn,), (lambda g: (np.asarray(g) * out)[..., None, None] * _t(np.linalg.inv(xv)),)
+    )
 
 
 def _logdet(x):
@@ -127,7 +129,8 @@ def _no_tape(x, name):
     if xn is not None:
         raise NotImplementedError(
             f"`ops.{name}` has no gradient in minikeras. Wrap its input in "
-            "`ops.stop_gradient(...)` if you do not need one.")
+            "`ops.stop_gradient(...)` if you do not need one."
+        )
     return np.asarray(xv)
 
 
@@ -228,5 +231,15 @@ def _matrix_norm(x, ord, axes):  # noqa: A002
     raise ValueError(f"Invalid norm order for matrices. Received: ord={ord}")
 
 
-__all__ = ["cholesky", "det", "eig", "eigh", "inv", "norm", "qr", "solve", "solve_triangular",
-           "svd"]
+__all__ = [
+    "cholesky",
+    "det",
+    "eig",
+    "eigh",
+    "inv",
+    "norm",
+    "qr",
+    "solve",
+    "solve_triangular",
+    "svd",
+]

@@ -32,10 +32,28 @@ def _erfinv_value(v):
     w = -np.log(np.maximum((1.0 - y) * (1.0 + y), 1e-300))
     small = w < 5
     ws = np.where(small, w - 2.5, np.sqrt(np.maximum(w, 5)) - 3.0)
-    p1 = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-          -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]
-    p2 = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-          -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]
+    p1 = [
+        2.81022636e-08,
+        3.43273939e-07,
+        -3.5233877e-06,
+        -4.39150654e-06,
+        0.00021858087,
+        -0.00125372503,
+        -0.00417768164,
+        0.246640727,
+        1.50140941,
+    ]
+    p2 = [
+        -0.000200214257,
+        0.000100950558,
+        0.00134934322,
+        -0.00367342844,
+        0.00573950773,
+        -0.0076224613,
+        0.00943887047,
+        1.00167406,
+        2.83297682,
+    ]
     a = np.polyval(p1, ws)
     b = np.polyval(p2, ws)
     z = np.where(small, a, b) * y
@@ -51,8 +69,9 @@ def _erfinv_value(v):
 
 def erfinv(x):
     """Element-wise inverse error function (defined on `[-1, 1]`)."""
-    return _unary(x, _erfinv_value,
-                  lambda g, x, o: g * _pymath.sqrt(_pymath.pi) / 2 * np.exp(o * o))
+    return _unary(
+        x, _erfinv_value, lambda g, x, o: g * _pymath.sqrt(_pymath.pi) / 2 * np.exp(o * o)
+    )
 
 
 def rsqrt(x):
@@ -67,7 +86,8 @@ def _segments(data, segment_ids, num_segments):
     if ids.shape != dv.shape[: ids.ndim]:
         raise ValueError(
             "`segment_ids` must match the leading dimensions of `data`. Received: "
-            f"segment_ids.shape={ids.shape}, data.shape={dv.shape}")
+            f"segment_ids.shape={ids.shape}, data.shape={dv.shape}"
+        )
     if num_segments is None:
         num_segments = int(ids.max()) + 1 if ids.size else 0
     return dv, dn, ids, int(num_segments)
@@ -87,7 +107,7 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):  # noqa: A0
     """
     dv, dn, ids, n = _segments(data, segment_ids, num_segments)
     keep = (ids >= 0) & (ids < n)
-    out = np.zeros((n,) + dv.shape[ids.ndim:], dtype=dv.dtype)
+    out = np.zeros((n,) + dv.shape[ids.ndim :], dtype=dv.dtype)
     np.add.at(out, ids[keep], dv[keep])
     if dn is None:
         return out
@@ -107,7 +127,7 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):  # noqa: A0
     """
     dv, dn, ids, n = _segments(data, segment_ids, num_segments)
     keep = (ids >= 0) & (ids < n)
-    out = np.full((n,) + dv.shape[ids.ndim:], -np.inf, dtype=dv.dtype)
+    out = np.full((n,) + dv.shape[ids.ndim :], -np.inf, dtype=dv.dtype)
     np.maximum.at(out, ids[keep], dv[keep])
     if dn is None:
         return out
@@ -134,8 +154,9 @@ def top_k(x, k, sorted=True):  # noqa: A002
     """
     xv = np.asarray(value_of(x))
     if k > xv.shape[-1]:
-        raise ValueError(f"`k` must be at most the size of the last axis ({xv.shape[-1]}). "
-                         f"Received: k={k}")
+        raise ValueError(
+            f"`k` must be at most the size of the last axis ({xv.shape[-1]}). Received: k={k}"
+        )
     idx = np.argsort(-xv, axis=-1, kind="stable")[..., :k].astype(np.int32)
     return _np_ops.take_along_axis(x, idx, axis=-1), idx
 
@@ -155,5 +176,14 @@ def logdet(x):
     return _logdet(x)
 
 
-__all__ = ["erf", "erfinv", "in_top_k", "logdet", "logsumexp", "rsqrt", "segment_max",
-           "segment_sum", "top_k"]
+__all__ = [
+    "erf",
+    "erfinv",
+    "in_top_k",
+    "logdet",
+    "logsumexp",
+    "rsqrt",
+    "segment_max",
+    "segment_sum",
+    "top_k",
+]

@@ -202,9 +202,26 @@ def _erf(v):
         return _erf_exact(v)
     z = np.abs(v)
     t = 1 / (1 + 0.5 * z)
-    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277))))))))
+    poly = -1.26551223 + t * (
+        1.00002368
+        + t
+        * (
+            0.37409196
+            + t
+            * (
+                0.09678418
+                + t
+                * (
+                    -0.18628806
+                    + t
+                    * (
+                        0.27886807
+                        + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))
+                    )
+                )
+            )
+        )
+    )
     erfc = t * np.exp(-z * z + poly)
     return np.where(v >= 0, 1 - erfc, erfc - 1).astype(v.dtype, copy=False)
 
@@ -240,8 +257,7 @@ def log_softmax(x, axis=-1):
     out = kernels.log_softmax_value(xv, axis)
     if xn is None:
         return out
-    return Tensor(out, (xn,), (
-        lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),))
+    return Tensor(out, (xn,), (lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),))
 
 
 # ----------------------------------------------------------------------------- crossentropies
@@ -273,8 +289,11 @@ def binary_crossentropy(target, output, from_logits=False):
         out = kernels.binary_crossentropy_logits_value(t, z)
         if on is None:
             return out
-        return Tensor(out, (on,), (
-            lambda g: unbroadcast(kernels.binary_crossentropy_logits_vjp(g, t, z), shape),))
+        return Tensor(
+            out,
+            (on,),
+            (lambda g: unbroadcast(kernels.binary_crossentropy_logits_vjp(g, t, z), shape),),
+        )
     eps = _eps()
     p = _clip_probs(ov, eps)
     out = kernels.binary_crossentropy_value(t, p).astype(np.asarray(ov).dtype, copy=False)
@@ -283,11 +302,20 @@ def binary_crossentropy(target, output, from_logits=False):
     active = (ov > eps) & (ov < 1 - eps)
     if isinstance(on, _SigmoidTensor):
         logits_parent = on.parent
-        return Tensor(out, (logits_parent,), (
-            lambda g: unbroadcast(kernels.binary_crossentropy_sigmoid_vjp(g, t, ov, active),
-                                  shape),))
-    return Tensor(out, (on,), (
-        lambda g: unbroadcast(kernels.binary_crossentropy_vjp(g, t, p, active), shape),))
+        return Tensor(
+            out,
+            (logits_parent,),
+            (
+                lambda g: unbroadcast(
+                    kernels.binary_crossentropy_sigmoid_vjp(g, t, ov, active), shape
+                ),
+            ),
+        )
+    return Tensor(
+        out,
+        (on,),
+        (lambda g: unbroadcast(kernels.binary_crossentropy_vjp(g, t, p, active), shape),),
+    )
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -309,8 +337,15 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
         out = -np.sum(t * lsm, axis=axis)
         if on is None:
             return out
-        return Tensor(out, (on,), (lambda g: kernels.categorical_crossentropy_logits_vjp(
-            np.expand_dims(g, axis), t, lsm, axis),))
+        return Tensor(
+            out,
+            (on,),
+            (
+                lambda g: kernels.categorical_crossentropy_logits_vjp(
+                    np.expand_dims(g, axis), t, lsm, axis
+                ),
+            ),
+        )
     eps = _eps()
     out, parts = kernels.categorical_crossentropy_parts(t, ov, eps, axis)
     if on is None:
@@ -318,14 +353,19 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     q = parts[1]
     active = (q > eps) & (q < 1 - eps)
     nd = np.ndim(ov)
-    if (isinstance(on, _SoftmaxTensor) and on.axis % nd == axis % nd
-            and bool(np.all(active))):
-        return Tensor(out, (on.parent,), (lambda g: kernels.categorical_crossentropy_softmax_vjp(
-            np.expand_dims(g, axis), t, ov, axis),))
+    if isinstance(on, _SoftmaxTensor) and on.axis % nd == axis % nd and bool(np.all(active)):
+        return Tensor(
+            out,
+            (on.parent,),
+            (
+                lambda g: kernels.categorical_crossentropy_softmax_vjp(
+                    np.expand_dims(g, axis), t, ov, axis
+                ),
+            ),
+        )
 
     def vjp(g):
-        return kernels.categorical_crossentropy_vjp(np.expand_dims(g, axis), t, parts, active,
-                                                    axis)
+        return kernels.categorical_crossentropy_vjp(np.expand_dims(g, axis), t, parts, active, axis)
 
     return Tensor(out, (on,), (vjp,))
 

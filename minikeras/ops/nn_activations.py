@@ -25,7 +25,8 @@ def glu(x, axis=-1):
     if n % 2:
         raise ValueError(
             "axis size must be divisible by 2. Received: "
-            f"x.shape={np.shape(unwrap(x)[0])} with axis={axis}")
+            f"x.shape={np.shape(unwrap(x)[0])} with axis={axis}"
+        )
     a, b = knp.split(x, 2, axis=axis)
     return knp.multiply(a, sigmoid(b))
 

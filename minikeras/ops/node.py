@@ -24,8 +24,11 @@ def pack_like(structure, flat: list):
 
     def rebuild(s):
         if isinstance(s, (list, tuple)):
-            return type(s)(rebuild(e) for e in s) if isinstance(s, list) else tuple(
-                rebuild(e) for e in s)
+            return (
+                type(s)(rebuild(e) for e in s)
+                if isinstance(s, list)
+                else tuple(rebuild(e) for e in s)
+            )
         if isinstance(s, dict):
             return {k: rebuild(s[k]) for k in sorted(s)}
         return next(it)
@@ -47,8 +50,11 @@ class Node:
         self.flat_inputs = [t for t in flatten(input_tensors) if isinstance(t, KerasTensor)]
         # KerasTensors passed as call arguments (e.g. Keras 3's explicit `mask=`) are graph
         # dependencies too.
-        self.flat_inputs += [t for t in flatten([list(self.call_args), self.call_kwargs])
-                             if isinstance(t, KerasTensor)]
+        self.flat_inputs += [
+            t
+            for t in flatten([list(self.call_args), self.call_kwargs])
+            if isinstance(t, KerasTensor)
+        ]
         self.flat_outputs = flatten(output_tensors)
 
     @property

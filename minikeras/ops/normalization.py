@@ -52,11 +52,18 @@ def fused_normalize(x, axes, gamma=None, beta=None, epsilon=1e-3):
 
     def vjp_x(g):
         dxhat = g * gv if gv is not None else g
-        return inv * (dxhat - dxhat.mean(axis=axes, keepdims=True)
-                      - xhat * (dxhat * xhat).mean(axis=axes, keepdims=True))
+        return inv * (
+            dxhat
+            - dxhat.mean(axis=axes, keepdims=True)
+            - xhat * (dxhat * xhat).mean(axis=axes, keepdims=True)
+        )
 
-    y = record(out, (xn, vjp_x), (gn, lambda g: unbroadcast(g * xhat, np.shape(gv))),
-               (bn, lambda g: unbroadcast(g, np.shape(bv))))
+    y = record(
+        out,
+        (xn, vjp_x),
+        (gn, lambda g: unbroadcast(g * xhat, np.shape(gv))),
+        (bn, lambda g: unbroadcast(g, np.shape(bv))),
+    )
     return y, mean, var
 
 

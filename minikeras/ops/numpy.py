@@ -88,9 +88,7 @@ def multiply(x1, x2):
 
 def divide(x1, x2):
     """Element-wise true division `x1 / x2`."""
-    return _binary(
-        x1, x2, np.true_divide, lambda g, a, b, o: g / b, lambda g, a, b, o: -g * o / b
-    )
+    return _binary(x1, x2, np.true_divide, lambda g, a, b, o: g / b, lambda g, a, b, o: -g * o / b)
 
 
 true_divide = divide
@@ -117,16 +115,22 @@ def negative(x):
 def maximum(x1, x2):
     """Element-wise maximum; the gradient goes to the larger input (ties: the first)."""
     return _binary(
-        x1, x2, np.maximum,
-        lambda g, a, b, o: g * (a >= b), lambda g, a, b, o: g * (a < b),
+        x1,
+        x2,
+        np.maximum,
+        lambda g, a, b, o: g * (a >= b),
+        lambda g, a, b, o: g * (a < b),
     )
 
 
 def minimum(x1, x2):
     """Element-wise minimum; the gradient goes to the smaller input (ties: the first)."""
     return _binary(
-        x1, x2, np.minimum,
-        lambda g, a, b, o: g * (a <= b), lambda g, a, b, o: g * (a > b),
+        x1,
+        x2,
+        np.minimum,
+        lambda g, a, b, o: g * (a <= b),
+        lambda g, a, b, o: g * (a > b),
     )
 
 
@@ -154,8 +158,9 @@ def matmul(x1, x2):
         if bv.ndim == 1:
             return unbroadcast(np.multiply.outer(g, bv), av.shape)
         if av.ndim == 1:
-            return unbroadcast(np.matmul(g[..., None, :], np.swapaxes(bv, -1, -2))[..., 0, :],
-                               av.shape)
+            return unbroadcast(
+                np.matmul(g[..., None, :], np.swapaxes(bv, -1, -2))[..., 0, :], av.shape
+            )
         return unbroadcast(np.matmul(g, np.swapaxes(bv, -1, -2)), av.shape)
 
     def vjp_b(g):
@@ -236,9 +241,19 @@ def einsum(subscripts, *operands):
     for i, (_, node) in enumerate(vals):
         others = [vals[j][0] for j in range(len(vals)) if j != i]
         other_subs = [in_subs[j] for j in range(len(vals)) if j != i]
-        links.append((node, functools.partial(
-            _einsum_vjp, target=in_subs[i], out_sub=out_sub, other_subs=other_subs,
-            others=others, shape=np.shape(vals[i][0]))))
+        links.append(
+            (
+                node,
+                functools.partial(
+                    _einsum_vjp,
+                    target=in_subs[i],
+                    out_sub=out_sub,
+                    other_subs=other_subs,
+                    others=others,
+                    shape=np.shape(vals[i][0]),
+                ),
+            )
+        )
     return record(out, *links)
 
 
@@ -246,14 +261,16 @@ def _einsum_vjp(g, target, out_sub, other_subs, others, shape):
     uniq = "".join(dict.fromkeys(target))
     avail = out_sub + "".join(other_subs)
     present = "".join(c for c in uniq if c in avail)
-    r = np.einsum(",".join([out_sub, *other_subs]) + "->" + present, g, *others,
-                  optimize=len(others) == 1)
+    r = np.einsum(
+        ",".join([out_sub, *other_subs]) + "->" + present, g, *others, optimize=len(others) == 1
+    )
     if present == target:
         return r
     sizes = {c: shape[k] for k, c in enumerate(target)}
     # Letters summed only inside this operand get the gradient broadcast along them.
-    r = np.broadcast_to(r.reshape([sizes[c] if c in present else 1 for c in uniq]),
-                        [sizes[c] for c in uniq])
+    r = np.broadcast_to(
+        r.reshape([sizes[c] if c in present else 1 for c in uniq]), [sizes[c] for c in uniq]
+    )
     if uniq == target:
         return np.array(r)
     full = np.zeros(shape, dtype=r.dtype)  # repeated letters: write onto the diagonal
@@ -342,7 +359,9 @@ def where(condition, x1=None, x2=None):
     if x1 is None and x2 is None:
         return np.nonzero(cond)
     return _binary(
-        x1, x2, lambda a, b: np.where(cond, a, b),
+        x1,
+        x2,
+        lambda a, b: np.where(cond, a, b),
         lambda g, a, b, o: np.where(cond, g, 0).astype(g.dtype),
         lambda g, a, b, o: np.where(cond, 0, g).astype(g.dtype),
     )
@@ -405,8 +424,9 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras name
     if xn is None:
         return out
     shape = xv.shape
-    return Tensor(out, (xn,), (
-        lambda g: _broadcast_back(_expand_reduced(g, shape, axis, keepdims), shape),))
+    return Tensor(
+        out, (xn,), (lambda g: _broadcast_back(_expand_reduced(g, shape, axis, keepdims), shape),)
+    )
 
 
 def _mean_value(xv, axis, keepdims):
@@ -472,7 +492,8 @@ def std(x, axis=None, keepdims=False):
         scale = np.divide(1.0, o * count, out=np.zeros_like(o), where=o > 0)
         centred = xv - np.mean(xv, axis=axis, keepdims=True)
         return (_expand_reduced(g, shape, axis, keepdims) * centred * scale).astype(
-            xv.dtype, copy=False)
+            xv.dtype, copy=False
+        )
 
     return Tensor(out, (xn,), (vjp,))
 
@@ -536,8 +557,9 @@ def logsumexp(x, axis=None, keepdims=False):
     if xn is None:
         return out
     shape = xv.shape
-    return Tensor(out, (xn,), (
-        lambda g: _expand_reduced(g, shape, axis, keepdims) * np.exp(xv - out_k),))
+    return Tensor(
+        out, (xn,), (lambda g: _expand_reduced(g, shape, axis, keepdims) * np.exp(xv - out_k),)
+    )
 
 
 def argmax(x, axis=-1, keepdims=False):
@@ -562,10 +584,8 @@ def cumsum(x, axis=None):
     if xn is None:
         return out
     if axis is None:
-        return Tensor(out, (xn,), (
-            lambda g: np.flip(np.cumsum(np.flip(g))).reshape(xv.shape),))
-    return Tensor(out, (xn,), (
-        lambda g: np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis),))
+        return Tensor(out, (xn,), (lambda g: np.flip(np.cumsum(np.flip(g))).reshape(xv.shape),))
+    return Tensor(out, (xn,), (lambda g: np.flip(np.cumsum(np.flip(g, axis), axis=axis), axis),))
 
 
 # ----------------------------------------------------------------------------- shapes
@@ -604,8 +624,10 @@ def moveaxis(x, source, destination):
     src = [int(a) % nd for a in np.atleast_1d(source)]
     dst = [int(a) % nd for a in np.atleast_1d(destination)]
     if len(src) != len(dst):
-        raise ValueError("`source` and `destination` must have the same number of axes. "
-                         f"Received: source={source}, destination={destination}")
+        raise ValueError(
+            "`source` and `destination` must have the same number of axes. "
+            f"Received: source={source}, destination={destination}"
+        )
     perm = [a for a in range(nd) if a not in src]
     for d, s in sorted(zip(dst, src)):
         perm.insert(d, s)
@@ -708,7 +730,8 @@ def split(x, indices_or_sections, axis=0):
         if indices_or_sections <= 0 or n % indices_or_sections:
             raise ValueError(
                 f"split: axis {axis} of size {n} does not split into {indices_or_sections} "
-                "equal sections; pass a list of split indices instead.")
+                "equal sections; pass a list of split indices instead."
+            )
         size = n // indices_or_sections
         bounds = list(range(size, n, size))[: indices_or_sections - 1]
     else:
@@ -790,8 +813,12 @@ def take_along_axis(x, indices, axis=None):
 def pad(x, pad_width, mode="constant", constant_values=0):
     """Pads `x`; differentiable for the constant, reflect, symmetric, edge and wrap modes."""
     xv, xn = unwrap(x)
-    out = np.pad(xv, pad_width, mode=mode, **(
-        {"constant_values": constant_values} if mode == "constant" else {}))
+    out = np.pad(
+        xv,
+        pad_width,
+        mode=mode,
+        **({"constant_values": constant_values} if mode == "constant" else {}),
+    )
     if xn is None:
         return out
     if mode == "constant":

@@ -68,7 +68,9 @@ def arctanh(x):
 def arctan2(x1, x2):
     """Element-wise `arctan(x1 / x2)` choosing the quadrant correctly."""
     return _binary(
-        x1, x2, np.arctan2,
+        x1,
+        x2,
+        np.arctan2,
         lambda g, a, b, o: g * b / (a * a + b * b),
         lambda g, a, b, o: -g * a / (a * a + b * b),
     )
@@ -95,7 +97,9 @@ def exp2(x):
 def logaddexp(x1, x2):
     """Element-wise `log(exp(x1) + exp(x2))`, computed stably."""
     return _binary(
-        x1, x2, np.logaddexp,
+        x1,
+        x2,
+        np.logaddexp,
         lambda g, a, b, o: g * np.exp(a - o),
         lambda g, a, b, o: g * np.exp(b - o),
     )
@@ -103,14 +107,14 @@ def logaddexp(x1, x2):
 
 def hypot(x1, x2):
     """Element-wise `sqrt(x1**2 + x2**2)`."""
-    return _binary(
-        x1, x2, np.hypot, lambda g, a, b, o: g * a / o, lambda g, a, b, o: g * b / o)
+    return _binary(x1, x2, np.hypot, lambda g, a, b, o: g * a / o, lambda g, a, b, o: g * b / o)
 
 
 def mod(x1, x2):
     """Element-wise remainder of division (sign of the divisor, as NumPy)."""
     return _binary(
-        x1, x2, np.mod, lambda g, a, b, o: g, lambda g, a, b, o: -g * np.floor_divide(a, b))
+        x1, x2, np.mod, lambda g, a, b, o: g, lambda g, a, b, o: -g * np.floor_divide(a, b)
+    )
 
 
 def divide_no_nan(x1, x2):
@@ -124,7 +128,9 @@ def divide_no_nan(x1, x2):
         return np.where(b == 0, 1, b)
 
     return _binary(
-        x1, x2, fwd,
+        x1,
+        x2,
+        fwd,
         lambda g, a, b, o: np.where(b == 0, 0, g / safe_b(b)),
         lambda g, a, b, o: np.where(b == 0, 0, -g * o / safe_b(b)),
     )
@@ -138,8 +144,10 @@ def copy(x):
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN and infinities; the gradient flows only through finite entries."""
     return _unary(
-        x, lambda v: np.nan_to_num(v, nan=nan, posinf=posinf, neginf=neginf),
-        lambda g, x, o: g * np.isfinite(x))
+        x,
+        lambda v: np.nan_to_num(v, nan=nan, posinf=posinf, neginf=neginf),
+        lambda g, x, o: g * np.isfinite(x),
+    )
 
 
 # ----------------------------------------------------------------------------- piecewise constant
@@ -344,7 +352,9 @@ def cross(x1, x2, axis=-1):
         return np.cross(a, b, axis=axis)
 
     return _binary(
-        x1, x2, fwd,
+        x1,
+        x2,
+        fwd,
         lambda g, a, b, o: np.cross(np.broadcast_to(b, o.shape), g, axis=axis),
         lambda g, a, b, o: np.cross(g, np.broadcast_to(a, o.shape), axis=axis),
     )

@@ -30,8 +30,9 @@ def _prepare(op, x, pool_size, strides, padding):
     padding = cu.normalize_padding(padding)
     ones = (1,) * n
     pads = cu.spatial_pads(xv.shape[1:-1], pool, strides, ones, padding)
-    out_sp = tuple(cu.output_length(s, k, st, 1, padding)
-                   for s, k, st in zip(xv.shape[1:-1], pool, strides))
+    out_sp = tuple(
+        cu.output_length(s, k, st, 1, padding) for s, k, st in zip(xv.shape[1:-1], pool, strides)
+    )
     cu.check_output(op, xv.shape, out_sp, pool, ones, padding)
     return xv, pool, strides, pads, out_sp
 
@@ -197,5 +198,6 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
 
     With `"same"` padding, padded positions are not counted in the average.
     """
-    return _dispatch(_average_pool_cl, "average_pool", inputs, pool_size, strides, padding,
-                     data_format)
+    return _dispatch(
+        _average_pool_cl, "average_pool", inputs, pool_size, strides, padding, data_format
+    )

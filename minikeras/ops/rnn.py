@@ -27,8 +27,9 @@ from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops import kernels
 
 # The fused recurrences run the activations' in-place forms from the one table.
-FUSED_ACTIVATIONS = {name: (a.into, a.derivative) for name, a in kernels.ACTIVATIONS.items()
-                     if a.into is not None}
+FUSED_ACTIVATIONS = {
+    name: (a.into, a.derivative) for name, a in kernels.ACTIVATIONS.items() if a.into is not None
+}
 
 
 def _act(name):
@@ -37,7 +38,8 @@ def _act(name):
     except KeyError:
         raise ValueError(
             f"Activation {name!r} has no fused recurrent kernel. Fused activations: "
-            f"{sorted(FUSED_ACTIVATIONS)}.") from None
+            f"{sorted(FUSED_ACTIVATIONS)}."
+        ) from None
 
 
 def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, time_major=False):
@@ -53,8 +55,7 @@ def _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask, time_major=False):
     xv = np.asarray(xv, dtype=dtype)
     if xv.ndim != 3:
         axes = "timesteps, batch" if time_major else "batch, timesteps"
-        raise ValueError(f"Expected `xw` of rank 3 ({axes}, features), got shape "
-                         f"{xv.shape}")
+        raise ValueError(f"Expected `xw` of rank 3 ({axes}, features), got shape {xv.shape}")
     hv = np.asarray(hv, dtype=dtype)
     if not time_major:
         xt = np.ascontiguousarray(xv.transpose(1, 0, 2))
@@ -103,15 +104,15 @@ def _batch_major(a):
 # ----------------------------------------------------------------------------- SimpleRNN
 
 
-def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None,
-                        activation="tanh"):
+def simple_rnn_sequence(
+    xw, h0, recurrent_kernel, mask=None, recurrent_mask=None, activation="tanh"
+):
     """All outputs `h_t = activation(xw_t + h_{t-1} @ recurrent_kernel)` of a SimpleRNN.
 
     Returns:
         `(batch, timesteps, units)` outputs (also the states, step by step).
     """
-    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                 recurrent_mask)
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask)
     f, df = _act(activation)
     t_len, b, u = xt.shape
     hs, hp = _state_buffers(hv, t_len, b, u, rm)
@@ -154,8 +155,9 @@ def simple_rnn_sequence(xw, h0, recurrent_kernel, mask=None, recurrent_mask=None
         return _batch_major(da_all), dnext, du
 
     get = cached_backward(compute)
-    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
-                  (un, lambda g: get(g)[2]))
+    return record(
+        out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]), (un, lambda g: get(g)[2])
+    )
 
 
 # Re-exported so that `minikeras.ops.rnn` is the one import for recurrent layers.
@@ -164,6 +166,13 @@ from minikeras.ops.rnn_lstm import lstm_sequence, lstm_sequence_time_major  # no
 from minikeras.ops.rnn_projection import time_major_dense  # noqa: E402
 from minikeras.ops.sequence_utils import basic_slice, embedding_lookup  # noqa: E402
 
-__all__ = ["FUSED_ACTIVATIONS", "basic_slice", "embedding_lookup", "gru_sequence",
-           "lstm_sequence", "lstm_sequence_time_major", "simple_rnn_sequence",
-           "time_major_dense"]
+__all__ = [
+    "FUSED_ACTIVATIONS",
+    "basic_slice",
+    "embedding_lookup",
+    "gru_sequence",
+    "lstm_sequence",
+    "lstm_sequence_time_major",
+    "simple_rnn_sequence",
+    "time_major_dense",
+]

@@ -16,9 +16,17 @@ from minikeras.ops.rnn import (
 )
 
 
-def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
-                 recurrent_mask=None, reset_after=True, activation="tanh",
-                 recurrent_activation="sigmoid"):
+def gru_sequence(
+    xw,
+    h0,
+    recurrent_kernel,
+    recurrent_bias=None,
+    mask=None,
+    recurrent_mask=None,
+    reset_after=True,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+):
     """The GRU recurrence over a whole sequence (gate order z, r, h as in Keras).
 
     Args:
@@ -33,8 +41,7 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
     Returns:
         `(batch, timesteps, units)` outputs (also the states).
     """
-    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask,
-                                                 recurrent_mask)
+    xt, xn, (hv, hn), (uv, un), m, rm = _prepare(xw, h0, recurrent_kernel, mask, recurrent_mask)
     if recurrent_bias is not None and not reset_after:
         raise ValueError("`recurrent_bias` is only used with `reset_after=True`.")
     bv, bn = unwrap(recurrent_bias) if recurrent_bias is not None else (None, None)
@@ -47,8 +54,8 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
     hh = np.empty((t_len, b, u), dtype=xt.dtype)
     rec_h = np.empty((t_len, b, u), dtype=xt.dtype)  # reset_after: h@U_h+b_h; else r*hp
     hu = np.empty((b, g3), dtype=xt.dtype)
-    u_zr = np.ascontiguousarray(uv[:, :2 * u])
-    u_h = np.ascontiguousarray(uv[:, 2 * u:])
+    u_zr = np.ascontiguousarray(uv[:, : 2 * u])
+    u_h = np.ascontiguousarray(uv[:, 2 * u :])
     prepare_product(b, u, g3)
     with np.errstate(over="ignore"):
         for t in range(t_len):
@@ -60,17 +67,17 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
                 np.matmul(hp[t], uv, out=hu)
                 if bv is not None:
                     hu += bv
-                np.add(x[:, :2 * u], hu[:, :2 * u], out=gate)
+                np.add(x[:, : 2 * u], hu[:, : 2 * u], out=gate)
                 sf(gate, out=gate)
-                rec_h[t] = hu[:, 2 * u:]
+                rec_h[t] = hu[:, 2 * u :]
                 np.multiply(gate[:, u:], rec_h[t], out=hh[t])
             else:
                 np.matmul(hp[t], u_zr, out=gate)
-                gate += x[:, :2 * u]
+                gate += x[:, : 2 * u]
                 sf(gate, out=gate)
                 np.multiply(gate[:, u:], hp[t], out=rec_h[t])
                 np.matmul(rec_h[t], u_h, out=hh[t])
-            hh[t] += x[:, 2 * u:]
+            hh[t] += x[:, 2 * u :]
             f(hh[t], out=hh[t])
             # h_new = z * h_prev + (1 - z) * hh = hh + z * (h_prev - hh)
             h_new = hs[t + 1]
@@ -104,25 +111,25 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
             np.subtract(hs[t], hh[t], out=dz)
             dz *= dh
             dz *= d_zr[t, :, :u]
-            da = dxt[:, 2 * u:]
+            da = dxt[:, 2 * u :]
             np.subtract(1.0, z, out=da)
             da *= dh
             da *= d_hh[t]
             drt[:, :u] = dz
-            dr = dxt[:, u:2 * u]
+            dr = dxt[:, u : 2 * u]
             if reset_after:
                 np.multiply(da, rec_h[t], out=dr)
                 dr *= d_zr[t, :, u:]
-                drt[:, u:2 * u] = dr
-                np.multiply(da, r, out=drt[:, 2 * u:])
+                drt[:, u : 2 * u] = dr
+                np.multiply(da, r, out=drt[:, 2 * u :])
                 dprev = drt @ ut
             else:
                 d_rh = da @ u_h_t
                 np.multiply(d_rh, hp[t], out=dr)
                 dr *= d_zr[t, :, u:]
-                drt[:, u:2 * u] = dr
-                drt[:, 2 * u:] = da
-                dprev = drt[:, :2 * u] @ u_zr_t
+                drt[:, u : 2 * u] = dr
+                drt[:, 2 * u :] = da
+                dprev = drt[:, : 2 * u] @ u_zr_t
                 d_rh *= r
                 dprev += d_rh
             if rm is not None:
@@ -137,11 +144,16 @@ def gru_sequence(xw, h0, recurrent_kernel, recurrent_bias=None, mask=None,
             du = hp.reshape(-1, u).T @ drec_all.reshape(-1, g3)
         else:
             du = np.empty_like(uv)
-            du[:, :2 * u] = hp.reshape(-1, u).T @ drec_all[..., :2 * u].reshape(-1, 2 * u)
-            du[:, 2 * u:] = rec_h.reshape(-1, u).T @ drec_all[..., 2 * u:].reshape(-1, u)
+            du[:, : 2 * u] = hp.reshape(-1, u).T @ drec_all[..., : 2 * u].reshape(-1, 2 * u)
+            du[:, 2 * u :] = rec_h.reshape(-1, u).T @ drec_all[..., 2 * u :].reshape(-1, u)
         db = drec_all.reshape(-1, g3).sum(axis=0)
         return _batch_major(dx_all), dnext, du, db
 
     get = cached_backward(compute)
-    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
-                  (un, lambda g: get(g)[2]), (bn, lambda g: get(g)[3]))
+    return record(
+        out,
+        (xn, lambda g: get(g)[0]),
+        (hn, lambda g: get(g)[1]),
+        (un, lambda g: get(g)[2]),
+        (bn, lambda g: get(g)[3]),
+    )

@@ -94,16 +94,25 @@ def _units_major(xw, dtype):
     `(features, batch)` block with contiguous rows (as `time_major_dense` produces it)."""
     xv = np.asarray(xw, dtype=dtype)
     if xv.ndim != 3:
-        raise ValueError(f"Expected `xw` of rank 3 (timesteps, batch, features), got shape "
-                         f"{xv.shape}")
+        raise ValueError(
+            f"Expected `xw` of rank 3 (timesteps, batch, features), got shape {xv.shape}"
+        )
     xs = xv.transpose(0, 2, 1)
     if xs.strides[-1] != xs.itemsize:
         xs = np.ascontiguousarray(xs)
     return xs
 
 
-def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
-                             activation="tanh", recurrent_activation="sigmoid"):
+def lstm_sequence_time_major(
+    xw,
+    h0,
+    c0,
+    recurrent_kernel,
+    mask=None,
+    recurrent_mask=None,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+):
     """The LSTM recurrence over a whole time-major sequence (gate order i, f, c, o).
 
     Args:
@@ -213,12 +222,25 @@ def lstm_sequence_time_major(xw, h0, c0, recurrent_kernel, mask=None, recurrent_
         return dxw, dh.T, dc.T, du
 
     get = cached_backward(compute)
-    return record(out, (xn, lambda g: get(g)[0]), (hn, lambda g: get(g)[1]),
-                  (cn, lambda g: get(g)[2]), (un, lambda g: get(g)[3]))
+    return record(
+        out,
+        (xn, lambda g: get(g)[0]),
+        (hn, lambda g: get(g)[1]),
+        (cn, lambda g: get(g)[2]),
+        (un, lambda g: get(g)[3]),
+    )
 
 
-def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
-                  activation="tanh", recurrent_activation="sigmoid"):
+def lstm_sequence(
+    xw,
+    h0,
+    c0,
+    recurrent_kernel,
+    mask=None,
+    recurrent_mask=None,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+):
     """The LSTM recurrence over a whole batch-major sequence (gate order i, f, c, o).
 
     `lstm_sequence_time_major` between two transposes (the LSTM layer calls
@@ -235,7 +257,15 @@ def lstm_sequence(xw, h0, c0, recurrent_kernel, mask=None, recurrent_mask=None,
     """
     from minikeras.ops.numpy import reshape, transpose
 
-    hc = lstm_sequence_time_major(transpose(xw, (1, 0, 2)), h0, c0, recurrent_kernel, mask,
-                                  recurrent_mask, activation, recurrent_activation)
+    hc = lstm_sequence_time_major(
+        transpose(xw, (1, 0, 2)),
+        h0,
+        c0,
+        recurrent_kernel,
+        mask,
+        recurrent_mask,
+        activation,
+        recurrent_activation,
+    )
     _, t_len, b, u = np.shape(unwrap(hc)[0])
     return reshape(transpose(hc, (2, 1, 0, 3)), (b, t_len, 2 * u))

@@ -66,8 +66,10 @@ def time_major_dense(x, kernel, bias=None):
     bv, bn = unwrap(bias) if bias is not None else (None, None)
     xv = np.asarray(xv)
     if xv.ndim != 3 or xv.shape[-1] != kv.shape[0]:
-        raise ValueError(f"Expected inputs of shape (batch, timesteps, {kv.shape[0]}) for a "
-                         f"kernel of shape {kv.shape}, got {xv.shape}.")
+        raise ValueError(
+            f"Expected inputs of shape (batch, timesteps, {kv.shape[0]}) for a "
+            f"kernel of shape {kv.shape}, got {xv.shape}."
+        )
     if xv.dtype != kv.dtype:
         xv = xv.astype(kv.dtype)
     b, t_len, f = xv.shape

@@ -14,8 +14,10 @@ def basic_slice(x, key):
     if xn is None:
         return out
     parts = key if isinstance(key, tuple) else (key,)
-    if all(isinstance(k, slice) and k.start is None and k.stop is None
-           and k.step in (None, 1, -1) for k in parts):
+    if all(
+        isinstance(k, slice) and k.start is None and k.stop is None and k.step in (None, 1, -1)
+        for k in parts
+    ):
         # Whole axes kept or reversed (go_backwards): the key is its own inverse, so
         # the gradient is `g[key]`, a view that keeps the upstream layout.
         return record(out, (xn, lambda g: g[key]))
@@ -46,7 +48,8 @@ def embedding_lookup(embeddings, indices):
         bad = int(idx.max()) if idx.max() >= n else int(idx.min())
         raise ValueError(
             f"Embedding index {bad} is out of range: indices must be in [0, {n}) "
-            f"(input_dim={n}). Check your vocabulary size or the tokenizer's `num_words`.")
+            f"(input_dim={n}). Check your vocabulary size or the tokenizer's `num_words`."
+        )
     out = ev[idx]
     if en is None:
         return out

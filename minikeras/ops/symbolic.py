@@ -14,19 +14,31 @@ import functools
 from minikeras.backend.keras_tensor import KerasTensor, SymbolicInput
 
 # Ops that take functions or answer from the static shape instead of making a node.
-_NOT_DISPATCHED = frozenset({
-    "custom_gradient", "cond", "while_loop", "fori_loop", "map", "scan", "switch",
-    "vectorized_map", "is_tensor", "convert_to_numpy",
-})
+_NOT_DISPATCHED = frozenset(
+    {
+        "custom_gradient",
+        "cond",
+        "while_loop",
+        "fori_loop",
+        "map",
+        "scan",
+        "switch",
+        "vectorized_map",
+        "is_tensor",
+        "convert_to_numpy",
+    }
+)
 _STATIC = {
     "shape": lambda x: tuple(x.shape),
     "ndim": lambda x: len(x.shape),
     "dtype": lambda x: x.dtype,
 }
 # Keras 3 module of ops defined in minikeras' extra modules (for saved op nodes).
-_KERAS_MODULE = {"minikeras.ops.numpy_extra": "minikeras.ops.numpy",
-                 "minikeras.ops.core_extra": "minikeras.ops.core",
-                 "minikeras.ops.nn_extra": "minikeras.ops.nn"}
+_KERAS_MODULE = {
+    "minikeras.ops.numpy_extra": "minikeras.ops.numpy",
+    "minikeras.ops.core_extra": "minikeras.ops.core",
+    "minikeras.ops.nn_extra": "minikeras.ops.nn",
+}
 
 
 def dispatching(name: str, fn):
@@ -34,6 +46,7 @@ def dispatching(name: str, fn):
     static = _STATIC.get(name)
 
     if static is None:
+
         @functools.wraps(fn)
         def op(*args, **kwargs):
             try:
@@ -43,6 +56,7 @@ def dispatching(name: str, fn):
 
                 return symbolic_op(name, *args, **kwargs)
     else:
+
         @functools.wraps(fn)
         def op(*args, **kwargs):
             if args and isinstance(args[0], KerasTensor):
@@ -62,8 +76,13 @@ def dispatching(name: str, fn):
 def wrap_public_ops(namespace: dict) -> None:
     """Wraps every public op function of the `minikeras.ops` namespace in place."""
     for name, obj in list(namespace.items()):
-        if (name.startswith("_") or name in _NOT_DISPATCHED or not callable(obj)
-                or isinstance(obj, type) or not getattr(obj, "__module__", "").startswith(
-                    "minikeras.ops") or hasattr(obj, "__wrapped_op__")):
+        if (
+            name.startswith("_")
+            or name in _NOT_DISPATCHED
+            or not callable(obj)
+            or isinstance(obj, type)
+            or not getattr(obj, "__module__", "").startswith("minikeras.ops")
+            or hasattr(obj, "__wrapped_op__")
+        ):
             continue
         namespace[name] = dispatching(name, obj)

@@ -17,23 +17,42 @@ from minikeras.optimizers.nadam import Nadam
 from minikeras.optimizers.rmsprop import RMSprop
 from minikeras.optimizers.sgd import SGD
 
-ALL_OPTIMIZERS = {cls.__name__.lower(): cls for cls in (
-    SGD, Adam, AdamW, Adamax, Nadam, RMSprop, Adagrad, Adadelta, Adafactor, Ftrl, Lion, Lamb)}
+ALL_OPTIMIZERS = {
+    cls.__name__.lower(): cls
+    for cls in (
+        SGD,
+        Adam,
+        AdamW,
+        Adamax,
+        Nadam,
+        RMSprop,
+        Adagrad,
+        Adadelta,
+        Adafactor,
+        Ftrl,
+        Lion,
+        Lamb,
+    )
+}
 
 from minikeras.optimizers import legacy  # noqa: E402  (needs the classes above)
 
 
 def serialize(optimizer) -> dict:
     """Keras-style dict of an optimizer."""
-    return {"module": "keras.optimizers", "class_name": type(optimizer).__name__,
-            "config": optimizer.get_config(), "registered_name": None}
+    return {
+        "module": "keras.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
 
 
 def deserialize(config, custom_objects=None):
     """Builds an optimizer from a Keras 2 or Keras 3 config dict."""
     name = config["class_name"]
     if name.startswith("Custom>"):
-        name = name[len("Custom>"):]
+        name = name[len("Custom>") :]
     cls = ALL_OPTIMIZERS.get(name.lower())
     if cls is None:
         from minikeras.saving.object_registration import get_registered_object
@@ -42,7 +61,8 @@ def deserialize(config, custom_objects=None):
     if cls is None:
         raise ValueError(
             f"Could not interpret optimizer identifier: '{config['class_name']}'. Valid names "
-            f"are: {sorted(ALL_OPTIMIZERS)}")
+            f"are: {sorted(ALL_OPTIMIZERS)}"
+        )
     return cls.from_config(dict(config.get("config", {})))
 
 
@@ -61,11 +81,13 @@ def get(identifier, custom_objects=None):
         if cls is None:
             raise ValueError(
                 f"Could not interpret optimizer identifier: '{identifier}'. Valid names are: "
-                f"{sorted(ALL_OPTIMIZERS)}")
+                f"{sorted(ALL_OPTIMIZERS)}"
+            )
         return cls()
     if isinstance(identifier, type) and issubclass(identifier, Optimizer):
         return identifier()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
 
 # Keras 1/2 lower-case aliases (`keras.optimizers.sgd(lr=0.01)`)
 sgd = SGD

@@ -25,18 +25,35 @@ class Adadelta(Optimizer):
         **kwargs: Base optimizer arguments.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.95,
+        epsilon=1e-7,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         self.rho = rho
         self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
 
     def build(self, var_list):
         super().build(var_list)
         self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
-            var_list, ["accumulated_grad", "accumulated_delta_var"])
+            var_list, ["accumulated_grad", "accumulated_delta_var"]
+        )
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type

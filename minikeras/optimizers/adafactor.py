@@ -24,12 +24,30 @@ class Adafactor(Optimizer):
         **kwargs: Base optimizer arguments.
     """
 
-    def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30,
-                 epsilon_2=1e-3, clip_threshold=1.0, relative_step=True, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_2_decay=-0.8,
+        epsilon_1=1e-30,
+        epsilon_2=1e-3,
+        clip_threshold=1.0,
+        relative_step=True,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         self.beta_2_decay = beta_2_decay
         self.epsilon_1 = epsilon_1
         self.epsilon_2 = epsilon_2
@@ -46,8 +64,11 @@ class Adafactor(Optimizer):
                 self._c.append(None)
             else:
                 self._r.append(self.add_variable(var.shape[:-1], var.dtype, name=f"{base}_r"))
-                self._c.append(self.add_variable(var.shape[:-2] + (var.shape[-1],), var.dtype,
-                                                 name=f"{base}_c"))
+                self._c.append(
+                    self.add_variable(
+                        var.shape[:-2] + (var.shape[-1],), var.dtype, name=f"{base}_c"
+                    )
+                )
             self._v.append(self.add_variable_from_reference(var, "velocity"))
 
     @staticmethod
@@ -71,8 +92,9 @@ class Adafactor(Optimizer):
             c = self._c[i].value
             r[...] = beta_2_t * r + (dt(1) - beta_2_t) * np.mean(reg_sq, axis=-1)
             c[...] = beta_2_t * c + (dt(1) - beta_2_t) * np.mean(reg_sq, axis=-2)
-            v[...] = np.expand_dims(r / np.mean(r, axis=-1, keepdims=True), -1) * \
-                np.expand_dims(c, -2)
+            v[...] = np.expand_dims(r / np.mean(r, axis=-1, keepdims=True), -1) * np.expand_dims(
+                c, -2
+            )
         else:
             v[...] = beta_2_t * v + (dt(1) - beta_2_t) * reg_sq
         u_t = gradient / np.sqrt(v)
@@ -81,7 +103,13 @@ class Adafactor(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"beta_2_decay": self.beta_2_decay, "epsilon_1": self.epsilon_1,
-                    "epsilon_2": self.epsilon_2, "clip_threshold": self.clip_threshold,
-                    "relative_step": self.relative_step})
+        cfg.update(
+            {
+                "beta_2_decay": self.beta_2_decay,
+                "epsilon_1": self.epsilon_1,
+                "epsilon_2": self.epsilon_2,
+                "clip_threshold": self.clip_threshold,
+                "relative_step": self.relative_step,
+            }
+        )
         return cfg

@@ -18,19 +18,35 @@ class Adagrad(Optimizer):
         **kwargs: Base optimizer arguments.
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
-                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
-                 name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        initial_accumulator_value=0.1,
+        epsilon=1e-7,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
 
     def build(self, var_list):
         super().build(var_list)
         self._accumulators = self.add_optimizer_variables(
-            var_list, "accumulator", initializer=float(self.initial_accumulator_value))
+            var_list, "accumulator", initializer=float(self.initial_accumulator_value)
+        )
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
@@ -40,6 +56,7 @@ class Adagrad(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"initial_accumulator_value": self.initial_accumulator_value,
-                    "epsilon": self.epsilon})
+        cfg.update(
+            {"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon}
+        )
         return cfg

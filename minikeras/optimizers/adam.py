@@ -55,12 +55,29 @@ class Adam(Optimizer):
         amsgrad: Whether to use the AMSGrad variant.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
@@ -93,8 +110,12 @@ class Adam(Optimizer):
         b1p = np.power(b1, np.asarray(step, dt))
         b2p = np.power(b2, np.asarray(step, dt))
         alpha = np.asarray(learning_rate, dt) * np.sqrt(1 - b2p) / (1 - b1p)
-        coefs = (alpha, dt.type(1 - self.beta_1), dt.type(1 - self.beta_2),
-                 np.asarray(self.epsilon, dt))
+        coefs = (
+            alpha,
+            dt.type(1 - self.beta_1),
+            dt.type(1 - self.beta_2),
+            np.asarray(self.epsilon, dt),
+        )
         self._coef_cache = (key, coefs)
         return coefs
 
@@ -102,9 +123,18 @@ class Adam(Optimizer):
         i = self._index(variable)
         a, b = scratch_pair(self, variable)
         vh = self._velocity_hats[i].value if self.amsgrad else None
-        adam_passes([gradient], [variable.value], self._momentums[i].value,
-                    self._velocities[i].value, vh, a, b, [self._momentums[i].value], [a],
-                    self._coefficients(variable.dtype, learning_rate))
+        adam_passes(
+            [gradient],
+            [variable.value],
+            self._momentums[i].value,
+            self._velocities[i].value,
+            vh,
+            a,
+            b,
+            [self._momentums[i].value],
+            [a],
+            self._coefficients(variable.dtype, learning_rate),
+        )
 
     def _update_steps(self, grads, variables, lr) -> None:
         """All variables in a few calls over the flat slot buffers (bitwise `update_step`).
@@ -120,15 +150,29 @@ class Adam(Optimizer):
             coefs = self._coefficients(group.dtype, lr)
             for run in group.runs(MERGE_BELOW, 2):
                 a_parts = run.scratch_parts[0]
-                adam_passes(run.gradients(grads), [variables[i].value for i in run.positions],
-                            run.slots["momentum"], run.slots["velocity"],
-                            run.slots.get("velocity_hat"), run.scratch[0], run.scratch[1],
-                            run.slot_parts["momentum"], a_parts, coefs)
+                adam_passes(
+                    run.gradients(grads),
+                    [variables[i].value for i in run.positions],
+                    run.slots["momentum"],
+                    run.slots["velocity"],
+                    run.slots.get("velocity_hat"),
+                    run.scratch[0],
+                    run.scratch[1],
+                    run.slot_parts["momentum"],
+                    a_parts,
+                    coefs,
+                )
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                    "amsgrad": self.amsgrad})
+        cfg.update(
+            {
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad,
+            }
+        )
         return cfg
 
 

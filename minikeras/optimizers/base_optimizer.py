@@ -21,9 +21,19 @@ from minikeras.optimizers.ema_accumulation import (
 from minikeras.optimizers.gradient_clipping import clip_gradients
 from minikeras.utils.interrupt_guard import deferred_interrupts
 
-_BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
-              "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
-              "loss_scale_factor", "gradient_accumulation_steps")
+_BASE_KEYS = (
+    "name",
+    "learning_rate",
+    "weight_decay",
+    "clipnorm",
+    "global_clipnorm",
+    "clipvalue",
+    "use_ema",
+    "ema_momentum",
+    "ema_overwrite_frequency",
+    "loss_scale_factor",
+    "gradient_accumulation_steps",
+)
 
 
 class Optimizer:
@@ -40,15 +50,28 @@ class Optimizer:
             `decay` (Keras 2 inverse-time decay of the learning rate per step).
     """
 
-    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        use_ema=False,
+        ema_momentum=0.99,
+        ema_overwrite_frequency=None,
+        loss_scale_factor=None,
+        gradient_accumulation_steps=None,
+        name=None,
+        **kwargs,
+    ):
         if "lr" in kwargs:
             warnings.warn(
                 f"The `lr` argument is deprecated, use `learning_rate` instead. "
                 f"{type(self).__name__}(lr={kwargs['lr']}) sets learning_rate={kwargs['lr']}.",
-                DeprecationWarning, stacklevel=3)
+                DeprecationWarning,
+                stacklevel=3,
+            )
             learning_rate = kwargs.pop("lr")
         self.decay = float(kwargs.pop("decay", 0.0) or 0.0)
         if self.decay:
@@ -57,7 +80,9 @@ class Optimizer:
                 f"`LearningRateSchedule` such as `InverseTimeDecay` instead. "
                 f"{type(self).__name__}(decay={self.decay}) applies the Keras 2 rule "
                 "`learning_rate / (1 + decay * iterations)`.",
-                DeprecationWarning, stacklevel=3)
+                DeprecationWarning,
+                stacklevel=3,
+            )
         kwargs.pop("jit_compile", None)
         kwargs.pop("is_legacy_optimizer", None)
         if kwargs:
@@ -66,7 +91,8 @@ class Optimizer:
             raise ValueError(
                 "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. "
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
-                f"global_clipnorm={global_clipnorm}")
+                f"global_clipnorm={global_clipnorm}"
+            )
         from minikeras.utils.naming import to_snake_case
 
         self.name = name or to_snake_case(type(self).__name__)
@@ -79,8 +105,9 @@ class Optimizer:
         self.ema_overwrite_frequency = ema_overwrite_frequency
         self.loss_scale_factor = loss_scale_factor
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        self.iterations = Variable(np.array(0, dtype=np.int64), dtype="int64", trainable=False,
-                                   name="iteration")
+        self.iterations = Variable(
+            np.array(0, dtype=np.int64), dtype="int64", trainable=False, name="iteration"
+        )
         from minikeras.optimizers.schedules import LearningRateSchedule
 
         if isinstance(learning_rate, LearningRateSchedule):
@@ -92,8 +119,11 @@ class Optimizer:
                 self._learning_rate = None
             else:
                 self._schedule = None
-                self._learning_rate = Variable(np.array(float(learning_rate), np.float32),
-                                               trainable=False, name="learning_rate")
+                self._learning_rate = Variable(
+                    np.array(float(learning_rate), np.float32),
+                    trainable=False,
+                    name="learning_rate",
+                )
         self.built = False
         self._variables: list[Variable] = []
         self._var_index: dict[int, int] = {}
@@ -117,7 +147,8 @@ class Optimizer:
         from minikeras.optimizers.schedules import LearningRateSchedule
 
         if isinstance(value, LearningRateSchedule) or (
-                callable(value) and not isinstance(value, (Variable, np.ndarray))):
+            callable(value) and not isinstance(value, (Variable, np.ndarray))
+        ):
             self._schedule = value
             return
         if isinstance(self._schedule, LearningRateSchedule):
@@ -125,11 +156,13 @@ class Optimizer:
                 "This optimizer was created with a `LearningRateSchedule` object as its "
                 "`learning_rate` constructor argument, hence its learning rate is not "
                 "settable. If you need the learning rate to be settable, you should "
-                "instantiate the optimizer with a float `learning_rate` argument.")
+                "instantiate the optimizer with a float `learning_rate` argument."
+            )
         self._schedule = None
         if self._learning_rate is None:
-            self._learning_rate = Variable(np.array(0.0, np.float32), trainable=False,
-                                           name="learning_rate")
+            self._learning_rate = Variable(
+                np.array(0.0, np.float32), trainable=False, name="learning_rate"
+            )
         self._learning_rate.assign(np.float32(value_of(value)))
 
     lr = learning_rate
@@ -163,14 +196,15 @@ class Optimizer:
         self._trainable_variables = list(var_list)
         self.built = True
         if self.use_ema:
-            self._model_variables_moving_average = self.add_optimizer_variables(
-                var_list, "average")
+            self._model_variables_moving_average = self.add_optimizer_variables(var_list, "average")
         if self.gradient_accumulation_steps:
             self._accumulated_gradients = self.add_optimizer_variables(
-                var_list, "gradient_accumulator")
+                var_list, "gradient_accumulator"
+            )
 
-    def add_variable_from_reference(self, reference_variable, name=None, initializer="zeros",
-                                    *, out=None):
+    def add_variable_from_reference(
+        self, reference_variable, name=None, initializer="zeros", *, out=None
+    ):
         """A zero (or `initializer`) slot shaped like `reference_variable`.
 
         With `out` (an array shaped like the reference, e.g. a view of a flat slot
@@ -188,8 +222,9 @@ class Optimizer:
 
             value = initializers.get(initializer)(shape, dtype)
         path = reference_variable.path.replace("/", "_")
-        var = Variable(value, trainable=False, name=f"{path}_{name}",
-                       path=f"{self.name}/{path}_{name}")
+        var = Variable(
+            value, trainable=False, name=f"{path}_{name}", path=f"{self.name}/{path}_{name}"
+        )
         if out is not None:
             out[...] = var.value
             var.value = out
@@ -202,7 +237,8 @@ class Optimizer:
             raise ValueError(
                 f"Unknown variable: {variable.path} (shape {tuple(variable.shape)}). This "
                 "optimizer can only be called for the variables it was originally built with. "
-                "When working with a new set of variables, create a new optimizer instance.")
+                "When working with a new set of variables, create a new optimizer instance."
+            )
         return index
 
     @property
@@ -226,9 +262,12 @@ class Optimizer:
             raise ValueError("`apply()` needs `trainable_variables` on the first call.")
         if not self.built and trainable_variables:
             self.build(list(trainable_variables))
-        if (isinstance(grads, list) and isinstance(trainable_variables, list)
-                and len(grads) == len(trainable_variables)
-                and all(type(g) is np.ndarray for g in grads)):
+        if (
+            isinstance(grads, list)
+            and isinstance(trainable_variables, list)
+            and len(grads) == len(trainable_variables)
+            and all(type(g) is np.ndarray for g in grads)
+        ):
             # The trainers' case: nothing to filter or convert.
             grads, variables = list(grads), list(trainable_variables)
         else:
@@ -295,7 +334,8 @@ class Optimizer:
         """Updates `variable` in place from `gradient` (implemented by each optimizer)."""
         raise NotImplementedError(
             f"{type(self).__name__} must implement `update_step(gradient, variable, "
-            "learning_rate)`.")
+            "learning_rate)`."
+        )
 
     def add_variable(self, shape, dtype="float32", initializer="zeros", name=None):
         """A free-standing optimizer variable (e.g. Adafactor's factored moments)."""
@@ -311,8 +351,9 @@ class Optimizer:
     def add_optimizer_variables(self, var_list, name, initializer="zeros"):
         """One slot per variable of `var_list` (a list of lists when `name` is a list)."""
         if isinstance(name, (list, tuple)):
-            inits = initializer if isinstance(initializer, (list, tuple)) else \
-                [initializer] * len(name)
+            inits = (
+                initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(name)
+            )
             out = [[] for _ in name]
             for v in var_list:
                 for j, (n, init) in enumerate(zip(name, inits)):
@@ -326,7 +367,8 @@ class Optimizer:
         if len(weights) != len(variables):
             raise ValueError(
                 f"Optimizer `{self.name}` has {len(variables)} variables but "
-                f"{len(weights)} weights were given.")
+                f"{len(weights)} weights were given."
+            )
         for var, w in zip(variables, weights):
             var.assign(np.asarray(w, dtype=var.dtype).reshape(var.shape))
 
@@ -347,9 +389,13 @@ class Optimizer:
         else:
             lr = float(self._current_learning_rate())
         return {
-            "name": self.name, "learning_rate": lr, "weight_decay": self.weight_decay,
-            "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm,
-            "clipvalue": self.clipvalue, "use_ema": self.use_ema,
+            "name": self.name,
+            "learning_rate": lr,
+            "weight_decay": self.weight_decay,
+            "clipnorm": self.clipnorm,
+            "global_clipnorm": self.global_clipnorm,
+            "clipvalue": self.clipvalue,
+            "use_ema": self.use_ema,
             "ema_momentum": self.ema_momentum,
             "ema_overwrite_frequency": self.ema_overwrite_frequency,
             "loss_scale_factor": self.loss_scale_factor,

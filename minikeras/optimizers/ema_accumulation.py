@@ -50,6 +50,7 @@ def overwrite_with_moving_average(opt, var_list) -> None:
         raise ValueError(
             f"The length of model variables ({len(var_list)}) to override does not match "
             f"the length of model variables stored in the optimizer ({len(averages)}). "
-            "Please check if the optimizer was called on your model.")
+            "Please check if the optimizer was called on your model."
+        )
     for var, avg in zip(var_list, averages):
         var.assign(avg.value)

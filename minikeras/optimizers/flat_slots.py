@@ -50,7 +50,7 @@ class FlatGroup:
     def split(self, flat: np.ndarray) -> list[np.ndarray]:
         """Per-variable views of a flat buffer of this group."""
         o = self.offsets
-        return [flat[o[k]:o[k + 1]].reshape(shape) for k, shape in enumerate(self.shapes)]
+        return [flat[o[k] : o[k + 1]].reshape(shape) for k, shape in enumerate(self.shapes)]
 
     def runs(self, min_size: int, n_scratch: int) -> list[Run]:
         """Consecutive variables gathered into runs of at least `min_size` elements.
@@ -69,8 +69,10 @@ class FlatGroup:
         bounds, members = [], []
         for k in range(len(self.shapes)):
             members.append(k)
-            if (self.offsets[k + 1] - self.offsets[members[0]] >= min_size
-                    or k == len(self.shapes) - 1):
+            if (
+                self.offsets[k + 1] - self.offsets[members[0]] >= min_size
+                or k == len(self.shapes) - 1
+            ):
                 bounds.append(members)
                 members = []
         longest = max((self.offsets[m[-1] + 1] - self.offsets[m[0]] for m in bounds), default=0)
@@ -96,17 +98,22 @@ class Run:
         self.dtype = group.dtype
         self.positions = [group.positions[k] for k in members]
         self.slots = {name: flat[lo:hi] for name, flat in group.slots.items()}
-        self.slot_parts = {name: [views[k] for k in members]
-                           for name, views in group.views.items()}
-        self.scratch = [buf[:hi - lo] for buf in scratch]
+        self.slot_parts = {name: [views[k] for k in members] for name, views in group.views.items()}
+        self.scratch = [buf[: hi - lo] for buf in scratch]
         self.scratch_parts = [
-            [buf[group.offsets[k] - lo:group.offsets[k + 1] - lo].reshape(group.shapes[k])
-             for k in members] for buf in scratch]
+            [
+                buf[group.offsets[k] - lo : group.offsets[k + 1] - lo].reshape(group.shapes[k])
+                for k in members
+            ]
+            for buf in scratch
+        ]
 
     def gradients(self, grads) -> list[np.ndarray]:
         """The run's gradients out of the optimizer's list, in the run's dtype."""
-        return [grads[i] if grads[i].dtype == self.dtype else grads[i].astype(self.dtype)
-                for i in self.positions]
+        return [
+            grads[i] if grads[i].dtype == self.dtype else grads[i].astype(self.dtype)
+            for i in self.positions
+        ]
 
 
 class FlatSlots:
@@ -188,8 +195,11 @@ def usable_flat_slots(optimizer, variables, own_update_step) -> FlatSlots | None
     `variables` is exactly the built list, in order.
     """
     flat = getattr(optimizer, "_flat", None)
-    if (flat is None or type(optimizer).update_step is not own_update_step
-            or not flat.covers(variables)):
+    if (
+        flat is None
+        or type(optimizer).update_step is not own_update_step
+        or not flat.covers(variables)
+    ):
         return None
     flat.sync()
     return flat
@@ -206,4 +216,3 @@ def add_flat_slots(optimizer, flat: FlatSlots, var_list, names) -> list[list]:
     for name, slots in zip(names, out):
         flat.attach(name, slots)
     return out
-

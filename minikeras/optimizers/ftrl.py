@@ -25,20 +25,42 @@ class Ftrl(Optimizer):
         ValueError: for out-of-range arguments.
     """
 
-    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
-                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
-                 l2_regularization_strength=0.0, l2_shrinkage_regularization_strength=0.0,
-                 beta=0.0, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
-        checks = {"initial_accumulator_value": (initial_accumulator_value, 0, "`>= 0`"),
-                  "learning_rate_power": (learning_rate_power, None, "`<= 0`"),
-                  "l1_regularization_strength": (l1_regularization_strength, 0, "`>= 0`"),
-                  "l2_regularization_strength": (l2_regularization_strength, 0, "`>= 0`"),
-                  "l2_shrinkage_regularization_strength":
-                      (l2_shrinkage_regularization_strength, 0, "`>= 0`")}
+    def __init__(
+        self,
+        learning_rate=0.001,
+        learning_rate_power=-0.5,
+        initial_accumulator_value=0.1,
+        l1_regularization_strength=0.0,
+        l2_regularization_strength=0.0,
+        l2_shrinkage_regularization_strength=0.0,
+        beta=0.0,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
+        checks = {
+            "initial_accumulator_value": (initial_accumulator_value, 0, "`>= 0`"),
+            "learning_rate_power": (learning_rate_power, None, "`<= 0`"),
+            "l1_regularization_strength": (l1_regularization_strength, 0, "`>= 0`"),
+            "l2_regularization_strength": (l2_regularization_strength, 0, "`>= 0`"),
+            "l2_shrinkage_regularization_strength": (
+                l2_shrinkage_regularization_strength,
+                0,
+                "`>= 0`",
+            ),
+        }
         for arg, (value, low, text) in checks.items():
             bad = value > 0 if low is None else value < low
             if bad:
@@ -53,8 +75,10 @@ class Ftrl(Optimizer):
     def build(self, var_list):
         super().build(var_list)
         self._accumulators, self._linears = self.add_optimizer_variables(
-            var_list, ["accumulator", "linear"],
-            initializer=[float(self.initial_accumulator_value), "zeros"])
+            var_list,
+            ["accumulator", "linear"],
+            initializer=[float(self.initial_accumulator_value), "zeros"],
+        )
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
@@ -75,12 +99,14 @@ class Ftrl(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "learning_rate_power": self.learning_rate_power,
-            "initial_accumulator_value": self.initial_accumulator_value,
-            "l1_regularization_strength": self.l1_regularization_strength,
-            "l2_regularization_strength": self.l2_regularization_strength,
-            "l2_shrinkage_regularization_strength": self.l2_shrinkage_regularization_strength,
-            "beta": self.beta,
-        })
+        cfg.update(
+            {
+                "learning_rate_power": self.learning_rate_power,
+                "initial_accumulator_value": self.initial_accumulator_value,
+                "l1_regularization_strength": self.l1_regularization_strength,
+                "l2_regularization_strength": self.l2_regularization_strength,
+                "l2_shrinkage_regularization_strength": self.l2_shrinkage_regularization_strength,
+                "beta": self.beta,
+            }
+        )
         return cfg

@@ -21,14 +21,31 @@ class Lion(Optimizer):
         ValueError: if `beta_1` is not in (0, 1].
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.99,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         if beta_1 <= 0 or beta_1 > 1:
             raise ValueError(
-                f"Argument for `beta_1` must be in range (0, 1]. Received: beta_1={beta_1}.")
+                f"Argument for `beta_1` must be in range (0, 1]. Received: beta_1={beta_1}."
+            )
         self.beta_1 = beta_1
         self.beta_2 = beta_2
 

@@ -25,18 +25,36 @@ class Nadam(Optimizer):
         **kwargs: Base optimizer arguments.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
-                 name=None, **kwargs):
+    def __init__(
+        self,
+        learning_rate=0.001,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
         if "schedule_decay" in kwargs:
             warnings.warn(
                 "Nadam's Keras 2 `schedule_decay` argument is ignored: minikeras follows "
                 "Keras 3, whose momentum schedule is `beta_1 * (1 - 0.5 * 0.96**t)`.",
-                DeprecationWarning, stacklevel=2)
+                DeprecationWarning,
+                stacklevel=2,
+            )
             kwargs.pop("schedule_decay")
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
@@ -44,17 +62,20 @@ class Nadam(Optimizer):
     def build(self, var_list):
         super().build(var_list)
         self._momentums, self._velocities = self.add_optimizer_variables(
-            var_list, ["momentum", "velocity"])
+            var_list, ["momentum", "velocity"]
+        )
         dtype = var_list[0].dtype if var_list else np.float32
-        self._u_product = Variable(np.array(1.0, dtype=dtype), trainable=False,
-                                   name="variable", path="variable")
+        self._u_product = Variable(
+            np.array(1.0, dtype=dtype), trainable=False, name="variable", path="variable"
+        )
         self._variables.append(self._u_product)
 
     def _before_update_steps(self) -> None:
         dt = self._u_product.value.dtype.type
         step = dt(self._step_count() + 1)
-        self._u_product.value[...] = self._u_product.value * dt(self.beta_1) * (
-            dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
+        self._u_product.value[...] = (
+            self._u_product.value * dt(self.beta_1) * (dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
+        )
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
@@ -70,8 +91,9 @@ class Nadam(Optimizer):
         v = self._velocities[i].value
         m += (gradient - m) * (dt(1) - b1)
         v += (np.square(gradient) - v) * (dt(1) - b2)
-        m_hat = (u_t_1 * m) / (dt(1) - u_product_t_1) + \
-            ((dt(1) - u_t) * gradient) / (dt(1) - u_product_t)
+        m_hat = (u_t_1 * m) / (dt(1) - u_product_t_1) + ((dt(1) - u_t) * gradient) / (
+            dt(1) - u_product_t
+        )
         v_hat = v / (dt(1) - b2p)
         variable.value -= (m_hat * dt(learning_rate)) / (np.sqrt(v_hat) + dt(self.epsilon))
 

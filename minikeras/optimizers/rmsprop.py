@@ -25,12 +25,29 @@ class RMSprop(Optimizer):
         **kwargs: Base optimizer arguments (`clipnorm`, `weight_decay`, legacy `lr`...).
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
-                 centered=False, weight_decay=None, clipnorm=None, clipvalue=None,
-                 global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        rho=0.9,
+        momentum=0.0,
+        epsilon=1e-7,
+        centered=False,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         self.rho = rho
         self.momentum = momentum
         self.epsilon = 1e-7 if epsilon is None else epsilon  # Keras 2: None = K.epsilon()
@@ -44,8 +61,7 @@ class RMSprop(Optimizer):
             self._momentums = self.add_optimizer_variables(var_list, "momentum")
         self._average_gradients = []
         if self.centered:
-            self._average_gradients = self.add_optimizer_variables(var_list,
-                                                                   "average_gradient")
+            self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
@@ -83,6 +99,12 @@ class RMSprop(Optimizer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
-                    "centered": self.centered})
+        cfg.update(
+            {
+                "rho": self.rho,
+                "momentum": self.momentum,
+                "epsilon": self.epsilon,
+                "centered": self.centered,
+            }
+        )
         return cfg

@@ -19,12 +19,13 @@ class LearningRateSchedule:
 
     def __call__(self, step):
         raise NotImplementedError(
-            f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, "
-            "step)`.")
+            f"Learning rate schedule '{type(self).__name__}' must override `__call__(self, step)`."
+        )
 
     def get_config(self) -> dict:
         raise NotImplementedError(
-            f"Learning rate schedule '{type(self).__name__}' must override `get_config()`.")
+            f"Learning rate schedule '{type(self).__name__}' must override `get_config()`."
+        )
 
     @classmethod
     def from_config(cls, config: dict):
@@ -52,16 +53,26 @@ class _StaircaseDecay(LearningRateSchedule):
         return np.floor(p) if self.staircase else p
 
     def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "decay_rate": self.decay_rate,
-                "staircase": self.staircase, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
 
 
 class ExponentialDecay(_StaircaseDecay):
     """`initial_learning_rate * decay_rate ** (step / decay_steps)` (floored if staircase)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="ExponentialDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="ExponentialDecay",
+    ):
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
@@ -80,7 +91,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             raise ValueError(
                 "The length of boundaries should be 1 less than the length of values. "
                 f"Received: boundaries={boundaries} of length {len(boundaries)}, and "
-                f"values={values} of length {len(values)}.")
+                f"values={values} of length {len(values)}."
+            )
         self.boundaries = boundaries
         self.values = values
         self.name = name
@@ -99,8 +111,15 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 class PolynomialDecay(LearningRateSchedule):
     """`(initial - end) * (1 - step / decay_steps) ** power + end` (optionally cycling)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001,
-                 power=1.0, cycle=False, name="PolynomialDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        end_learning_rate=0.0001,
+        power=1.0,
+        cycle=False,
+        name="PolynomialDecay",
+    ):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -122,16 +141,27 @@ class PolynomialDecay(LearningRateSchedule):
         return (init - end) * np.power(_F(1) - p, _F(self.power)) + end
 
     def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "end_learning_rate": self.end_learning_rate,
-                "power": self.power, "cycle": self.cycle, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "end_learning_rate": self.end_learning_rate,
+            "power": self.power,
+            "cycle": self.cycle,
+            "name": self.name,
+        }
 
 
 class InverseTimeDecay(_StaircaseDecay):
     """`initial_learning_rate / (1 + decay_rate * step / decay_steps)`."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
-                 name="InverseTimeDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        decay_rate,
+        staircase=False,
+        name="InverseTimeDecay",
+    ):
         super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
@@ -142,8 +172,15 @@ class CosineDecay(LearningRateSchedule):
     """Cosine decay from `initial_learning_rate` (or from `warmup_target` after a linear
     warmup of `warmup_steps`) down to `alpha` times that rate over `decay_steps`."""
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay",
-                 warmup_target=None, warmup_steps=0):
+    def __init__(
+        self,
+        initial_learning_rate,
+        decay_steps,
+        alpha=0.0,
+        name="CosineDecay",
+        warmup_target=None,
+        warmup_steps=0,
+    ):
         _check_steps("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -169,16 +206,28 @@ class CosineDecay(LearningRateSchedule):
         return self._decay(step - warm, target)
 
     def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "decay_steps": self.decay_steps, "alpha": self.alpha, "name": self.name,
-                "warmup_target": self.warmup_target, "warmup_steps": self.warmup_steps}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "alpha": self.alpha,
+            "name": self.name,
+            "warmup_target": self.warmup_target,
+            "warmup_steps": self.warmup_steps,
+        }
 
 
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR): periods grow by `t_mul`, peaks by `m_mul`."""
 
-    def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0,
-                 alpha=0.0, name="SGDRDecay"):
+    def __init__(
+        self,
+        initial_learning_rate,
+        first_decay_steps,
+        t_mul=2.0,
+        m_mul=1.0,
+        alpha=0.0,
+        name="SGDRDecay",
+    ):
         _check_steps("first_decay_steps", first_decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.first_decay_steps = first_decay_steps
@@ -203,14 +252,27 @@ class CosineDecayRestarts(LearningRateSchedule):
         return _F(self.initial_learning_rate) * ((_F(1) - alpha) * cosine + alpha)
 
     def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate,
-                "first_decay_steps": self.first_decay_steps, "t_mul": self._t_mul,
-                "m_mul": self._m_mul, "alpha": self.alpha, "name": self.name}
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "first_decay_steps": self.first_decay_steps,
+            "t_mul": self._t_mul,
+            "m_mul": self._m_mul,
+            "alpha": self.alpha,
+            "name": self.name,
+        }
 
 
-ALL_SCHEDULES = {cls.__name__: cls for cls in (
-    ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay,
-    CosineDecayRestarts)}
+ALL_SCHEDULES = {
+    cls.__name__: cls
+    for cls in (
+        ExponentialDecay,
+        PiecewiseConstantDecay,
+        PolynomialDecay,
+        InverseTimeDecay,
+        CosineDecay,
+        CosineDecayRestarts,
+    )
+}
 
 
 def serialize(schedule) -> dict:
@@ -224,6 +286,10 @@ def deserialize(config, custom_objects=None):
     Raises:
         ValueError: for an unknown schedule class.
     """
-    return deserialize_keras_object(config, "learning rate schedule", ALL_SCHEDULES,
-                                    custom_objects=custom_objects,
-                                    hint=f" Known schedules: {sorted(ALL_SCHEDULES)}")
+    return deserialize_keras_object(
+        config,
+        "learning rate schedule",
+        ALL_SCHEDULES,
+        custom_objects=custom_objects,
+        hint=f" Known schedules: {sorted(ALL_SCHEDULES)}",
+    )

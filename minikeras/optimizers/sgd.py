@@ -28,14 +28,31 @@ class SGD(Optimizer):
         name: Optimizer name.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay,
-                         clipnorm=clipnorm, clipvalue=clipvalue,
-                         global_clipnorm=global_clipnorm, name=name, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.01,
+        momentum=0.0,
+        nesterov=False,
+        weight_decay=None,
+        clipnorm=None,
+        clipvalue=None,
+        global_clipnorm=None,
+        name=None,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate=learning_rate,
+            weight_decay=weight_decay,
+            clipnorm=clipnorm,
+            clipvalue=clipvalue,
+            global_clipnorm=global_clipnorm,
+            name=name,
+            **kwargs,
+        )
         if not isinstance(momentum, (int, float)) or momentum < 0 or momentum > 1:
             raise ValueError(
-                f"`momentum` must be a float between [0, 1]. Received: momentum={momentum}")
+                f"`momentum` must be a float between [0, 1]. Received: momentum={momentum}"
+            )
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
@@ -108,13 +125,21 @@ def plain_sgd_rate(optimizer, dtype) -> np.ndarray | None:
     caller holding each gradient may apply it at once; else None. Schedules and legacy
     `decay` are honoured: the rate comes from `_current_learning_rate`, as in `apply`."""
     cls = type(optimizer)
-    if (not isinstance(optimizer, SGD) or not optimizer.built or optimizer.momentum != 0
-            or cls.update_step is not _OWN_UPDATE_STEP
-            or cls._update_steps is not SGD._update_steps or cls.apply is not Optimizer.apply
-            or cls._apply_update is not Optimizer._apply_update
-            or cls._before_update_steps is not Optimizer._before_update_steps
-            or optimizer.gradient_accumulation_steps or optimizer.clipnorm
-            or optimizer.global_clipnorm or optimizer.clipvalue or optimizer.weight_decay
-            or optimizer.use_ema):
+    if (
+        not isinstance(optimizer, SGD)
+        or not optimizer.built
+        or optimizer.momentum != 0
+        or cls.update_step is not _OWN_UPDATE_STEP
+        or cls._update_steps is not SGD._update_steps
+        or cls.apply is not Optimizer.apply
+        or cls._apply_update is not Optimizer._apply_update
+        or cls._before_update_steps is not Optimizer._before_update_steps
+        or optimizer.gradient_accumulation_steps
+        or optimizer.clipnorm
+        or optimizer.global_clipnorm
+        or optimizer.clipvalue
+        or optimizer.weight_decay
+        or optimizer.use_ema
+    ):
         return None
     return np.asarray(optimizer._current_learning_rate(), dtype=dtype)

@@ -46,8 +46,9 @@ def one_hot(input_text, n, filters=DEFAULT_FILTERS, lower=True, split=" ", analy
 
     As in Keras, string hashing is randomised per process unless `PYTHONHASHSEED` is set.
     """
-    return hashing_trick(input_text, n, hash_function=hash, filters=filters, lower=lower,
-                         split=split)
+    return hashing_trick(
+        input_text, n, hash_function=hash, filters=filters, lower=lower, split=split
+    )
 
 
 class Tokenizer:
@@ -70,13 +71,26 @@ class Tokenizer:
         [[2, 1, 4]]
     """
 
-    def __init__(self, num_words=None, filters=DEFAULT_FILTERS, lower=True, split=" ",
-                 char_level=False, oov_token=None, analyzer=None, document_count=0, **kwargs):
+    def __init__(
+        self,
+        num_words=None,
+        filters=DEFAULT_FILTERS,
+        lower=True,
+        split=" ",
+        char_level=False,
+        oov_token=None,
+        analyzer=None,
+        document_count=0,
+        **kwargs,
+    ):
         if "nb_words" in kwargs:
             import warnings
 
-            warnings.warn("The `nb_words` argument in `Tokenizer` has been renamed `num_words`.",
-                          DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "The `nb_words` argument in `Tokenizer` has been renamed `num_words`.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             num_words = kwargs.pop("nb_words")
         if kwargs:
             raise TypeError(f"Unrecognized keyword arguments: {kwargs}")
@@ -100,8 +114,9 @@ class Tokenizer:
                 text = [t.lower() for t in text] if isinstance(text, list) else text.lower()
             return text
         if self.analyzer is None:
-            return text_to_word_sequence(text, filters=self.filters, lower=self.lower,
-                                         split=self.split)
+            return text_to_word_sequence(
+                text, filters=self.filters, lower=self.lower, split=self.split
+            )
         return self.analyzer(text)
 
     def fit_on_texts(self, texts) -> None:
@@ -187,13 +202,16 @@ class Tokenizer:
             if self.word_index:
                 num_words = len(self.word_index) + 1
             else:
-                raise ValueError("Specify a dimension (`num_words` argument), or fit on some "
-                                 "text data first.")
+                raise ValueError(
+                    "Specify a dimension (`num_words` argument), or fit on some text data first."
+                )
         else:
             num_words = self.num_words
         if mode not in ("binary", "count", "tfidf", "freq"):
-            raise ValueError(f"Unknown vectorization mode: {mode}. Expected one of 'binary', "
-                             "'count', 'tfidf', 'freq'.")
+            raise ValueError(
+                f"Unknown vectorization mode: {mode}. Expected one of 'binary', "
+                "'count', 'tfidf', 'freq'."
+            )
         if mode == "tfidf" and not self.document_count:
             raise ValueError("Fit the Tokenizer on some data before using tfidf mode.")
         x = np.zeros((len(sequences), num_words))
@@ -236,8 +254,9 @@ class Tokenizer:
 
     def to_json(self, **kwargs) -> str:
         """JSON string that `tokenizer_from_json` reads back."""
-        return json.dumps({"class_name": self.__class__.__name__, "config": self.get_config()},
-                          **kwargs)
+        return json.dumps(
+            {"class_name": self.__class__.__name__, "config": self.get_config()}, **kwargs
+        )
 
 
 def tokenizer_from_json(json_string) -> Tokenizer:
@@ -257,5 +276,4 @@ def tokenizer_from_json(json_string) -> Tokenizer:
     return tok
 
 
-__all__ = ["Tokenizer", "hashing_trick", "one_hot", "text_to_word_sequence",
-           "tokenizer_from_json"]
+__all__ = ["Tokenizer", "hashing_trick", "one_hot", "text_to_word_sequence", "tokenizer_from_json"]

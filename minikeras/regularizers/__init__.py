@@ -111,11 +111,19 @@ def deserialize(config, custom_objects=None):
     """Builds a regularizer from a Keras dict or name."""
     if isinstance(config, str):
         return get(config, custom_objects)
-    return deserialize_keras_object(config, "regularizer", ALL_REGULARIZERS, _ALIASES,
-                                    custom_objects)
+    return deserialize_keras_object(
+        config, "regularizer", ALL_REGULARIZERS, _ALIASES, custom_objects
+    )
 
 
 def get(identifier, custom_objects=None):
     """Returns a regularizer from a name, dict, instance, class or callable (None → None)."""
-    return get_keras_object(identifier, "regularizer", ALL_REGULARIZERS, _ALIASES, deserialize,
-                            Regularizer, custom_objects)
+    return get_keras_object(
+        identifier,
+        "regularizer",
+        ALL_REGULARIZERS,
+        _ALIASES,
+        deserialize,
+        Regularizer,
+        custom_objects,
+    )

@@ -11,17 +11,39 @@
 
 from __future__ import annotations
 
-_BASE_KEYS = ("name", "learning_rate", "weight_decay", "clipnorm", "global_clipnorm",
-              "clipvalue", "use_ema", "ema_momentum", "ema_overwrite_frequency",
-              "loss_scale_factor", "gradient_accumulation_steps")
-_LOSS_ALIASES = {"mse": "mean_squared_error", "MSE": "mean_squared_error",
-                 "mae": "mean_absolute_error", "MAE": "mean_absolute_error",
-                 "mape": "mean_absolute_percentage_error",
-                 "MAPE": "mean_absolute_percentage_error",
-                 "msle": "mean_squared_logarithmic_error",
-                 "MSLE": "mean_squared_logarithmic_error"}
-_KERAS2_BASE = ("name", "weight_decay", "clipnorm", "global_clipnorm", "clipvalue", "use_ema",
-                "ema_momentum", "ema_overwrite_frequency")
+_BASE_KEYS = (
+    "name",
+    "learning_rate",
+    "weight_decay",
+    "clipnorm",
+    "global_clipnorm",
+    "clipvalue",
+    "use_ema",
+    "ema_momentum",
+    "ema_overwrite_frequency",
+    "loss_scale_factor",
+    "gradient_accumulation_steps",
+)
+_LOSS_ALIASES = {
+    "mse": "mean_squared_error",
+    "MSE": "mean_squared_error",
+    "mae": "mean_absolute_error",
+    "MAE": "mean_absolute_error",
+    "mape": "mean_absolute_percentage_error",
+    "MAPE": "mean_absolute_percentage_error",
+    "msle": "mean_squared_logarithmic_error",
+    "MSLE": "mean_squared_logarithmic_error",
+}
+_KERAS2_BASE = (
+    "name",
+    "weight_decay",
+    "clipnorm",
+    "global_clipnorm",
+    "clipvalue",
+    "use_ema",
+    "ema_momentum",
+    "ema_overwrite_frequency",
+)
 
 
 def _serialize_loss(loss):
@@ -78,8 +100,13 @@ def keras2_optimizer_config(optimizer) -> dict:
         name = cls  # tf_keras' default optimizer names are the class names
     out = {"name": name}
     out.update({k: cfg.get(k) for k in _KERAS2_BASE[1:]})
-    out.update({"jit_compile": False, "is_legacy_optimizer": False,
-                "learning_rate": cfg.get("learning_rate")})
+    out.update(
+        {
+            "jit_compile": False,
+            "is_legacy_optimizer": False,
+            "learning_rate": cfg.get("learning_rate"),
+        }
+    )
     out.update({k: v for k, v in cfg.items() if k not in _BASE_KEYS})
     return {"class_name": f"Custom>{cls}", "config": out}
 
@@ -136,15 +163,23 @@ def _read_metric(cfg, custom_objects):
     if isinstance(cfg, dict) and "class_name" not in cfg:
         return {k: _read_metric(v, custom_objects) for k, v in cfg.items()}
     inner = cfg.get("config") or {}
-    if cfg["class_name"] == "MeanMetricWrapper" and inner.get("name") in ("accuracy", "acc",
-                                                                          "crossentropy", "ce"):
+    if cfg["class_name"] == "MeanMetricWrapper" and inner.get("name") in (
+        "accuracy",
+        "acc",
+        "crossentropy",
+        "ce",
+    ):
         return inner["name"]  # Keras 2 wrote the resolved form of 'accuracy'
     return metrics_mod.deserialize(cfg, custom_objects)
 
 
 def _unnest_single_output(metrics, n_outputs):
-    if (isinstance(metrics, list) and n_outputs == 1 and len(metrics) == 1
-            and isinstance(metrics[0], list)):
+    if (
+        isinstance(metrics, list)
+        and n_outputs == 1
+        and len(metrics) == 1
+        and isinstance(metrics[0], list)
+    ):
         return metrics[0]
     return metrics
 
@@ -163,13 +198,19 @@ def compile_from_config(model, config: dict, custom_objects=None) -> None:
     try:
         optimizer = optimizers.get(opt_cfg, custom_objects) if opt_cfg else "rmsprop"
         loss = _read_loss(config.get("loss"), custom_objects)
-        metrics = _unnest_single_output(_read_metric(config.get("metrics"), custom_objects),
-                                        n_out)
+        metrics = _unnest_single_output(_read_metric(config.get("metrics"), custom_objects), n_out)
         weighted = _unnest_single_output(
-            _read_metric(config.get("weighted_metrics"), custom_objects), n_out)
+            _read_metric(config.get("weighted_metrics"), custom_objects), n_out
+        )
     except (ValueError, KeyError, TypeError) as exc:
         raise ValueError(
             f"Could not restore the training configuration saved with the model ({exc}). "
-            "Load it with `compile=False` and call `model.compile(...)` yourself.") from None
-    model.compile(optimizer=optimizer, loss=loss, metrics=metrics,
-                  loss_weights=config.get("loss_weights"), weighted_metrics=weighted)
+            "Load it with `compile=False` and call `model.compile(...)` yourself."
+        ) from None
+    model.compile(
+        optimizer=optimizer,
+        loss=loss,
+        metrics=metrics,
+        loss_weights=config.get("loss_weights"),
+        weighted_metrics=weighted,
+    )

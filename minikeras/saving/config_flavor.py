@@ -13,12 +13,25 @@ import copy
 _MODEL_CLASSES = ("Sequential", "Functional", "Model")
 _TENSOR = "__keras_tensor__"
 _QUANTIZABLE = ("Dense", "EinsumDense", "Embedding")
-_AXES_INITS = ("GlorotUniform", "GlorotNormal", "HeNormal", "HeUniform", "LecunNormal",
-               "LecunUniform", "VarianceScaling")
+_AXES_INITS = (
+    "GlorotUniform",
+    "GlorotNormal",
+    "HeNormal",
+    "HeUniform",
+    "LecunNormal",
+    "LecunUniform",
+    "VarianceScaling",
+)
 # Keras 3 layers that set `built = True` in __init__ and so write no `build_config`
 # (also every pooling layer).
-_BUILT_IN_INIT = ("Activation", "Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout",
-                  "ActivityRegularization")
+_BUILT_IN_INIT = (
+    "Activation",
+    "Dropout",
+    "GaussianNoise",
+    "GaussianDropout",
+    "AlphaDropout",
+    "ActivityRegularization",
+)
 
 KERAS2_VERSION = "2.21.0"
 # Extra field in every file minikeras writes (metadata.json, HDF5 root attributes, JSON
@@ -28,8 +41,12 @@ KERAS3_VERSION = "3.15.1"
 
 
 def _policy(name) -> dict:
-    return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": name},
-            "registered_name": None}
+    return {
+        "module": "keras",
+        "class_name": "DTypePolicy",
+        "config": {"name": name},
+        "registered_name": None,
+    }
 
 
 def _dtype_name(dtype):
@@ -83,9 +100,10 @@ def _keeps_keras3_nodes(entry: dict) -> bool:
     """Op nodes and calls with tensors in kwargs have no Keras 2 list encoding."""
     if str(entry.get("module") or "").startswith("keras.src.ops"):
         return True
-    return any(isinstance(n, dict) and (_k3_tensors(n.get("kwargs") or {})
-                                        or len(n.get("args") or []) > 1)
-               for n in entry.get("inbound_nodes") or [])
+    return any(
+        isinstance(n, dict) and (_k3_tensors(n.get("kwargs") or {}) or len(n.get("args") or []) > 1)
+        for n in entry.get("inbound_nodes") or []
+    )
 
 
 def _batchnorm_to_keras2(cfg: dict, build_config) -> dict:
@@ -93,8 +111,12 @@ def _batchnorm_to_keras2(cfg: dict, build_config) -> dict:
     cfg = dict(cfg)
     shape = (build_config or {}).get("input_shape")
     axis = cfg.get("axis")
-    if isinstance(axis, int) and isinstance(shape, list) and shape and not isinstance(
-            shape[0], list):
+    if (
+        isinstance(axis, int)
+        and isinstance(shape, list)
+        and shape
+        and not isinstance(shape[0], list)
+    ):
         cfg["axis"] = [axis % len(shape)]
     if not cfg.get("renorm"):
         for key in ("renorm", "renorm_clipping", "renorm_momentum"):
@@ -127,8 +149,11 @@ def _layer_to_keras2(entry: dict, h5: bool) -> dict:
         # Op nodes keep `module` (`keras.src.ops.numpy`): without it `Multiply` would read as
         # the merge layer, and Keras 3 could not find `NotEqual` at all.
         is_op = str(entry.get("module") or "").startswith("keras.src.ops")
-        for key in (("registered_name", "build_config") if is_op else
-                    ("module", "registered_name", "build_config")):
+        for key in (
+            ("registered_name", "build_config")
+            if is_op
+            else ("module", "registered_name", "build_config")
+        ):
             entry.pop(key, None)
     return entry
 
@@ -163,8 +188,11 @@ def _model_config_to_keras2(cls: str, cfg: dict, h5: bool) -> dict:
     for key in ("input_layers", "output_layers"):
         spec = cfg.get(key)
         spec = [spec] if _is_triple(spec) else spec
-        out[key] = [[r[0], r[1] + (r[0] in nested_seq), *r[2:]] if _is_triple(r) else r
-                    for r in spec] if isinstance(spec, list) else spec
+        out[key] = (
+            [[r[0], r[1] + (r[0] in nested_seq), *r[2:]] if _is_triple(r) else r for r in spec]
+            if isinstance(spec, list)
+            else spec
+        )
     return out
 
 
@@ -175,8 +203,12 @@ def _add_build_configs(layers: list, model, skip=()) -> None:
     for entry in layers:
         layer = by_name.get(entry.get("config", {}).get("name"))
         cls = entry.get("class_name") or ""
-        if (cls in ("InputLayer", *skip) or (skip and "Pooling" in cls)
-                or "build_config" in entry or layer is None):
+        if (
+            cls in ("InputLayer", *skip)
+            or (skip and "Pooling" in cls)
+            or "build_config" in entry
+            or layer is None
+        ):
             continue
         shape = getattr(layer, "_input_shape_record", None)
         if shape is not None:
@@ -194,8 +226,9 @@ def to_keras2(serialized: dict, h5: bool = False, model=None) -> dict:
     """
     from minikeras.legacy.saving import hard_sigmoid
 
-    serialized = hard_sigmoid._renamed(copy.deepcopy(serialized), hard_sigmoid.KERAS2_NAME,
-                                       hard_sigmoid.KERAS3_NAME)
+    serialized = hard_sigmoid._renamed(
+        copy.deepcopy(serialized), hard_sigmoid.KERAS2_NAME, hard_sigmoid.KERAS3_NAME
+    )
     cls = serialized["class_name"]
     if "layers" not in serialized.get("config", {}):  # subclassed model: keep its build shape
         out = {"class_name": cls, "config": serialized.get("config", {})}
@@ -225,18 +258,32 @@ def _initializers_to_keras3(value):
 
 
 def _is_layer_entry(value) -> bool:
-    return (isinstance(value, dict) and "class_name" in value and "config" in value
-            and value.get("module", "keras.layers") == "keras.layers"
-            and isinstance(value["config"], dict) and "name" in value["config"])
+    return (
+        isinstance(value, dict)
+        and "class_name" in value
+        and "config" in value
+        and value.get("module", "keras.layers") == "keras.layers"
+        and isinstance(value["config"], dict)
+        and "name" in value["config"]
+    )
 
 
 # Keras 3 op classes that take these arguments in their constructor (so in `config`),
 # while minikeras records a positional call such as `ops.cast(x, "float32")` in `args`.
-_OP_INIT_ARGS = {"Cast": ("dtype",), "Reshape": ("newshape",), "ExpandDims": ("axis",),
-                 "Transpose": ("axes",), "Squeeze": ("axis",), "Clip": ("x_min", "x_max"),
-                 "Softmax": ("axis",), "Sum": ("axis", "keepdims"), "Mean": ("axis", "keepdims"),
-                 "Max": ("axis", "keepdims"), "Min": ("axis", "keepdims"),
-                 "Prod": ("axis", "keepdims")}
+_OP_INIT_ARGS = {
+    "Cast": ("dtype",),
+    "Reshape": ("newshape",),
+    "ExpandDims": ("axis",),
+    "Transpose": ("axes",),
+    "Squeeze": ("axis",),
+    "Clip": ("x_min", "x_max"),
+    "Softmax": ("axis",),
+    "Sum": ("axis", "keepdims"),
+    "Mean": ("axis", "keepdims"),
+    "Max": ("axis", "keepdims"),
+    "Min": ("axis", "keepdims"),
+    "Prod": ("axis", "keepdims"),
+}
 
 
 def _op_node_to_keras3(entry: dict) -> dict:
@@ -300,19 +347,36 @@ def to_keras3(serialized: dict, compile_config: dict | None = None, model=None) 
         shape = None
         if layers and layers[0].get("class_name") == "InputLayer":
             shape = layers[0]["config"].get("batch_shape")
-        config = {"name": cfg.get("name"), "trainable": cfg.get("trainable", True),
-                  "dtype": _policy("float32"), "layers": layers}
+        config = {
+            "name": cfg.get("name"),
+            "trainable": cfg.get("trainable", True),
+            "dtype": _policy("float32"),
+            "layers": layers,
+        }
         if shape is not None:
             config["build_input_shape"] = shape
-        out = {"module": "keras", "class_name": "Sequential", "config": config,
-               "registered_name": None, "build_config": {"input_shape": shape}}
+        out = {
+            "module": "keras",
+            "class_name": "Sequential",
+            "config": config,
+            "registered_name": None,
+            "build_config": {"input_shape": shape},
+        }
     else:
-        config = {"name": cfg.get("name"), "trainable": cfg.get("trainable", True),
-                  "layers": layers, "input_layers": cfg.get("input_layers"),
-                  "output_layers": cfg.get("output_layers")}
-        out = {"module": "keras.src.models.functional", "class_name": "Functional",
-               "config": config, "registered_name": "Functional",
-               "build_config": {"input_shape": None}}
+        config = {
+            "name": cfg.get("name"),
+            "trainable": cfg.get("trainable", True),
+            "layers": layers,
+            "input_layers": cfg.get("input_layers"),
+            "output_layers": cfg.get("output_layers"),
+        }
+        out = {
+            "module": "keras.src.models.functional",
+            "class_name": "Functional",
+            "config": config,
+            "registered_name": "Functional",
+            "build_config": {"input_shape": None},
+        }
     if compile_config is not None:
         out["compile_config"] = compile_config
     return out

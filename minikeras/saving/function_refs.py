@@ -13,8 +13,12 @@ from minikeras.saving.object_registration import get_registered_object
 
 def serialize_function(fn: Callable) -> dict:
     """Keras 3's config of a plain function: its name under `class_name: "function"`."""
-    return {"module": "builtins", "class_name": "function", "config": fn.__name__,
-            "registered_name": "function"}
+    return {
+        "module": "builtins",
+        "class_name": "function",
+        "config": fn.__name__,
+        "registered_name": "function",
+    }
 
 
 def deserialize_function(ref, custom_objects=None) -> Callable:
@@ -40,5 +44,6 @@ def deserialize_function(ref, custom_objects=None) -> Callable:
     if found is None:
         raise ValueError(
             f"Unknown function: '{name}'. Register it with "
-            "`keras.saving.register_keras_serializable()` or pass it in `custom_objects`.")
+            "`keras.saving.register_keras_serializable()` or pass it in `custom_objects`."
+        )
     return found

@@ -60,12 +60,19 @@ def _dtype_name(dtype) -> str:
 
 def _serialize_arg(x, reindex):
     if isinstance(x, KerasTensor):
-        return {"class_name": _TENSOR,
-                "config": {"shape": list(x.shape), "dtype": _dtype_name(x.dtype),
-                           "keras_history": _history(x, reindex)}}
+        return {
+            "class_name": _TENSOR,
+            "config": {
+                "shape": list(x.shape),
+                "dtype": _dtype_name(x.dtype),
+                "keras_history": _history(x, reindex),
+            },
+        }
     if isinstance(x, slice):  # getitem keys, encoded as Keras 3 encodes them
-        return {"class_name": "__slice__",
-                "config": {"start": x.start, "stop": x.stop, "step": x.step}}
+        return {
+            "class_name": "__slice__",
+            "config": {"start": x.start, "stop": x.stop, "step": x.step},
+        }
     if x is Ellipsis:
         return {"class_name": "__ellipsis__", "config": {}}
     if isinstance(x, (list, tuple)):
@@ -121,8 +128,12 @@ class _NotReady(Exception):
 
 
 def _is_triple(x) -> bool:
-    return isinstance(x, list) and len(x) in (3, 4) and isinstance(x[0], str) and all(
-        isinstance(i, int) for i in x[1:3])
+    return (
+        isinstance(x, list)
+        and len(x) in (3, 4)
+        and isinstance(x[0], str)
+        and all(isinstance(i, int) for i in x[1:3])
+    )
 
 
 class _GraphBuilder:
@@ -139,7 +150,8 @@ class _GraphBuilder:
         if layer is None:
             raise ValueError(
                 f"Invalid functional model config: a node refers to layer '{name}', which is "
-                f"not in the model's layer list {list(self.layers)}.")
+                f"not in the model's layer list {list(self.layers)}."
+            )
         node_index -= _node_offset(layer, self.keras2)
         if node_index < 0 or node_index >= len(layer._inbound_nodes):
             raise _NotReady(name)
@@ -147,7 +159,8 @@ class _GraphBuilder:
         if tensor_index >= len(outputs):
             raise ValueError(
                 f"Invalid functional model config: layer '{name}' has {len(outputs)} "
-                f"output(s), the config asks for output {tensor_index}.")
+                f"output(s), the config asks for output {tensor_index}."
+            )
         return outputs[tensor_index]
 
     def _deserialize_arg(self, x):
@@ -182,7 +195,8 @@ class _GraphBuilder:
             if not _is_triple(entry):
                 raise ValueError(
                     f"Invalid functional model config: expected [layer_name, node_index, "
-                    f"tensor_index, kwargs] entries, received {entry!r}.")
+                    f"tensor_index, kwargs] entries, received {entry!r}."
+                )
             tensors.append(self.get_tensor(*entry[:3]))
             if len(entry) > 3 and entry[3]:
                 kwargs.update(self._deserialize_arg(entry[3]))
@@ -197,7 +211,8 @@ class _GraphBuilder:
                 raise ValueError(
                     f"Invalid functional model config: each layer entry must be a dict with "
                     f"'class_name', 'config', 'name' and 'inbound_nodes'. Received: "
-                    f"{str(entry)[:200]}")
+                    f"{str(entry)[:200]}"
+                )
             layer = deserialize_keras_object(entry, custom_objects=self.custom_objects)
             name = entry.get("name") or layer.name
             self.layers[name] = layer
@@ -224,7 +239,8 @@ class _GraphBuilder:
                 stuck = [n for n, v in pending.items() if v]
                 raise ValueError(
                     "Invalid functional model config: the graph has loops or disconnected "
-                    f"nodes; these layers' calls could not be resolved: {stuck}")
+                    f"nodes; these layers' calls could not be resolved: {stuck}"
+                )
 
     def map_tensors(self, spec):
         if _is_triple(spec):
@@ -246,7 +262,8 @@ def functional_from_config(cls, config: dict, custom_objects=None):
     if missing:
         raise ValueError(
             f"Invalid functional model config: missing key(s) {missing}. Expected 'name', "
-            "'layers', 'input_layers' and 'output_layers'.")
+            "'layers', 'input_layers' and 'output_layers'."
+        )
     builder = _GraphBuilder(config["layers"], custom_objects)
     builder.build()
     try:

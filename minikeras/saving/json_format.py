@@ -32,8 +32,9 @@ def model_config(model, keras_version: int = 2, h5: bool = False) -> dict:
     if "layers" not in cfg.get("config", {}) and model.get_build_config():
         cfg["build_config"] = _jsonable(model.get_build_config())  # subclassed model
     if int(keras_version) == 3:
-        return config_flavor.to_keras3(cfg, compile_config=_jsonable(compile_config_of(model)),
-                                       model=model)
+        return config_flavor.to_keras3(
+            cfg, compile_config=_jsonable(compile_config_of(model)), model=model
+        )
     return config_flavor.to_keras2(cfg, h5=h5, model=model)
 
 
@@ -62,7 +63,8 @@ def model_to_json(model, keras_version: int = 2, **kwargs) -> str:
             "The model uses Keras 1/2's hard_sigmoid (clip(0.2x+0.5)), which Keras 3 JSON "
             "cannot name (Keras 3's is clip(x/6+0.5)). Write `to_json()` (Keras 2 JSON), or "
             "save the whole model as `.keras`, which rescales the weights so that Keras 3's "
-            "definition gives the same outputs.")
+            "definition gives the same outputs."
+        )
     from minikeras import __version__
 
     out = model_config(model, keras_version)
@@ -91,14 +93,16 @@ def model_from_json(json_string: str, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             "The JSON does not describe a Keras model: expected an object with 'class_name' "
-            "and 'config' keys.")
+            "and 'config' keys."
+        )
     try:
         return loading.model_from_config(config, custom_objects)
     except MemoryError as exc:
         raise ValueError(
-            f"The model config asks for weights too large to allocate ({exc}).") from None
-    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError,
-            ArithmeticError) as exc:
+            f"The model config asks for weights too large to allocate ({exc})."
+        ) from None
+    except (KeyError, TypeError, AttributeError, IndexError, RuntimeError, ArithmeticError) as exc:
         msg = str(exc).splitlines()[0] if str(exc) else ""
-        raise ValueError(f"Invalid model config in the JSON ({type(exc).__name__}: {msg}).",
-                         ) from None
+        raise ValueError(
+            f"Invalid model config in the JSON ({type(exc).__name__}: {msg}).",
+        ) from None

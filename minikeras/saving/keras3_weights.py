@@ -50,8 +50,9 @@ def _children(layer) -> list[tuple[str, list]]:
         value = vars(layer)[attr]
         if isinstance(value, Layer) and value is not layer:
             out.append((attr, [value]))
-        elif isinstance(value, (list, tuple)) and value and all(
-                isinstance(v, Layer) for v in value):
+        elif (
+            isinstance(value, (list, tuple)) and value and all(isinstance(v, Layer) for v in value)
+        ):
             out.append((attr, list(value)))
     # Private sub-layers Keras 3 also walks (after the public ones), e.g. `_lookup_layer`.
     for attr in getattr(layer, "_saved_private_children", ()):
@@ -105,8 +106,10 @@ def _datasets(group, where: str) -> list:
     vg = group["vars"]
     keys = list(vg.keys())
     if not all(k.isdigit() for k in keys):
-        raise ValueError(f"'{where}/vars' holds unexpected entries {sorted(keys)[:5]}; "
-                         "expected datasets named 0, 1, 2, ...")
+        raise ValueError(
+            f"'{where}/vars' holds unexpected entries {sorted(keys)[:5]}; "
+            "expected datasets named 0, 1, 2, ..."
+        )
     return [vg[k] for k in sorted(keys, key=int)]
 
 
@@ -119,21 +122,24 @@ def _load_layer(group, layer, where: str, skip_mismatch: bool, visited: set) -> 
     data = _datasets(group, where)
     problem = None
     if len(data) != len(own):
-        problem = (f"Layer '{layer.name}' expected {len(own)} variables "
-                   f"{[v.path for v in own]}, but received {len(data)} variables during "
-                   f"loading (file group '{where}').")
+        problem = (
+            f"Layer '{layer.name}' expected {len(own)} variables "
+            f"{[v.path for v in own]}, but received {len(data)} variables during "
+            f"loading (file group '{where}')."
+        )
     else:
         bad = [(v, d) for v, d in zip(own, data) if tuple(v.shape) != tuple(d.shape)]
         if bad:
             v, d = bad[0]
-            problem = (f"Shape mismatch in layer '{layer.name}' for weight '{v.path}': the "
-                       f"model expects {tuple(v.shape)}, the file has {tuple(d.shape)} "
-                       f"('{where}/vars').")
+            problem = (
+                f"Shape mismatch in layer '{layer.name}' for weight '{v.path}': the "
+                f"model expects {tuple(v.shape)}, the file has {tuple(d.shape)} "
+                f"('{where}/vars')."
+            )
     if problem is not None and not skip_mismatch:
         raise ValueError(problem)
     if problem is not None:
-        warnings.warn(f"Skipping loading weights of layer '{layer.name}': {problem}",
-                      stacklevel=4)
+        warnings.warn(f"Skipping loading weights of layer '{layer.name}': {problem}", stacklevel=4)
     else:
         for v, d in zip(own, data):
             v.assign(np.asarray(d[()], dtype=v.dtype))
@@ -149,7 +155,8 @@ def _load_layer(group, layer, where: str, skip_mismatch: bool, visited: set) -> 
                 if _own_variables(sub) or sub.weights:
                     raise ValueError(
                         f"The file has no weights for layer '{sub.name}' (expected group "
-                        f"'{where}/{sub_path}').")
+                        f"'{where}/{sub_path}')."
+                    )
                 continue
             _load_layer(group[sub_path], sub, f"{where}/{sub_path}", skip_mismatch, visited)
 
@@ -158,21 +165,25 @@ def load_optimizer(group, optimizer, var_list) -> None:
     """Restores optimizer variables in Keras 3 order (iteration, learning_rate, slots)."""
     data = _datasets(group, "optimizer")
     if not optimizer.built and len(data) != len(optimizer.variables):
-        check_total_allocation(f"The optimizer state in the file ({len(data)} variables)",
-                               [(d.shape, d.dtype) for d in data])
+        check_total_allocation(
+            f"The optimizer state in the file ({len(data)} variables)",
+            [(d.shape, d.dtype) for d in data],
+        )
         optimizer.build(var_list)
     own = optimizer.variables
     if len(data) != len(own):
         warnings.warn(
             f"Skipping variable loading for optimizer '{optimizer.name}', because it has "
             f"{len(own)} variables whereas the saved optimizer has {len(data)} variables.",
-            stacklevel=3)
+            stacklevel=3,
+        )
         return
     for v, d in zip(own, data):
         if tuple(v.shape) != tuple(d.shape):
             raise ValueError(
                 f"Optimizer variable '{v.name}' has shape {tuple(v.shape)}, the file has "
-                f"{tuple(d.shape)}.")
+                f"{tuple(d.shape)}."
+            )
     for v, d in zip(own, data):
         v.assign(np.asarray(d[()], dtype=v.dtype))
 
@@ -188,7 +199,8 @@ def load_weights_from_h5(f, model, skip_mismatch=False, load_optimizer_state=Tru
                 if layer.weights:
                     raise ValueError(
                         f"The file has no weights for layer '{layer.name}' (expected group "
-                        f"'{key}'). File layer groups: {sorted(f[path]) if path in f else []}")
+                        f"'{key}'). File layer groups: {sorted(f[path]) if path in f else []}"
+                    )
                 continue
             _load_layer(f[key], layer, key, skip_mismatch, {id(model)})
     opt = getattr(model, "optimizer", None)

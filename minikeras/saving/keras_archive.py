@@ -42,9 +42,11 @@ def write_archive(path: str, model) -> None:
     from minikeras import __version__
     from minikeras.saving.config_flavor import WRITER_KEY
 
-    metadata = {"keras_version": KERAS3_VERSION,
-                "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
-                WRITER_KEY: __version__}
+    metadata = {
+        "keras_version": KERAS3_VERSION,
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+        WRITER_KEY: __version__,
+    }
     buf = io.BytesIO()
     with h5py_module().File(buf, "w") as f:
         keras3_weights.save_weights_to_h5(f, model)
@@ -262,8 +264,10 @@ def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
     compile_cfg = config.get("compile_config")
     with weights_from_file():
         model = deserialize_keras_object(config, custom_objects=custom_objects)
-    check_total_allocation(f"The model's weights ({len(model.weights)} arrays)",
-                           [(w.shape, w.dtype) for w in model.weights])
+    check_total_allocation(
+        f"The model's weights ({len(model.weights)} arrays)",
+        [(w.shape, w.dtype) for w in model.weights],
+    )
     if compile and compile_cfg and not _compile_or_warn(model, compile_cfg, custom_objects):
         compile = False  # noqa: A001 - no optimizer state to restore either
     with open_weights(weights, model) as f:
@@ -278,12 +282,17 @@ _MAX_ASSET_BYTES = 256 * 2**20
 def read_assets(path) -> dict:
     """`{member name: bytes}` of the archive's `assets/` files (size-checked like the rest)."""
     with _open_zip(path) as zf:
-        infos = {name: info for name, info in _check_members(zf).items()
-                 if name.startswith(keras3_assets.PREFIX) and not name.endswith("/")}
+        infos = {
+            name: info
+            for name, info in _check_members(zf).items()
+            if name.startswith(keras3_assets.PREFIX) and not name.endswith("/")
+        }
         declared = sum(info.file_size for info in infos.values())
         if declared > _MAX_ASSET_BYTES:
-            raise ValueError(f"the archive's assets declare {declared} bytes, more than the "
-                             f"{_MAX_ASSET_BYTES}-byte limit")
+            raise ValueError(
+                f"the archive's assets declare {declared} bytes, more than the "
+                f"{_MAX_ASSET_BYTES}-byte limit"
+            )
         return {name: _read(zf, info, _MAX_ASSET_BYTES) for name, info in infos.items()}
 
 

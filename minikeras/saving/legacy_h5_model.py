@@ -40,7 +40,7 @@ def _slot_table(optimizer, var_list) -> list[tuple[object, object, str]]:
         matches = [(p, v) for p, v in prefixes if slot.name.startswith(p)]
         if matches:
             p, ref = max(matches, key=lambda m: len(m[0]))
-            out.append((ref, slot, slot.name[len(p):]))
+            out.append((ref, slot, slot.name[len(p) :]))
     return out
 
 
@@ -75,21 +75,25 @@ def load_optimizer_weights(group, optimizer, var_list) -> None:
     if not optimizer.built:
         check_total_allocation(
             f"The optimizer state in the file ({len(names)} variables)",
-            [(group[n].shape, group[n].dtype) for n in names])
+            [(group[n].shape, group[n].dtype) for n in names],
+        )
         optimizer.build(var_list)
     if not names[0].endswith(":0"):  # Keras 3 legacy h5: same order as `optimizer.variables`
         own = optimizer.variables
         if len(own) != len(names):
             warnings.warn(
                 f"Skipping variable loading for optimizer '{optimizer.name}': it has "
-                f"{len(own)} variables, the file has {len(names)}.", stacklevel=3)
+                f"{len(own)} variables, the file has {len(names)}.",
+                stacklevel=3,
+            )
             return
         pairs = list(zip(own, [group[n] for n in names]))
     else:
         cls = type(optimizer).__name__
         back = {v: k for k, v in _KERAS2_SLOTS.get(cls, {}).items()}
-        slots = {(ref.path, slot_name): slot
-                 for ref, slot, slot_name in _slot_table(optimizer, var_list)}
+        slots = {
+            (ref.path, slot_name): slot for ref, slot, slot_name in _slot_table(optimizer, var_list)
+        }
         pairs, unused = [], []
         for name in names:
             parts = name[:-2].split("/")
@@ -102,9 +106,13 @@ def load_optimizer_weights(group, optimizer, var_list) -> None:
             elif not (cls == "SGD" and parts[1] == "m" and not optimizer.momentum):
                 unused.append(name)
         table = _slot_table(optimizer, var_list)
-        if unused and len(unused) == len(names) - 1 == len(table) and all(
-                tuple(slot.shape) == tuple(group[n].shape)
-                for (_, slot, _), n in zip(table, unused)):
+        if (
+            unused
+            and len(unused) == len(names) - 1 == len(table)
+            and all(
+                tuple(slot.shape) == tuple(group[n].shape) for (_, slot, _), n in zip(table, unused)
+            )
+        ):
             # Layer names changed (e.g. a re-created subclassed model): same order, same shapes.
             pairs += [(slot, group[n]) for (_, slot, _), n in zip(table, unused)]
             unused = []
@@ -112,12 +120,14 @@ def load_optimizer_weights(group, optimizer, var_list) -> None:
             warnings.warn(
                 f"Optimizer '{optimizer.name}' has no variables for {len(unused)} saved "
                 f"optimizer weight(s) (e.g. {unused[0]}); they were not restored.",
-                stacklevel=3)
+                stacklevel=3,
+            )
     for var, ds in pairs:
         if tuple(var.shape) != tuple(ds.shape):
             raise ValueError(
                 f"Optimizer variable '{var.name}' has shape {tuple(var.shape)}, the file has "
-                f"{tuple(ds.shape)}.")
+                f"{tuple(ds.shape)}."
+            )
     for var, ds in pairs:
         var.assign(np.asarray(ds[()], dtype=var.dtype))
 
@@ -158,37 +168,45 @@ def load_model_from_h5(f, custom_objects=None, compile=True, legacy_backend=None
 
     text = _attr_text(f, "model_config")
     if text is None:
-        hint = (" It looks like a weights-only file: build the model and call "
-                "`model.load_weights(path)`." if ("layer_names" in f.attrs or "layers" in f)
-                else "")
-        raise ValueError(f"No model config found in the file (no `model_config` "
-                         f"attribute).{hint}")
+        hint = (
+            " It looks like a weights-only file: build the model and call "
+            "`model.load_weights(path)`."
+            if ("layer_names" in f.attrs or "layers" in f)
+            else ""
+        )
+        raise ValueError(f"No model config found in the file (no `model_config` attribute).{hint}")
     try:
         config = model_configs.loads(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"the `model_config` attribute is not valid JSON ({exc})") from None
     if not isinstance(config, dict):
-        raise ValueError("the `model_config` attribute does not hold a model config (a JSON "
-                         f"object); found {type(config).__name__}")
+        raise ValueError(
+            "the `model_config` attribute does not hold a model config (a JSON "
+            f"object); found {type(config).__name__}"
+        )
     model = loading.model_from_config(
-        config, custom_objects, keras_version=_attr_text(f, "keras_version"),
-        backend=_attr_text(f, "backend"))
+        config,
+        custom_objects,
+        keras_version=_attr_text(f, "keras_version"),
+        backend=_attr_text(f, "backend"),
+    )
     if "model_weights" not in f:
         raise ValueError("missing the `model_weights` group")
-    legacy_h5_weights.load_weights_from_hdf5_group(f["model_weights"], model,
-                                                   legacy_backend=legacy_backend, root=f)
+    legacy_h5_weights.load_weights_from_hdf5_group(
+        f["model_weights"], model, legacy_backend=legacy_backend, root=f
+    )
     training = _attr_text(f, "training_config")
     if compile and training is not None:
         try:
             training = json.loads(training)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"the `training_config` attribute is not valid JSON ({exc})"
-                             ) from None
+            raise ValueError(f"the `training_config` attribute is not valid JSON ({exc})") from None
         if not _compile_or_warn(model, training, custom_objects):
             return model
         if "optimizer_weights" in f:
-            load_optimizer_weights(f["optimizer_weights"], model.optimizer,
-                                   model.trainable_variables)
+            load_optimizer_weights(
+                f["optimizer_weights"], model.optimizer, model.trainable_variables
+            )
     return model
 
 
@@ -205,8 +223,10 @@ def _compile_or_warn(model, training, custom_objects) -> bool:
         first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         warnings.warn(
             f"The model was loaded but not compiled: its training_config cannot be restored "
-            f"({first[:200]}). Call `model.compile(...)` before training.", UserWarning,
-            stacklevel=4)
+            f"({first[:200]}). Call `model.compile(...)` before training.",
+            UserWarning,
+            stacklevel=4,
+        )
         return False
     return True
 
@@ -216,8 +236,13 @@ def _well_formed(training) -> bool:
     if not isinstance(training, dict):
         return False
     opt = training.get("optimizer_config", training.get("optimizer"))
-    if not (opt is None or isinstance(opt, str) or (
-            isinstance(opt, dict) and isinstance(opt.get("class_name"), str))):
+    if not (
+        opt is None
+        or isinstance(opt, str)
+        or (isinstance(opt, dict) and isinstance(opt.get("class_name"), str))
+    ):
         return False
-    return all(isinstance(training.get(k), (type(None), str, list, dict))
-               for k in ("loss", "metrics", "weighted_metrics"))
+    return all(
+        isinstance(training.get(k), (type(None), str, list, dict))
+        for k in ("loss", "metrics", "weighted_metrics")
+    )

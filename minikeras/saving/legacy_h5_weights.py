@@ -91,14 +91,12 @@ def save_weights_to_hdf5_group(group, model, keras_version: str = KERAS2_VERSION
 def _layer_datasets(group, name) -> list:
     """The datasets of the layer group `name`, in `weight_names` order (not read yet)."""
     if name not in group:
-        raise ValueError(
-            f"the file lists layer '{name}' in `layer_names` but has no group for it")
+        raise ValueError(f"the file lists layer '{name}' in `layer_names` but has no group for it")
     g = group[name]
     out = []
     for wname in read_names(g, "weight_names") or []:
         if wname not in g:
-            raise ValueError(
-                f"layer group '{name}' lists weight '{wname}' but has no such dataset")
+            raise ValueError(f"layer group '{name}' lists weight '{wname}' but has no such dataset")
         out.append((wname, g[wname]))
     return out
 
@@ -118,35 +116,38 @@ def _check_and_assign(layer, datasets, skip_mismatch, file_layer, convert=None) 
     if convert is not None and datasets and have <= 2 * need:
         arrays = convert(layer, [ds[()] for _, ds in datasets])
         names = [n for n, _ in datasets]
-        datasets = [(names[i] if i < len(names) else f"{file_layer}[{i}]", a)
-                    for i, a in enumerate(arrays)]
+        datasets = [
+            (names[i] if i < len(names) else f"{file_layer}[{i}]", a) for i, a in enumerate(arrays)
+        ]
     problem = None
     if len(weights) != len(datasets):
         problem = (
             f"Weight count mismatch for layer '{layer.name}' (named '{file_layer}' in the "
             f"file): the layer has {len(weights)} weight(s) "
             f"{[w.path for w in weights]}, the file has {len(datasets)} "
-            f"{[n for n, _ in datasets]}.")
+            f"{[n for n, _ in datasets]}."
+        )
     else:
         for w, (dname, ds) in zip(weights, datasets):
             if tuple(w.shape) != tuple(ds.shape):
                 problem = (
                     f"Shape mismatch in layer '{layer.name}' for weight '{w.path}': the model "
-                    f"expects {tuple(w.shape)}, the file has {tuple(ds.shape)} ('{dname}').")
+                    f"expects {tuple(w.shape)}, the file has {tuple(ds.shape)} ('{dname}')."
+                )
                 break
     if problem is not None:
         if not skip_mismatch:
             raise ValueError(problem)
-        warnings.warn(f"Skipping loading weights of layer '{layer.name}': {problem}",
-                      stacklevel=4)
+        warnings.warn(f"Skipping loading weights of layer '{layer.name}': {problem}", stacklevel=4)
         return False
     for w, (_, ds) in zip(weights, datasets):
         w.assign(np.asarray(ds[()], dtype=w.dtype))
     return True
 
 
-def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=False,
-                                 legacy_backend=None, root=None) -> None:
+def load_weights_from_hdf5_group(
+    group, model, by_name=False, skip_mismatch=False, legacy_backend=None, root=None
+) -> None:
     """Reads Keras 2 layout weights from `group` into `model`.
 
     With `by_name=False`, layers with weights are matched in order; with
@@ -163,14 +164,14 @@ def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=Fals
     file_layers = [(name, _layer_datasets(group, name)) for name in names]
     from minikeras.legacy.saving.loading import weight_converter
 
-    convert = weight_converter(group, model, [n for _, d in file_layers for n, _ in d],
-                               legacy_backend, root)
+    convert = weight_converter(
+        group, model, [n for _, d in file_layers for n, _ in d], legacy_backend, root
+    )
     if by_name:
         lookup = dict(file_layers)
         for layer in model.layers:
             if layer.name in lookup:
-                _check_and_assign(layer, lookup[layer.name], skip_mismatch, layer.name,
-                                  convert)
+                _check_and_assign(layer, lookup[layer.name], skip_mismatch, layer.name, convert)
         return
     with_weights = [(n, d) for n, d in file_layers if d]
     targets = [lay for lay in model.layers if legacy_weights(lay)]
@@ -178,6 +179,7 @@ def load_weights_from_hdf5_group(group, model, by_name=False, skip_mismatch=Fals
         raise ValueError(
             f"Layer count mismatch when loading weights from file. Model expects "
             f"{len(targets)} layers with weights {[t.name for t in targets]}, but the saved "
-            f"weights have {len(with_weights)} ({[n for n, _ in with_weights]}).")
+            f"weights have {len(with_weights)} ({[n for n, _ in with_weights]})."
+        )
     for layer, (fname, datasets) in zip(targets, with_weights):
         _check_and_assign(layer, datasets, skip_mismatch, fname, convert)

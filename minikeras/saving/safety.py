@@ -40,4 +40,5 @@ def check_no_code(config: dict) -> None:
                 f"Refusing to load {config.get('class_name')} layer '{name}': its `{key}` is "
                 "stored as Python bytecode, and minikeras never executes code from a model "
                 "file. Re-create the model in Python (with the function defined in your "
-                "code) and load only the weights with `model.load_weights(path)`.")
+                "code) and load only the weights with `model.load_weights(path)`."
+            )

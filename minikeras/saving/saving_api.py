@@ -73,7 +73,8 @@ def _weights_format(filepath: str, save_format) -> str:
         return "npz"
     raise ValueError(
         "The filename must end in `.weights.h5` (Keras 3 layout), `.h5`/`.hdf5` (Keras 2 "
-        f"layout) or `.npz` (NumPy archive). Received: filepath={filepath}")
+        f"layout) or `.npz` (NumPy archive). Received: filepath={filepath}"
+    )
 
 
 def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs) -> None:
@@ -90,7 +91,8 @@ def save_weights(model, filepath, overwrite=True, save_format=None, **kwargs) ->
     if not model.built:
         raise ValueError(
             "Unable to save weights: the model has not been built yet. Call the model on data "
-            "or `model.build(input_shape)` first.")
+            "or `model.build(input_shape)` first."
+        )
 
     def write(tmp):
         if fmt == "npz":
@@ -112,7 +114,8 @@ def _sniff(filepath) -> str:
     if os.path.isdir(filepath):
         raise ValueError(
             f"'{filepath}' is a directory (a TensorFlow SavedModel?). minikeras reads `.keras`, "
-            "`.h5`/`.hdf5`, `.weights.h5` and `.npz` files.")
+            "`.h5`/`.hdf5`, `.weights.h5` and `.npz` files."
+        )
     with open(filepath, "rb") as fh:
         head = fh.read(8)
     if head == _HDF5_MAGIC:
@@ -155,12 +158,24 @@ def _fail(filepath, what, exc) -> ValueError:
     return ValueError(f"Could not load {what} from '{filepath}': {msg}")
 
 
-_READ_ERRORS = (ValueError, KeyError, OSError, RuntimeError, TypeError, IndexError,
-                AttributeError, EOFError, MemoryError, ArithmeticError, zipfile.BadZipFile)
+_READ_ERRORS = (
+    ValueError,
+    KeyError,
+    OSError,
+    RuntimeError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+    MemoryError,
+    ArithmeticError,
+    zipfile.BadZipFile,
+)
 
 
-def load_weights(model, filepath, by_name=False, skip_mismatch=False, legacy_backend=None,
-                 **kwargs) -> None:
+def load_weights(
+    model, filepath, by_name=False, skip_mismatch=False, legacy_backend=None, **kwargs
+) -> None:
     """Loads weights, detecting the layout from the file's contents.
 
     Args:
@@ -194,24 +209,32 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, legacy_bac
             if "layer_names" in f.attrs or "layer_names0" in f.attrs or "model_weights" in f:
                 group = f["model_weights"] if "model_weights" in f else f
                 legacy_h5_weights.load_weights_from_hdf5_group(
-                    group, model, by_name=by_name, skip_mismatch=skip_mismatch,
-                    legacy_backend=legacy_backend, root=f)
+                    group,
+                    model,
+                    by_name=by_name,
+                    skip_mismatch=skip_mismatch,
+                    legacy_backend=legacy_backend,
+                    root=f,
+                )
             elif "layers" in f or "vars" in f:
                 if by_name:
                     raise ValueError(
                         "`by_name=True` is only supported for Keras 2 (`.h5`) weight files; "
-                        "this is a Keras 3 `.weights.h5` file")
+                        "this is a Keras 3 `.weights.h5` file"
+                    )
                 keras3_weights.load_weights_from_h5(f, model, skip_mismatch)
             else:
                 raise ValueError(
                     "HDF5 file without Keras weights: expected a `layer_names` attribute "
-                    "(Keras 2) or a `layers` group (Keras 3)")
+                    "(Keras 2) or a `layers` group (Keras 3)"
+                )
     except _READ_ERRORS as exc:
         raise _fail(filepath, "weights", exc) from None
 
 
-def save_model(model, filepath, overwrite=True, save_format=None, include_optimizer=True,
-               **kwargs) -> None:
+def save_model(
+    model, filepath, overwrite=True, save_format=None, include_optimizer=True, **kwargs
+) -> None:
     """Saves the whole model: `.keras` (Keras 3 zip) or `.h5`/`.hdf5` (Keras 2 HDF5)."""
     from minikeras.saving import keras_archive, legacy_h5_model
 
@@ -225,12 +248,14 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
         raise ValueError(
             "Invalid filepath extension for saving. Please add either a `.keras` extension "
             "for the native Keras format (recommended) or a `.h5` extension. Received: "
-            f"filepath={filepath}")
+            f"filepath={filepath}"
+        )
     _check_overwrite(filepath, overwrite)
     if not model.built:
         raise ValueError(
             "Unable to save the model: it has not been built yet. Call the model on data or "
-            "`model.build(input_shape)` first.")
+            "`model.build(input_shape)` first."
+        )
 
     def write(tmp):
         if fmt == "keras":
@@ -242,9 +267,13 @@ def save_model(model, filepath, overwrite=True, save_format=None, include_optimi
     atomic_write(filepath, write)
 
 
-def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | None = None,
-               compile: bool = True, safe_mode: bool = True,  # noqa: A002
-               legacy_backend: str | None = None) -> Model:
+def load_model(
+    filepath: str | os.PathLike,
+    custom_objects: dict[str, Any] | None = None,
+    compile: bool = True,
+    safe_mode: bool = True,  # noqa: A002
+    legacy_backend: str | None = None,
+) -> Model:
     """Loads a model saved by Keras 3 (`.keras`, legacy `.h5`), tf_keras (`.h5`) or minikeras.
 
     Args:
@@ -265,15 +294,17 @@ def load_model(filepath: str | os.PathLike, custom_objects: dict[str, Any] | Non
     kind = _sniff(filepath)
     try:
         if kind == "zip":
-            return keras_archive.load_archive(filepath, custom_objects=custom_objects,
-                                              compile=compile)
+            return keras_archive.load_archive(
+                filepath, custom_objects=custom_objects, compile=compile
+            )
         if kind == "hdf5":
             with open_h5(filepath) as f:
-                return legacy_h5_model.load_model_from_h5(f, custom_objects=custom_objects,
-                                                          compile=compile,
-                                                          legacy_backend=legacy_backend)
+                return legacy_h5_model.load_model_from_h5(
+                    f, custom_objects=custom_objects, compile=compile, legacy_backend=legacy_backend
+                )
     except _READ_ERRORS as exc:
         raise _fail(filepath, "the model", exc) from None
     raise ValueError(
         f"File format not supported: filepath={filepath}. minikeras reads Keras 3 `.keras` "
-        "archives and Keras 2/3 legacy `.h5` files.")
+        "archives and Keras 2/3 legacy `.h5` files."
+    )

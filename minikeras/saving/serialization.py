@@ -14,8 +14,13 @@ def _layer_classes() -> dict:
         obj = getattr(layers, name)
         if isinstance(obj, type) and issubclass(obj, Layer):
             out[name] = obj
-    out.update({"Sequential": models.Sequential, "Functional": models.Functional,
-                "Model": models.Functional})
+    out.update(
+        {
+            "Sequential": models.Sequential,
+            "Functional": models.Functional,
+            "Model": models.Functional,
+        }
+    )
     return out
 
 
@@ -39,8 +44,12 @@ def serialize_keras_object(obj) -> dict:
     elif not _is_builtin(obj):
         registered = get_registered_name(type(obj))
         module = type(obj).__module__
-    out = {"module": module, "class_name": cls_name, "config": obj.get_config(),
-           "registered_name": registered}
+    out = {
+        "module": module,
+        "class_name": cls_name,
+        "config": obj.get_config(),
+        "registered_name": registered,
+    }
     if isinstance(obj, Layer) and not isinstance(obj, Model):
         build = obj.get_build_config()
         if build is not None:
@@ -60,7 +69,7 @@ def resolve_class(class_name: str, custom_objects=None, registered_name=None):
         found = get_registered_object(key, custom_objects)
         if found is not None:
             return found
-    name = class_name[len("Custom>"):] if class_name.startswith("Custom>") else class_name
+    name = class_name[len("Custom>") :] if class_name.startswith("Custom>") else class_name
     return _layer_classes().get(name) or get_registered_object(name, custom_objects)
 
 
@@ -69,8 +78,12 @@ def _is_ops_function(class_name) -> bool:
     from minikeras.layers.core import lambda_ops
 
     name = lambda_ops.op_name_from_class(class_name) if isinstance(class_name, str) else ""
-    return (bool(name) and not name.startswith("_") and callable(getattr(ops, name, None))
-            and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops"))
+    return (
+        bool(name)
+        and not name.startswith("_")
+        and callable(getattr(ops, name, None))
+        and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops")
+    )
 
 
 def _name_of(inner) -> str:
@@ -86,7 +99,8 @@ def deserialize_keras_object(config, custom_objects=None):
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(
             f"Could not deserialize object: expected a dict with a 'class_name' key. "
-            f"Received: {str(config)[:200]}")
+            f"Received: {str(config)[:200]}"
+        )
     class_name = config["class_name"]
     from minikeras.saving.safety import check_no_code
 
@@ -103,22 +117,26 @@ def deserialize_keras_object(config, custom_objects=None):
         raise ValueError(
             f"Unknown layer: '{class_name}'. Please ensure you are using a "
             "`keras.utils.custom_object_scope` and that this object is included in the scope "
-            "(or pass it in `custom_objects`). minikeras never loads code from files.")
+            "(or pass it in `custom_objects`). minikeras never loads code from files."
+        )
     inner = config.get("config", {})
     inner = dict(inner) if isinstance(inner, dict) else inner  # Keras 2.0: a list of layers
     import inspect
 
     params = inspect.signature(cls.from_config).parameters
     try:
-        obj = (cls.from_config(inner, custom_objects=custom_objects)
-               if "custom_objects" in params else cls.from_config(inner))
+        obj = (
+            cls.from_config(inner, custom_objects=custom_objects)
+            if "custom_objects" in params
+            else cls.from_config(inner)
+        )
     except MemoryError:
         raise ValueError(
             f"The config of {class_name} '{_name_of(inner)}' asks for weights too large to "
-            "allocate.") from None
+            "allocate."
+        ) from None
     except ArithmeticError as exc:  # OverflowError (1e400 in JSON), ZeroDivisionError
-        raise ValueError(
-            f"Invalid config for {class_name} '{_name_of(inner)}': {exc}") from None
+        raise ValueError(f"Invalid config for {class_name} '{_name_of(inner)}': {exc}") from None
     build = config.get("build_config")
     if build and hasattr(obj, "build_from_config") and not obj.built:
         obj.build_from_config(build)

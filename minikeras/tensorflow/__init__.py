@@ -187,8 +187,7 @@ def __getattr__(name):
     found = _UNSUPPORTED.get(name)
     if found is not None:
         if name[0].isupper() or name == "placeholder":  # a class or function: fail now
-            raise AttributeError(f"`tf.{name}` is not available under minikeras: "
-                                 f"{REASONS[name]}")
+            raise AttributeError(f"`tf.{name}` is not available under minikeras: {REASONS[name]}")
         return found
     raise missing("tf", name)
 

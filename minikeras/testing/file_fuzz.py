@@ -53,14 +53,14 @@ def mutations(data: bytes, rng: np.random.Generator, count: int) -> Iterator[tup
         elif kind == 2:
             buf = bytearray(data)
             pos = int(rng.integers(0, n))
-            buf[pos:pos + 8] = rng.integers(0, 256, size=8, dtype=np.uint8).tobytes()
+            buf[pos : pos + 8] = rng.integers(0, 256, size=8, dtype=np.uint8).tobytes()
             yield f"random8@{pos}", bytes(buf)
         elif kind == 3:
             a, b = sorted(int(v) for v in rng.integers(0, n, size=2))
             yield f"drop[{a}:{b}]", data[:a] + data[b:]
         else:
             pos = int(rng.integers(0, n))
-            yield f"ff-run@{pos}", data[:pos] + b"\xff" * 64 + data[pos + 64:]
+            yield f"ff-run@{pos}", data[:pos] + b"\xff" * 64 + data[pos + 64 :]
 
 
 class _Timeout(BaseException):
@@ -113,12 +113,15 @@ def _watch_for_code_and_writes(violations: list[str], write_root: pathlib.Path |
     try:
         yield
     finally:
-        marshal.loads, importlib.import_module, builtins.open = (real_loads, real_import,
-                                                                   real_open)
+        marshal.loads, importlib.import_module, builtins.open = (real_loads, real_import, real_open)
 
 
-def try_load(name: str, load: Callable[[], object], time_limit: float = 5.0,
-             write_root: pathlib.Path | None = None) -> Outcome:
+def try_load(
+    name: str,
+    load: Callable[[], object],
+    time_limit: float = 5.0,
+    write_root: pathlib.Path | None = None,
+) -> Outcome:
     """Runs `load()` under a deadline, memory tracing and the code/write watchers."""
     violations: list[str] = []
     tracemalloc.start()

@@ -44,16 +44,22 @@ def _check_config(layer_cls, layer, custom_objects) -> None:
     with custom_object_scope(custom_objects or {}):
         revived = layer_cls.from_config(config)
         if revived.get_config() != config:
-            raise _fail(layer_cls, "from_config(get_config()) changed the config:\n"
-                        f"  before: {config}\n  after:  {revived.get_config()}")
+            raise _fail(
+                layer_cls,
+                "from_config(get_config()) changed the config:\n"
+                f"  before: {config}\n  after:  {revived.get_config()}",
+            )
         again = layers_mod.deserialize(json.loads(json.dumps(layers_mod.serialize(layer))))
     if type(again) is not layer_cls or again.get_config() != config:
-        raise _fail(layer_cls, "layers.deserialize(layers.serialize(layer)) did not give back "
-                    "an equal layer")
+        raise _fail(
+            layer_cls,
+            "layers.deserialize(layers.serialize(layer)) did not give back an equal layer",
+        )
 
 
-def _check_revived_output(layer_cls, layer, data, call_kwargs, value, custom_objects, atol,
-                          rtol) -> None:
+def _check_revived_output(
+    layer_cls, layer, data, call_kwargs, value, custom_objects, atol, rtol
+) -> None:
     """A layer rebuilt from the config, with the same weights, computes the same output."""
     with custom_object_scope(custom_objects or {}):
         revived = layer_cls.from_config(layer.get_config())
@@ -61,23 +67,33 @@ def _check_revived_output(layer_cls, layer, data, call_kwargs, value, custom_obj
     revived.set_weights(layer.get_weights())
     again = np.asarray(value_of(revived(data, **call_kwargs)))
     if again.shape != value.shape or not np.allclose(again, value, atol=atol, rtol=rtol):
-        raise _fail(layer_cls, "a layer re-created by from_config(get_config()) with the same "
-                    "weights computes a different output: get_config() misses an argument")
+        raise _fail(
+            layer_cls,
+            "a layer re-created by from_config(get_config()) with the same "
+            "weights computes a different output: get_config() misses an argument",
+        )
 
 
 def _check_counts(layer_cls, layer, trainable, non_trainable) -> None:
     if trainable is not None and len(layer.trainable_weights) != trainable:
-        raise _fail(layer_cls, f"expected {trainable} trainable weights, found "
-                    f"{len(layer.trainable_weights)}: {[w.path for w in layer.trainable_weights]}")
+        raise _fail(
+            layer_cls,
+            f"expected {trainable} trainable weights, found "
+            f"{len(layer.trainable_weights)}: {[w.path for w in layer.trainable_weights]}",
+        )
     if non_trainable is not None and len(layer.non_trainable_weights) != non_trainable:
-        raise _fail(layer_cls, f"expected {non_trainable} non-trainable weights, found "
-                    f"{len(layer.non_trainable_weights)}")
+        raise _fail(
+            layer_cls,
+            f"expected {non_trainable} non-trainable weights, found "
+            f"{len(layer.non_trainable_weights)}",
+        )
 
 
 def _check_shape(layer_cls, where: str, got, expected) -> None:
     if expected is not None and tuple(got) != tuple(expected):
-        raise _fail(layer_cls, f"{where}: expected output shape {tuple(expected)}, got "
-                    f"{tuple(got)}")
+        raise _fail(
+            layer_cls, f"{where}: expected output shape {tuple(expected)}, got {tuple(got)}"
+        )
 
 
 def _float64_twin(layer_cls, layer, data, call_kwargs, custom_objects):
@@ -85,13 +101,18 @@ def _float64_twin(layer_cls, layer, data, call_kwargs, custom_objects):
     with custom_object_scope(custom_objects or {}):
         twin = layer_cls.from_config(config)
     twin(data.astype(np.float64), **call_kwargs)
-    twin.set_weights([np.asarray(w, dtype=np.float64) if np.asarray(w).dtype.kind == "f"
-                      else w for w in layer.get_weights()])
+    twin.set_weights(
+        [
+            np.asarray(w, dtype=np.float64) if np.asarray(w).dtype.kind == "f" else w
+            for w in layer.get_weights()
+        ]
+    )
     return twin
 
 
-def _gradient_errors(layer_cls, layer, data, call_kwargs, custom_objects, rng, eps,
-                     max_entries) -> dict[str, float]:
+def _gradient_errors(
+    layer_cls, layer, data, call_kwargs, custom_objects, rng, eps, max_entries
+) -> dict[str, float]:
     """Autodiff vs. central differences in float64 for weights and (float) input."""
     twin = _float64_twin(layer_cls, layer, data, call_kwargs, custom_objects)
     sources = list(twin.trainable_weights)
@@ -120,8 +141,10 @@ def _gradient_errors(layer_cls, layer, data, call_kwargs, custom_objects, rng, e
     for var, g in zip(sources, grads):
         g = np.zeros(var.shape) if g is None else np.asarray(g, dtype=np.float64)
         if g.shape != tuple(var.shape):
-            raise _fail(layer_cls, f"gradient of '{var.path}' has shape {g.shape}, expected "
-                        f"{tuple(var.shape)}")
+            raise _fail(
+                layer_cls,
+                f"gradient of '{var.path}' has shape {g.shape}, expected {tuple(var.shape)}",
+            )
         flat = np.arange(var.value.size)
         if flat.size > max_entries:
             flat = np.sort(rng.choice(flat, size=max_entries, replace=False))
@@ -153,8 +176,7 @@ def _check_training(layer_cls, config, input_shape, data, custom_objects) -> Non
     target = np.zeros_like(np.asarray(model.predict(data, verbose=0)), dtype=np.float32)
     target += np.random.default_rng(1).standard_normal(target.shape).astype(np.float32)
     model.compile(optimizer=SGD(learning_rate=0.01), loss="mse")
-    model.fit(data, target, batch_size=max(1, len(data) // 2), epochs=1, verbose=0,
-              shuffle=False)
+    model.fit(data, target, batch_size=max(1, len(data) // 2), epochs=1, verbose=0, shuffle=False)
     after = model.get_weights()
     if not all(np.all(np.isfinite(w)) for w in after if np.asarray(w).dtype.kind == "f"):
         raise _fail(layer_cls, "a training step produced non-finite weights")
@@ -162,8 +184,7 @@ def _check_training(layer_cls, config, input_shape, data, custom_objects) -> Non
         raise _fail(layer_cls, "a training step on the layer's trainable weights changed none")
 
 
-def _check_serialization(layer_cls, config, input_shape, data, custom_objects, atol,
-                         rtol) -> None:
+def _check_serialization(layer_cls, config, input_shape, data, custom_objects, atol, rtol) -> None:
     """JSON architecture + HDF5 weights round trip of a model holding the layer."""
     from minikeras.models import model_from_json
 
@@ -178,18 +199,37 @@ def _check_serialization(layer_cls, config, input_shape, data, custom_objects, a
         revived.load_weights(path)
     got = np.asarray(revived.predict(data, verbose=0))
     if got.shape != expected.shape or not np.allclose(got, expected, atol=atol, rtol=rtol):
-        raise _fail(layer_cls, "a model reloaded from to_json() + save_weights() predicts "
-                    f"differently (max abs diff {np.max(np.abs(got - expected)):.3g})")
+        raise _fail(
+            layer_cls,
+            "a model reloaded from to_json() + save_weights() predicts "
+            f"differently (max abs diff {np.max(np.abs(got - expected)):.3g})",
+        )
 
 
-def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float32",
-                   input_data=None, call_kwargs=None, expected_output_shape=None,
-                   expected_output_dtype=None, expected_output=None,
-                   expected_num_trainable_weights=None, expected_num_non_trainable_weights=None,
-                   expected_num_losses=None, supports_masking=None, custom_objects=None,
-                   run_gradient_check=True, run_training_check=True,
-                   run_serialization_check=True, gradient_tolerance=1e-6,
-                   max_gradient_entries=64, atol=1e-6, rtol=1e-6, seed=0) -> dict:
+def run_layer_test(
+    layer_cls,
+    init_kwargs,
+    input_shape=None,
+    input_dtype="float32",
+    input_data=None,
+    call_kwargs=None,
+    expected_output_shape=None,
+    expected_output_dtype=None,
+    expected_output=None,
+    expected_num_trainable_weights=None,
+    expected_num_non_trainable_weights=None,
+    expected_num_losses=None,
+    supports_masking=None,
+    custom_objects=None,
+    run_gradient_check=True,
+    run_training_check=True,
+    run_serialization_check=True,
+    gradient_tolerance=1e-6,
+    max_gradient_entries=64,
+    atol=1e-6,
+    rtol=1e-6,
+    seed=0,
+) -> dict:
     """Runs the standard battery of checks on a layer class; raises `AssertionError` on failure.
 
     Mirrors Keras' `testing.TestCase.run_layer_test`. Checks, in order: the config
@@ -240,8 +280,9 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
     rng = np.random.default_rng(seed)
     if input_data is None:
         if input_shape is None:
-            raise ValueError("run_layer_test needs `input_shape` or `input_data`. "
-                             "Received neither.")
+            raise ValueError(
+                "run_layer_test needs `input_shape` or `input_data`. Received neither."
+            )
         input_data = _make_input(tuple(input_shape), input_dtype, rng)
     data = np.asarray(input_data)
     input_shape = data.shape
@@ -249,14 +290,16 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
     with custom_object_scope(custom_objects or {}):
         layer = layer_cls(**init_kwargs)
     if supports_masking is not None and bool(layer.supports_masking) != supports_masking:
-        raise _fail(layer_cls, f"supports_masking is {layer.supports_masking}, expected "
-                    f"{supports_masking}")
+        raise _fail(
+            layer_cls, f"supports_masking is {layer.supports_masking}, expected {supports_masking}"
+        )
     _check_config(layer_cls, layer, custom_objects)
 
     built = layer_cls(**init_kwargs)
     built.build(input_shape)
-    _check_counts(layer_cls, built, expected_num_trainable_weights,
-                  expected_num_non_trainable_weights)
+    _check_counts(
+        layer_cls, built, expected_num_trainable_weights, expected_num_non_trainable_weights
+    )
 
     symbolic = layer_cls(**init_kwargs)
     out_sym = symbolic(Input(batch_shape=input_shape, dtype=data.dtype.name), **call_kwargs)
@@ -265,18 +308,23 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
     out = layer(data, **call_kwargs)
     value = np.asarray(value_of(out))
     _check_shape(layer_cls, "eager call", value.shape, expected_output_shape)
-    _check_counts(layer_cls, layer, expected_num_trainable_weights,
-                  expected_num_non_trainable_weights)
+    _check_counts(
+        layer_cls, layer, expected_num_trainable_weights, expected_num_non_trainable_weights
+    )
     if expected_output_dtype is not None and value.dtype.name != expected_output_dtype:
-        raise _fail(layer_cls, f"expected output dtype {expected_output_dtype}, got "
-                    f"{value.dtype.name}")
-    if expected_output is not None and not np.allclose(value, expected_output, atol=atol,
-                                                       rtol=rtol):
-        raise _fail(layer_cls, f"output differs from expected_output (max abs diff "
-                    f"{np.max(np.abs(value - np.asarray(expected_output))):.3g})")
+        raise _fail(
+            layer_cls, f"expected output dtype {expected_output_dtype}, got {value.dtype.name}"
+        )
+    if expected_output is not None and not np.allclose(
+        value, expected_output, atol=atol, rtol=rtol
+    ):
+        raise _fail(
+            layer_cls,
+            f"output differs from expected_output (max abs diff "
+            f"{np.max(np.abs(value - np.asarray(expected_output))):.3g})",
+        )
     if expected_num_losses is not None and len(layer.losses) != expected_num_losses:
-        raise _fail(layer_cls, f"expected {expected_num_losses} losses, found "
-                    f"{len(layer.losses)}")
+        raise _fail(layer_cls, f"expected {expected_num_losses} losses, found {len(layer.losses)}")
     if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
         raise _fail(layer_cls, "the eager output contains NaN or inf")
 
@@ -284,12 +332,16 @@ def run_layer_test(layer_cls, init_kwargs, input_shape=None, input_dtype="float3
 
     report = {"output_shape": value.shape, "gradient_errors": {}}
     if run_gradient_check:
-        errors = _gradient_errors(layer_cls, layer, data, call_kwargs, custom_objects, rng,
-                                  1e-6, max_gradient_entries)
+        errors = _gradient_errors(
+            layer_cls, layer, data, call_kwargs, custom_objects, rng, 1e-6, max_gradient_entries
+        )
         bad = {k: v for k, v in errors.items() if not v <= gradient_tolerance}
         if bad:
-            raise _fail(layer_cls, f"autodiff and float64 finite-difference gradients "
-                        f"disagree (norm-relative error > {gradient_tolerance}): {bad}")
+            raise _fail(
+                layer_cls,
+                f"autodiff and float64 finite-difference gradients "
+                f"disagree (norm-relative error > {gradient_tolerance}): {bad}",
+            )
         report["gradient_errors"] = errors
     config = layer.get_config()
     if run_training_check:

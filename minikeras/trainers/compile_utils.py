@@ -43,13 +43,17 @@ def resolve_metric(identifier, loss, y_true, y_pred) -> Metric:
     """
     if isinstance(identifier, Metric):
         return identifier
-    if isinstance(identifier, str) and (identifier in _ACCURACY_NAMES or identifier in (
-            "crossentropy", "ce")):
+    if isinstance(identifier, str) and (
+        identifier in _ACCURACY_NAMES or identifier in ("crossentropy", "ce")
+    ):
         loss_name = _loss_name(loss)
         yt, yp = np.shape(value_of(y_true)), np.shape(value_of(y_pred))
         binary = (yp[-1:] == (1,)) or "binary" in loss_name
-        sparse = "sparse" in loss_name or (len(yt) == len(yp) - 1) or (
-            len(yt) == len(yp) and yt[-1:] == (1,) and yp[-1:] != (1,))
+        sparse = (
+            "sparse" in loss_name
+            or (len(yt) == len(yp) - 1)
+            or (len(yt) == len(yp) and yt[-1:] == (1,) and yp[-1:] != (1,))
+        )
         if identifier in _ACCURACY_NAMES:
             if binary:
                 fn = metrics_mod.binary_accuracy
@@ -92,13 +96,15 @@ class CompiledLoss:
             if missing:
                 raise ValueError(
                     f"In `loss`, the keys {missing} do not match any model output. Expected "
-                    f"keys from: {self.output_names}")
+                    f"keys from: {self.output_names}"
+                )
             per_output = [spec.get(name) for name in self.output_names]
         elif isinstance(spec, (list, tuple)):
             if len(spec) != n_outputs:
                 raise ValueError(
                     f"When `loss` is a list, it must have one entry per model output: expected "
-                    f"{n_outputs}, received {len(spec)}.")
+                    f"{n_outputs}, received {len(spec)}."
+                )
             per_output = list(spec)
         else:
             per_output = [spec] * n_outputs
@@ -117,13 +123,19 @@ class CompiledLoss:
         total = None
         per_output = []
         masks = masks or [None] * len(y_pred_list)
-        for loss, w, yt, yp, mask in zip(self.losses, self.weights, y_true_list, y_pred_list,
-                                         masks):
+        for loss, w, yt, yp, mask in zip(
+            self.losses, self.weights, y_true_list, y_pred_list, masks
+        ):
             if loss is None or yt is None:
                 per_output.append(None)
                 continue
-            sw = sample_weight if mask is None else apply_mask(
-                sample_weight, mask, getattr(loss, "reduction", "sum_over_batch_size"))
+            sw = (
+                sample_weight
+                if mask is None
+                else apply_mask(
+                    sample_weight, mask, getattr(loss, "reduction", "sum_over_batch_size")
+                )
+            )
             value = loss(yt, yp, sample_weight=sw)
             per_output.append(value)
             value = value if w == 1.0 else ops.multiply(value, float(w))
@@ -153,8 +165,7 @@ class CompiledMetrics(Metric):
     also tf.keras' `model.compiled_metrics.update_state`.
     """
 
-    def __init__(self, metrics, weighted_metrics, loss_spec, output_names,
-                 compiled_loss=None):
+    def __init__(self, metrics, weighted_metrics, loss_spec, output_names, compiled_loss=None):
         super().__init__(name="compile_metrics")
         self.spec = metrics
         self.weighted_spec = weighted_metrics
@@ -201,8 +212,9 @@ class CompiledMetrics(Metric):
         for weighted, spec in ((False, self.spec), (True, self.weighted_spec)):
             for i, ids in enumerate(self._per_output(spec, n)):
                 for ident in ids:
-                    m = resolve_metric(ident, self._raw_loss(i, loss_objects), y_true_list[i],
-                                       y_pred_list[i])
+                    m = resolve_metric(
+                        ident, self._raw_loss(i, loss_objects), y_true_list[i], y_pred_list[i]
+                    )
                     if multi:
                         m.name = f"{self.output_names[i]}_{m.name}"
                     if weighted and any(m.name == o.name for _, o, _ in self.metrics):
@@ -253,7 +265,8 @@ def targets_as_list(y, n: int, output_names) -> list:
         if not isinstance(y, (list, tuple)) or len(y) != n:
             raise ValueError(
                 f"The model has {n} outputs, so `y` should be a list of {n} arrays (or a "
-                f"dict keyed by output name {output_names}). Received: {type(y).__name__}")
+                f"dict keyed by output name {output_names}). Received: {type(y).__name__}"
+            )
         return list(y)
     if isinstance(y, (list, tuple)) and len(y) == 1:
         return [y[0]]
@@ -269,7 +282,8 @@ def check_targets(y_list, pred_list) -> None:
             raise ValueError(
                 f"Data cardinality is ambiguous: x sizes: {np.shape(value_of(yp))[0]}, "
                 f"y sizes: {np.shape(yt)[0]}. Make sure all arrays contain the same number "
-                "of samples.")
+                "of samples."
+            )
 
 
 class LossesContainer:
@@ -297,7 +311,8 @@ class LossesContainer:
         if total is None:
             raise ValueError(
                 "`compiled_loss` has nothing to compute: `compile()` received no `loss` and "
-                "no `regularization_losses` were passed. Pass `loss=` to `compile()`.")
+                "no `regularization_losses` were passed. Pass `loss=` to `compile()`."
+            )
         model._loss_tracker.add(float(value_of(total)), int(np.shape(value_of(preds[0]))[0]))
         return total
 

@@ -22,17 +22,22 @@ def _to_array(x, name):
         return None
     if isinstance(x, dict):
         return {k: _to_array(v, name) for k, v in x.items()}
-    if isinstance(x, (list, tuple)) and x and all(
-            isinstance(e, (np.ndarray, dict)) and np.ndim(e) != 0 for e in x):
+    if (
+        isinstance(x, (list, tuple))
+        and x
+        and all(isinstance(e, (np.ndarray, dict)) and np.ndim(e) != 0 for e in x)
+    ):
         return [_to_array(e, name) for e in x]
     arr = np.asarray(x)
-    if arr.dtype.kind in "US" or (arr.dtype == object and arr.size and all(
-            isinstance(v, (str, bytes)) for v in arr.flat)):
+    if arr.dtype.kind in "US" or (
+        arr.dtype == object and arr.size and all(isinstance(v, (str, bytes)) for v in arr.flat)
+    ):
         return arr  # text for preprocessing layers (TextVectorization, StringLookup, ...)
     if arr.dtype == object:
         raise ValueError(
             f"Failed to convert `{name}` to a NumPy array: it has ragged or mixed-type "
-            "entries. Pad sequences to a common length (keras.utils.pad_sequences) first.")
+            "entries. Pad sequences to a common length (keras.utils.pad_sequences) first."
+        )
     if arr.dtype.kind == "f" and arr.dtype != np.dtype(config.floatx()):
         arr = arr.astype(config.floatx())
     elif arr.dtype.kind == "b":
@@ -47,7 +52,8 @@ def num_samples(x) -> int:
     if len(lengths) > 1:
         raise ValueError(
             "Data cardinality is ambiguous: all input arrays should contain the same number "
-            f"of samples. Received sizes: {sorted(lengths)}")
+            f"of samples. Received sizes: {sorted(lengths)}"
+        )
     return lengths.pop() if lengths else 0
 
 
@@ -55,16 +61,19 @@ def _checked_cardinality(x, y, sample_weight) -> int:
     """The common number of samples of `x`, `y` and `sample_weight`, or Keras' error."""
     sizes = {}
     for name, part in (("x", x), ("y", y), ("sample_weight", sample_weight)):
-        found = sorted({int(np.shape(a)[0]) for a in flatten(part)
-                        if a is not None and np.ndim(a) > 0})
+        found = sorted(
+            {int(np.shape(a)[0]) for a in flatten(part) if a is not None and np.ndim(a) > 0}
+        )
         if found:
             sizes[name] = found
     if len({n for found in sizes.values() for n in found}) > 1:
-        detail = "\n".join(f"'{name}' sizes: {', '.join(map(str, found))}"
-                            for name, found in sizes.items())
+        detail = "\n".join(
+            f"'{name}' sizes: {', '.join(map(str, found))}" for name, found in sizes.items()
+        )
         raise ValueError(
             "Data cardinality is ambiguous. Make sure all arrays contain the same number of "
-            f"samples.\n{detail}")
+            f"samples.\n{detail}"
+        )
     return next(iter(sizes.values()))[0] if sizes else 0
 
 
@@ -85,7 +94,8 @@ def check_nan(x, name) -> None:
             bad = int(np.size(a) - np.count_nonzero(np.isfinite(a)))
             raise ValueError(
                 f"`{name}` contains {bad} NaN or infinite value(s). Training on them would give "
-                "NaN weights. Clean the data first (e.g. np.nan_to_num) or drop those rows.")
+                "NaN weights. Clean the data first (e.g. np.nan_to_num) or drop those rows."
+            )
 
 
 def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
@@ -105,8 +115,7 @@ def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
 class ArrayBatches:
     """Batches over in-memory arrays, reshuffled each epoch when asked."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False,
-                 steps=None):
+    def __init__(self, x, y=None, sample_weight=None, batch_size=32, shuffle=False, steps=None):
         self.x = x
         self.y = y
         self.sample_weight = sample_weight
@@ -124,7 +133,7 @@ class ArrayBatches:
             order = np.arange(self.n)
             starts = np.arange(0, self.n, self.batch_size)
             np.random.shuffle(starts)
-            order = np.concatenate([order[s:s + self.batch_size] for s in starts])
+            order = np.concatenate([order[s : s + self.batch_size] for s in starts])
         elif self.shuffle:
             order = config.rng().permutation(self.n)
         else:
@@ -162,7 +171,8 @@ class GeneratorBatches:
             if not self.is_sequence:
                 raise ValueError(
                     "When passing a generator, specify `steps_per_epoch` (fit) or `steps` "
-                    "(evaluate/predict): a generator's length is unknown.")
+                    "(evaluate/predict): a generator's length is unknown."
+                )
             steps = len(data)
         self.steps = int(steps)
         self.shuffle = shuffle
@@ -202,37 +212,52 @@ def unpack(item):
             return _to_array(item[0], "x"), _to_array(item[1], "y"), np.asarray(item[2])
         raise ValueError(
             "Data yielded by a generator should be a tuple (x,), (x, y) or (x, y, "
-            f"sample_weight). Received a tuple of length {len(item)}.")
+            f"sample_weight). Received a tuple of length {len(item)}."
+        )
     return _to_array(item, "x"), None, None
 
 
 def is_generator_like(x) -> bool:
-    return is_batch_iterable(x) or (hasattr(x, "__next__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")
-                                       and not isinstance(x, (np.ndarray, list, tuple, dict))
-                                       and not hasattr(x, "__array__")))
+    return is_batch_iterable(x) or (
+        hasattr(x, "__next__")
+        or (
+            hasattr(x, "__getitem__")
+            and hasattr(x, "__len__")
+            and not isinstance(x, (np.ndarray, list, tuple, dict))
+            and not hasattr(x, "__array__")
+        )
+    )
 
 
-def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None,
-                 check_finite=False):
+def make_batches(
+    x, y=None, sample_weight=None, batch_size=None, shuffle=False, steps=None, check_finite=False
+):
     """An `ArrayBatches` or `GeneratorBatches` for what the user passed."""
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(
-            batch_size, (int, np.integer)) or batch_size <= 0):
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or batch_size <= 0
+    ):
         raise ValueError(
-            f"Expected `batch_size` to be a positive integer. Received: batch_size={batch_size!r}")
+            f"Expected `batch_size` to be a positive integer. Received: batch_size={batch_size!r}"
+        )
     if steps is not None and (not isinstance(steps, (int, np.integer)) or steps <= 0):
         raise ValueError(
-            f"Expected `steps_per_epoch`/`steps` to be a positive integer. Received: {steps!r}")
+            f"Expected `steps_per_epoch`/`steps` to be a positive integer. Received: {steps!r}"
+        )
     if is_batch_iterable(x):  # a Dataset, a torch DataLoader, any iterable of batches
         if y is not None:
             raise ValueError(
                 "`y` argument is not supported when using a dataset as input: the dataset "
-                "should yield (x, y) pairs.")
+                "should yield (x, y) pairs."
+            )
         return IterableBatches(x, steps=steps)
     if is_generator_like(x):
         if y is not None:
             raise ValueError(
                 "`y` argument is not supported when data is a generator or Sequence; the "
-                "generator should yield (x, y) pairs.")
+                "generator should yield (x, y) pairs."
+            )
         return GeneratorBatches(x, steps=steps, shuffle=shuffle)
     x = _to_array(x, "x")
     y = _to_array(y, "y")
@@ -242,10 +267,12 @@ def make_batches(x, y=None, sample_weight=None, batch_size=None, shuffle=False, 
         check_nan(x, "x")
         if y is not None:
             check_nan(y, "y")
-    batches = ArrayBatches(x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle,
-                           steps=steps)
+    batches = ArrayBatches(
+        x, y, sample_weight, batch_size=batch_size or 32, shuffle=shuffle, steps=steps
+    )
     if batches.n == 0:
         raise ValueError(
             "Expected input data to be non-empty: `x` has 0 samples. Pass at least one "
-            "sample (check any filtering or slicing that produced the arrays).")
+            "sample (check any filtering or slicing that produced the arrays)."
+        )
     return batches

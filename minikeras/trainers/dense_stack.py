@@ -36,12 +36,19 @@ from minikeras.ops.kernels import clip_probs, typed_scalar
 from minikeras.ops.nn import _sparse_one_hot
 from minikeras.ops.numpy import _mean_value
 
-_ACTIVATIONS = {activations.linear: "linear", activations.relu: "relu",
-                activations.tanh: "tanh", activations.sigmoid: "sigmoid",
-                activations.softmax: "softmax"}
-_LOSSES = {losses_mod.binary_crossentropy: "bce", losses_mod.categorical_crossentropy: "cce",
-           losses_mod.sparse_categorical_crossentropy: "scce",
-           losses_mod.mean_squared_error: "mse"}
+_ACTIVATIONS = {
+    activations.linear: "linear",
+    activations.relu: "relu",
+    activations.tanh: "tanh",
+    activations.sigmoid: "sigmoid",
+    activations.softmax: "softmax",
+}
+_LOSSES = {
+    losses_mod.binary_crossentropy: "bce",
+    losses_mod.categorical_crossentropy: "cce",
+    losses_mod.sparse_categorical_crossentropy: "scce",
+    losses_mod.mean_squared_error: "mse",
+}
 _DEFAULT_LOSS_KWARGS = {"label_smoothing": 0.0, "axis": -1, "ignore_class": None}
 
 
@@ -83,8 +90,7 @@ def _loss_kind(loss) -> str | None:
     for a Keras loss with default options otherwise, else None."""
     if not isinstance(loss, LossFunctionWrapper) or loss.reduction != "sum_over_batch_size":
         return None
-    plain = (type(loss).call is LossFunctionWrapper.call
-             and type(loss).__call__ is Loss.__call__)
+    plain = type(loss).call is LossFunctionWrapper.call and type(loss).__call__ is Loss.__call__
     # The sparse class skips the rank matching (a no-op for the labels accepted here) and
     # the label cast (exact for class indices): the same numbers without `ignore_class`.
     if not plain and type(loss) is not SparseCategoricalCrossentropy:
@@ -341,8 +347,12 @@ def _chain(model) -> list | None:
     for node in model._nodes:
         if type(node.layer) is InputLayer:
             continue
-        if (node.input_tensors is not previous or node.call_args or node.call_kwargs
-                or len(node.flat_outputs) != 1):
+        if (
+            node.input_tensors is not previous
+            or node.call_args
+            or node.call_kwargs
+            or len(node.flat_outputs) != 1
+        ):
             return None
         chain.append(node.layer)
         previous = node.flat_outputs[0]
@@ -352,8 +362,9 @@ def _chain(model) -> list | None:
 def plan_for(model) -> DenseStack | None:
     """A `DenseStack` for `model`, or None when the generic step must run."""
     chain = _chain(model) if model.built and not model._losses else None
-    if not chain or any(getattr(layer, "activity_regularizer", None) is not None
-                        for layer in chain):
+    if not chain or any(
+        getattr(layer, "activity_regularizer", None) is not None for layer in chain
+    ):
         return None
     flat_input_shape = None
     if type(chain[0]) is Flatten and chain[0].data_format != "channels_first":
@@ -385,8 +396,11 @@ def plan_for(model) -> DenseStack | None:
         return None
     # One float dtype throughout (the generic step casts between layers of other dtypes).
     dtype = steps[0][0].kernel.value.dtype
-    if dtype.kind != "f" or np.dtype(model.dtype) != dtype or any(
-            np.dtype(layer.dtype) != dtype for layer in chain):
+    if (
+        dtype.kind != "f"
+        or np.dtype(model.dtype) != dtype
+        or any(np.dtype(layer.dtype) != dtype for layer in chain)
+    ):
         return None
     ordered = []  # kernel then bias per layer: must be the model's own order
     for layer, _ in steps:
@@ -398,7 +412,12 @@ def plan_for(model) -> DenseStack | None:
         return None
     loss_kind = None
     compiled = getattr(model, "_compiled_loss", None)
-    if compiled is not None and compiled.built and len(compiled.losses) == 1 and \
-            compiled.weights == [1.0] and compiled.losses[0] is not None:
+    if (
+        compiled is not None
+        and compiled.built
+        and len(compiled.losses) == 1
+        and compiled.weights == [1.0]
+        and compiled.losses[0] is not None
+    ):
         loss_kind = _loss_kind(compiled.losses[0])
     return DenseStack(steps, ordered, loss_kind, flat_input_shape)

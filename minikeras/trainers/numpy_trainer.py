@@ -67,13 +67,17 @@ def check_input_rank(model, x: np.ndarray) -> None:
     if not inputs or len(inputs) != 1 or getattr(inputs[0], "shape", None) is None:
         return
     expected = tuple(inputs[0].shape)
-    if x.ndim + 1 != len(expected) or expected[-1] == 1 or any(
-            e is not None and e != d for e, d in zip(expected[1:], x.shape)):
+    if (
+        x.ndim + 1 != len(expected)
+        or expected[-1] == 1
+        or any(e is not None and e != d for e, d in zip(expected[1:], x.shape))
+    ):
         return  # a batch, a 1-D batch of one feature, or a mismatch the layers describe
     raise ValueError(
         f"Invalid input shape for input of model '{model.name}': expected shape {expected} "
         f"(a batch of samples), but the input has incompatible shape {x.shape}. For one "
-        "sample, add the batch axis: `x[None]` or `np.expand_dims(x, 0)`.")
+        "sample, add the batch axis: `x[None]` or `np.expand_dims(x, 0)`."
+    )
 
 
 def _check_loop_kwargs(method: str, kwargs: dict) -> None:

@@ -11,8 +11,16 @@ from minikeras.utils.numerical_utils import normalize, to_categorical
 from minikeras.utils.plotting import history_to_text, plot_history
 from minikeras.utils.progbar import Progbar
 
-__all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "get_custom_objects",
-           "normalize", "register_keras_serializable", "set_random_seed", "to_categorical"]
+__all__ = [
+    "CustomObjectScope",
+    "Progbar",
+    "custom_object_scope",
+    "get_custom_objects",
+    "normalize",
+    "register_keras_serializable",
+    "set_random_seed",
+    "to_categorical",
+]
 
 # Data and file utilities (opscompat).
 from minikeras.utils.file_utils import get_file  # noqa: E402
@@ -36,6 +44,12 @@ from minikeras.utils.image_utils import (  # noqa: E402
 from minikeras.utils.text_dataset_utils import text_dataset_from_directory  # noqa: E402
 from minikeras.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402
 
-__all__ += ["array_to_img", "image_dataset_from_directory", "img_to_array", "load_img",
-            "save_img", "text_dataset_from_directory"]
+__all__ += [
+    "array_to_img",
+    "image_dataset_from_directory",
+    "img_to_array",
+    "load_img",
+    "save_img",
+    "text_dataset_from_directory",
+]
 __all__ += ["pack_x_y_sample_weight", "unpack_x_y_sample_weight"]

@@ -51,7 +51,8 @@ def _download(origin, fpath) -> None:
         reason = getattr(exc, "reason", None) or exc
         error = OSError(
             f"Could not download {os.path.basename(fpath)} from {origin} ({reason}). If this "
-            f"machine is offline, download the file elsewhere and place it at: {fpath}")
+            f"machine is offline, download the file elsewhere and place it at: {fpath}"
+        )
         error.reason = str(reason)  # for callers that write their own one-line message
         raise error from None
 
@@ -67,8 +68,12 @@ def _extract(fpath, dest) -> bool:
             else:  # Python without extraction filters: refuse unsafe members ourselves
                 for member in archive.getmembers():
                     name = member.name
-                    if (name.startswith("/") or ".." in name.split("/") or member.issym()
-                            or member.islnk()):
+                    if (
+                        name.startswith("/")
+                        or ".." in name.split("/")
+                        or member.issym()
+                        or member.islnk()
+                    ):
                         raise ValueError(f"Unsafe path {name!r} in archive {fpath}.")
                 archive.extractall(dest)
         return True
@@ -82,9 +87,19 @@ def _extract(fpath, dest) -> bool:
     return False
 
 
-def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None,
-             cache_subdir="datasets", hash_algorithm="auto", extract=False,
-             archive_format="auto", cache_dir=None, force_download=False):
+def get_file(
+    fname=None,
+    origin=None,
+    untar=False,
+    md5_hash=None,
+    file_hash=None,
+    cache_subdir="datasets",
+    hash_algorithm="auto",
+    extract=False,
+    archive_format="auto",
+    cache_dir=None,
+    force_download=False,
+):
     """Returns the path of `fname` in the Keras cache, downloading it from `origin` if absent.
 
     Paths follow Keras 3: `<cache_dir>/<cache_subdir>/<fname>`; with `extract=True`
@@ -114,14 +129,17 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     if md5_hash is not None and file_hash is None:
         file_hash, hash_algorithm = md5_hash, "md5"
     provided = bool(fname)
-    fname = os.fspath(fname) if fname else os.path.basename(
-        urllib.parse.urlsplit(origin).path)
+    fname = os.fspath(fname) if fname else os.path.basename(urllib.parse.urlsplit(origin).path)
     if not fname:
-        raise ValueError(f"Can't parse the file name from the origin provided: '{origin}'. "
-                         "Please specify the `fname` argument.")
+        raise ValueError(
+            f"Can't parse the file name from the origin provided: '{origin}'. "
+            "Please specify the `fname` argument."
+        )
     if os.sep in fname:
-        raise ValueError("Paths are not accepted as the `fname` argument; use `cache_dir` for "
-                         f"the parent directory. Received: fname={fname}")
+        raise ValueError(
+            "Paths are not accepted as the `fname` argument; use `cache_dir` for "
+            f"the parent directory. Received: fname={fname}"
+        )
     datadir = os.path.join(os.path.expanduser(cache_dir or keras_home()), cache_subdir)
     os.makedirs(datadir, exist_ok=True)
     if extract or untar:
@@ -136,11 +154,12 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
     else:
         target = os.path.join(datadir, fname)
     download = force_download or not os.path.exists(target)
-    if not download and file_hash is not None and not _matches(target, file_hash,
-                                                               hash_algorithm):
-        print(f"A local file was found, but it seems to be incomplete or outdated because the "
-              f"{hash_algorithm} file hash does not match the original value of {file_hash} so "
-              "we will re-download the data.")
+    if not download and file_hash is not None and not _matches(target, file_hash, hash_algorithm):
+        print(
+            f"A local file was found, but it seems to be incomplete or outdated because the "
+            f"{hash_algorithm} file hash does not match the original value of {file_hash} so "
+            "we will re-download the data."
+        )
         download = True
     if download:
         if origin is None:
@@ -150,7 +169,8 @@ def get_file(fname=None, origin=None, untar=False, md5_hash=None, file_hash=None
         if file_hash is not None and not _matches(target, file_hash, hash_algorithm):
             raise ValueError(
                 f"Incomplete or corrupted file detected. The {hash_algorithm} file hash does "
-                f"not match the provided value of {file_hash}.")
+                f"not match the provided value of {file_hash}."
+            )
     if extract or untar:
         tmp = extraction_dir + ".part"
         shutil.rmtree(tmp, ignore_errors=True)

@@ -21,11 +21,23 @@ from collections.abc import Iterator
 
 _state = {"installed": False, "critical": 0, "pending": False, "mask": None}
 # Signals raised by faults in the running code must never be blocked.
-_SYNCHRONOUS = {"SIGSEGV", "SIGBUS", "SIGFPE", "SIGILL", "SIGABRT", "SIGTRAP", "SIGSYS",
-                "SIGKILL", "SIGSTOP"}
+_SYNCHRONOUS = {
+    "SIGSEGV",
+    "SIGBUS",
+    "SIGFPE",
+    "SIGILL",
+    "SIGABRT",
+    "SIGTRAP",
+    "SIGSYS",
+    "SIGKILL",
+    "SIGSTOP",
+}
 _CAN_MASK = hasattr(signal, "pthread_sigmask") and hasattr(signal, "valid_signals")
-_ASYNC_SIGNALS = ({s for s in signal.valid_signals()
-                   if getattr(s, "name", "") not in _SYNCHRONOUS} if _CAN_MASK else set())
+_ASYNC_SIGNALS = (
+    {s for s in signal.valid_signals() if getattr(s, "name", "") not in _SYNCHRONOUS}
+    if _CAN_MASK
+    else set()
+)
 _MAIN = threading.main_thread()
 
 
@@ -43,8 +55,11 @@ def _handler(signum, frame) -> None:
 @contextlib.contextmanager
 def interrupt_guard() -> Iterator[None]:
     """Installs the deferring SIGINT handler for the duration of `fit` (main thread only)."""
-    if (_state["installed"] or threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+    if (
+        _state["installed"]
+        or threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
         yield
         return
     previous = signal.signal(signal.SIGINT, _handler)

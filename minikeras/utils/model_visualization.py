@@ -28,8 +28,7 @@ def _edges(model) -> list[tuple]:
 
 
 def _label(layer, show_shapes, show_dtype, show_layer_names) -> str:
-    name = f"{layer.name} ({type(layer).__name__})" if show_layer_names else type(
-        layer).__name__
+    name = f"{layer.name} ({type(layer).__name__})" if show_layer_names else type(layer).__name__
     parts = [name]
     if show_shapes:
         try:
@@ -41,8 +40,17 @@ def _label(layer, show_shapes, show_dtype, show_layer_names) -> str:
     return "\\n".join(p.replace('"', '\\"') for p in parts)
 
 
-def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=True,
-                 rankdir="TB", expand_nested=False, dpi=200, subgraph=False, **kwargs) -> str:
+def model_to_dot(
+    model,
+    show_shapes=False,
+    show_dtype=False,
+    show_layer_names=True,
+    rankdir="TB",
+    expand_nested=False,
+    dpi=200,
+    subgraph=False,
+    **kwargs,
+) -> str:
     """The model's layer graph as Graphviz DOT source text.
 
     Args:
@@ -53,8 +61,11 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
         rankdir: `"TB"` (vertical) or `"LR"` (horizontal).
         dpi: Image resolution.
     """
-    lines = [f'digraph "{model.name}" {{', f'  graph [rankdir={rankdir}, dpi={dpi}];',
-             "  node [shape=record];"]
+    lines = [
+        f'digraph "{model.name}" {{',
+        f"  graph [rankdir={rankdir}, dpi={dpi}];",
+        "  node [shape=record];",
+    ]
     layers = list(model.layers)
     for layer in layers:
         label = _label(layer, show_shapes, show_dtype, show_layer_names)
@@ -69,16 +80,32 @@ def model_to_dot(model, show_shapes=False, show_dtype=False, show_layer_names=Tr
     return "\n".join(lines) + "\n"
 
 
-def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
-               show_layer_names=True, rankdir="TB", expand_nested=False, dpi=200,
-               show_layer_activations=False, show_trainable=False, **kwargs):
+def plot_model(
+    model,
+    to_file="model.png",
+    show_shapes=False,
+    show_dtype=False,
+    show_layer_names=True,
+    rankdir="TB",
+    expand_nested=False,
+    dpi=200,
+    show_layer_activations=False,
+    show_trainable=False,
+    **kwargs,
+):
     """Draws the model's layer graph to `to_file` (needs Graphviz unless it ends in `.dot`).
 
     Raises:
         ImportError: when an image is asked for and Graphviz's `dot` program is missing.
     """
-    source = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype,
-                          show_layer_names=show_layer_names, rankdir=rankdir, dpi=dpi)
+    source = model_to_dot(
+        model,
+        show_shapes=show_shapes,
+        show_dtype=show_dtype,
+        show_layer_names=show_layer_names,
+        rankdir=rankdir,
+        dpi=dpi,
+    )
     ext = os.path.splitext(to_file)[1].lstrip(".").lower() or "png"
     if ext in ("dot", "gv"):
         with open(to_file, "w", encoding="utf8") as f:
@@ -89,6 +116,7 @@ def plot_model(model, to_file="model.png", show_shapes=False, show_dtype=False,
         raise ImportError(
             "You must install Graphviz (the `dot` program, e.g. `apt-get install graphviz`) "
             f"for `plot_model` to write {to_file!r}. Without it, write the graph as text with "
-            "`plot_model(model, to_file='model.dot')` or print `model.summary()`.")
+            "`plot_model(model, to_file='model.dot')` or print `model.summary()`."
+        )
     subprocess.run([dot, f"-T{ext}", "-o", to_file], input=source.encode(), check=True)
     return None

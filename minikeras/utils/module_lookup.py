@@ -11,12 +11,22 @@ from __future__ import annotations
 
 def serialize_keras_object(obj, module: str) -> dict:
     """The Keras-style dict of a configurable object of `module` (e.g. `"keras.losses"`)."""
-    return {"module": module, "class_name": type(obj).__name__, "config": obj.get_config(),
-            "registered_name": None}
+    return {
+        "module": module,
+        "class_name": type(obj).__name__,
+        "config": obj.get_config(),
+        "registered_name": None,
+    }
 
 
-def class_by_name(name: str, kind: str, classes: dict, aliases: dict | None = None,
-                  custom_objects: dict | None = None, hint: str = ""):
+def class_by_name(
+    name: str,
+    kind: str,
+    classes: dict,
+    aliases: dict | None = None,
+    custom_objects: dict | None = None,
+    hint: str = "",
+):
     """Finds the class called `name` in `classes`, `aliases`, then the custom objects.
 
     Args:
@@ -40,15 +50,28 @@ def class_by_name(name: str, kind: str, classes: dict, aliases: dict | None = No
     return cls
 
 
-def deserialize_keras_object(config: dict, kind: str, classes: dict, aliases: dict | None = None,
-                             custom_objects: dict | None = None, hint: str = ""):
+def deserialize_keras_object(
+    config: dict,
+    kind: str,
+    classes: dict,
+    aliases: dict | None = None,
+    custom_objects: dict | None = None,
+    hint: str = "",
+):
     """Builds an object from its Keras dict with `class_by_name(...).from_config`."""
     cls = class_by_name(config["class_name"], kind, classes, aliases, custom_objects, hint)
     return cls.from_config(dict(config.get("config", {})))
 
 
-def get_keras_object(identifier, kind: str, classes: dict, aliases: dict, deserialize,
-                     base: type, custom_objects: dict | None = None):
+def get_keras_object(
+    identifier,
+    kind: str,
+    classes: dict,
+    aliases: dict,
+    deserialize,
+    base: type,
+    custom_objects: dict | None = None,
+):
     """Resolves a `get` identifier: None, a Keras dict, a name, a class, or a callable.
 
     Args:
@@ -77,7 +100,8 @@ def get_keras_object(identifier, kind: str, classes: dict, aliases: dict, deseri
         if cls is None:
             raise ValueError(
                 f"Could not interpret {kind} identifier: {identifier!r}. "
-                f"Valid names are: {sorted(aliases)}")
+                f"Valid names are: {sorted(aliases)}"
+            )
         return cls() if isinstance(cls, type) else cls
     if isinstance(identifier, type) and issubclass(identifier, base):
         return identifier()

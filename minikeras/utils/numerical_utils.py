@@ -19,8 +19,10 @@ def to_categorical(x: ArrayLike, num_classes: int | None = None) -> np.ndarray:
     x = np.asarray(x)
     if x.dtype.kind == "f":
         if not np.all(np.equal(np.mod(x, 1), 0)):
-            raise ValueError("to_categorical expects integer class labels; received floats "
-                             "with a fractional part.")
+            raise ValueError(
+                "to_categorical expects integer class labels; received floats "
+                "with a fractional part."
+            )
     x = x.astype("int64")
     shape = x.shape
     if shape and shape[-1] == 1 and len(shape) > 1:
@@ -31,7 +33,8 @@ def to_categorical(x: ArrayLike, num_classes: int | None = None) -> np.ndarray:
     if x.size and (x.min() < 0 or x.max() >= num_classes):
         raise ValueError(
             f"Labels must be in [0, num_classes={num_classes}). Received labels in "
-            f"[{int(x.min())}, {int(x.max())}].")
+            f"[{int(x.min())}, {int(x.max())}]."
+        )
     out = np.zeros((x.size, num_classes), dtype="float32")
     out[np.arange(x.size), x] = 1
     return out.reshape((*shape, num_classes))

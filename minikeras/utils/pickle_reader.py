@@ -50,7 +50,8 @@ def _global(module, name):
         return "encode"
     raise UnsafePickleError(
         f"Refusing to load `{module}.{name}` from a pickle: only plain data and NumPy arrays "
-        "are read, so that loading a file never runs code from it.")
+        "are read, so that loading a file never runs code from it."
+    )
 
 
 def _reduce(func, args):
@@ -107,10 +108,28 @@ def _resolve(obj):
     return obj
 
 
-_PUSH_ARG = {"BININT", "BININT1", "BININT2", "LONG1", "LONG4", "INT", "LONG", "BINFLOAT",
-             "FLOAT", "SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "UNICODE",
-             "SHORT_BINBYTES", "BINBYTES", "BINBYTES8", "BINSTRING", "SHORT_BINSTRING",
-             "STRING", "BYTEARRAY8"}
+_PUSH_ARG = {
+    "BININT",
+    "BININT1",
+    "BININT2",
+    "LONG1",
+    "LONG4",
+    "INT",
+    "LONG",
+    "BINFLOAT",
+    "FLOAT",
+    "SHORT_BINUNICODE",
+    "BINUNICODE",
+    "BINUNICODE8",
+    "UNICODE",
+    "SHORT_BINBYTES",
+    "BINBYTES",
+    "BINBYTES8",
+    "BINSTRING",
+    "SHORT_BINSTRING",
+    "STRING",
+    "BYTEARRAY8",
+}
 
 
 def loads(data: bytes, encoding: str = "bytes"):

@@ -12,7 +12,8 @@ import os
 _INSTALL_HINT = (
     "plot_history() draws with matplotlib, which is not installed. Install the optional "
     "extra with `pip install minikeras[plot]` (or `pip install matplotlib`), or use "
-    "`minikeras.utils.history_to_text(history)` / a path ending in '.txt' for a text chart.")
+    "`minikeras.utils.history_to_text(history)` / a path ending in '.txt' for a text chart."
+)
 
 
 def _history_dict(history) -> dict[str, list[float]]:
@@ -20,7 +21,8 @@ def _history_dict(history) -> dict[str, list[float]]:
     if not isinstance(logs, dict):
         raise TypeError(
             "Expected a `History` (the object `model.fit()` returns) or a dict of lists such "
-            f"as `history.history`. Received: {type(history).__name__}")
+            f"as `history.history`. Received: {type(history).__name__}"
+        )
     out = {}
     for key, values in logs.items():
         try:
@@ -93,8 +95,12 @@ def plot_history(history, path=None, keys=None):
         ax = fig.add_subplot(1, len(groups), i + 1)
         for name in group:
             values = logs[name]
-            ax.plot(range(1, len(values) + 1), values, marker="o" if len(values) < 30 else None,
-                    label=name)
+            ax.plot(
+                range(1, len(values) + 1),
+                values,
+                marker="o" if len(values) < 30 else None,
+                label=name,
+            )
         ax.set_title(group[0])
         ax.set_xlabel("epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -137,8 +143,7 @@ def history_to_text(history, keys=None, width: int = 60, height: int = 10) -> st
                 if math.isfinite(v):
                     r = height - 1 - int(round((v - lo) / span * (height - 1)))
                     grid[r][c] = mark
-        title = "  ".join(f"{name}: {logs[name][0]:.4g} -> {logs[name][-1]:.4g}"
-                          for name in group)
+        title = "  ".join(f"{name}: {logs[name][0]:.4g} -> {logs[name][-1]:.4g}" for name in group)
         lines = [f"{title}  (min {lo:.4g}, max {hi:.4g}, {n} epochs)"]
         for r, row in enumerate(grid):
             label = hi if r == 0 else lo if r == height - 1 else None

@@ -46,11 +46,13 @@ class PyDataset:
 
     def __getitem__(self, index):
         raise NotImplementedError(
-            f"{type(self).__name__} must implement `__getitem__(index)` returning a batch.")
+            f"{type(self).__name__} must implement `__getitem__(index)` returning a batch."
+        )
 
     def __len__(self) -> int:
         raise NotImplementedError(
-            f"{type(self).__name__} must implement `__len__()` returning the number of batches.")
+            f"{type(self).__name__} must implement `__len__()` returning the number of batches."
+        )
 
     @property
     def num_batches(self):

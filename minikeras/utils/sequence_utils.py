@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre",
-                  value=0.0):
+def pad_sequences(
+    sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0
+):
     """Pads sequences to the same length (Keras semantics, including edge cases).
 
     Args:
@@ -41,14 +42,16 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
                 flag = False
         except TypeError as e:
             raise ValueError(
-                "`sequences` must be a list of iterables. Found non-iterable: " + str(x)) from e
+                "`sequences` must be a list of iterables. Found non-iterable: " + str(x)
+            ) from e
     if maxlen is None:
         maxlen = int(np.max(lengths)) if lengths else 0
     is_dtype_str = np.issubdtype(dtype, np.str_) or np.issubdtype(dtype, np.bytes_)
     if isinstance(value, str) and dtype is not object and not is_dtype_str:
         raise ValueError(
             f"`dtype` {dtype} is not compatible with `value`'s type: {type(value)}\n"
-            "You should set `dtype=object` for variable length strings.")
+            "You should set `dtype=object` for variable length strings."
+        )
     x = np.full((num_samples, maxlen) + sample_shape, value, dtype=dtype)
     for idx, s in enumerate(sequences):
         if not len(s):
@@ -63,11 +66,12 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         if trunc.shape[1:] != sample_shape:
             raise ValueError(
                 f"Shape of sample {trunc.shape[1:]} of sequence at position {idx} is different "
-                f"from expected shape {sample_shape}")
+                f"from expected shape {sample_shape}"
+            )
         if padding == "post":
             x[idx, : len(trunc)] = trunc
         elif padding == "pre":
-            x[idx, -len(trunc):] = trunc
+            x[idx, -len(trunc) :] = trunc
         else:
             raise ValueError(f'Padding type "{padding}" not understood')
     return x

@@ -29,9 +29,9 @@ class TimeseriesBatches(PyDataset):
         if not 0 <= index < len(self):
             raise IndexError(f"Batch index {index} out of range for {len(self)} batches.")
         if self.batch_size is None:
-            starts = self.starts[index:index + 1]
+            starts = self.starts[index : index + 1]
         else:
-            starts = self.starts[index * self.batch_size:(index + 1) * self.batch_size]
+            starts = self.starts[index * self.batch_size : (index + 1) * self.batch_size]
         x = self.data[starts[:, None] + self.offsets]
         if self.batch_size is None:
             x = x[0]
@@ -41,9 +41,19 @@ class TimeseriesBatches(PyDataset):
         return x, y
 
 
-def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1,
-                                  sampling_rate=1, batch_size=128, shuffle=False, seed=None,
-                                  start_index=None, end_index=None, **kwargs):
+def timeseries_dataset_from_array(
+    data,
+    targets,
+    sequence_length,
+    sequence_stride=1,
+    sampling_rate=1,
+    batch_size=128,
+    shuffle=False,
+    seed=None,
+    start_index=None,
+    end_index=None,
+    **kwargs,
+):
     """Windows of `sequence_length` steps over `data`, as batches that `fit` accepts.
 
     Window `i` starts at `start_index + i * sequence_stride` and takes every
@@ -76,26 +86,35 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     n = len(data)
     if start_index:
         if start_index < 0:
-            raise ValueError(f"`start_index` must be 0 or greater. Received: "
-                             f"start_index={start_index}")
+            raise ValueError(
+                f"`start_index` must be 0 or greater. Received: start_index={start_index}"
+            )
         if start_index >= n:
-            raise ValueError("`start_index` must be lower than the length of the data. "
-                             f"Received: start_index={start_index}, for data of length {n}")
+            raise ValueError(
+                "`start_index` must be lower than the length of the data. "
+                f"Received: start_index={start_index}, for data of length {n}"
+            )
     if end_index:
         if start_index and end_index <= start_index:
-            raise ValueError("`end_index` must be higher than `start_index`. Received: "
-                             f"start_index={start_index}, and end_index={end_index} ")
+            raise ValueError(
+                "`end_index` must be higher than `start_index`. Received: "
+                f"start_index={start_index}, and end_index={end_index} "
+            )
         if end_index >= n:
-            raise ValueError("`end_index` must be lower than the length of the data. "
-                             f"Received: end_index={end_index}, for data of length {n}")
+            raise ValueError(
+                "`end_index` must be lower than the length of the data. "
+                f"Received: end_index={end_index}, for data of length {n}"
+            )
         if end_index <= 0:
             raise ValueError(f"`end_index` must be higher than 0. Received: end_index={end_index}")
     for name, value in (("sampling_rate", sampling_rate), ("sequence_stride", sequence_stride)):
         if value <= 0:
             raise ValueError(f"`{name}` must be higher than 0. Received: {name}={value}")
         if value >= n:
-            raise ValueError(f"`{name}` must be lower than the length of the data. Received: "
-                             f"{name}={value}, for data of length {n}")
+            raise ValueError(
+                f"`{name}` must be lower than the length of the data. Received: "
+                f"{name}={value}, for data of length {n}"
+            )
     start_index = start_index or 0
     end_index = end_index or n
     num_seqs = end_index - start_index - (sequence_length - 1) * sampling_rate
@@ -107,5 +126,6 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         rng.shuffle(starts)
     data_slice = np.asarray(data)[start_index:end_index]
     target_slice = None if targets is None else np.asarray(targets)[start_index:]
-    return TimeseriesBatches(data_slice, target_slice, starts, sequence_length, sampling_rate,
-                             batch_size)
+    return TimeseriesBatches(
+        data_slice, target_slice, starts, sequence_length, sampling_rate, batch_size
+    )

@@ -74,13 +74,24 @@ def _entry(title: str, name: str, obj) -> list[str]:
     kind = "class" if inspect.isclass(obj) else "function"
     doc = inspect.getdoc(obj) or "(no docstring)"
     summary, _, rest = doc.partition("\n")
-    lines = [f"## `{title}.{name}`", "", "```python", f"{title}.{name}{_signature(obj)}",
-             "```", "", f"*{kind}*: {summary.strip()}", ""]
+    lines = [
+        f"## `{title}.{name}`",
+        "",
+        "```python",
+        f"{title}.{name}{_signature(obj)}",
+        "```",
+        "",
+        f"*{kind}*: {summary.strip()}",
+        "",
+    ]
     if rest.strip():
         lines += ["```text", rest.strip("\n"), "```", ""]
     if inspect.isclass(obj):
-        methods = [m for m, v in vars(obj).items() if not m.startswith("_") and callable(v)
-                   and inspect.getdoc(v)]
+        methods = [
+            m
+            for m, v in vars(obj).items()
+            if not m.startswith("_") and callable(v) and inspect.getdoc(v)
+        ]
         for method in sorted(methods):
             value = getattr(obj, method)
             mdoc = (inspect.getdoc(value) or "").split("\n")[0]
@@ -141,8 +152,11 @@ def write_pages(docs: pathlib.Path = DOCS) -> list[pathlib.Path]:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages-only", action="store_true",
-                        help="write the generated Markdown pages, do not run MkDocs")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="write the generated Markdown pages, do not run MkDocs",
+    )
     parser.add_argument("--site-dir", default=str(ROOT / "site"))
     args = parser.parse_args(argv)
     pages = write_pages()
@@ -154,8 +168,19 @@ def main(argv=None) -> int:
     except ImportError:
         print('MkDocs is not installed: pip install "minikeras[docs]"', file=sys.stderr)
         return 1
-    return subprocess.call([sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file",
-                            str(ROOT / "mkdocs.yml"), "--site-dir", args.site_dir])
+    return subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--quiet",
+            "--config-file",
+            str(ROOT / "mkdocs.yml"),
+            "--site-dir",
+            args.site_dir,
+        ]
+    )
 
 
 if __name__ == "__main__":

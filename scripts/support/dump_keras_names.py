@@ -26,9 +26,31 @@ OUT = pathlib.Path(__file__).resolve().parents[2] / "minikeras" / "cli" / "data"
 
 # The TensorFlow modules whose names a Keras-style script commonly uses (tf.raw_ops,
 # tf.compat and the like are out of scope).
-TF_MODULES = ("", "math", "nn", "random", "data", "config", "linalg", "image", "io", "train",
-              "losses", "keras", "experimental.numpy", "autodiff", "dtypes", "errors",
-              "saved_model", "signal", "sparse", "strings", "summary", "test", "types.experimental")
+TF_MODULES = (
+    "",
+    "math",
+    "nn",
+    "random",
+    "data",
+    "config",
+    "linalg",
+    "image",
+    "io",
+    "train",
+    "losses",
+    "keras",
+    "experimental.numpy",
+    "autodiff",
+    "dtypes",
+    "errors",
+    "saved_model",
+    "signal",
+    "sparse",
+    "strings",
+    "summary",
+    "test",
+    "types.experimental",
+)
 
 
 def kind_of(obj) -> str:
@@ -47,8 +69,11 @@ def arguments(obj) -> str:
         return ""
     targets = []
     if inspect.isclass(obj):
-        targets = [k.__dict__["__init__"] for k in obj.__mro__ if "__init__" in k.__dict__
-                   and k is not object]
+        targets = [
+            k.__dict__["__init__"]
+            for k in obj.__mro__
+            if "__init__" in k.__dict__ and k is not object
+        ]
     else:
         targets = [obj]
     names: list[str] = []
@@ -156,10 +181,12 @@ def main() -> None:
     import tf_keras
 
     OUT.parent.mkdir(parents=True, exist_ok=True)
-    header = (f"# Public names of keras {keras.__version__}, tf_keras {tf_keras.__version__} "
-              f"(2.x-only names) and tensorflow {tf.__version__} (stand-in modules).\n"
-              "# Written by scripts/support/dump_keras_names.py; do not edit by hand.\n"
-              "# name\tkind\tsource\targuments\n")
+    header = (
+        f"# Public names of keras {keras.__version__}, tf_keras {tf_keras.__version__} "
+        f"(2.x-only names) and tensorflow {tf.__version__} (stand-in modules).\n"
+        "# Written by scripts/support/dump_keras_names.py; do not edit by hand.\n"
+        "# name\tkind\tsource\targuments\n"
+    )
     body = "".join(f"{n}\t{k}\t{s}\t{a}\n" for n, (k, a), s in sorted(rows))
     OUT.write_text(header + body, encoding="utf8")
     print(f"wrote {OUT}: {len(rows)} names", file=sys.stderr)

@@ -36,8 +36,17 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 # The table describes the core install (numpy + h5py): the optional extras are made
 # unimportable, so it comes out the same with or without them.
-OPTIONAL_PACKAGES = ("PIL", "matplotlib", "pandas", "scipy", "keras", "tensorflow", "jax",
-                     "torch", "tf_keras")
+OPTIONAL_PACKAGES = (
+    "PIL",
+    "matplotlib",
+    "pandas",
+    "scipy",
+    "keras",
+    "tensorflow",
+    "jax",
+    "torch",
+    "tf_keras",
+)
 if __name__ == "__main__":
     for _name in OPTIONAL_PACKAGES:
         sys.modules.setdefault(_name, None)  # type: ignore[arg-type]
@@ -46,20 +55,37 @@ from minikeras.cli import check, keras_alias, support_data  # noqa: E402
 
 # Keras arguments that are plumbing of its own implementation or of hardware minikeras does not
 # have; their absence is not a missing feature.
-IGNORED_ARGUMENTS = {"cell", "autocast", "use_cudnn", "input_dtype", "kwargs", "args",
-                     "pool_dimensions", "rank"}
+IGNORED_ARGUMENTS = {
+    "cell",
+    "autocast",
+    "use_cudnn",
+    "input_dtype",
+    "kwargs",
+    "args",
+    "pool_dimensions",
+    "rank",
+}
 STATUS = {"supported": "supported", "partial": "partial", "missing": "not supported"}
 SECTIONS = [
-    ("keras3", "Keras 3 (`keras.*`)",
-     "Every public name of Keras {keras}. A script reaches them as `keras.x`, "
-     "`tf.keras.x` or `from keras.x import y`."),
-    ("tf_keras", "Keras 2 only (tf_keras)",
-     "Public names of tf_keras {tf_keras} that Keras 3 no longer has, in their `keras.` "
-     "spelling: what Keras 2 tutorials use."),
-    ("tensorflow", "TensorFlow names (`tf.*` under `python -m minikeras`)",
-     "The `tf.*` names of TensorFlow {tensorflow} in the modules a Keras-style script commonly "
-     "uses, against the `tensorflow` that `python -m minikeras` gives a script "
-     "(`{tf_module}`)."),
+    (
+        "keras3",
+        "Keras 3 (`keras.*`)",
+        "Every public name of Keras {keras}. A script reaches them as `keras.x`, "
+        "`tf.keras.x` or `from keras.x import y`.",
+    ),
+    (
+        "tf_keras",
+        "Keras 2 only (tf_keras)",
+        "Public names of tf_keras {tf_keras} that Keras 3 no longer has, in their `keras.` "
+        "spelling: what Keras 2 tutorials use.",
+    ),
+    (
+        "tensorflow",
+        "TensorFlow names (`tf.*` under `python -m minikeras`)",
+        "The `tf.*` names of TensorFlow {tensorflow} in the modules a Keras-style script commonly "
+        "uses, against the `tensorflow` that `python -m minikeras` gives a script "
+        "(`{tf_module}`).",
+    ),
 ]
 
 
@@ -85,8 +111,7 @@ def _accepted_arguments(obj) -> set[str] | None:
                 params = list(inspect.signature(init).parameters.values())[1:]
             except (TypeError, ValueError):
                 return None
-            names |= {p.name for p in params if p.kind not in (p.VAR_KEYWORD,
-                                                              p.VAR_POSITIONAL)}
+            names |= {p.name for p in params if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
             if not any(p.kind is p.VAR_KEYWORD for p in params):
                 open_ended = False
                 break
@@ -105,8 +130,7 @@ def status_of(row: support_data.KerasName) -> tuple[str, str]:
     if row.kind in ("class", "function") and row.arguments and row.arguments != ("?",):
         accepted = _accepted_arguments(obj)
         if accepted is not None:
-            lacking = [a for a in row.arguments if a not in accepted and a not in
-                       IGNORED_ARGUMENTS]
+            lacking = [a for a in row.arguments if a not in accepted and a not in IGNORED_ARGUMENTS]
             if lacking:
                 return "partial", "lacks " + ", ".join(f"`{a}`" for a in lacking)
     return "supported", ""
@@ -115,8 +139,9 @@ def status_of(row: support_data.KerasName) -> tuple[str, str]:
 def _minikeras_extras(keras_rows) -> list[str]:
     """Public names minikeras exports in a Keras module that no Keras list has."""
     known = {r.name for r in keras_rows}
-    modules = sorted(r.name for r in keras_rows if r.kind == "module" and
-                     r.source in ("keras3", "tf_keras"))
+    modules = sorted(
+        r.name for r in keras_rows if r.kind == "module" and r.source in ("keras3", "tf_keras")
+    )
     extras = set()
     for module_name in modules:
         obj, _ = check.find_object(module_name)
@@ -141,8 +166,7 @@ def _is_plumbing(value, module) -> bool:
     kind = type(value).__module__
     if kind in ("__future__", "typing", "typing_extensions"):
         return True
-    return value is getattr(__import__("typing"), "TYPE_CHECKING", None) and \
-        isinstance(value, bool)
+    return value is getattr(__import__("typing"), "TYPE_CHECKING", None) and isinstance(value, bool)
 
 
 def render() -> str:
@@ -150,8 +174,11 @@ def render() -> str:
     rows = support_data.keras_names()
     header = support_data.header()
     versions = dict(keras="?", tf_keras="?", tensorflow="?")
-    for word, key in (("keras ", "keras"), ("tf_keras ", "tf_keras"), ("tensorflow ",
-                                                                       "tensorflow")):
+    for word, key in (
+        ("keras ", "keras"),
+        ("tf_keras ", "tf_keras"),
+        ("tensorflow ", "tensorflow"),
+    ):
         if word in header:
             versions[key] = header.split(word, 1)[1].split(" ")[0].rstrip(",")
     tf_module = keras_alias.resolve("tensorflow")
@@ -182,8 +209,10 @@ def render() -> str:
     ]
     for source, title, _ in SECTIONS:
         sub = [verdicts[r.name][0] for r in rows if r.source == source]
-        out.append(f"| {title} | {sub.count('supported')} | {sub.count('partial')} | "
-                   f"{sub.count('missing')} |")
+        out.append(
+            f"| {title} | {sub.count('supported')} | {sub.count('partial')} | "
+            f"{sub.count('missing')} |"
+        )
     for source, title, blurb in SECTIONS:
         out += ["", f"## {title}", "", blurb.format(tf_module=tf_module, **versions)]
         module = None
@@ -191,23 +220,37 @@ def render() -> str:
             parent = r.name.rsplit(".", 1)[0] if "." in r.name else r.name
             if parent != module:
                 module = parent
-                out += ["", f"### `{module}`", "", "| name | kind | status | notes |",
-                        "|---|---|---|---|"]
+                out += [
+                    "",
+                    f"### `{module}`",
+                    "",
+                    "| name | kind | status | notes |",
+                    "|---|---|---|---|",
+                ]
             status, note = verdicts[r.name]
             out.append(f"| `{r.name}` | {r.kind} | {STATUS[status]} | {note} |")
     extras = _minikeras_extras(rows)
-    out += ["", "## minikeras names that Keras 3 and tf_keras do not have", "",
-            "Exported by minikeras in a Keras module: older Keras 1/2 spellings (reported as "
-            "*deprecated* by `check`) and minikeras additions.", "",
-            "| name |", "|---|"]
+    out += [
+        "",
+        "## minikeras names that Keras 3 and tf_keras do not have",
+        "",
+        "Exported by minikeras in a Keras module: older Keras 1/2 spellings (reported as "
+        "*deprecated* by `check`) and minikeras additions.",
+        "",
+        "| name |",
+        "|---|",
+    ]
     out += [f"| `{name}` |" for name in extras]
     return "\n".join(out) + "\n"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 when docs/support.md is out of date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 when docs/support.md is out of date",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     text = render()
@@ -216,10 +259,12 @@ def main(argv=None) -> int:
         if current != text:
             old, new = set(current.splitlines()), set(text.splitlines())
             changed = sorted(new - old)[:15] + [f"(was) {line}" for line in sorted(old - new)[:15]]
-            print(f"{TABLE} is out of date with minikeras: run\n"
-                  "    python scripts/support/make_support_table.py\n"
-                  "and commit the result. Differences:\n" + "\n".join(changed),
-                  file=sys.stderr)
+            print(
+                f"{TABLE} is out of date with minikeras: run\n"
+                "    python scripts/support/make_support_table.py\n"
+                "and commit the result. Differences:\n" + "\n".join(changed),
+                file=sys.stderr,
+            )
             return 1
         return 0
     TABLE.parent.mkdir(parents=True, exist_ok=True)

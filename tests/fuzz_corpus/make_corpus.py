@@ -33,8 +33,12 @@ def _write_json(name: str, obj) -> None:
     (OUT / name).write_text(obj if isinstance(obj, str) else json.dumps(obj))
 
 
-def _keras_zip(name: str, members: dict[str, bytes], symlinks: dict[str, str] | None = None,
-               compress: bool = False) -> None:
+def _keras_zip(
+    name: str,
+    members: dict[str, bytes],
+    symlinks: dict[str, str] | None = None,
+    compress: bool = False,
+) -> None:
     method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     with zipfile.ZipFile(OUT / name, "w", method) as zf:
         for member, data in members.items():
@@ -54,23 +58,47 @@ def _seed_members() -> dict[str, bytes]:
 def _lambda_config() -> dict:
     code = base64.b64encode(marshal.dumps((lambda x: x).__code__)).decode()
     cfg = _k3_config()
-    cfg["config"]["layers"].insert(2, {
-        "module": "keras.layers", "class_name": "Lambda", "registered_name": None,
-        "config": {"name": "evil", "trainable": True, "dtype": "float32",
-                   "function": {"class_name": "__lambda__",
-                                "config": {"code": code, "defaults": None, "closure": None}},
-                   "output_shape": None, "arguments": {}}})
+    cfg["config"]["layers"].insert(
+        2,
+        {
+            "module": "keras.layers",
+            "class_name": "Lambda",
+            "registered_name": None,
+            "config": {
+                "name": "evil",
+                "trainable": True,
+                "dtype": "float32",
+                "function": {
+                    "class_name": "__lambda__",
+                    "config": {"code": code, "defaults": None, "closure": None},
+                },
+                "output_shape": None,
+                "arguments": {},
+            },
+        },
+    )
     return cfg
 
 
 def _legacy_lambda_config() -> dict:
     cfg = json.loads((SEEDS / "tfk_model.json").read_text())
     code = base64.b64encode(marshal.dumps((lambda x: x).__code__)).decode()
-    cfg["config"]["layers"].insert(1, {
-        "class_name": "Lambda",
-        "config": {"name": "evil", "trainable": True, "dtype": "float32",
-                   "function": [code, None, None], "function_type": "lambda",
-                   "module": "__main__", "output_shape": None, "arguments": {}}})
+    cfg["config"]["layers"].insert(
+        1,
+        {
+            "class_name": "Lambda",
+            "config": {
+                "name": "evil",
+                "trainable": True,
+                "dtype": "float32",
+                "function": [code, None, None],
+                "function_type": "lambda",
+                "module": "__main__",
+                "output_shape": None,
+                "arguments": {},
+            },
+        },
+    )
     return cfg
 
 
@@ -83,8 +111,7 @@ def _h5_copy(src: str, name: str, edit) -> None:
 
 def _huge_kernel(f) -> None:
     del f["layers/dense/vars/0"]
-    f.create_dataset("layers/dense/vars/0", shape=(2**31, 2**20), dtype="float32",
-                     chunks=(1, 1024))
+    f.create_dataset("layers/dense/vars/0", shape=(2**31, 2**20), dtype="float32", chunks=(1, 1024))
 
 
 def _string_kernel(f) -> None:
@@ -99,8 +126,9 @@ def _wrong_shape_kernel(f) -> None:
 
 def _huge_legacy_kernel(f) -> None:
     del f["model_weights/dense/dense/kernel:0"]
-    f.create_dataset("model_weights/dense/dense/kernel:0", shape=(2**40,), dtype="float64",
-                     chunks=(4096,))
+    f.create_dataset(
+        "model_weights/dense/dense/kernel:0", shape=(2**40,), dtype="float64", chunks=(4096,)
+    )
 
 
 def main() -> None:
@@ -117,8 +145,9 @@ def main() -> None:
     unknown["config"]["layers"][1]["class_name"] = "EvilLayer"
     _write_json("unknown_class.json", unknown)
     module_inj = _k3_config()
-    module_inj["config"]["layers"][1].update(module="os", class_name="system",
-                                             registered_name="os>system")
+    module_inj["config"]["layers"][1].update(
+        module="os", class_name="system", registered_name="os>system"
+    )
     _write_json("module_injection.json", module_inj)
     top_inj = {"module": "subprocess", "class_name": "Popen", "config": {"args": ["true"]}}
     _write_json("top_level_injection.json", top_inj)
@@ -166,24 +195,42 @@ def main() -> None:
     # --- HDF5 weights and models ---
     _h5_copy("model.weights.h5", "huge_shape.weights.h5", _huge_kernel)
     _h5_copy("model.weights.h5", "string_dtype.weights.h5", _string_kernel)
-    _h5_copy("model.weights.h5", "missing_layer.weights.h5", lambda f: f.__delitem__(
-        "layers/dense_1"))
+    _h5_copy(
+        "model.weights.h5", "missing_layer.weights.h5", lambda f: f.__delitem__("layers/dense_1")
+    )
     _h5_copy("tfk_w.h5", "wrong_shape_w.h5", _wrong_shape_kernel)
-    _h5_copy("tfk_w.h5", "missing_layer_names_w.h5", lambda f: f.attrs.__delitem__(
-        "layer_names"))
-    _h5_copy("tfk_w.h5", "missing_weight_names_w.h5", lambda f: f["dense"].attrs.__delitem__(
-        "weight_names"))
-    _h5_copy("tfk_w.h5", "int_layer_names_w.h5", lambda f: f.attrs.__setitem__(
-        "layer_names", np.arange(4)))
+    _h5_copy("tfk_w.h5", "missing_layer_names_w.h5", lambda f: f.attrs.__delitem__("layer_names"))
+    _h5_copy(
+        "tfk_w.h5",
+        "missing_weight_names_w.h5",
+        lambda f: f["dense"].attrs.__delitem__("weight_names"),
+    )
+    _h5_copy(
+        "tfk_w.h5",
+        "int_layer_names_w.h5",
+        lambda f: f.attrs.__setitem__("layer_names", np.arange(4)),
+    )
     _h5_copy("tfk_full.h5", "huge_shape_full.h5", _huge_legacy_kernel)
-    _h5_copy("tfk_full.h5", "missing_model_config_full.h5", lambda f: f.attrs.__delitem__(
-        "model_config"))
-    _h5_copy("tfk_full.h5", "deep_model_config_full.h5", lambda f: f.attrs.__setitem__(
-        "model_config", "[" * 200_000 + "]" * 200_000))
-    _h5_copy("tfk_full.h5", "lambda_full.h5", lambda f: f.attrs.__setitem__(
-        "model_config", json.dumps(_legacy_lambda_config())))
-    _h5_copy("tfk_full.h5", "bad_training_config_full.h5", lambda f: f.attrs.__setitem__(
-        "training_config", '{"loss": {"class_name": "EvilLoss"}, "optimizer_config": 7}'))
+    _h5_copy(
+        "tfk_full.h5", "missing_model_config_full.h5", lambda f: f.attrs.__delitem__("model_config")
+    )
+    _h5_copy(
+        "tfk_full.h5",
+        "deep_model_config_full.h5",
+        lambda f: f.attrs.__setitem__("model_config", "[" * 200_000 + "]" * 200_000),
+    )
+    _h5_copy(
+        "tfk_full.h5",
+        "lambda_full.h5",
+        lambda f: f.attrs.__setitem__("model_config", json.dumps(_legacy_lambda_config())),
+    )
+    _h5_copy(
+        "tfk_full.h5",
+        "bad_training_config_full.h5",
+        lambda f: f.attrs.__setitem__(
+            "training_config", '{"loss": {"class_name": "EvilLoss"}, "optimizer_config": 7}'
+        ),
+    )
 
 
 if __name__ == "__main__":

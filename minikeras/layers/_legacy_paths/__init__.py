@@ -21,8 +21,12 @@ def forwarder(module_name: str, names: tuple):
         layers = importlib.import_module("minikeras.layers")
         if hasattr(layers, name):
             return getattr(layers, name)
-        hint = (f" `{name}` is a Keras 2 name of this module but is not implemented in "
-                "minikeras.layers yet." if name in names else "")
+        hint = (
+            f" `{name}` is a Keras 2 name of this module but is not implemented in "
+            "minikeras.layers yet."
+            if name in names
+            else ""
+        )
         raise AttributeError(f"module '{module_name}' has no attribute '{name}'.{hint}")
 
     def __dir__():  # noqa: N807

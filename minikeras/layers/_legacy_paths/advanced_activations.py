@@ -3,7 +3,12 @@
 from minikeras.layers._legacy_paths import forwarder
 
 NAMES = (
-    "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "Softmax", "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "ThresholdedReLU",
+    "Softmax",
+    "ReLU",
 )
 
 __getattr__, __dir__ = forwarder(__name__, NAMES)

@@ -2,8 +2,6 @@
 
 from minikeras.layers._legacy_paths import forwarder
 
-NAMES = (
-    "Embedding",
-)
+NAMES = ("Embedding",)
 
 __getattr__, __dir__ = forwarder(__name__, NAMES)

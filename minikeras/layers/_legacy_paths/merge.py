@@ -3,8 +3,22 @@
 from minikeras.layers._legacy_paths import forwarder
 
 NAMES = (
-    "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Dot",
-    "add", "subtract", "multiply", "average", "maximum", "minimum", "concatenate", "dot",
+    "Add",
+    "Subtract",
+    "Multiply",
+    "Average",
+    "Maximum",
+    "Minimum",
+    "Concatenate",
+    "Dot",
+    "add",
+    "subtract",
+    "multiply",
+    "average",
+    "maximum",
+    "minimum",
+    "concatenate",
+    "dot",
 )
 
 __getattr__, __dir__ = forwarder(__name__, NAMES)

@@ -3,7 +3,9 @@
 from minikeras.layers._legacy_paths import forwarder
 
 NAMES = (
-    "GaussianNoise", "GaussianDropout", "AlphaDropout",
+    "GaussianNoise",
+    "GaussianDropout",
+    "AlphaDropout",
 )
 
 __getattr__, __dir__ = forwarder(__name__, NAMES)

@@ -3,7 +3,13 @@
 from minikeras.layers._legacy_paths import forwarder
 
 NAMES = (
-    "RNN", "SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell", "GRUCell",
+    "RNN",
+    "SimpleRNN",
+    "LSTM",
+    "GRU",
+    "SimpleRNNCell",
+    "LSTMCell",
+    "GRUCell",
     "StackedRNNCells",
 )
 

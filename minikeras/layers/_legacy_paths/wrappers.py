@@ -3,7 +3,9 @@
 from minikeras.layers._legacy_paths import forwarder
 
 NAMES = (
-    "Wrapper", "TimeDistributed", "Bidirectional",
+    "Wrapper",
+    "TimeDistributed",
+    "Bidirectional",
 )
 
 __getattr__, __dir__ = forwarder(__name__, NAMES)

@@ -30,12 +30,15 @@ class LeakyReLU(_Elementwise):
     def __init__(self, negative_slope=0.3, **kwargs):
         from minikeras.legacy.arguments import renamed_argument
 
-        negative_slope = renamed_argument(kwargs, "alpha", "negative_slope", negative_slope,
-                                          default=0.3, owner="LeakyReLU")
+        negative_slope = renamed_argument(
+            kwargs, "alpha", "negative_slope", negative_slope, default=0.3, owner="LeakyReLU"
+        )
         super().__init__(**kwargs)
         if negative_slope is None or negative_slope < 0:
-            raise ValueError("The negative_slope value of a Leaky ReLU layer cannot be None or "
-                             f"negative. Received: negative_slope={negative_slope}")
+            raise ValueError(
+                "The negative_slope value of a Leaky ReLU layer cannot be None or "
+                f"negative. Received: negative_slope={negative_slope}"
+            )
         self.negative_slope = float(negative_slope)
 
     def call(self, inputs):
@@ -57,8 +60,14 @@ class PReLU(Layer):
             shared, e.g. `[1, 2]` for one alpha per channel of images.
     """
 
-    def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None,
-                 shared_axes=None, **kwargs):
+    def __init__(
+        self,
+        alpha_initializer="Zeros",
+        alpha_regularizer=None,
+        alpha_constraint=None,
+        shared_axes=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
@@ -66,18 +75,20 @@ class PReLU(Layer):
         if shared_axes is None:
             self.shared_axes = None
         else:
-            self.shared_axes = [shared_axes] if isinstance(shared_axes, int) else list(
-                shared_axes)
+            self.shared_axes = [shared_axes] if isinstance(shared_axes, int) else list(shared_axes)
         self.supports_masking = True
 
     def build(self, input_shape):
         param_shape = list(input_shape[1:])
         for ax in self.shared_axes or []:
             param_shape[ax - 1] = 1
-        self.alpha = self.add_weight(shape=param_shape, name="alpha",
-                                     initializer=self.alpha_initializer,
-                                     regularizer=self.alpha_regularizer,
-                                     constraint=self.alpha_constraint)
+        self.alpha = self.add_weight(
+            shape=param_shape,
+            name="alpha",
+            initializer=self.alpha_initializer,
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+        )
         self.built = True
 
     def call(self, inputs):
@@ -90,12 +101,14 @@ class PReLU(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "alpha_initializer": initializers.serialize(self.alpha_initializer),
-            "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
-            "alpha_constraint": constraints.serialize(self.alpha_constraint),
-            "shared_axes": self.shared_axes,
-        })
+        cfg.update(
+            {
+                "alpha_initializer": initializers.serialize(self.alpha_initializer),
+                "alpha_regularizer": regularizers.serialize(self.alpha_regularizer),
+                "alpha_constraint": constraints.serialize(self.alpha_constraint),
+                "shared_axes": self.shared_axes,
+            }
+        )
         return cfg
 
 
@@ -133,23 +146,36 @@ class ReLU(_Elementwise):
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
-        for arg, val in (("max_value", max_value), ("negative_slope", negative_slope),
-                         ("threshold", threshold)):
+        for arg, val in (
+            ("max_value", max_value),
+            ("negative_slope", negative_slope),
+            ("threshold", threshold),
+        ):
             if val is not None and val < 0:
-                raise ValueError(f"`{arg}` of a ReLU layer cannot be a negative value. "
-                                 f"Received: {arg}={val}")
+                raise ValueError(
+                    f"`{arg}` of a ReLU layer cannot be a negative value. Received: {arg}={val}"
+                )
         self.max_value = None if max_value is None else float(max_value)
         self.negative_slope = float(negative_slope)
         self.threshold = float(threshold)
 
     def call(self, inputs):
-        return activations.relu(inputs, negative_slope=self.negative_slope,
-                                max_value=self.max_value, threshold=self.threshold)
+        return activations.relu(
+            inputs,
+            negative_slope=self.negative_slope,
+            max_value=self.max_value,
+            threshold=self.threshold,
+        )
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"max_value": self.max_value, "negative_slope": self.negative_slope,
-                    "threshold": self.threshold})
+        cfg.update(
+            {
+                "max_value": self.max_value,
+                "negative_slope": self.negative_slope,
+                "threshold": self.threshold,
+            }
+        )
         return cfg
 
 
@@ -173,7 +199,8 @@ class Softmax(_Elementwise):
                 raise ValueError(
                     "The `mask` must be broadcastable to `inputs` and must not have more "
                     f"dimensions. Received: inputs.shape={ops.shape(inputs)}, "
-                    f"mask.shape={m.shape}")
+                    f"mask.shape={m.shape}"
+                )
             # Masked positions are set to -1e9 (as in Keras), not merely offset.
             inputs = ops.where(m, inputs, np.asarray(-1e9, dtype=ops.dtype(inputs)))
         if isinstance(self.axis, (list, tuple)) and len(self.axis) > 1:

@@ -17,14 +17,30 @@ from minikeras.ops.conv import conv_bias
 
 # Keras 1 argument name -> Keras 3 name, for every convolution layer.
 _KERAS1_NAMES = (
-    ("nb_filter", "filters"), ("filter_length", "kernel_size"),
-    ("subsample", "strides"), ("subsample_length", "strides"), ("atrous_rate", "dilation_rate"),
-    ("init", "kernel_initializer"), ("W_regularizer", "kernel_regularizer"),
-    ("b_regularizer", "bias_regularizer"), ("W_constraint", "kernel_constraint"),
-    ("b_constraint", "bias_constraint"), ("bias", "use_bias"),
+    ("nb_filter", "filters"),
+    ("filter_length", "kernel_size"),
+    ("subsample", "strides"),
+    ("subsample_length", "strides"),
+    ("atrous_rate", "dilation_rate"),
+    ("init", "kernel_initializer"),
+    ("W_regularizer", "kernel_regularizer"),
+    ("b_regularizer", "bias_regularizer"),
+    ("W_constraint", "kernel_constraint"),
+    ("b_constraint", "bias_constraint"),
+    ("bias", "use_bias"),
 )
-_KERAS1_MARKERS = ("border_mode", "subsample", "init", "dim_ordering", "W_regularizer",
-                   "b_regularizer", "nb_row", "nb_col", "nb_filter", "bias")
+_KERAS1_MARKERS = (
+    "border_mode",
+    "subsample",
+    "init",
+    "dim_ordering",
+    "W_regularizer",
+    "b_regularizer",
+    "nb_row",
+    "nb_col",
+    "nb_filter",
+    "bias",
+)
 
 
 def translate_legacy(kwargs: dict, layer: str, values: dict) -> dict:
@@ -41,7 +57,8 @@ def translate_legacy(kwargs: dict, layer: str, values: dict) -> dict:
         if dim in kwargs:
             raise ValueError(
                 f"{layer}: Keras 1 argument `{dim}` is not supported as a keyword; pass "
-                "`kernel_size=(d1, d2, d3)` instead.")
+                "`kernel_size=(d1, d2, d3)` instead."
+            )
     if "padding" in values:
         values["padding"] = sa.pop_border_mode(kwargs, layer, values["padding"])
     values["data_format"] = sa.pop_dim_ordering(kwargs, layer, values.get("data_format"))
@@ -67,23 +84,41 @@ class BaseConv(Layer):
         activation, use_bias, *_initializer, *_regularizer, *_constraint: As in `Dense`.
     """
 
-    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, groups=1, activation=None, use_bias=True,
-                 kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        rank,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.rank = rank
         if filters is None or int(filters) != filters or filters <= 0:
             raise ValueError(
                 "Invalid value for argument `filters`. Expected a strictly positive value. "
-                f"Received filters={filters}.")
+                f"Received filters={filters}."
+            )
         self.filters = int(filters)
         self.groups = int(groups or 1)
         if self.filters % self.groups:
             raise ValueError(
                 "The number of filters must be evenly divisible by the number of groups. "
-                f"Received: groups={groups}, filters={filters}.")
+                f"Received: groups={groups}, filters={filters}."
+            )
         if kernel_size is None:
             raise ValueError(f"{type(self).__name__}: the `kernel_size` argument is required.")
         self.kernel_size = sa.standardize_tuple(kernel_size, rank, "kernel_size")
@@ -106,7 +141,8 @@ class BaseConv(Layer):
             raise ValueError(
                 f"The channel dimension of the inputs to {type(self).__name__} layer "
                 f"'{self.name}' should be defined. Found None. Full input shape received: "
-                f"{tuple(input_shape)}")
+                f"{tuple(input_shape)}"
+            )
         return int(channels)
 
     def build(self, input_shape):
@@ -115,9 +151,11 @@ class BaseConv(Layer):
             raise ValueError(
                 f"The number of input channels must be evenly divisible by the number of "
                 f"groups. Received groups={self.groups}, but the input has {channels} "
-                f"channels (full input shape is {tuple(input_shape)}).")
+                f"channels (full input shape is {tuple(input_shape)})."
+            )
         self.kernel = add_role_weight(
-            self, "kernel", (*self.kernel_size, channels // self.groups, self.filters))
+            self, "kernel", (*self.kernel_size, channels // self.groups, self.filters)
+        )
         add_bias_weight(self, self.filters)
         self.built = True
 
@@ -144,10 +182,23 @@ class BaseConv(Layer):
         if padding == "causal":
             inputs, padding = self._causal_pad(inputs), "valid"
         if bias is not None:  # one node, the bias folded into the products
-            return conv_bias(inputs, self.kernel, bias, strides=self.strides, padding=padding,
-                             data_format=self.data_format, dilation_rate=self.dilation_rate)
-        return ops.conv(inputs, self.kernel, strides=self.strides, padding=padding,
-                        data_format=self.data_format, dilation_rate=self.dilation_rate)
+            return conv_bias(
+                inputs,
+                self.kernel,
+                bias,
+                strides=self.strides,
+                padding=padding,
+                data_format=self.data_format,
+                dilation_rate=self.dilation_rate,
+            )
+        return ops.conv(
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
 
     def call(self, inputs):
         sa.check_ndim(self, ops.shape(inputs), self.rank + 2)
@@ -160,14 +211,17 @@ class BaseConv(Layer):
     def _spatial_output(self, spatial):
         # Causal padding keeps the length like "same" (it only pads on the left).
         padding = "same" if self.padding == "causal" else self.padding
-        out = [conv_utils.output_length(n, k, s, d, padding) for n, k, s, d in zip(
-            spatial, self.kernel_size, self.strides, self.dilation_rate)]
+        out = [
+            conv_utils.output_length(n, k, s, d, padding)
+            for n, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)
+        ]
         if any(o is not None and o <= 0 for o in out):
             raise ValueError(
                 f"Computed output size would be negative or zero for layer '{self.name}': "
                 f"spatial input {tuple(spatial)}, kernel_size={self.kernel_size}, "
                 f"strides={self.strides}, dilation_rate={self.dilation_rate}, "
-                f"padding='{self.padding}'. Use a smaller kernel or padding='same'.")
+                f"padding='{self.padding}'. Use a smaller kernel or padding='same'."
+            )
         return out
 
     def _out_channels(self) -> int:
@@ -177,26 +231,31 @@ class BaseConv(Layer):
         input_shape = tuple(input_shape)
         sa.check_ndim(self, input_shape, self.rank + 2)
         if self.data_format == "channels_first":
-            return (input_shape[0], self._out_channels(),
-                    *self._spatial_output(input_shape[2:]))
+            return (input_shape[0], self._out_channels(), *self._spatial_output(input_shape[2:]))
         return (input_shape[0], *self._spatial_output(input_shape[1:-1]), self._out_channels())
 
     # ------------------------------------------------------------------ config
 
     def _window_config(self) -> dict:
         """Config entries of the sliding window, in Keras' order."""
-        return {"kernel_size": self.kernel_size, "strides": self.strides,
-                "padding": self.padding, "data_format": self.data_format,
-                "dilation_rate": self.dilation_rate}
+        return {
+            "kernel_size": self.kernel_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+            "dilation_rate": self.dilation_rate,
+        }
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "filters": self.filters,
-            **self._window_config(),
-            "groups": self.groups,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            **role_config(self, ("kernel", "bias")),
-        })
+        cfg.update(
+            {
+                "filters": self.filters,
+                **self._window_config(),
+                "groups": self.groups,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                **role_config(self, ("kernel", "bias")),
+            }
+        )
         return cfg

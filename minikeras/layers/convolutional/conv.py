@@ -10,7 +10,10 @@ from minikeras.layers.convolutional.base_conv import BaseConv, is_keras1_call, t
 def _warn_positional(name: str, old: str) -> None:
     warnings.warn(
         f"Keras 1 positional kernel sizes ({old}) in {name} are deprecated; use "
-        f"`{name}(filters, kernel_size=(...))` instead.", DeprecationWarning, stacklevel=4)
+        f"`{name}(filters, kernel_size=(...))` instead.",
+        DeprecationWarning,
+        stacklevel=4,
+    )
 
 
 def _conv_init(layer, rank, values: dict, kwargs: dict) -> None:
@@ -24,11 +27,14 @@ def _conv_init(layer, rank, values: dict, kwargs: dict) -> None:
         if rank == 2 and isinstance(kernel_size, int) and isinstance(strides, int):
             _warn_positional(name, "nb_row, nb_col")
             values.update(kernel_size=(kernel_size, strides), strides=1)
-        elif rank == 3 and isinstance(kernel_size, int) and isinstance(strides, int) \
-                and isinstance(padding, int):
+        elif (
+            rank == 3
+            and isinstance(kernel_size, int)
+            and isinstance(strides, int)
+            and isinstance(padding, int)
+        ):
             _warn_positional(name, "kernel_dim1, kernel_dim2, kernel_dim3")
-            values.update(kernel_size=(kernel_size, strides, padding), strides=1,
-                          padding="valid")
+            values.update(kernel_size=(kernel_size, strides, padding), strides=1, padding="valid")
     values = translate_legacy(kwargs, name, values)
     BaseConv.__init__(layer, rank, **values, **kwargs)
 
@@ -51,11 +57,26 @@ class Conv1D(BaseConv):
 
     _keras1_positional = False
 
-    def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid",
-                 data_format=None, dilation_rate=1, groups=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        filters=None,
+        kernel_size=None,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         _conv_init(self, 1, locals(), kwargs)
 
 
@@ -86,11 +107,26 @@ class Conv2D(BaseConv):
 
     _keras1_positional = False
 
-    def __init__(self, filters=None, kernel_size=None, strides=(1, 1), padding="valid",
-                 data_format=None, dilation_rate=(1, 1), groups=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        filters=None,
+        kernel_size=None,
+        strides=(1, 1),
+        padding="valid",
+        data_format=None,
+        dilation_rate=(1, 1),
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         _conv_init(self, 2, locals(), kwargs)
 
 
@@ -99,22 +135,41 @@ class Conv3D(BaseConv):
 
     _keras1_positional = False
 
-    def __init__(self, filters=None, kernel_size=None, strides=(1, 1, 1), padding="valid",
-                 data_format=None, dilation_rate=(1, 1, 1), groups=1, activation=None,
-                 use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        filters=None,
+        kernel_size=None,
+        strides=(1, 1, 1),
+        padding="valid",
+        data_format=None,
+        dilation_rate=(1, 1, 1),
+        groups=1,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         _conv_init(self, 3, locals(), kwargs)
 
 
 def _keras1_alias(base, alias):
     """A subclass that reads Keras 1 positional arguments; it reports `base`'s name."""
-    cls = type(alias, (base,), {
-        "_keras1_positional": True,
-        "__doc__": f"Keras 1 spelling of `{base.__name__}`: `{alias}(nb_filter, nb_row, "
-                   f"nb_col, ...)` positional kernel sizes are accepted.",
-        "__module__": base.__module__,
-    })
+    cls = type(
+        alias,
+        (base,),
+        {
+            "_keras1_positional": True,
+            "__doc__": f"Keras 1 spelling of `{base.__name__}`: `{alias}(nb_filter, nb_row, "
+            f"nb_col, ...)` positional kernel sizes are accepted.",
+            "__module__": base.__module__,
+        },
+    )
     cls.__name__ = cls.__qualname__ = base.__name__
     return cls
 

@@ -21,12 +21,31 @@ class BaseConvTranspose(BaseConv):
         activation, use_bias, *_initializer, *_regularizer, *_constraint: As in `Conv2D`.
     """
 
-    def __init__(self, rank, filters=None, kernel_size=None, strides=1, padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=1, **kwargs):
+    def __init__(
+        self,
+        rank,
+        filters=None,
+        kernel_size=None,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+        **kwargs,
+    ):
         name = type(self).__name__
-        values = translate_legacy(kwargs, name, dict(
-            filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-            data_format=data_format, dilation_rate=dilation_rate))
+        values = translate_legacy(
+            kwargs,
+            name,
+            dict(
+                filters=filters,
+                kernel_size=kernel_size,
+                strides=strides,
+                padding=padding,
+                data_format=data_format,
+                dilation_rate=dilation_rate,
+            ),
+        )
         groups = kwargs.pop("groups", 1)  # tf_keras configs carry groups=1
         if groups not in (1, None):
             raise ValueError(f"{name} does not support groups. Received: groups={groups}")
@@ -34,13 +53,15 @@ class BaseConvTranspose(BaseConv):
         if output_padding is None:
             self.output_padding = None
         else:
-            self.output_padding = sa.standardize_tuple(output_padding, rank, "output_padding",
-                                                       allow_zero=True)
+            self.output_padding = sa.standardize_tuple(
+                output_padding, rank, "output_padding", allow_zero=True
+            )
             for p, s in zip(self.output_padding, self.strides):
                 if p >= s:
                     raise ValueError(
                         f"Strides {self.strides} must be greater than output padding "
-                        f"{self.output_padding}.")
+                        f"{self.output_padding}."
+                    )
 
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
@@ -50,14 +71,23 @@ class BaseConvTranspose(BaseConv):
 
     def _convolve(self, inputs):
         return ops.conv_transpose(
-            inputs, self.kernel, strides=self.strides, padding=self.padding,
-            output_padding=self.output_padding, data_format=self.data_format,
-            dilation_rate=self.dilation_rate)
+            inputs,
+            self.kernel,
+            strides=self.strides,
+            padding=self.padding,
+            output_padding=self.output_padding,
+            data_format=self.data_format,
+            dilation_rate=self.dilation_rate,
+        )
 
     def _spatial_output(self, spatial):
         ops_ = self.output_padding or (None,) * self.rank
-        return [conv_transpose_length(n, k, s, d, self.padding, o) for n, k, s, d, o in zip(
-            spatial, self.kernel_size, self.strides, self.dilation_rate, ops_)]
+        return [
+            conv_transpose_length(n, k, s, d, self.padding, o)
+            for n, k, s, d, o in zip(
+                spatial, self.kernel_size, self.strides, self.dilation_rate, ops_
+            )
+        ]
 
     def get_config(self) -> dict:
         cfg = super().get_config()
@@ -73,10 +103,28 @@ class BaseConvTranspose(BaseConv):
 class Conv1DTranspose(BaseConvTranspose):
     """1D transposed convolution layer. Arguments as in `Conv2DTranspose`."""
 
-    def __init__(self, filters=None, kernel_size=None, strides=1, padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=1, **kwargs):
-        super().__init__(1, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, **kwargs)
+    def __init__(
+        self,
+        filters=None,
+        kernel_size=None,
+        strides=1,
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=1,
+        **kwargs,
+    ):
+        super().__init__(
+            1,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            **kwargs,
+        )
 
 
 class Conv2DTranspose(BaseConvTranspose):
@@ -91,19 +139,55 @@ class Conv2DTranspose(BaseConvTranspose):
         data_format, dilation_rate, activation, use_bias, ...: As in `Conv2D`.
     """
 
-    def __init__(self, filters=None, kernel_size=None, strides=(1, 1), padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=(1, 1), **kwargs):
-        super().__init__(2, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, **kwargs)
+    def __init__(
+        self,
+        filters=None,
+        kernel_size=None,
+        strides=(1, 1),
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=(1, 1),
+        **kwargs,
+    ):
+        super().__init__(
+            2,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            **kwargs,
+        )
 
 
 class Conv3DTranspose(BaseConvTranspose):
     """3D transposed convolution layer. Arguments as in `Conv2DTranspose`."""
 
-    def __init__(self, filters=None, kernel_size=None, strides=(1, 1, 1), padding="valid",
-                 output_padding=None, data_format=None, dilation_rate=(1, 1, 1), **kwargs):
-        super().__init__(3, filters, kernel_size, strides, padding, output_padding, data_format,
-                         dilation_rate, **kwargs)
+    def __init__(
+        self,
+        filters=None,
+        kernel_size=None,
+        strides=(1, 1, 1),
+        padding="valid",
+        output_padding=None,
+        data_format=None,
+        dilation_rate=(1, 1, 1),
+        **kwargs,
+    ):
+        super().__init__(
+            3,
+            filters,
+            kernel_size,
+            strides,
+            padding,
+            output_padding,
+            data_format,
+            dilation_rate,
+            **kwargs,
+        )
 
 
 Convolution1DTranspose = Conv1DTranspose

@@ -3,8 +3,22 @@
 from minikeras.layers._legacy_paths import forwarder as _forwarder
 
 # Keras 2's `keras.layers.core` also held these; they resolve from `minikeras.layers`.
-NAMES = ("Dense", "Activation", "Dropout", "Flatten", "Reshape", "Lambda", "Masking", "Permute",
-         "RepeatVector", "ActivityRegularization", "SpatialDropout1D", "SpatialDropout2D",
-         "SpatialDropout3D", "InputLayer", "Input")
+NAMES = (
+    "Dense",
+    "Activation",
+    "Dropout",
+    "Flatten",
+    "Reshape",
+    "Lambda",
+    "Masking",
+    "Permute",
+    "RepeatVector",
+    "ActivityRegularization",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "InputLayer",
+    "Input",
+)
 
 __getattr__, __dir__ = _forwarder(__name__, NAMES)

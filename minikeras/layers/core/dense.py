@@ -36,19 +36,29 @@ class Dense(Layer):
         >>> model = Sequential([Dense(10, input_dim=2), Activation("tanh"), Dense(1)])
     """
 
-    def __init__(self, units: int | None = None, activation: str | Callable | None = None,
-                 use_bias: bool = True, kernel_initializer: str | dict | Callable = "glorot_uniform",
-                 bias_initializer: str | dict | Callable = "zeros",
-                 kernel_regularizer: str | dict | Callable | None = None,
-                 bias_regularizer: str | dict | Callable | None = None,
-                 activity_regularizer: str | dict | Callable | None = None,
-                 kernel_constraint: str | dict | Callable | None = None,
-                 bias_constraint: str | dict | Callable | None = None, **kwargs: Any) -> None:
-        units = renamed_argument(kwargs, "output_dim", "units", units, default=None,
-                                 owner="Dense")
-        kernel_initializer = renamed_argument(kwargs, "init", "kernel_initializer",
-                                              kernel_initializer, default="glorot_uniform",
-                                              owner="Dense")
+    def __init__(
+        self,
+        units: int | None = None,
+        activation: str | Callable | None = None,
+        use_bias: bool = True,
+        kernel_initializer: str | dict | Callable = "glorot_uniform",
+        bias_initializer: str | dict | Callable = "zeros",
+        kernel_regularizer: str | dict | Callable | None = None,
+        bias_regularizer: str | dict | Callable | None = None,
+        activity_regularizer: str | dict | Callable | None = None,
+        kernel_constraint: str | dict | Callable | None = None,
+        bias_constraint: str | dict | Callable | None = None,
+        **kwargs: Any,
+    ) -> None:
+        units = renamed_argument(kwargs, "output_dim", "units", units, default=None, owner="Dense")
+        kernel_initializer = renamed_argument(
+            kwargs,
+            "init",
+            "kernel_initializer",
+            kernel_initializer,
+            default="glorot_uniform",
+            owner="Dense",
+        )
         kwargs.pop("lora_rank", None)
         kwargs.pop("lora_alpha", None)
         kwargs.pop("quantization_config", None)
@@ -61,7 +71,8 @@ class Dense(Layer):
             if not ok:
                 raise ValueError(
                     "Received an invalid value for `units`, expected a positive integer. "
-                    f"Received: units={units}")
+                    f"Received: units={units}"
+                )
             units = int(units)
         self.units = units
         self.activation = activations.get(activation)
@@ -75,7 +86,8 @@ class Dense(Layer):
         if input_dim is None:
             raise ValueError(
                 f"The last dimension of the inputs to a Dense layer should be defined. "
-                f"Found None. Full input shape received: {input_shape}")
+                f"Found None. Full input shape received: {input_shape}"
+            )
         self.kernel = add_role_weight(self, "kernel", (input_dim, self.units))
         add_bias_weight(self, self.units)
         self.input_dim = input_dim
@@ -85,9 +97,10 @@ class Dense(Layer):
         shape = inputs.shape if isinstance(inputs, (np.ndarray, Tensor)) else ops.shape(inputs)
         if shape[-1] != self.kernel.shape[0]:
             raise ValueError(
-                f"Input 0 of layer \"{self.name}\" is incompatible with the layer: expected "
+                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
                 f"axis -1 of input shape to have value {self.kernel.shape[0]}, but received "
-                f"input with shape {ops.shape(inputs)}")
+                f"input with shape {ops.shape(inputs)}"
+            )
         return ops.dense(inputs, self.kernel, self.bias, self.activation)
 
     def compute_output_shape(self, input_shape):
@@ -95,10 +108,12 @@ class Dense(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            **role_config(self, ("kernel", "bias")),
-        })
+        cfg.update(
+            {
+                "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                **role_config(self, ("kernel", "bias")),
+            }
+        )
         return cfg

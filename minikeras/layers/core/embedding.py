@@ -30,33 +30,66 @@ class Embedding(Layer):
         (32, 10, 64)
     """
 
-    def __init__(self, input_dim=None, output_dim=None, embeddings_initializer="uniform",
-                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False,
-                 **kwargs):
+    def __init__(
+        self,
+        input_dim=None,
+        output_dim=None,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        mask_zero=False,
+        **kwargs,
+    ):
         embeddings_initializer = renamed_argument(
-            kwargs, "init", "embeddings_initializer", embeddings_initializer, default="uniform",
-            owner="Embedding")
+            kwargs,
+            "init",
+            "embeddings_initializer",
+            embeddings_initializer,
+            default="uniform",
+            owner="Embedding",
+        )
         embeddings_regularizer = renamed_argument(
-            kwargs, "W_regularizer", "embeddings_regularizer", embeddings_regularizer,
-            default=None, owner="Embedding")
+            kwargs,
+            "W_regularizer",
+            "embeddings_regularizer",
+            embeddings_regularizer,
+            default=None,
+            owner="Embedding",
+        )
         embeddings_constraint = renamed_argument(
-            kwargs, "W_constraint", "embeddings_constraint", embeddings_constraint,
-            default=None, owner="Embedding")
+            kwargs,
+            "W_constraint",
+            "embeddings_constraint",
+            embeddings_constraint,
+            default=None,
+            owner="Embedding",
+        )
         if kwargs.get("dropout"):
-            raise ValueError("Embedding(dropout=...) (Keras 1) is not supported; add a "
-                             "`SpatialDropout1D` layer after the Embedding instead.")
+            raise ValueError(
+                "Embedding(dropout=...) (Keras 1) is not supported; add a "
+                "`SpatialDropout1D` layer after the Embedding instead."
+            )
         kwargs.pop("dropout", None)
         input_length = kwargs.pop("input_length", None)
         if input_length is not None:
             import warnings
 
-            warnings.warn("Argument `input_length` is deprecated. Just remove it.",
-                          DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "Argument `input_length` is deprecated. Just remove it.",
+                DeprecationWarning,
+                stacklevel=2,
+            )
             if "input_shape" not in kwargs and "batch_input_shape" not in kwargs:
                 length = input_length if isinstance(input_length, int) else None
                 kwargs["input_shape"] = (length,)
-        for key in ("activity_regularizer_placeholder", "quantization_config", "lora_rank",
-                    "lora_alpha", "sparse", "embeddings_dtype"):
+        for key in (
+            "activity_regularizer_placeholder",
+            "quantization_config",
+            "lora_rank",
+            "lora_alpha",
+            "sparse",
+            "embeddings_dtype",
+        ):
             kwargs.pop(key, None)
         activity_regularizer = kwargs.pop("activity_regularizer", None)
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
@@ -64,7 +97,8 @@ class Embedding(Layer):
             if not isinstance(val, (int, np.integer)) or isinstance(val, bool) or val <= 0:
                 raise ValueError(
                     f"Both `input_dim` and `output_dim` should be positive integers, received "
-                    f"{arg}={val!r}.")
+                    f"{arg}={val!r}."
+                )
         self.input_dim = int(input_dim)
         self.output_dim = int(output_dim)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
@@ -75,9 +109,12 @@ class Embedding(Layer):
 
     def build(self, input_shape=None):
         self.embeddings = self.add_weight(
-            shape=(self.input_dim, self.output_dim), initializer=self.embeddings_initializer,
-            name="embeddings", regularizer=self.embeddings_regularizer,
-            constraint=self.embeddings_constraint)
+            shape=(self.input_dim, self.output_dim),
+            initializer=self.embeddings_initializer,
+            name="embeddings",
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
         self.built = True
 
     def _symbolic_output_dtype(self, in_dtypes):
@@ -107,22 +144,25 @@ class Embedding(Layer):
         """
         config = dict(config)
         length = config.pop("input_length", None)
-        if length is not None and not any(k in config for k in ("batch_input_shape",
-                                                                 "input_shape", "batch_shape")):
+        if length is not None and not any(
+            k in config for k in ("batch_input_shape", "input_shape", "batch_shape")
+        ):
             config["input_shape"] = (length if isinstance(length, int) else None,)
         return super().from_config(config)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "input_dim": self.input_dim,
-            "output_dim": self.output_dim,
-            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
-            "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
-            "mask_zero": self.mask_zero,
-        })
+        cfg.update(
+            {
+                "input_dim": self.input_dim,
+                "output_dim": self.output_dim,
+                "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+                "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
+                "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
+                "mask_zero": self.mask_zero,
+            }
+        )
         return cfg
 
 

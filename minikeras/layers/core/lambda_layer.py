@@ -19,7 +19,8 @@ _BYTECODE_ERROR = (
     "Requested the deserialization of a `Lambda` layer whose `function` is a Python lambda "
     "saved as marshalled bytecode. minikeras never executes code read from a file. Define the "
     "function in your code, register it with `@keras.saving.register_keras_serializable()` "
-    "(or pass it in `custom_objects={{'{name}': fn}}`), and rebuild the layer with it.")
+    "(or pass it in `custom_objects={{'{name}': fn}}`), and rebuild the layer with it."
+)
 
 
 def serialize_function(fn):
@@ -28,7 +29,8 @@ def serialize_function(fn):
         raise ValueError(
             "Cannot serialize a `Lambda` layer wrapping a Python `lambda`: minikeras stores "
             "functions by name only (it never writes or reads bytecode). Use a named function "
-            "registered with `@keras.saving.register_keras_serializable()`.")
+            "registered with `@keras.saving.register_keras_serializable()`."
+        )
     from minikeras.saving.object_registration import _GLOBAL_CUSTOM_OBJECTS
 
     name = fn.__name__
@@ -36,8 +38,12 @@ def serialize_function(fn):
         if obj is fn and ">" in key:
             name = key
             break
-    return {"module": "builtins", "class_name": "function", "config": name,
-            "registered_name": "function"}
+    return {
+        "module": "builtins",
+        "class_name": "function",
+        "config": name,
+        "registered_name": "function",
+    }
 
 
 def deserialize_function(config, custom_objects=None, what="function"):
@@ -68,7 +74,8 @@ def deserialize_function(config, custom_objects=None, what="function"):
     if fn is None:
         raise ValueError(
             f"Could not locate function '{config}' for a Lambda layer. Pass it in "
-            "`custom_objects` or register it with `@keras.saving.register_keras_serializable()`.")
+            "`custom_objects` or register it with `@keras.saving.register_keras_serializable()`."
+        )
     return fn
 
 
@@ -91,8 +98,9 @@ class Lambda(Layer):
         kwargs.pop("output_shape_module", None)
         super().__init__(**kwargs)
         if not callable(function):
-            raise ValueError(f"Argument `function` of Lambda must be callable. Received: "
-                             f"{function!r}")
+            raise ValueError(
+                f"Argument `function` of Lambda must be callable. Received: {function!r}"
+            )
         self.function = function
         self.arguments = dict(arguments or {})
         self._output_shape = output_shape
@@ -137,11 +145,17 @@ class Lambda(Layer):
         cfg = super().get_config()
         cfg["function"] = serialize_function(self.function)
         if self._output_shape is not None:
-            cfg["output_shape"] = (serialize_function(self._output_shape)
-                                   if callable(self._output_shape) else list(self._output_shape))
+            cfg["output_shape"] = (
+                serialize_function(self._output_shape)
+                if callable(self._output_shape)
+                else list(self._output_shape)
+            )
         if self.mask is not None:
-            cfg["mask"] = (serialize_function(self.mask) if callable(self.mask)
-                           else np.asarray(value_of(self.mask)).tolist())
+            cfg["mask"] = (
+                serialize_function(self.mask)
+                if callable(self.mask)
+                else np.asarray(value_of(self.mask)).tolist()
+            )
         cfg["arguments"] = self.arguments
         return cfg
 

@@ -27,8 +27,14 @@ from minikeras.ops.node import Node, flatten, pack_like
 from minikeras.utils.naming import unique_name
 
 # KerasTensor dunder methods pass these names for reflected operators.
-_REFLECTED = {"radd": "add", "rsubtract": "subtract", "rmultiply": "multiply",
-              "rdivide": "divide", "rmatmul": "matmul", "rpower": "power"}
+_REFLECTED = {
+    "radd": "add",
+    "rsubtract": "subtract",
+    "rmultiply": "multiply",
+    "rdivide": "divide",
+    "rmatmul": "matmul",
+    "rpower": "power",
+}
 # Keras 3 op class names that are not the plain CamelCase of the function name.
 _CLASS_NAMES = {"getitem": "GetItem", "logsumexp": "Logsumexp", "true_divide": "TrueDivide"}
 _OP_CLASSES: dict[str, type] = {}
@@ -51,10 +57,24 @@ def op_name_from_class(class_name: str) -> str:
 
 # Public ops that never become graph nodes (they take Python functions or answer from
 # the static shape), so no saved graph names them.
-_NOT_NODES = frozenset({
-    "custom_gradient", "cond", "while_loop", "fori_loop", "map", "scan", "switch",
-    "vectorized_map", "is_tensor", "convert_to_numpy", "shape", "ndim", "dtype", "size",
-})
+_NOT_NODES = frozenset(
+    {
+        "custom_gradient",
+        "cond",
+        "while_loop",
+        "fori_loop",
+        "map",
+        "scan",
+        "switch",
+        "vectorized_map",
+        "is_tensor",
+        "convert_to_numpy",
+        "shape",
+        "ndim",
+        "dtype",
+        "size",
+    }
+)
 # Constant arguments of a saved op node describe shapes, axes and counts, not data: an
 # integer (or a list of integers, multiplied) above this is refused before the op runs.
 MAX_STATIC_ELEMENTS = 2**24
@@ -67,10 +87,15 @@ def public_op_names() -> frozenset:
     from minikeras import ops
 
     return frozenset(
-        name for name in ops.__all__
-        if name.isidentifier() and not name.startswith("_") and name not in _NOT_NODES
-        and callable(getattr(ops, name)) and not isinstance(getattr(ops, name), type)
-        and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops"))
+        name
+        for name in ops.__all__
+        if name.isidentifier()
+        and not name.startswith("_")
+        and name not in _NOT_NODES
+        and callable(getattr(ops, name))
+        and not isinstance(getattr(ops, name), type)
+        and getattr(getattr(ops, name), "__module__", "").startswith("minikeras.ops")
+    )
 
 
 def _resolve(fn):
@@ -80,8 +105,10 @@ def _resolve(fn):
     if callable(fn):
         return getattr(fn, "__name__", "lambda"), fn
     if not isinstance(fn, str) or fn not in public_op_names():
-        raise ValueError(f"Unknown op {str(fn)[:80]!r}: expected a function or the name of a "
-                         "public `keras.ops` function (such as 'add', 'mean', 'not_equal').")
+        raise ValueError(
+            f"Unknown op {str(fn)[:80]!r}: expected a function or the name of a "
+            "public `keras.ops` function (such as 'add', 'mean', 'not_equal')."
+        )
     return fn, getattr(ops, fn)
 
 
@@ -90,6 +117,7 @@ def check_static_arguments(op_name: str, *values) -> None:
 
     Integers count as sizes, and lists/tuples of integers as shapes (their product).
     """
+
     def size_of(v):
         if isinstance(v, bool):
             return 0
@@ -97,8 +125,11 @@ def check_static_arguments(op_name: str, *values) -> None:
             return abs(v)
         if isinstance(v, float) and not np.isfinite(v):
             return 0
-        if isinstance(v, (list, tuple)) and v and all(
-                isinstance(e, int) and not isinstance(e, bool) for e in v):
+        if (
+            isinstance(v, (list, tuple))
+            and v
+            and all(isinstance(e, int) and not isinstance(e, bool) for e in v)
+        ):
             return int(np.prod([abs(e) for e in v], dtype=object))
         return 0
 
@@ -110,7 +141,8 @@ def check_static_arguments(op_name: str, *values) -> None:
             raise ValueError(
                 f"Op node '{op_name}' has a constant argument asking for {n} elements "
                 f"({str(v)[:80]}); a saved graph's op arguments may ask for at most "
-                f"{MAX_STATIC_ELEMENTS}.")
+                f"{MAX_STATIC_ELEMENTS}."
+            )
         if isinstance(v, (list, tuple)):
             for e in v:
                 visit(e)
@@ -126,8 +158,11 @@ def _op_layer_class(op_name: str) -> type:
     cls_name = op_class_name(op_name)
     cls = _OP_CLASSES.get(cls_name)
     if cls is None:
-        cls = type(cls_name, (OpLayer,), {"__doc__": f"The `ops.{op_name}` op as a graph node.",
-                                          "__module__": __name__})
+        cls = type(
+            cls_name,
+            (OpLayer,),
+            {"__doc__": f"The `ops.{op_name}` op as a graph node.", "__module__": __name__},
+        )
         _OP_CLASSES[cls_name] = cls
     return cls
 
@@ -185,11 +220,14 @@ class OpLayer(Layer):
                 tensors) or a constant argument asks for a huge array.
         """
         check_static_arguments(self.op_name, args, kwargs, self.op_kwargs)
-        if not any(isinstance(a, (KerasTensor, np.ndarray)) or hasattr(a, "_keras_history")
-                   for a in flatten([list(args), dict(kwargs)])):
+        if not any(
+            isinstance(a, (KerasTensor, np.ndarray)) or hasattr(a, "_keras_history")
+            for a in flatten([list(args), dict(kwargs)])
+        ):
             raise ValueError(
                 f"Op node '{self.name}' ({self.op_name}) takes no tensor input; a functional "
-                "graph records only ops applied to tensors.")
+                "graph records only ops applied to tensors."
+            )
         return self({"args": list(args), "kwargs": dict(kwargs)})
 
     def _standardize_inputs(self, inputs):
@@ -200,12 +238,16 @@ class OpLayer(Layer):
         return self.fn(*args, **{**self.op_kwargs, **kwargs})
 
     def compute_output_spec(self, inputs):
-        sizes = [int(np.prod(t.shape, dtype=object)) for t in flatten(inputs)
-                 if isinstance(t, KerasTensor) and None not in t.shape]
+        sizes = [
+            int(np.prod(t.shape, dtype=object))
+            for t in flatten(inputs)
+            if isinstance(t, KerasTensor) and None not in t.shape
+        ]
         if sum(sizes) > MAX_INFERENCE_ELEMENTS:
             raise ValueError(
                 f"Op node '{self.name}' ({self.op_name}) gets inputs of {sum(sizes)} elements; "
-                f"inferring its output shape allows at most {MAX_INFERENCE_ELEMENTS}.")
+                f"inferring its output shape allows at most {MAX_INFERENCE_ELEMENTS}."
+            )
         outs = []
         with np.errstate(all="ignore"):
             for fill in (2, 3):
@@ -232,8 +274,9 @@ class OpLayer(Layer):
         self._input_shape_record = [t.shape for t in node.flat_inputs]
         if len(self._input_shape_record) == 1:
             self._input_shape_record = self._input_shape_record[0]
-        self._output_shape_record = (tuple(outputs.shape) if isinstance(outputs, KerasTensor)
-                                     else [t.shape for t in flat])
+        self._output_shape_record = (
+            tuple(outputs.shape) if isinstance(outputs, KerasTensor) else [t.shape for t in flat]
+        )
         return outputs
 
     def compute_mask(self, inputs, mask=None):
@@ -303,6 +346,13 @@ def symbolic_op(fn, *args, **kwargs):
     return layer(inputs)
 
 
-__all__ = ["OpLayer", "is_op_module", "op_class_name", "op_layer_from_config",
-           "op_name_from_class",
-           "symbolic_op", "flatten", "pack_like"]
+__all__ = [
+    "OpLayer",
+    "is_op_module",
+    "op_class_name",
+    "op_layer_from_config",
+    "op_name_from_class",
+    "symbolic_op",
+    "flatten",
+    "pack_like",
+]

@@ -17,8 +17,8 @@ def _broadcast_dim(a, b, shapes):
     if b == 1 or a == b:
         return a
     raise ValueError(
-        "Inputs have incompatible shapes. Received shapes "
-        f"{[tuple(s) for s in shapes]}")
+        f"Inputs have incompatible shapes. Received shapes {[tuple(s) for s in shapes]}"
+    )
 
 
 class Merge(Layer):
@@ -32,18 +32,23 @@ class Merge(Layer):
         self.supports_masking = True
 
     def _check_list(self, input_shape):
-        if not isinstance(input_shape, (list, tuple)) or not input_shape or not isinstance(
-                input_shape[0], (list, tuple)):
+        if (
+            not isinstance(input_shape, (list, tuple))
+            or not input_shape
+            or not isinstance(input_shape[0], (list, tuple))
+        ):
             raise ValueError(
                 f"A merge layer ({type(self).__name__}) should be called on a list of inputs. "
-                f"Received: input_shape={input_shape} (not a list of shapes)")
+                f"Received: input_shape={input_shape} (not a list of shapes)"
+            )
 
     def build(self, input_shape):
         self._check_list(input_shape)
         if len(input_shape) < 1:
             raise ValueError(
                 "A merge layer should be called on a list of at least 1 input. "
-                f"Got {len(input_shape)} inputs. Full input_shape received: {input_shape}")
+                f"Got {len(input_shape)} inputs. Full input_shape received: {input_shape}"
+            )
         self.compute_output_shape(input_shape)
         self.built = True
 
@@ -54,7 +59,8 @@ class Merge(Layer):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError(
                 f"A merge layer ({type(self).__name__}) should be called on a list of inputs. "
-                f"Received: inputs={inputs!r:.100} (not a list of tensors)")
+                f"Received: inputs={inputs!r:.100} (not a list of tensors)"
+            )
         ranks = [len(ops.shape(x)) for x in inputs]
         top = max(ranks)
         inputs = list(inputs)
@@ -67,8 +73,7 @@ class Merge(Layer):
         self._check_list(input_shape)
         shapes = [tuple(s) for s in input_shape]
         top = max(len(s) for s in shapes)
-        padded = [(s[0], *([1] * (top - len(s))), *s[1:]) if len(s) < top else s
-                  for s in shapes]
+        padded = [(s[0], *([1] * (top - len(s))), *s[1:]) if len(s) < top else s for s in shapes]
         out = list(padded[0][1:])
         for s in padded[1:]:
             out = [_broadcast_dim(a, b, shapes) for a, b in zip(out, s[1:])]
@@ -84,7 +89,8 @@ class Merge(Layer):
             raise ValueError(
                 "The lists `inputs` and `mask` should have the same length. "
                 f"Received: inputs={len(inputs) if isinstance(inputs, list) else inputs}, "
-                f"mask={len(mask)}")
+                f"mask={len(mask)}"
+            )
         masks = [np.asarray(ops.convert_to_numpy(m), dtype=bool) for m in mask if m is not None]
         if not masks:
             return None

@@ -33,7 +33,8 @@ class Concatenate(Merge):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError(
                 "A `Concatenate` layer should be called on a list of inputs. "
-                f"Received: inputs={inputs!r:.100}")
+                f"Received: inputs={inputs!r:.100}"
+            )
         return ops.concatenate(list(inputs), axis=self.axis)
 
     def compute_output_shape(self, input_shape):
@@ -43,7 +44,8 @@ class Concatenate(Merge):
         if len(ranks) != 1:
             raise ValueError(
                 "A `Concatenate` layer requires inputs with matching shapes except for the "
-                f"concatenation axis. Received: input_shape={shapes}")
+                f"concatenation axis. Received: input_shape={shapes}"
+            )
         rank = ranks.pop()
         axis = self.axis % rank
         out = list(shapes[0])
@@ -56,7 +58,8 @@ class Concatenate(Merge):
                 elif b is not None and a != b and i != 0:
                     raise ValueError(
                         "A `Concatenate` layer requires inputs with matching shapes except "
-                        f"for the concatenation axis. Received: input_shape={shapes}")
+                        f"for the concatenation axis. Received: input_shape={shapes}"
+                    )
         return tuple(out)
 
     def compute_mask(self, inputs, mask=None):
@@ -64,8 +67,8 @@ class Concatenate(Merge):
             return None
         if not isinstance(mask, (list, tuple)) or len(mask) != len(inputs):
             raise ValueError(
-                "`mask` should be a list of the same length as `inputs`. "
-                f"Received: mask={mask}")
+                f"`mask` should be a list of the same length as `inputs`. Received: mask={mask}"
+            )
         if all(m is None for m in mask):
             return None
         full = []

@@ -21,7 +21,8 @@ def batch_dot(x, y, axes):
         raise ValueError(
             "Cannot do batch_dot on inputs with shapes "
             f"{sx} and {sy} with axes={axes}. x.shape[{ax}] != y.shape[{ay}] "
-            f"({sx[ax]} != {sy[ay]}).")
+            f"({sx[ax]} != {sy[ay]})."
+        )
     px = [i for i in range(len(sx)) if i != ax] + [ax]
     py = [0, ay] + [i for i in range(1, len(sy)) if i != ay]
     x = ops.transpose(x, px) if px != list(range(len(sx))) else x
@@ -53,11 +54,15 @@ class Dot(Merge):
     def __init__(self, axes, normalize=False, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(axes, int):
-            if not isinstance(axes, (list, tuple)) or len(axes) != 2 or not all(
-                    isinstance(a, int) for a in axes):
+            if (
+                not isinstance(axes, (list, tuple))
+                or len(axes) != 2
+                or not all(isinstance(a, int) for a in axes)
+            ):
                 raise ValueError(
                     "Invalid format for argument `axes`: expected an integer or a list/tuple "
-                    f"of two integers. Received: axes={axes}")
+                    f"of two integers. Received: axes={axes}"
+                )
             axes = list(axes)
         self.axes = axes
         self.normalize = bool(normalize)
@@ -72,14 +77,16 @@ class Dot(Merge):
         if len(input_shape) != 2:
             raise ValueError(
                 "A `Dot` layer should be called on a list of 2 inputs. "
-                f"Received: input_shape={input_shape}")
+                f"Received: input_shape={input_shape}"
+            )
         self.compute_output_shape(input_shape)
         self.built = True
 
     def call(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
             raise ValueError(
-                f"A `Dot` layer should be called on exactly 2 inputs. Received: inputs={inputs!r:.100}")
+                f"A `Dot` layer should be called on exactly 2 inputs. Received: inputs={inputs!r:.100}"
+            )
         x, y = inputs
         ax, ay = self._axes_for([ops.shape(x), ops.shape(y)])
         if self.normalize:
@@ -94,9 +101,11 @@ class Dot(Merge):
         if sx[ax] is not None and sy[ay] is not None and sx[ax] != sy[ay]:
             raise ValueError(
                 "Incompatible input shapes for a `Dot` layer: axis values "
-                f"{sx[ax]} (axis {ax}) != {sy[ay]} (axis {ay}). Full input shapes: {sx}, {sy}")
+                f"{sx[ax]} (axis {ax}) != {sy[ay]} (axis {ay}). Full input shapes: {sx}, {sy}"
+            )
         rest = [d for i, d in enumerate(sx) if i != ax][1:] + [
-            d for i, d in enumerate(sy) if i != ay][1:]
+            d for i, d in enumerate(sy) if i != ay
+        ][1:]
         return (sx[0], *rest) if rest else (sx[0], 1)
 
     def compute_mask(self, inputs, mask=None):

@@ -28,13 +28,15 @@ class Subtract(Merge):
         if len(input_shape) != 2:
             raise ValueError(
                 "A `Subtract` layer should be called on exactly 2 inputs. "
-                f"Received: input_shape={input_shape}")
+                f"Received: input_shape={input_shape}"
+            )
 
     def _merge_function(self, inputs):
         if len(inputs) != 2:
             raise ValueError(
                 f"A `Subtract` layer should be called on exactly 2 inputs. Received: "
-                f"{len(inputs)} inputs")
+                f"{len(inputs)} inputs"
+            )
         return ops.subtract(inputs[0], inputs[1])
 
 
@@ -83,9 +85,11 @@ def _functional(cls):
         return cls(**kwargs)(inputs)
 
     merge.__name__ = cls.__name__.lower()
-    merge.__doc__ = (f"Functional interface to the `{cls.__name__}` layer.\n\n"
-                     "    Args:\n        inputs: A list of input tensors.\n"
-                     "        **kwargs: Standard layer keyword arguments.\n")
+    merge.__doc__ = (
+        f"Functional interface to the `{cls.__name__}` layer.\n\n"
+        "    Args:\n        inputs: A list of input tensors.\n"
+        "        **kwargs: Standard layer keyword arguments.\n"
+    )
     return merge
 
 

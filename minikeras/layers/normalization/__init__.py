@@ -9,7 +9,10 @@ from minikeras.layers.keras2_modules import layer_forwarding
 
 # What the Keras 2 module of this name exported.
 NAMES = (
-    "BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization",
+    "BatchNormalization",
+    "LayerNormalization",
+    "GroupNormalization",
+    "UnitNormalization",
 )
 
 

@@ -41,30 +41,54 @@ class BatchNormalization(Layer):
             `adjustment=None` and Keras 1 `beta_init`, `gamma_init`, `mode=0` are accepted.
     """
 
-    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones",
-                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
-                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
-                 gamma_constraint=None, synchronized=False, renorm=False, renorm_clipping=None,
-                 renorm_momentum=0.99, **kwargs):
+    def __init__(
+        self,
+        axis=-1,
+        momentum=0.99,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        moving_mean_initializer="zeros",
+        moving_variance_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        synchronized=False,
+        renorm=False,
+        renorm_clipping=None,
+        renorm_momentum=0.99,
+        **kwargs,
+    ):
         name = "BatchNormalization"
-        beta_initializer = renamed_argument(kwargs, "beta_init", "beta_initializer", beta_initializer, owner=name)
-        gamma_initializer = renamed_argument(kwargs, "gamma_init", "gamma_initializer", gamma_initializer, owner=name)
+        beta_initializer = renamed_argument(
+            kwargs, "beta_init", "beta_initializer", beta_initializer, owner=name
+        )
+        gamma_initializer = renamed_argument(
+            kwargs, "gamma_init", "gamma_initializer", gamma_initializer, owner=name
+        )
         mode = kwargs.pop("mode", 0)
         if mode != 0:
-            raise ValueError(f"Keras 1 BatchNormalization(mode={mode}) is not supported; only "
-                             "mode=0 (feature-wise normalization) exists in Keras 2+.")
+            raise ValueError(
+                f"Keras 1 BatchNormalization(mode={mode}) is not supported; only "
+                "mode=0 (feature-wise normalization) exists in Keras 2+."
+            )
         for key in _KERAS2_IGNORED:
             kwargs.pop(key, None)
         for key in ("virtual_batch_size", "adjustment"):
             if kwargs.pop(key, None) is not None:
-                raise ValueError(f"BatchNormalization: `{key}` is not supported (Keras 3 "
-                                 "removed it). Remove the argument.")
+                raise ValueError(
+                    f"BatchNormalization: `{key}` is not supported (Keras 3 "
+                    "removed it). Remove the argument."
+                )
         super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)):
             if len(axis) != 1:
                 raise ValueError(
-                    f"BatchNormalization supports a single feature axis. Received: axis={axis}")
+                    f"BatchNormalization supports a single feature axis. Received: axis={axis}"
+                )
             axis = axis[0]
         self.axis = int(axis)
         if renorm:
@@ -89,7 +113,8 @@ class BatchNormalization(Layer):
         if not -ndim <= self.axis < ndim:
             raise ValueError(
                 f"Invalid axis for layer '{self.name}': axis={self.axis}, but the inputs have "
-                f"rank {ndim}.")
+                f"rank {ndim}."
+            )
         return self.axis % ndim
 
     def build(self, input_shape):
@@ -97,19 +122,26 @@ class BatchNormalization(Layer):
         if dim is None:
             raise ValueError(
                 f"Axis {self.axis} of input tensor should have a defined dimension but the "
-                f"layer received an input with shape {tuple(input_shape)}.")
+                f"layer received an input with shape {tuple(input_shape)}."
+            )
         shape = (dim,)
         self.gamma = self.beta = None
         if self.scale:
             self.gamma = add_role_weight(self, "gamma", shape)
         if self.center:
             self.beta = add_role_weight(self, "beta", shape)
-        self.moving_mean = self.add_weight(shape=shape, name="moving_mean",
-                                           initializer=self.moving_mean_initializer,
-                                           trainable=False)
-        self.moving_variance = self.add_weight(shape=shape, name="moving_variance",
-                                               initializer=self.moving_variance_initializer,
-                                               trainable=False)
+        self.moving_mean = self.add_weight(
+            shape=shape,
+            name="moving_mean",
+            initializer=self.moving_mean_initializer,
+            trainable=False,
+        )
+        self.moving_variance = self.add_weight(
+            shape=shape,
+            name="moving_variance",
+            initializer=self.moving_variance_initializer,
+            trainable=False,
+        )
         self.built = True
 
     def call(self, inputs, training=None):
@@ -119,7 +151,8 @@ class BatchNormalization(Layer):
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis '
                 f"{self.axis} of input shape to have value {self.moving_mean.shape[0]}, but "
-                f"received input with shape {ops.shape(inputs)}")
+                f"received input with shape {ops.shape(inputs)}"
+            )
         if training and self.trainable:
             shape = [1] * ndim
             shape[axis] = -1
@@ -129,35 +162,44 @@ class BatchNormalization(Layer):
             out, mean, var = fused_normalize(inputs, reduce, gamma, beta, self.epsilon)
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.value * m + np.ravel(mean) * (1.0 - m))
-            self.moving_variance.assign(self.moving_variance.value * m
-                                        + np.ravel(var) * (1.0 - m))
+            self.moving_variance.assign(self.moving_variance.value * m + np.ravel(var) * (1.0 - m))
             return out
-        return ops.batch_normalization(inputs, self.moving_mean, self.moving_variance, axis,
-                                       self.beta, self.gamma, self.epsilon)
+        return ops.batch_normalization(
+            inputs,
+            self.moving_mean,
+            self.moving_variance,
+            axis,
+            self.beta,
+            self.gamma,
+            self.epsilon,
+        )
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "axis": self.axis,
-            "momentum": self.momentum,
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
-            "moving_variance_initializer": initializers.serialize(
-                self.moving_variance_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
-            "synchronized": self.synchronized,
-            "renorm": self.renorm,
-            "renorm_clipping": self.renorm_clipping,
-            "renorm_momentum": self.renorm_momentum,
-        })
+        cfg.update(
+            {
+                "axis": self.axis,
+                "momentum": self.momentum,
+                "epsilon": self.epsilon,
+                "center": self.center,
+                "scale": self.scale,
+                "beta_initializer": initializers.serialize(self.beta_initializer),
+                "gamma_initializer": initializers.serialize(self.gamma_initializer),
+                "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+                "moving_variance_initializer": initializers.serialize(
+                    self.moving_variance_initializer
+                ),
+                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": constraints.serialize(self.beta_constraint),
+                "gamma_constraint": constraints.serialize(self.gamma_constraint),
+                "synchronized": self.synchronized,
+                "renorm": self.renorm,
+                "renorm_clipping": self.renorm_clipping,
+                "renorm_momentum": self.renorm_momentum,
+            }
+        )
         return cfg

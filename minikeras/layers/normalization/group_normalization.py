@@ -23,15 +23,27 @@ class GroupNormalization(Layer):
         beta_constraint, gamma_constraint: For the two weights.
     """
 
-    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+    def __init__(
+        self,
+        groups=32,
+        axis=-1,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
-        if isinstance(groups, bool) or not isinstance(groups, int) or (
-                groups < 1 and groups != -1):
+        if isinstance(groups, bool) or not isinstance(groups, int) or (groups < 1 and groups != -1):
             raise ValueError(
                 "Received an invalid value for `groups`, expected a positive integer or -1 "
-                f"(one group per channel). Received: groups={groups!r}")
+                f"(one group per channel). Received: groups={groups!r}"
+            )
         self.groups = int(groups)
         self.axis = int(axis)
         self.epsilon = float(epsilon)
@@ -46,19 +58,22 @@ class GroupNormalization(Layer):
         if ndim < 2 or not -ndim <= self.axis < ndim:
             raise ValueError(
                 f"Invalid axis for layer '{self.name}': axis={self.axis}, input shape "
-                f"{tuple(input_shape)}.")
+                f"{tuple(input_shape)}."
+            )
         channels = input_shape[self.axis]
         if channels is None:
             raise ValueError(
                 f"Axis {self.axis} of input tensor should have a defined dimension but the "
-                f"layer received an input with shape {tuple(input_shape)}.")
+                f"layer received an input with shape {tuple(input_shape)}."
+            )
         if self.groups == -1:  # Keras records the resolved group count
             self.groups = channels
         groups = self.groups
         if groups > channels or channels % groups:
             raise ValueError(
                 f"Number of groups ({self.groups}) must divide the number of channels "
-                f"({channels}) and not exceed it. Input shape: {tuple(input_shape)}.")
+                f"({channels}) and not exceed it. Input shape: {tuple(input_shape)}."
+            )
         self._groups = groups
         self.gamma = self.beta = None
         if self.scale:
@@ -72,7 +87,7 @@ class GroupNormalization(Layer):
         ndim = len(shape)
         axis = self.axis % ndim
         channels = shape[axis]
-        grouped = (*shape[:axis], self._groups, channels // self._groups, *shape[axis + 1:])
+        grouped = (*shape[:axis], self._groups, channels // self._groups, *shape[axis + 1 :])
         x = ops.reshape(inputs, grouped)
         reduce = tuple(i for i in range(1, ndim + 1) if i != axis)
         normed, _, _ = fused_normalize(x, reduce, epsilon=self.epsilon)
@@ -90,12 +105,14 @@ class GroupNormalization(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "groups": self.groups,
-            "axis": self.axis,
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            **role_config(self, ("beta", "gamma"), activity_regularizer=False),
-        })
+        cfg.update(
+            {
+                "groups": self.groups,
+                "axis": self.axis,
+                "epsilon": self.epsilon,
+                "center": self.center,
+                "scale": self.scale,
+                **role_config(self, ("beta", "gamma"), activity_regularizer=False),
+            }
+        )
         return cfg

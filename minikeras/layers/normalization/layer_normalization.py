@@ -23,9 +23,21 @@ class LayerNormalization(Layer):
         beta_constraint, gamma_constraint: For the two weights.
     """
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False,
-                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
-                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None, **kwargs):
+    def __init__(
+        self,
+        axis=-1,
+        epsilon=1e-3,
+        center=True,
+        scale=True,
+        rms_scaling=False,
+        beta_initializer="zeros",
+        gamma_initializer="ones",
+        beta_regularizer=None,
+        gamma_regularizer=None,
+        beta_constraint=None,
+        gamma_constraint=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.axis = [int(axis)] if isinstance(axis, int) else [int(a) for a in axis]
         self.epsilon = float(epsilon)
@@ -33,8 +45,12 @@ class LayerNormalization(Layer):
         self.scale = bool(scale)
         self.rms_scaling = bool(rms_scaling)
         if self.rms_scaling:
-            warnings.warn("`rms_scaling=True` is deprecated in Keras (it scales by the "
-                          "variance, not the root mean square).", UserWarning, stacklevel=2)
+            warnings.warn(
+                "`rms_scaling=True` is deprecated in Keras (it scales by the "
+                "variance, not the root mean square).",
+                UserWarning,
+                stacklevel=2,
+            )
         set_weight_role(self, "beta", beta_initializer, beta_regularizer, beta_constraint)
         set_weight_role(self, "gamma", gamma_initializer, gamma_regularizer, gamma_constraint)
         self.supports_masking = True
@@ -44,7 +60,8 @@ class LayerNormalization(Layer):
             if not -ndim <= a < ndim:
                 raise ValueError(
                     f"Invalid axis for layer '{self.name}': axis={self.axis}, but the inputs "
-                    f"have rank {ndim}.")
+                    f"have rank {ndim}."
+                )
         return sorted(a % ndim for a in self.axis)
 
     def build(self, input_shape):
@@ -52,7 +69,8 @@ class LayerNormalization(Layer):
         if any(d is None for d in shape):
             raise ValueError(
                 f"The normalized axes {self.axis} of the inputs to layer '{self.name}' must be "
-                f"defined. Received input shape {tuple(input_shape)}.")
+                f"defined. Received input shape {tuple(input_shape)}."
+            )
         self.gamma = self.beta = None
         if self.scale or self.rms_scaling:
             self.gamma = add_role_weight(self, "gamma", shape)
@@ -62,20 +80,23 @@ class LayerNormalization(Layer):
 
     def call(self, inputs):
         axes = self._axes(len(ops.shape(inputs)))
-        return ops.layer_normalization(inputs, self.gamma, self.beta, axes, self.epsilon,
-                                       rms_scaling=self.rms_scaling)
+        return ops.layer_normalization(
+            inputs, self.gamma, self.beta, axes, self.epsilon, rms_scaling=self.rms_scaling
+        )
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "axis": list(self.axis),
-            "epsilon": self.epsilon,
-            "center": self.center,
-            "scale": self.scale,
-            "rms_scaling": self.rms_scaling,
-            **role_config(self, ("beta", "gamma"), activity_regularizer=False),
-        })
+        cfg.update(
+            {
+                "axis": list(self.axis),
+                "epsilon": self.epsilon,
+                "center": self.center,
+                "scale": self.scale,
+                "rms_scaling": self.rms_scaling,
+                **role_config(self, ("beta", "gamma"), activity_regularizer=False),
+            }
+        )
         return cfg

@@ -57,15 +57,18 @@ class BaseGlobalPooling(Layer):
 
 
 def _global_class(name: str, rank: int, mode: str):
-    doc = (f"Global {mode} pooling over the {rank} spatial axes.\n\n    Args:\n"
-           "        data_format: `\"channels_last\"` (default) or `\"channels_first\"`.\n"
-           "        keepdims: Whether to keep the pooled axes with size 1.\n    ")
+    doc = (
+        f"Global {mode} pooling over the {rank} spatial axes.\n\n    Args:\n"
+        '        data_format: `"channels_last"` (default) or `"channels_first"`.\n'
+        "        keepdims: Whether to keep the pooled axes with size 1.\n    "
+    )
 
     def __init__(self, data_format=None, keepdims=False, **kwargs):
         BaseGlobalPooling.__init__(self, mode, rank, data_format, keepdims, **kwargs)
 
-    return type(name, (BaseGlobalPooling,), {"__init__": __init__, "__doc__": doc,
-                                             "__module__": __name__})
+    return type(
+        name, (BaseGlobalPooling,), {"__init__": __init__, "__doc__": doc, "__module__": __name__}
+    )
 
 
 GlobalMaxPooling1D = _global_class("GlobalMaxPooling1D", 1, "max")
@@ -75,6 +78,12 @@ GlobalAveragePooling1D = _global_class("GlobalAveragePooling1D", 1, "average")
 GlobalAveragePooling2D = _global_class("GlobalAveragePooling2D", 2, "average")
 GlobalAveragePooling3D = _global_class("GlobalAveragePooling3D", 3, "average")
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = (
-    GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D)
+    GlobalMaxPooling1D,
+    GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
+)
 GlobalAvgPool1D, GlobalAvgPool2D, GlobalAvgPool3D = (
-    GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalAveragePooling3D)
+    GlobalAveragePooling1D,
+    GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
+)

@@ -12,7 +12,8 @@ def _hw_axes(data_format: str, ndim: int) -> tuple[int, int]:
     if ndim not in (3, 4):
         raise ValueError(
             "Expected an image batch of rank 4 (or one image of rank 3). "
-            f"Received inputs of rank {ndim}.")
+            f"Received inputs of rank {ndim}."
+        )
     return (ndim - 2, ndim - 1) if data_format == "channels_first" else (ndim - 3, ndim - 2)
 
 
@@ -33,8 +34,7 @@ class _FixedImageSize(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"data_format": self.data_format, "height": self.height,
-                    "width": self.width})
+        cfg.update({"data_format": self.data_format, "height": self.height, "width": self.width})
         return cfg
 
 
@@ -50,18 +50,30 @@ class Resizing(_FixedImageSize):
         data_format: `"channels_last"` (default) or `"channels_first"`.
     """
 
-    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
-                 pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0,
-                 antialias=False, data_format=None, **kwargs):
+    def __init__(
+        self,
+        height,
+        width,
+        interpolation="bilinear",
+        crop_to_aspect_ratio=False,
+        pad_to_aspect_ratio=False,
+        fill_mode="constant",
+        fill_value=0.0,
+        antialias=False,
+        data_format=None,
+        **kwargs,
+    ):
         super().__init__(height, width, data_format, **kwargs)
         if crop_to_aspect_ratio or pad_to_aspect_ratio or antialias:
             raise NotImplementedError(
                 "Resizing supports crop_to_aspect_ratio=False, pad_to_aspect_ratio=False and "
-                "antialias=False only.")
+                "antialias=False only."
+            )
         if interpolation not in ("bilinear", "nearest"):
             raise ValueError(
                 "Resizing: `interpolation` must be 'bilinear' or 'nearest'. Received: "
-                f"interpolation={interpolation}")
+                f"interpolation={interpolation}"
+            )
         self.interpolation = interpolation
         self.crop_to_aspect_ratio = False
         self.pad_to_aspect_ratio = False
@@ -71,16 +83,22 @@ class Resizing(_FixedImageSize):
 
     def call(self, inputs):
         x = ops.cast(inputs, self.dtype)
-        return resize(x, (self.height, self.width), self.interpolation,
-                      data_format=self.data_format)
+        return resize(
+            x, (self.height, self.width), self.interpolation, data_format=self.data_format
+        )
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"interpolation": self.interpolation,
-                    "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
-                    "pad_to_aspect_ratio": self.pad_to_aspect_ratio,
-                    "fill_mode": self.fill_mode, "fill_value": self.fill_value,
-                    "antialias": self.antialias})
+        cfg.update(
+            {
+                "interpolation": self.interpolation,
+                "crop_to_aspect_ratio": self.crop_to_aspect_ratio,
+                "pad_to_aspect_ratio": self.pad_to_aspect_ratio,
+                "fill_mode": self.fill_mode,
+                "fill_value": self.fill_value,
+                "antialias": self.antialias,
+            }
+        )
         return cfg
 
 
@@ -99,7 +117,8 @@ class CenterCrop(_FixedImageSize):
             raise ValueError(
                 f"CenterCrop '{self.name}': the target size ({self.height}, {self.width}) is "
                 f"larger than the input image size ({shape[h]}, {shape[w]}) of inputs with "
-                f"shape {tuple(shape)}. Use `Resizing` to enlarge images.")
+                f"shape {tuple(shape)}. Use `Resizing` to enlarge images."
+            )
         index = [slice(None)] * len(shape)
         top = (shape[h] - self.height) // 2
         left = (shape[w] - self.width) // 2

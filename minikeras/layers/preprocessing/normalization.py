@@ -36,7 +36,8 @@ class Normalization(Layer):
         if (mean is None) != (variance is None):
             raise ValueError(
                 "When setting values directly, both `mean` and `variance` must be set. "
-                f"Received: mean={mean} and variance={variance}")
+                f"Received: mean={mean} and variance={variance}"
+            )
         self.input_mean = mean
         self.input_variance = variance
         self.invert = bool(invert)
@@ -47,7 +48,8 @@ class Normalization(Layer):
             if not -ndim <= a < ndim:
                 raise ValueError(
                     "All `axis` values must be in the range [-ndim, ndim). Received inputs "
-                    f"with ndim={ndim}, while axis={self.axis}")
+                    f"with ndim={ndim}, while axis={self.axis}"
+                )
         return tuple(sorted(a % ndim for a in self.axis))
 
     def build(self, input_shape):
@@ -58,25 +60,31 @@ class Normalization(Layer):
                 raise ValueError(
                     f"All `axis` values to be kept must have a known shape. Received "
                     f"axis={self.axis}, inputs.shape={tuple(input_shape)}, with unknown axis "
-                    f"at index {d}")
+                    f"at index {d}"
+                )
         self._keep = keep
         self._broadcast_shape = [input_shape[d] if d in keep else 1 for d in range(ndim)]
         stat_shape = tuple(input_shape[d] for d in keep)
         if self.input_mean is None:
-            self.adapt_mean = self.add_weight(name="mean", shape=stat_shape,
-                                              initializer="zeros", trainable=False)
-            self.adapt_variance = self.add_weight(name="variance", shape=stat_shape,
-                                                  initializer="ones", trainable=False)
-            self.count = self.add_weight(name="count", shape=(), dtype="int64",
-                                         initializer="zeros", trainable=False)
+            self.adapt_mean = self.add_weight(
+                name="mean", shape=stat_shape, initializer="zeros", trainable=False
+            )
+            self.adapt_variance = self.add_weight(
+                name="variance", shape=stat_shape, initializer="ones", trainable=False
+            )
+            self.count = self.add_weight(
+                name="count", shape=(), dtype="int64", initializer="zeros", trainable=False
+            )
             self.mean = self.adapt_mean
             self.variance = self.adapt_variance
         else:
             dtype = config.standardize_dtype(self.dtype)
-            self.mean = np.broadcast_to(np.asarray(self.input_mean, dtype=dtype),
-                                        stat_shape).reshape(self._broadcast_shape)
-            self.variance = np.broadcast_to(np.asarray(self.input_variance, dtype=dtype),
-                                            stat_shape).reshape(self._broadcast_shape)
+            self.mean = np.broadcast_to(
+                np.asarray(self.input_mean, dtype=dtype), stat_shape
+            ).reshape(self._broadcast_shape)
+            self.variance = np.broadcast_to(
+                np.asarray(self.input_variance, dtype=dtype), stat_shape
+            ).reshape(self._broadcast_shape)
         self.built = True
 
     def adapt(self, data, batch_size=None, steps=None):
@@ -88,8 +96,9 @@ class Normalization(Layer):
         if not self.built:
             self._maybe_build((None, *arrays[0].shape[1:]))
         if self.input_mean is not None:
-            raise ValueError("Cannot `adapt` a Normalization layer given a fixed `mean` and "
-                             "`variance`.")
+            raise ValueError(
+                "Cannot `adapt` a Normalization layer given a fixed `mean` and `variance`."
+            )
         full = np.concatenate([a.reshape(-1, *a.shape[1:]) for a in arrays], axis=0)
         reduce = tuple(d for d in range(full.ndim) if d not in self._keep)
         self.adapt_mean.assign(np.mean(full, axis=reduce))
@@ -122,6 +131,12 @@ class Normalization(Layer):
         def plain(v):
             return v.tolist() if isinstance(v, np.ndarray) else v
 
-        cfg.update({"axis": self.axis, "invert": self.invert,
-                    "mean": plain(self.input_mean), "variance": plain(self.input_variance)})
+        cfg.update(
+            {
+                "axis": self.axis,
+                "invert": self.invert,
+                "mean": plain(self.input_mean),
+                "variance": plain(self.input_variance),
+            }
+        )
         return cfg

@@ -24,7 +24,8 @@ class Dropout(Layer):
         if not 0 <= rate <= 1:
             raise ValueError(
                 f"Invalid value received for argument `rate`. Expected a float value between "
-                f"0 and 1. Received: rate={rate}")
+                f"0 and 1. Received: rate={rate}"
+            )
         self.rate = float(rate)
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
         self.seed = seed
@@ -49,6 +50,11 @@ class Dropout(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"rate": self.rate, "noise_shape": None if self.noise_shape is None else list(
-            self.noise_shape), "seed": self.seed})
+        cfg.update(
+            {
+                "rate": self.rate,
+                "noise_shape": None if self.noise_shape is None else list(self.noise_shape),
+                "seed": self.seed,
+            }
+        )
         return cfg

@@ -16,7 +16,8 @@ def _check_rate(rate):
     if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
         raise ValueError(
             "Invalid value received for argument `rate`. Expected a float value between 0 and "
-            f"1. Received: rate={rate}")
+            f"1. Received: rate={rate}"
+        )
     return float(rate)
 
 
@@ -33,7 +34,8 @@ class _SpatialDropout(Dropout):
         if len(shape) != self.rank + 2:
             raise ValueError(
                 f"{type(self).__name__} expects inputs of rank {self.rank + 2} (batch, "
-                f"{'spatial, ' * self.rank}channels); received shape {tuple(shape)}")
+                f"{'spatial, ' * self.rank}channels); received shape {tuple(shape)}"
+            )
         if not training or self.rate == 0:
             return inputs
         if self.data_format == "channels_first" and self.rank > 1:
@@ -125,8 +127,10 @@ class GaussianNoise(_RandomLayer):
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
         if not 0 <= stddev:
-            raise ValueError(f"Invalid value received for argument `stddev`. Expected a "
-                             f"non-negative float. Received: stddev={stddev}")
+            raise ValueError(
+                f"Invalid value received for argument `stddev`. Expected a "
+                f"non-negative float. Received: stddev={stddev}"
+            )
         self.stddev = float(stddev)
 
     def call(self, inputs, training=False):
@@ -191,15 +195,19 @@ class AlphaDropout(_RandomLayer):
         if self.noise_shape is not None:
             shape = tuple(s if n is None else n for s, n in zip(shape, self.noise_shape))
         keep = (self._generator().random(shape) >= self.rate).astype(ops.dtype(inputs))
-        a = ((1 - self.rate) * (1 + self.rate * alpha_p ** 2)) ** -0.5
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
         b = -a * alpha_p * self.rate
         x = ops.add(ops.multiply(inputs, keep), alpha_p * (1 - keep))
         return ops.add(ops.multiply(x, a), b)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"rate": self.rate, "noise_shape": None if self.noise_shape is None else list(
-            self.noise_shape)})
+        cfg.update(
+            {
+                "rate": self.rate,
+                "noise_shape": None if self.noise_shape is None else list(self.noise_shape),
+            }
+        )
         return cfg
 
 

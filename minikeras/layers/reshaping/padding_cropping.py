@@ -16,12 +16,14 @@ def _pairs(value, rank: int, name: str) -> tuple:
     elif len(value) == rank and all(isinstance(v, int) for v in value):
         pairs = tuple((v, v) for v in value)
     elif len(value) == rank:
-        pairs = tuple(sa.standardize_tuple(v, 2, f"{name}[{i}]", allow_zero=True)
-                      for i, v in enumerate(value))
+        pairs = tuple(
+            sa.standardize_tuple(v, 2, f"{name}[{i}]", allow_zero=True) for i, v in enumerate(value)
+        )
     else:
         raise ValueError(
             f"`{name}` should be an int, a tuple of {rank} ints or a tuple of {rank} tuples "
-            f"of 2 ints. Received: {name}={value}")
+            f"of 2 ints. Received: {name}={value}"
+        )
     if any(a < 0 or b < 0 for a, b in pairs):
         raise ValueError(f"`{name}` values must be non-negative. Received: {name}={value}")
     return tuple(tuple(int(v) for v in p) for p in pairs)
@@ -79,7 +81,8 @@ class _Cropping(_BaseBorder):
                 raise ValueError(
                     f"Values in `cropping` argument should be smaller than the corresponding "
                     f"spatial dimension of the input. Received: input_shape={tuple(shape)}, "
-                    f"cropping={self.cropping}")
+                    f"cropping={self.cropping}"
+                )
 
     def call(self, inputs):
         shape = ops.shape(inputs)

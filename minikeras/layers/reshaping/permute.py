@@ -20,7 +20,8 @@ class Permute(Layer):
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
             raise ValueError(
                 "Invalid permutation argument `dims` for Permute Layer. The set of indices in "
-                f"`dims` must be consecutive and start from 1. Received dims={dims}")
+                f"`dims` must be consecutive and start from 1. Received dims={dims}"
+            )
         self.supports_masking = True
         self.built = True
 
@@ -28,7 +29,8 @@ class Permute(Layer):
         if len(shape) != len(self.dims) + 1:
             raise ValueError(
                 f"Permute layer '{self.name}' with dims={self.dims} expects inputs of rank "
-                f"{len(self.dims) + 1} (batch included); received shape {tuple(shape)}")
+                f"{len(self.dims) + 1} (batch included); received shape {tuple(shape)}"
+            )
 
     def call(self, inputs):
         self._check_rank(ops.shape(inputs))

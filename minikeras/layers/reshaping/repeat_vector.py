@@ -24,7 +24,8 @@ class RepeatVector(Layer):
         if len(shape) != 2:
             raise ValueError(
                 f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
-                f"ndim=2, found ndim={len(shape)}. Full shape received: {tuple(shape)}")
+                f"ndim=2, found ndim={len(shape)}. Full shape received: {tuple(shape)}"
+            )
 
     def _check_input_rank(self, inputs):
         self._check_rank(ops.shape(inputs))

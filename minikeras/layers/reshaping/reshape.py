@@ -21,7 +21,8 @@ class Reshape(Layer):
         if sum(d == -1 for d in self.target_shape) > 1:
             raise ValueError(
                 "There must be at most one unknown dimension (-1) in `target_shape`. "
-                f"Received: target_shape={self.target_shape}")
+                f"Received: target_shape={self.target_shape}"
+            )
         self.built = True
 
     def _resolved(self, input_shape):
@@ -38,7 +39,8 @@ class Reshape(Layer):
             if math.prod(known) != math.prod(out):
                 raise ValueError(
                     f"total size of new array must be unchanged, input_shape = "
-                    f"{list(known)}, output_shape = {list(self.target_shape)}")
+                    f"{list(known)}, output_shape = {list(self.target_shape)}"
+                )
         return out
 
     def call(self, inputs):

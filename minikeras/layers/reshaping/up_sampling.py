@@ -19,12 +19,14 @@ class _BaseUpSampling(Layer):
         data_format = sa.pop_dim_ordering(kwargs, name, data_format)
         super().__init__(**kwargs)
         self.size = sa.standardize_tuple(size, self.rank, "size")
-        self.data_format = "channels_last" if self.rank == 1 else sa.standardize_data_format(
-            data_format)
+        self.data_format = (
+            "channels_last" if self.rank == 1 else sa.standardize_data_format(data_format)
+        )
         if interpolation not in ("nearest", "bilinear"):
             raise ValueError(
                 "`interpolation` argument should be one of: ['nearest', 'bilinear']. "
-                f"Received: interpolation={interpolation}")
+                f"Received: interpolation={interpolation}"
+            )
         self.interpolation = interpolation
         self.built = True
 
@@ -33,8 +35,9 @@ class _BaseUpSampling(Layer):
         axes = sa.spatial_axes(self.data_format, self.rank + 2)
         if self.interpolation == "bilinear":
             shape = ops.shape(inputs)
-            return resize_axes(inputs, [shape[a] * s for a, s in zip(axes, self.size)], axes,
-                               "bilinear")
+            return resize_axes(
+                inputs, [shape[a] * s for a, s in zip(axes, self.size)], axes, "bilinear"
+            )
         out = inputs
         for axis, s in zip(axes, self.size):
             if s != 1:
@@ -84,8 +87,13 @@ class UpSampling2D(_BaseUpSampling):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({"size": self.size, "data_format": self.data_format,
-                    "interpolation": self.interpolation})
+        cfg.update(
+            {
+                "size": self.size,
+                "data_format": self.data_format,
+                "interpolation": self.interpolation,
+            }
+        )
         return cfg
 
 

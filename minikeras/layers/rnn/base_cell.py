@@ -14,8 +14,10 @@ from minikeras.ops import rnn as rnn_ops
 def _check_rate(name, value):
     value = float(value)
     if not 0.0 <= value <= 1.0:
-        raise ValueError(f"Invalid value for argument `{name}`: expected a float between 0 and "
-                         f"1. Received: {name}={value}")
+        raise ValueError(
+            f"Invalid value for argument `{name}`: expected a float between 0 and "
+            f"1. Received: {name}={value}"
+        )
     return min(1.0, max(0.0, value))
 
 
@@ -36,11 +38,25 @@ class BaseRNNCell(Layer):
 
     gates = 1
 
-    def __init__(self, units, activation="tanh", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
-                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
-                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        recurrent_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        recurrent_constraint=None,
+        bias_constraint=None,
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        seed=None,
+        **kwargs,
+    ):
         kwargs.pop("implementation", None)
         super().__init__(**kwargs)
         try:
@@ -48,13 +64,17 @@ class BaseRNNCell(Layer):
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            raise ValueError("Received an invalid value for argument `units`, expected a "
-                             f"positive integer, got {units}.")
+            raise ValueError(
+                "Received an invalid value for argument `units`, expected a "
+                f"positive integer, got {units}."
+            )
         self.units = int(units)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         set_weight_role(self, "kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
-        set_weight_role(self, "recurrent", recurrent_initializer, recurrent_regularizer, recurrent_constraint)
+        set_weight_role(
+            self, "recurrent", recurrent_initializer, recurrent_regularizer, recurrent_constraint
+        )
         set_weight_role(self, "bias", bias_initializer, bias_regularizer, bias_constraint)
         self.dropout = _check_rate("dropout", dropout)
         self.recurrent_dropout = _check_rate("recurrent_dropout", recurrent_dropout)
@@ -66,18 +86,22 @@ class BaseRNNCell(Layer):
     def _build_kernels(self, input_dim, bias_shape=None, bias_initializer=None):
         g = self.gates * self.units
         self.kernel = add_role_weight(self, "kernel", (input_dim, g))
-        self.recurrent_kernel = add_role_weight(self, "recurrent", (self.units, g),
-                                                name="recurrent_kernel")
+        self.recurrent_kernel = add_role_weight(
+            self, "recurrent", (self.units, g), name="recurrent_kernel"
+        )
         self.bias = None
         if self.use_bias:
-            self.bias = add_role_weight(self, "bias", bias_shape or (g,),
-                                        initializer=bias_initializer)
+            self.bias = add_role_weight(
+                self, "bias", bias_shape or (g,), initializer=bias_initializer
+            )
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
         if input_dim is None:
-            raise ValueError(f"The last dimension of the inputs to {type(self).__name__} "
-                             f"should be defined. Received input shape: {input_shape}")
+            raise ValueError(
+                f"The last dimension of the inputs to {type(self).__name__} "
+                f"should be defined. Received input shape: {input_shape}"
+            )
         self._build_kernels(int(input_dim))
         self.built = True
 
@@ -146,15 +170,17 @@ class BaseRNNCell(Layer):
 
     def get_config(self) -> dict:
         cfg = super().get_config()
-        cfg.update({
-            "units": self.units,
-            "activation": activations.serialize(self.activation),
-            "use_bias": self.use_bias,
-            **role_config(self, ("kernel", "recurrent", "bias"), activity_regularizer=False),
-            "dropout": self.dropout,
-            "recurrent_dropout": self.recurrent_dropout,
-            "seed": self.seed,
-        })
+        cfg.update(
+            {
+                "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                **role_config(self, ("kernel", "recurrent", "bias"), activity_regularizer=False),
+                "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout,
+                "seed": self.seed,
+            }
+        )
         return cfg
 
     def step_dropout_masks(self, inputs, training, state=None):

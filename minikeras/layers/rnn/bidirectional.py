@@ -48,15 +48,18 @@ class Bidirectional(Layer):
         if not isinstance(layer, Layer) or not hasattr(layer, "go_backwards"):
             raise ValueError(
                 "Please initialize `Bidirectional` layer with a recurrent `keras.layers.Layer` "
-                f"instance (e.g. LSTM, GRU). Received: {layer}")
+                f"instance (e.g. LSTM, GRU). Received: {layer}"
+            )
         if merge_mode not in _MODES:
             raise ValueError(
                 f"Invalid merge mode. Received: {merge_mode}. Merge mode should be one of "
-                '{"sum", "mul", "ave", "concat", None}')
+                '{"sum", "mul", "ave", "concat", None}'
+            )
         super().__init__(**kwargs)
         if backward_layer is not None and not isinstance(backward_layer, Layer):
-            raise ValueError(f"`backward_layer` needs to be a Layer instance. Received: "
-                             f"{backward_layer}")
+            raise ValueError(
+                f"`backward_layer` needs to be a Layer instance. Received: {backward_layer}"
+            )
         self.forward_layer = self._clone(layer, "forward_", layer.go_backwards)
         if backward_layer is None:
             self.backward_layer = self._clone(layer, "backward_", not layer.go_backwards)
@@ -65,11 +68,13 @@ class Bidirectional(Layer):
             if backward_layer.go_backwards == layer.go_backwards:
                 raise ValueError(
                     "Forward layer and backward layer should have different `go_backwards` "
-                    f"value. Received: go_backwards={layer.go_backwards} for both.")
+                    f"value. Received: go_backwards={layer.go_backwards} for both."
+                )
         for attr in ("return_sequences", "return_state"):
             if getattr(self.forward_layer, attr) != getattr(self.backward_layer, attr):
-                raise ValueError(f"Forward layer and backward layer should have the same "
-                                 f"`{attr}` value.")
+                raise ValueError(
+                    f"Forward layer and backward layer should have the same `{attr}` value."
+                )
         for lay in (self.forward_layer, self.backward_layer):
             if isinstance(lay, RNN):
                 lay.zero_output_for_mask = lay.return_sequences
@@ -87,8 +92,11 @@ class Bidirectional(Layer):
         return type(layer).from_config(cfg)
 
     def build(self, input_shape):
-        seq_shape = input_shape[0] if isinstance(input_shape, list) and isinstance(
-            input_shape[0], (list, tuple)) else input_shape
+        seq_shape = (
+            input_shape[0]
+            if isinstance(input_shape, list) and isinstance(input_shape[0], (list, tuple))
+            else input_shape
+        )
         for lay in (self.forward_layer, self.backward_layer):
             if not lay.built:
                 lay._maybe_build(tuple(seq_shape))
@@ -127,8 +135,11 @@ class Bidirectional(Layer):
         return out
 
     def compute_output_shape(self, input_shape):
-        seq_shape = input_shape[0] if isinstance(input_shape, list) and isinstance(
-            input_shape[0], (list, tuple)) else input_shape
+        seq_shape = (
+            input_shape[0]
+            if isinstance(input_shape, list) and isinstance(input_shape[0], (list, tuple))
+            else input_shape
+        )
         shape = self.forward_layer.compute_output_shape(tuple(seq_shape))
         states = []
         if self.return_state:
@@ -186,5 +197,5 @@ class Bidirectional(Layer):
             backward = deserialize_keras_object(backward, custom_objects=custom_objects)
         name = layer.name
         if name.startswith("forward_"):  # the saved forward copy: undo the prefix
-            layer.name = name[len("forward_"):]
+            layer.name = name[len("forward_") :]
         return cls(layer, backward_layer=backward, **config)

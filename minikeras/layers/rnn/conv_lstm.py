@@ -21,8 +21,9 @@ def _pair(value, name):
         return (value, value)
     value = tuple(int(v) for v in value)
     if len(value) != 2:
-        raise ValueError(f"The `{name}` argument must be a tuple of 2 integers. Received: "
-                         f"{name}={value}")
+        raise ValueError(
+            f"The `{name}` argument must be a tuple of 2 integers. Received: {name}={value}"
+        )
     return value
 
 
@@ -55,9 +56,17 @@ def im2col(x, kernel_size, strides=(1, 1), padding="valid", dilation=(1, 1)):
     for i in range(kh):
         for j in range(kw):
             r0, c0 = i * dh, j * dw
-            patches.append(rnn_ops.basic_slice(x, (
-                slice(None), slice(r0, r0 + (ho - 1) * sh + 1, sh),
-                slice(c0, c0 + (wo - 1) * sw + 1, sw), slice(None))))
+            patches.append(
+                rnn_ops.basic_slice(
+                    x,
+                    (
+                        slice(None),
+                        slice(r0, r0 + (ho - 1) * sh + 1, sh),
+                        slice(c0, c0 + (wo - 1) * sw + 1, sw),
+                        slice(None),
+                    ),
+                )
+            )
     return patches[0] if len(patches) == 1 else ops.concatenate(patches, axis=-1)
 
 
@@ -76,9 +85,18 @@ class ConvLSTM2DCell(BaseRNNCell):
         Other arguments: as in `BaseRNNCell` (activation, initializers, ...).
     """
 
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
-                 dilation_rate=1, recurrent_activation="sigmoid", unit_forget_bias=True,
-                 **kwargs):
+    def __init__(
+        self,
+        filters,
+        kernel_size,
+        strides=1,
+        padding="valid",
+        data_format=None,
+        dilation_rate=1,
+        recurrent_activation="sigmoid",
+        unit_forget_bias=True,
+        **kwargs,
+    ):
         super().__init__(filters, **kwargs)
         self.filters = self.units
         self.kernel_size = _pair(kernel_size, "kernel_size")
@@ -89,8 +107,10 @@ class ConvLSTM2DCell(BaseRNNCell):
             raise ValueError(f"`padding` must be 'valid' or 'same'. Received: padding={padding}")
         self.data_format = data_format or "channels_last"
         if self.data_format != "channels_last":
-            raise ValueError("ConvLSTM2D supports data_format='channels_last' only. Received: "
-                             f"data_format={data_format!r}; transpose the inputs with `Permute`.")
+            raise ValueError(
+                "ConvLSTM2D supports data_format='channels_last' only. Received: "
+                f"data_format={data_format!r}; transpose the inputs with `Permute`."
+            )
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
         self.state_size = [self.filters, self.filters]
@@ -98,24 +118,32 @@ class ConvLSTM2DCell(BaseRNNCell):
 
     def build(self, input_shape):
         if len(input_shape) != 4 or input_shape[-1] is None:
-            raise ValueError("ConvLSTM2DCell expects inputs of shape (batch, rows, cols, "
-                             f"channels) with known channels. Received: {input_shape}")
+            raise ValueError(
+                "ConvLSTM2DCell expects inputs of shape (batch, rows, cols, "
+                f"channels) with known channels. Received: {input_shape}"
+            )
         kh, kw = self.kernel_size
         f4 = 4 * self.filters
         self._spatial = self.output_spatial(input_shape[1:3])
         self.kernel = add_role_weight(self, "kernel", (kh, kw, input_shape[-1], f4))
-        self.recurrent_kernel = add_role_weight(self, "recurrent", (kh, kw, self.filters, f4),
-                                                name="recurrent_kernel")
+        self.recurrent_kernel = add_role_weight(
+            self, "recurrent", (kh, kw, self.filters, f4), name="recurrent_kernel"
+        )
         self.bias = None
         if self.use_bias:
-            init = (_UnitForgetBias(self.bias_initializer, self.filters)
-                    if self.unit_forget_bias else None)
+            init = (
+                _UnitForgetBias(self.bias_initializer, self.filters)
+                if self.unit_forget_bias
+                else None
+            )
             self.bias = add_role_weight(self, "bias", (f4,), initializer=init)
         self.built = True
 
     def output_spatial(self, spatial):
-        return tuple(conv_output_length(n, k, s, self.padding, d) for n, k, s, d in zip(
-            spatial, self.kernel_size, self.strides, self.dilation_rate))
+        return tuple(
+            conv_output_length(n, k, s, self.padding, d)
+            for n, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)
+        )
 
     def get_initial_state(self, batch_size=None):
         zeros = np.zeros((batch_size, *self._spatial, self.filters), dtype=self.dtype)
@@ -128,27 +156,48 @@ class ConvLSTM2DCell(BaseRNNCell):
         f4 = 4 * self.filters
         k = ops.reshape(self.kernel, (math.prod(self.kernel.shape[:3]), f4))
         rk = ops.reshape(self.recurrent_kernel, (kh * kw * self.filters, f4))
-        x = ops.dense(im2col(inputs, self.kernel_size, self.strides, self.padding,
-                             self.dilation_rate), k, self.bias)
+        x = ops.dense(
+            im2col(inputs, self.kernel_size, self.strides, self.padding, self.dilation_rate),
+            k,
+            self.bias,
+        )
         z = ops.add(x, ops.dense(im2col(h_in, self.kernel_size, (1, 1), "same"), rk))
         return lstm_gates(z, c_prev, self.activation, self.recurrent_activation)
 
     def get_config(self) -> dict:
         cfg = super().get_config()
         del cfg["units"]
-        cfg.update({
-            "filters": self.filters, "kernel_size": list(self.kernel_size),
-            "strides": list(self.strides), "padding": self.padding,
-            "data_format": self.data_format, "dilation_rate": list(self.dilation_rate),
-            "recurrent_activation": activations.serialize(self.recurrent_activation),
-            "unit_forget_bias": self.unit_forget_bias,
-        })
+        cfg.update(
+            {
+                "filters": self.filters,
+                "kernel_size": list(self.kernel_size),
+                "strides": list(self.strides),
+                "padding": self.padding,
+                "data_format": self.data_format,
+                "dilation_rate": list(self.dilation_rate),
+                "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "unit_forget_bias": self.unit_forget_bias,
+            }
+        )
         return cfg
 
 
-_RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
-             "zero_output_for_mask", "name", "trainable", "dtype", "activity_regularizer",
-             "input_shape", "batch_input_shape", "batch_size", "weights")
+_RNN_KEYS = (
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "stateful",
+    "unroll",
+    "zero_output_for_mask",
+    "name",
+    "trainable",
+    "dtype",
+    "activity_regularizer",
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "weights",
+)
 
 
 class ConvLSTM2D(SimpleRNN):
@@ -169,8 +218,13 @@ class ConvLSTM2D(SimpleRNN):
 
     def __init__(self, filters, kernel_size, **kwargs):
         outer = {k: kwargs.pop(k) for k in _RNN_KEYS if k in kwargs}
-        cell = ConvLSTM2DCell(filters, kernel_size, name=to_snake_case("ConvLSTMCell"),
-                              dtype=outer.get("dtype"), **kwargs)
+        cell = ConvLSTM2DCell(
+            filters,
+            kernel_size,
+            name=to_snake_case("ConvLSTMCell"),
+            dtype=outer.get("dtype"),
+            **kwargs,
+        )
         RNN.__init__(self, cell, **outer)
 
     def compute_output_shape(self, input_shape):

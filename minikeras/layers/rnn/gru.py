@@ -23,16 +23,19 @@ class GRUCell(BaseRNNCell):
 
     gates = 3
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
-                 reset_after=True, **kwargs):
+    def __init__(
+        self, units, activation="tanh", recurrent_activation="sigmoid", reset_after=True, **kwargs
+    ):
         super().__init__(units, activation=activation, **kwargs)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.reset_after = bool(reset_after)
 
     def build(self, input_shape):
         if input_shape[-1] is None:
-            raise ValueError(f"The last dimension of the inputs to GRUCell should be defined. "
-                             f"Received input shape: {input_shape}")
+            raise ValueError(
+                f"The last dimension of the inputs to GRUCell should be defined. "
+                f"Received input shape: {input_shape}"
+            )
         shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
         self._build_kernels(int(input_shape[-1]), bias_shape=shape)
         self.built = True
@@ -76,8 +79,16 @@ class GRUCell(BaseRNNCell):
         xw, mask, rdp = self._prepare_sequence(sequences, mask, training, go_backwards)
         _, b_rec = self._biases()
         hs = rnn_ops.gru_sequence(
-            xw, initial_state[0], self.recurrent_kernel, b_rec, mask, rdp, self.reset_after,
-            self._act_name(self.activation), self._act_name(self.recurrent_activation))
+            xw,
+            initial_state[0],
+            self.recurrent_kernel,
+            b_rec,
+            mask,
+            rdp,
+            self.reset_after,
+            self._act_name(self.activation),
+            self._act_name(self.recurrent_activation),
+        )
         last = rnn_ops.basic_slice(hs, (slice(None), -1))
         return hs, last, [last]
 

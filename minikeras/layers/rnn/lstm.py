@@ -30,11 +30,13 @@ class _UnitForgetBias(initializers.Initializer):
 
     def __call__(self, shape, dtype=None):
         u = self.units
-        return np.concatenate([
-            np.asarray(self.base((u,), dtype=dtype)),
-            np.ones((u,), dtype=dtype or "float32"),
-            np.asarray(self.base((2 * u,), dtype=dtype)),
-        ])
+        return np.concatenate(
+            [
+                np.asarray(self.base((u,), dtype=dtype)),
+                np.ones((u,), dtype=dtype or "float32"),
+                np.asarray(self.base((2 * u,), dtype=dtype)),
+            ]
+        )
 
 
 class LSTMCell(BaseRNNCell):
@@ -54,8 +56,14 @@ class LSTMCell(BaseRNNCell):
 
     gates = 4
 
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid",
-                 unit_forget_bias=True, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation="tanh",
+        recurrent_activation="sigmoid",
+        unit_forget_bias=True,
+        **kwargs,
+    ):
         super().__init__(units, activation=activation, **kwargs)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
@@ -63,29 +71,39 @@ class LSTMCell(BaseRNNCell):
 
     def build(self, input_shape):
         if input_shape[-1] is None:
-            raise ValueError(f"The last dimension of the inputs to LSTMCell should be defined. "
-                             f"Received input shape: {input_shape}")
-        init = (_UnitForgetBias(self.bias_initializer, self.units) if self.unit_forget_bias
-                else None)
+            raise ValueError(
+                f"The last dimension of the inputs to LSTMCell should be defined. "
+                f"Received input shape: {input_shape}"
+            )
+        init = _UnitForgetBias(self.bias_initializer, self.units) if self.unit_forget_bias else None
         self._build_kernels(int(input_shape[-1]), bias_initializer=init)
         self.built = True
 
     def call(self, inputs, states, training=False):
         h_prev, c_prev = states[0], states[1]
         inputs, h_in = self.apply_step_dropout(inputs, h_prev, training)
-        z = ops.add(ops.dense(inputs, self.kernel, self.bias),
-                    ops.matmul(h_in, self.recurrent_kernel))
+        z = ops.add(
+            ops.dense(inputs, self.kernel, self.bias), ops.matmul(h_in, self.recurrent_kernel)
+        )
         return lstm_gates(z, c_prev, self.activation, self.recurrent_activation)
 
     def fused_sequence(self, sequences, initial_state, mask, training, go_backwards):
         """Whole-sequence forward with one fused BPTT op, or None if not fusable."""
         if not self._fusable(LSTMCell):
             return None
-        xw, mask, rdp = self._prepare_sequence(sequences, mask, training, go_backwards,
-                                               time_major=True)
+        xw, mask, rdp = self._prepare_sequence(
+            sequences, mask, training, go_backwards, time_major=True
+        )
         hc = rnn_ops.lstm_sequence_time_major(
-            xw, initial_state[0], initial_state[1], self.recurrent_kernel, mask, rdp,
-            self._act_name(self.activation), self._act_name(self.recurrent_activation))
+            xw,
+            initial_state[0],
+            initial_state[1],
+            self.recurrent_kernel,
+            mask,
+            rdp,
+            self._act_name(self.activation),
+            self._act_name(self.recurrent_activation),
+        )
         outputs = ops.transpose(rnn_ops.basic_slice(hc, 0), (1, 0, 2))
         h = rnn_ops.basic_slice(hc, (0, -1))
         c = rnn_ops.basic_slice(hc, (1, -1))

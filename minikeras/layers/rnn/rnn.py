@@ -68,7 +68,8 @@ def check_sequence_rank(layer, shape) -> None:
             f"ndim={rank}, found ndim={len(shape)}. Full shape received: {tuple(shape)}. "
             f"{type(layer).__name__} takes inputs of shape {layout}; for a single sequence "
             "add a batch axis, for inputs without a time axis add one (e.g. with `Reshape` "
-            "or `RepeatVector`).")
+            "or `RepeatVector`)."
+        )
 
 
 class RNN(Layer):
@@ -93,8 +94,17 @@ class RNN(Layer):
         training: Whether dropout applies.
     """
 
-    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, zero_output_for_mask=False, **kwargs):
+    def __init__(
+        self,
+        cell,
+        return_sequences=False,
+        return_state=False,
+        go_backwards=False,
+        stateful=False,
+        unroll=False,
+        zero_output_for_mask=False,
+        **kwargs,
+    ):
         if isinstance(cell, (list, tuple)):
             from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
 
@@ -103,10 +113,13 @@ class RNN(Layer):
             if not hasattr(cell, attr):
                 raise ValueError(
                     f"Argument `cell` should have a `{attr}` method/attribute. Received: "
-                    f"cell={cell}")
+                    f"cell={cell}"
+                )
         if kwargs.pop("time_major", False):
-            raise ValueError("`time_major=True` is not supported; pass inputs of shape "
-                             "(batch, timesteps, features).")
+            raise ValueError(
+                "`time_major=True` is not supported; pass inputs of shape "
+                "(batch, timesteps, features)."
+            )
         kwargs.pop("input_length", None)
         super().__init__(**kwargs)
         self.cell = cell
@@ -136,8 +149,11 @@ class RNN(Layer):
         check_sequence_rank(self, np.shape(value_of(seq)))
 
     def build(self, input_shape):
-        if isinstance(input_shape, list) and input_shape and isinstance(
-                input_shape[0], (list, tuple)):
+        if (
+            isinstance(input_shape, list)
+            and input_shape
+            and isinstance(input_shape[0], (list, tuple))
+        ):
             input_shape = input_shape[0]
         check_sequence_rank(self, input_shape)
         if isinstance(self.cell, Layer) and not self.cell.built:
@@ -150,14 +166,18 @@ class RNN(Layer):
                     "size of your input tensors: - If using a Sequential model, specify the "
                     "batch size by passing a `batch_input_shape` argument to your first layer "
                     "(or `batch_size` to `Input`). - If using the functional API, specify the "
-                    "batch size by passing a `batch_shape` argument to your Input layer.")
+                    "batch size by passing a `batch_shape` argument to your Input layer."
+                )
             self._expected_batch_size = input_shape[0]
             self.reset_states()
         self.built = True
 
     def compute_output_shape(self, input_shape):
-        if isinstance(input_shape, list) and input_shape and isinstance(
-                input_shape[0], (list, tuple)):
+        if (
+            isinstance(input_shape, list)
+            and input_shape
+            and isinstance(input_shape[0], (list, tuple))
+        ):
             input_shape = input_shape[0]
         check_sequence_rank(self, input_shape)
         batch = input_shape[0]
@@ -182,8 +202,9 @@ class RNN(Layer):
         if init is not None:
             states = init(batch_size=batch_size)
             return list(states) if isinstance(states, (list, tuple)) else [states]
-        return [np.zeros((batch_size, d), dtype=self.dtype)
-                for d in state_sizes(self.cell.state_size)]
+        return [
+            np.zeros((batch_size, d), dtype=self.dtype) for d in state_sizes(self.cell.state_size)
+        ]
 
     def reset_states(self, states=None):
         """Zeroes the states of a stateful RNN (or sets them to `states`)."""
@@ -191,8 +212,10 @@ class RNN(Layer):
             raise AttributeError("Layer must be stateful to reset its states.")
         batch = self._expected_batch_size
         if states is None:
-            self.states = [np.zeros(np.shape(value_of(s)), dtype=self.dtype)
-                           for s in flatten_states(self.get_initial_state(batch))]
+            self.states = [
+                np.zeros(np.shape(value_of(s)), dtype=self.dtype)
+                for s in flatten_states(self.get_initial_state(batch))
+            ]
         else:
             states = states if isinstance(states, (list, tuple)) else [states]
             self.states = [np.asarray(value_of(s), dtype=self.dtype) for s in states]
@@ -216,8 +239,9 @@ class RNN(Layer):
     def __call__(self, *args, **kwargs):
         initial_state = kwargs.pop("initial_state", None)
         if initial_state is not None:
-            initial_state = (list(initial_state) if isinstance(initial_state, (list, tuple))
-                             else [initial_state])
+            initial_state = (
+                list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+            )
             inputs = args[0] if args else kwargs.pop("inputs")
             args = ([inputs, *initial_state], *args[1:])
         return super().__call__(*args, **kwargs)
@@ -235,7 +259,8 @@ class RNN(Layer):
                     raise ValueError(
                         "If an RNN is stateful, the batch size of the input sequences must be "
                         f"the same as the batch size of the initial state. Expected batch "
-                        f"size: {self._expected_batch_size}; received batch size: {batch}")
+                        f"size: {self._expected_batch_size}; received batch size: {batch}"
+                    )
                 initial_state = list(self.states)
             else:
                 initial_state = self.get_initial_state(batch)
@@ -244,7 +269,8 @@ class RNN(Layer):
         if len(flat_init) != len(sizes):
             raise ValueError(
                 f"Layer {self.name} expects {len(sizes)} initial state(s), but it received "
-                f"{len(flat_init)}: {[ops.shape(s) for s in flat_init]}")
+                f"{len(flat_init)}: {[ops.shape(s) for s in flat_init]}"
+            )
         if mask is not None:
             mask = np.asarray(value_of(mask), dtype=bool)
             if mask.ndim == 3:
@@ -272,8 +298,7 @@ class RNN(Layer):
         steps = ops.shape(sequences)[1]
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
         states = self._structured(flat_states)
-        kwargs = {"training": training} if getattr(self.cell, "_call_has_training",
-                                                   False) else {}
+        kwargs = {"training": training} if getattr(self.cell, "_call_has_training", False) else {}
         outputs = []
         prev_out = None
         if hasattr(self.cell, "reset_dropout_mask"):  # fresh dropout masks per sequence
@@ -307,14 +332,16 @@ class RNN(Layer):
         from minikeras.saving.serialization import serialize_keras_object
 
         cfg = super().get_config()
-        cfg.update({
-            "return_sequences": self.return_sequences,
-            "return_state": self.return_state,
-            "go_backwards": self.go_backwards,
-            "stateful": self.stateful,
-            "unroll": self.unroll,
-            "zero_output_for_mask": self.zero_output_for_mask,
-        })
+        cfg.update(
+            {
+                "return_sequences": self.return_sequences,
+                "return_state": self.return_state,
+                "go_backwards": self.go_backwards,
+                "stateful": self.stateful,
+                "unroll": self.unroll,
+                "zero_output_for_mask": self.zero_output_for_mask,
+            }
+        )
         if type(self) is RNN:
             cfg["cell"] = serialize_keras_object(self.cell)
         return cfg

@@ -11,10 +11,25 @@ from minikeras.layers.rnn.rnn import RNN, plain_dtype_config
 from minikeras.ops import rnn as rnn_ops
 from minikeras.utils.naming import to_snake_case
 
-_RNN_KEYS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll",
-             "zero_output_for_mask")
-_BASE_KEYS = ("name", "trainable", "dtype", "activity_regularizer", "input_shape",
-              "batch_input_shape", "batch_size", "input_dim", "weights")
+_RNN_KEYS = (
+    "return_sequences",
+    "return_state",
+    "go_backwards",
+    "stateful",
+    "unroll",
+    "zero_output_for_mask",
+)
+_BASE_KEYS = (
+    "name",
+    "trainable",
+    "dtype",
+    "activity_regularizer",
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "input_dim",
+    "weights",
+)
 
 
 class SimpleRNNCell(BaseRNNCell):
@@ -31,8 +46,9 @@ class SimpleRNNCell(BaseRNNCell):
     def call(self, inputs, states, training=False):
         h_prev = states[0] if isinstance(states, (list, tuple)) else states
         inputs, h_in = self.apply_step_dropout(inputs, h_prev, training)
-        out = ops.add(ops.dense(inputs, self.kernel, self.bias),
-                      ops.matmul(h_in, self.recurrent_kernel))
+        out = ops.add(
+            ops.dense(inputs, self.kernel, self.bias), ops.matmul(h_in, self.recurrent_kernel)
+        )
         out = self.activation(out)
         return out, [out]
 
@@ -41,8 +57,9 @@ class SimpleRNNCell(BaseRNNCell):
         if not self._fusable(SimpleRNNCell):
             return None
         xw, mask, rdp = self._prepare_sequence(sequences, mask, training, go_backwards)
-        hs = rnn_ops.simple_rnn_sequence(xw, initial_state[0], self.recurrent_kernel, mask, rdp,
-                                         self._act_name(self.activation))
+        hs = rnn_ops.simple_rnn_sequence(
+            xw, initial_state[0], self.recurrent_kernel, mask, rdp, self._act_name(self.activation)
+        )
         last = rnn_ops.basic_slice(hs, (slice(None), -1))
         return hs, last, [last]
 
@@ -61,7 +78,8 @@ def _cell_parameters(cell_class) -> list[inspect.Parameter]:
             if param.kind is param.VAR_KEYWORD:
                 more = True
             elif param.kind is not param.VAR_POSITIONAL and (
-                    own or param.default is not param.empty):
+                own or param.default is not param.empty
+            ):
                 # A base's required argument is the subclass's to fill (ConvLSTM2DCell
                 # passes `filters` as BaseRNNCell's `units`).
                 params.setdefault(param.name, param)
@@ -83,22 +101,34 @@ class _RecurrentSignature:
         cell = _cell_parameters(owner.cell_class)
         rnn_params = list(inspect.signature(RNN.__init__).parameters.values())[2:-1]
         layer_kwargs = inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)
-        return inspect.Signature([*(p for p in cell if p.kind is not p.KEYWORD_ONLY),
-                                  *rnn_params, *(p for p in cell if p.kind is p.KEYWORD_ONLY),
-                                  layer_kwargs])
+        return inspect.Signature(
+            [
+                *(p for p in cell if p.kind is not p.KEYWORD_ONLY),
+                *rnn_params,
+                *(p for p in cell if p.kind is p.KEYWORD_ONLY),
+                layer_kwargs,
+            ]
+        )
 
 
 def _check_cell_arguments(layer: str, cell_class, cell_kwargs: dict) -> None:
-    known = {p.name for p in _cell_parameters(cell_class)} | {"implementation", "autocast",
-                                                               "input_dtype"}
+    known = {p.name for p in _cell_parameters(cell_class)} | {
+        "implementation",
+        "autocast",
+        "input_dtype",
+    }
     unknown = {k: v for k, v in cell_kwargs.items() if k not in known}
     if unknown:
         options = sorted(known | set(_RNN_KEYS) | set(_BASE_KEYS))
-        hints = [f"`{k}` (did you mean `{close[0]}`?)" if close else f"`{k}`"
-                 for k in unknown
-                 for close in [difflib.get_close_matches(k, options, n=1, cutoff=0.75)]]
-        raise ValueError(f"Unrecognized keyword arguments passed to {layer}: {unknown}. "
-                         f"Unknown: {', '.join(hints)}.")
+        hints = [
+            f"`{k}` (did you mean `{close[0]}`?)" if close else f"`{k}`"
+            for k in unknown
+            for close in [difflib.get_close_matches(k, options, n=1, cutoff=0.75)]
+        ]
+        raise ValueError(
+            f"Unrecognized keyword arguments passed to {layer}: {unknown}. "
+            f"Unknown: {', '.join(hints)}."
+        )
 
 
 def split_config(config: dict):
@@ -129,8 +159,12 @@ class SimpleRNN(RNN):
         units = _legacy_units(kwargs, type(self).__name__, units)
         cell_kwargs, outer = split_config(kwargs)
         _check_cell_arguments(type(self).__name__, self.cell_class, cell_kwargs)
-        cell = self.cell_class(units, name=to_snake_case(self.cell_class.__name__),
-                               dtype=outer.get("dtype"), **cell_kwargs)
+        cell = self.cell_class(
+            units,
+            name=to_snake_case(self.cell_class.__name__),
+            dtype=outer.get("dtype"),
+            **cell_kwargs,
+        )
         super().__init__(cell, **outer)
 
     def __getattr__(self, name):
@@ -163,20 +197,32 @@ def _legacy_units(kwargs, layer, units):
     input_length = kwargs.pop("input_length", None)
     if "input_dim" in kwargs and "input_shape" not in kwargs:
         kwargs["input_shape"] = (input_length, kwargs.pop("input_dim"))
-    for old, new in (("init", "kernel_initializer"), ("inner_init", "recurrent_initializer"),
-                     ("W_regularizer", "kernel_regularizer"),
-                     ("U_regularizer", "recurrent_regularizer"),
-                     ("b_regularizer", "bias_regularizer"), ("dropout_W", "dropout"),
-                     ("dropout_U", "recurrent_dropout"), ("inner_activation",
-                                                          "recurrent_activation")):
+    for old, new in (
+        ("init", "kernel_initializer"),
+        ("inner_init", "recurrent_initializer"),
+        ("W_regularizer", "kernel_regularizer"),
+        ("U_regularizer", "recurrent_regularizer"),
+        ("b_regularizer", "bias_regularizer"),
+        ("dropout_W", "dropout"),
+        ("dropout_U", "recurrent_dropout"),
+        ("inner_activation", "recurrent_activation"),
+    ):
         if old in kwargs:
             kwargs[new] = renamed_argument(kwargs, old, new, None, owner=layer)
     if kwargs.pop("time_major", False):
-        raise ValueError(f"{layer}: `time_major=True` is not supported; pass inputs of shape "
-                         "(batch, timesteps, features).")
+        raise ValueError(
+            f"{layer}: `time_major=True` is not supported; pass inputs of shape "
+            "(batch, timesteps, features)."
+        )
     forget_init = kwargs.pop("forget_bias_init", None)
     if forget_init is not None:
-        renamed_argument({"forget_bias_init": forget_init}, "forget_bias_init", "unit_forget_bias", None, owner=layer)
+        renamed_argument(
+            {"forget_bias_init": forget_init},
+            "forget_bias_init",
+            "unit_forget_bias",
+            None,
+            owner=layer,
+        )
         if layer == "LSTM":
             kwargs.setdefault("unit_forget_bias", forget_init in ("one", "ones"))
     kwargs.pop("consume_less", None)

@@ -24,7 +24,8 @@ class StackedRNNCells(Layer):
             if not hasattr(cell, "call") or not hasattr(cell, "state_size"):
                 raise ValueError(
                     "All cells must have a `call` method and a `state_size` attribute. "
-                    f"Received cells={cells}")
+                    f"Received cells={cells}"
+                )
         self.cells = list(cells)
 
     @property
@@ -42,11 +43,15 @@ class StackedRNNCells(Layer):
     def get_initial_state(self, batch_size=None):
         out = []
         for cell in self.cells:
-            sizes = cell.state_size if isinstance(cell.state_size, (list, tuple)) else [
-                cell.state_size]
+            sizes = (
+                cell.state_size if isinstance(cell.state_size, (list, tuple)) else [cell.state_size]
+            )
             init = getattr(cell, "get_initial_state", None)
-            init = (init(batch_size=batch_size) if init is not None else
-                    [np.zeros((batch_size, int(s)), dtype=self.dtype) for s in sizes])
+            init = (
+                init(batch_size=batch_size)
+                if init is not None
+                else [np.zeros((batch_size, int(s)), dtype=self.dtype) for s in sizes]
+            )
             init = list(init) if isinstance(init, (list, tuple)) else [init]
             out.append(init if isinstance(cell.state_size, (list, tuple)) else init[0])
         return out
@@ -57,7 +62,8 @@ class StackedRNNCells(Layer):
             if isinstance(cell, Layer) and not cell.built:
                 cell._maybe_build(shape)
             size = getattr(cell, "output_size", None) or (
-                cell.state_size[0] if isinstance(cell.state_size, list) else cell.state_size)
+                cell.state_size[0] if isinstance(cell.state_size, list) else cell.state_size
+            )
             shape = (*shape[:-1], size)
         self.built = True
 
@@ -88,6 +94,7 @@ class StackedRNNCells(Layer):
         from minikeras.saving.serialization import deserialize_keras_object
 
         config = plain_dtype_config(config)
-        cells = [deserialize_keras_object(c, custom_objects=custom_objects)
-                 for c in config.pop("cells")]
+        cells = [
+            deserialize_keras_object(c, custom_objects=custom_objects) for c in config.pop("cells")
+        ]
         return cls(cells, **config)

@@ -26,7 +26,8 @@ class TimeDistributed(Layer):
         if not isinstance(layer, Layer):
             raise ValueError(
                 "Please initialize `TimeDistributed` layer with a `keras.layers.Layer` "
-                f"instance. Received: {layer}")
+                f"instance. Received: {layer}"
+            )
         super().__init__(**kwargs)
         self.layer = layer
         self.supports_masking = True
@@ -35,7 +36,8 @@ class TimeDistributed(Layer):
         if len(shape) < 3:
             raise ValueError(
                 "`TimeDistributed` Layer should be passed an `input_shape` with at least 3 "
-                f"dimensions (batch, time, ...), received: {tuple(shape)}")
+                f"dimensions (batch, time, ...), received: {tuple(shape)}"
+            )
 
     def build(self, input_shape):
         self._check_rank(input_shape)
@@ -58,8 +60,7 @@ class TimeDistributed(Layer):
         if self.layer._call_has_training:
             kwargs["training"] = training
         if mask is not None and self.layer._call_has_mask:
-            kwargs["mask"] = ops.reshape(ops.convert_to_numpy(mask), (b * t, *ops.shape(
-                mask)[2:]))
+            kwargs["mask"] = ops.reshape(ops.convert_to_numpy(mask), (b * t, *ops.shape(mask)[2:]))
         y = self.layer(flat, **kwargs)
         ys = ops.shape(y)
         return ops.reshape(y, (b, t, *ys[1:]))

@@ -81,7 +81,8 @@ def train_validation_split(arrays, validation_split: float):
     if isinstance(validation_split, bool) or not 0 <= validation_split < 1:
         raise ValueError(
             "`validation_split` must be a fraction in [0, 1). Received: "
-            f"validation_split={validation_split}")
+            f"validation_split={validation_split}"
+        )
     n = num_samples(tuple(a for a in arrays if a is not None))
     split = int(n * (1.0 - validation_split))
     if split == 0 or split == n:
