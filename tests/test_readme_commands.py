@@ -50,7 +50,7 @@ REWRITES = [
         "the benchmarks take minutes; speed is never measured in tests",
     ),
 ]
-RUFF = re.compile(r"^ruff check \.$")
+RUFF = re.compile(r"^(python3 -m )?ruff (check|format|format --check) \.$")
 
 
 def _blocks() -> list[tuple[str, str]]:
@@ -127,7 +127,8 @@ def _rewrite(command: str, state: dict) -> str:
             )
             continue
         if RUFF.match(part):
-            parts.append(part if shutil.which("ruff") else "true")
+            has_ruff = importlib.util.find_spec("ruff") or shutil.which("ruff")
+            parts.append(part if has_ruff else "true")
             continue
         for pattern, replacement, _why in REWRITES:
             if pattern.match(part):
