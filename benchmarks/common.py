@@ -31,6 +31,13 @@ IMDB_BATCH = 32
 IMDB_VOCAB = 20_000
 IMDB_SEQ = 200
 PREDICT_BATCH_SAMPLES = 10_000
+TRANSFORMER_SAMPLES = 640
+TRANSFORMER_BATCH = 32
+TRANSFORMER_VOCAB = 1_000
+TRANSFORMER_SEQ = 64
+TRANSFORMER_DIM = 64
+TRANSFORMER_HEADS = 2
+TRANSFORMER_FF = 64
 PREDICT_BATCH = 1_024
 COMPETITORS = 2
 COMPETITOR_MAX_S = 600.0
@@ -82,6 +89,56 @@ def imdb_data(n=IMDB_SAMPLES, seed=0):
     x = rng.integers(0, IMDB_VOCAB, (n, IMDB_SEQ)).astype(np.int32)
     y = rng.integers(0, 2, (n, 1)).astype(np.float32)
     return x, y
+
+
+def transformer_data(n=TRANSFORMER_SAMPLES, seed=0):
+    """Synthetic token ids (n, 64) in [0, 1000) and 0/1 labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, TRANSFORMER_VOCAB, (n, TRANSFORMER_SEQ)).astype(np.int32)
+    y = rng.integers(0, 2, (n, 1)).astype(np.float32)
+    return x, y
+
+
+def build_transformer(keras):
+    """Keras's text-classification-with-transformer example at the sizes above, built
+    with `keras` (real Keras or minikeras: the same code for both): token and position
+    embeddings, one encoder block (MultiHeadAttention, residual + LayerNormalization,
+    feed-forward Dense pair, residual + LayerNormalization), average pooling, a sigmoid
+    head; Adam."""
+    L, ops = keras.layers, keras.ops
+
+    class TokenAndPositionEmbedding(L.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.token_emb = L.Embedding(TRANSFORMER_VOCAB, TRANSFORMER_DIM)
+            self.pos_emb = L.Embedding(TRANSFORMER_SEQ, TRANSFORMER_DIM)
+
+        def call(self, x):
+            positions = self.pos_emb(ops.arange(0, TRANSFORMER_SEQ, 1))
+            return self.token_emb(x) + positions
+
+    keras.utils.set_random_seed(0)
+    inputs = keras.Input(shape=(TRANSFORMER_SEQ,), dtype="int32")
+    h = TokenAndPositionEmbedding()(inputs)
+    attn = L.MultiHeadAttention(TRANSFORMER_HEADS, TRANSFORMER_DIM // TRANSFORMER_HEADS)(h, h)
+    h = L.LayerNormalization(epsilon=1e-6)(h + L.Dropout(0.1)(attn))
+    ff = L.Dense(TRANSFORMER_DIM)(L.Dense(TRANSFORMER_FF, activation="relu")(h))
+    h = L.LayerNormalization(epsilon=1e-6)(h + L.Dropout(0.1)(ff))
+    h = L.GlobalAveragePooling1D()(h)
+    outputs = L.Dense(1, activation="sigmoid")(L.Dropout(0.1)(h))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def transformer(keras, repeat):
+    """One `fit` epoch of `build_transformer(keras)` (batch 32), wall and CPU time."""
+    model = build_transformer(keras)
+    x, y = transformer_data()
+    b = TRANSFORMER_BATCH
+    model.fit(x[: 2 * b], y[: 2 * b], batch_size=b, epochs=1, verbose=0)
+    secs, cpu = best_wall_cpu(lambda: model.fit(x, y, batch_size=b, epochs=1, verbose=0), repeat)
+    return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
 # ----------------------------------------------------------------------------- load

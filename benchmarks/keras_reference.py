@@ -225,6 +225,10 @@ def coldstart(repeat):
     }
 
 
+def transformer(repeat):
+    return common.transformer(keras, repeat)
+
+
 WORKLOADS = {
     "xor": xor,
     "mlp": mlp,
@@ -235,6 +239,7 @@ WORKLOADS = {
     "loaded": loaded,
     "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
     "predict_batch": predict_batch,
+    "transformer": transformer,
 }
 
 

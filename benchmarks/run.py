@@ -73,6 +73,8 @@ HEADLINES = [
     ),
     ("predict_batch samples/s", "predict_batch", "samples_per_s", "higher"),
     ("predict_batch samples/CPU-s", "predict_batch", "samples_per_cpu_s", "higher"),
+    ("transformer samples/s", "transformer", "samples_per_s", "higher"),
+    ("transformer samples/CPU-s", "transformer", "samples_per_cpu_s", "higher"),
     ("dataset samples/s", "dataset", "samples_per_s", "higher"),
     ("dataset: same fit on arrays samples/s", "dataset", "arrays_samples_per_s", "higher"),
 ]

@@ -333,6 +333,14 @@ def predict_batch(repeat=3):
     return {"samples_per_s": len(x) / secs, "predict_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
+def transformer(repeat=3):
+    """`common.build_transformer`: one MultiHeadAttention encoder block, seq 64, dim 64."""
+    missing = _missing("MultiHeadAttention", "LayerNormalization", "GlobalAveragePooling1D")
+    if missing:
+        return {"skipped": f"minikeras.layers has no {', '.join(missing)} yet"}
+    return common.transformer(_mk(), repeat)
+
+
 def save_coldstart_model(directory) -> dict:
     """Saves the MLP as a full `.h5` model when possible, else JSON + `.h5` weights."""
     model = build_mlp()
@@ -383,6 +391,7 @@ WORKLOADS = {
     "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
     "predict_batch": predict_batch,
     "dataset": dataset,
+    "transformer": transformer,
 }
 
 

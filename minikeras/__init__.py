@@ -24,6 +24,7 @@ from minikeras import (
     utils,
 )
 from minikeras.backend import blas_threads as _blas_threads
+from minikeras.backend import heap as _heap
 from minikeras.backend.autodiff import GradientTape
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.backend.variable import Variable
@@ -32,6 +33,7 @@ from minikeras.models import Model, Sequential
 from minikeras.saving.object_registration import register_keras_serializable
 
 _blas_threads.policy()  # BLAS threads for the machine's load (see its docstring)
+_heap.configure()  # a training step's freed arrays stay mapped for the next (glibc)
 
 __version__ = "0.1.0"
 

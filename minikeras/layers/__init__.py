@@ -130,9 +130,24 @@ from minikeras.layers.preprocessing.image_augmentation.geometric_augmentations i
     RandomHeight,
     RandomWidth,
 )
+from minikeras.layers.preprocessing.image_augmentation.hsv_augmentations import (
+    RandomColorJitter,
+    RandomHue,
+    RandomSaturation,
+)
+from minikeras.layers.preprocessing.image_augmentation.mixing_augmentations import (
+    CutMix,
+    MixUp,
+    RandomErasing,
+)
 from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
     AutoContrast,
     Pipeline,
+)
+from minikeras.layers.preprocessing.image_augmentation.tone_augmentations import (
+    Equalization,
+    RandomInvert,
+    RandomPosterization,
 )
 from minikeras.layers.preprocessing.image_size import (
     CenterCrop,
@@ -337,6 +352,15 @@ __all__ = [
     "RandomCrop",
     "RandomFlip",
     "RandomGrayscale",
+    "RandomColorJitter",
+    "RandomHue",
+    "RandomSaturation",
+    "CutMix",
+    "MixUp",
+    "RandomErasing",
+    "Equalization",
+    "RandomInvert",
+    "RandomPosterization",
     "RandomHeight",
     "RandomRotation",
     "RandomShear",

@@ -8,12 +8,14 @@ from minikeras.saving.object_registration import get_registered_name, get_regist
 def _layer_classes() -> dict:
     from minikeras import layers, models
     from minikeras.layers.layer import Layer
+    from minikeras.legacy.layers import LEGACY_LAYERS
 
     out = {}
     for name in dir(layers):
         obj = getattr(layers, name)
         if isinstance(obj, type) and issubclass(obj, Layer):
             out[name] = obj
+    out.update(LEGACY_LAYERS)  # Keras 1/2 layers Keras 3 dropped: old files name them
     out.update(
         {
             "Sequential": models.Sequential,

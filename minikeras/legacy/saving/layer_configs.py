@@ -24,6 +24,10 @@ CLASS_RENAMES = {
     "CuDNNGRU": "GRU",
 }
 RECURRENT = ("LSTM", "GRU", "SimpleRNN", "ConvLSTM2D")
+# Layers only Keras 1 had: their configs always use Keras 1 argument names.
+KERAS1_ONLY = ("Highway", "MaxoutDense", "TimeDistributedDense")
+LOCALLY_CONNECTED = ("LocallyConnected1D", "LocallyConnected2D")
+_SEQUENCE_INPUT = (*RECURRENT, "Conv1D", "LocallyConnected1D", "TimeDistributedDense")
 CONV = (
     "Conv1D",
     "Conv2D",
@@ -168,7 +172,7 @@ def _input_shape(class_name: str, cfg: dict) -> None:
         if input_length is not None:
             cfg["batch_input_shape"] = [None, input_length]
     elif input_dim is not None:
-        if class_name in RECURRENT or class_name == "Conv1D":
+        if class_name in _SEQUENCE_INPUT:
             cfg["batch_input_shape"] = [None, input_length, input_dim]
         else:
             cfg["batch_input_shape"] = [None, input_dim]
@@ -219,6 +223,17 @@ def _merge(cfg: dict) -> tuple[str, dict]:
     return _MERGE_MODES[mode], out
 
 
+def _time_distributed_dense(cfg: dict) -> tuple[str, dict]:
+    """Keras 1 `TimeDistributedDense` -> `TimeDistributed(Dense)` (the same weights)."""
+    outer = {
+        key: cfg.pop(key)
+        for key in ("name", "trainable", "batch_input_shape", "dtype")
+        if key in cfg
+    }
+    inner = {"name": f"{outer.get('name', 'time_distributed_dense')}_dense", **cfg}
+    return "TimeDistributed", {**outer, "layer": {"class_name": "Dense", "config": inner}}
+
+
 def translate_layer(
     class_name: str,
     config: dict,
@@ -244,7 +259,7 @@ def translate_layer(
         class_name, cfg = _merge(cfg)
     cudnn = class_name in ("CuDNNLSTM", "CuDNNGRU")
     class_name = CLASS_RENAMES.get(class_name, class_name)
-    if keras1 or cudnn:
+    if keras1 or cudnn or class_name in KERAS1_ONLY:
         renames = {**_COMMON, **_PER_CLASS.get(class_name, {})}
         for old, new in renames.items():
             if old in cfg and (new not in cfg or old == new):
@@ -265,7 +280,7 @@ def translate_layer(
                 if unknown:
                     guesses.append(f"{cfg.get('name')}: {key}={unknown[0]!r}")
                     del cfg[key]
-        if class_name in CONV:
+        if class_name in CONV or class_name in LOCALLY_CONNECTED:
             _conv(cfg)
         if class_name == "SeparableConv2D" and "depthwise_initializer" in cfg:
             cfg.setdefault("pointwise_initializer", cfg["depthwise_initializer"])
@@ -279,6 +294,8 @@ def translate_layer(
                     "(normalising with the statistics of each batch, also at inference), "
                     "which Keras 2 and 3 dropped; only mode=0 files can be loaded."
                 )
+    if class_name == "TimeDistributedDense":
+        class_name, cfg = _time_distributed_dense(cfg)
     if class_name in RECURRENT:
         _recurrent(class_name, cfg, cudnn)
     if pre_keras3 and keras2_hard_sigmoid:

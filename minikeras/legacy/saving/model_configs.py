@@ -42,6 +42,7 @@ _KERAS1_CLASSES = frozenset(
         "Convolution3D",
         "AtrousConvolution2D",
         "Deconvolution2D",
+        *layer_configs.KERAS1_ONLY,
     )
 )
 

@@ -113,6 +113,8 @@ def convert_weights(layer, arrays: list, backend: str = "tensorflow", keras1: bo
         return convert_weights(layer.layer, arrays, backend, keras1)
     if hasattr(layer, "layers") and class_name in ("Sequential", "Functional", "Model"):
         return _nested(layer, arrays, backend, keras1)
+    if class_name == "Highway" and len(arrays) == 4 and arrays[1].ndim == 1:
+        arrays = [arrays[i] for i in (0, 2, 1, 3)]  # Keras 1.0/1.1: W, b, W_carry, b_carry
     if class_name in ("LSTM", "ConvLSTM2D") and len(arrays) == 12:
         arrays = _fuse_gates(arrays, _LSTM_GATES)
         if class_name == "ConvLSTM2D" and layer.data_format == "channels_first":
