@@ -17,12 +17,13 @@ from minikeras import constraints as constraints_mod
 from minikeras import initializers as initializers_mod
 from minikeras import regularizers as regularizers_mod
 from minikeras.backend import autocast, config
-from minikeras.backend.autodiff import Tensor, value_of
+from minikeras.backend.autodiff import Tensor, recorded_or_value, value_of
 from minikeras.backend.eager_tensor import EagerTensor, as_eager
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
+from minikeras.layers.symbolic_mask import attach_symbolic_mask
 from minikeras.ops.operation import Operation
 
 _LEGACY_BASE_KWARGS = (
@@ -398,16 +399,16 @@ class Layer(Operation):
             inputs = kwargs.pop("inputs")
         else:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
+        in_mask = None
         if type(inputs) is np.ndarray or type(inputs) is Tensor:  # fast path: no symbols
             if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
                 inputs = self._standardize_inputs(inputs)
         else:
             if any_symbolic(inputs):
                 return self.symbolic_call(inputs, *args, **kwargs)
-            if self._call_has_mask and kwargs.get("mask") is None:
-                mask = _attached_mask(inputs)  # Keras passes an input's mask on to `call`
-                if mask is not None:
-                    kwargs["mask"] = mask
+            in_mask = _attached_mask(inputs)  # Keras passes an input's mask on
+            if self._call_has_mask and kwargs.get("mask") is None and in_mask is not None:
+                kwargs["mask"] = in_mask
             inputs = self._standardize_inputs(inputs)
         if not self.built:
             self._check_input_rank(inputs)
@@ -438,11 +439,11 @@ class Layer(Operation):
                     self.activity_regularizer(outputs), float(np.shape(value_of(outputs))[0] or 1)
                 )
             )
-        if (self._mask_source or kwargs.get("mask") is not None) and (
-            not depth[0] or type(outputs) is Tensor
-        ):
+        mask = kwargs.get("mask")
+        mask = in_mask if mask is None else mask
+        if (self._mask_source or mask is not None) and (not depth[0] or type(outputs) is Tensor):
             # Inside a model the graph carries masks; the user's own call gets `_keras_mask`.
-            outputs = self._attach_mask(inputs, outputs, kwargs.get("mask"))
+            outputs = self._attach_mask(inputs, outputs, mask)
         if not depth[0] and type(outputs) is np.ndarray:
             return EagerTensor(outputs)  # handed to user code: a TensorFlow-style tensor
         return outputs
@@ -452,16 +453,22 @@ class Layer(Operation):
         if not (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
             return outputs
         out_mask = self.compute_mask(inputs, mask)
-        if out_mask is None or not isinstance(outputs, (np.ndarray, Tensor, EagerTensor)):
+        if out_mask is None:
             return outputs
-        if type(outputs) is np.ndarray:
-            outputs = EagerTensor(outputs)
-        outputs._keras_mask = as_eager(value_of(out_mask))
-        return outputs
+        if isinstance(outputs, (list, tuple)):  # one mask per output (e.g. a split)
+            if not isinstance(out_mask, (list, tuple)) or len(out_mask) != len(outputs):
+                return outputs
+            return type(outputs)(
+                _with_mask(o, m) if isinstance(o, (np.ndarray, Tensor, EagerTensor)) else o
+                for o, m in zip(outputs, out_mask)
+            )
+        if not isinstance(outputs, (np.ndarray, Tensor, EagerTensor)):
+            return outputs
+        return _with_mask(outputs, out_mask)
 
     def _standardize_inputs(self, inputs):
         if type(inputs) is EagerTensor:
-            inputs = inputs.value
+            inputs = recorded_or_value(inputs)  # a watched tensor stays on the tape
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
             if (
@@ -584,6 +591,7 @@ class Layer(Operation):
         self._record_node(inputs, outputs, args, kwargs)
         self._input_shape_record = _shape_of(inputs)
         self._output_shape_record = _shape_of(outputs)
+        attach_symbolic_mask(self, inputs, outputs)
         return outputs
 
     def _record_shapes(self, input_shape, output_shape) -> None:
@@ -699,6 +707,15 @@ def deprecated_argument(layer_name: str, old: str, new: str) -> None:
         DeprecationWarning,
         stacklevel=3,
     )
+
+
+def _with_mask(output, mask):
+    """`output` (an array made an `EagerTensor`) carrying `mask` as `_keras_mask`."""
+    if type(output) is np.ndarray:
+        output = EagerTensor(output)
+    if mask is not None:
+        output._keras_mask = as_eager(value_of(mask))
+    return output
 
 
 def _attached_mask(inputs):
