@@ -142,6 +142,10 @@ CASES: dict[str, tuple] = {
     "MixUp": ({"alpha": 0.3, "seed": 1}, (5, 6, 3)),
     "CutMix": ({"seed": 1}, (5, 6, 3)),
     "RandomErasing": ({"seed": 1}, (5, 6, 3)),
+    "RandomColorDegeneration": ({"factor": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandomSharpness": ({"factor": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandomPerspective": ({"scale": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandAugment": ({"num_ops": 2, "seed": 1}, (5, 6, 3)),
     "Pipeline": (
         lambda: {"layers": [layers.RandomFlip(seed=1), layers.RandomCrop(3, 4)]},
         (5, 6, 3),

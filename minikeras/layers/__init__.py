@@ -140,10 +140,18 @@ from minikeras.layers.preprocessing.image_augmentation.mixing_augmentations impo
     MixUp,
     RandomErasing,
 )
+from minikeras.layers.preprocessing.image_augmentation.perspective_augmentation import (
+    RandomPerspective,
+)
 from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
     AutoContrast,
     Pipeline,
 )
+from minikeras.layers.preprocessing.image_augmentation.quality_augmentations import (
+    RandomColorDegeneration,
+    RandomSharpness,
+)
+from minikeras.layers.preprocessing.image_augmentation.rand_augment import RandAugment
 from minikeras.layers.preprocessing.image_augmentation.tone_augmentations import (
     Equalization,
     RandomInvert,
@@ -369,6 +377,10 @@ __all__ = [
     "Equalization",
     "RandomInvert",
     "RandomPosterization",
+    "RandomColorDegeneration",
+    "RandomSharpness",
+    "RandAugment",
+    "RandomPerspective",
     "RandomHeight",
     "RandomRotation",
     "RandomShear",
