@@ -95,6 +95,11 @@ def test_missing_imagenet_file_names_file_url_and_folder(keras_home):
             "weights_mobilenet_v3_small_224_1.0_float_no_top_v2.h5",
         ),
         (lambda: applications.MobileNet(), "mobilenet_1_0_224_tf.h5"),
+        (lambda: applications.NASNetMobile(), "nasnet_mobile.h5"),
+        (lambda: applications.NASNetMobile(include_top=False), "nasnet_mobile_no_top.h5"),
+        (lambda: applications.NASNetLarge(include_top=False), "nasnet_large_no_top.h5"),
+        (lambda: applications.ConvNeXtBase(include_top=False), "convnext_base_notop.h5"),
+        (lambda: applications.ConvNeXtXLarge(), "convnext_xlarge.h5"),
     ],
 )
 def test_imagenet_file_names_are_keras(keras_home, build, file_name):

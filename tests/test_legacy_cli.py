@@ -162,3 +162,23 @@ def test_predict_legacy_backend_option(tmp_path, capsys, backend):
         [[(x[0, i : i + 2, j : j + 2, 0] * k).sum() for j in range(2)] for i in range(2)]
     )
     np.testing.assert_allclose(np.load(tmp_path / "y.npy")[0, :, :, 0], want, rtol=1e-6)
+
+
+def test_convert_names_layers_keras3_lacks(tmp_path, capsys):
+    from minikeras.legacy.layers import Highway, LocallyConnected1D
+
+    model = minikeras.Sequential(
+        [minikeras.Input((6, 2)), LocallyConnected1D(2, 3, name="lc"), minikeras.layers.Flatten()]
+    )
+    model.save(tmp_path / "lc.h5")
+    code, out, _ = run(capsys, "convert", tmp_path / "lc.h5", tmp_path / "lc.keras")
+    assert code == 0
+    assert "Note: Keras 3 has no LocallyConnected1D layer (lc): minikeras reads" in out
+    code, out, _ = run(capsys, "convert", tmp_path / "lc.keras", tmp_path / "back.h5")
+    assert code == 0 and "Note" not in out  # tf_keras reads LocallyConnected in .h5 files
+    plain = minikeras.Sequential([minikeras.Input((3,)), Highway(name="hw")])
+    plain.save(tmp_path / "hw.h5")
+    code, out, _ = run(capsys, "convert", tmp_path / "hw.h5", tmp_path / "hw.keras")
+    assert "Keras 3 has no Highway layer (hw)" in out
+    code, out, _ = run(capsys, "convert", tmp_path / "hw.keras", tmp_path / "hw2.h5")
+    assert "Note: Keras 2 and 3 have no Highway layer (hw): minikeras reads" in out

@@ -83,7 +83,19 @@ def _models(tmp_path):
     lstm = minikeras.Sequential(
         [layers.Input((5, 3)), layers.LSTM(4, dropout=0.1, seed=2), layers.Dense(2)]
     )
-    out = {"ops": ops_model, "nested": nested, "lstm": lstm}
+    from minikeras.legacy.layers import LocallyConnected1D, LocallyConnected2D
+
+    local = minikeras.Sequential(
+        [
+            layers.Input((2, 5, 4)),
+            LocallyConnected2D(
+                3, (2, 3), padding="same", data_format="channels_first", implementation=3
+            ),
+            layers.Reshape((3, 20)),
+            LocallyConnected1D(2, 3, strides=2, implementation=2),
+        ]
+    )
+    out = {"ops": ops_model, "nested": nested, "lstm": lstm, "locally_connected": local}
     for m in out.values():
         for w in m.weights:
             w.assign(rng.normal(size=w.shape).astype(np.float32) * 0.5)
@@ -107,6 +119,18 @@ def _models(tmp_path):
         attrs={"keras_version": "1.2.2"},
     )
     out["keras1_lstm"] = minikeras.models.load_model(tmp_path / "k1.h5", compile=False)
+    w, b = gates[0], gates[2]
+    tdd = {
+        "class_name": "TimeDistributedDense",
+        "config": {"name": "tdd_1", "output_dim": 4, "input_dim": 3, "input_length": 5},
+    }
+    write_model(
+        tmp_path / "k1_tdd.h5",
+        {"class_name": "Sequential", "config": [tdd]},
+        [("tdd_1", [("tdd_1_W", w), ("tdd_1_b", b)])],
+        attrs={"keras_version": "1.1.0"},
+    )
+    out["keras1_tdd"] = minikeras.models.load_model(tmp_path / "k1_tdd.h5", compile=False)
     return out
 
 
@@ -123,6 +147,8 @@ def test_both_directions_with_real_keras(tmp_path):
                 # Keras 3 reads neither tf.keras op layers nor Keras 2's hard_sigmoid in
                 # `.h5` files; it reads the `.keras` file of the same model.
                 continue
+            if name == "locally_connected" and kind == "k3":
+                continue  # Keras 3 has no LocallyConnected layers; tf_keras reads the `.h5`
             jobs.append([kind, path, str(tmp_path / f"{name}_x.npy")])
             expected[path] = model.predict(x, verbose=0)
     subprocess.run(

@@ -57,7 +57,6 @@ def test_licence_and_metadata_are_declared():
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf8")
     assert 'license = { text = "Apache-2.0" }' in pyproject
     assert re.search(r"^authors = \[", pyproject, re.M)
-    assert re.search(r"^\[project\.urls\]\nHomepage = \"https://", pyproject, re.M)
 
 
 # ----------------------------------------------------------------------------- item 5

@@ -129,5 +129,4 @@ def test_wheel_holds_licence_typed_api_and_data(tmp_path):
     assert "minikeras/cli/check.py" in names
     assert re.search(r"^License: Apache-2\.0$", metadata, re.M)
     assert re.search(r"^Author: The minikeras developers$", metadata, re.M)
-    assert re.search(r"^Project-URL: Homepage, https://", metadata, re.M)
     assert "Classifier: Typing :: Typed" in metadata

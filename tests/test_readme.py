@@ -19,9 +19,13 @@ def test_the_two_setup_commands_open_the_readme():
         "result:",
         "python3 -m pip install -e . && python3 compat/book_xor.py && python3 "
         "examples/book_xor.py --after-listing",
-        "# 2. Install and run all tests:",
-        'python3 -m pip install -e ".[test]" && python3 -m pytest -q',
+        "# 2. Install and run all tests, lint and format check included (what CI runs):",
+        'python3 -m pip install -e ".[test]" && python3 -m ruff check . && '
+        "python3 -m ruff format --check . && python3 -m pytest -q",
     ]
+    # CI runs exactly the second command.
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf8").splitlines()
+    assert ci[-1] == first_block[3]
 
 
 def test_quick_start_runs_and_learns(tmp_path):

@@ -15,6 +15,7 @@ from minikeras.applications import (
     mobilenet,
     mobilenet_v2,
     mobilenet_v3,
+    nasnet,
     resnet,
     resnet50,
     resnet_v2,
@@ -22,7 +23,13 @@ from minikeras.applications import (
     vgg19,
     xception,
 )
-from minikeras.applications.convnext import ConvNeXtSmall, ConvNeXtTiny
+from minikeras.applications.convnext import (
+    ConvNeXtBase,
+    ConvNeXtLarge,
+    ConvNeXtSmall,
+    ConvNeXtTiny,
+    ConvNeXtXLarge,
+)
 from minikeras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
 from minikeras.applications.efficientnet import (
     EfficientNetB0,
@@ -44,6 +51,7 @@ from minikeras.applications.inception_v3 import InceptionV3
 from minikeras.applications.mobilenet import MobileNet
 from minikeras.applications.mobilenet_v2 import MobileNetV2
 from minikeras.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from minikeras.applications.nasnet import NASNetLarge, NASNetMobile
 from minikeras.applications.resnet import ResNet50, ResNet101, ResNet152
 from minikeras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from minikeras.applications.vgg16 import VGG16
@@ -51,8 +59,11 @@ from minikeras.applications.vgg19 import VGG19
 from minikeras.applications.xception import Xception
 
 __all__ = [
+    "ConvNeXtBase",
+    "ConvNeXtLarge",
     "ConvNeXtSmall",
     "ConvNeXtTiny",
+    "ConvNeXtXLarge",
     "convnext",
     "EfficientNetB0",
     "EfficientNetB1",
@@ -67,6 +78,9 @@ __all__ = [
     "EfficientNetV2B2",
     "EfficientNetV2B3",
     "InceptionV3",
+    "NASNetLarge",
+    "NASNetMobile",
+    "nasnet",
     "MobileNetV3Large",
     "MobileNetV3Small",
     "Xception",

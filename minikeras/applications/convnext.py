@@ -1,4 +1,4 @@
-"""ConvNeXtTiny / ConvNeXtSmall (Liu et al., 2022).
+"""ConvNeXtTiny / Small / Base / Large / XLarge (Liu et al., 2022).
 
 The model includes its preprocessing (ImageNet `Normalization` of `[0, 255]` pixels),
 so `preprocess_input` is the identity. Layer names, the nested stem/downsampling
@@ -21,6 +21,21 @@ BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-application
 MODEL_CONFIGS = {
     "tiny": {"depths": [3, 3, 9, 3], "projection_dims": [96, 192, 384, 768], "default_size": 224},
     "small": {"depths": [3, 3, 27, 3], "projection_dims": [96, 192, 384, 768], "default_size": 224},
+    "base": {
+        "depths": [3, 3, 27, 3],
+        "projection_dims": [128, 256, 512, 1024],
+        "default_size": 224,
+    },
+    "large": {
+        "depths": [3, 3, 27, 3],
+        "projection_dims": [192, 384, 768, 1536],
+        "default_size": 224,
+    },
+    "xlarge": {
+        "depths": [3, 3, 27, 3],
+        "projection_dims": [256, 512, 1024, 2048],
+        "default_size": 224,
+    },
 }
 
 
@@ -231,6 +246,9 @@ def _variant(key, function_name):
 
 ConvNeXtTiny = _variant("tiny", "ConvNeXtTiny")
 ConvNeXtSmall = _variant("small", "ConvNeXtSmall")
+ConvNeXtBase = _variant("base", "ConvNeXtBase")
+ConvNeXtLarge = _variant("large", "ConvNeXtLarge")
+ConvNeXtXLarge = _variant("xlarge", "ConvNeXtXLarge")
 
 
 def preprocess_input(x, data_format=None):

@@ -127,6 +127,12 @@ def _variable_node(var: Variable):
     return node if recorded else None
 
 
+def recorded_or_value(x: EagerTensor):
+    """The tape's leaf for an `EagerTensor` watched on an active tape, else its array."""
+    node = _watched_arrays.get(id(x)) if _watched_arrays else None
+    return x.value if node is None else node
+
+
 def value_of(x):
     """Returns the plain NumPy value of a Tensor, Variable, array or scalar."""
     if type(x) is np.ndarray:

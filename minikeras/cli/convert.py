@@ -69,6 +69,24 @@ def add_legacy_backend(parser) -> None:
     )
 
 
+def keras2_only_layers(model) -> dict[str, str]:
+    """`{layer name: class name}` of the layers (nested ones too) Keras 3 does not have."""
+    from minikeras.legacy.layers import LEGACY_LAYERS
+
+    found, stack = {}, list(getattr(model, "layers", []))
+    while stack:
+        layer = stack.pop(0)
+        if type(layer).__name__ in LEGACY_LAYERS:
+            found[layer.name] = type(layer).__name__
+        stack += list(getattr(layer, "layers", []) or [])
+        stack += [
+            getattr(layer, a)
+            for a in ("layer", "forward_layer", "backward_layer")
+            if hasattr(layer, a)
+        ]
+    return found
+
+
 def write(model, path: str, kind: str, keras_version: int | None = None) -> None:
     """Writes `model` to `path` as `kind` (atomically: the saving API writes a temp file)."""
     if kind == "json":
@@ -117,6 +135,17 @@ def run(args) -> int:
     except (OSError, ValueError) as exc:
         raise CLIError(f"Could not write '{args.output}': {exc}") from None
     print(f"Wrote {args.output} ({KINDS[kind]}) from {args.input} ({KINDS[in_kind]}).")
+    old = keras2_only_layers(model)
+    keras3_target = kind in ("keras", "weights_h5") or (kind == "json" and args.keras_version == 3)
+    if not keras3_target:  # tf_keras has LocallyConnected; only Keras 1 had the others
+        old = {k: v for k, v in old.items() if not v.startswith("LocallyConnected")}
+    if old and kind != "npz":
+        lacking = "Keras 3 has" if keras3_target else "Keras 2 and 3 have"
+        readers = "Keras 3 will" if keras3_target else "they will"
+        print(
+            f"Note: {lacking} no {', '.join(sorted(set(old.values())))} layer "
+            f"({', '.join(list(old)[:3])}): minikeras reads {args.output}, {readers} not."
+        )
     if kind in ("weights_h5", "npz", "h5_weights"):
         print(
             "Weights only: load them into the same architecture (`python -m minikeras "

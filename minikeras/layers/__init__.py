@@ -130,9 +130,32 @@ from minikeras.layers.preprocessing.image_augmentation.geometric_augmentations i
     RandomHeight,
     RandomWidth,
 )
+from minikeras.layers.preprocessing.image_augmentation.hsv_augmentations import (
+    RandomColorJitter,
+    RandomHue,
+    RandomSaturation,
+)
+from minikeras.layers.preprocessing.image_augmentation.mixing_augmentations import (
+    CutMix,
+    MixUp,
+    RandomErasing,
+)
+from minikeras.layers.preprocessing.image_augmentation.perspective_augmentation import (
+    RandomPerspective,
+)
 from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
     AutoContrast,
     Pipeline,
+)
+from minikeras.layers.preprocessing.image_augmentation.quality_augmentations import (
+    RandomColorDegeneration,
+    RandomSharpness,
+)
+from minikeras.layers.preprocessing.image_augmentation.rand_augment import RandAugment
+from minikeras.layers.preprocessing.image_augmentation.tone_augmentations import (
+    Equalization,
+    RandomInvert,
+    RandomPosterization,
 )
 from minikeras.layers.preprocessing.image_size import (
     CenterCrop,
@@ -182,6 +205,12 @@ from minikeras.layers.rnn.rnn import RNN
 from minikeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from minikeras.layers.rnn.time_distributed import TimeDistributed
+
+# tf_keras 2.x layers that Keras 3 dropped (their code lives with the Keras 1/2 support).
+from minikeras.legacy.layers.locally_connected import (
+    LocallyConnected1D,
+    LocallyConnected2D,
+)
 
 
 def serialize(layer) -> dict:
@@ -281,6 +310,8 @@ __all__ = [
     "BatchNormalization",
     "GroupNormalization",
     "LayerNormalization",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
     "UnitNormalization",
     "AveragePooling1D",
     "AveragePooling2D",
@@ -337,6 +368,19 @@ __all__ = [
     "RandomCrop",
     "RandomFlip",
     "RandomGrayscale",
+    "RandomColorJitter",
+    "RandomHue",
+    "RandomSaturation",
+    "CutMix",
+    "MixUp",
+    "RandomErasing",
+    "Equalization",
+    "RandomInvert",
+    "RandomPosterization",
+    "RandomColorDegeneration",
+    "RandomSharpness",
+    "RandAugment",
+    "RandomPerspective",
     "RandomHeight",
     "RandomRotation",
     "RandomShear",

@@ -17,14 +17,14 @@ from minikeras import constraints as constraints_mod
 from minikeras import initializers as initializers_mod
 from minikeras import regularizers as regularizers_mod
 from minikeras.backend import autocast, config
-from minikeras.backend.autodiff import Tensor, value_of
+from minikeras.backend.autodiff import Tensor, recorded_or_value, value_of
 from minikeras.backend.eager_tensor import EagerTensor, as_eager
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
-from minikeras.ops.node import Node
-from minikeras.utils.naming import to_snake_case, unique_name
+from minikeras.layers.symbolic_mask import attach_symbolic_mask
+from minikeras.ops.operation import Operation
 
 _LEGACY_BASE_KWARGS = (
     "input_dim",
@@ -82,8 +82,8 @@ def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
     return recorded, skipped
 
 
-class Layer:
-    """Base class for layers.
+class Layer(Operation):
+    """Base class for layers: an `Operation` with weights, state and a config.
 
     Args:
         activity_regularizer: Optional regularizer applied to the layer's output.
@@ -123,7 +123,6 @@ class Layer:
         object.__setattr__(self, "_layers", [])
         self._trainable_variables: list[Variable] = []
         self._non_trainable_variables: list[Variable] = []
-        self._inbound_nodes: list[Node] = []
         self._losses: list = []
         self._trainable = bool(trainable)
         self.built = False
@@ -155,14 +154,7 @@ class Layer:
             self._batch_input_shape = (batch_size, *shape)
         elif input_dim is not None:
             self._batch_input_shape = (batch_size, int(input_dim))
-        if name is None:
-            name = unique_name(to_snake_case(type(self).__name__))
-        elif not isinstance(name, str) or "/" in name:
-            raise ValueError(
-                f"Argument `name` must be a string and cannot contain character `/`. "
-                f"Received: name={name!r} (of type {type(name)})"
-            )
-        self.name = name
+        Operation.__init__(self, name=name)
         self._build_shapes = None
         self._output_shape_record = None
         self._input_shape_record = None
@@ -407,16 +399,16 @@ class Layer:
             inputs = kwargs.pop("inputs")
         else:
             raise ValueError(f"Layer '{self.name}' was called without inputs.")
+        in_mask = None
         if type(inputs) is np.ndarray or type(inputs) is Tensor:  # fast path: no symbols
             if inputs.dtype.kind == "f" and inputs.dtype != self.dtype:
                 inputs = self._standardize_inputs(inputs)
         else:
             if any_symbolic(inputs):
-                return self._symbolic_call(inputs, *args, **kwargs)
-            if self._call_has_mask and kwargs.get("mask") is None:
-                mask = _attached_mask(inputs)  # Keras passes an input's mask on to `call`
-                if mask is not None:
-                    kwargs["mask"] = mask
+                return self.symbolic_call(inputs, *args, **kwargs)
+            in_mask = _attached_mask(inputs)  # Keras passes an input's mask on
+            if self._call_has_mask and kwargs.get("mask") is None and in_mask is not None:
+                kwargs["mask"] = in_mask
             inputs = self._standardize_inputs(inputs)
         if not self.built:
             self._check_input_rank(inputs)
@@ -447,11 +439,11 @@ class Layer:
                     self.activity_regularizer(outputs), float(np.shape(value_of(outputs))[0] or 1)
                 )
             )
-        if (self._mask_source or kwargs.get("mask") is not None) and (
-            not depth[0] or type(outputs) is Tensor
-        ):
+        mask = kwargs.get("mask")
+        mask = in_mask if mask is None else mask
+        if (self._mask_source or mask is not None) and (not depth[0] or type(outputs) is Tensor):
             # Inside a model the graph carries masks; the user's own call gets `_keras_mask`.
-            outputs = self._attach_mask(inputs, outputs, kwargs.get("mask"))
+            outputs = self._attach_mask(inputs, outputs, mask)
         if not depth[0] and type(outputs) is np.ndarray:
             return EagerTensor(outputs)  # handed to user code: a TensorFlow-style tensor
         return outputs
@@ -461,16 +453,22 @@ class Layer:
         if not (self.supports_masking or type(self).compute_mask is not Layer.compute_mask):
             return outputs
         out_mask = self.compute_mask(inputs, mask)
-        if out_mask is None or not isinstance(outputs, (np.ndarray, Tensor, EagerTensor)):
+        if out_mask is None:
             return outputs
-        if type(outputs) is np.ndarray:
-            outputs = EagerTensor(outputs)
-        outputs._keras_mask = as_eager(value_of(out_mask))
-        return outputs
+        if isinstance(outputs, (list, tuple)):  # one mask per output (e.g. a split)
+            if not isinstance(out_mask, (list, tuple)) or len(out_mask) != len(outputs):
+                return outputs
+            return type(outputs)(
+                _with_mask(o, m) if isinstance(o, (np.ndarray, Tensor, EagerTensor)) else o
+                for o, m in zip(outputs, out_mask)
+            )
+        if not isinstance(outputs, (np.ndarray, Tensor, EagerTensor)):
+            return outputs
+        return _with_mask(outputs, out_mask)
 
     def _standardize_inputs(self, inputs):
         if type(inputs) is EagerTensor:
-            inputs = inputs.value
+            inputs = recorded_or_value(inputs)  # a watched tensor stays on the tape
         if isinstance(inputs, (np.ndarray, Tensor)):
             # Keras autocasting: floating inputs take the layer's float dtype.
             if (
@@ -582,22 +580,18 @@ class Layer:
     def _symbolic_output_dtype(self, in_dtypes):
         return self.dtype
 
-    def _symbolic_call(self, inputs, *args, **kwargs):
+    def symbolic_call(self, inputs, *args, **kwargs):
+        """Builds the layer if needed, infers its outputs and records the graph node."""
         if not self.built:
             self._maybe_build(_shape_of(inputs))
         if self._spec_takes_call_args:  # e.g. attention: `value`, `return_attention_scores`
             outputs = self.compute_output_spec(inputs, *args, **kwargs)
         else:
             outputs = self.compute_output_spec(inputs)
-        node = Node(self, inputs, outputs, args, kwargs)
-        self._inbound_nodes.append(node)
-        node_index = len(self._inbound_nodes) - 1
-        flat = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-        for i, t in enumerate(flat):
-            t._keras_history = (self, node_index, i)
-            t.name = f"{self.name}/{i}" if len(flat) > 1 else self.name
+        self._record_node(inputs, outputs, args, kwargs)
         self._input_shape_record = _shape_of(inputs)
         self._output_shape_record = _shape_of(outputs)
+        attach_symbolic_mask(self, inputs, outputs)
         return outputs
 
     def _record_shapes(self, input_shape, output_shape) -> None:
@@ -619,27 +613,6 @@ class Layer:
                 f"The layer {self.name} has never been called and thus has no defined output shape."
             )
         return _plain_shape(self._output_shape_record)
-
-    @property
-    def input(self):
-        if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name} is not connected, no input to return.")
-        return self._inbound_nodes[0].input_tensors
-
-    @property
-    def output(self):
-        if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name} has no inbound nodes.")
-        return self._inbound_nodes[0].output_tensors
-
-    def _inbound_connections(self) -> list[str]:
-        """`['dense_a[0][0]', ...]` for the summary's Connected-to column."""
-        out = []
-        for node in self._inbound_nodes[:1]:
-            for t in node.flat_inputs:
-                layer, ni, ti = t._keras_history
-                out.append(f"{layer.name}[{ni}][{ti}]")
-        return out
 
     # ------------------------------------------------------------------ config
 
@@ -734,6 +707,15 @@ def deprecated_argument(layer_name: str, old: str, new: str) -> None:
         DeprecationWarning,
         stacklevel=3,
     )
+
+
+def _with_mask(output, mask):
+    """`output` (an array made an `EagerTensor`) carrying `mask` as `_keras_mask`."""
+    if type(output) is np.ndarray:
+        output = EagerTensor(output)
+    if mask is not None:
+        output._keras_mask = as_eager(value_of(mask))
+    return output
 
 
 def _attached_mask(inputs):

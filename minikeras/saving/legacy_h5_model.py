@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from minikeras.backend.memory import check_total_allocation
+from minikeras.backend.memory import check_total_allocation, weights_from_file
 from minikeras.saving import legacy_h5_weights
 from minikeras.saving.config_flavor import KERAS2_VERSION
 
@@ -184,14 +184,22 @@ def load_model_from_h5(f, custom_objects=None, compile=True, legacy_backend=None
             "the `model_config` attribute does not hold a model config (a JSON "
             f"object); found {type(config).__name__}"
         )
-    model = loading.model_from_config(
-        config,
-        custom_objects,
-        keras_version=_attr_text(f, "keras_version"),
-        backend=_attr_text(f, "backend"),
-    )
     if "model_weights" not in f:
         raise ValueError("missing the `model_weights` group")
+    # What the file claims is checked before any weight exists; the model's weights are
+    # then untouched zeros until the file's values land (no initializer runs).
+    legacy_h5_weights.check_claimed_memory(f["model_weights"])
+    with weights_from_file():
+        model = loading.model_from_config(
+            config,
+            custom_objects,
+            keras_version=_attr_text(f, "keras_version"),
+            backend=_attr_text(f, "backend"),
+        )
+    check_total_allocation(
+        f"The model's weights ({len(model.weights)} arrays)",
+        [(w.shape, w.dtype) for w in model.weights],
+    )
     legacy_h5_weights.load_weights_from_hdf5_group(
         f["model_weights"], model, legacy_backend=legacy_backend, root=f
     )

@@ -9,6 +9,7 @@ legacy `.h5` (`sequential/dense/kernel` names without `:0`).
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -99,6 +100,40 @@ def _layer_datasets(group, name) -> list:
             raise ValueError(f"layer group '{name}' lists weight '{wname}' but has no such dataset")
         out.append((wname, g[wname]))
     return out
+
+
+def claimed_arrays(group) -> list[tuple[str, tuple, object]]:
+    """`(name, shape, dtype)` of every weight dataset `group` lists (`layer_names`, then
+    each layer's `weight_names`), from HDF5 metadata only: nothing is read.
+
+    Raises:
+        ValueError: when `layer_names` is missing or names something absent.
+    """
+    names = read_names(group, "layer_names")
+    if names is None:
+        raise ValueError("missing the `layer_names` attribute of a Keras 2 weights file")
+    return [
+        (f"{name}/{wname}", tuple(int(d) for d in ds.shape), ds.dtype)
+        for name in names
+        for wname, ds in _layer_datasets(group, name)
+    ]
+
+
+def check_claimed_memory(group) -> None:
+    """Refuses a weights group whose listed datasets, all together, need more memory than
+    this process can allocate now (`backend.memory.check_total_allocation`), before a
+    model is built for it. The message names the largest dataset and its shape."""
+    from minikeras.backend.memory import check_total_allocation
+
+    arrays = claimed_arrays(group)
+    if not arrays:
+        return
+    name, shape, dtype = max(arrays, key=lambda a: math.prod(a[1]) * np.dtype(a[2]).itemsize)
+    check_total_allocation(
+        f"The weights the file lists ({len(arrays)} arrays, the largest '{name}' of shape "
+        f"{shape} {np.dtype(dtype).name})",
+        [(a[1], a[2]) for a in arrays],
+    )
 
 
 def _check_and_assign(layer, datasets, skip_mismatch, file_layer, convert=None) -> bool:

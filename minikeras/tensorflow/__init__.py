@@ -171,11 +171,17 @@ from minikeras.tensorflow.math import (
     tanh,
     truediv,
 )
+from minikeras.tensorflow.module import Module
 from minikeras.tensorflow.tape import GradientTape, UnconnectedGradients
 from minikeras.tensorflow.unsupported import REASONS, Unsupported
 from minikeras.tensorflow.variables import Variable
 
 __version__ = version.VERSION
+# TensorFlow 2 keeps these Keras modules at its top level too.
+initializers = keras.initializers
+losses = keras.losses
+metrics = keras.metrics
+optimizers = keras.optimizers
 AUTOTUNE = data.AUTOTUNE
 
 _UNSUPPORTED = {name: Unsupported(f"tf.{name}", reason) for name, reason in REASONS.items()}
@@ -200,6 +206,7 @@ __all__ = [
     "DType",
     "Function",
     "GradientTape",
+    "Module",
     "Tensor",
     "TensorShape",
     "TensorSpec",
@@ -218,13 +225,17 @@ __all__ = [
     "get_logger",
     "image",
     "init_scope",
+    "initializers",
     "is_tensor",
     "keras",
     "linalg",
+    "losses",
     "math",
+    "metrics",
     "name_scope",
     "nest",
     "nn",
+    "optimizers",
     "print",
     "random",
     "strings",

@@ -73,6 +73,26 @@ longer = np.array([[5, 7, 0, 0, 0, 0, 0]])
 np.testing.assert_allclose(layer(short).numpy(), layer(longer).numpy(), rtol=1e-5)
 
 
+class TemporalSplit(keras.layers.Layer):
+    """Splits a sequence in two halves along time, and its mask with it."""
+
+    def call(self, inputs):
+        return tf.split(inputs, 2, axis=1)
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        return tf.split(mask, 2, axis=1)
+
+
+first_half, second_half = TemporalSplit()(masked_embedding)
+print(first_half._keras_mask)
+print(second_half._keras_mask)
+full_mask = masked_embedding._keras_mask.numpy()
+np.testing.assert_array_equal(first_half._keras_mask.numpy(), full_mask[:, :3])
+np.testing.assert_array_equal(second_half._keras_mask.numpy(), full_mask[:, 3:])
+
+
 class CustomEmbedding(keras.layers.Layer):
     def __init__(self, input_dim, output_dim, mask_zero=False, **kwargs):
         super().__init__(**kwargs)
@@ -102,6 +122,26 @@ mask = layer.compute_mask(x)
 print(mask)
 np.testing.assert_array_equal(mask.numpy(), x != 0)
 np.testing.assert_array_equal(y._keras_mask.numpy(), x != 0)
+
+
+class MyActivation(keras.layers.Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True  # the layer passes its input's mask on
+
+    def call(self, inputs):
+        return tf.nn.relu(inputs)
+
+
+# While a functional model is built, the symbolic tensors show the mask they will carry.
+inputs = keras.Input(shape=(None,), dtype="int32")
+x = layers.Embedding(input_dim=5000, output_dim=16, mask_zero=True)(inputs)
+x = MyActivation()(x)
+print("Mask found:", x._keras_mask)
+assert tuple(x._keras_mask.shape) == (None, None) and x._keras_mask.dtype == "bool"
+outputs = layers.LSTM(32)(x)
+model = keras.Model(inputs, outputs)
+assert not hasattr(layers.Dense(2)(keras.Input((3,))), "_keras_mask")
 
 
 class TemporalSoftmax(keras.layers.Layer):

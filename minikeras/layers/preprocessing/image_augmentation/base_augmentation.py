@@ -36,7 +36,7 @@ def symmetric_range(factor, name: str, bounds=(-np.inf, np.inf)) -> tuple:
         if not bounds[0] <= factor <= bounds[1]:
             raise ValueError(msg)
         f = abs(float(factor))
-        return (max(-f, bounds[0]), f)
+        return (float(max(-f, bounds[0])), f)
     raise ValueError(msg)
 
 
@@ -98,3 +98,48 @@ class BaseAugmentation(Layer):
         cfg = super().get_config()
         cfg.update({"seed": self.seed, "data_format": self.data_format})
         return cfg
+
+
+def transform_value_range(images, original_range, target_range):
+    """Maps pixel values linearly from `original_range` to `target_range`."""
+    from minikeras import ops
+
+    if tuple(original_range) == tuple(target_range):
+        return images
+    (lo, hi), (new_lo, new_hi) = original_range, target_range
+    dtype = images.dtype
+    lo, hi, new_lo, new_hi = (np.asarray(v, dtype) for v in (lo, hi, new_lo, new_hi))
+    return ops.add(
+        ops.multiply(ops.divide(ops.subtract(images, lo), hi - lo), new_hi - new_lo), new_lo
+    )
+
+
+def check_value_range(value_range) -> list:
+    """A sorted `[low, high]`, or a Keras-style error."""
+    if not isinstance(value_range, (tuple, list)) or len(value_range) != 2:
+        raise ValueError(
+            "The `value_range` argument should be a list of two numbers. "
+            f"Received: value_range={value_range}"
+        )
+    return sorted(value_range)
+
+
+class RandomTransformAugmentation(BaseAugmentation):
+    """An augmentation split as Keras splits it: draw a transformation, then apply it.
+
+    `get_random_transformation(images, seed)` draws every random quantity for a batch
+    (from `seed`, by default the layer's generator); `transform_images(images,
+    transformation)` is deterministic given them, so it can be checked on its own.
+    """
+
+    def get_random_transformation(self, images, seed=None) -> dict:
+        raise NotImplementedError
+
+    def transform_images(self, images, transformation):
+        raise NotImplementedError
+
+    def augment(self, images):
+        return self.transform_images(images, self.get_random_transformation(images))
+
+    def _seed(self, seed):
+        return self.generator if seed is None else seed

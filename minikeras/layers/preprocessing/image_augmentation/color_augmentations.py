@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
     BaseAugmentation,
+    RandomTransformAugmentation,
     symmetric_range,
 )
 from minikeras.random import uniform
@@ -15,7 +16,7 @@ def _per_image(n: int) -> tuple:
     return (n, 1, 1, 1)
 
 
-class RandomBrightness(BaseAugmentation):
+class RandomBrightness(RandomTransformAugmentation):
     """Adds a random offset `u * (value_range[1] - value_range[0])` to each image, clipped.
 
     Args:
@@ -33,11 +34,14 @@ class RandomBrightness(BaseAugmentation):
         self.factor = symmetric_range(factor, "factor", (-1, 1))
         self.value_range = tuple(sorted(value_range))
 
-    def augment(self, images):
-        delta = uniform(
-            _per_image(images.shape[0]), self.factor[0], self.factor[1], seed=self.generator
-        ) * (self.value_range[1] - self.value_range[0])
-        out = images + delta.astype(images.dtype)
+    def get_random_transformation(self, images, seed=None) -> dict:
+        u = uniform(
+            _per_image(images.shape[0]), self.factor[0], self.factor[1], seed=self._seed(seed)
+        )
+        return {"rgb_delta": u * (self.value_range[1] - self.value_range[0])}
+
+    def transform_images(self, images, transformation):
+        out = images + np.asarray(transformation["rgb_delta"]).astype(images.dtype)
         return np.clip(out, self.value_range[0], self.value_range[1])
 
     def get_config(self) -> dict:
@@ -47,7 +51,7 @@ class RandomBrightness(BaseAugmentation):
         return cfg
 
 
-class RandomContrast(BaseAugmentation):
+class RandomContrast(RandomTransformAugmentation):
     """Scales each image's deviation from its per-channel mean by a random factor.
 
     The factor is drawn from `[1 - lower, 1 + upper]` (`factor=f`: `[1 - f, 1 + f]`);
@@ -67,15 +71,17 @@ class RandomContrast(BaseAugmentation):
             self.factor = (abs(float(factor)), abs(float(factor)))
         self.value_range = tuple(value_range)
 
-    def augment(self, images):
+    def get_random_transformation(self, images, seed=None) -> dict:
         f = uniform(
             _per_image(images.shape[0]),
             1.0 - self.factor[0],
             1.0 + self.factor[1],
-            seed=self.generator,
-        ).astype(images.dtype)
-        if self.data_format == "channels_first":
-            f = f.reshape(-1, 1, 1, 1)
+            seed=self._seed(seed),
+        )
+        return {"contrast_factor": f}
+
+    def transform_images(self, images, transformation):
+        f = np.asarray(transformation["contrast_factor"]).astype(images.dtype).reshape(-1, 1, 1, 1)
         axes = self.hw_axes(images.ndim)
         mean = images.mean(axis=axes, keepdims=True)
         out = (images - mean) * f + mean

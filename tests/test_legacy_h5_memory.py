@@ -1,0 +1,161 @@
+"""Keras 2 `.h5` models: what the file claims is checked against memory before any
+weight exists, and weights are filled from the file without running initializers.
+
+The files are small: a Dense(1000) kernel declared (1000, 1000) float32 (3.8 MiB) is
+stored gzip-compressed. `backend.memory.allocatable_bytes` is patched to a 2 MiB
+machine, so the claim cannot fit; a spy on `Layer.add_weight` shows that nothing was
+built when the refusal comes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+import minikeras
+from minikeras import initializers
+from minikeras.backend import memory
+from minikeras.layers.layer import Layer
+
+UNITS = 1000
+
+
+def _config(units=UNITS):
+    return {
+        "class_name": "Sequential",
+        "config": {
+            "name": "sequential",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "config": {"batch_input_shape": [None, units], "dtype": "float32", "name": "x"},
+                },
+                {
+                    "class_name": "Dense",
+                    "config": {"name": "dense", "units": units, "activation": "linear"},
+                },
+            ],
+        },
+    }
+
+
+def _keras2_dense_file(path, units=UNITS, kernel=None, weights_only=False):
+    kernel = np.zeros((units, units), np.float32) if kernel is None else kernel
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.13.1"
+        f.attrs["backend"] = "tensorflow"
+        if weights_only:
+            weights = f
+        else:
+            f.attrs["model_config"] = json.dumps(_config(units))
+            weights = f.create_group("model_weights")
+        weights.attrs["layer_names"] = [b"x", b"dense"]
+        weights.create_group("x").attrs["weight_names"] = np.zeros((0,), np.float64)
+        dense = weights.create_group("dense")
+        dense.attrs["weight_names"] = [b"dense/kernel:0", b"dense/bias:0"]
+        dense.create_dataset("dense/kernel:0", data=kernel, compression="gzip")
+        dense.create_dataset("dense/bias:0", data=np.arange(units, dtype=np.float32))
+    return path
+
+
+@pytest.fixture
+def add_weight_calls(monkeypatch):
+    calls = []
+    original = Layer.add_weight
+
+    def spy(self, *args, **kwargs):
+        calls.append(self.name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Layer, "add_weight", spy)
+    return calls
+
+
+def test_claimed_weights_beyond_memory_are_refused_before_building(
+    tmp_path, monkeypatch, add_weight_calls
+):
+    path = _keras2_dense_file(tmp_path / "big.h5")
+    assert path.stat().st_size < 200_000  # the claim is 3.8 MiB, the file is small
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 2 * 2**20)
+    with pytest.raises(ValueError) as info:
+        minikeras.models.load_model(path)
+    message = str(info.value)
+    assert "big.h5" in message
+    assert "'dense/dense/kernel:0' of shape (1000, 1000) float32" in message
+    assert "3.8 MiB, more than the 2.0 MiB of memory available now" in message
+    assert add_weight_calls == []
+
+
+def test_claim_that_fits_loads_without_running_initializers(
+    tmp_path, monkeypatch, add_weight_calls
+):
+    kernel = np.random.default_rng(0).normal(size=(UNITS, UNITS)).astype(np.float32)
+    path = _keras2_dense_file(tmp_path / "fits.h5", kernel=kernel)
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 64 * 2**20)
+
+    def no_init(self, *args, **kwargs):
+        raise AssertionError("an initializer ran while loading weights from a file")
+
+    monkeypatch.setattr(initializers.GlorotUniform, "__call__", no_init)
+    monkeypatch.setattr(initializers.Zeros, "__call__", no_init)
+    model = minikeras.models.load_model(path)
+    assert add_weight_calls == ["dense", "dense"]
+    np.testing.assert_array_equal(model.layers[-1].kernel.value, kernel)
+    x = np.ones((2, UNITS), np.float32)
+    want = x @ kernel.astype(np.float64) + np.arange(UNITS)
+    np.testing.assert_allclose(model.predict(x, verbose=0), want, rtol=1e-5, atol=1e-3)
+
+
+def test_claimed_arrays_reads_metadata_only(tmp_path, monkeypatch):
+    from minikeras.saving import legacy_h5_weights
+
+    path = _keras2_dense_file(tmp_path / "m.h5")
+    read = []
+    original = h5py.Dataset.__getitem__
+    monkeypatch.setattr(
+        h5py.Dataset, "__getitem__", lambda ds, key: read.append(ds.name) or original(ds, key)
+    )
+    with h5py.File(path, "r") as f:
+        claimed = legacy_h5_weights.claimed_arrays(f["model_weights"])
+    assert [(n, s, np.dtype(d).name) for n, s, d in claimed] == [
+        ("dense/dense/kernel:0", (UNITS, UNITS), "float32"),
+        ("dense/dense/bias:0", (UNITS,), "float32"),
+    ]
+    assert read == []
+
+
+def test_cli_json_and_weights_claim_checked_before_building(
+    tmp_path, monkeypatch, capsys, add_weight_calls
+):
+    from minikeras.cli.main import main
+
+    (tmp_path / "m.json").write_text(json.dumps(_config()))
+    _keras2_dense_file(tmp_path / "w.h5", weights_only=True)
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 2 * 2**20)
+    code = main(["summary", str(tmp_path / "m.json"), "--weights", str(tmp_path / "w.h5")])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert "\n" not in err
+    assert "w.h5" in err and "of shape (1000, 1000) float32" in err, err
+    assert "more than the 2.0 MiB of memory available now" in err, err
+    assert add_weight_calls == []
+
+
+def test_cli_json_and_weights_fill_without_initializers(tmp_path, monkeypatch, capsys):
+    from minikeras.cli.main import main
+
+    kernel = np.random.default_rng(1).normal(size=(UNITS, UNITS)).astype(np.float32)
+    (tmp_path / "m.json").write_text(json.dumps(_config()))
+    _keras2_dense_file(tmp_path / "w.h5", kernel=kernel, weights_only=True)
+
+    def no_init(self, *args, **kwargs):
+        raise AssertionError("an initializer ran while loading weights from a file")
+
+    monkeypatch.setattr(initializers.GlorotUniform, "__call__", no_init)
+    argv = ["convert", tmp_path / "m.json", "--weights", tmp_path / "w.h5", tmp_path / "m.keras"]
+    assert main([str(a) for a in argv]) == 0, capsys.readouterr().err
+    model = minikeras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(model.layers[-1].kernel.value, kernel)
