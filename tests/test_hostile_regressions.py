@@ -27,7 +27,7 @@ def test_dunder_op_nodes_change_nothing(name):
 
 
 def test_public_op_names_exclude_private_and_function_taking_ops():
-    from minikeras.layers.core.lambda_ops import public_op_names
+    from minikeras.ops.op_node import public_op_names
 
     names = public_op_names()
     assert {"add", "mean", "not_equal", "sum", "matmul"} <= names

@@ -34,6 +34,9 @@ def test_rgb_hsv_ops_equal_keras():
     np.testing.assert_allclose(ops.image.hsv_to_rgb(x), FIX["ops/hsv_to_rgb"], atol=1e-6)
     got = ops.image.rgb_to_hsv(x.transpose(0, 3, 1, 2), data_format="channels_first")
     np.testing.assert_allclose(got, FIX["ops/rgb_to_hsv_cf"], atol=1e-6)
+    np.testing.assert_allclose(
+        ops.image.rgb_to_grayscale(IMAGES), FIX["ops/rgb_to_grayscale"], rtol=1e-6
+    )
     back = ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(x))
     np.testing.assert_allclose(back, x, atol=1e-6)
 
@@ -49,6 +52,18 @@ def test_rgb_hsv_ops_errors():
         ops.image.rgb_to_hsv(np.zeros((2, 2, 3), "int32"))
     with pytest.raises(ValueError, match="rank"):
         ops.image.hsv_to_rgb(np.zeros((2, 3), "float32"))
+
+
+def _perspective():
+    h, w = IMAGES.shape[1:3]
+    start = np.array([[0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]], "float32")
+    start = np.repeat(start[None], 4, axis=0)
+    d = np.random.default_rng(3).uniform(-0.2, 0.2, (4, 4, 2)).astype("float32")
+    return {
+        "apply_perspective": np.array([True, True, False, True]),
+        "start_points": start,
+        "end_points": start + start * d,
+    }
 
 
 TRANSFORMS = {
@@ -86,6 +101,27 @@ TRANSFORMS = {
         lambda: layers.RandomPosterization(4),
         {"shift_factor": np.array([7, 4, 1, 0], "uint8")},
         IMAGES,
+    ),
+    "degeneration": (
+        lambda: layers.RandomColorDegeneration(1.0),
+        {"factor": np.array([0.0, 0.5, 1.0, -0.5], "float32").reshape(4, 1, 1, 1)},
+        IMAGES,
+    ),
+    "sharpness": (
+        lambda: layers.RandomSharpness(1.0),
+        {"factor": np.array([0.0, 0.25, 0.75, 1.0], "float32")},
+        IMAGES,
+    ),
+    "sharpness_cf": (
+        lambda: layers.RandomSharpness(1.0, data_format="channels_first"),
+        {"factor": np.array([0.0, 0.25, 0.75, 1.0], "float32")},
+        CF,
+    ),
+    "perspective": (lambda: layers.RandomPerspective(fill_value=-3.0), _perspective(), IMAGES),
+    "perspective_nearest_cf": (
+        lambda: layers.RandomPerspective(interpolation="nearest", data_format="channels_first"),
+        _perspective(),
+        CF,
     ),
     "posterization_01": (
         lambda: layers.RandomPosterization(4, value_range=(0, 1)),
@@ -181,6 +217,16 @@ CALLS = {
         IMAGES / 255.0,
     ),
     "erasing_never": (lambda: layers.RandomErasing(0.0), IMAGES),
+    "degeneration_full": (lambda: layers.RandomColorDegeneration((1.0, 1.0)), IMAGES),
+    "degeneration_03": (lambda: layers.RandomColorDegeneration((0.3, 0.3)), IMAGES),
+    "sharpness_identity": (lambda: layers.RandomSharpness((0.5, 0.5)), IMAGES),
+    "sharpness_blur": (lambda: layers.RandomSharpness((0.1, 0.1)), IMAGES),
+    "sharpness_sharpen_cf": (
+        lambda: layers.RandomSharpness((0.9, 0.9), data_format="channels_first"),
+        CF,
+    ),
+    "perspective_flat": (lambda: layers.RandomPerspective((1.0, 1.0), scale=0.0), IMAGES),
+    "rand_augment_none": (lambda: layers.RandAugment(num_ops=0), IMAGES),
 }
 
 
@@ -249,6 +295,32 @@ def test_config_keys_values_and_round_trip(name):
         assert _normalized(rebuilt[key]) == _normalized(value), key
     again = cls.from_config(json.loads(json.dumps(ours))).get_config()
     assert _normalized(list(again.items())) == _normalized(list(ours.items()))
+
+
+STEPS = sorted(k.split("/")[1] for k in FIX.files if k.startswith("rand_augment_step/"))
+
+
+def test_rand_augment_steps_at_factor_zero_equal_keras():
+    """With `factor=0` every step is deterministic; each equals Keras's step."""
+    layer = layers.RandAugment(factor=0.0)
+    assert len(STEPS) == len(layer.AUGMENT_LAYERS) == 11
+    for step in layer.AUGMENT_LAYERS:
+        got = layer._augmenters[step](IMAGES, training=True)
+        np.testing.assert_allclose(got, FIX[f"rand_augment_step/{step}"], atol=1e-3, err_msg=step)
+
+
+def test_rand_augment_applies_num_ops_drawn_steps():
+    layer = layers.RandAugment(factor=0.0, num_ops=1, seed=4)
+    keras_steps = [FIX[f"rand_augment_step/{s}"] for s in layer.AUGMENT_LAYERS]
+    seen = set()
+    for _ in range(60):
+        out = layer(IMAGES, training=True)
+        matches = [i for i, k in enumerate(keras_steps) if np.allclose(out, k, atol=1e-3)]
+        assert matches, "each call applies exactly one of the eleven steps"
+        seen.update(matches)
+    assert len(seen) >= 9  # about 11 * (1 - (10/11)**60) distinct steps are drawn
+    two = layers.RandAugment(factor=0.0, num_ops=2, seed=4)(IMAGES, training=True)
+    assert two.shape == IMAGES.shape and two.dtype == np.float32
 
 
 # ---- the random half, by its distribution ---------------------------------------------
@@ -355,6 +427,10 @@ RANDOM = [
     lambda seed: layers.MixUp(seed=seed),
     lambda seed: layers.CutMix(seed=seed),
     lambda seed: layers.RandomErasing(seed=seed),
+    lambda seed: layers.RandomColorDegeneration(0.8, seed=seed),
+    lambda seed: layers.RandomSharpness(0.9, seed=seed),
+    lambda seed: layers.RandomPerspective(scale=0.5, seed=seed),
+    lambda seed: layers.RandAugment(seed=seed),
 ]
 
 

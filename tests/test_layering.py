@@ -39,12 +39,8 @@ ALLOWED = {
     # Keras' own lazy edge: KerasTensor and Variable operators (`x + y`) call `ops`
     # inside the operator methods (keras/src/backend/common/keras_tensor.py does too).
     ("minikeras.backend.operators", "minikeras.ops"): "operators call ops lazily",
-    # Not a Keras edge, left for later: the op-as-layer node class (`OpLayer`) still
-    # subclasses `Layer`, so the symbolic dispatch reaches up to layers/core/lambda_ops.py.
-    # Moving it under ops/ needs an `Operation` base class below `Layer`, as
-    # keras/src/ops/operation.py is.
-    ("minikeras.backend.keras_tensor", "minikeras.layers.core.lambda_ops"): "OpLayer",
-    ("minikeras.ops.symbolic", "minikeras.layers.core.lambda_ops"): "OpLayer",
+    # The same edge for KerasTensor operators, which record an op node of the graph.
+    ("minikeras.backend.keras_tensor", "minikeras.ops.op_node"): "operators call ops lazily",
     # `Model` inherits the trainer mixin, as keras/src/models/model.py inherits its
     # backend's Trainer; trainers reach models only through that class.
     ("minikeras.models.model", "minikeras.trainers.numpy_trainer"): "Model(Trainer, Layer)",

@@ -23,8 +23,8 @@ from minikeras.layers.layer import Layer
 UNITS = 1000
 
 
-def _keras2_dense_file(path, units=UNITS, kernel=None):
-    config = {
+def _config(units=UNITS):
+    return {
         "class_name": "Sequential",
         "config": {
             "name": "sequential",
@@ -40,12 +40,18 @@ def _keras2_dense_file(path, units=UNITS, kernel=None):
             ],
         },
     }
+
+
+def _keras2_dense_file(path, units=UNITS, kernel=None, weights_only=False):
     kernel = np.zeros((units, units), np.float32) if kernel is None else kernel
     with h5py.File(path, "w") as f:
         f.attrs["keras_version"] = "2.13.1"
         f.attrs["backend"] = "tensorflow"
-        f.attrs["model_config"] = json.dumps(config)
-        weights = f.create_group("model_weights")
+        if weights_only:
+            weights = f
+        else:
+            f.attrs["model_config"] = json.dumps(_config(units))
+            weights = f.create_group("model_weights")
         weights.attrs["layer_names"] = [b"x", b"dense"]
         weights.create_group("x").attrs["weight_names"] = np.zeros((0,), np.float64)
         dense = weights.create_group("dense")
@@ -119,3 +125,37 @@ def test_claimed_arrays_reads_metadata_only(tmp_path, monkeypatch):
         ("dense/dense/bias:0", (UNITS,), "float32"),
     ]
     assert read == []
+
+
+def test_cli_json_and_weights_claim_checked_before_building(
+    tmp_path, monkeypatch, capsys, add_weight_calls
+):
+    from minikeras.cli.main import main
+
+    (tmp_path / "m.json").write_text(json.dumps(_config()))
+    _keras2_dense_file(tmp_path / "w.h5", weights_only=True)
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 2 * 2**20)
+    code = main(["summary", str(tmp_path / "m.json"), "--weights", str(tmp_path / "w.h5")])
+    err = capsys.readouterr().err.strip()
+    assert code != 0
+    assert "\n" not in err
+    assert "w.h5" in err and "of shape (1000, 1000) float32" in err, err
+    assert "more than the 2.0 MiB of memory available now" in err, err
+    assert add_weight_calls == []
+
+
+def test_cli_json_and_weights_fill_without_initializers(tmp_path, monkeypatch, capsys):
+    from minikeras.cli.main import main
+
+    kernel = np.random.default_rng(1).normal(size=(UNITS, UNITS)).astype(np.float32)
+    (tmp_path / "m.json").write_text(json.dumps(_config()))
+    _keras2_dense_file(tmp_path / "w.h5", kernel=kernel, weights_only=True)
+
+    def no_init(self, *args, **kwargs):
+        raise AssertionError("an initializer ran while loading weights from a file")
+
+    monkeypatch.setattr(initializers.GlorotUniform, "__call__", no_init)
+    argv = ["convert", tmp_path / "m.json", "--weights", tmp_path / "w.h5", tmp_path / "m.keras"]
+    assert main([str(a) for a in argv]) == 0, capsys.readouterr().err
+    model = minikeras.models.load_model(tmp_path / "m.keras")
+    np.testing.assert_array_equal(model.layers[-1].kernel.value, kernel)

@@ -33,6 +33,11 @@ CASES: dict[str, tuple] = {
     "Conv1D": ({"filters": 2, "kernel_size": 3}, (8, 3)),
     "Conv2D": ({"filters": 2, "kernel_size": 3, "padding": "same", "strides": 2}, (7, 7, 3)),
     "Conv3D": ({"filters": 2, "kernel_size": 2}, (4, 4, 4, 2)),
+    "LocallyConnected1D": ({"filters": 2, "kernel_size": 3, "implementation": 3}, (8, 3)),
+    "LocallyConnected2D": (
+        {"filters": 2, "kernel_size": 2, "padding": "same", "implementation": 2},
+        (5, 4, 3),
+    ),
     "Convolution2D": ({"filters": 2, "kernel_size": 3}, (5, 5, 3)),
     "Convolution3D": ({"filters": 2, "kernel_size": 2}, (3, 3, 3, 2)),
     "AtrousConvolution2D": ({"filters": 2, "kernel_size": 2, "dilation_rate": 2}, (5, 5, 3)),
@@ -137,6 +142,10 @@ CASES: dict[str, tuple] = {
     "MixUp": ({"alpha": 0.3, "seed": 1}, (5, 6, 3)),
     "CutMix": ({"seed": 1}, (5, 6, 3)),
     "RandomErasing": ({"seed": 1}, (5, 6, 3)),
+    "RandomColorDegeneration": ({"factor": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandomSharpness": ({"factor": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandomPerspective": ({"scale": 0.5, "seed": 1}, (5, 6, 3)),
+    "RandAugment": ({"num_ops": 2, "seed": 1}, (5, 6, 3)),
     "Pipeline": (
         lambda: {"layers": [layers.RandomFlip(seed=1), layers.RandomCrop(3, 4)]},
         (5, 6, 3),

@@ -81,7 +81,7 @@ def test_keras3_layer_configs_deserialize(fixtures_dir):
 def _rebuild_keras3_graph(config):
     """A minimal reading of a Keras 3 functional config, to check the graph semantics the
     file-format loader relies on (explicit `mask=` op nodes, recorded `training=False`)."""
-    from minikeras.layers.core.lambda_ops import OpLayer
+    from minikeras.ops.op_node import OpNode
 
     tensors = {}
 
@@ -104,7 +104,7 @@ def _rebuild_keras3_graph(config):
             args, kwargs = resolve(node["args"]), resolve(node["kwargs"])
             out = (
                 layer.call_op(*args, **kwargs)
-                if isinstance(layer, OpLayer)
+                if isinstance(layer, OpNode)
                 else layer(*args, **kwargs)
             )
             for j, t in enumerate(out if isinstance(out, list) else [out]):

@@ -7,11 +7,11 @@ import pytest
 
 import minikeras as keras
 from minikeras import ops
-from minikeras.layers.core.lambda_ops import (
-    OpLayer,
+from minikeras.ops.op_node import (
+    OpNode,
     op_class_name,
-    op_layer_from_config,
     op_name_from_class,
+    op_node_from_config,
     symbolic_op,
 )
 
@@ -71,12 +71,12 @@ def test_gradients_flow_through_op_nodes():
     assert hist.history["loss"][-1] < 0.1 * hist.history["loss"][0]
 
 
-def test_op_layer_config_round_trip_like_keras3():
+def test_op_node_config_round_trip_like_keras3():
     assert op_class_name("expand_dims") == "ExpandDims"
     assert op_class_name("getitem") == "GetItem"
     assert op_name_from_class("ExpandDims") == "expand_dims"
-    layer = op_layer_from_config("Sum", {"name": "sum", "axis": -1, "keepdims": True})
-    assert isinstance(layer, OpLayer) and type(layer).__name__ == "Sum"
+    layer = op_node_from_config("Sum", {"name": "sum", "axis": -1, "keepdims": True})
+    assert isinstance(layer, OpNode) and type(layer).__name__ == "Sum"
     np.testing.assert_allclose(layer({"args": [np.ones((2, 3))], "kwargs": {}}), [[3], [3]])
     with pytest.raises(ValueError, match="Unknown op"):
         symbolic_op("no_such_op", keras.Input((2,)))
@@ -102,7 +102,7 @@ def test_op_nodes_serialize_like_keras3_operations():
         "registered_name": "Multiply",
     }
     restored = deserialize_keras_object(keras3)
-    assert isinstance(restored, OpLayer) and not isinstance(restored, Multiply)
+    assert isinstance(restored, OpNode) and not isinstance(restored, Multiply)
     np.testing.assert_allclose(restored.call_op(np.ones((1, 3), "float32"), 2), [[2, 2, 2]])
     again = deserialize_keras_object(serialize_keras_object(sum_layer))
     assert again.get_config() == sum_layer.get_config()

@@ -37,7 +37,7 @@ class KerasTensor:
         )
 
     def _op(self, name, *args):
-        from minikeras.layers.core.lambda_ops import symbolic_op
+        from minikeras.ops.op_node import symbolic_op
 
         return symbolic_op(name, self, *args)
 

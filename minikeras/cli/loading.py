@@ -126,9 +126,7 @@ def load_any(
         if kind in ("keras", "h5_model"):
             model = load_model(path, compile=False, legacy_backend=legacy_backend)
         elif kind == "json":
-            model = _model_from_json_file(path)
-            if weights is not None:
-                _load_weights(model, weights, legacy_backend)
+            model = _json_and_weights(path, weights, legacy_backend)
         else:
             if config is None:
                 raise CLIError(
@@ -137,8 +135,7 @@ def load_any(
                 )
             if file_kind(config) != "json":
                 raise CLIError(f"--config '{config}' is not a JSON architecture file.")
-            model = _model_from_json_file(config)
-            _load_weights(model, path, legacy_backend)
+            model = _json_and_weights(config, path, legacy_backend)
     except NotImplementedError as exc:
         raise CLIError(
             f"Reading a {KINDS[kind]} is not available in this minikeras build ({exc})."
@@ -146,6 +143,49 @@ def load_any(
     except (ValueError, KeyError, OSError, TypeError) as exc:
         raise CLIError(f"Could not load '{path}' ({KINDS[kind]}): {exc}") from None
     return model, kind
+
+
+def _claimed_memory_checked(weights: str) -> bool:
+    """Checks what a Keras 2 weights file lists against memory (before any model is
+    built for it); False for other weights files, which are not checked here."""
+    from minikeras.saving import legacy_h5_weights
+    from minikeras.saving.saving_api import open_h5
+
+    if file_kind(weights) not in ("h5_weights", "h5_model"):
+        return False
+    with open_h5(weights) as f:
+        group = f["model_weights"] if "model_weights" in f else f
+        if legacy_h5_weights.read_names(group, "layer_names") is None:
+            return False
+        try:
+            legacy_h5_weights.check_claimed_memory(group)
+        except ValueError as exc:
+            raise ValueError(f"'{weights}': {exc}") from None
+    return True
+
+
+def _json_and_weights(config: str, weights: str | None, legacy_backend: str | None):
+    """The JSON architecture `config`, with `weights` loaded when given.
+
+    With Keras 2 HDF5 weights, the weights the file lists are checked against memory
+    first, and the model is built with untouched zeros that the file then fills (no
+    initializer runs), as `load_model` does for a full `.h5` file.
+    """
+    from minikeras.backend.memory import check_total_allocation, weights_from_file
+
+    if weights is None or not _claimed_memory_checked(weights):
+        model = _model_from_json_file(config)
+        if weights is not None:
+            _load_weights(model, weights, legacy_backend)
+        return model
+    with weights_from_file():
+        model = _model_from_json_file(config)
+    check_total_allocation(
+        f"The model's weights ({len(model.weights)} arrays)",
+        [(w.shape, w.dtype) for w in model.weights],
+    )
+    _load_weights(model, weights, legacy_backend)
+    return model
 
 
 def _load_weights(model, path: str, legacy_backend: str | None = None) -> None:

@@ -24,8 +24,7 @@ from minikeras.backend.memory import check_weight_allocation, weights_come_from_
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
 from minikeras.layers.symbolic_mask import attach_symbolic_mask
-from minikeras.ops.node import Node
-from minikeras.utils.naming import to_snake_case, unique_name
+from minikeras.ops.operation import Operation
 
 _LEGACY_BASE_KWARGS = (
     "input_dim",
@@ -83,8 +82,8 @@ def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
     return recorded, skipped
 
 
-class Layer:
-    """Base class for layers.
+class Layer(Operation):
+    """Base class for layers: an `Operation` with weights, state and a config.
 
     Args:
         activity_regularizer: Optional regularizer applied to the layer's output.
@@ -124,7 +123,6 @@ class Layer:
         object.__setattr__(self, "_layers", [])
         self._trainable_variables: list[Variable] = []
         self._non_trainable_variables: list[Variable] = []
-        self._inbound_nodes: list[Node] = []
         self._losses: list = []
         self._trainable = bool(trainable)
         self.built = False
@@ -156,14 +154,7 @@ class Layer:
             self._batch_input_shape = (batch_size, *shape)
         elif input_dim is not None:
             self._batch_input_shape = (batch_size, int(input_dim))
-        if name is None:
-            name = unique_name(to_snake_case(type(self).__name__))
-        elif not isinstance(name, str) or "/" in name:
-            raise ValueError(
-                f"Argument `name` must be a string and cannot contain character `/`. "
-                f"Received: name={name!r} (of type {type(name)})"
-            )
-        self.name = name
+        Operation.__init__(self, name=name)
         self._build_shapes = None
         self._output_shape_record = None
         self._input_shape_record = None
@@ -414,7 +405,7 @@ class Layer:
                 inputs = self._standardize_inputs(inputs)
         else:
             if any_symbolic(inputs):
-                return self._symbolic_call(inputs, *args, **kwargs)
+                return self.symbolic_call(inputs, *args, **kwargs)
             in_mask = _attached_mask(inputs)  # Keras passes an input's mask on
             if self._call_has_mask and kwargs.get("mask") is None and in_mask is not None:
                 kwargs["mask"] = in_mask
@@ -589,20 +580,15 @@ class Layer:
     def _symbolic_output_dtype(self, in_dtypes):
         return self.dtype
 
-    def _symbolic_call(self, inputs, *args, **kwargs):
+    def symbolic_call(self, inputs, *args, **kwargs):
+        """Builds the layer if needed, infers its outputs and records the graph node."""
         if not self.built:
             self._maybe_build(_shape_of(inputs))
         if self._spec_takes_call_args:  # e.g. attention: `value`, `return_attention_scores`
             outputs = self.compute_output_spec(inputs, *args, **kwargs)
         else:
             outputs = self.compute_output_spec(inputs)
-        node = Node(self, inputs, outputs, args, kwargs)
-        self._inbound_nodes.append(node)
-        node_index = len(self._inbound_nodes) - 1
-        flat = outputs if isinstance(outputs, (list, tuple)) else [outputs]
-        for i, t in enumerate(flat):
-            t._keras_history = (self, node_index, i)
-            t.name = f"{self.name}/{i}" if len(flat) > 1 else self.name
+        self._record_node(inputs, outputs, args, kwargs)
         self._input_shape_record = _shape_of(inputs)
         self._output_shape_record = _shape_of(outputs)
         attach_symbolic_mask(self, inputs, outputs)
@@ -627,27 +613,6 @@ class Layer:
                 f"The layer {self.name} has never been called and thus has no defined output shape."
             )
         return _plain_shape(self._output_shape_record)
-
-    @property
-    def input(self):
-        if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name} is not connected, no input to return.")
-        return self._inbound_nodes[0].input_tensors
-
-    @property
-    def output(self):
-        if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name} has no inbound nodes.")
-        return self._inbound_nodes[0].output_tensors
-
-    def _inbound_connections(self) -> list[str]:
-        """`['dense_a[0][0]', ...]` for the summary's Connected-to column."""
-        out = []
-        for node in self._inbound_nodes[:1]:
-            for t in node.flat_inputs:
-                layer, ni, ti = t._keras_history
-                out.append(f"{layer.name}[{ni}][{ti}]")
-        return out
 
     # ------------------------------------------------------------------ config
 

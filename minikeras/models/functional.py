@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.layers.core.input_layer import InputLayer
+from minikeras.layers.layer import Layer
 from minikeras.models.model import Model
 from minikeras.ops.node import flatten, pack_like
 
@@ -78,14 +79,17 @@ class Functional(Model):
         self.inputs = flat_in
         self.outputs = flat_out
         self._nodes = _graph_nodes(flat_in, flat_out)
-        layers = []
+        operations = []
         for node in self._nodes:
-            if node.layer not in layers:
-                layers.append(node.layer)
+            if node.layer not in operations:
+                operations.append(node.layer)
         # Inputs first, in the order the user gave them.
         input_layers = [t._keras_history[0] for t in flat_in]
-        layers = input_layers + [lay for lay in layers if lay not in input_layers]
-        object.__setattr__(self, "_layers", layers)
+        operations = input_layers + [op for op in operations if op not in input_layers]
+        self._operations = operations
+        # Sub-layers (weights, losses, `trainable`) are the operations that are layers; the
+        # op nodes of `x * 2` on a KerasTensor are operations only, as in Keras 3.
+        object.__setattr__(self, "_layers", [op for op in operations if isinstance(op, Layer)])
         self.built = True
         self._build_shapes = [t.shape for t in flat_in] if len(flat_in) > 1 else flat_in[0].shape
         self._input_shape_record = self._build_shapes
@@ -94,14 +98,9 @@ class Functional(Model):
         )
 
     @property
-    def layers(self) -> list:
-        """The layers, without the op nodes made by ops on KerasTensors (as Keras 3)."""
-        return [lay for lay in self._layers if not getattr(lay, "_is_op_node", False)]
-
-    @property
     def operations(self) -> list:
-        """Every node of the graph: layers and op nodes (`x * 2`), in graph order."""
-        return list(self._layers)
+        """Every operation of the graph: layers and op nodes (`x * 2`), in graph order."""
+        return list(self._operations)
 
     @property
     def input_names(self) -> list[str]:
@@ -139,7 +138,8 @@ class Functional(Model):
             )
             kwargs = {k: _substitute(v, values) for k, v in node.call_kwargs.items()}
             call_args = [_substitute(a, values) for a in node.call_args]
-            if training is not None and layer._call_has_training:
+            is_layer = isinstance(layer, Layer)
+            if training is not None and is_layer and layer._call_has_training:
                 kwargs["training"] = training  # the model's flag overrides recorded ones
             in_masks = [
                 masks.get(id(t)) for t in flatten(node.input_tensors) if isinstance(t, KerasTensor)
@@ -147,11 +147,11 @@ class Functional(Model):
             mask = None
             if any(m is not None for m in in_masks):
                 mask = in_masks if isinstance(node.input_tensors, (list, tuple)) else in_masks[0]
-                if layer._call_has_mask:
+                if is_layer and layer._call_has_mask:
                     kwargs.setdefault("mask", mask)
             out = layer(args, *call_args, **kwargs)
             out_flat = flatten(out)
-            out_mask = layer.compute_mask(args, mask)
+            out_mask = layer.compute_mask(args, mask) if is_layer else None
             out_masks = (
                 out_mask if isinstance(out_mask, (list, tuple)) else [out_mask] * len(out_flat)
             )

@@ -4,7 +4,7 @@ In Keras 3, `y = keras.ops.mean(x, axis=1)` with `x = keras.Input(...)` adds an
 operation to the functional graph. Here every public op is wrapped once: the
 op runs as usual, and only when its inputs turn out to be symbolic (the tape's
 `unwrap`/`value_of` raise `SymbolicInput`) is the call re-issued as an
-`OpLayer` node through `symbolic_op`. Concrete calls pay one `try` block.
+`OpNode` through `symbolic_op`. Concrete calls pay one `try` block.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def dispatching(name: str, fn):
             try:
                 return fn(*args, **kwargs)
             except SymbolicInput:
-                from minikeras.layers.core.lambda_ops import symbolic_op
+                from minikeras.ops.op_node import symbolic_op
 
                 return symbolic_op(name, *args, **kwargs)
     else:
@@ -64,7 +64,7 @@ def dispatching(name: str, fn):
             try:
                 return fn(*args, **kwargs)
             except SymbolicInput:
-                from minikeras.layers.core.lambda_ops import symbolic_op
+                from minikeras.ops.op_node import symbolic_op
 
                 return symbolic_op(name, *args, **kwargs)
 

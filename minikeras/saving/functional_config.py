@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.ops.node import flatten
+from minikeras.ops.op_node import OpNode
 
 _TENSOR = "__keras_tensor__"
 
@@ -104,7 +105,7 @@ def functional_get_config(model) -> dict:
         for node in layer._inbound_nodes:
             if id(node) not in own or not node.flat_inputs:
                 continue
-            if getattr(layer, "_is_op_node", False):  # op node: inputs = {"args", "kwargs"}
+            if isinstance(layer, OpNode):  # op node: inputs = {"args", "kwargs"}
                 nodes.append(_serialize_arg(node.input_tensors, reindex))
                 continue
             args = [_serialize_arg(node.input_tensors, reindex)]
@@ -229,7 +230,7 @@ class _GraphBuilder:
                     except _NotReady:
                         break
                     layer = self.layers[name]
-                    if getattr(layer, "_is_op_node", False):
+                    if isinstance(layer, OpNode):
                         layer.call_op(*args, **kwargs)
                     else:
                         layer(*args, **kwargs)

@@ -77,9 +77,9 @@ def resolve_class(class_name: str, custom_objects=None, registered_name=None):
 
 def _is_ops_function(class_name) -> bool:
     from minikeras import ops
-    from minikeras.layers.core import lambda_ops
+    from minikeras.ops import op_node
 
-    name = lambda_ops.op_name_from_class(class_name) if isinstance(class_name, str) else ""
+    name = op_node.op_name_from_class(class_name) if isinstance(class_name, str) else ""
     return (
         bool(name)
         and not name.startswith("_")
@@ -107,14 +107,14 @@ def deserialize_keras_object(config, custom_objects=None):
     from minikeras.saving.safety import check_no_code
 
     check_no_code(config)
-    from minikeras.layers.core import lambda_ops
+    from minikeras.ops import op_node
 
-    if lambda_ops.is_op_module(config.get("module")):
-        return lambda_ops.op_layer_from_config(class_name, config.get("config", {}))
+    if op_node.is_op_module(config.get("module")):
+        return op_node.op_node_from_config(class_name, config.get("config", {}))
     cls = resolve_class(class_name, custom_objects, config.get("registered_name"))
     if cls is None and "module" not in config and _is_ops_function(class_name):
         # Keras 3's legacy `.h5` configs drop `module`: `NotEqual` is the op node of ops.not_equal
-        return lambda_ops.op_layer_from_config(class_name, config.get("config", {}))
+        return op_node.op_node_from_config(class_name, config.get("config", {}))
     if cls is None:
         raise ValueError(
             f"Unknown layer: '{class_name}'. Please ensure you are using a "

@@ -35,7 +35,7 @@ def _label(layer, show_shapes, show_dtype, show_layer_names) -> str:
             parts.append(f"in: {layer.input_shape}  out: {layer.output_shape}")
         except (AttributeError, ValueError, RuntimeError):
             pass
-    if show_dtype:
+    if show_dtype and hasattr(layer, "dtype"):  # op nodes have no dtype
         parts.append(f"dtype: {layer.dtype}")
     return "\\n".join(p.replace('"', '\\"') for p in parts)
 

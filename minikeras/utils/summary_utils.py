@@ -17,7 +17,8 @@ Example (lines are padded with spaces to the full line length)::
 The model is duck-typed: it needs ``name``, ``layers``, ``built``,
 ``_is_graph_network``, ``trainable_weights`` and ``non_trainable_weights``.
 Layers need ``name``, ``built``, ``count_params()``, ``output_shape`` and,
-in functional models, ``_inbound_connections()``.
+in functional models, ``_inbound_connections()``; the op nodes of a functional
+model need only ``name`` and their graph nodes.
 """
 
 from __future__ import annotations
@@ -136,6 +137,9 @@ def _output_shape(layer: Any) -> Any:
     """Returns the printable output shape of a layer (Keras 2 conventions)."""
     if not getattr(layer, "built", True):
         return "?"
+    if not hasattr(type(layer), "output_shape"):  # an op node: its graph node's output
+        outputs = layer._inbound_nodes[0].output_tensors
+        return tuple(outputs.shape) if hasattr(outputs, "shape") else [t.shape for t in outputs]
     try:
         shape = layer.output_shape
     except AttributeError:
@@ -151,6 +155,8 @@ def _param_count(layer: Any) -> Any:
     """Returns the layer's parameter count, or ``0 (unused)`` if unbuilt (tf_keras)."""
     if not getattr(layer, "built", True) and not getattr(layer, "_is_graph_network", False):
         return "0 (unused)"
+    if not hasattr(layer, "count_params"):  # an op node has no weights
+        return 0
     return layer.count_params()
 
 

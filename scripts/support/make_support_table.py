@@ -112,6 +112,8 @@ def _accepted_arguments(obj) -> set[str] | None:
             except (TypeError, ValueError):
                 return None
             names |= {p.name for p in params if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+            if klass.__module__ == "minikeras.layers.layer" and klass.__name__ == "Layer":
+                break  # Layer's `**kwargs` takes the Keras 2 base arguments (added below)
             if not any(p.kind is p.VAR_KEYWORD for p in params):
                 open_ended = False
                 break

@@ -126,14 +126,14 @@ class Lambda(Layer):
 
     def compute_output_shape(self, input_shape):
         if self._output_shape is None:
-            from minikeras.layers.core.lambda_ops import _concrete
             from minikeras.layers.layer import _to_keras_tensors
+            from minikeras.ops.operation import concrete_like
 
             probe = _to_keras_tensors(input_shape, self.dtype)
             outs = []
             with np.errstate(all="ignore"):
                 for fill in (2, 3):
-                    outs.append(self.call(_concrete(probe, fill)))
+                    outs.append(self.call(concrete_like(probe, fill)))
             return _merge_shapes(outs[0], outs[1])
         if callable(self._output_shape):
             return self._output_shape(input_shape)

@@ -131,7 +131,7 @@ def to_keras3_entry(entry: dict) -> dict:
     Raises:
         ValueError: for a TensorFlow function minikeras has no op for.
     """
-    from minikeras.layers.core.lambda_ops import op_class_name
+    from minikeras.ops.op_node import op_class_name
 
     cfg = entry.get("config") or {}
     function = cfg.get("function")
@@ -208,7 +208,7 @@ def to_keras2_entry(entry: dict) -> dict:
         ValueError: naming the op when tf.keras has no layer for it (the model can
             still be saved as `.keras`, which Keras 3 reads).
     """
-    from minikeras.layers.core.lambda_ops import op_name_from_class
+    from minikeras.ops.op_node import op_name_from_class
 
     op = op_name_from_class(entry.get("class_name", ""))
     cfg = dict(entry.get("config") or {})

@@ -1,18 +1,18 @@
-"""Ops applied to symbolic tensors: each call becomes an `OpLayer` node of the graph.
+"""Ops applied to symbolic tensors: each call becomes an `OpNode` of the graph.
 
 `x = Input((3,)); y = x * 2 + 1; Model(x, y)` works because `KerasTensor`
 arithmetic (and any `keras.ops` function called on a KerasTensor) goes through
-`symbolic_op`, which wraps the op in a weightless layer and calls it
-symbolically, as Keras 3 records its `Operation`s in the functional graph.
-The layer's class name is the op's Keras 3 class name (`Multiply`, `Sum`,
-`GetItem`, ...) so `summary()` reads like Keras.
+`symbolic_op`, which wraps the op in an `Operation` and calls it symbolically,
+as Keras 3 records its `Operation`s in the functional graph. The node's class
+name is the op's Keras 3 class name (`Multiply`, `Sum`, `GetItem`, ...) so
+`summary()` reads like Keras.
 
 Saving/loading (Keras 3 format): an op node serializes as
 `{"module": "keras.src.ops.numpy", "class_name": "NotEqual", "config": {"name": ...,
 **static_kwargs}}` (see `serialize_keras_object`); its inbound node is
 `{"args": node.input_tensors["args"], "kwargs": node.input_tensors["kwargs"]}`.
-A loader rebuilds it with `op_layer_from_config(class_name, config)` and calls
-`layer.call_op(*args, **kwargs)`. Keras 3 records an `Embedding(mask_zero=True)`
+A loader rebuilds it with `op_node_from_config(class_name, config)` and calls
+`node.call_op(*args, **kwargs)`. Keras 3 records an `Embedding(mask_zero=True)`
 mask this way (a `NotEqual(tokens, 0)` node passed to later layers as `mask=`).
 """
 
@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.backend.autodiff import value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
-from minikeras.layers.layer import Layer
-from minikeras.ops.node import Node, flatten, pack_like
+from minikeras.ops.node import flatten, pack_like
+from minikeras.ops.operation import MAX_INFERENCE_ELEMENTS, Operation
 from minikeras.utils.naming import unique_name
 
 # KerasTensor dunder methods pass these names for reflected operators.
@@ -78,8 +77,6 @@ _NOT_NODES = frozenset(
 # Constant arguments of a saved op node describe shapes, axes and counts, not data: an
 # integer (or a list of integers, multiplied) above this is refused before the op runs.
 MAX_STATIC_ELEMENTS = 2**24
-# Concrete stand-ins of the inputs used to infer an op node's output shape.
-MAX_INFERENCE_ELEMENTS = 2**26
 
 
 def public_op_names() -> frozenset:
@@ -154,33 +151,21 @@ def check_static_arguments(op_name: str, *values) -> None:
         visit(value)
 
 
-def _op_layer_class(op_name: str) -> type:
+def _op_node_class(op_name: str) -> type:
     cls_name = op_class_name(op_name)
     cls = _OP_CLASSES.get(cls_name)
     if cls is None:
         cls = type(
             cls_name,
-            (OpLayer,),
+            (OpNode,),
             {"__doc__": f"The `ops.{op_name}` op as a graph node.", "__module__": __name__},
         )
         _OP_CLASSES[cls_name] = cls
     return cls
 
 
-def _concrete(x, fill: int):
-    """A concrete array standing in for a KerasTensor (None dims set to `fill`)."""
-    if isinstance(x, KerasTensor):
-        shape = tuple(fill if d is None else d for d in x.shape)
-        return np.ones(shape, dtype=x.dtype or "float32")
-    if isinstance(x, (list, tuple)):
-        return type(x)(_concrete(e, fill) for e in x)
-    if isinstance(x, dict):
-        return {k: _concrete(v, fill) for k, v in x.items()}
-    return x
-
-
-class OpLayer(Layer):
-    """A weightless layer applying one op to its (possibly several) tensor arguments.
+class OpNode(Operation):
+    """A weightless operation applying one op to its (possibly several) tensor arguments.
 
     Like Keras 3 operations, op nodes are listed in `model.operations` and the
     summary, but not in `model.layers`.
@@ -188,20 +173,15 @@ class OpLayer(Layer):
     Args:
         op: The op function, or the name of a `keras.ops` function.
         op_kwargs: Static keyword arguments of the op (JSON-friendly values).
-        name: Layer name (default: the op name, made unique).
+        name: Node name (default: the op name, made unique).
     """
 
-    _is_op_node = True
-
-    def __init__(self, op=None, op_kwargs=None, name=None, **kwargs):
+    def __init__(self, op=None, op_kwargs=None, name=None):
         op_name, fn = _resolve(op if op is not None else _op_name_of_class(type(self)))
-        kwargs.pop("trainable", None)
-        kwargs.pop("dtype", None)
-        super().__init__(name=name or unique_name(op_name), **kwargs)
+        super().__init__(name=name or unique_name(op_name))
         self.op_name = op_name
         self.fn = fn
         self.op_kwargs = dict(op_kwargs or {})
-        self.built = True
 
     @property
     def _keras_module(self) -> str:
@@ -230,57 +210,10 @@ class OpLayer(Layer):
             )
         return self({"args": list(args), "kwargs": dict(kwargs)})
 
-    def _standardize_inputs(self, inputs):
-        return inputs  # keep Python scalars weak so dtypes follow the tensor arguments
-
     def call(self, inputs):
+        """Applies the op to `inputs`, the node's `{"args": [...], "kwargs": {...}}`."""
         args, kwargs = inputs["args"], inputs["kwargs"]
         return self.fn(*args, **{**self.op_kwargs, **kwargs})
-
-    def compute_output_spec(self, inputs):
-        sizes = [
-            int(np.prod(t.shape, dtype=object))
-            for t in flatten(inputs)
-            if isinstance(t, KerasTensor) and None not in t.shape
-        ]
-        if sum(sizes) > MAX_INFERENCE_ELEMENTS:
-            raise ValueError(
-                f"Op node '{self.name}' ({self.op_name}) gets inputs of {sum(sizes)} elements; "
-                f"inferring its output shape allows at most {MAX_INFERENCE_ELEMENTS}."
-            )
-        outs = []
-        with np.errstate(all="ignore"):
-            for fill in (2, 3):
-                outs.append(self.call(_concrete(inputs, fill)))
-
-        def spec(a, b):
-            if isinstance(a, (list, tuple)):
-                return [spec(x, y) for x, y in zip(a, b)]
-            va, vb = np.asarray(value_of(a)), np.asarray(value_of(b))
-            shape = tuple(x if x == y else None for x, y in zip(va.shape, vb.shape))
-            return KerasTensor(shape, dtype=va.dtype.name)
-
-        return spec(outs[0], outs[1])
-
-    def _symbolic_call(self, inputs, *args, **kwargs):
-        outputs = self.compute_output_spec(inputs)
-        node = Node(self, inputs, outputs)
-        self._inbound_nodes.append(node)
-        node_index = len(self._inbound_nodes) - 1
-        flat = outputs if isinstance(outputs, list) else [outputs]
-        for i, t in enumerate(flat):
-            t._keras_history = (self, node_index, i)
-            t.name = self.name
-        self._input_shape_record = [t.shape for t in node.flat_inputs]
-        if len(self._input_shape_record) == 1:
-            self._input_shape_record = self._input_shape_record[0]
-        self._output_shape_record = (
-            tuple(outputs.shape) if isinstance(outputs, KerasTensor) else [t.shape for t in flat]
-        )
-        return outputs
-
-    def compute_mask(self, inputs, mask=None):
-        return None
 
     def get_config(self) -> dict:
         return {"name": self.name, **self.op_kwargs}
@@ -297,8 +230,8 @@ class OpLayer(Layer):
 
 
 def _op_name_of_class(cls) -> str:
-    if cls is OpLayer:
-        raise ValueError("OpLayer needs an `op`: a function or a `keras.ops` function name.")
+    if cls is OpNode:
+        raise ValueError("OpNode needs an `op`: a function or a `keras.ops` function name.")
     return op_name_from_class(cls.__name__)
 
 
@@ -307,15 +240,15 @@ def is_op_module(module) -> bool:
     return isinstance(module, str) and module.startswith("keras.src.ops")
 
 
-def op_layer_from_config(class_name: str, config: dict) -> OpLayer:
+def op_node_from_config(class_name: str, config: dict) -> OpNode:
     """Re-creates the op node saved by Keras 3 as `{"module": "keras.src.ops...",
     "class_name": class_name, "config": config}` (e.g. `"Sum"`, `{"axis": -1}`)."""
     op_name = op_name_from_class(class_name)
-    return _op_layer_class(op_name).from_config({**config, "op": op_name})
+    return _op_node_class(op_name).from_config({**config, "op": op_name})
 
 
 def _is_static(v) -> bool:
-    """True for values that can live in a layer config (no tensors, no arrays)."""
+    """True for values that can live in a config (no tensors, no arrays)."""
     if isinstance(v, (list, tuple)):
         return all(_is_static(e) for e in v)
     return v is None or isinstance(v, (bool, int, float, str, slice, type(Ellipsis)))
@@ -330,7 +263,7 @@ def symbolic_op(fn, *args, **kwargs):
             function of tensors.
         *args: Positional arguments; KerasTensors anywhere in them (also in
             lists) become the node's inputs, other values are kept as they are.
-        **kwargs: Keyword arguments; static ones are stored in the layer config.
+        **kwargs: Keyword arguments; static ones are stored in the node's config.
 
     Returns:
         The KerasTensor(s) of the result.
@@ -340,17 +273,17 @@ def symbolic_op(fn, *args, **kwargs):
     op_name, func = _resolve(fn)
     static = {k: v for k, v in kwargs.items() if not any_symbolic(v) and _is_static(v)}
     dynamic = {k: v for k, v in kwargs.items() if k not in static}
-    layer = _op_layer_class(op_name)(op=func, op_kwargs=static)
-    layer.op_name = op_name
-    inputs = {"args": list(args), "kwargs": dynamic}
-    return layer(inputs)
+    node = _op_node_class(op_name)(op=func, op_kwargs=static)
+    node.op_name = op_name
+    return node({"args": list(args), "kwargs": dynamic})
 
 
 __all__ = [
-    "OpLayer",
+    "MAX_INFERENCE_ELEMENTS",
+    "OpNode",
     "is_op_module",
     "op_class_name",
-    "op_layer_from_config",
+    "op_node_from_config",
     "op_name_from_class",
     "symbolic_op",
     "flatten",

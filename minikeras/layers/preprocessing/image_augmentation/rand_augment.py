@@ -1,0 +1,117 @@
+"""`RandAugment` (Cubuk et al., 2019): `num_ops` augmentations picked at random per batch."""
+
+from __future__ import annotations
+
+from minikeras.layers.preprocessing.image_augmentation.affine_augmentations import (
+    RandomRotation,
+    RandomShear,
+    RandomTranslation,
+)
+from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
+    BaseAugmentation,
+    symmetric_range,
+)
+from minikeras.layers.preprocessing.image_augmentation.color_augmentations import (
+    RandomBrightness,
+    RandomContrast,
+    Solarization,
+)
+from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import AutoContrast
+from minikeras.layers.preprocessing.image_augmentation.quality_augmentations import (
+    RandomColorDegeneration,
+    RandomSharpness,
+)
+from minikeras.layers.preprocessing.image_augmentation.tone_augmentations import (
+    Equalization,
+    RandomPosterization,
+)
+from minikeras.random import randint
+
+
+class RandAugment(BaseAugmentation):
+    """Applies `num_ops` augmentations, each drawn from Keras's list of eleven.
+
+    The list, in Keras's order: shear, translation, rotation, brightness, colour
+    degeneration, contrast, sharpness, posterization, solarization, auto-contrast and
+    equalization, each with magnitude range `factor` (posterization keeps
+    `max(1, int(8 * factor[1]))` bits at least). As in Keras, one augmentation is
+    drawn per step for the whole batch.
+
+    Args:
+        value_range: `(low, high)` of the pixel values (default `(0, 255)`).
+        num_ops: Number of augmentations applied in a row.
+        factor: Magnitude `f` in `[0, 1]` (range `[0, f]`) or `(a, b)`.
+        interpolation: `"bilinear"` or `"nearest"` for the geometric ones.
+        seed: Random seed.
+        data_format: `"channels_last"` or `"channels_first"`.
+
+    Example:
+        >>> RandAugment(seed=0)(np.full((2, 8, 8, 3), 100.0, "float32")).shape
+        (2, 8, 8, 3)
+    """
+
+    AUGMENT_LAYERS = (
+        "random_shear",
+        "random_translation",
+        "random_rotation",
+        "random_brightness",
+        "random_color_degeneration",
+        "random_contrast",
+        "random_sharpness",
+        "random_posterization",
+        "solarization",
+        "auto_contrast",
+        "equalization",
+    )
+
+    def __init__(
+        self,
+        value_range=(0, 255),
+        num_ops=2,
+        factor=0.5,
+        interpolation="bilinear",
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.value_range = value_range
+        self.num_ops = num_ops
+        self.factor = symmetric_range(factor, "factor", (0, 1))
+        self.interpolation = interpolation
+        f = self.factor
+        common = {"seed": seed, "data_format": data_format}
+        colour = {"value_range": value_range, **common}
+        self._augmenters = {
+            "random_shear": RandomShear(
+                x_factor=f, y_factor=f, interpolation=interpolation, **common
+            ),
+            "random_translation": RandomTranslation(
+                height_factor=f, width_factor=f, interpolation=interpolation, **common
+            ),
+            "random_rotation": RandomRotation(factor=f, interpolation=interpolation, **common),
+            "random_brightness": RandomBrightness(factor=f, **colour),
+            "random_color_degeneration": RandomColorDegeneration(factor=f, **colour),
+            "random_contrast": RandomContrast(factor=f, **colour),
+            "random_sharpness": RandomSharpness(factor=f, **colour),
+            "random_posterization": RandomPosterization(factor=max(1, int(8 * f[1])), **colour),
+            "solarization": Solarization(addition_factor=f, threshold_factor=f, **colour),
+            "auto_contrast": AutoContrast(value_range=value_range, data_format=data_format),
+            "equalization": Equalization(value_range=value_range, data_format=data_format),
+        }
+
+    def augment(self, images):
+        steps = list(self._augmenters.values())
+        picks = randint((self.num_ops,), 0, len(steps), seed=self.generator)
+        for pick in picks:
+            images = steps[int(pick)].augment(images)
+        return images.astype(self.dtype)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "value_range": self.value_range,
+            "num_ops": self.num_ops,
+            "factor": self.factor,
+            "interpolation": self.interpolation,
+        }
