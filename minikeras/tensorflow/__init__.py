@@ -62,6 +62,7 @@ from minikeras.tensorflow.array_ops import (
     transpose,
     unstack,
 )
+from minikeras.tensorflow.custom_gradient import custom_gradient
 from minikeras.tensorflow.creation import (
     constant,
     convert_to_tensor,
@@ -251,6 +252,7 @@ __all__ = [
     "concat",
     "constant",
     "convert_to_tensor",
+    "custom_gradient",
     "einsum",
     "expand_dims",
     "eye",
