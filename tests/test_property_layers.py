@@ -33,6 +33,11 @@ CASES: dict[str, tuple] = {
     "Conv1D": ({"filters": 2, "kernel_size": 3}, (8, 3)),
     "Conv2D": ({"filters": 2, "kernel_size": 3, "padding": "same", "strides": 2}, (7, 7, 3)),
     "Conv3D": ({"filters": 2, "kernel_size": 2}, (4, 4, 4, 2)),
+    "LocallyConnected1D": ({"filters": 2, "kernel_size": 3, "implementation": 3}, (8, 3)),
+    "LocallyConnected2D": (
+        {"filters": 2, "kernel_size": 2, "padding": "same", "implementation": 2},
+        (5, 4, 3),
+    ),
     "Convolution2D": ({"filters": 2, "kernel_size": 3}, (5, 5, 3)),
     "Convolution3D": ({"filters": 2, "kernel_size": 2}, (3, 3, 3, 2)),
     "AtrousConvolution2D": ({"filters": 2, "kernel_size": 2, "dilation_rate": 2}, (5, 5, 3)),

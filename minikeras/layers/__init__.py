@@ -207,6 +207,12 @@ from minikeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from minikeras.layers.rnn.time_distributed import TimeDistributed
 
+# tf_keras 2.x layers that Keras 3 dropped (their code lives with the Keras 1/2 support).
+from minikeras.legacy.layers.locally_connected import (
+    LocallyConnected1D,
+    LocallyConnected2D,
+)
+
 
 def serialize(layer) -> dict:
     """Keras-style dict of a layer: `{"class_name", "config", ...}`."""
@@ -305,6 +311,8 @@ __all__ = [
     "BatchNormalization",
     "GroupNormalization",
     "LayerNormalization",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
     "UnitNormalization",
     "AveragePooling1D",
     "AveragePooling2D",
