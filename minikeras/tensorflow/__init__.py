@@ -62,7 +62,6 @@ from minikeras.tensorflow.array_ops import (
     transpose,
     unstack,
 )
-from minikeras.tensorflow.custom_gradient import custom_gradient
 from minikeras.tensorflow.creation import (
     constant,
     convert_to_tensor,
@@ -75,6 +74,7 @@ from minikeras.tensorflow.creation import (
     zeros,
     zeros_like,
 )
+from minikeras.tensorflow.custom_gradient import custom_gradient
 from minikeras.tensorflow.dtypes import (
     bool,
     complex64,
