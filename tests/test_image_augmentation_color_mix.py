@@ -34,6 +34,11 @@ def test_rgb_hsv_ops_equal_keras():
     np.testing.assert_allclose(ops.image.hsv_to_rgb(x), FIX["ops/hsv_to_rgb"], atol=1e-6)
     got = ops.image.rgb_to_hsv(x.transpose(0, 3, 1, 2), data_format="channels_first")
     np.testing.assert_allclose(got, FIX["ops/rgb_to_hsv_cf"], atol=1e-6)
+    np.testing.assert_allclose(
+        ops.image.rgb_to_grayscale(IMAGES), FIX["ops/rgb_to_grayscale"], rtol=1e-6
+    )
+    blurred = ops.image.gaussian_blur(IMAGES, kernel_size=(3, 5), sigma=(0.6, 1.4))
+    np.testing.assert_allclose(blurred, FIX["ops/gaussian_blur"], rtol=1e-5, atol=1e-3)
     back = ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(x))
     np.testing.assert_allclose(back, x, atol=1e-6)
 
@@ -49,6 +54,18 @@ def test_rgb_hsv_ops_errors():
         ops.image.rgb_to_hsv(np.zeros((2, 2, 3), "int32"))
     with pytest.raises(ValueError, match="rank"):
         ops.image.hsv_to_rgb(np.zeros((2, 3), "float32"))
+
+
+def _perspective():
+    h, w = IMAGES.shape[1:3]
+    start = np.array([[0, 0], [w - 1, 0], [0, h - 1], [w - 1, h - 1]], "float32")
+    start = np.repeat(start[None], 4, axis=0)
+    d = np.random.default_rng(3).uniform(-0.2, 0.2, (4, 4, 2)).astype("float32")
+    return {
+        "apply_perspective": np.array([True, True, False, True]),
+        "start_points": start,
+        "end_points": start + start * d,
+    }
 
 
 TRANSFORMS = {
@@ -85,6 +102,35 @@ TRANSFORMS = {
     "posterization": (
         lambda: layers.RandomPosterization(4),
         {"shift_factor": np.array([7, 4, 1, 0], "uint8")},
+        IMAGES,
+    ),
+    "degeneration": (
+        lambda: layers.RandomColorDegeneration(1.0),
+        {"factor": np.array([0.0, 0.5, 1.0, -0.5], "float32").reshape(4, 1, 1, 1)},
+        IMAGES,
+    ),
+    "sharpness": (
+        lambda: layers.RandomSharpness(1.0),
+        {"factor": np.array([0.0, 0.25, 0.75, 1.0], "float32")},
+        IMAGES,
+    ),
+    "sharpness_cf": (
+        lambda: layers.RandomSharpness(1.0, data_format="channels_first"),
+        {"factor": np.array([0.0, 0.25, 0.75, 1.0], "float32")},
+        CF,
+    ),
+    "perspective": (lambda: layers.RandomPerspective(fill_value=-3.0), _perspective(), IMAGES),
+    "perspective_nearest_cf": (
+        lambda: layers.RandomPerspective(interpolation="nearest", data_format="channels_first"),
+        _perspective(),
+        CF,
+    ),
+    "gaussian_blur": (
+        lambda: layers.RandomGaussianBlur(kernel_size=(5, 3), value_range=(0, 200)),
+        {
+            "should_apply_blur": np.array([True, False, True, True]),
+            "blur_factor": np.array([0.4, 0.9], "float32"),
+        },
         IMAGES,
     ),
     "posterization_01": (
@@ -181,6 +227,27 @@ CALLS = {
         IMAGES / 255.0,
     ),
     "erasing_never": (lambda: layers.RandomErasing(0.0), IMAGES),
+    "degeneration_full": (lambda: layers.RandomColorDegeneration((1.0, 1.0)), IMAGES),
+    "degeneration_03": (lambda: layers.RandomColorDegeneration((0.3, 0.3)), IMAGES),
+    "sharpness_identity": (lambda: layers.RandomSharpness((0.5, 0.5)), IMAGES),
+    "sharpness_blur": (lambda: layers.RandomSharpness((0.1, 0.1)), IMAGES),
+    "sharpness_sharpen_cf": (
+        lambda: layers.RandomSharpness((0.9, 0.9), data_format="channels_first"),
+        CF,
+    ),
+    "perspective_flat": (lambda: layers.RandomPerspective((1.0, 1.0), scale=0.0), IMAGES),
+    "rand_augment_none": (lambda: layers.RandAugment(num_ops=0), IMAGES),
+    "gaussian_blur_fixed": (
+        lambda: layers.RandomGaussianBlur((1.0, 1.0), sigma=(0.5, 0.5)),
+        IMAGES,
+    ),
+    "gaussian_blur_fixed_cf": (
+        lambda: layers.RandomGaussianBlur(
+            (1.0, 1.0), kernel_size=(5, 3), sigma=(0.7, 0.7), data_format="channels_first"
+        ),
+        CF,
+    ),
+    "gaussian_blur_never": (lambda: layers.RandomGaussianBlur(0.0), IMAGES),
 }
 
 
@@ -249,6 +316,55 @@ def test_config_keys_values_and_round_trip(name):
         assert _normalized(rebuilt[key]) == _normalized(value), key
     again = cls.from_config(json.loads(json.dumps(ours))).get_config()
     assert _normalized(list(again.items())) == _normalized(list(ours.items()))
+
+
+STEPS = sorted(k.split("/")[1] for k in FIX.files if k.startswith("rand_augment_step/"))
+
+
+def test_rand_augment_steps_at_factor_zero_equal_keras():
+    """With `factor=0` every step is deterministic; each equals Keras's step."""
+    layer = layers.RandAugment(factor=0.0)
+    assert len(STEPS) == len(layer.AUGMENT_LAYERS) == 11
+    for step in layer.AUGMENT_LAYERS:
+        got = layer._augmenters[step](IMAGES, training=True)
+        np.testing.assert_allclose(got, FIX[f"rand_augment_step/{step}"], atol=1e-3, err_msg=step)
+
+
+def test_rand_augment_applies_num_ops_drawn_steps():
+    layer = layers.RandAugment(factor=0.0, num_ops=1, seed=4)
+    keras_steps = [FIX[f"rand_augment_step/{s}"] for s in layer.AUGMENT_LAYERS]
+    seen = set()
+    for _ in range(60):
+        out = layer(IMAGES, training=True)
+        matches = [i for i, k in enumerate(keras_steps) if np.allclose(out, k, atol=1e-3)]
+        assert matches, "each call applies exactly one of the eleven steps"
+        seen.update(matches)
+    assert len(seen) >= 9  # about 11 * (1 - (10/11)**60) distinct steps are drawn
+    two = layers.RandAugment(factor=0.0, num_ops=2, seed=4)(IMAGES, training=True)
+    assert two.shape == IMAGES.shape and two.dtype == np.float32
+
+
+def test_aug_mix_blends_the_input_with_chains_of_keras_steps():
+    """factor 0, one chain of depth 1: `m * x + (1 - m) * step(x)` for one of Keras's
+    eleven steps (or no step), `m` in [0, 1]."""
+    layer = layers.AugMix(factor=0.0, num_chains=1, chain_depth=1, seed=5)
+    candidates = [IMAGES] + [FIX[f"rand_augment_step/{s}"] for s in layer.ALL_OPS]
+    blends = []
+    for _ in range(30):
+        out = layer(IMAGES, training=True).astype(np.float64)
+        fits = []
+        for cand in candidates:
+            d = (cand - IMAGES).ravel()
+            if not d.any():
+                continue
+            m = 1.0 - np.dot(out.ravel() - IMAGES.ravel(), d) / np.dot(d, d)
+            if np.allclose(m * IMAGES + (1 - m) * cand, out, atol=5e-3) and -1e-6 <= m <= 1:
+                fits.append(m)
+        assert fits or np.allclose(out, IMAGES, atol=1e-3)
+        blends.extend(fits[:1])
+    assert len(blends) > 15 and 0.2 < np.mean(blends) < 0.8  # Beta(1, 1) weights
+    few = layers.AugMix(all_ops=False, seed=1)
+    assert list(few._augmenters) == list(layer.ALL_OPS[:7])
 
 
 # ---- the random half, by its distribution ---------------------------------------------
@@ -355,6 +471,12 @@ RANDOM = [
     lambda seed: layers.MixUp(seed=seed),
     lambda seed: layers.CutMix(seed=seed),
     lambda seed: layers.RandomErasing(seed=seed),
+    lambda seed: layers.RandomColorDegeneration(0.8, seed=seed),
+    lambda seed: layers.RandomSharpness(0.9, seed=seed),
+    lambda seed: layers.RandomPerspective(scale=0.5, seed=seed),
+    lambda seed: layers.RandAugment(seed=seed),
+    lambda seed: layers.RandomGaussianBlur(seed=seed),
+    lambda seed: layers.AugMix(seed=seed),
 ]
 
 

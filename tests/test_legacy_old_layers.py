@@ -372,3 +372,23 @@ def test_highway_initial_carry_bias_is_transform_bias():
     layer.build((None, 3))
     np.testing.assert_array_equal(np.asarray(layer.carry_bias.value), [-3.0, -3.0, -3.0])
     assert [w.name for w in layer.weights] == ["W", "W_carry", "b", "b_carry"]
+
+
+def test_locally_connected_trains_from_the_keras2_namespace():
+    assert minikeras.layers.LocallyConnected2D is LocallyConnected2D
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(64, 6, 6, 1)).astype(np.float32)
+    y = x[:, 1:5, 1:5, :].sum(axis=(1, 2, 3))[:, None] * 0.1
+    minikeras.utils.set_random_seed(3)
+    model = minikeras.Sequential(
+        [
+            minikeras.Input((6, 6, 1)),
+            minikeras.layers.LocallyConnected2D(2, 3, implementation=2, padding="same"),
+            minikeras.layers.Flatten(),
+            minikeras.layers.Dense(1),
+        ]
+    )
+    model.compile(optimizer=minikeras.optimizers.Adam(0.01), loss="mse")
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
+    losses = history.history["loss"]
+    assert losses[-1] < 0.5 * losses[0], losses

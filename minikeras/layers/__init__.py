@@ -140,10 +140,19 @@ from minikeras.layers.preprocessing.image_augmentation.mixing_augmentations impo
     MixUp,
     RandomErasing,
 )
+from minikeras.layers.preprocessing.image_augmentation.perspective_augmentation import (
+    RandomPerspective,
+)
 from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
     AutoContrast,
     Pipeline,
 )
+from minikeras.layers.preprocessing.image_augmentation.quality_augmentations import (
+    RandomColorDegeneration,
+    RandomGaussianBlur,
+    RandomSharpness,
+)
+from minikeras.layers.preprocessing.image_augmentation.rand_augment import AugMix, RandAugment
 from minikeras.layers.preprocessing.image_augmentation.tone_augmentations import (
     Equalization,
     RandomInvert,
@@ -197,6 +206,12 @@ from minikeras.layers.rnn.rnn import RNN
 from minikeras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
 from minikeras.layers.rnn.stacked_rnn_cells import StackedRNNCells
 from minikeras.layers.rnn.time_distributed import TimeDistributed
+
+# tf_keras 2.x layers that Keras 3 dropped (their code lives with the Keras 1/2 support).
+from minikeras.legacy.layers.locally_connected import (
+    LocallyConnected1D,
+    LocallyConnected2D,
+)
 
 
 def serialize(layer) -> dict:
@@ -296,6 +311,8 @@ __all__ = [
     "BatchNormalization",
     "GroupNormalization",
     "LayerNormalization",
+    "LocallyConnected1D",
+    "LocallyConnected2D",
     "UnitNormalization",
     "AveragePooling1D",
     "AveragePooling2D",
@@ -361,6 +378,12 @@ __all__ = [
     "Equalization",
     "RandomInvert",
     "RandomPosterization",
+    "RandomColorDegeneration",
+    "RandomSharpness",
+    "RandAugment",
+    "RandomPerspective",
+    "RandomGaussianBlur",
+    "AugMix",
     "RandomHeight",
     "RandomRotation",
     "RandomShear",

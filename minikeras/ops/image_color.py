@@ -80,3 +80,30 @@ def hsv_to_rgb(images, data_format=None):
     one_minus_s = 1.0 - saturation
     planes = [value * (one_minus_s + saturation * d) for d in (dr, dg, db)]
     return knp.cast(knp.stack(planes, axis=axis), dtype)
+
+
+def rgb_to_grayscale(images, data_format=None):
+    """Converts RGB images to one-channel grayscale (ITU-R 601 luma weights).
+
+    Args:
+        images: `(H, W, 3)` or `(N, H, W, 3)` images (channels first: `3` first).
+        data_format: `"channels_last"` or `"channels_first"`; the global setting if None.
+
+    Returns:
+        The images with one channel, in the input's dtype.
+    """
+    from minikeras import ops as knp
+
+    data_format = config.standardize_data_format(data_format)
+    ndim = len(images.shape)
+    if ndim not in (3, 4):
+        raise ValueError(
+            "Invalid images rank: expected rank 3 (single image) or rank 4 (batch of "
+            f"images). Received input with shape: images.shape={tuple(images.shape)}"
+        )
+    axis = ndim - 1 if data_format == "channels_last" else ndim - 3
+    original = np.dtype(str(images.dtype))
+    dtype = original if original.kind == "f" else np.dtype("float32")
+    weights = np.array([0.2989, 0.5870, 0.1140], dtype)
+    gray = knp.tensordot(knp.cast(images, dtype), weights, axes=([axis], [0]))
+    return knp.cast(knp.expand_dims(gray, axis), original)
