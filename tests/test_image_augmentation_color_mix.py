@@ -37,6 +37,8 @@ def test_rgb_hsv_ops_equal_keras():
     np.testing.assert_allclose(
         ops.image.rgb_to_grayscale(IMAGES), FIX["ops/rgb_to_grayscale"], rtol=1e-6
     )
+    blurred = ops.image.gaussian_blur(IMAGES, kernel_size=(3, 5), sigma=(0.6, 1.4))
+    np.testing.assert_allclose(blurred, FIX["ops/gaussian_blur"], rtol=1e-5, atol=1e-3)
     back = ops.image.hsv_to_rgb(ops.image.rgb_to_hsv(x))
     np.testing.assert_allclose(back, x, atol=1e-6)
 
@@ -122,6 +124,14 @@ TRANSFORMS = {
         lambda: layers.RandomPerspective(interpolation="nearest", data_format="channels_first"),
         _perspective(),
         CF,
+    ),
+    "gaussian_blur": (
+        lambda: layers.RandomGaussianBlur(kernel_size=(5, 3), value_range=(0, 200)),
+        {
+            "should_apply_blur": np.array([True, False, True, True]),
+            "blur_factor": np.array([0.4, 0.9], "float32"),
+        },
+        IMAGES,
     ),
     "posterization_01": (
         lambda: layers.RandomPosterization(4, value_range=(0, 1)),
@@ -227,6 +237,17 @@ CALLS = {
     ),
     "perspective_flat": (lambda: layers.RandomPerspective((1.0, 1.0), scale=0.0), IMAGES),
     "rand_augment_none": (lambda: layers.RandAugment(num_ops=0), IMAGES),
+    "gaussian_blur_fixed": (
+        lambda: layers.RandomGaussianBlur((1.0, 1.0), sigma=(0.5, 0.5)),
+        IMAGES,
+    ),
+    "gaussian_blur_fixed_cf": (
+        lambda: layers.RandomGaussianBlur(
+            (1.0, 1.0), kernel_size=(5, 3), sigma=(0.7, 0.7), data_format="channels_first"
+        ),
+        CF,
+    ),
+    "gaussian_blur_never": (lambda: layers.RandomGaussianBlur(0.0), IMAGES),
 }
 
 
@@ -321,6 +342,29 @@ def test_rand_augment_applies_num_ops_drawn_steps():
     assert len(seen) >= 9  # about 11 * (1 - (10/11)**60) distinct steps are drawn
     two = layers.RandAugment(factor=0.0, num_ops=2, seed=4)(IMAGES, training=True)
     assert two.shape == IMAGES.shape and two.dtype == np.float32
+
+
+def test_aug_mix_blends_the_input_with_chains_of_keras_steps():
+    """factor 0, one chain of depth 1: `m * x + (1 - m) * step(x)` for one of Keras's
+    eleven steps (or no step), `m` in [0, 1]."""
+    layer = layers.AugMix(factor=0.0, num_chains=1, chain_depth=1, seed=5)
+    candidates = [IMAGES] + [FIX[f"rand_augment_step/{s}"] for s in layer.ALL_OPS]
+    blends = []
+    for _ in range(30):
+        out = layer(IMAGES, training=True).astype(np.float64)
+        fits = []
+        for cand in candidates:
+            d = (cand - IMAGES).ravel()
+            if not d.any():
+                continue
+            m = 1.0 - np.dot(out.ravel() - IMAGES.ravel(), d) / np.dot(d, d)
+            if np.allclose(m * IMAGES + (1 - m) * cand, out, atol=5e-3) and -1e-6 <= m <= 1:
+                fits.append(m)
+        assert fits or np.allclose(out, IMAGES, atol=1e-3)
+        blends.extend(fits[:1])
+    assert len(blends) > 15 and 0.2 < np.mean(blends) < 0.8  # Beta(1, 1) weights
+    few = layers.AugMix(all_ops=False, seed=1)
+    assert list(few._augmenters) == list(layer.ALL_OPS[:7])
 
 
 # ---- the random half, by its distribution ---------------------------------------------
@@ -431,6 +475,8 @@ RANDOM = [
     lambda seed: layers.RandomSharpness(0.9, seed=seed),
     lambda seed: layers.RandomPerspective(scale=0.5, seed=seed),
     lambda seed: layers.RandAugment(seed=seed),
+    lambda seed: layers.RandomGaussianBlur(seed=seed),
+    lambda seed: layers.AugMix(seed=seed),
 ]
 
 

@@ -23,13 +23,17 @@ _tape_stack: list = []  # the active GradientTapes, innermost last
 _next_seq = itertools.count().__next__
 # id(array) -> leaf Tensor for NumPy arrays passed to `tape.watch` on an active tape.
 _watched_arrays: dict[int, Tensor] = {}
+# The recorded backward pass for gradients taken inside a tape; `minikeras.ops`
+# installs it (`ops/second_order.py`), since it differentiates with ops.
+_recorded_backward: list = []
 
 
 class Tensor(ArrayOperatorsMixin):
     """An array recorded on the tape: its value, its parents and their VJPs."""
 
     __array_priority__ = 100
-    __slots__ = ("value", "parents", "vjps", "seq", "_keras_mask", "__weakref__")
+    # `op` (set only by ops that have a second-order rule, see `ops/second_order.py`).
+    __slots__ = ("value", "parents", "vjps", "seq", "op", "_keras_mask", "__weakref__")
 
     def __init__(self, value: np.ndarray, parents: tuple = (), vjps: tuple = ()):
         self.value = value

@@ -13,6 +13,7 @@ import numpy as np
 from minikeras.backend.autodiff import (
     EagerTensor,
     Tensor,
+    _recorded_backward,
     _tape_stack,
     _watched_arrays,
     backward,
@@ -26,8 +27,9 @@ class GradientTape:
 
     Trainable `Variable`s read inside the `with` block are watched
     automatically; `watch()` adds non-trainable variables or NumPy arrays.
-    Tapes nest: an outer tape also sees what is computed under an inner one.
-    Gradients are first-order (the VJPs run on plain NumPy arrays).
+    Tapes nest: an outer tape also sees what is computed under an inner one, and
+    a gradient taken while a tape is active is recorded by it, so the outer tape
+    gives second derivatives (for the ops listed in `ops/second_order.py`).
 
     Args:
         persistent: If False (default), `gradient()` may be called only once.
@@ -228,6 +230,11 @@ class GradientTape:
         targets = list(target) if isinstance(target, (list, tuple)) else [target]
         grads = [None] * len(srcs)
         keep = {id(n) for n in nodes if n is not None}
+        run_backward = backward
+        if _tape_stack and _recorded_backward:
+            # Taken inside a tape: the gradient computation is recorded in turn, so
+            # that the active tape can differentiate it (higher-order gradients).
+            run_backward = _recorded_backward[0]
         for t in targets:
             if not isinstance(t, Tensor) or not keep:
                 continue
@@ -236,14 +243,14 @@ class GradientTape:
                 if output_gradients is None
                 else np.broadcast_to(value_of(output_gradients), t.shape).astype(t.dtype)
             )
-            kept = backward(t, seed, keep)
+            kept = run_backward(t, seed, keep)
             for i, n in enumerate(nodes):
                 g = kept.get(id(n)) if n is not None else None
                 if g is not None:
                     grads[i] = g if grads[i] is None else grads[i] + g
         seen: set[int] = set()
         for i, g in enumerate(grads):
-            if g is None:
+            if g is None or isinstance(g, Tensor):  # a recorded gradient stays as it is
                 continue
             # Each gradient: a writable array of its source's float dtype, never shared.
             sv = value_of(srcs[i])

@@ -149,9 +149,10 @@ from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
 )
 from minikeras.layers.preprocessing.image_augmentation.quality_augmentations import (
     RandomColorDegeneration,
+    RandomGaussianBlur,
     RandomSharpness,
 )
-from minikeras.layers.preprocessing.image_augmentation.rand_augment import RandAugment
+from minikeras.layers.preprocessing.image_augmentation.rand_augment import AugMix, RandAugment
 from minikeras.layers.preprocessing.image_augmentation.tone_augmentations import (
     Equalization,
     RandomInvert,
@@ -381,6 +382,8 @@ __all__ = [
     "RandomSharpness",
     "RandAugment",
     "RandomPerspective",
+    "RandomGaussianBlur",
+    "AugMix",
     "RandomHeight",
     "RandomRotation",
     "RandomShear",

@@ -151,6 +151,7 @@ __all__ = [name for name in dir() if not name.startswith("_")]
 # Wider `keras.ops` coverage (opscompat): more numpy, nn, math, linalg and core ops.
 from minikeras.ops import linalg  # noqa: E402
 from minikeras.ops import math as math  # noqa: E402
+from minikeras.ops import second_order as _second_order  # noqa: E402, F401 - installs it
 from minikeras.ops.attention import dot_product_attention  # noqa: E402
 from minikeras.ops.core_extra import (  # noqa: E402
     cond,

@@ -25,11 +25,14 @@ from minikeras.ops.numpy import _unary
 
 def relu(x):
     """Rectified linear unit: `max(x, 0)`."""
-    return _unary(
+    t = _unary(
         x,
         lambda v: kernels.relu_value(np.asarray(v)),
         lambda g, x, o: kernels.relu_vjp(g, np.asarray(x), o),
     )
+    if type(t) is Tensor:
+        t.op = ("relu", t.op[1])
+    return t
 
 
 def relu6(x):
@@ -52,9 +55,11 @@ def sigmoid(x):
     out = _sigmoid(np.asarray(xv))
     if xn is None:
         return out
-    return _SigmoidTensor(
+    t = _SigmoidTensor(
         out, (xn,), (lambda g: kernels.sigmoid_vjp(g, xv, out),), logits=xv, parent=xn
     )
+    t.op = ("sigmoid", (xn,))
+    return t
 
 
 class _SigmoidTensor(Tensor):
@@ -144,7 +149,10 @@ def elu(x, alpha=1.0):
     def fwd(v):
         return np.where(v > 0, v, alpha * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
 
-    return _unary(x, fwd, lambda g, x, o: np.where(x > 0, g, g * (o + alpha)).astype(g.dtype))
+    t = _unary(x, fwd, lambda g, x, o: np.where(x > 0, g, g * (o + alpha)).astype(g.dtype))
+    if type(t) is Tensor:
+        t.op = ("elu", (t.op[1][0], alpha))
+    return t
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -459,4 +467,5 @@ def dense(x, kernel, bias=None, activation=None):
             parents.append(node)
             vjps.append(vjp)
     y = Tensor(out, tuple(parents), tuple(vjps))
+    y.op = ("dense", (xv if xn is None else xn, kv if kn is None else kn, bv if bn is None else bn))
     return y if activation is None else activation(y)

@@ -29,11 +29,13 @@ def _binary(a, b, fn, vjp_a, vjp_b):
     out = fn(av, bv)
     if an is None and bn is None:
         return out
-    return record(
+    t = record(
         out,
         (an, lambda g: unbroadcast(vjp_a(g, av, bv, out), _shape(av))),
         (bn, lambda g: unbroadcast(vjp_b(g, av, bv, out), _shape(bv))),
     )
+    t.op = (fn, (av if an is None else an, bv if bn is None else bn))
+    return t
 
 
 def _unary(x, fn, vjp):
@@ -41,7 +43,9 @@ def _unary(x, fn, vjp):
     out = fn(xv)
     if xn is None:
         return out
-    return Tensor(out, (xn,), (lambda g: vjp(g, xv, out),))
+    t = Tensor(out, (xn,), (lambda g: vjp(g, xv, out),))
+    t.op = (fn, (xn,))
+    return t
 
 
 def _norm_axis(axis, ndim):
@@ -173,7 +177,9 @@ def matmul(x1, x2):
             return av.T @ g
         return unbroadcast(np.matmul(np.swapaxes(av, -1, -2), g), bv.shape)
 
-    return record(out, (an, vjp_a), (bn, vjp_b))
+    t = record(out, (an, vjp_a), (bn, vjp_b))
+    t.op = ("matmul", (av if an is None else an, bv if bn is None else bn))
+    return t
 
 
 def dot(x1, x2):
@@ -358,13 +364,16 @@ def where(condition, x1=None, x2=None):
     cond = value_of(condition).astype(bool)
     if x1 is None and x2 is None:
         return np.nonzero(cond)
-    return _binary(
+    t = _binary(
         x1,
         x2,
         lambda a, b: np.where(cond, a, b),
         lambda g, a, b, o: np.where(cond, g, 0).astype(g.dtype),
         lambda g, a, b, o: np.where(cond, 0, g).astype(g.dtype),
     )
+    if type(t) is Tensor:
+        t.op = ("where", (*t.op[1], cond))
+    return t
 
 
 # ----------------------------------------------------------------------------- comparisons
@@ -424,9 +433,11 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 - Keras name
     if xn is None:
         return out
     shape = xv.shape
-    return Tensor(
+    t = Tensor(
         out, (xn,), (lambda g: _broadcast_back(_expand_reduced(g, shape, axis, keepdims), shape),)
     )
+    t.op = ("sum", (xn, axis, keepdims))
+    return t
 
 
 def _mean_value(xv, axis, keepdims):
@@ -464,7 +475,9 @@ def mean(x, axis=None, keepdims=False):
     def vjp(g):
         return _broadcast_back(_expand_reduced(g / count, shape, axis, keepdims), shape)
 
-    return Tensor(out, (xn,), (vjp,))
+    t = Tensor(out, (xn,), (vjp,))
+    t.op = ("mean", (xn, axis, keepdims))
+    return t
 
 
 def var(x, axis=None, keepdims=False):
@@ -598,7 +611,9 @@ def reshape(x, newshape):
     if xn is None:
         return out
     shape = xv.shape
-    return Tensor(out, (xn,), (lambda g: np.reshape(g, shape),))
+    t = Tensor(out, (xn,), (lambda g: np.reshape(g, shape),))
+    t.op = ("reshape", (xn,))
+    return t
 
 
 def transpose(x, axes=None):
@@ -608,7 +623,9 @@ def transpose(x, axes=None):
     if xn is None:
         return out
     inv = None if axes is None else np.argsort(axes)
-    return Tensor(out, (xn,), (lambda g: np.transpose(g, inv),))
+    t = Tensor(out, (xn,), (lambda g: np.transpose(g, inv),))
+    t.op = ("transpose", (xn, inv))
+    return t
 
 
 def swapaxes(x, axis1, axis2):
@@ -766,7 +783,9 @@ def getitem(x, key):
         np.add.at(full, key, g)
         return full
 
-    return Tensor(out, (xn,), (vjp,))
+    t = Tensor(out, (xn,), (vjp,))
+    t.op = ("getitem", (xn, key))
+    return t
 
 
 def take(x, indices, axis=None):

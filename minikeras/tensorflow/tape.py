@@ -28,8 +28,10 @@ class GradientTape(_BackendTape):
     Trainable variables read inside the block are watched automatically;
     `watch()` adds tensors (e.g. a `tf.constant`). Arithmetic on watched
     tensors and variables, `tf.*` functions, layers and models are recorded.
-    Gradients are first order: a tape inside another tape does not give
-    second derivatives.
+    A gradient taken inside another tape is recorded by it, so nested tapes
+    give second (and higher) derivatives for the ops that have a second-order
+    rule (`minikeras/ops/second_order.py`); another op raises a clear error
+    when differentiated twice, never a wrong value.
 
     Args:
         persistent: Allow several `gradient()` calls.

@@ -83,3 +83,74 @@ class RandomSharpness(RandomTransformAugmentation):
 
     def get_config(self) -> dict:
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
+
+
+def _odd_sizes(kernel_size) -> tuple:
+    sizes = tuple(kernel_size) if isinstance(kernel_size, (tuple, list)) else (kernel_size,) * 2
+    if len(sizes) != 2 or any(int(k) % 2 == 0 for k in sizes):
+        raise ValueError(
+            "The `kernel_size` argument should be an odd number (or a list of two odd "
+            f"numbers). Received: kernel_size={kernel_size}"
+        )
+    return sizes
+
+
+class RandomGaussianBlur(RandomTransformAugmentation):
+    """With probability `p` (drawn from `factor`), blurs each image with a Gaussian.
+
+    One `(sigma_x, sigma_y)` pair is drawn from `sigma` per batch; the kernel is
+    `kernel_size` (width, height), zero-padded at the borders; the result is clipped
+    to `value_range`.
+
+    Args:
+        factor: `p` range in `[0, 1]` (`f`: `[0, f]`).
+        kernel_size: Odd size, or `(width, height)`.
+        sigma: `s` (range `[0, s]`) or `(low, high)` for the standard deviations.
+        value_range: `(low, high)` of the pixel values (default `(0, 255)`).
+        data_format: `"channels_last"` or `"channels_first"`.
+        seed: Random seed.
+    """
+
+    def __init__(
+        self,
+        factor=1.0,
+        kernel_size=3,
+        sigma=1.0,
+        value_range=(0, 255),
+        data_format=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = symmetric_range(factor, "factor", (0, 1))
+        self.kernel_size = _odd_sizes(kernel_size)
+        self.sigma = symmetric_range(sigma, "sigma", (0, 1))
+        self.value_range = value_range
+
+    def get_random_transformation(self, images, seed=None) -> dict:
+        seed = self._seed(seed)
+        n = images.shape[0]
+        probability = uniform((n,), self.factor[0], self.factor[1], seed=seed)
+        threshold = uniform((n,), 0.0, 1.0, seed=seed)
+        sigma = uniform((2,), self.sigma[0], self.sigma[1], dtype="float32", seed=seed) + 1e-6
+        return {"should_apply_blur": threshold < probability, "blur_factor": sigma}
+
+    def transform_images(self, images, transformation):
+        blurred = ops.image.gaussian_blur(
+            images,
+            kernel_size=self.kernel_size,
+            sigma=transformation["blur_factor"],
+            data_format=self.data_format,
+        )
+        apply = ops.reshape(transformation["should_apply_blur"], (-1, 1, 1, 1))
+        out = ops.where(apply, blurred, images)
+        return ops.cast(ops.clip(out, self.value_range[0], self.value_range[1]), images.dtype)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "kernel_size": self.kernel_size,
+            "sigma": self.sigma,
+            "value_range": self.value_range,
+        }
