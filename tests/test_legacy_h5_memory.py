@@ -159,3 +159,68 @@ def test_cli_json_and_weights_fill_without_initializers(tmp_path, monkeypatch, c
     assert main([str(a) for a in argv]) == 0, capsys.readouterr().err
     model = minikeras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_array_equal(model.layers[-1].kernel.value, kernel)
+
+
+def _mlp_json(branches=4, width=500):
+    layers = [{"class_name": "InputLayer", "config": {"batch_input_shape": [None, width]}}]
+    layers += [
+        {"class_name": "Dense", "config": {"name": f"d{i}", "units": width}}
+        for i in range(branches)
+    ]
+    return json.dumps({"class_name": "Sequential", "config": {"name": "mlp", "layers": layers}})
+
+
+def test_model_from_json_checks_the_total_before_initializing(monkeypatch):
+    # Four 500x500 float32 kernels: each under the 1 MiB per-weight check, 3.8 MiB together.
+    calls = []
+    original = initializers.GlorotUniform.__call__
+
+    def spy(self, *args, **kwargs):
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(initializers.GlorotUniform, "__call__", spy)
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 2 * 2**20)
+    with pytest.raises(ValueError, match=r"The model's weights \(8 arrays\) needs 3\.8 MiB"):
+        minikeras.models.model_from_json(_mlp_json())
+    assert calls == []
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 64 * 2**20)
+    model = minikeras.models.model_from_json(_mlp_json())
+    assert calls == [(500, 500)] * 4
+    assert all(np.abs(np.asarray(la.kernel.value)).max() > 0 for la in model.layers)
+
+
+def test_model_from_json_draws_like_building_in_code():
+    minikeras.utils.set_random_seed(5)
+    from_json = minikeras.models.model_from_json(_mlp_json(branches=2, width=6))
+    minikeras.utils.set_random_seed(5)
+    in_code = minikeras.Sequential(
+        [minikeras.Input((6,)), minikeras.layers.Dense(6), minikeras.layers.Dense(6)]
+    )
+    for a, b in zip(from_json.weights, in_code.weights):
+        np.testing.assert_array_equal(a.value, b.value)
+    assert np.abs(from_json.layers[0].kernel.value).max() > 0
+
+
+def test_model_from_json_draws_as_immediate_initialization():
+    from minikeras import layers
+    from minikeras.legacy.saving import loading
+
+    model = minikeras.Sequential(
+        [
+            minikeras.Input((5,), dtype="int32"),
+            layers.Embedding(10, 4),
+            layers.LSTM(3, return_sequences=True, dropout=0.2),
+            layers.BatchNormalization(),
+            layers.Bidirectional(layers.GRU(2)),
+            layers.Dense(2),
+        ]
+    )
+    text = model.to_json()
+    minikeras.utils.set_random_seed(7)
+    immediate = loading.model_from_config(json.loads(text))  # each weight drawn at creation
+    minikeras.utils.set_random_seed(7)
+    deferred = minikeras.models.model_from_json(text)
+    assert [w.path for w in deferred.weights] == [w.path for w in immediate.weights]
+    for a, b in zip(deferred.weights, immediate.weights):
+        np.testing.assert_array_equal(a.value, b.value, err_msg=a.path)

@@ -37,7 +37,8 @@ def test_legacy_module_exports(module, name):
 
 
 @pytest.mark.parametrize(
-    "module", ["recurrent", "embeddings", "merge", "advanced_activations", "wrappers", "noise"]
+    "module",
+    ["recurrent", "embeddings", "merge", "advanced_activations", "wrappers", "noise", "local"],
 )
 def test_legacy_layer_modules_forward_lazily(module, monkeypatch):
     # The forwarding module itself (a real package of the same name may shadow the short path).
@@ -67,6 +68,7 @@ def test_legacy_layer_modules_forward_lazily(module, monkeypatch):
         ("advanced_activations", "LeakyReLU"),
         ("wrappers", "Bidirectional"),
         ("noise", "GaussianNoise"),
+        ("local", "LocallyConnected2D"),
     ],
 )
 def test_keras2_layer_paths_resolve(module, name):

@@ -137,3 +137,42 @@ def weights_from_file():
 def weights_come_from_file() -> bool:
     """True inside `weights_from_file()`."""
     return _FROM_FILE[0] > 0
+
+
+_DEFERRED: list[list] = []
+
+
+@contextlib.contextmanager
+def deferred_initialization():
+    """`weights_from_file()` for a model whose values come from its initializers: new
+    weights are untouched zeros and their initializers are kept, in creation order, in
+    the yielded list, for `run_deferred_initializers` once the model's total is checked.
+    Inside `weights_from_file()` it records nothing: the file gives the values."""
+    pending: list = []
+    if weights_come_from_file():  # inside a file load: the file gives every value
+        yield pending
+        return
+    _DEFERRED.append(pending)
+    try:
+        with weights_from_file():
+            yield pending
+    finally:
+        _DEFERRED.remove(pending)
+
+
+def defer_initializer(variable, initializer) -> None:
+    """Records `variable` (zeros, inside `deferred_initialization()`) and its initializer."""
+    if _DEFERRED:
+        _DEFERRED[-1].append((variable, initializer, variable.value))
+
+
+def run_deferred_initializers(pending: list) -> None:
+    """Fills each recorded variable from its initializer, in creation order (so seeded
+    runs draw the same numbers as building the model directly), writing into the same
+    array. A variable its layer already set while building (no longer all zeros) keeps
+    its value."""
+    for variable, initializer, zeros in pending:
+        if variable.value is not zeros or zeros.any():
+            continue
+        value = initializer(tuple(zeros.shape), dtype=zeros.dtype)
+        np.copyto(zeros, np.asarray(value, dtype=zeros.dtype))

@@ -20,7 +20,11 @@ from minikeras.backend import autocast, config
 from minikeras.backend.autodiff import Tensor, recorded_or_value, value_of
 from minikeras.backend.eager_tensor import EagerTensor, as_eager
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
-from minikeras.backend.memory import check_weight_allocation, weights_come_from_file
+from minikeras.backend.memory import (
+    check_weight_allocation,
+    defer_initializer,
+    weights_come_from_file,
+)
 from minikeras.backend.variable import Variable
 from minikeras.layers import call_context
 from minikeras.layers.symbolic_mask import attach_symbolic_mask
@@ -326,6 +330,7 @@ class Layer(Operation):
                 path=f"{self.name}/{name}",
             )
             var.value = np.zeros(shape, dtype)  # pages untouched until the values land
+            defer_initializer(var, init)
         else:
             var = Variable(
                 init,

@@ -74,6 +74,7 @@ from minikeras.tensorflow.creation import (
     zeros,
     zeros_like,
 )
+from minikeras.tensorflow.custom_gradient import custom_gradient
 from minikeras.tensorflow.dtypes import (
     bool,
     complex64,
@@ -251,6 +252,7 @@ __all__ = [
     "concat",
     "constant",
     "convert_to_tensor",
+    "custom_gradient",
     "einsum",
     "expand_dims",
     "eye",
