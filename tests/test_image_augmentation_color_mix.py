@@ -526,3 +526,49 @@ def test_argument_errors():
         layers.RandomErasing(fill_value=[1, 2])
     with pytest.raises(ValueError, match="images"):
         layers.MixUp()({"labels": np.zeros((2, 2))})
+
+
+# ---- files both ways -------------------------------------------------------------------
+
+
+def test_keras_saved_model_with_these_layers_loads_and_predicts_the_same(tmp_path):
+    """A Keras 3.15 `.keras` file (every layer above except Equalization, see the
+    generator) loads here; at inference the augmentations pass images through."""
+    import minikeras as keras
+
+    model = keras.saving.load_model(os.path.join(HERE, "augment_model.keras"))
+    want = np.load(os.path.join(HERE, "augment_model_out.npy"))
+    np.testing.assert_allclose(model.predict(IMAGES, verbose=0), want, rtol=1e-5, atol=1e-5)
+    names = [type(layer).__name__ for layer in model.layers]
+    assert names[:3] == ["RandomHue", "RandomSaturation", "RandomColorJitter"]
+    assert {"RandAugment", "AugMix", "MixUp", "CutMix", "RandomPerspective"} <= set(names)
+    model.save(tmp_path / "again.keras")
+    again = keras.saving.load_model(tmp_path / "again.keras")
+    np.testing.assert_allclose(again.predict(IMAGES, verbose=0), want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.oracle
+def test_real_keras_loads_our_model_with_these_layers(tmp_path):
+    import subprocess
+
+    from conftest import real_keras_python, subprocess_env
+
+    import minikeras as keras
+
+    python = real_keras_python()
+    model = keras.saving.load_model(os.path.join(HERE, "augment_model.keras"))
+    model.save(tmp_path / "ours.keras")
+    script = f"""
+import os
+os.environ["KERAS_BACKEND"] = "jax"
+import numpy as np, keras
+x = np.load({os.path.join(HERE, "color_mix.npz")!r})["images"]
+model = keras.saving.load_model({str(tmp_path / "ours.keras")!r})
+np.save({str(tmp_path / "out.npy")!r}, model.predict(x, verbose=0))
+"""
+    done = subprocess.run(
+        [python, "-c", script], capture_output=True, text=True, timeout=300, env=subprocess_env()
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    want = np.load(os.path.join(HERE, "augment_model_out.npy"))
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), want, rtol=1e-5, atol=1e-5)

@@ -200,3 +200,27 @@ def test_model_from_json_draws_like_building_in_code():
     for a, b in zip(from_json.weights, in_code.weights):
         np.testing.assert_array_equal(a.value, b.value)
     assert np.abs(from_json.layers[0].kernel.value).max() > 0
+
+
+def test_model_from_json_draws_as_immediate_initialization():
+    from minikeras import layers
+    from minikeras.legacy.saving import loading
+
+    model = minikeras.Sequential(
+        [
+            minikeras.Input((5,), dtype="int32"),
+            layers.Embedding(10, 4),
+            layers.LSTM(3, return_sequences=True, dropout=0.2),
+            layers.BatchNormalization(),
+            layers.Bidirectional(layers.GRU(2)),
+            layers.Dense(2),
+        ]
+    )
+    text = model.to_json()
+    minikeras.utils.set_random_seed(7)
+    immediate = loading.model_from_config(json.loads(text))  # each weight drawn at creation
+    minikeras.utils.set_random_seed(7)
+    deferred = minikeras.models.model_from_json(text)
+    assert [w.path for w in deferred.weights] == [w.path for w in immediate.weights]
+    for a, b in zip(deferred.weights, immediate.weights):
+        np.testing.assert_array_equal(a.value, b.value, err_msg=a.path)

@@ -17,7 +17,7 @@ def test_old_names_read_the_modern_entries():
     assert h["mean_absolute_error"] is h["mae"]
     assert h["val_mean_absolute_error"] is h["val_mae"]
     assert "acc" in h and h.get("val_acc") == h["val_accuracy"]
-    assert list(h) == ["loss", "accuracy", "mae", "val_loss", "val_accuracy", "val_mae"]
+    assert list(h) == ["accuracy", "loss", "mae", "val_accuracy", "val_loss", "val_mae"]
     assert "'acc'" not in repr(h) and "mean_absolute_error" not in str(h)
 
 

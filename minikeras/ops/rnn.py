@@ -163,7 +163,6 @@ def simple_rnn_sequence(
 # Re-exported so that `minikeras.ops.rnn` is the one import for recurrent layers.
 from minikeras.ops.rnn_gru import gru_sequence  # noqa: E402
 from minikeras.ops.rnn_lstm import lstm_sequence, lstm_sequence_time_major  # noqa: E402
-from minikeras.ops.rnn_lstm_bidirectional import lstm_bidirectional_time_major  # noqa: E402
 from minikeras.ops.rnn_projection import time_major_dense  # noqa: E402
 from minikeras.ops.sequence_utils import basic_slice, embedding_lookup  # noqa: E402
 
@@ -172,7 +171,6 @@ __all__ = [
     "basic_slice",
     "embedding_lookup",
     "gru_sequence",
-    "lstm_bidirectional_time_major",
     "lstm_sequence",
     "lstm_sequence_time_major",
     "simple_rnn_sequence",

@@ -38,18 +38,18 @@ from minikeras.ops.rnn import _act, _carry_inplace
 def _gate_plan(activation, recurrent_activation, shape, dtype):
     """`(sign, activate)` for the gates (order i, f, c, o): the step computes
     `z = sign * (U.T @ h + xw_t)` (the sign folded into `U`), and `activate(g)`
-    replaces the pre-activations in the gate-major `g` of `shape` `(..., 4, units,
-    batch)` (a leading axis per direction) by the gate values, in place."""
+    replaces the pre-activations in the gate-major `g` of `shape` `(4, units, batch)`
+    by the gate values, in place."""
     if activation == "tanh" and recurrent_activation == "sigmoid":
         # g = -x, e = exp(-x): sigmoid(x) = 1 / (1 + e), tanh(x) = 2 / (1 + e**2) - 1.
         # exp overflows to inf for very negative x, giving the exact limits 0 and -1.
         # One divide for all four gates: numerators 1, 1, 2, 1.
         numerators = np.ones(shape, dtype=dtype)
-        numerators[..., 2, :, :] = 2.0
+        numerators[2] = 2.0
 
         def activate(g):
             np.exp(g, out=g)
-            c = g[..., 2, :, :]
+            c = g[2]
             c *= c
             g += 1.0
             np.divide(numerators, g, out=g)
@@ -59,9 +59,9 @@ def _gate_plan(activation, recurrent_activation, shape, dtype):
     f, sf = _act(activation)[0], _act(recurrent_activation)[0]
 
     def activate(g):
-        sf(g[..., :2, :, :], out=g[..., :2, :, :])
-        f(g[..., 2, :, :], out=g[..., 2, :, :])
-        sf(g[..., 3, :, :], out=g[..., 3, :, :])
+        sf(g[:2], out=g[:2])
+        f(g[2], out=g[2])
+        sf(g[3], out=g[3])
 
     return 1.0, activate
 
@@ -78,14 +78,14 @@ def _chain_factors(gates, cs, tcs, activation, recurrent_activation):
     a = np.empty_like(gates)
     # One contiguous pass for all four gates, then the candidate gate's own derivative.
     _derivative(recurrent_activation, gates, a)
-    _derivative(activation, gates[..., 2, :, :], a[..., 2, :, :])
-    a[..., 0, :, :] *= gates[..., 2, :, :]  # i: dc * g
-    a[..., 1, :, :] *= cs[:-1]  # f: dc * c_prev
-    a[..., 2, :, :] *= gates[..., 0, :, :]  # c: dc * i
-    a[..., 3, :, :] *= tcs  # o: dh * activation(c)
+    _derivative(activation, gates[:, 2], a[:, 2])
+    a[:, 0] *= gates[:, 2]  # i: dc * g
+    a[:, 1] *= cs[:-1]  # f: dc * c_prev
+    a[:, 2] *= gates[:, 0]  # c: dc * i
+    a[:, 3] *= tcs  # o: dh * activation(c)
     k = np.empty_like(tcs)
     _derivative(activation, tcs, k)
-    k *= gates[..., 3, :, :]
+    k *= gates[:, 3]
     return a, k
 
 
@@ -101,142 +101,6 @@ def _units_major(xw, dtype):
     if xs.strides[-1] != xs.itemsize:
         xs = np.ascontiguousarray(xs)
     return xs
-
-
-def _mask_steps(mask, dtype, lead):
-    """`(timesteps, *lead, 1, batch)` 0/1 floats from `(*lead, batch, timesteps)` booleans."""
-    mv = np.asarray(mask, dtype=bool)
-    return np.ascontiguousarray(np.moveaxis(mv, -1, 0)[..., None, :].astype(dtype))
-
-
-def lstm_directions(xts, h0, c0, uv, m, rm, activation, recurrent_activation):
-    """The LSTM recurrence of one direction, or of two run side by side in one loop.
-
-    Every array carries `lead` leading axes after the time axis: none for one
-    direction, `(2,)` for two; the per-step NumPy calls then cover both directions at
-    once (the recurrent products as one batched `matmul`).
-
-    Args:
-        xts: one `(timesteps, 4 units, batch)` array of input projections per
-            direction, in the order that direction reads them.
-        h0, c0: `(*lead, batch, units)` initial states.
-        uv: `(*lead, units, 4 units)` recurrent kernels.
-        m: None or `(timesteps, *lead, 1, batch)` 0/1 step masks (`_mask_steps`).
-        rm: None or `(*lead, batch, units)` recurrent dropout masks.
-
-    Returns:
-        `(out, compute)`: `out` `(2, timesteps, *lead, batch, units)`, the output
-        states `h_t` (`[0]`) and carry states `c_t` (`[1]`) of every step (a view of
-        units-major storage), and `compute(gy)`, the gradients for an upstream `gy` of
-        that shape: `(dxts, dh0, dc0, du)`, `dxts` one `(timesteps, batch, 4 units)`
-        view of gate-major memory per direction.
-    """
-    f = np.tanh if activation == "tanh" else _act(activation)[0]
-    _act(recurrent_activation)
-    dtype = uv.dtype
-    lead = uv.shape[:-2]
-    t_len, g4, b = xts[0].shape
-    u = g4 // 4
-    sign, activate = _gate_plan(activation, recurrent_activation, (*lead, 4, u, b), dtype)
-    if rm is not None:
-        rm = np.asarray(rm, dtype=dtype).swapaxes(-1, -2)
-    ukt = np.ascontiguousarray((uv if sign > 0 else -uv).swapaxes(-1, -2))  # (4 units, units)
-    add_x = np.add if sign > 0 else np.subtract
-    states = np.empty((2, t_len + 1, *lead, u, b), dtype=dtype)  # h and c, from the initial
-    hs, cs = states
-    hs[0] = np.asarray(h0, dtype=dtype).swapaxes(-1, -2)
-    cs[0] = np.asarray(c0, dtype=dtype).swapaxes(-1, -2)
-    # The states as fed to the recurrent product.
-    hp = hs[:-1] if rm is None else np.empty((t_len, *lead, u, b), dtype=dtype)
-    gates = np.empty((t_len, *lead, 4, u, b), dtype=dtype)  # activated i, f, c, o
-    tcs = np.empty((t_len, *lead, u, b), dtype=dtype)  # activation(c_t)
-    zs = gates.reshape(t_len, *lead, g4, b)  # the same memory, one `(4 units, batch)` block
-    if lead:
-        zx = [zs[:, d] for d in range(len(xts))]
-
-        def recurrent(h, out, _k=ukt):
-            np.matmul(_k, h, out=out)
-    else:
-        zx = [zs]
-        recurrent = ukt.dot  # the bound method: less per-call overhead than np.matmul
-    pairs = list(zip(zx, xts))
-    tmp = np.empty((*lead, u, b), dtype=dtype)
-    multiply = np.multiply
-    g_i, g_f, g_c, g_o = (gates[..., j, :, :] for j in range(4))
-    prepare_product(g4, u, b)
-    with np.errstate(over="ignore"):
-        for t in range(t_len):
-            if rm is not None:
-                multiply(hs[t], rm, out=hp[t])
-            recurrent(hp[t], out=zs[t])
-            for z, x in pairs:
-                add_x(z[t], x[t], out=z[t])
-            activate(gates[t])
-            c_new = cs[t + 1]
-            multiply(g_f[t], cs[t], out=c_new)
-            multiply(g_i[t], g_c[t], out=tmp)
-            c_new += tmp
-            f(c_new, out=tcs[t])
-            multiply(g_o[t], tcs[t], out=hs[t + 1])
-            if m is not None:
-                _carry_inplace(hs[t + 1], hs[t], m[t])
-                _carry_inplace(c_new, cs[t], m[t])
-    out = states[:, 1:].swapaxes(-1, -2)
-
-    def compute(gy):
-        a, k = _chain_factors(gates, cs, tcs, activation, recurrent_activation)
-        gh, gc = gy[0].swapaxes(-1, -2), gy[1].swapaxes(-1, -2)
-        # Steps whose upstream gradient is zero (all but the last one when only the
-        # final state is used) skip the two adds.
-        live_h, live_c = np.reshape(gy, (2, t_len, -1)).any(axis=2).tolist()
-        dz = np.empty((t_len, *lead, 4, u, b), dtype=dtype)  # units-major, like the gates
-        dzs = dz.reshape(t_len, *lead, g4, b)
-        dz_ifc, dz_o = dz[..., :3, :, :], dz[..., 3, :, :]
-        a_ifc, a_o, gf = a[..., :3, :, :], a[..., 3, :, :], gates[..., 1, :, :]
-        uc = np.ascontiguousarray(uv)
-        if lead:
-
-            def recurrent_t(dzt, out):
-                np.matmul(uc, dzt, out=out)
-        else:
-            recurrent_t = uc.dot
-        dh = np.zeros((*lead, u, b), dtype=dtype)  # gradient reaching h_t from later steps
-        dc = np.zeros((*lead, u, b), dtype=dtype)
-        dc_gates = dc[..., None, :, :]  # the same memory, broadcast over gates i, f, c
-        buf = np.empty((*lead, u, b), dtype=dtype)
-        prepare_product(u, g4, b)
-        for t in range(t_len - 1, -1, -1):
-            if live_h[t]:
-                dh += gh[t]
-            if live_c[t]:
-                dc += gc[t]
-            if m is not None:
-                dh_old, dc_old = dh * (1.0 - m[t]), dc * (1.0 - m[t])
-                dh *= m[t]
-                dc *= m[t]
-            multiply(dh, k[t], out=buf)
-            dc += buf
-            multiply(a_ifc[t], dc_gates, out=dz_ifc[t])
-            multiply(a_o[t], dh, out=dz_o[t])
-            recurrent_t(dzs[t], out=dh)
-            if rm is not None:
-                dh *= rm
-            dc *= gf[t]
-            if m is not None:
-                dh += dh_old
-                dc += dc_old
-        # Gate-major over the whole sequence, `(4 units, timesteps * batch)` per
-        # direction: the projection's weight gradients and this recurrent-kernel
-        # gradient are then one product each.
-        dzg = np.ascontiguousarray(np.moveaxis(dzs, 0, -2))
-        hpg = np.ascontiguousarray(np.moveaxis(hp, 0, -2)).reshape(*lead, u, t_len * b)
-        prepare_product(u, t_len * b, g4)
-        du = np.matmul(hpg, dzg.reshape(*lead, g4, t_len * b).swapaxes(-1, -2))
-        dxw = np.moveaxis(dzg, -3, -1)  # (*lead, timesteps, batch, 4 units)
-        dxts = [dxw[d] for d in range(len(xts))] if lead else [dxw]
-        return dxts, dh.swapaxes(-1, -2), dc.swapaxes(-1, -2), du
-
-    return out, compute
 
 
 def lstm_sequence_time_major(
@@ -261,27 +125,106 @@ def lstm_sequence_time_major(
         `(2, timesteps, batch, units)`: the output states `h_t` (`[0]`) and the
         carry states `c_t` (`[1]`) of every step (a view of units-major storage).
     """
+    f = np.tanh if activation == "tanh" else _act(activation)[0]
+    _act(recurrent_activation)
     xv, xn = unwrap(xw)
     hv, hn = unwrap(h0)
     cv, cn = unwrap(c0)
     uv, un = unwrap(recurrent_kernel)
-    m = None if mask is None else _mask_steps(mask, uv.dtype, ())
-    out, compute = lstm_directions(
-        [_units_major(xv, uv.dtype)],
-        hv,
-        cv,
-        uv,
-        m,
-        recurrent_mask,
-        activation,
-        recurrent_activation,
-    )
+    dtype = uv.dtype
+    xt = _units_major(xv, dtype)
+    t_len, g4, b = xt.shape
+    u = g4 // 4
+    sign, activate = _gate_plan(activation, recurrent_activation, (4, u, b), dtype)
+    m = None  # (timesteps, 1, batch) 0/1 floats
+    if mask is not None:
+        m = np.ascontiguousarray(np.asarray(mask, dtype=bool).T[:, None, :].astype(dtype))
+    rm = None if recurrent_mask is None else np.asarray(recurrent_mask, dtype=dtype).T
+    ukt = np.ascontiguousarray((uv if sign > 0 else -uv).T)  # (4 units, units)
+    add_x = np.add if sign > 0 else np.subtract
+    states = np.empty((2, t_len + 1, u, b), dtype=dtype)  # h and c, from the initial ones
+    hs, cs = states
+    hs[0] = np.asarray(hv, dtype=dtype).T
+    cs[0] = np.asarray(cv, dtype=dtype).T
+    hp = hs[:-1] if rm is None else np.empty((t_len, u, b), dtype=dtype)  # fed to the matmul
+    gates = np.empty((t_len, 4, u, b), dtype=dtype)  # activated i, f, c, o; gate-major
+    tcs = np.empty((t_len, u, b), dtype=dtype)  # activation(c_t)
+    zs = gates.reshape(t_len, g4, b)  # the same memory, one `(4 units, batch)` block a step
+    recurrent = ukt.dot  # the bound method: less per-call overhead than np.matmul / np.dot
+    tmp = np.empty((u, b), dtype=dtype)
+    multiply = np.multiply
+    prepare_product(g4, u, b)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            if rm is not None:
+                multiply(hs[t], rm, out=hp[t])
+            g = gates[t]
+            z = zs[t]
+            recurrent(hp[t], out=z)
+            add_x(z, xt[t], out=z)
+            activate(g)
+            c_new = cs[t + 1]
+            multiply(g[1], cs[t], out=c_new)
+            multiply(g[0], g[2], out=tmp)
+            c_new += tmp
+            f(c_new, out=tcs[t])
+            multiply(g[3], tcs[t], out=hs[t + 1])
+            if m is not None:
+                _carry_inplace(hs[t + 1], hs[t], m[t])
+                _carry_inplace(c_new, cs[t], m[t])
+    out = states[:, 1:].transpose(0, 1, 3, 2)
     if xn is None and hn is None and cn is None and un is None:
         return out
+
+    def compute(gy):
+        a, k = _chain_factors(gates, cs, tcs, activation, recurrent_activation)
+        gh, gc = gy[0], gy[1]
+        # Steps whose upstream gradient is zero (all but the last one when only the
+        # final state is used) skip the two adds.
+        live_h, live_c = np.reshape(gy, (2, t_len, -1)).any(axis=2).tolist()
+        dz = np.empty((t_len, 4, u, b), dtype=dtype)  # units-major, like the gates
+        dzs = dz.reshape(t_len, g4, b)
+        a_ifc, a_o, gf = a[:, :3], a[:, 3], gates[:, 1]
+        recurrent_t = np.ascontiguousarray(uv).dot
+        dh = np.zeros((u, b), dtype=dtype)  # gradient reaching h_t from later steps
+        dc = np.zeros((u, b), dtype=dtype)
+        buf = np.empty((u, b), dtype=dtype)
+        prepare_product(u, g4, b)
+        for t in range(t_len - 1, -1, -1):
+            if live_h[t]:
+                dh += gh[t].T
+            if live_c[t]:
+                dc += gc[t].T
+            if m is not None:
+                dh_old, dc_old = dh * (1.0 - m[t]), dc * (1.0 - m[t])
+                dh *= m[t]
+                dc *= m[t]
+            multiply(dh, k[t], out=buf)
+            dc += buf
+            dzt = dz[t]
+            multiply(a_ifc[t], dc, out=dzt[:3])
+            multiply(a_o[t], dh, out=dzt[3])
+            recurrent_t(dzs[t], out=dh)
+            if rm is not None:
+                dh *= rm
+            dc *= gf[t]
+            if m is not None:
+                dh += dh_old
+                dc += dc_old
+        # Gate-major over the whole sequence, `(4 units, timesteps * batch)`: the
+        # projection's weight gradients and this recurrent-kernel gradient are then
+        # one product each.
+        dzg = np.ascontiguousarray(dzs.transpose(1, 0, 2))
+        hpg = np.ascontiguousarray(hp.transpose(1, 0, 2)).reshape(u, t_len * b)
+        prepare_product(u, t_len * b, g4)
+        du = np.matmul(hpg, dzg.reshape(g4, t_len * b).T)
+        dxw = dzg.transpose(1, 2, 0)  # (timesteps, batch, 4 units)
+        return dxw, dh.T, dc.T, du
+
     get = cached_backward(compute)
     return record(
         out,
-        (xn, lambda g: get(g)[0][0]),
+        (xn, lambda g: get(g)[0]),
         (hn, lambda g: get(g)[1]),
         (cn, lambda g: get(g)[2]),
         (un, lambda g: get(g)[3]),

@@ -173,6 +173,9 @@ class CompiledMetrics(Metric):
         self.output_names = output_names
         self.compiled_loss = compiled_loss
         self.metrics: list[tuple[int, Metric, bool]] = []
+        # Each compiled metric's own name (without the output prefix that names it in
+        # the logs of a multi-output model), as Keras 3's `CompileMetrics.metrics` holds.
+        self.object_names: list[str] = []
         self.built = False
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
@@ -215,6 +218,7 @@ class CompiledMetrics(Metric):
                     m = resolve_metric(
                         ident, self._raw_loss(i, loss_objects), y_true_list[i], y_pred_list[i]
                     )
+                    self.object_names.append(m.name)
                     if multi:
                         m.name = f"{self.output_names[i]}_{m.name}"
                     if weighted and any(m.name == o.name for _, o, _ in self.metrics):

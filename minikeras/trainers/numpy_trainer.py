@@ -21,7 +21,7 @@ from minikeras.ops.node import flatten
 from minikeras.trainers import data_adapter
 from minikeras.trainers.data_adapters.data_adapter_utils import train_validation_split
 from minikeras.trainers.fused_step import _Fused
-from minikeras.trainers.trainer import Trainer
+from minikeras.trainers.trainer import Trainer, pythonify_logs
 from minikeras.utils.interrupt_guard import interrupt_guard
 
 _IGNORED_LOOP_KWARGS = ("max_queue_size", "workers", "use_multiprocessing")
@@ -45,16 +45,30 @@ def _packed(batches):
 
 
 def _step_for(function, fallback, batches):
-    """`function`, or `fallback` when it is fused and the data do not suit its plan."""
+    """The step for `batches`: `function`, or `fallback` when `function` is fused and the
+    data do not suit its plan. Arrays are checked once; the batches of a generator,
+    `Sequence` or dataset are known only as they come, so each is checked."""
     if not isinstance(function, _Fused):
         return function
-    if (
-        isinstance(batches, data_adapter.ArrayBatches)
-        and batches.y is not None
-        and function.accepts(batches.x, batches.y, batches.sample_weight)
-    ):
-        return function
-    return fallback
+    if isinstance(batches, data_adapter.ArrayBatches):
+        if batches.y is not None and function.accepts(batches.x, batches.y, batches.sample_weight):
+            return function
+        return fallback
+    return _EachBatch(function, fallback)
+
+
+class _EachBatch:
+    """A fused step for every `(x, y)` batch that suits its plan, `fallback` for others
+    (the two compute the same numbers: `tests/test_dense_stack.py`)."""
+
+    def __init__(self, fused, fallback):
+        self.fused = fused
+        self.fallback = fallback
+
+    def __call__(self, data):
+        if len(data) == 2 and self.fused.accepts(data[0], data[1]):
+            return self.fused(data)
+        return self.fallback(data)
 
 
 def check_input_rank(model, x: np.ndarray) -> None:
@@ -260,10 +274,11 @@ class NumpyTrainer(Trainer):
                     cbs.on_train_batch_end(step, self._step_logs(step_logs))
                 if self.stop_training:
                     break
-            logs = self._epoch_logs(step_logs)
+            logs = dict(self._epoch_logs(step_logs))
             if val_batches is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._run_evaluation(val_batches, cbs)
                 logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            logs = pythonify_logs(logs)  # as Keras' CallbackList: flattened, keys sorted
             cbs.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
@@ -273,18 +288,16 @@ class NumpyTrainer(Trainer):
         """What a step returned, as Python values (None: the metrics' results)."""
         if logs is None:
             return self.get_metrics_result()
-        from minikeras.trainers.trainer import pythonify_logs
-
         return pythonify_logs(logs)
 
     def _epoch_logs(self, last_logs) -> dict:
         """An epoch's logs: the metrics' results, or what a custom step last returned
-        when its keys differ from them (as Keras)."""
+        (as it returned it, nested dicts included) when its keys differ from them, as
+        Keras' `_get_metrics_result_or_logs`."""
         metric_logs = self.get_metrics_result()
-        if last_logs is None:
+        if last_logs is None or set(last_logs) == set(metric_logs):
             return metric_logs
-        logs = self._step_logs(last_logs)
-        return metric_logs if set(logs) == set(metric_logs) else logs
+        return last_logs
 
     def _validation_batches(self, validation_data, batch_size, steps):
         if data_adapter.is_generator_like(validation_data):
@@ -317,7 +330,7 @@ class NumpyTrainer(Trainer):
                 )
             if batch_hooks:
                 cbs.on_test_batch_end(step, self._step_logs(step_logs))
-        logs = self._epoch_logs(step_logs)
+        logs = pythonify_logs(self._epoch_logs(step_logs))
         cbs.on_test_end(logs)
         return logs
 
@@ -360,7 +373,7 @@ class NumpyTrainer(Trainer):
             cb_list.append(ProgbarLogger())
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         logs = self._run_evaluation(batches, cbs)
-        return _logs_result(logs, return_dict)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict(
         self,
@@ -461,7 +474,7 @@ class NumpyTrainer(Trainer):
         ):
             function = self._generic_train_function()
         logs = function(next(_packed([(x, y, sample_weight)])))
-        return _logs_result(self._epoch_logs(logs), return_dict)
+        return self._batch_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
         """Evaluates the model on a single batch; returns loss (and metrics)."""
@@ -476,18 +489,16 @@ class NumpyTrainer(Trainer):
         ):
             function = self._generic_test_function()
         logs = function(next(_packed([(x, y, sample_weight)])))
-        return _logs_result(self._epoch_logs(logs), return_dict)
+        return self._batch_result(logs, return_dict)
+
+    def _batch_result(self, logs, return_dict: bool):
+        """What `train_on_batch`/`test_on_batch` return for a step's logs."""
+        logs = self._step_logs(logs)
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     def predict_on_batch(self, x):
         """Returns predictions for a single batch."""
         return self._predict_batch(self.make_predict_function(), data_adapter._to_array(x, "x"))
-
-
-def _logs_result(logs: dict, return_dict: bool):
-    if return_dict:
-        return logs
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
 
 
 def _should_validate(epoch: int, validation_freq) -> bool:

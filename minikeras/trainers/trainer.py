@@ -102,6 +102,9 @@ class Trainer:
         self._compiled_metrics = CompiledMetrics(
             metrics, weighted_metrics, loss, self._output_names, self._compiled_loss
         )
+        # As Keras 3, the `compile_metrics` metric joins `model.metrics` only when
+        # `metrics` or `weighted_metrics` is given.
+        self._has_compile_metrics = metrics is not None or weighted_metrics is not None
         self._loss_tracker = LossTracker()
         self._per_output_trackers: list = []
         # tf.keras' names for the same objects (custom `train_step`s written for TF 2).
@@ -135,26 +138,39 @@ class Trainer:
 
     @property
     def metrics(self) -> list:
-        """The model's metrics: the loss tracker, the compiled metrics (one `Metric`
-        whose result is a dict) and metrics assigned as attributes. `fit` and
-        `evaluate` reset each of them at the start of every epoch."""
+        """The model's metrics, in Keras 3's order: the loss tracker, the compiled
+        metrics (one `Metric` named `compile_metrics` whose result is a dict; present
+        when `compile` was given `metrics` or `weighted_metrics`), the per-output loss
+        trackers of a multi-output model (once built), then metrics assigned as
+        attributes. `fit` and `evaluate` reset each of them at the start of every epoch."""
         out = []
         if self.compiled:
             out.append(self._loss_tracker)
+            if self._has_compile_metrics:
+                out.append(self._compiled_metrics)
             out.extend(self._per_output_trackers)
-            out.append(self._compiled_metrics)
         out.extend(self._tracked_metrics)
         return out
 
     @property
     def metrics_names(self) -> list[str]:
+        """`[m.name for m in model.metrics]`, as Keras 3: `['loss', 'compile_metrics']` for
+        a model compiled with metrics (the logs name each compiled metric)."""
+        return [m.name for m in self.metrics]
+
+    def _flatten_metrics_in_order(self, logs: dict):
+        """`logs` as the list `evaluate()` and `*_on_batch()` return, as Keras 3 orders it:
+        the values named by the metrics (compiled metrics by their own names), then the
+        other entries by sorted key; a single value is returned alone."""
         names = []
         for m in self.metrics:
             if isinstance(m, CompiledMetrics):
-                names.extend(inner.name for _, inner, _ in m.metrics)
+                names.extend(m.object_names)
             else:
                 names.append(m.name)
-        return names
+        results = [logs[name] for name in names if name in logs]
+        results += [logs[key] for key in sorted(logs) if key not in names]
+        return results[0] if len(results) == 1 else results
 
     def reset_metrics(self) -> None:
         """Resets the state of every metric in `model.metrics`."""
@@ -402,9 +418,10 @@ def _batch_size(y_pred) -> int:
 
 
 def pythonify_logs(logs: dict) -> dict:
-    """Logs with 0-d values as Python floats and nested dicts flattened (as Keras)."""
+    """Logs with 0-d values as Python floats and nested dicts flattened, keys sorted at
+    each level (as Keras 3: `{"loss", "compile_metrics": {"mae"}}` gives `mae, loss`)."""
     out = {}
-    for key, value in logs.items():
+    for key, value in sorted(logs.items()):
         if isinstance(value, dict):
             out.update(pythonify_logs(value))
             continue

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from minikeras import ops
-from minikeras.backend.autodiff import Tensor
 from minikeras.layers.layer import Layer
-from minikeras.layers.rnn.lstm import LSTM, LSTMCell
-from minikeras.layers.rnn.rnn import (
-    RNN,
-    check_sequence_rank,
-    nest_weight_paths,
-    plain_dtype_config,
-)
+from minikeras.layers.rnn.rnn import RNN, nest_weight_paths, plain_dtype_config
 from minikeras.ops import rnn as rnn_ops
 
 _MODES = ("sum", "mul", "ave", "concat", None)
@@ -125,12 +116,7 @@ class Bidirectional(Layer):
             if isinstance(mask, (list, tuple)):
                 mask = mask[0]
         kw = {"mask": mask, "training": training}
-        fused = None
-        if not initial_state and mask is None:
-            fused = self._fused_lstm(sequences, training)
-        if fused is not None:
-            y_f, y_b = fused
-        elif initial_state:
+        if initial_state:
             half = len(initial_state) // 2
             y_f = self.forward_layer(sequences, initial_state=initial_state[:half], **kw)
             y_b = self.backward_layer(sequences, initial_state=initial_state[half:], **kw)
@@ -147,60 +133,6 @@ class Bidirectional(Layer):
         if self.return_state:
             return (out if isinstance(out, list) else [out]) + states
         return out
-
-    def _fused_lstm(self, sequences, training):
-        """Both directions of a plain `LSTM` pair in one op
-        (`rnn_ops.lstm_bidirectional_time_major`), each returning what its layer's own
-        call would; None where the layers' calls must run (another layer type, custom
-        cells or activations, stateful layers, activity regularizers, inputs the layers
-        would cast first)."""
-        fwd, bwd = self.forward_layer, self.backward_layer
-        if not (type(fwd) is LSTM and type(bwd) is LSTM and fwd.built and bwd.built):
-            return None
-        if type(sequences) is not np.ndarray and type(sequences) is not Tensor:
-            return None
-        if fwd.go_backwards or not bwd.go_backwards or fwd.stateful or bwd.stateful:
-            return None
-        if fwd.activity_regularizer is not None or bwd.activity_regularizer is not None:
-            return None
-        cf, cb = fwd.cell, bwd.cell
-        if not (cf._fusable(LSTMCell) and cb._fusable(LSTMCell)):
-            return None
-        acts = [cf._act_name(cf.activation), cf._act_name(cf.recurrent_activation)]
-        if acts != [cb._act_name(cb.activation), cb._act_name(cb.recurrent_activation)]:
-            return None
-        if sequences.dtype != np.dtype(fwd.dtype) or cf.kernel.dtype != cb.kernel.dtype:
-            return None
-        shape = ops.shape(sequences)
-        check_sequence_rank(fwd, shape)
-        training = bool(training)
-        xw_f, _, rdp_f = cf._prepare_sequence(sequences, None, training, False, time_major=True)
-        xw_b, _, rdp_b = cb._prepare_sequence(sequences, None, training, True, time_major=True)
-        if (rdp_f is None) != (rdp_b is None):
-            return None
-        h0_f, c0_f = fwd.get_initial_state(shape[0])
-        h0_b, c0_b = bwd.get_initial_state(shape[0])
-        hc = rnn_ops.lstm_bidirectional_time_major(
-            (xw_f, xw_b),
-            (h0_f, h0_b),
-            (c0_f, c0_b),
-            (cf.recurrent_kernel, cb.recurrent_kernel),
-            None,
-            None if rdp_f is None else (rdp_f, rdp_b),
-            *acts,
-        )
-        results = []
-        for d, layer in enumerate((fwd, bwd)):
-            h = rnn_ops.basic_slice(hc, (0, -1, d))
-            if layer.return_sequences:
-                seq = rnn_ops.basic_slice(hc, (0, slice(None), d))
-                output = ops.transpose(seq, (1, 0, 2))
-            else:
-                output = h
-            if layer.return_state:
-                output = [output, h, rnn_ops.basic_slice(hc, (1, -1, d))]
-            results.append(output)
-        return results
 
     def compute_output_shape(self, input_shape):
         seq_shape = (

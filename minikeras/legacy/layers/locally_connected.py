@@ -133,9 +133,10 @@ class _LocallyConnected(Layer):
         return np.ravel_multi_index(tuple(clipped), self._in_spatial), valid
 
     def _kernel_gather(self, in_flat, valid):
-        """Index of each `W[p, patch entry, filter]` in the flat stored weight (2 and 3)."""
+        """Index of each `W[p, patch entry, filter]` in the flat stored weight (2 and 3);
+        for 3 it also sets `_n_connections`, the length of that weight."""
         channels, filters = self._channels, self.filters
-        n_pos, n_off = valid.shape
+        n_pos = valid.shape[0]
         in_sp = in_flat[:, :, None, None]
         p = np.arange(n_pos)[:, None, None, None]
         c = np.arange(channels)[None, None, :, None]

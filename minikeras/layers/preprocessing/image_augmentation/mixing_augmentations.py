@@ -12,6 +12,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
+from minikeras.backend.keras_tensor import any_symbolic
 from minikeras.layers import call_context
 from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
     RandomTransformAugmentation,
@@ -151,7 +152,7 @@ class CutMix(_MixingAugmentation):
 
     def __call__(self, inputs, *args, **kwargs):
         images = inputs["images"] if isinstance(inputs, dict) else inputs
-        if np.ndim(value_of(images)) == 3 and not hasattr(images, "_keras_history"):
+        if not any_symbolic(images) and np.ndim(value_of(images)) == 3:
             kwargs["training"] = False
         return super().__call__(inputs, *args, **kwargs)
 
