@@ -30,6 +30,7 @@ from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.backend.variable import Variable
 from minikeras.layers import Input, Layer
 from minikeras.models import Model, Sequential
+from minikeras.ops.operation import Operation
 from minikeras.saving.object_registration import register_keras_serializable
 
 _blas_threads.policy()  # BLAS threads for the machine's load (see its docstring)
@@ -49,6 +50,7 @@ __all__ = [
     "KerasTensor",
     "Layer",
     "Model",
+    "Operation",
     "Sequential",
     "Variable",
     "activations",
