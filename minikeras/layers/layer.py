@@ -658,6 +658,17 @@ def deprecated_argument(layer_name: str, old: str, new: str) -> None:
     )
 
 
+def eager_result(outputs):
+    """`outputs` as user code receives them: an array from an outermost call is an `EagerTensor`.
+
+    For layers that override `__call__` (preprocessing); calls made inside a
+    model or layer keep plain arrays.
+    """
+    if type(outputs) is np.ndarray and not call_context.depth[0]:
+        return EagerTensor(outputs)
+    return outputs
+
+
 def _with_mask(output, mask):
     """`output` (an array made an `EagerTensor`) carrying `mask` as `_keras_mask`."""
     if type(output) is np.ndarray:
