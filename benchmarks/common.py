@@ -305,3 +305,21 @@ def keras_python(explicit=None):
             KERAS_PYTHON_HELP
         )
     return path, None
+
+
+def dataset_figures(model, ds, x, y, repeat):
+    """The `dataset` workload's timing: `fit` on `ds` and on the same arrays, alternated so
+    both see the same load; samples/s of each and their ratio."""
+    model.fit(ds.take(10), epochs=1, verbose=0)
+    arrays_s = dataset_s = float("inf")
+    for _ in range(repeat):
+        arrays_s = min(
+            arrays_s,
+            best_of(lambda: model.fit(x, y, batch_size=MLP_BATCH, epochs=1, verbose=0), 1),
+        )
+        dataset_s = min(dataset_s, best_of(lambda: model.fit(ds, epochs=1, verbose=0), 1))
+    return {
+        "samples_per_s": len(x) / dataset_s,
+        "arrays_samples_per_s": len(x) / arrays_s,
+        "dataset_to_arrays": arrays_s / dataset_s,
+    }

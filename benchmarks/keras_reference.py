@@ -229,6 +229,23 @@ def transformer(repeat):
     return common.transformer(keras, repeat)
 
 
+def dataset(repeat):
+    """The `mlp` fit fed by tf.data (from_tensor_slices -> shuffle -> map -> batch), as
+    minikeras' `dataset` workload; Keras 3 on JAX iterates a tf.data pipeline natively."""
+    import tensorflow as tf
+
+    x, y = common.mlp_data()
+    model = build_mlp()
+    ds = (
+        tf.data.Dataset.from_tensor_slices((x, y))
+        .shuffle(len(x), seed=0)
+        .map(lambda a, b: (a * 1.0, b), num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(common.MLP_BATCH)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+    return common.dataset_figures(model, ds, x, y, repeat)
+
+
 WORKLOADS = {
     "xor": xor,
     "mlp": mlp,
@@ -240,6 +257,7 @@ WORKLOADS = {
     "bidirectional_lstm_imdb": bidirectional_lstm_imdb,
     "predict_batch": predict_batch,
     "transformer": transformer,
+    "dataset": dataset,
 }
 
 

@@ -168,21 +168,7 @@ def dataset(repeat=3):
         .batch(common.MLP_BATCH)
         .prefetch(AUTOTUNE)
     )
-    model.fit(ds.take(10), epochs=1, verbose=0)
-    arrays_s = dataset_s = float("inf")
-    for _ in range(repeat):
-        arrays_s = min(
-            arrays_s,
-            common.best_of(
-                lambda: model.fit(x, y, batch_size=common.MLP_BATCH, epochs=1, verbose=0), 1
-            ),
-        )
-        dataset_s = min(dataset_s, common.best_of(lambda: model.fit(ds, epochs=1, verbose=0), 1))
-    return {
-        "samples_per_s": len(x) / dataset_s,
-        "arrays_samples_per_s": len(x) / arrays_s,
-        "dataset_to_arrays": arrays_s / dataset_s,
-    }
+    return common.dataset_figures(model, ds, x, y, repeat)
 
 
 def _missing(*names):

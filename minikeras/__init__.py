@@ -30,6 +30,7 @@ from minikeras.backend.keras_tensor import KerasTensor
 from minikeras.backend.variable import Variable
 from minikeras.layers import Input, Layer
 from minikeras.models import Model, Sequential
+from minikeras.ops.operation import Operation
 from minikeras.saving.object_registration import register_keras_serializable
 
 _blas_threads.policy()  # BLAS threads for the machine's load (see its docstring)
@@ -49,6 +50,7 @@ __all__ = [
     "KerasTensor",
     "Layer",
     "Model",
+    "Operation",
     "Sequential",
     "Variable",
     "activations",
@@ -72,10 +74,25 @@ __all__ = [
     "random",
 ]
 from minikeras import (  # noqa: E402
-    applications,  # noqa: E402
     config,
     datasets,
     dtype_policies,
     preprocessing,
     random,
 )
+
+# Packages imported on first use: the pretrained architectures are ~40 modules that most
+# scripts never touch, and a cold start should not pay for them.
+_LAZY_SUBPACKAGES = ("applications",)
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"minikeras.{name}")
+    raise AttributeError(f"module 'minikeras' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBPACKAGES))

@@ -569,3 +569,95 @@ def test_products_are_bitwise_matmul_for_plain_and_transposed_operands(shape_a, 
         got = dense_stack._product(left, right)
         assert got.dtype == np.dtype(dtype)
         np.testing.assert_array_equal(got, np.matmul(left, right))
+
+
+def _batch_sources(x, y, batch_size):
+    """The array path's batches (no shuffling) as a generator, a `Sequence` and a `Dataset`,
+    each with the `fit` arguments it needs."""
+    from minikeras.data import Dataset
+    from minikeras.utils import Sequence
+
+    starts = range(0, len(x), batch_size)
+
+    def generator():
+        while True:
+            for i in starts:
+                yield x[i : i + batch_size], y[i : i + batch_size]
+
+    class Batches(Sequence):
+        def __len__(self):
+            return len(starts)
+
+        def __getitem__(self, index):
+            i = starts[index]
+            return x[i : i + batch_size], y[i : i + batch_size]
+
+    return {
+        "generator": (generator, {"steps_per_epoch": len(starts)}),
+        "sequence": (Batches, {"shuffle": False}),
+        "dataset": (lambda: Dataset.from_tensor_slices((x, y)).batch(batch_size), {}),
+    }
+
+
+@pytest.mark.parametrize("kind", ["generator", "sequence", "dataset"])
+def test_generator_sequence_and_dataset_batches_take_the_fused_step(kind, monkeypatch, fast_calls):
+    x, y = _data(40, 5, 3, "categorical_crossentropy")
+    epochs, batch_size = 3, 7
+
+    def build():
+        return Sequential(
+            [
+                layers.Input((5,)),
+                layers.Dense(6, activation="relu"),
+                layers.Dense(3, activation="softmax"),
+            ]
+        )
+
+    make_data, fit_kwargs = _batch_sources(x, y, batch_size)[kind]
+    fit_kwargs = (
+        {**fit_kwargs, "validation_data": make_data()} if kind != "generator" else fit_kwargs
+    )
+
+    def train(data, fast, **kwargs):
+        if not fast:
+            monkeypatch.setattr(fused_step, "plan", lambda model: None)
+        minikeras.utils.set_random_seed(3)
+        model = build()
+        model.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+        history = model.fit(*data, epochs=epochs, verbose=0, **kwargs)
+        monkeypatch.undo() if not fast else None
+        return model, history
+
+    arrays = train((x, y), True, batch_size=batch_size, shuffle=False)
+    fast_calls["train"] = 0
+    fused = train((make_data(),), True, **fit_kwargs)
+    # Every batch but the first (which builds the compiled loss) took the fused step.
+    assert fast_calls["train"] == epochs * len(range(0, len(x), batch_size)) - 1
+    tape = train((make_data(),), False, **fit_kwargs)
+    _assert_same(fused, tape)
+    if kind == "generator":
+        _assert_same(fused, arrays)
+    else:
+        assert arrays[1].history == {k: v for k, v in fused[1].history.items() if "val" not in k}
+        for wa, wb in zip(arrays[0].get_weights(), fused[0].get_weights()):
+            np.testing.assert_array_equal(wa, wb)
+
+
+def test_batches_that_do_not_suit_the_plan_take_the_tape_step(fast_calls):
+    """A generator's batches with sample weights run the tape step; the others still take
+    the fused one."""
+    x, y = _data(21, 4, 1, "mse")
+    x, y = x.astype(np.float32), y.astype(np.float32)
+    weights = np.linspace(0.5, 1.5, 7).astype(np.float32)
+
+    def generator():
+        while True:
+            yield x[:7], y[:7]
+            yield x[7:14], y[7:14], weights
+            yield x[14:], y[14:]
+
+    model = Sequential([layers.Input((4,)), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(generator(), steps_per_epoch=3, epochs=2, verbose=0)
+    # 6 batches: the first builds the loss (tape), the two weighted ones take the tape step.
+    assert fast_calls["train"] == 3

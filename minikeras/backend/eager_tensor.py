@@ -106,6 +106,16 @@ class EagerTensor(ArrayOperatorsMixin):
     def cpu(self) -> EagerTensor:
         return self
 
+    # NumPy-style conveniences that Keras 3 code written for the JAX or NumPy backends uses.
+    def astype(self, dtype) -> EagerTensor:
+        return EagerTensor(self.value.astype(getattr(dtype, "dtype", dtype)))
+
+    def reshape(self, *shape) -> EagerTensor:
+        return as_eager(_ops().reshape(self, shape[0] if len(shape) == 1 else shape))
+
+    def tolist(self):
+        return self.value.tolist()
+
     def ref(self):
         return _Ref(self)
 

@@ -9,9 +9,10 @@ freed so far (about 5 MB here). So every step returned its 16 MB, and the next s
 took it back one 4 KiB page fault at a time: 3,700 faults a step, which doubled the CPU
 time of the `lstm` benchmark.
 
-`configure()` sets, through `mallopt`, the two thresholds to the values glibc's own
-adaptation would reach after freeing a 32 MB array: arrays under 32 MB come from the
-heap, and up to 64 MB free at its top stays mapped. This changes where memory comes
+`configure()` sets, through `mallopt`, the two thresholds to the top of glibc's own
+adaptive range on 64-bit systems (mmap threshold at most 32 MiB, trim threshold twice
+it): arrays under 32 MiB come from the heap, and up to 64 MiB free at its top stays
+mapped. This changes where memory comes
 from, never what is computed.
 
 Nothing is changed where the C library is not glibc, or where the user already tuned

@@ -7,7 +7,6 @@ by composing `minikeras.ops`. Layers contain no gradient code.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import warnings
 
@@ -49,43 +48,6 @@ def _shape_of(x):
     return tuple(x.shape) if hasattr(x, "shape") else tuple(np.shape(x))
 
 
-def _jsonable(value) -> bool:
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return True
-    if isinstance(value, (list, tuple)):
-        return all(_jsonable(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
-    return False
-
-
-def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
-    """`({name: value}, [names left out])` of a constructor call, as Keras 3 records it:
-    JSON-friendly values are kept, other arguments are named as left out."""
-    try:
-        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
-    except (TypeError, ValueError):
-        return {}, []
-    recorded, skipped = {}, []
-    params = inspect.signature(cls.__init__).parameters
-    for i, (name, value) in enumerate(bound.arguments.items()):
-        if i == 0:
-            continue  # self
-        if params[name].kind is inspect.Parameter.VAR_KEYWORD:
-            items = value.items()
-        elif params[name].kind is inspect.Parameter.VAR_POSITIONAL:
-            skipped += [name] if value else []
-            continue
-        else:
-            items = [(name, value)]
-        for key, v in items:
-            if _jsonable(v):
-                recorded[key] = list(v) if isinstance(v, tuple) else v
-            else:
-                skipped.append(key)
-    return recorded, skipped
-
-
 class Layer(Operation):
     """Base class for layers: an `Operation` with weights, state and a config.
 
@@ -102,24 +64,6 @@ class Layer(Operation):
 
     # Whether `compute_output_spec` takes the call's other arguments after `inputs`.
     _spec_takes_call_args = False
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.__module__.startswith("minikeras.") or "__init__" not in cls.__dict__:
-            return
-        init = cls.__dict__["__init__"]
-
-        @functools.wraps(init)
-        def recording_init(self, *args, **kw):
-            # As Keras 3: a user layer's constructor arguments are recorded (by its outermost
-            # `__init__`), so one without `get_config` is saved and re-created with them.
-            if "_auto_config" not in self.__dict__:
-                object.__setattr__(
-                    self, "_auto_config", record_constructor_arguments(type(self), args, kw)
-                )
-            init(self, *args, **kw)
-
-        cls.__init__ = recording_init
 
     def __init__(
         self, *, activity_regularizer=None, trainable=True, dtype=None, name=None, **kwargs
@@ -712,6 +656,17 @@ def deprecated_argument(layer_name: str, old: str, new: str) -> None:
         DeprecationWarning,
         stacklevel=3,
     )
+
+
+def eager_result(outputs):
+    """`outputs` as user code receives them: an array from an outermost call is an `EagerTensor`.
+
+    For layers that override `__call__` (preprocessing); calls made inside a
+    model or layer keep plain arrays.
+    """
+    if type(outputs) is np.ndarray and not call_context.depth[0]:
+        return EagerTensor(outputs)
+    return outputs
 
 
 def _with_mask(output, mask):

@@ -9,6 +9,9 @@ plain operations.
 
 from __future__ import annotations
 
+import functools
+import inspect
+
 import numpy as np
 
 from minikeras.backend.autodiff import value_of
@@ -18,6 +21,43 @@ from minikeras.utils.naming import to_snake_case, unique_name
 
 # Concrete stand-ins of the inputs used to infer an operation's output shape.
 MAX_INFERENCE_ELEMENTS = 2**26
+
+
+def _jsonable(value) -> bool:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
+
+
+def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
+    """`({name: value}, [names left out])` of a constructor call, as Keras 3 records it:
+    JSON-friendly values are kept, other arguments are named as left out."""
+    try:
+        bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+    except (TypeError, ValueError):
+        return {}, []
+    recorded, skipped = {}, []
+    params = inspect.signature(cls.__init__).parameters
+    for i, (name, value) in enumerate(bound.arguments.items()):
+        if i == 0:
+            continue  # self
+        if params[name].kind is inspect.Parameter.VAR_KEYWORD:
+            items = value.items()
+        elif params[name].kind is inspect.Parameter.VAR_POSITIONAL:
+            skipped += [name] if value else []
+            continue
+        else:
+            items = [(name, value)]
+        for key, v in items:
+            if _jsonable(v):
+                recorded[key] = list(v) if isinstance(v, tuple) else v
+            else:
+                skipped.append(key)
+    return recorded, skipped
 
 
 def concrete_like(x, fill: int):
@@ -35,9 +75,30 @@ def concrete_like(x, fill: int):
 class Operation:
     """A computation with a name that can be a node of a functional graph.
 
+    Subclasses implement `call()` and, where running `call()` on stand-in arrays cannot
+    tell the output's shape and dtype, `compute_output_spec()`.
+
     Args:
         name: The operation's name; a unique snake_case name of the class if None.
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__.startswith("minikeras.") or "__init__" not in cls.__dict__:
+            return
+        init = cls.__dict__["__init__"]
+
+        @functools.wraps(init)
+        def recording_init(self, *args, **kw):
+            # As Keras 3: a user class's constructor arguments are recorded (by its outermost
+            # `__init__`), so one without `get_config` is saved and re-created with them.
+            if "_auto_config" not in self.__dict__:
+                object.__setattr__(
+                    self, "_auto_config", record_constructor_arguments(type(self), args, kw)
+                )
+            init(self, *args, **kw)
+
+        cls.__init__ = recording_init
 
     def __init__(self, name: str | None = None):
         if name is None:
@@ -135,8 +196,14 @@ class Operation:
         return out
 
     def get_config(self) -> dict:
-        """The operation's constructor arguments as a JSON-friendly dict."""
-        return {"name": self.name}
+        """The operation's constructor arguments as a JSON-friendly dict: its name, and
+        for a user subclass without its own `get_config` the recorded JSON-friendly
+        constructor arguments (as Keras 3)."""
+        config = {"name": self.name}
+        auto = self.__dict__.get("_auto_config")
+        if auto is not None and type(self).get_config is Operation.get_config:
+            config.update({k: v for k, v in auto[0].items() if k != "name"})
+        return config
 
     @classmethod
     def from_config(cls, config: dict):

@@ -15,6 +15,8 @@ def _text(x) -> np.ndarray:
         a = np.array(
             [v.decode() if isinstance(v, bytes) else str(v) for v in a.ravel()], dtype=str
         ).reshape(a.shape)
+    if a.dtype.kind == "S":  # bytes, as text files are read
+        a = np.char.decode(a, "utf-8")
     if a.dtype.kind != "U":
         raise TypeError(f"Expected a string tensor. Received dtype {a.dtype}.")
     return a

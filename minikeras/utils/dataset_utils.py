@@ -164,3 +164,28 @@ def labels_to_array(labels, label_mode, num_classes) -> np.ndarray:
     if label_mode == "categorical":
         return np.eye(num_classes, dtype="float32")[labels.astype("int64")]
     return labels.astype("int32") if labels.dtype.kind in "iu" else labels
+
+
+def check_label_arguments(labels, label_mode, class_names, files: str, samples: str) -> None:
+    """The `labels` / `label_mode` / `class_names` checks of the `*_dataset_from_directory`
+    functions, in Keras's words; `files` and `samples` name what the folder holds
+    (`"image files"`, `"images"`)."""
+    if labels not in ("inferred", None):
+        if not isinstance(labels, (list, tuple)):
+            raise ValueError(
+                "`labels` argument should be a list/tuple of integer labels, of the same size "
+                f"as the number of {files} in the target directory. If you wish to infer "
+                "the labels from the subdirectory names in the target directory, pass "
+                '`labels="inferred"`. If you wish to get a dataset that only contains '
+                f"{samples} (no labels), pass `labels=None`. Received: labels={labels}"
+            )
+        if class_names:
+            raise ValueError(
+                'You can only pass `class_names` if `labels="inferred"`. '
+                f"Received: labels={labels}, and class_names={class_names}"
+            )
+    if label_mode not in {"int", "categorical", "binary", None}:
+        raise ValueError(
+            '`label_mode` argument must be one of "int", "categorical", "binary", or None. '
+            f"Received: label_mode={label_mode}"
+        )

@@ -83,25 +83,9 @@ def text_dataset_from_directory(
         A `minikeras.data.Dataset` of `(texts, labels)` batches (texts as bytes) with a
         `class_names` attribute; a pair of them for `subset="both"`.
     """
-    if labels not in ("inferred", None):
-        if not isinstance(labels, (list, tuple)):
-            raise ValueError(
-                "`labels` argument should be a list/tuple of integer labels, of the same size "
-                "as the number of text files in the target directory. If you wish to infer "
-                "the labels from the subdirectory names in the target directory, pass "
-                '`labels="inferred"`. If you wish to get a dataset that only contains text '
-                f"samples (no labels), pass `labels=None`. Received: labels={labels}"
-            )
-        if class_names:
-            raise ValueError(
-                'You can only pass `class_names` if `labels="inferred"`. '
-                f"Received: labels={labels}, and class_names={class_names}"
-            )
-    if label_mode not in {"int", "categorical", "binary", None}:
-        raise ValueError(
-            '`label_mode` argument must be one of "int", "categorical", "binary", or None. '
-            f"Received: label_mode={label_mode}"
-        )
+    dataset_utils.check_label_arguments(
+        labels, label_mode, class_names, "text files", "text samples"
+    )
     if labels is None or label_mode is None:
         labels, label_mode = None, None
     dataset_utils.check_validation_split_arg(validation_split, subset, shuffle, seed)

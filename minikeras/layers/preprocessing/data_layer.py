@@ -10,7 +10,7 @@ import numpy as np
 
 from minikeras.backend.autodiff import value_of
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
-from minikeras.layers.layer import Layer
+from minikeras.layers.layer import Layer, eager_result
 
 
 def to_array(data) -> np.ndarray:
@@ -82,7 +82,7 @@ class DataLayer(Layer):
         if not self.built:
             self.built = True
         kwargs.pop("training", None)
-        return self.call(inputs, *args, **kwargs)
+        return eager_result(self.call(inputs, *args, **kwargs))
 
     _array_input = True  # False for layers taking a list of features (HashedCrossing)
 
