@@ -33,7 +33,39 @@ class Metric:
         raise NotImplementedError
 
     def reset_state(self) -> None:
-        raise NotImplementedError
+        """Sets every variable made by `add_variable`/`add_weight` back to zero."""
+        state = self.__dict__.get("_state_variables")
+        if not state:
+            raise NotImplementedError(
+                f"{type(self).__name__} must implement `reset_state()` (or keep its state in "
+                "variables made with `self.add_variable(...)`, which are zeroed by default)."
+            )
+        for v in state:
+            v.assign(np.zeros(v.shape, dtype=v.dtype))
+
+    def add_variable(self, shape, initializer, dtype=None, aggregation="sum", name=None):
+        """A non-trainable state variable of this metric (listed by `variables`).
+
+        Args:
+            shape: Its shape.
+            initializer: An initializer or its name (e.g. `"zeros"`).
+            dtype: Its dtype (default: the metric's).
+            aggregation: Accepted for compatibility (a single device here).
+            name: Its name.
+        """
+        from minikeras import initializers
+        from minikeras.backend.variable import Variable
+
+        dtype = dtype or self.dtype
+        init = initializers.get(initializer or "zeros")
+        value = np.asarray(value_of(init(tuple(shape), dtype=dtype)), dtype=dtype)
+        variable = Variable(value, dtype=dtype, trainable=False, name=name)
+        self.__dict__.setdefault("_state_variables", []).append(variable)
+        return variable
+
+    def add_weight(self, shape=(), initializer=None, dtype=None, name=None):
+        """`add_variable` with Keras 2's argument order (shape defaults to a scalar)."""
+        return self.add_variable(shape, initializer, dtype=dtype, name=name)
 
     def reset_states(self) -> None:
         """Keras 2 name of `reset_state` (calls the subclass's `reset_state`)."""
@@ -52,7 +84,7 @@ class Metric:
 
     @property
     def variables(self) -> list:
-        return []
+        return list(self.__dict__.get("_state_variables", []))
 
 
 def _weighted(values: np.ndarray, sample_weight):

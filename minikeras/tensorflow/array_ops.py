@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras import ops
+from minikeras.tensorflow import errors
 from minikeras.tensorflow._convert import (
     axis_arg,
     eager,
@@ -25,8 +26,26 @@ newaxis = None
 
 
 def reshape(tensor, shape, name=None):
-    """`tf.reshape` (one dimension may be -1)."""
-    return out(ops.reshape(inp(tensor), shape_arg(shape)))
+    """`tf.reshape` (one dimension may be -1).
+
+    Raises:
+        tf.errors.InvalidArgumentError: when the sizes do not match (a ValueError).
+    """
+    x = inp(tensor)
+    target = shape_arg(shape)
+    try:
+        return out(ops.reshape(x, target))
+    except ValueError:
+        size = int(np.size(val(x)))
+        dims = list(np.atleast_1d(target).tolist())
+        known = int(np.prod([d for d in dims if d != -1]))
+        need = f"a multiple of {known}" if -1 in dims else f"{known} values"
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Input to reshape is a tensor with {size} values, but the requested shape "
+            f"{dims} requires {need}.",
+        ) from None
 
 
 def expand_dims(input, axis, name=None):  # noqa: A002
