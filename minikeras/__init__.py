@@ -74,10 +74,25 @@ __all__ = [
     "random",
 ]
 from minikeras import (  # noqa: E402
-    applications,  # noqa: E402
     config,
     datasets,
     dtype_policies,
     preprocessing,
     random,
 )
+
+# Packages imported on first use: the pretrained architectures are ~40 modules that most
+# scripts never touch, and a cold start should not pay for them.
+_LAZY_SUBPACKAGES = ("applications",)
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBPACKAGES:
+        import importlib
+
+        return importlib.import_module(f"minikeras.{name}")
+    raise AttributeError(f"module 'minikeras' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBPACKAGES))

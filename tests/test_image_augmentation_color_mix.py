@@ -17,6 +17,7 @@ import pytest
 
 from minikeras import layers, ops
 from minikeras.layers.preprocessing.image_augmentation import mixing_augmentations
+from minikeras.ops.image_affine import sample_images
 from minikeras.testing import gradient_check
 
 HERE = os.path.join(os.path.dirname(__file__), "fixtures", "augmentation")
@@ -248,6 +249,8 @@ CALLS = {
         CF,
     ),
     "gaussian_blur_never": (lambda: layers.RandomGaussianBlur(0.0), IMAGES),
+    "elastic_scale0": (lambda: layers.RandomElasticTransform(scale=0.0), IMAGES),
+    "elastic_never": (lambda: layers.RandomElasticTransform(factor=0.0), IMAGES),
 }
 
 
@@ -367,6 +370,43 @@ def test_aug_mix_blends_the_input_with_chains_of_keras_steps():
     assert list(few._augmenters) == list(layer.ALL_OPS[:7])
 
 
+@pytest.mark.parametrize("mode", ["constant", "nearest", "reflect"])
+def test_elastic_sampling_equals_keras_map_coordinates(mode):
+    """The sampler under `elastic_transform` reads arbitrary coordinates as Keras's
+    `ops.image.map_coordinates(order=1)` does."""
+    plane = IMAGES[0, ..., 0]
+    rows, cols = FIX["map/coords"]
+    got = sample_images(plane[None, :, :, None], rows[None], cols[None], "bilinear", mode, 3.0)
+    np.testing.assert_allclose(got[0, ..., 0], FIX[f"map/{mode}"], rtol=1e-5, atol=1e-3)
+
+
+def test_elastic_field_is_smooth_scaled_and_independent_per_axis():
+    h = w = 48
+    rows, cols = np.meshgrid(np.arange(h), np.arange(w), indexing="ij")
+    ramps = np.stack([cols, rows, np.zeros_like(rows)], axis=-1).astype("float32")[None]
+    ramps = np.repeat(ramps, 4, axis=0)
+    out = ops.image.elastic_transform(
+        ramps, alpha=8.0, sigma=3.0, fill_mode="nearest", seed=3, data_format="channels_last"
+    )
+    inner = (slice(None), slice(8, -8), slice(8, -8))
+    dx = (out[..., 0] - ramps[..., 0])[inner]  # a ramp reads back its displacement
+    dy = (out[..., 1] - ramps[..., 1])[inner]
+    assert 0.05 < dx.std() < 8.0 and 0.05 < dy.std() < 8.0
+    assert abs(np.corrcoef(dx.ravel(), dy.ravel())[0, 1]) < 0.3  # independent axes
+    steps = np.abs(np.diff(dx, axis=-1)).mean()
+    assert steps < 0.3 * dx.std()  # neighbouring displacements nearly agree: smooth
+    again = ops.image.elastic_transform(ramps, 8.0, 3.0, fill_mode="nearest", seed=3)
+    np.testing.assert_array_equal(again, out)  # an int seed is stateless
+    weaker = ops.image.elastic_transform(ramps, 2.0, 3.0, fill_mode="nearest", seed=3)
+    np.testing.assert_allclose((weaker[..., 0] - ramps[..., 0])[inner], dx / 4, atol=1e-3)
+
+
+def test_elastic_transform_gradient_float64():
+    x = np.random.default_rng(2).normal(size=(1, 6, 5, 2))
+    f = lambda im: ops.image.elastic_transform(im, 3.0, 1.0, seed=7)  # noqa: E731
+    assert gradient_check(f, [x]) < 1e-5
+
+
 # ---- the random half, by its distribution ---------------------------------------------
 
 RNG = np.random.default_rng(5)
@@ -477,6 +517,7 @@ RANDOM = [
     lambda seed: layers.RandAugment(seed=seed),
     lambda seed: layers.RandomGaussianBlur(seed=seed),
     lambda seed: layers.AugMix(seed=seed),
+    lambda seed: layers.RandomElasticTransform(scale=0.5, seed=seed),
 ]
 
 
@@ -542,6 +583,7 @@ def test_keras_saved_model_with_these_layers_loads_and_predicts_the_same(tmp_pat
     names = [type(layer).__name__ for layer in model.layers]
     assert names[:3] == ["RandomHue", "RandomSaturation", "RandomColorJitter"]
     assert {"RandAugment", "AugMix", "MixUp", "CutMix", "RandomPerspective"} <= set(names)
+    assert "RandomElasticTransform" in names
     model.save(tmp_path / "again.keras")
     again = keras.saving.load_model(tmp_path / "again.keras")
     np.testing.assert_allclose(again.predict(IMAGES, verbose=0), want, rtol=1e-5, atol=1e-5)

@@ -148,6 +148,7 @@ CASES: dict[str, tuple] = {
     "RandAugment": ({"num_ops": 2, "seed": 1}, (5, 6, 3)),
     "RandomGaussianBlur": ({"kernel_size": 3, "seed": 1}, (5, 6, 3)),
     "AugMix": ({"num_chains": 2, "seed": 1}, (5, 6, 3)),
+    "RandomElasticTransform": ({"scale": 0.5, "seed": 1}, (5, 6, 3)),
     "Pipeline": (
         lambda: {"layers": [layers.RandomFlip(seed=1), layers.RandomCrop(3, 4)]},
         (5, 6, 3),

@@ -98,6 +98,24 @@ class DType:
 
 
 _BY_NAME: dict[str, DType] = {}
+# `tf.dtypes.DType` enum values (types.proto), e.g. `tf.zeros(2, 1)` is float32.
+_ENUMS = {
+    1: "float32",
+    2: "float64",
+    3: "int32",
+    4: "uint8",
+    5: "int16",
+    6: "int8",
+    7: "string",
+    8: "complex64",
+    9: "int64",
+    10: "bool",
+    17: "uint16",
+    18: "complex128",
+    19: "float16",
+    22: "uint32",
+    23: "uint64",
+}
 
 
 def as_dtype(value) -> DType:
@@ -108,6 +126,8 @@ def as_dtype(value) -> DType:
     """
     if isinstance(value, DType):
         return value
+    if type(value) is int and value in _ENUMS:  # TensorFlow's DataType enum numbers
+        value = _ENUMS[value]
     if value in (str, bytes, np.str_, np.bytes_) or value == "string":
         name = "string"
     else:

@@ -4,6 +4,7 @@ import types
 
 from minikeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, Options
 from minikeras.data.spec import TensorSpec
+from minikeras.data.text_lines import TextLineDataset
 
 
 def _cardinality(dataset):
@@ -25,6 +26,7 @@ __all__ = [
     "INFINITE_CARDINALITY",
     "Options",
     "TensorSpec",
+    "TextLineDataset",
     "UNKNOWN_CARDINALITY",
     "experimental",
 ]

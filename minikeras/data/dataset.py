@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from minikeras.backend.eager_tensor import EagerTensor
 from minikeras.data import structure
 from minikeras.data.spec import spec_of
 
@@ -70,8 +71,8 @@ class Dataset:
         return self._cardinality
 
     def cardinality(self):
-        """The number of elements: an int64 scalar, -1 if infinite, -2 if unknown."""
-        return np.int64(self._cardinality)
+        """The number of elements: an int64 scalar tensor, -1 if infinite, -2 if unknown."""
+        return EagerTensor(np.asarray(self._cardinality, dtype=np.int64))
 
     @property
     def element_spec(self):

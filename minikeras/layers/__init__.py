@@ -141,6 +141,7 @@ from minikeras.layers.preprocessing.image_augmentation.mixing_augmentations impo
     RandomErasing,
 )
 from minikeras.layers.preprocessing.image_augmentation.perspective_augmentation import (
+    RandomElasticTransform,
     RandomPerspective,
 )
 from minikeras.layers.preprocessing.image_augmentation.pipeline_layers import (
@@ -382,6 +383,7 @@ __all__ = [
     "RandomSharpness",
     "RandAugment",
     "RandomPerspective",
+    "RandomElasticTransform",
     "RandomGaussianBlur",
     "AugMix",
     "RandomHeight",

@@ -80,4 +80,5 @@ def resize(images, size, interpolation="bilinear", antialias=False, data_format=
 
 from minikeras.ops.image_affine import affine_transform  # noqa: E402, F401 - keras.ops.image
 from minikeras.ops.image_color import hsv_to_rgb, rgb_to_grayscale, rgb_to_hsv  # noqa: E402, F401 - keras.ops.image
+from minikeras.ops.image_elastic import elastic_transform  # noqa: E402, F401 - keras.ops.image
 from minikeras.ops.image_filter import gaussian_blur  # noqa: E402, F401 - keras.ops.image

@@ -79,6 +79,59 @@ def affine_transform(
     Returns:
         The transformed images, same shape; differentiable in `images`.
     """
+    xv = np.asarray(unwrap(images)[0])
+    if xv.ndim not in (3, 4):
+        raise ValueError(
+            "Invalid images rank: expected rank 3 (single image) or rank 4 (batch "
+            f"of images). Received input with shape: images.shape={xv.shape}"
+        )
+    n = 1 if xv.ndim == 3 else xv.shape[0]
+    if cu.standardize_format(data_format) == "channels_first":
+        h, w = xv.shape[-2:]
+    else:
+        h, w = xv.shape[-3:-1]
+    t = np.asarray(unwrap(transform)[0], dtype=np.float32).reshape(-1, 8)
+    if t.shape[0] == 1 and n > 1:
+        t = np.repeat(t, n, axis=0)
+    if t.shape[0] != n:
+        raise ValueError(f"Expected one transform per image: {n} images, {t.shape[0]} transforms.")
+    # float32 coordinates, as the TensorFlow kernel computes them (ties in `nearest` agree)
+    ys, xs = np.meshgrid(
+        np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32), indexing="ij"
+    )
+    a = t.astype(np.float32)[:, :, None, None]
+    k = a[:, 6] * xs + a[:, 7] * ys + np.float32(1.0)
+    src_x = (a[:, 0] * xs + a[:, 1] * ys + a[:, 2]) / k
+    src_y = (a[:, 3] * xs + a[:, 4] * ys + a[:, 5]) / k
+    return sample_images(images, src_y, src_x, interpolation, fill_mode, fill_value, data_format)
+
+
+def sample_images(
+    images,
+    src_y,
+    src_x,
+    interpolation="bilinear",
+    fill_mode="constant",
+    fill_value=0,
+    data_format=None,
+):
+    """Reads each image at the given coordinates (`(N, H, W)` rows and columns).
+
+    Output pixel `(i, j)` of image `b` is the input at row `src_y[b, i, j]`, column
+    `src_x[b, i, j]`, interpolated and filled as `affine_transform` does.
+
+    Args:
+        images: `(N, H, W, C)` or `(H, W, C)` (channels_first: `(N, C, H, W)`).
+        src_y: `(N, H, W)` source rows (`(H, W)` for one image).
+        src_x: `(N, H, W)` source columns.
+        interpolation: `"bilinear"` or `"nearest"`.
+        fill_mode: `"constant"`, `"nearest"`, `"wrap"` or `"reflect"`.
+        fill_value: Value read outside the image in `"constant"` mode.
+        data_format: `"channels_last"` or `"channels_first"`.
+
+    Returns:
+        The sampled images, same shape; differentiable in `images`.
+    """
     if interpolation not in INTERPOLATIONS:
         raise ValueError(
             f"Invalid value for argument `interpolation`. Expected of one "
@@ -91,30 +144,14 @@ def affine_transform(
         )
     xv, xn = unwrap(images)
     xv = np.asarray(xv)
-    if xv.ndim not in (3, 4):
-        raise ValueError(
-            "Invalid images rank: expected rank 3 (single image) or rank 4 (batch "
-            f"of images). Received input with shape: images.shape={xv.shape}"
-        )
     dtype = xv.dtype if xv.dtype.kind == "f" else np.dtype("float32")
     single = xv.ndim == 3
     batch = xv[None] if single else xv
     if cu.standardize_format(data_format) == "channels_first":
         batch = np.moveaxis(batch, 1, -1)
-    t = np.asarray(unwrap(transform)[0], dtype=np.float32).reshape(-1, 8)
     n, h, w, c = batch.shape
-    if t.shape[0] == 1 and n > 1:
-        t = np.repeat(t, n, axis=0)
-    if t.shape[0] != n:
-        raise ValueError(f"Expected one transform per image: {n} images, {t.shape[0]} transforms.")
-    # float32 coordinates, as the TensorFlow kernel computes them (ties in `nearest` agree)
-    ys, xs = np.meshgrid(
-        np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32), indexing="ij"
-    )
-    a = t.astype(np.float32)[:, :, None, None]
-    k = a[:, 6] * xs + a[:, 7] * ys + np.float32(1.0)
-    src_x = _fold((a[:, 0] * xs + a[:, 1] * ys + a[:, 2]) / k, w, fill_mode)
-    src_y = _fold((a[:, 3] * xs + a[:, 4] * ys + a[:, 5]) / k, h, fill_mode)
+    src_x = _fold(np.asarray(src_x, np.float32).reshape(n, h, w), w, fill_mode)
+    src_y = _fold(np.asarray(src_y, np.float32).reshape(n, h, w), h, fill_mode)
     flat = batch.reshape(n, h * w, c).astype(np.float64)
     bidx = np.arange(n)[:, None, None]
     out = np.zeros((n, h, w, c))

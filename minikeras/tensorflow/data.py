@@ -7,6 +7,7 @@ from minikeras.data import (
     Dataset,
     Options,
     TensorSpec,
+    TextLineDataset,
     experimental,
 )
 from minikeras.tensorflow._convert import missing
@@ -17,6 +18,7 @@ __all__ = [
     "INFINITE_CARDINALITY",
     "Options",
     "TensorSpec",
+    "TextLineDataset",
     "UNKNOWN_CARDINALITY",
     "experimental",
 ]

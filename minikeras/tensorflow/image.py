@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.backend import config
+from minikeras.backend.autodiff import Tensor, unwrap
 from minikeras.tensorflow._convert import inp, missing, np_dtype, out, shape_arg, val
 
 _METHODS = {
@@ -115,6 +116,30 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
 def adjust_brightness(image, delta):
     """`tf.image.adjust_brightness`: adds `delta` (in [0, 1] image units)."""
     return out(ops.add(inp(image), val(delta)))
+
+
+def _no_gradient(op_name: str):
+    def vjp(g):
+        raise LookupError(f"gradient registry has no entry for: {op_name}")
+
+    return vjp
+
+
+def adjust_contrast(images, contrast_factor):
+    """`tf.image.adjust_contrast`: `(x - mean) * contrast_factor + mean`, per image and channel.
+
+    The mean is over height and width. As in TensorFlow the op has no gradient:
+    differentiating through it raises `LookupError`.
+    """
+    a = val(images)
+    dtype = a.dtype
+    x = a.astype(np.float32)
+    mean = x.mean(axis=(-3, -2), keepdims=True)
+    result = ((x - mean) * np.float32(val(contrast_factor)) + mean).astype(dtype)
+    parents = tuple(n for n in (unwrap(images)[1], unwrap(contrast_factor)[1]) if n is not None)
+    if not parents:
+        return out(result)
+    return Tensor(result, parents, tuple(_no_gradient("AdjustContrastv2") for _ in parents))
 
 
 def central_crop(image, central_fraction):

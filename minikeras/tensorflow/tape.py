@@ -6,8 +6,10 @@ import enum
 
 import numpy as np
 
+from minikeras.backend.autodiff import value_of
 from minikeras.backend.eager_tensor import as_eager
 from minikeras.backend.gradient_tape import GradientTape as _BackendTape
+from minikeras.backend.variable import Variable
 from minikeras.tensorflow import nest
 
 
@@ -47,8 +49,14 @@ class GradientTape(_BackendTape):
     """
 
     def watch(self, tensor) -> None:
-        """Tracks `tensor` (or every tensor of a nested list/tuple/dict)."""
+        """Tracks `tensor` (or every tensor of a nested list/tuple/dict).
+
+        As in TensorFlow, integer and other non-floating tensors are not
+        differentiable: watching them records nothing (their gradient is None).
+        """
         for leaf in nest.flatten(tensor):
+            if np.asarray(value_of(leaf)).dtype.kind not in "fc":
+                continue
             super().watch(leaf)
 
     def gradient(
@@ -60,7 +68,8 @@ class GradientTape(_BackendTape):
     ):
         """Gradients of `target` for each source, in the nested structure of `sources`."""
         flat = nest.flatten(sources)
-        targets = nest.flatten(target)
+        # A variable as the target (`result = v0`) is its own recorded read.
+        targets = [self._read(t) for t in nest.flatten(target)]
         grads = super().gradient(
             targets if len(targets) > 1 else targets[0],
             list(flat),
@@ -68,6 +77,12 @@ class GradientTape(_BackendTape):
             _mode(unconnected_gradients),
         )
         return nest.pack_sequence_as(sources, [as_eager(g) for g in grads])
+
+    def _read(self, target):
+        if isinstance(target, Variable) and (target.trainable or id(target) in self._leaves):
+            if self._watch_accessed or id(target) in self._leaves:
+                return self.leaf(target)
+        return target
 
     def jacobian(
         self,

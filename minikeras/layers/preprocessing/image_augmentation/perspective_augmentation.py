@@ -1,4 +1,5 @@
-"""`RandomPerspective` and `compute_homography_matrix`: random projective warps."""
+"""`RandomPerspective` (random projective warps, `compute_homography_matrix`) and
+`RandomElasticTransform` (random smooth displacement fields)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
+    FILL_MODES,
     INTERPOLATIONS,
     RandomTransformAugmentation,
     symmetric_range,
@@ -121,4 +123,98 @@ class RandomPerspective(RandomTransformAugmentation):
             "scale": self.scale,
             "interpolation": self.interpolation,
             "fill_value": self.fill_value,
+        }
+
+
+class RandomElasticTransform(RandomTransformAugmentation):
+    """With probability `p` (drawn from `factor`), deforms each image elastically.
+
+    A distortion `d` is drawn from `scale` per batch; the field has
+    `alpha = 0.1 * d * max(h, w)` and `sigma = 0.05 * d * min(h, w)` pixels (see
+    `ops.image.elastic_transform`). Unlike Keras 3.15 on JAX, whose row and column
+    displacements come from the same random key (so they are equal), the two are
+    drawn independently here.
+
+    Args:
+        factor: `p` range in `[0, 1]` (`f`: `[0, f]`).
+        scale: Distortion range in `[0, 1]` (`s`: `[0, s]`).
+        interpolation: `"bilinear"` or `"nearest"`.
+        fill_mode: `"constant"`, `"nearest"`, `"wrap"` or `"reflect"`.
+        fill_value: Value read outside the image in `"constant"` mode.
+        value_range: `(low, high)` of the pixel values (default `(0, 255)`).
+        seed: Random seed.
+        data_format: `"channels_last"` or `"channels_first"`.
+    """
+
+    def __init__(
+        self,
+        factor=1.0,
+        scale=1.0,
+        interpolation="bilinear",
+        fill_mode="reflect",
+        fill_value=0.0,
+        value_range=(0, 255),
+        seed=None,
+        data_format=None,
+        **kwargs,
+    ):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = symmetric_range(factor, "factor", (0, 1))
+        self.scale = symmetric_range(scale, "scale", (0, 1))
+        if interpolation not in INTERPOLATIONS:
+            raise NotImplementedError(
+                f"Unknown `interpolation` {interpolation}. Expected of one {INTERPOLATIONS}."
+            )
+        if fill_mode not in FILL_MODES:
+            raise NotImplementedError(
+                f"Unknown `fill_mode` {fill_mode}. Expected of one {FILL_MODES} "
+                "(Keras's 'mirror' is not supported by minikeras)."
+            )
+        self.interpolation = interpolation
+        self.fill_mode = fill_mode
+        self.fill_value = fill_value
+        self.value_range = value_range
+
+    def get_random_transformation(self, images, seed=None) -> dict | None:
+        if self.scale[1] == 0 or self.factor[1] == 0:
+            return None
+        seed = self._seed(seed)
+        n = images.shape[0]
+        probability = uniform((n,), self.factor[0], self.factor[1], seed=seed)
+        threshold = uniform((n,), 0.0, 1.0, seed=seed)
+        distortion = uniform((), self.scale[0], self.scale[1], dtype="float32", seed=seed)
+        return {
+            "apply_transform": threshold < probability,
+            "distortion_factor": float(distortion),
+            "seed": seed,
+        }
+
+    def transform_images(self, images, transformation):
+        if transformation is None:
+            return images
+        h, w = images.shape[2:4] if self.data_format == "channels_first" else images.shape[1:3]
+        d = transformation["distortion_factor"]
+        warped = ops.image.elastic_transform(
+            images,
+            alpha=max(h, w) * 0.1 * d,
+            sigma=min(h, w) * 0.05 * d,
+            interpolation=self.interpolation,
+            fill_mode=self.fill_mode,
+            fill_value=self.fill_value,
+            seed=transformation["seed"],
+            data_format=self.data_format,
+        )
+        apply = ops.reshape(transformation["apply_transform"], (-1, 1, 1, 1))
+        out = ops.where(apply, warped, images)
+        return ops.cast(ops.clip(out, self.value_range[0], self.value_range[1]), images.dtype)
+
+    def get_config(self) -> dict:
+        return {
+            **super().get_config(),
+            "factor": self.factor,
+            "scale": self.scale,
+            "interpolation": self.interpolation,
+            "fill_mode": self.fill_mode,
+            "fill_value": self.fill_value,
+            "value_range": self.value_range,
         }
