@@ -66,3 +66,15 @@ def test_keras_modules_at_the_top_level():
     assert tf.losses.BinaryCrossentropy is minikeras.losses.BinaryCrossentropy
     assert tf.optimizers.Adam is minikeras.optimizers.Adam
     assert tf.initializers.GlorotUniform is minikeras.initializers.GlorotUniform
+
+
+def test_tensorflow_initializers_are_called_with_shape_and_dtype():
+    assert tf.zeros_initializer()(shape=(2,), dtype="float32").numpy().tolist() == [0.0, 0.0]
+    assert tf.ones_initializer()((2,)).dtype == tf.float32
+    assert tf.constant_initializer(3.0)((2,)).numpy().tolist() == [3.0, 3.0]
+    init = tf.random_normal_initializer()
+    assert init.get_config() == {"mean": 0.0, "stddev": 0.05, "seed": None}  # as TensorFlow's
+    draw = init(shape=(200, 200), dtype="float32")
+    assert draw.shape.as_list() == [200, 200] and abs(float(np.std(draw)) - 0.05) < 0.002
+    uniform = tf.random_uniform_initializer()((1000,)).numpy()
+    assert uniform.min() >= -0.05 and uniform.max() <= 0.05

@@ -121,6 +121,13 @@ from minikeras.tensorflow.indexing import (
     unique,
     where,
 )
+from minikeras.tensorflow.init_ops import (
+    constant_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    zeros_initializer,
+)
 from minikeras.tensorflow.linalg import matmul
 from minikeras.tensorflow.math import (
     abs,
@@ -239,6 +246,8 @@ __all__ = [
     "optimizers",
     "print",
     "random",
+    "random_normal_initializer",
+    "random_uniform_initializer",
     "strings",
     "version",
     # creation and shapes
@@ -251,6 +260,7 @@ __all__ = [
     "clip_by_value",
     "concat",
     "constant",
+    "constant_initializer",
     "convert_to_tensor",
     "custom_gradient",
     "einsum",
@@ -267,6 +277,7 @@ __all__ = [
     "numpy_function",
     "one_hot",
     "ones",
+    "ones_initializer",
     "ones_like",
     "pad",
     "py_function",
@@ -293,6 +304,7 @@ __all__ = [
     "unstack",
     "where",
     "zeros",
+    "zeros_initializer",
     "zeros_like",
     "matmul",
     # dtypes
