@@ -78,3 +78,15 @@ def test_tensorflow_initializers_are_called_with_shape_and_dtype():
     assert draw.shape.as_list() == [200, 200] and abs(float(np.std(draw)) - 0.05) < 0.002
     uniform = tf.random_uniform_initializer()((1000,)).numpy()
     assert uniform.min() >= -0.05 and uniform.max() <= 0.05
+
+
+def test_shape_errors_are_tensorflow_invalid_argument_errors():
+    # The modules guide catches `tf.errors.InvalidArgumentError` around a bad matmul.
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"In\[0\]: \[1, 4\], In\[1\]: \[3, 3\]"
+    ):
+        tf.matmul(tf.ones((1, 4)), tf.ones((3, 3)))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="30 values.*multiple of 7"):
+        tf.reshape(tf.range(30), [7, -1])
+    with pytest.raises(ValueError):  # it is a ValueError too, as NumPy-style code expects
+        tf.reshape(tf.range(30), [7, 5])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras import ops
+from minikeras.tensorflow import errors
 from minikeras.tensorflow import math as tf_math
 from minikeras.tensorflow._convert import axis_arg, inp, missing, out, val
 from minikeras.tensorflow.array_ops import einsum, norm, tensordot
@@ -36,7 +37,16 @@ def matmul(
         x = _t(x)
     if transpose_b or adjoint_b:
         y = _t(y)
-    return out(ops.matmul(x, y))
+    try:
+        return out(ops.matmul(x, y))
+    except ValueError:
+        shapes = [list(np.shape(val(t))) for t in (x, y)]
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Matrix size-incompatible: In[0]: {shapes[0]}, In[1]: {shapes[1]} (the last "
+            "dimension of the first must equal the second-to-last of the second).",
+        ) from None
 
 
 def matvec(a, b, transpose_a=False, adjoint_a=False, name=None):
