@@ -121,3 +121,21 @@ def test_a_gradient_outside_every_tape_is_plain_numpy():
         y = ops.sum(x * x)
     g = tape.gradient(y, x)
     assert type(g) is np.ndarray
+
+
+def test_a_persistent_tape_differentiates_its_own_gradient():
+    x = tf.Variable(2.0)
+    with tf.GradientTape(persistent=True) as t:
+        y = x**3
+        g = t.gradient(y, x)
+    assert g.numpy() == 12.0 and t.gradient(g, x).numpy() == 12.0  # TensorFlow: 12.0, 12.0
+
+
+def test_a_spent_tape_inside_its_block_is_not_recorded():
+    # Nothing could differentiate it: the plain (fast) backward pass is used.
+    x = Variable(np.array([1.0, 2.0]))
+    with GradientTape() as tape:
+        y = ops.sum(x * x)
+        g = tape.gradient(y, x)
+    assert type(g) is np.ndarray
+    np.testing.assert_array_equal(g, [2.0, 4.0])

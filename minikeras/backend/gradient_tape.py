@@ -178,6 +178,11 @@ class GradientTape:
         """The variables this tape has recorded, in the order first read."""
         return [v for v, _ in self._leaves.values()]
 
+    def _records_own_gradient(self) -> bool:
+        """Whether an active tape could differentiate this gradient: another tape, or
+        this one if persistent (a spent non-persistent tape cannot, so it is not recorded)."""
+        return any(t is not self for t in _tape_stack) or self.persistent
+
     def _node_of(self, s):
         if isinstance(s, Variable):
             entry = self._leaves.get(id(s))
@@ -231,7 +236,7 @@ class GradientTape:
         grads = [None] * len(srcs)
         keep = {id(n) for n in nodes if n is not None}
         run_backward = backward
-        if _tape_stack and _recorded_backward:
+        if _tape_stack and _recorded_backward and self._records_own_gradient():
             # Taken inside a tape: the gradient computation is recorded in turn, so
             # that the active tape can differentiate it (higher-order gradients).
             run_backward = _recorded_backward[0]
