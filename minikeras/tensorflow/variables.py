@@ -70,6 +70,11 @@ class Variable(_BackendVariable, metaclass=_VariableMeta):
     def get_shape(self) -> TensorShape:
         return self.shape
 
+    @property
+    def dtype(self):
+        """A `tf.DType` (it equals the NumPy dtype and its name, as Keras's string does)."""
+        return as_dtype(self.value.dtype)
+
     def numpy(self):
         """A copy of the value (a NumPy scalar for a 0-d variable)."""
         return _numpy_value(self.value.copy())
