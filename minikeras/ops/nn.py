@@ -118,11 +118,14 @@ def hard_silu(x):
 
 def softplus(x):
     """`log(1 + exp(x))`, computed stably."""
-    return _unary(
+    t = _unary(
         x,
         lambda v: (np.logaddexp(0, v)).astype(np.asarray(v).dtype, copy=False),
         lambda g, x, o: g * _sigmoid(np.asarray(x)),
     )
+    if type(t) is Tensor:
+        t.op = ("softplus", t.op[1])
+    return t
 
 
 def softsign(x):
@@ -256,7 +259,9 @@ def softmax(x, axis=-1):
     def vjp(g):
         return kernels.softmax_vjp(g, xv, out, axis)
 
-    return _SoftmaxTensor(out, (xn,), (vjp,), logits=xv, parent=xn, axis=axis)
+    t = _SoftmaxTensor(out, (xn,), (vjp,), logits=xv, parent=xn, axis=axis)
+    t.op = ("softmax", (xn, axis))
+    return t
 
 
 def log_softmax(x, axis=-1):
@@ -265,7 +270,9 @@ def log_softmax(x, axis=-1):
     out = kernels.log_softmax_value(xv, axis)
     if xn is None:
         return out
-    return Tensor(out, (xn,), (lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),))
+    t = Tensor(out, (xn,), (lambda g: g - np.exp(out) * np.sum(g, axis=axis, keepdims=True),))
+    t.op = ("log_softmax", (xn, axis))
+    return t
 
 
 # ----------------------------------------------------------------------------- crossentropies

@@ -139,6 +139,15 @@ RULES = {
     np.tanh: lambda g, out, x: (g * (1 - out * out),),
     np.abs: lambda g, out, x: (g * np.sign(value_of(x)),),
     "sigmoid": lambda g, out, x: (g * out * (1 - out),),
+    "softplus": lambda g, out, x: (g * _ops().sigmoid(x),),
+    "softmax": lambda g, out, x, axis: (
+        out * (g - _ops().sum(g * out, axis=axis, keepdims=True)),
+        None,
+    ),
+    "log_softmax": lambda g, out, x, axis: (
+        g - _ops().exp(out) * _ops().sum(g, axis=axis, keepdims=True),
+        None,
+    ),
     "relu": lambda g, out, x: (g * (np.asarray(value_of(x)) > 0),),
     "elu": lambda g, out, x, alpha: (
         _ops().where(np.asarray(value_of(x)) > 0, g, g * (out + alpha)),
@@ -174,8 +183,9 @@ def _not_twice_differentiable(name):
     def vjp(g):
         raise NotImplementedError(
             f"Second-order gradients through `{name}` are not supported by minikeras: "
-            "only elementwise arithmetic, exp/log/sqrt/sin/cos/tanh/sigmoid/relu/elu, "
-            "where, indexing, sum, mean, reshape, transpose, matmul and Dense layers have them. Compute this gradient "
+            "only elementwise arithmetic, exp/log/sqrt/sin/cos/tanh/sigmoid/softplus/relu/"
+            "elu, softmax/log_softmax, where, indexing, sum, mean, reshape, transpose, matmul "
+            "and Dense layers have them. Compute this gradient "
             "with a single GradientTape, or run the script with real TensorFlow."
         )
 
