@@ -175,14 +175,14 @@ def test_verbose_output_on_a_pipe(verbose, capsys):
     last = f"{hist.history['loss'][-1]:.4f}"
     if verbose == 2:
         assert re.fullmatch(
-            r"3/3 - \d+s - accuracy: \d\.\d{4} - loss: \d\.\d{4} - "
+            r"3/3 - \d+s - loss: \d\.\d{4} - accuracy: \d\.\d{4} - "
             r"\d+m?u?s/epoch - \d+m?u?s/step",
             lines[3],
         ), lines[3]
     else:
         assert re.fullmatch(
-            r"3/3 \[={30}\] - \d+s \d+m?u?s/step - accuracy: \d\.\d{4} - "
-            r"loss: \d\.\d{4}",
+            r"3/3 \[={30}\] - \d+s \d+m?u?s/step - loss: \d\.\d{4} - "
+            r"accuracy: \d\.\d{4}",
             lines[3],
         ), lines[3]
     # The printed epoch values are the epoch's logs, not a re-average of running means.
@@ -302,3 +302,14 @@ def test_keras2_predict_classes_and_proba():
         np.testing.assert_array_equal(
             multi.predict_classes(x), multi.predict(x, verbose=0).argmax(-1)
         )
+
+
+def test_bar_lists_loss_first_then_metrics_then_validation(capsys):
+    # The text bar is Keras 2's and keeps its order; the history keys are Keras 3's (sorted).
+    x, y = _data(n=20)
+    m = _model()
+    hist = m.fit(x, y, epochs=1, batch_size=8, verbose=2, validation_data=(x, y))
+    line = capsys.readouterr().out.splitlines()[1]
+    names = re.findall(r"(\w+): \d", line)
+    assert names == ["loss", "accuracy", "val_loss", "val_accuracy"], line
+    assert list(hist.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]

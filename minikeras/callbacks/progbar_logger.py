@@ -36,7 +36,10 @@ class ProgbarLogger(Callback):
         # tf_keras marks the model's metrics): show them as-is, never re-averaged.
         logs = logs or {}
         self._bar._update_stateful_metrics(logs.keys())
-        return list(logs.items())
+        # The bar is Keras 2's text bar and lists what it shows as Keras 2 did: the loss
+        # first, then the metrics, then the validation figures in the same way. The logs
+        # themselves keep Keras 3's sorted order.
+        return sorted(logs.items(), key=_display_rank)
 
     def on_train_batch_end(self, batch, logs=None):
         self._seen = batch + 1
@@ -67,3 +70,8 @@ class ProgbarLogger(Callback):
 
     def on_predict_end(self, logs=None):
         self._bar.update(self._seen or 1, None, finalize=True)
+
+
+def _display_rank(item):
+    name = item[0]
+    return (name.startswith("val_"), name not in ("loss", "val_loss"))
