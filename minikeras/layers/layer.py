@@ -221,6 +221,7 @@ class Layer(Operation):
     def add_weight(
         self,
         shape=None,
+        /,
         initializer=None,
         dtype=None,
         trainable=True,
@@ -234,7 +235,7 @@ class Layer(Operation):
         """Creates a weight variable owned by this layer.
 
         Accepts the Keras 3 keyword order and the Keras 2 one (`name` first,
-        given positionally as a string).
+        given positionally as a string: `add_weight("kernel", shape=...)`).
 
         Args:
             shape: Weight shape (default scalar).
@@ -249,9 +250,16 @@ class Layer(Operation):
         Returns:
             The new `Variable`.
         """
+        shape_keyword = kwargs.pop("shape", None)
         if isinstance(shape, str):  # Keras 2 positional `add_weight(name, shape, ...)`
+            if name is not None:
+                raise TypeError("add_weight() got multiple values for argument 'name'")
             name, shape = shape, initializer
             initializer = kwargs.pop("initializer", None)
+        if shape_keyword is not None:
+            if shape is not None:
+                raise TypeError("add_weight() got multiple values for argument 'shape'")
+            shape = shape_keyword
         kwargs.pop("use_resource", None)
         kwargs.pop("synchronization", None)
         kwargs.pop("partitioner", None)
