@@ -9,6 +9,7 @@ training run without interrupts.
 from __future__ import annotations
 
 import signal
+import time
 
 import numpy as np
 import pytest
@@ -66,6 +67,13 @@ def test_interrupt_from_another_signal_leaves_a_completed_step(optimizer):
     def fire(signum, frame):
         raise KeyboardInterrupt("from SIGALRM")
 
+    # The timer fires within the time an uninterrupted run takes on this machine, so the
+    # test interrupts training whether the machine is fast, slow or loaded.
+    timed = make_model(optimizer)
+    timed.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)
+    began = time.perf_counter()
+    timed.fit(x, y, batch_size=32, epochs=STEPS - 1, shuffle=False, verbose=0)
+    duration = time.perf_counter() - began
     previous = signal.signal(signal.SIGALRM, fire)
     interrupted = 0
     try:
@@ -74,7 +82,7 @@ def test_interrupt_from_another_signal_leaves_a_completed_step(optimizer):
             model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)  # builds slots
             start = state(model)
             assert same(start, reference[0])
-            signal.setitimer(signal.ITIMER_REAL, float(rng.uniform(0.0005, 0.02)))
+            signal.setitimer(signal.ITIMER_REAL, float(rng.uniform(0.02, 0.9)) * duration)
             try:
                 model.fit(x, y, batch_size=32, epochs=STEPS - 1, shuffle=False, verbose=0)
             except KeyboardInterrupt:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -95,3 +97,43 @@ def test_history_up_to_date_after_interrupt_in_callback():
         model.fit(X, Y, batch_size=8, epochs=10, verbose=0, callbacks=[StopHard()])
     assert model.history.epoch == [0, 1]
     assert len(model.history.history["loss"]) == 2
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill"), reason="needs POSIX threads")
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_user_signal_handler_delivered_to_another_thread_waits_for_the_update(
+    optimizer, monkeypatch
+):
+    # The operating system may hand a process signal to any thread that does not block it
+    # (a BLAS worker, say); Python then runs the handler in the main thread at its next
+    # check, which must not fall between two variables of one update.
+    model = _model(optimizer=optimizer)
+    opt = model.optimizer
+    original = type(opt).update_step
+    calls = {"n": 0}
+    idle = threading.Event()
+    other = threading.Thread(target=idle.wait, daemon=True)
+    other.start()
+
+    def update_step(self, gradient, variable, learning_rate):
+        calls["n"] += 1
+        if calls["n"] == 4 * 2 + 2:  # step 3, second of the four variables
+            signal.pthread_kill(other.ident, signal.SIGALRM)
+            time.sleep(0.05)  # the main thread reaches many checks meanwhile
+        original(self, gradient, variable, learning_rate)
+
+    def alarm(signum, frame):
+        raise TimeoutError("time is up")
+
+    monkeypatch.setattr(type(opt), "update_step", update_step)
+    previous = signal.signal(signal.SIGALRM, alarm)
+    try:
+        with pytest.raises(TimeoutError, match="time is up"):
+            model.fit(X, Y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        idle.set()
+    # Step 3 completed in full (all four variables), then the user's handler ran.
+    assert int(opt.iterations.value) == 3
+    for got, want in zip(model.get_weights(), _reference_weights(3, optimizer)):
+        np.testing.assert_array_equal(got, want)

@@ -1,15 +1,17 @@
 """Keeps any interrupt from landing in the middle of a weight update.
 
-During `fit`, a `SIGINT` handler is installed; while an optimizer applies an
-update (`deferred_interrupts()`), a Ctrl-C is remembered and raised as
-`KeyboardInterrupt` right after the update, so the model always holds the
-weights of the last completed step, never a half-updated mix.
+During `fit`, every Python-level signal handler installed when `fit` starts (the default
+Ctrl-C handler that raises `KeyboardInterrupt`, and a user's `SIGALRM` or `SIGTERM`
+handler that raises `TimeoutError`, say) is wrapped: while an optimizer applies an update
+(`deferred_interrupts()`), a signal is remembered, and its handler runs right after the
+update, so the model always holds the weights of the last completed step, never a
+half-updated mix. Python runs signal handlers in the main thread whichever thread the
+operating system delivered the signal to (a BLAS worker, say), so the wrapper is what
+defers them; the handlers are restored when `fit` ends.
 
-Other signal handlers can raise too (a `SIGALRM` or `SIGTERM` handler raising
-`KeyboardInterrupt` or `TimeoutError`). In the main thread, asynchronous signals are
-therefore blocked for the duration of the update (`pthread_sigmask`): a handler whose
-signal arrived just before runs at a checkpoint before anything is modified, one whose
-signal arrives during the update runs right after it.
+Handlers installed while `fit` runs (by a callback) are not wrapped. For those, the main
+thread also blocks asynchronous signals for the duration of the update
+(`pthread_sigmask`): a signal delivered to the main thread then arrives right after it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import signal
 import threading
 from collections.abc import Iterator
 
-_state = {"installed": False, "critical": 0, "pending": False, "mask": None}
-# Signals raised by faults in the running code must never be blocked.
+_state = {"installed": False, "critical": 0, "pending": [], "mask": None}
+# Signals raised by faults in the running code must never be blocked or deferred.
 _SYNCHRONOUS = {
     "SIGSEGV",
     "SIGBUS",
@@ -36,7 +38,7 @@ _CAN_MASK = hasattr(signal, "pthread_sigmask") and hasattr(signal, "valid_signal
 _ASYNC_SIGNALS = (
     {s for s in signal.valid_signals() if getattr(s, "name", "") not in _SYNCHRONOUS}
     if _CAN_MASK
-    else set()
+    else {signal.SIGINT}
 )
 _MAIN = threading.main_thread()
 
@@ -45,30 +47,50 @@ def _checkpoint() -> None:
     """Does nothing: calling it lets Python run handlers of signals already received."""
 
 
-def _handler(signum, frame) -> None:
-    if _state["critical"]:
-        _state["pending"] = True
-        return
-    raise KeyboardInterrupt
+def _deferring(handler):
+    """`handler`, run at once outside an update and right after it inside one."""
+
+    def deferring_handler(signum, frame):
+        if _state["critical"]:
+            _state["pending"].append((handler, signum))
+            return
+        handler(signum, frame)
+
+    deferring_handler.wrapped = handler
+    return deferring_handler
+
+
+def _python_handlers() -> dict:
+    """The signals that have a Python-level handler now, with the handler."""
+    handlers = {}
+    for signum in _ASYNC_SIGNALS:
+        try:
+            handler = signal.getsignal(signum)
+        except (OSError, ValueError):  # not a signal this platform lets Python handle
+            continue
+        if callable(handler):
+            handlers[signum] = handler
+    return handlers
 
 
 @contextlib.contextmanager
 def interrupt_guard() -> Iterator[None]:
-    """Installs the deferring SIGINT handler for the duration of `fit` (main thread only)."""
-    if (
-        _state["installed"]
-        or threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
-    ):
+    """Wraps the Python-level signal handlers for the duration of `fit` (main thread only)."""
+    if _state["installed"] or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, _handler)
+    previous = _python_handlers()
+    for signum, handler in previous.items():
+        signal.signal(signum, _deferring(handler))
     _state["installed"] = True
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        _state.update(installed=False, critical=0, pending=False)
+        for signum, handler in previous.items():
+            current = signal.getsignal(signum)
+            if getattr(current, "wrapped", None) is handler:  # not replaced meanwhile
+                signal.signal(signum, handler)
+        _state.update(installed=False, critical=0, pending=[])
 
 
 class _Deferred:
@@ -94,8 +116,9 @@ class _Deferred:
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # blocked signals arrive now
             _checkpoint()
         if not _state["critical"] and _state["pending"]:
-            _state["pending"] = False
-            raise KeyboardInterrupt
+            pending, _state["pending"] = _state["pending"], []
+            for handler, signum in pending:
+                handler(signum, None)  # raises what the handler raises
 
 
 _DEFERRED = _Deferred()
