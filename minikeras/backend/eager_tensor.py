@@ -223,7 +223,9 @@ def coerce_scalar(other, dtype):
     return other
 
 
-def _wrapping_base(name: str):
+def tensor_operator(name: str):
+    """`ArrayOperatorsMixin`'s operator `name`, returning an `EagerTensor`; a Python scalar
+    operand takes the tensor's dtype, as in TensorFlow."""
     base = getattr(ArrayOperatorsMixin, name)
 
     if name == "__getitem__":
@@ -241,7 +243,8 @@ def _wrapping_base(name: str):
     return method
 
 
-for _name in (
+# The operators a tensor (and a `tf.Variable`) answers with a tensor of TF's dtype.
+TENSOR_OPERATORS = (
     "__add__",
     "__radd__",
     "__sub__",
@@ -261,8 +264,9 @@ for _name in (
     "__le__",
     "__gt__",
     "__ge__",
-):
-    setattr(EagerTensor, _name, _wrapping_base(_name))
+)
+for _name in TENSOR_OPERATORS:
+    setattr(EagerTensor, _name, tensor_operator(_name))
 for _name, _op in (
     ("floordiv", "floor_divide"),
     ("mod", "mod"),

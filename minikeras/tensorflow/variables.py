@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from minikeras.backend.eager_tensor import (
+    TENSOR_OPERATORS,
     _numpy_value,
     _value_text,
     as_eager,
-    coerce_scalar,
+    tensor_operator,
 )
-from minikeras.backend.operators import ArrayOperatorsMixin
 from minikeras.backend.tensor_shape import TensorShape
 from minikeras.backend.tf_dtype import as_dtype
 from minikeras.backend.variable import Variable as _BackendVariable
@@ -115,37 +115,5 @@ class Variable(_BackendVariable, metaclass=_VariableMeta):
         return repr(self)
 
 
-def _wrapping(name):
-    base = getattr(ArrayOperatorsMixin, name)
-
-    def method(self, *args):
-        if args and name != "__getitem__":
-            args = (coerce_scalar(args[0], self.value.dtype),)
-        return as_eager(base(self, *args))
-
-    method.__name__ = name
-    return method
-
-
-for _name in (
-    "__add__",
-    "__radd__",
-    "__sub__",
-    "__rsub__",
-    "__mul__",
-    "__rmul__",
-    "__truediv__",
-    "__rtruediv__",
-    "__matmul__",
-    "__rmatmul__",
-    "__neg__",
-    "__abs__",
-    "__pow__",
-    "__rpow__",
-    "__getitem__",
-    "__lt__",
-    "__le__",
-    "__gt__",
-    "__ge__",
-):
-    setattr(Variable, _name, _wrapping(_name))
+for _name in TENSOR_OPERATORS:
+    setattr(Variable, _name, tensor_operator(_name))
