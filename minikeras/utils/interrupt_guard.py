@@ -16,6 +16,7 @@ thread also blocks asynchronous signals for the duration of the update
 
 from __future__ import annotations
 
+import _signal
 import contextlib
 import signal
 import threading
@@ -41,6 +42,10 @@ _ASYNC_SIGNALS = (
     else {signal.SIGINT}
 )
 _MAIN = threading.main_thread()
+# The C function behind `signal.pthread_sigmask`: `signal`'s wrapper turns every signal of the
+# returned mask into an enum member, which cost more than a small model's whole training step.
+_sigmask = getattr(_signal, "pthread_sigmask", None) or getattr(signal, "pthread_sigmask", None)
+_BLOCK = frozenset(int(s) for s in _ASYNC_SIGNALS)
 
 
 def _checkpoint() -> None:
@@ -100,11 +105,11 @@ class _Deferred:
 
     def __enter__(self) -> None:
         if not _state["critical"] and _CAN_MASK and threading.current_thread() is _MAIN:
-            mask = signal.pthread_sigmask(signal.SIG_BLOCK, _ASYNC_SIGNALS)
+            mask = _sigmask(signal.SIG_BLOCK, _BLOCK)
             try:
                 _checkpoint()  # nothing is modified yet: an earlier signal's handler runs here
             except BaseException:
-                signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                _sigmask(signal.SIG_SETMASK, mask)
                 raise
             _state["mask"] = mask
         _state["critical"] += 1
@@ -113,7 +118,7 @@ class _Deferred:
         _state["critical"] -= 1
         if not _state["critical"] and _state["mask"] is not None:
             mask, _state["mask"] = _state["mask"], None
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # blocked signals arrive now
+            _sigmask(signal.SIG_SETMASK, mask)  # blocked signals arrive now
             _checkpoint()
         if not _state["critical"] and _state["pending"]:
             pending, _state["pending"] = _state["pending"], []
