@@ -48,10 +48,6 @@ _sigmask = getattr(_signal, "pthread_sigmask", None) or getattr(signal, "pthread
 _BLOCK = frozenset(int(s) for s in _ASYNC_SIGNALS)
 
 
-def _checkpoint() -> None:
-    """Does nothing: calling it lets Python run handlers of signals already received."""
-
-
 def _deferring(handler):
     """`handler`, run at once outside an update and right after it inside one."""
 
@@ -84,6 +80,7 @@ def interrupt_guard() -> Iterator[None]:
     if _state["installed"] or threading.current_thread() is not threading.main_thread():
         yield
         return
+    start_mask = _sigmask(signal.SIG_BLOCK, ()) if _CAN_MASK else None
     previous = _python_handlers()
     for signum, handler in previous.items():
         signal.signal(signum, _deferring(handler))
@@ -91,36 +88,60 @@ def interrupt_guard() -> Iterator[None]:
     try:
         yield
     finally:
+        # A signal arriving now runs its handler between two of these calls; what it raises
+        # is raised once every handler is back, never instead of putting them back.
+        raised = None
         for signum, handler in previous.items():
-            current = signal.getsignal(signum)
-            if getattr(current, "wrapped", None) is handler:  # not replaced meanwhile
-                signal.signal(signum, handler)
-        _state.update(installed=False, critical=0, pending=[])
+            for _attempt in range(3):
+                try:
+                    if getattr(signal.getsignal(signum), "wrapped", None) is handler:
+                        signal.signal(signum, handler)  # not replaced meanwhile
+                    break
+                except BaseException as exc:
+                    raised = raised or exc
+        _state.update(installed=False, critical=0, pending=[], mask=None)
+        if start_mask is not None:
+            _sigmask(signal.SIG_SETMASK, start_mask)  # whatever happened, as fit found it
+        if raised is not None:
+            raise raised
 
 
 class _Deferred:
-    """The context manager of `deferred_interrupts()` (a plain class: cheap per step)."""
+    """The context manager of `deferred_interrupts()` (a plain class: cheap per step).
+
+    Only the main thread's updates are guarded: Python runs signal handlers there alone.
+    The counter is raised before the mask is set, so a wrapped handler whose signal was
+    already received waits for the end of the update instead of running in between.
+    """
 
     __slots__ = ()
 
     def __enter__(self) -> None:
-        if not _state["critical"] and _CAN_MASK and threading.current_thread() is _MAIN:
-            mask = _sigmask(signal.SIG_BLOCK, _BLOCK)
-            try:
-                _checkpoint()  # nothing is modified yet: an earlier signal's handler runs here
-            except BaseException:
-                _sigmask(signal.SIG_SETMASK, mask)
-                raise
-            _state["mask"] = mask
+        if threading.current_thread() is not _MAIN:
+            return
         _state["critical"] += 1
+        if _state["critical"] > 1 or not _CAN_MASK:
+            return
+        try:
+            _state["mask"] = _sigmask(signal.SIG_BLOCK, ())  # the mask now, unchanged
+            _sigmask(signal.SIG_BLOCK, _BLOCK)
+        except BaseException:  # a handler installed during fit (not wrapped) raised
+            mask, _state["mask"] = _state["mask"], None
+            if mask is not None:
+                _sigmask(signal.SIG_SETMASK, mask)
+            _state["critical"] -= 1
+            raise
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        if threading.current_thread() is not _MAIN:
+            return
         _state["critical"] -= 1
-        if not _state["critical"] and _state["mask"] is not None:
-            mask, _state["mask"] = _state["mask"], None
-            _sigmask(signal.SIG_SETMASK, mask)  # blocked signals arrive now
-            _checkpoint()
-        if not _state["critical"] and _state["pending"]:
+        if _state["critical"]:
+            return
+        mask, _state["mask"] = _state["mask"], None
+        if mask is not None:
+            _sigmask(signal.SIG_SETMASK, mask)  # signals blocked meanwhile arrive now
+        if _state["pending"]:
             pending, _state["pending"] = _state["pending"], []
             for handler, signum in pending:
                 handler(signum, None)  # raises what the handler raises
