@@ -224,3 +224,31 @@ def test_model_from_json_draws_as_immediate_initialization():
     assert [w.path for w in deferred.weights] == [w.path for w in immediate.weights]
     for a, b in zip(deferred.weights, immediate.weights):
         np.testing.assert_array_equal(a.value, b.value, err_msg=a.path)
+
+
+@pytest.mark.parametrize("how", ["model_from_config", "clone_model"])
+def test_model_from_config_and_clone_model_check_the_total_first(monkeypatch, how):
+    calls = []
+    original = initializers.GlorotUniform.__call__
+
+    def spy(self, *args, **kwargs):
+        calls.append(args[0])
+        return original(self, *args, **kwargs)
+
+    config = json.loads(_mlp_json())
+    model = minikeras.models.model_from_json(_mlp_json()) if how == "clone_model" else None
+    monkeypatch.setattr(initializers.GlorotUniform, "__call__", spy)
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 2 * 2**20)
+
+    def build():
+        if how == "clone_model":
+            return minikeras.models.clone_model(model)
+        return minikeras.models.model_from_config(config)
+
+    with pytest.raises(ValueError, match=r"The model's weights \(8 arrays\) needs 3\.8 MiB"):
+        build()
+    assert calls == []
+    monkeypatch.setattr(memory, "allocatable_bytes", lambda: 64 * 2**20)
+    built = build()
+    assert calls == [(500, 500)] * 4
+    assert all(np.abs(np.asarray(la.kernel.value)).max() > 0 for la in built.layers)

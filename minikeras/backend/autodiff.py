@@ -248,5 +248,10 @@ def is_tensor(x) -> bool:
     return isinstance(x, (Tensor, np.ndarray, Variable, EagerTensor))
 
 
-# The tape lives in its own module; it is re-exported here, where it always was.
-from minikeras.backend.gradient_tape import GradientTape  # noqa: E402, F401
+def __getattr__(name: str):
+    # `GradientTape` lives in its own module, which imports this one; it is also found here.
+    if name == "GradientTape":
+        from minikeras.backend.gradient_tape import GradientTape
+
+        return GradientTape
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -176,3 +176,26 @@ def run_deferred_initializers(pending: list) -> None:
             continue
         value = initializer(tuple(zeros.shape), dtype=zeros.dtype)
         np.copyto(zeros, np.asarray(value, dtype=zeros.dtype))
+
+
+def build_within_memory(build):
+    """Calls `build()` (which creates a model or layer from a config), checks the total of
+    the weights it created against the memory available, then runs their initializers.
+
+    Args:
+        build: Zero-argument callable returning the new model or layer.
+
+    Returns:
+        What `build()` returned, its weights initialized.
+
+    Raises:
+        ValueError: if the weights together cannot fit in memory (none is filled then).
+    """
+    with deferred_initialization() as pending:
+        built = build()
+    weights = getattr(built, "weights", [])
+    check_total_allocation(
+        f"The model's weights ({len(weights)} arrays)", [(w.shape, w.dtype) for w in weights]
+    )
+    run_deferred_initializers(pending)
+    return built

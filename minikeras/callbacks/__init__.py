@@ -4,18 +4,23 @@
 writer / a network); looking them up raises an `AttributeError` that says so.
 """
 
-from minikeras.callbacks.backup_and_restore import BackupAndRestore
-from minikeras.callbacks.callback import Callback, CallbackList
-from minikeras.callbacks.csv_logger import CSVLogger
-from minikeras.callbacks.early_stopping import EarlyStopping
-from minikeras.callbacks.history import History
-from minikeras.callbacks.lambda_callback import LambdaCallback
-from minikeras.callbacks.learning_rate_scheduler import LearningRateScheduler
-from minikeras.callbacks.model_checkpoint import ModelCheckpoint
-from minikeras.callbacks.monitor_callback import MonitorCallback
-from minikeras.callbacks.progbar_logger import ProgbarLogger
-from minikeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
-from minikeras.callbacks.terminate_on_nan import TerminateOnNaN
+from typing import TYPE_CHECKING
+
+from minikeras.utils.lazy_imports import lazy_imports as _lazy_imports
+
+if TYPE_CHECKING:
+    from minikeras.callbacks.backup_and_restore import BackupAndRestore
+    from minikeras.callbacks.callback import Callback, CallbackList
+    from minikeras.callbacks.csv_logger import CSVLogger
+    from minikeras.callbacks.early_stopping import EarlyStopping
+    from minikeras.callbacks.history import History
+    from minikeras.callbacks.lambda_callback import LambdaCallback
+    from minikeras.callbacks.learning_rate_scheduler import LearningRateScheduler
+    from minikeras.callbacks.model_checkpoint import ModelCheckpoint
+    from minikeras.callbacks.monitor_callback import MonitorCallback
+    from minikeras.callbacks.progbar_logger import ProgbarLogger
+    from minikeras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+    from minikeras.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
     "BackupAndRestore",
@@ -39,7 +44,7 @@ _NOT_PROVIDED = {
 }
 
 
-def __getattr__(name):
+def _not_provided(name: str):
     if name in _NOT_PROVIDED:
         raise AttributeError(
             f"minikeras.callbacks has no `{name}`: {_NOT_PROVIDED[name]}. Remove it from "
@@ -47,3 +52,6 @@ def __getattr__(name):
             "the training curves."
         )
     raise AttributeError(f"module 'minikeras.callbacks' has no attribute '{name}'")
+
+
+__getattr__, __dir__ = _lazy_imports(__name__, missing=_not_provided)

@@ -1,24 +1,21 @@
-"""`minikeras.data`: the `tf.data` API on NumPy (`Dataset`, `AUTOTUNE`, `experimental`)."""
+"""`minikeras.data`: the `tf.data` API on NumPy (`Dataset`, `AUTOTUNE`, `experimental`).
 
-import types
+Each name is imported on first use (`minikeras.utils.lazy_imports`).
+"""
 
-from minikeras.data.dataset import AUTOTUNE, INFINITE, UNKNOWN, Dataset, Options
-from minikeras.data.spec import TensorSpec
-from minikeras.data.text_lines import TextLineDataset
+from typing import TYPE_CHECKING
 
+from minikeras.utils.lazy_imports import lazy_imports as _lazy_imports
 
-def _cardinality(dataset):
-    return dataset.cardinality()
+if TYPE_CHECKING:
+    from minikeras.data import experimental
+    from minikeras.data.dataset import AUTOTUNE, Dataset, Options
+    from minikeras.data.dataset import INFINITE as INFINITE_CARDINALITY
+    from minikeras.data.dataset import UNKNOWN as UNKNOWN_CARDINALITY
+    from minikeras.data.spec import TensorSpec
+    from minikeras.data.text_lines import TextLineDataset
 
-
-experimental = types.SimpleNamespace(
-    AUTOTUNE=AUTOTUNE,
-    INFINITE_CARDINALITY=INFINITE,
-    UNKNOWN_CARDINALITY=UNKNOWN,
-    cardinality=_cardinality,
-)
-INFINITE_CARDINALITY = INFINITE
-UNKNOWN_CARDINALITY = UNKNOWN
+__getattr__, __dir__ = _lazy_imports(__name__)
 
 __all__ = [
     "AUTOTUNE",

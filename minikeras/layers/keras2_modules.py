@@ -21,8 +21,8 @@ def layer_forwarding(module_name: str, names: tuple):
     def __getattr__(name):  # noqa: N807 - module attribute hook
         import minikeras.layers as all_layers
 
-        if not name.startswith("__") and name in all_layers.__dict__:
-            return all_layers.__dict__[name]
+        if not name.startswith("__") and name in dir(all_layers):
+            return getattr(all_layers, name)
         raise AttributeError(f"module {module_name!r} has no attribute {name!r}")
 
     def __dir__():  # noqa: N807 - module attribute hook

@@ -21,10 +21,14 @@ def model_from_json(json_string, custom_objects=None):
 
 
 def model_from_config(config, custom_objects=None):
-    """Re-creates a model from its config dict."""
+    """Re-creates a model from its config dict.
+
+    The weights' total is checked against the memory available before any is filled.
+    """
+    from minikeras.backend.memory import build_within_memory
     from minikeras.saving.serialization import deserialize_keras_object
 
-    return deserialize_keras_object(config, custom_objects=custom_objects)
+    return build_within_memory(lambda: deserialize_keras_object(config, custom_objects))
 
 
 def load_model(
@@ -57,9 +61,9 @@ def save_model(model, filepath, overwrite=True, **kwargs):
 
 def clone_model(model, input_tensors=None, clone_function=None):
     """A new model with the same architecture and freshly initialised weights."""
-    from minikeras.saving.serialization import deserialize_keras_object, serialize_keras_object
+    from minikeras.saving.serialization import serialize_keras_object
 
-    return deserialize_keras_object(serialize_keras_object(model))
+    return model_from_config(serialize_keras_object(model))
 
 
 __all__ = [

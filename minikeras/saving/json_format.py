@@ -95,22 +95,11 @@ def model_from_json(json_string: str, custom_objects=None):
             "The JSON does not describe a Keras model: expected an object with 'class_name' "
             "and 'config' keys."
         )
-    from minikeras.backend.memory import (
-        check_total_allocation,
-        deferred_initialization,
-        run_deferred_initializers,
-    )
+    from minikeras.backend.memory import build_within_memory
 
     try:
         # Weights stay untouched zeros until the model's total is known to fit memory.
-        with deferred_initialization() as pending:
-            model = loading.model_from_config(config, custom_objects)
-        check_total_allocation(
-            f"The model's weights ({len(model.weights)} arrays)",
-            [(w.shape, w.dtype) for w in model.weights],
-        )
-        run_deferred_initializers(pending)
-        return model
+        return build_within_memory(lambda: loading.model_from_config(config, custom_objects))
     except MemoryError as exc:
         raise ValueError(
             f"The model config asks for weights too large to allocate ({exc})."

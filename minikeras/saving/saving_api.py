@@ -10,8 +10,6 @@ executes code from the file (no pickle, no marshal, no Lambda bytecode).
 from __future__ import annotations
 
 import os
-import tempfile
-import zipfile
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -34,6 +32,8 @@ def atomic_write(filepath, write_fn) -> None:
     filepath = os.fspath(filepath)
     directory = os.path.dirname(os.path.abspath(filepath))
     os.makedirs(directory, exist_ok=True)
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=".minikeras-", suffix=".tmp", dir=directory)
     os.close(fd)
     try:
@@ -127,6 +127,8 @@ def _sniff(filepath) -> str:
 
 def _is_npz(filepath) -> bool:
     """A zip of `.npy` members only (NumPy archive) rather than a `.keras` archive."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(filepath) as zf:
             names = zf.namelist()
@@ -158,19 +160,23 @@ def _fail(filepath, what, exc) -> ValueError:
     return ValueError(f"Could not load {what} from '{filepath}': {msg}")
 
 
-_READ_ERRORS = (
-    ValueError,
-    KeyError,
-    OSError,
-    RuntimeError,
-    TypeError,
-    IndexError,
-    AttributeError,
-    EOFError,
-    MemoryError,
-    ArithmeticError,
-    zipfile.BadZipFile,
-)
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What a malformed file can raise while it is read (each becomes `_fail`'s one line)."""
+    import zipfile
+
+    return (
+        ValueError,
+        KeyError,
+        OSError,
+        RuntimeError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        EOFError,
+        MemoryError,
+        ArithmeticError,
+        zipfile.BadZipFile,
+    )
 
 
 def load_weights(
@@ -228,7 +234,7 @@ def load_weights(
                     "HDF5 file without Keras weights: expected a `layer_names` attribute "
                     "(Keras 2) or a `layers` group (Keras 3)"
                 )
-    except _READ_ERRORS as exc:
+    except _read_errors() as exc:
         raise _fail(filepath, "weights", exc) from None
 
 
@@ -288,21 +294,23 @@ def load_model(
     Raises:
         ValueError: for unreadable, corrupt or unsafe files, naming the file.
     """
-    from minikeras.saving import keras_archive, legacy_h5_model
-
     filepath = os.fspath(filepath)
     kind = _sniff(filepath)
     try:
         if kind == "zip":
+            from minikeras.saving import keras_archive
+
             return keras_archive.load_archive(
                 filepath, custom_objects=custom_objects, compile=compile
             )
         if kind == "hdf5":
+            from minikeras.saving import legacy_h5_model
+
             with open_h5(filepath) as f:
                 return legacy_h5_model.load_model_from_h5(
                     f, custom_objects=custom_objects, compile=compile, legacy_backend=legacy_backend
                 )
-    except _READ_ERRORS as exc:
+    except _read_errors() as exc:
         raise _fail(filepath, "the model", exc) from None
     raise ValueError(
         f"File format not supported: filepath={filepath}. minikeras reads Keras 3 `.keras` "

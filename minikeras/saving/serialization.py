@@ -5,25 +5,18 @@ from __future__ import annotations
 from minikeras.saving.object_registration import get_registered_name, get_registered_object
 
 
-def _layer_classes() -> dict:
+def _layer_class(name: str):
+    """The built-in layer or model class Keras calls `name`, or None."""
     from minikeras import layers, models
     from minikeras.layers.layer import Layer
     from minikeras.legacy.layers import LEGACY_LAYERS
 
-    out = {}
-    for name in dir(layers):
-        obj = getattr(layers, name)
-        if isinstance(obj, type) and issubclass(obj, Layer):
-            out[name] = obj
-    out.update(LEGACY_LAYERS)  # Keras 1/2 layers Keras 3 dropped: old files name them
-    out.update(
-        {
-            "Sequential": models.Sequential,
-            "Functional": models.Functional,
-            "Model": models.Functional,
-        }
-    )
-    return out
+    if name in ("Sequential", "Functional", "Model"):
+        return models.Sequential if name == "Sequential" else models.Functional
+    if name in LEGACY_LAYERS:  # Keras 1/2 layers Keras 3 dropped: old files name them
+        return LEGACY_LAYERS[name]
+    found = getattr(layers, name, None) if name.isidentifier() else None
+    return found if isinstance(found, type) and issubclass(found, Layer) else None
 
 
 def serialize_keras_object(obj) -> dict:
@@ -72,7 +65,7 @@ def resolve_class(class_name: str, custom_objects=None, registered_name=None):
         if found is not None:
             return found
     name = class_name[len("Custom>") :] if class_name.startswith("Custom>") else class_name
-    return _layer_classes().get(name) or get_registered_object(name, custom_objects)
+    return _layer_class(name) or get_registered_object(name, custom_objects)
 
 
 def _is_ops_function(class_name) -> bool:

@@ -149,10 +149,10 @@ def _minikeras_extras(keras_rows) -> list[str]:
         obj, _ = check.find_object(module_name)
         if not isinstance(obj, types.ModuleType):
             continue
-        for name in sorted(vars(obj)):
+        for name in dir(obj):  # a lazy package lists its names in `__dir__`
             if name.startswith("_"):
                 continue
-            value = vars(obj)[name]
+            value = getattr(obj, name)
             full = f"{module_name}.{name}"
             if full in known or _is_plumbing(value, obj):
                 continue
