@@ -55,6 +55,7 @@ HEADLINES = [
     ("lstm samples/CPU-s", "lstm", "samples_per_cpu_s", "higher"),
     ("coldstart wall s", "coldstart", "wall_s", "lower"),
     ("coldstart peak RSS MiB", "coldstart", "peak_rss_mib", "lower"),
+    ("coldstart: python -c 'import numpy, h5py' s", "coldstart", "numpy_h5py_wall_s", "lower"),
     ("loaded mlp samples/s (2 competitors)", "loaded", "samples_per_s", "higher"),
     ("loaded mlp 1-thread samples/s", "loaded", "threads1_samples_per_s", "higher"),
     ("loaded default / 1-thread time", "loaded", "slowdown_vs_threads1", "lower"),

@@ -120,7 +120,7 @@ def test_loading_and_predicting_imports_only_what_the_model_uses(tmp_path):
         f"m = k.models.load_model({str(path)!r}, compile=False)\n"
         "p = m.predict(np.ones((1, 4), 'float32'), verbose=0)\n"
         "print(p.shape)\n"
-        "print('\\n'.join(m for m in sys.modules if m.startswith('minikeras')))"
+        "print('\\n'.join(sys.modules))"
     )
     shape, *modules = out.split("\n")
     assert shape == "(1, 2)"
@@ -132,6 +132,7 @@ def test_loading_and_predicting_imports_only_what_the_model_uses(tmp_path):
         "minikeras.layers.attention",
         "minikeras.saving.keras_archive",
         "minikeras.tensorflow",
+        "numpy.random",  # the weights come from the file: no initializer draws
     ):
         assert not [m for m in modules if m == unused or m.startswith(unused + ".")], unused
 

@@ -8,7 +8,7 @@ _FLOATX = "float32"
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
 _VALID_FLOATX = ("float16", "float32", "float64")
-_rng = np.random.default_rng()
+_rng: np.random.Generator | None = None  # made on first use (importing numpy.random is slow)
 
 
 def floatx() -> str:
@@ -76,6 +76,9 @@ def backend() -> str:
 
 def rng() -> np.random.Generator:
     """Returns the global random generator that initializers and dropout draw from."""
+    global _rng
+    if _rng is None:
+        _rng = np.random.default_rng()
     return _rng
 
 
