@@ -2,131 +2,148 @@
 
 from __future__ import annotations
 
-from minikeras.losses.focal_losses import (
-    BinaryFocalCrossentropy,
-    CategoricalFocalCrossentropy,
-    binary_focal_crossentropy,
-    categorical_focal_crossentropy,
-)
-from minikeras.losses.hinge_losses import (
-    CategoricalHinge,
-    Hinge,
-    SquaredHinge,
-    categorical_hinge,
-    hinge,
-    squared_hinge,
-)
+import functools
+import sys
+from typing import TYPE_CHECKING
+
 from minikeras.losses.loss import Loss, LossFunctionWrapper, Reduction
-from minikeras.losses.losses import (
-    BinaryCrossentropy,
-    CategoricalCrossentropy,
-    MeanAbsoluteError,
-    MeanSquaredError,
-    SparseCategoricalCrossentropy,
-    binary_crossentropy,
-    categorical_crossentropy,
-    mean_absolute_error,
-    mean_squared_error,
-    sparse_categorical_crossentropy,
-)
-from minikeras.losses.overlap_losses import Dice, Tversky, dice, tversky
-from minikeras.losses.regression_losses import (
-    CosineSimilarity,
-    Huber,
-    KLDivergence,
-    LogCosh,
-    MeanAbsolutePercentageError,
-    MeanSquaredLogarithmicError,
-    Poisson,
-    cosine_similarity,
-    huber,
-    kl_divergence,
-    log_cosh,
-    mean_absolute_percentage_error,
-    mean_squared_logarithmic_error,
-    poisson,
-)
+from minikeras.utils.lazy_imports import lazy_imports as _lazy_imports
 from minikeras.utils.module_lookup import class_by_name, serialize_keras_object
 
-# Keras 2 / legacy spellings (Keras 3 still resolves them as strings)
-mse = MSE = mean_squared_error
-mae = MAE = mean_absolute_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kullback_leibler_divergence = kl_divergence
-logcosh = log_cosh
-huber_loss = huber
-cosine_proximity = cosine_similarity
-
-ALL_OBJECTS = {
-    cls.__name__: cls
-    for cls in (
-        Loss,
-        LossFunctionWrapper,
-        MeanSquaredError,
-        MeanAbsoluteError,
-        MeanAbsolutePercentageError,
-        MeanSquaredLogarithmicError,
-        Huber,
-        LogCosh,
-        KLDivergence,
-        Poisson,
-        CosineSimilarity,
+if TYPE_CHECKING:  # lower-case short names: Keras 2 / legacy spellings, still resolved as strings
+    from minikeras.losses.focal_losses import (
+        BinaryFocalCrossentropy,
+        CategoricalFocalCrossentropy,
+        binary_focal_crossentropy,
+        categorical_focal_crossentropy,
+    )
+    from minikeras.losses.hinge_losses import (
+        CategoricalHinge,
         Hinge,
         SquaredHinge,
-        CategoricalHinge,
-        BinaryCrossentropy,
-        BinaryFocalCrossentropy,
-        CategoricalCrossentropy,
-        CategoricalFocalCrossentropy,
-        SparseCategoricalCrossentropy,
-        Dice,
-        Tversky,
-    )
-}
-ALL_FUNCTIONS = {
-    fn.__name__: fn
-    for fn in (
-        mean_squared_error,
-        mean_absolute_error,
-        mean_absolute_percentage_error,
-        mean_squared_logarithmic_error,
-        huber,
-        log_cosh,
-        kl_divergence,
-        poisson,
-        cosine_similarity,
+        categorical_hinge,
         hinge,
         squared_hinge,
-        categorical_hinge,
-        binary_crossentropy,
-        binary_focal_crossentropy,
-        categorical_crossentropy,
-        categorical_focal_crossentropy,
-        sparse_categorical_crossentropy,
-        dice,
-        tversky,
     )
-}
-ALIASES = {
-    "mse": mse,
-    "MSE": mse,
-    "mae": mae,
-    "MAE": mae,
-    "mape": mape,
-    "MAPE": mape,
-    "msle": msle,
-    "MSLE": msle,
-    "kld": kld,
-    "KLD": kld,
-    "kullback_leibler_divergence": kld,
-    "logcosh": logcosh,
-    "huber_loss": huber,
-    "cosine_proximity": cosine_similarity,
-}
+    from minikeras.losses.losses import (
+        BinaryCrossentropy,
+        CategoricalCrossentropy,
+        MeanAbsoluteError,
+        MeanSquaredError,
+        SparseCategoricalCrossentropy,
+        binary_crossentropy,
+        categorical_crossentropy,
+        mean_absolute_error,
+        mean_squared_error,
+        sparse_categorical_crossentropy,
+    )
+    from minikeras.losses.losses import mean_absolute_error as MAE
+    from minikeras.losses.losses import mean_absolute_error as mae
+    from minikeras.losses.losses import mean_squared_error as MSE
+    from minikeras.losses.losses import mean_squared_error as mse
+    from minikeras.losses.overlap_losses import Dice, Tversky, dice, tversky
+    from minikeras.losses.regression_losses import (
+        CosineSimilarity,
+        Huber,
+        KLDivergence,
+        LogCosh,
+        MeanAbsolutePercentageError,
+        MeanSquaredLogarithmicError,
+        Poisson,
+        cosine_similarity,
+        huber,
+        kl_divergence,
+        log_cosh,
+        mean_absolute_percentage_error,
+        mean_squared_logarithmic_error,
+        poisson,
+    )
+    from minikeras.losses.regression_losses import cosine_similarity as cosine_proximity
+    from minikeras.losses.regression_losses import huber as huber_loss
+    from minikeras.losses.regression_losses import kl_divergence as KLD
+    from minikeras.losses.regression_losses import kl_divergence as kld
+    from minikeras.losses.regression_losses import kl_divergence as kullback_leibler_divergence
+    from minikeras.losses.regression_losses import log_cosh as logcosh
+    from minikeras.losses.regression_losses import mean_absolute_percentage_error as MAPE
+    from minikeras.losses.regression_losses import mean_absolute_percentage_error as mape
+    from minikeras.losses.regression_losses import mean_squared_logarithmic_error as MSLE
+    from minikeras.losses.regression_losses import mean_squared_logarithmic_error as msle
+
+__getattr__, __dir__ = _lazy_imports(__name__)
+
+_CLASS_NAMES = (
+    "Loss",
+    "LossFunctionWrapper",
+    "MeanSquaredError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredLogarithmicError",
+    "Huber",
+    "LogCosh",
+    "KLDivergence",
+    "Poisson",
+    "CosineSimilarity",
+    "Hinge",
+    "SquaredHinge",
+    "CategoricalHinge",
+    "BinaryCrossentropy",
+    "BinaryFocalCrossentropy",
+    "CategoricalCrossentropy",
+    "CategoricalFocalCrossentropy",
+    "SparseCategoricalCrossentropy",
+    "Dice",
+    "Tversky",
+)
+
+_FUNCTION_NAMES = (
+    "mean_squared_error",
+    "mean_absolute_error",
+    "mean_absolute_percentage_error",
+    "mean_squared_logarithmic_error",
+    "huber",
+    "log_cosh",
+    "kl_divergence",
+    "poisson",
+    "cosine_similarity",
+    "hinge",
+    "squared_hinge",
+    "categorical_hinge",
+    "binary_crossentropy",
+    "binary_focal_crossentropy",
+    "categorical_crossentropy",
+    "categorical_focal_crossentropy",
+    "sparse_categorical_crossentropy",
+    "dice",
+    "tversky",
+)
+
+_ALIASES = (
+    "mse",
+    "MSE",
+    "mae",
+    "MAE",
+    "mape",
+    "MAPE",
+    "msle",
+    "MSLE",
+    "kld",
+    "KLD",
+    "kullback_leibler_divergence",
+    "logcosh",
+    "huber_loss",
+    "cosine_proximity",
+)
 
 
-from minikeras.saving.function_refs import deserialize_function  # noqa: E402
+@functools.cache
+def _tables() -> tuple[dict, dict, dict]:
+    """`(classes by name, functions by name, aliases)`; building them imports every loss
+    module, so it waits for the first lookup."""
+    package = sys.modules[__name__]
+    classes = {name: getattr(package, name) for name in _CLASS_NAMES}
+    functions = {name: getattr(package, name) for name in _FUNCTION_NAMES}
+    aliases = {name: getattr(package, name) for name in _ALIASES}
+    return classes, functions, aliases
 
 
 def serialize(loss):
@@ -139,16 +156,19 @@ def serialize(loss):
 def deserialize(config, custom_objects=None):
     """Returns the loss named or described by `config`."""
     if isinstance(config, dict):
+        classes = _tables()[0]
         cls = class_by_name(
             config.get("class_name"),
             "loss",
-            ALL_OBJECTS,
+            classes,
             custom_objects=custom_objects,
-            hint=f" Known loss classes: {sorted(ALL_OBJECTS)}. Pass custom losses with "
+            hint=f" Known loss classes: {sorted(classes)}. Pass custom losses with "
             "`custom_objects={...}`.",
         )
         cfg = dict(config.get("config", {}))
         if cls is LossFunctionWrapper and "fn" in cfg:
+            from minikeras.saving.function_refs import deserialize_function
+
             cfg["fn"] = deserialize_function(cfg["fn"], custom_objects)
         return cls.from_config(cfg)
     return get(config, custom_objects)
@@ -167,9 +187,10 @@ def get(identifier, custom_objects=None):
     if isinstance(identifier, str):
         if custom_objects and identifier in custom_objects:
             return custom_objects[identifier]
-        found = ALIASES.get(identifier) or ALL_FUNCTIONS.get(identifier)
-        if found is None and identifier in ALL_OBJECTS:
-            found = ALL_OBJECTS[identifier]()
+        classes, functions, aliases = _tables()
+        found = aliases.get(identifier) or functions.get(identifier)
+        if found is None and identifier in classes:
+            found = classes[identifier]()
         if found is None:
             from minikeras.saving.object_registration import get_registered_object
 
@@ -177,7 +198,7 @@ def get(identifier, custom_objects=None):
         if found is None:
             raise ValueError(
                 f"Could not interpret loss identifier: {identifier!r}. Valid names include: "
-                f"{sorted(set(ALL_FUNCTIONS) | set(ALIASES))}"
+                f"{sorted(set(functions) | set(aliases))}"
             )
         return found
     if isinstance(identifier, type) and issubclass(identifier, Loss):
