@@ -89,7 +89,7 @@ def lazy_imports(
     def __getattr__(name: str) -> object:
         entry = names().get(name)
         if entry is None and name.isidentifier() and not name.startswith("__"):
-            try:  # a submodule used as an attribute (`keras.utils.file_utils`), as before
+            try:  # a submodule used as an attribute (`keras.utils.file_utils`) is imported
                 return importlib.import_module(f"{package_name}.{name}")
             except ModuleNotFoundError as exc:
                 if exc.name != f"{package_name}.{name}":
