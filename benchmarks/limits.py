@@ -382,11 +382,11 @@ def account(name, repeat, keras_figures=None) -> dict:
         cold_s += cold
         moved += p.bytes
         calls += p.calls
-        name = p.ufunc or "add"
-        gbs = F32 * p.n * (2 if p.ufunc else 3) / ref.seconds(p.n, name) / 1e9
+        ufunc = p.ufunc or "add"
+        gbs = F32 * p.n * (2 if p.ufunc else 3) / ref.seconds(p.n, ufunc) / 1e9
         print(
             f"  {p.label:50} {p.calls:>5} {p.n:>9,} {p.bytes_per:>4} {p.bytes / 1e6:7.3f} "
-            f"{name:>4} {gbs:6.1f} {floor * 1e6:8.1f} {cold * 1e6:8.1f}"
+            f"{ufunc:>4} {gbs:6.1f} {floor * 1e6:8.1f} {cold * 1e6:8.1f}"
         )
     print(
         f"  {'sum':50} {calls:>5} {'':>9} {'':>4} {moved / 1e6:7.3f} {'':>4} {'':>6} "
