@@ -10,8 +10,9 @@ For each workload, built exactly as `run.py` builds it (`workloads.build_mlp`,
 `workloads.build_lstm`), it prints:
 
 (a) every matrix product of one training step: shape, FLOPs, the BLAS threads the
-    thread policy gives it (`backend.blas_threads`), its time (best of N, same call and
-    operand layouts as the trainer) and GFLOP/s; their sum;
+    thread policy (`backend.blas_threads`) gave it during the measured epochs of (d),
+    its time on that many threads (best of N, same call and operand layouts as the
+    trainer) and GFLOP/s; their sum;
 (b) the step's element-wise passes (activations, loss, gathers, copies, the optimizer's
     update), each as calls x elements x bytes moved per element, set against a plain
     3-stream `np.add` of the same size measured in the same run: a pass moving `s`
@@ -75,10 +76,10 @@ class Product:
     """One matrix product of the step: `calls` times `(m, k) @ (k, n)`, with operands
     in the layouts the trainer uses (`a_t`/`b_t`: the operand is a transposed view)."""
 
-    def __init__(self, label, m, k, n, calls=1, a_t=False, b_t=False, per_call_prepare=True):
+    def __init__(self, label, m, k, n, calls=1, a_t=False, b_t=False, bound_dot=False):
         self.label, self.m, self.k, self.n, self.calls = label, m, k, n, calls
         self.a_t, self.b_t = a_t, b_t
-        self.per_call_prepare = per_call_prepare  # False: the kernel prepares once per loop
+        self.bound_dot = bound_dot  # the recurrences call a bound `ndarray.dot` per step
 
     @property
     def flops(self) -> int:
@@ -89,19 +90,21 @@ class Product:
         b = rng.standard_normal((self.n, self.k) if self.b_t else (self.k, self.n), np.float32)
         return (a.T if self.a_t else a), (b.T if self.b_t else b)
 
-    def measure(self, repeat: int) -> tuple[float, int]:
-        """`(seconds for all calls, BLAS threads)`, called as the trainer calls it:
-        `prepare_product` then `np.matmul` (or `ndarray.dot` with an `out` for the
-        recurrences' per-step products, prepared once per loop)."""
+    def measure(self, repeat: int, threads: int) -> float:
+        """Seconds for all calls on `threads` BLAS threads, called as the trainer calls
+        it: `np.matmul` (or, for the recurrences' per-step products, a bound
+        `ndarray.dot` with an `out`)."""
         from minikeras.backend import blas_threads
 
         a, b = self.operands(np.random.default_rng(0))
-        threads = blas_threads.policy().threads_for(self.m * self.k * self.n)
-        if self.per_call_prepare:
+        policy = blas_threads.policy()
+        if policy.library is not None:
+            policy.library.set_threads(threads)
+            policy.current = threads
+        if not self.bound_dot:
 
             def run():
                 for _ in range(self.calls):
-                    blas_threads.prepare_product(self.m, self.k, self.n)
                     np.matmul(a, b)
 
         else:
@@ -110,11 +113,10 @@ class Product:
             bc = np.ascontiguousarray(b)
 
             def run():
-                blas_threads.prepare_product(self.m, self.k, self.n)
                 for _ in range(self.calls):
                     dot(bc, out=out)
 
-        return best_time(run, repeat), threads
+        return best_time(run, repeat)
 
 
 def mlp_products(model, batch) -> list[Product]:
@@ -146,11 +148,11 @@ def lstm_products(model, batch) -> list[Product]:
     g4, tb = 4 * u, t * batch
     return [
         Product("input projection K.T @ x.T", g4, f, tb, a_t=True, b_t=True),
-        Product("recurrent step U.T @ h (per step)", g4, u, b, calls=t, per_call_prepare=False),
+        Product("recurrent step U.T @ h (per step)", g4, u, b, calls=t, bound_dot=True),
         Product("head forward h @ W", b, u, o),
         Product("head kernel grad h.T @ g", u, b, o, a_t=True),
         Product("head input grad g @ W.T", b, o, u, b_t=True),
-        Product("recurrent step U @ dz (per step)", u, g4, b, calls=t, per_call_prepare=False),
+        Product("recurrent step U @ dz (per step)", u, g4, b, calls=t, bound_dot=True),
         Product("recurrent kernel grad h @ dz.T", u, tb, g4, b_t=True),
         Product("projection input grad dz.T @ K.T", tb, g4, f, a_t=True, b_t=True),
         Product("projection kernel grad x.T @ dz.T", f, tb, g4, a_t=True, b_t=True),
@@ -305,13 +307,36 @@ def lstm_passes(model, batch) -> list[Pass]:
 
 
 def fit_step(model, x, y, batch, repeat):
-    """`(wall s, CPU s)` per training step of a one-epoch `fit`, best of `repeat`."""
+    """`(wall s, CPU s, threads)` per training step of a one-epoch `fit`, best of
+    `repeat`; `threads` maps a product's multiply-adds to the BLAS threads the policy
+    gave it most often during those epochs."""
+    from collections import Counter
+
+    from minikeras.backend import blas_threads
+
     model.fit(x[: 2 * batch], y[: 2 * batch], batch_size=batch, epochs=1, verbose=0)
-    wall, cpu = common.best_wall_cpu(
-        lambda: model.fit(x, y, batch_size=batch, epochs=1, verbose=0), repeat
-    )
+    policy = blas_threads.policy()
+    seen = Counter()
+    prepare = policy.prepare
+
+    def recording(macs):
+        n = prepare(macs)
+        seen[macs, n] += 1
+        return n
+
+    policy.prepare = recording
+    try:
+        wall, cpu = common.best_wall_cpu(
+            lambda: model.fit(x, y, batch_size=batch, epochs=1, verbose=0), repeat
+        )
+    finally:
+        del policy.prepare
+    threads = {}
+    for (macs, n), count in seen.items():
+        if count > seen.get((macs, threads.get(macs)), 0):
+            threads[macs] = n
     steps = -(-len(x) // batch)
-    return wall / steps, cpu / steps
+    return wall / steps, cpu / steps, threads
 
 
 def profile_epoch(model, x, y, batch, top=14) -> str:
@@ -340,20 +365,24 @@ WORKLOADS = {
 
 
 def account(name, repeat, keras_figures=None) -> dict:
+    from minikeras.backend import blas_threads
+
     build, data, batch, products_of, passes_of = WORKLOADS[name]
     model = build()
     x, y = data()
-    wall, cpu = fit_step(model, x, y, batch, repeat)  # also builds the optimizer's slots
+    wall, cpu, used = fit_step(model, x, y, batch, repeat)  # also builds the slots
     print(f"\n=== {name} (batch {batch}) ===  {_load()}")
 
-    print("(a) matrix products per step")
+    print("(a) matrix products per step, on the BLAS threads the policy gave them in (d)")
     print(
         f"  {'product':38} {'m x k x n':>17} {'calls':>5} {'MFLOP':>8} {'thr':>3} "
         f"{'us':>8} {'GFLOP/s':>8}"
     )
     gemm_s = flops = 0
     for p in products_of(model, batch):
-        secs, threads = p.measure(repeat * 5)
+        macs = p.m * p.k * p.n
+        threads = used.get(macs, blas_threads.decide(macs, 1, 0.0))
+        secs = p.measure(repeat * 5, threads)
         gemm_s += secs
         flops += p.flops
         shape = f"{p.m}x{p.k}x{p.n}"
