@@ -149,7 +149,15 @@ def _loadavg() -> float | None:
         return None
 
 
-_TICK_S = 1.0 / (os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100)
+def _clock_tick_s() -> float:
+    """Seconds per `/proc/stat` tick (`USER_HZ`, 100 on Linux)."""
+    try:
+        return 1.0 / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, ValueError, OSError, ZeroDivisionError):
+        return 0.01
+
+
+_TICK_S = _clock_tick_s()
 
 
 def parse_cpu_busy(text: str, cpus) -> float | None:
