@@ -17,8 +17,11 @@ For each workload, built exactly as `run.py` builds it (`workloads.build_mlp`,
     update), each as calls x elements x bytes moved per element, set against a plain
     3-stream `np.add` of the same size measured in the same run: a pass moving `s`
     bytes per element costs at least `t_add(n) * s / 12`. For small arrays `t_add` is
-    the cost of one NumPy call, so this floor also counts the calls;
-(c) the NumPy floor = (a) + (b);
+    the cost of one NumPy call, so this floor also counts the calls. Transcendentals
+    (exp, tanh, log, sqrt) are bound by arithmetic here: their floor is their own
+    measured time. Passes over 64k elements or more also get a cache-cold floor (the
+    same calls after a 64 MiB sweep), and `np.add` beyond the caches gives the DRAM rate;
+(c) the NumPy floor = (a) + (b) (and with the cache-cold element-wise floor);
 (d) the measured training step (`fit`, one epoch, best of N; wall and CPU time) and,
     with `--keras`, Keras 3 (JAX)'s step from `keras_reference.py` in the same run;
 (e) the gap = measured - floor, and the top self-time functions of one epoch under
