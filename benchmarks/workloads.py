@@ -207,11 +207,8 @@ def cnn(repeat=3):
     return {"samples_per_s": len(x) / secs, "epoch_s": secs, "samples_per_cpu_s": len(x) / cpu}
 
 
-def lstm(repeat=3):
-    """Embedding(1000, 32) + LSTM(32) + Dense(1, sigmoid); seq 80, batch 64."""
-    missing = _missing("Embedding", "LSTM")
-    if missing:
-        return {"skipped": f"minikeras.layers has no {', '.join(missing)} yet"}
+def build_lstm():
+    """Embedding(1000, 32) + LSTM(32) + Dense(1, sigmoid), Adam, binary crossentropy."""
     _mk()
     from minikeras import layers as L
     from minikeras.models import Sequential
@@ -225,6 +222,15 @@ def lstm(repeat=3):
         ]
     )
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def lstm(repeat=3):
+    """Embedding(1000, 32) + LSTM(32) + Dense(1, sigmoid); seq 80, batch 64."""
+    missing = _missing("Embedding", "LSTM")
+    if missing:
+        return {"skipped": f"minikeras.layers has no {', '.join(missing)} yet"}
+    model = build_lstm()
     x, y = common.lstm_data()
     model.fit(x[:128], y[:128], batch_size=common.LSTM_BATCH, epochs=1, verbose=0)
     secs, cpu = common.best_wall_cpu(

@@ -86,15 +86,20 @@ def test_available_cores_follows_affinity_and_cgroup_quota(monkeypatch):
 
 
 class FakeSources:
-    """Monotonic clock, process CPU clock, load average and schedstat under test control."""
+    """Monotonic clock, process CPU clock, load average, schedstat and (when `busy` is
+    given) the CPUs' busy seconds under test control."""
 
-    def __init__(self, load=0.0):
+    def __init__(self, load=0.0, busy=None):
         self.t, self.cpu, self.load = 100.0, 0.0, load
         self.run = self.wait = 0
+        self.busy = busy  # None: no `/proc/stat` (the load-average estimate)
 
-    def advance(self, seconds, cpu_rate=1.0, wait_fraction=0.0):
+    def advance(self, seconds, cpu_rate=1.0, wait_fraction=0.0, others=0.0):
+        """`seconds` pass; this process uses `cpu_rate` CPUs, other processes `others`."""
         self.t += seconds
         self.cpu += seconds * cpu_rate
+        if self.busy is not None:
+            self.busy += seconds * (cpu_rate + others)
         ns = int(seconds * 1e9)
         self.wait += int(ns * wait_fraction)
         self.run += ns - int(ns * wait_fraction)
@@ -106,6 +111,7 @@ class FakeSources:
             cpu_clock=lambda: self.cpu,
             loadavg=lambda: self.load,
             schedstat=lambda: (self.run, self.wait),
+            cpu_busy=lambda: self.busy,
         )
 
 
@@ -147,6 +153,69 @@ def test_run_queue_waits_mark_the_machine_busy_before_the_load_average_moves():
     # ... and released once it has passed with no more waits.
     src.advance(bt.CONTENTION_HOLD_S, wait_fraction=0.0)
     assert mon.sample() == 0.0
+
+
+def test_busy_times_count_other_processes_now_not_a_minute_ago():
+    # The load average still holds a process that ended just before this one started
+    # (0.9 CPUs of it); the CPUs' busy times show that only this process runs.
+    src = FakeSources(load=0.9, busy=5000.0)
+    mon = src.monitor(cores=2)
+    assert mon.others == 0.9  # before any busy-time window, the load average
+    src.advance(bt.REFRESH_S, cpu_rate=1.0)
+    assert mon.sample() == pytest.approx(0.0)
+    # Two BLAS threads of this process: still nobody else.
+    src.advance(bt.REFRESH_S, cpu_rate=2.0)
+    assert mon.sample() == pytest.approx(0.0)
+    # One competitor starts and takes one CPU of the two.
+    src.advance(bt.REFRESH_S, cpu_rate=1.0, others=1.0)
+    assert mon.sample() == pytest.approx(1.0)
+    # Two competitors: this process gets 2/3 of a CPU, they get 4/3.
+    src.advance(bt.REFRESH_S, cpu_rate=2 / 3, others=4 / 3)
+    assert mon.sample() == pytest.approx(4 / 3)
+
+
+def test_busy_times_are_read_over_at_least_the_minimum_window():
+    src = FakeSources(load=0.0, busy=100.0)
+    mon = src.monitor(cores=2)
+    src.advance(bt.REFRESH_S, cpu_rate=1.0, others=1.0)
+    assert mon.sample() == pytest.approx(1.0)
+    src.advance(bt.CPUSTAT_MIN_S / 4, cpu_rate=1.0, others=1.0)  # too short: kept
+    src.load = 5.0  # (and the load average is not read instead)
+    assert mon.sample() == pytest.approx(1.0)
+    src.advance(bt.CPUSTAT_MIN_S, cpu_rate=1.0, others=0.0)  # the window spans both
+    assert mon.sample() == pytest.approx(0.2)
+
+
+def test_run_queue_waits_still_mark_the_machine_busy_with_busy_times():
+    src = FakeSources(load=0.0, busy=100.0)
+    mon = src.monitor(cores=2)
+    src.advance(bt.REFRESH_S, cpu_rate=1.0, wait_fraction=0.4, others=0.5)
+    assert mon.sample() == 2.0
+
+
+def test_parse_cpu_busy_counts_the_allowed_cpus_busy_ticks():
+    text = (
+        "cpu  300 30 60 9000 40 3 6 50 0 0\n"
+        "cpu0 100 10 20 3000 10 1 2 20 0 0\n"
+        "cpu1 100 10 20 3000 10 1 2 20 0 0\n"
+        "cpu2 100 10 20 3000 20 1 2 10 0 0\n"
+        "intr 1 2 3\n"
+    )
+    tick = bt._TICK_S
+    assert bt.parse_cpu_busy(text, {0}) == pytest.approx(133 * tick)
+    assert bt.parse_cpu_busy(text, {0, 2}) == pytest.approx(266 * tick)
+    assert bt.parse_cpu_busy(text, {5}) is None
+
+
+def test_idle_machine_with_a_stale_load_average_gets_both_cores():
+    src = FakeSources(load=0.6, busy=0.0)
+    lib = FakeLibrary(threads=1)
+    pol = bt.ThreadPolicy(lib, src.monitor(), cores=2, clock=lambda: src.t)
+    assert pol.prepare(LARGE) == 1  # the load average alone: 0.6 CPUs taken
+    src.advance(bt.REFRESH_S, cpu_rate=1.0)
+    assert pol.prepare(LARGE) == 2
+    src.advance(bt.REFRESH_S, cpu_rate=1.0, others=1.0)  # a competitor
+    assert pol.prepare(LARGE) == 1
 
 
 # ----------------------------------------------------------------------------- policy

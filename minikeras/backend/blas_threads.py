@@ -11,11 +11,13 @@ So minikeras decides per product, before its large products run:
 
 * products under `PARALLEL_MIN_MACS` multiply-adds get one thread;
 * larger ones get the cores that are free: the CPUs this process may run on (affinity
-  and a cgroup CPU quota), less the load of other processes, estimated from the
-  1-minute load average minus this process's own share, and from the time this
-  process's main thread has recently spent waiting for a CPU (`/proc/self/schedstat`:
-  it rises within a fraction of a second when competitors start, where the load
-  average takes a minute);
+  and a cgroup CPU quota), less the CPUs other processes used over the last sampling
+  interval (the busy time of this process's CPUs in `/proc/stat` less this process's
+  own CPU time), and less still when this process's main thread has recently spent
+  time waiting for a CPU (`/proc/self/schedstat`). Without `/proc/stat` (or under a
+  cgroup quota, where the CPUs it counts are shared with other containers) the load of
+  other processes is the 1-minute load average minus this process's own share, which
+  lags: a process that ended half a minute ago still counts;
 * a thread count the user asked for wins: `minikeras.config.set_num_threads(n)`, or
   `OPENBLAS_NUM_THREADS` / `MKL_NUM_THREADS` / `OMP_NUM_THREADS` /
   `VECLIB_MAXIMUM_THREADS` in the environment; large products then get exactly `n`.
@@ -52,6 +54,10 @@ CONTENTION_HOLD_S = 10.0
 
 LOADAVG_TAU_S = 60.0
 """Time constant of the 1-minute load average (this process's share decays alike)."""
+
+CPUSTAT_MIN_S = 0.1
+"""Shortest interval over which `/proc/stat` busy times are read as a CPU count
+(`/proc/stat` counts in 10 ms ticks)."""
 
 _ENV_VARS = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "OMP_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
@@ -143,14 +149,61 @@ def _loadavg() -> float | None:
         return None
 
 
+def _clock_tick_s() -> float:
+    """Seconds per `/proc/stat` tick (`USER_HZ`, 100 on Linux)."""
+    try:
+        return 1.0 / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, ValueError, OSError, ZeroDivisionError):
+        return 0.01
+
+
+_TICK_S = _clock_tick_s()
+
+
+def parse_cpu_busy(text: str, cpus) -> float | None:
+    """Seconds the CPUs `cpus` (a set of CPU numbers) have spent busy, from the text of
+    `/proc/stat`: user, nice, system, irq and softirq ticks (guest time is inside user;
+    idle, iowait and steal are not busy). None when none of `cpus` is listed."""
+    ticks, found = 0, False
+    for line in text.splitlines():
+        if not line.startswith("cpu") or line.startswith("cpu "):
+            continue
+        name, *fields = line.split()
+        try:
+            if int(name[3:]) not in cpus:
+                continue
+            user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in fields[:7])
+        except ValueError:
+            continue
+        ticks += user + nice + system + irq + softirq
+        found = True
+    return ticks * _TICK_S if found else None
+
+
+def _cpu_busy() -> float | None:
+    """Busy seconds of the CPUs this process may run on, or None where they cannot be
+    read or would mislead (no `/proc/stat`; a cgroup CPU quota, under which those CPUs
+    also run other containers' work)."""
+    if _cgroup_quota() is not None:
+        return None
+    try:
+        cpus = os.sched_getaffinity(0)
+        with open("/proc/stat") as f:
+            return parse_cpu_busy(f.read(), cpus)
+    except (AttributeError, OSError):
+        return None
+
+
 class LoadMonitor:
-    """Estimates the CPUs other processes use, from the load average and run-queue waits.
+    """Estimates the CPUs other processes use, from CPU busy times, the load average and
+    run-queue waits.
 
     Args:
         cores: CPUs this process may use.
-        clock, cpu_clock, loadavg, schedstat: Sources (monotonic seconds, this
-            process's CPU seconds, 1-minute load average or None, main-thread
-            `(run_ns, wait_ns)` or None); replaced in tests.
+        clock, cpu_clock, loadavg, schedstat, cpu_busy: Sources (monotonic seconds,
+            this process's CPU seconds, 1-minute load average or None, main-thread
+            `(run_ns, wait_ns)` or None, busy seconds of this process's CPUs or None);
+            replaced in tests.
     """
 
     def __init__(
@@ -160,13 +213,16 @@ class LoadMonitor:
         cpu_clock=time.process_time,
         loadavg=_loadavg,
         schedstat=_read_schedstat,
+        cpu_busy=_cpu_busy,
     ):
         self.cores = cores
         self._clock, self._cpu_clock = clock, cpu_clock
-        self._loadavg, self._schedstat = loadavg, schedstat
+        self._loadavg, self._schedstat, self._cpu_busy = loadavg, schedstat, cpu_busy
         self._t = clock()
         self._cpu = cpu_clock()
         self._sched = schedstat()
+        self._busy = cpu_busy()
+        self._busy_t, self._busy_cpu = self._t, self._cpu  # start of the busy-time window
         self.own_share = 0.0  # this process's CPUs, averaged like the load average
         self.contended_until = -math.inf
         self.others = self._slow_estimate()
@@ -174,6 +230,23 @@ class LoadMonitor:
     def _slow_estimate(self) -> float:
         load = self._loadavg()
         return 0.0 if load is None else max(0.0, load - self.own_share)
+
+    def _busy_estimate(self, now: float, cpu: float) -> float | None:
+        """CPUs used by other processes since the window started (busy CPU time less
+        this process's), or None without busy times or before `CPUSTAT_MIN_S` passed
+        (then the window goes on)."""
+        if self._busy is None:
+            return None
+        dt = now - self._busy_t
+        if dt < CPUSTAT_MIN_S:
+            return None
+        busy = self._cpu_busy()
+        if busy is None:
+            self._busy = None
+            return None
+        others = (busy - self._busy - max(0.0, cpu - self._busy_cpu)) / dt
+        self._busy, self._busy_t, self._busy_cpu = busy, now, cpu
+        return min(float(self.cores), max(0.0, others))
 
     def sample(self) -> float:
         """Takes a new sample; returns the estimated load of other processes, in CPUs."""
@@ -188,7 +261,11 @@ class LoadMonitor:
                 if ran + waited > 0 and waited / (ran + waited) > CONTENTION_WAIT:
                     self.contended_until = now + CONTENTION_HOLD_S
         self._t, self._cpu, self._sched = now, cpu, sched
-        self.others = self._slow_estimate()
+        busy = self._busy_estimate(now, cpu)
+        if busy is not None:
+            self.others = busy
+        elif self._busy is None:
+            self.others = self._slow_estimate()
         if now < self.contended_until:
             self.others = max(self.others, float(self.cores))
         return self.others
