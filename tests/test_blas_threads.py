@@ -401,3 +401,12 @@ def test_model_products_go_through_the_policy(monkeypatch):
     assert lib.calls == [1]
     model.predict(x[:2], verbose=0)
     assert lib.calls == [1]
+
+
+def test_recurrent_and_attention_sized_products_stay_on_one_thread():
+    # 64x80 timesteps of a 32->128 LSTM projection (21M) and a 2048x64x128 attention
+    # feed-forward product (17M): one thread on an idle 2-core machine; the mlp's
+    # 128x512x512 hidden product (33.5M) gets both cores.
+    assert bt.decide(64 * 80 * 32 * 128, cores=2, others=0.0) == 1
+    assert bt.decide(2048 * 64 * 128, cores=2, others=0.0) == 1
+    assert bt.decide(128 * 512 * 512, cores=2, others=0.0) == 2

@@ -38,9 +38,12 @@ import os
 import sys
 import time
 
-PARALLEL_MIN_MACS = 1 << 23
-"""Products with fewer multiply-adds run on one thread (about 128x256x256): below this
-the split costs more than it saves, and under load it costs a lot more."""
+PARALLEL_MIN_MACS = 1 << 25
+"""Products with fewer multiply-adds run on one thread (128x512x512 and larger get more):
+below this the split costs more than it saves, and under load it costs a lot more. On
+the 2-core benchmark machine the `lstm` workload's 21M products and the `transformer`'s
+8-17M ones ran no faster on two threads (OpenBLAS's second thread then spins through the
+rest of the step, doubling the CPU time), while the `mlp`'s 33-51M ones gain."""
 
 REFRESH_S = 0.25
 """How often the load is sampled (at most; only when a large product asks)."""
