@@ -23,6 +23,7 @@ import numpy as np
 from minikeras.backend.keras_tensor import KerasTensor, any_symbolic
 from minikeras.ops.node import flatten, pack_like
 from minikeras.ops.operation import MAX_INFERENCE_ELEMENTS, Operation
+from minikeras.ops.symbolic import NOT_DISPATCHED
 from minikeras.utils.naming import unique_name
 
 # KerasTensor dunder methods pass these names for reflected operators.
@@ -56,24 +57,7 @@ def op_name_from_class(class_name: str) -> str:
 
 # Public ops that never become graph nodes (they take Python functions or answer from
 # the static shape), so no saved graph names them.
-_NOT_NODES = frozenset(
-    {
-        "custom_gradient",
-        "cond",
-        "while_loop",
-        "fori_loop",
-        "map",
-        "scan",
-        "switch",
-        "vectorized_map",
-        "is_tensor",
-        "convert_to_numpy",
-        "shape",
-        "ndim",
-        "dtype",
-        "size",
-    }
-)
+_NOT_NODES = NOT_DISPATCHED | {"shape", "ndim", "dtype", "size"}
 # Constant arguments of a saved op node describe shapes, axes and counts, not data: an
 # integer (or a list of integers, multiplied) above this is refused before the op runs.
 MAX_STATIC_ELEMENTS = 2**24

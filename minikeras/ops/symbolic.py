@@ -14,7 +14,7 @@ import functools
 from minikeras.backend.keras_tensor import KerasTensor, SymbolicInput
 
 # Ops that take functions or answer from the static shape instead of making a node.
-_NOT_DISPATCHED = frozenset(
+NOT_DISPATCHED = frozenset(
     {
         "custom_gradient",
         "cond",
@@ -78,7 +78,7 @@ def wrap_public_ops(namespace: dict) -> None:
     for name, obj in list(namespace.items()):
         if (
             name.startswith("_")
-            or name in _NOT_DISPATCHED
+            or name in NOT_DISPATCHED
             or not callable(obj)
             or isinstance(obj, type)
             or not getattr(obj, "__module__", "").startswith("minikeras.ops")
