@@ -143,3 +143,19 @@ class RandomTransformAugmentation(BaseAugmentation):
 
     def _seed(self, seed):
         return self.generator if seed is None else seed
+
+
+class FactorAugmentation(RandomTransformAugmentation):
+    """A `RandomTransformAugmentation` with Keras's `(factor, value_range, data_format,
+    seed)` arguments: `factor` is a number or `(a, b)` within the class's `FACTOR_BOUNDS`,
+    `value_range` the `(low, high)` of the pixel values (default `(0, 255)`)."""
+
+    FACTOR_BOUNDS: tuple = (-1, 1)
+
+    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self.factor = symmetric_range(factor, "factor", self.FACTOR_BOUNDS)
+        self.value_range = check_value_range(value_range)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}

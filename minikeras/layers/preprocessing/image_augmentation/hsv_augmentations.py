@@ -7,8 +7,8 @@ import numpy as np
 from minikeras import ops
 from minikeras.backend import config
 from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
+    FactorAugmentation,
     RandomTransformAugmentation,
-    check_value_range,
     symmetric_range,
     transform_value_range,
 )
@@ -76,7 +76,7 @@ class RandomHue(RandomTransformAugmentation):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
-class RandomSaturation(RandomTransformAugmentation):
+class RandomSaturation(FactorAugmentation):
     """Scales each image's HSV saturation by `u / (1 - u)`, `u` drawn from `factor`.
 
     `u = 0.5` leaves an image unchanged, `u = 0` makes it grey and `u` near 1
@@ -90,10 +90,7 @@ class RandomSaturation(RandomTransformAugmentation):
         seed: Random seed.
     """
 
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.factor = symmetric_range(factor, "factor", (-1, 1))
-        self.value_range = check_value_range(value_range)
+    FACTOR_BOUNDS = (-1, 1)
 
     def get_random_transformation(self, images, seed=None) -> dict:
         u = uniform((images.shape[0],), self.factor[0], self.factor[1], seed=self._seed(seed))
@@ -106,9 +103,6 @@ class RandomSaturation(RandomTransformAugmentation):
         saturation = ops.clip(saturation, self.value_range[0], self.value_range[1])
         hsv = _with_channel(hsv, self.data_format, 1, saturation)
         return ops.image.hsv_to_rgb(hsv, data_format=self.data_format)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
 class RandomColorJitter(RandomTransformAugmentation):

@@ -6,14 +6,14 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
+    FactorAugmentation,
     RandomTransformAugmentation,
-    check_value_range,
     symmetric_range,
 )
 from minikeras.random import uniform
 
 
-class RandomColorDegeneration(RandomTransformAugmentation):
+class RandomColorDegeneration(FactorAugmentation):
     """Moves each image towards its grayscale version by a random fraction `u`.
 
     `out = image + u * (gray - image)`, clipped to `value_range`; `u` is drawn per
@@ -26,10 +26,7 @@ class RandomColorDegeneration(RandomTransformAugmentation):
         seed: Random seed.
     """
 
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.factor = symmetric_range(factor, "factor", (-1, 1))
-        self.value_range = check_value_range(value_range)
+    FACTOR_BOUNDS = (-1, 1)
 
     def get_random_transformation(self, images, seed=None) -> dict:
         n = images.shape[0]
@@ -41,11 +38,8 @@ class RandomColorDegeneration(RandomTransformAugmentation):
         out = ops.add(images, ops.multiply(factor, ops.subtract(gray, images)))
         return ops.clip(out, self.value_range[0], self.value_range[1])
 
-    def get_config(self) -> dict:
-        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
-
-class RandomSharpness(RandomTransformAugmentation):
+class RandomSharpness(FactorAugmentation):
     """Sharpens or blurs each image: `out = image + (1 - 2u) * (smoothed - image)`.
 
     `smoothed` is the image under a 3x3 smoothing kernel (centre 5/13, others 1/13,
@@ -59,10 +53,7 @@ class RandomSharpness(RandomTransformAugmentation):
         seed: Random seed.
     """
 
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.factor = symmetric_range(factor, "factor", (0, 1))
-        self.value_range = check_value_range(value_range)
+    FACTOR_BOUNDS = (0, 1)
 
     def get_random_transformation(self, images, seed=None) -> dict:
         return {"factor": uniform((images.shape[0],), *self.factor, seed=self._seed(seed))}
@@ -80,9 +71,6 @@ class RandomSharpness(RandomTransformAugmentation):
         )
         out = ops.add(images, ops.multiply(1.0 - sharpness, ops.subtract(smoothed, images)))
         return ops.cast(ops.clip(out, self.value_range[0], self.value_range[1]), images.dtype)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
 def _odd_sizes(kernel_size) -> tuple:

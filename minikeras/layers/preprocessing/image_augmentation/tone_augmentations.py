@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras import ops
 from minikeras.layers.preprocessing.image_augmentation.base_augmentation import (
+    FactorAugmentation,
     RandomTransformAugmentation,
     check_value_range,
     symmetric_range,
@@ -109,7 +110,7 @@ class RandomInvert(RandomTransformAugmentation):
         return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
 
 
-class RandomPosterization(RandomTransformAugmentation):
+class RandomPosterization(FactorAugmentation):
     """Keeps only the top `b` bits of each 8-bit pixel value, `b` drawn from `factor`.
 
     Args:
@@ -120,10 +121,7 @@ class RandomPosterization(RandomTransformAugmentation):
         seed: Random seed.
     """
 
-    def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self.factor = symmetric_range(factor, "factor", (1, 8))
-        self.value_range = check_value_range(value_range)
+    FACTOR_BOUNDS = (1, 8)
 
     def get_random_transformation(self, images, seed=None) -> dict:
         n = images.shape[0]
@@ -141,6 +139,3 @@ class RandomPosterization(RandomTransformAugmentation):
         x = ops.multiply(ops.floor_divide(x, step), step)
         x = transform_value_range(ops.cast(x, images.dtype), (0, 255), self.value_range)
         return ops.cast(x, images.dtype)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "factor": self.factor, "value_range": self.value_range}
