@@ -64,12 +64,7 @@ def _load() -> str:
 def best_time(fn, repeat: int) -> float:
     """Smallest wall time of `fn()` over `repeat` runs, after one warm-up run."""
     fn()
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    return common.best_of(fn, repeat)
 
 
 # ----------------------------------------------------------------------------- products
