@@ -6,7 +6,7 @@ import numpy as np
 
 from minikeras.backend.autodiff import cached_backward, record, unwrap
 from minikeras.backend.blas_threads import prepare_product
-from minikeras.ops.rnn import (
+from minikeras.ops.rnn_common import (
     _act,
     _batch_major,
     _carry_inplace,

@@ -33,7 +33,7 @@ import numpy as np
 from minikeras.backend.autodiff import cached_backward, record, unwrap
 from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops.kernels import typed_scalar
-from minikeras.ops.rnn import _act, _carry_inplace
+from minikeras.ops.rnn_common import _act, _carry_inplace
 
 
 def _gate_plan(activation, recurrent_activation, shape, dtype):
