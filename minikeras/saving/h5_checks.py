@@ -15,7 +15,10 @@ merely declares. Refused (as Keras 3 refuses the first two):
 `CheckedGroup` / `CheckedDataset` wrap an open `h5py` file for the loaders: every
 link is checked as it is followed, every dataset before its data is read, so only
 what a layer uses is ever touched. `walk_problems` applies the same checks to a
-whole file, for the preflight (`h5_preflight`).
+whole file, for the preflight (`h5_preflight`), within a budget: it stops at a group
+with more members (or an object with more attributes) than the budget has left, does
+not list groups nested deeper than `MAX_WALK_DEPTH`, and reads through HDF5's own
+calls (`h5o`, `h5a`), not h5py's object layer.
 """
 
 from __future__ import annotations
@@ -33,6 +36,10 @@ _MAX_ATTRIBUTE_BYTES = 256 * 2**20
 _BOMB_FLOOR_BYTES = 64 * 2**20
 _MAX_EXPANSION = 1000
 _MAX_SOFT_HOPS = 16
+MAX_WALK_DEPTH = 32
+"""Groups nested deeper than this are not listed by the preflight walk. A Keras file
+nests weights a few levels per nested model (`layers/<name>/vars/0`); a deeper chain is
+left to `CheckedGroup`, which checks whatever a loader opens."""
 
 
 class HDF5Refused(ValueError):
@@ -107,13 +114,15 @@ def _soft_problem(gid, target: str, where: str, hops: int) -> str | None:
 def declared_bytes(did) -> int:
     """Bytes the dataset `did` declares (shape x item size), nothing read."""
     shape = did.shape or ()
-    return math.prod(int(d) for d in shape) * did.dtype.itemsize
+    return math.prod(int(d) for d in shape) * did.get_type().get_size()
 
 
-def dataset_problem(did, where: str) -> str | None:
-    """Why reading the dataset `did` is not allowed, or None. Metadata only."""
+def dataset_problem(did, where: str, dcpl=None) -> str | None:
+    """Why reading the dataset `did` is not allowed, or None. Metadata only.
+
+    `dcpl`: the dataset's creation property list, when the caller already has it."""
     h5d = _h5().h5d
-    dcpl = did.get_create_plist()
+    dcpl = did.get_create_plist() if dcpl is None else dcpl
     if dcpl.get_external_count():
         name = _text(dcpl.get_external(0)[0])
         return (
@@ -171,7 +180,7 @@ def read_problem(did, where: str) -> str | None:
 def attribute_problem(aid, owner: str, name) -> str | None:
     """Why the attribute `aid` must not be read, or None."""
     shape = aid.shape or ()
-    nbytes = math.prod(int(d) for d in shape) * aid.dtype.itemsize
+    nbytes = math.prod(int(d) for d in shape) * aid.get_type().get_size()
     if nbytes > _MAX_ATTRIBUTE_BYTES:
         return (
             f"attribute '{_text(name)}' of '{owner or '/'}' declares {nbytes} bytes "
@@ -376,66 +385,114 @@ def _stopped(result) -> bool:
     return (result[0] if isinstance(result, tuple) else result) is not None
 
 
-def walk_problems(f, report=None, max_objects: int = 5000, max_seconds: float = 0.5) -> str | None:
+def _read_attribute(aid) -> None:
+    """Reads the attribute's value (variable-length data included) and drops it."""
+    h5 = _h5()
+    if aid.get_space().get_simple_extent_type() == h5.h5s.NULL:
+        return
+    dtype, shape, mtype = aid.dtype, aid.shape, None
+    if dtype.subdtype is not None:  # array-typed: read as a plain array one rank higher
+        mtype = h5.h5t.py_create(dtype)
+        dtype, inner = dtype.subdtype
+        shape = shape + inner
+    aid.read(np.empty(shape, dtype=dtype), mtype=mtype)
+
+
+def _attributes_problem(oid, where: str, count: int, budget: _Budget):
+    """Checks and reads the `count` attributes of `oid` if the budget allows: the first
+    problem, `_OUT_OF_BUDGET`, or None."""
+    h5 = _h5()
+    if count > budget.left:
+        return _OUT_OF_BUDGET
+    names: list = []
+
+    def collect(name, *_):
+        return 1 if budget.spent() else names.append(name)  # non-None stops the listing
+
+    if _stopped(h5.h5a.iterate(oid, collect, order=h5.h5.ITER_NATIVE)):
+        return _OUT_OF_BUDGET
+    for name in names:
+        if budget.spent():
+            return _OUT_OF_BUDGET
+        aid = h5.h5a.open(oid, name)
+        problem = attribute_problem(aid, where, name)
+        if problem is not None:
+            return problem
+        _read_attribute(aid)
+    return None
+
+
+_OUT_OF_BUDGET = object()
+
+
+def walk_problems(
+    f,
+    report=None,
+    max_objects: int = 5000,
+    max_seconds: float = 0.5,
+    max_depth: int = MAX_WALK_DEPTH,
+) -> str | None:
     """Checks links, datasets and attributes of the open file `f`, breadth first.
 
     Attributes are read (their values), datasets only described (and the chunk index
     of chunked ones walked). The walk stops after `max_objects` objects and attributes
-    or `max_seconds`; whatever it did not reach is still checked by `CheckedGroup`
-    when a loader opens it. `report()` is called at least every 50 ms of progress.
+    or `max_seconds`, and does not list groups deeper than `max_depth`; whatever it did
+    not reach is still checked by `CheckedGroup` when a loader opens it. `report()` is
+    called at least every 50 ms of progress.
 
     Returns:
         The first problem found, or None.
     """
     h5 = _h5()
-    h5o = h5.h5o
+    h5o, h5d, h5l = h5.h5o, h5.h5d, h5.h5l
     budget = _Budget(report, max_objects, max_seconds)
-    seen = {h5o.get_info(f.id).addr}
-    queue = collections.deque([(f, "")])
+    root = h5o.open(f.id, b"/")
+    info = h5o.get_info(root)
+    seen = {info.addr}
+    queue = collections.deque([(root, "", 0, info.num_attrs)])
     names: list = []
 
     def collect(name, *_):
         return 1 if budget.spent() else names.append(name)  # non-None stops the listing
 
     while queue:
-        obj, where = queue.popleft()
-        names.clear()
-
-        if _stopped(h5.h5a.iterate(obj.id, collect, order=h5.h5.ITER_NATIVE)):
-            return None  # out of budget while listing (30,000 attributes: still valid)
-        for name in names:
-            if budget.spent():
-                return None
-            problem = attribute_problem(obj.attrs.get_id(name), where, name)
-            if problem is not None:
-                return problem
-            obj.attrs.get(_text(name))
-        if not isinstance(obj, h5.Group):
+        oid, where, depth, num_attrs = queue.popleft()
+        problem = _attributes_problem(oid, where, num_attrs, budget)
+        if problem is _OUT_OF_BUDGET:
+            return None  # too many attributes to walk (30,000: still valid)
+        if problem is not None:
+            return problem
+        if not isinstance(oid, h5.h5g.GroupID) or depth >= max_depth:
             continue
+        if len(oid) > budget.left:
+            return None  # too many members to walk (20,000 datasets: still valid)
         names.clear()
-        if _stopped(obj.id.links.iterate(collect, order=h5.h5.ITER_NATIVE)):
+        links = oid.links
+        if _stopped(links.iterate(collect, order=h5.h5.ITER_NATIVE)):
             return None  # out of budget while listing a huge group (still valid)
         for name in names:
             if budget.spent():
                 return None
             path = _join(where, name)
-            problem = link_problem(obj.id, name, path)
+            link = links.get_info(name)
+            problem = link_problem(oid, name, path, link)
             if problem is not None:
                 return problem
-            if obj.id.links.get_info(name).type != h5.h5l.TYPE_HARD:
+            if link.type != h5l.TYPE_HARD:
                 continue
-            oid = h5o.open(obj.id, name)
-            info = h5o.get_info(oid)
+            child = h5o.open(oid, name)
+            info = h5o.get_info(child)
             if info.addr in seen:
                 continue
             seen.add(info.addr)
             if info.type == h5o.TYPE_DATASET:
-                problem = dataset_problem(oid, path)
+                dcpl = child.get_create_plist()
+                problem = dataset_problem(child, path, dcpl)
                 if problem is not None:
                     return problem
-                if oid.get_create_plist().get_layout() == h5.h5d.CHUNKED:
-                    oid.get_num_chunks()  # walks the chunk index (a loop there hangs HDF5)
-                queue.append((h5.Dataset(oid), path))
-            elif info.type == h5o.TYPE_GROUP:
-                queue.append((h5.Group(oid), path))
+                if dcpl.get_layout() == h5d.CHUNKED:
+                    child.get_num_chunks()  # walks the chunk index (a loop there hangs HDF5)
+            elif info.type != h5o.TYPE_GROUP:
+                continue
+            queue.append((child, path, depth + 1, info.num_attrs))
     return None

@@ -3,10 +3,11 @@
 The HDF5 C library can loop forever or crash on some corrupted files (observed:
 a byte-flipped attribute message makes `attrs.get()` spin forever). Python cannot
 interrupt a C call, so on POSIX systems every HDF5 file is first opened in a forked
-child that walks its metadata breadth first (`h5_checks.walk_problems`: links,
+child (the long-lived checker of `h5_checker`, or a one-shot child for files that exist
+only in memory) that walks its metadata breadth first (`h5_checks.walk_problems`: links,
 dataset layouts and filters, attribute values; no dataset data) up to a bounded
 number of objects. The child reports progress through a pipe; one that makes no
-progress for `_STALL_SECONDS` is killed, one that crashes or runs out of memory is
+progress for `h5_checker.STALL_SECONDS` is killed, one that crashes or runs out of memory is
 reported, and each becomes a one-line `ValueError` instead of a hung or dead
 interpreter. A file holding what minikeras refuses (external links or storage,
 virtual datasets, plugin filters) is refused with the child's description. Without
@@ -21,7 +22,8 @@ import signal
 import threading
 import warnings
 
-_STALL_SECONDS = 0.8
+from minikeras.saving import h5_checker
+
 _PROBLEM = b"P:"
 
 
@@ -88,14 +90,10 @@ def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
                 _kill(pid)
                 raise
         while True:
-            ready, _, _ = select.select([read_fd], [], [], _STALL_SECONDS)
+            ready, _, _ = select.select([read_fd], [], [], h5_checker.STALL_SECONDS)
             if not ready:
                 _kill(pid)
-                return (
-                    "corrupt",
-                    "the HDF5 library stopped making progress reading it (no "
-                    f"step finished within {_STALL_SECONDS:.1f} s)",
-                )
+                return "corrupt", h5_checker.stall_message()
             chunk = os.read(read_fd, 65536)
             if not chunk:
                 break
@@ -104,7 +102,7 @@ def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
         os.close(read_fd)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        return "corrupt", f"the HDF5 library crashed reading it (signal {os.WTERMSIG(status)})"
+        return "corrupt", h5_checker.crash_message(os.WTERMSIG(status))
     if _PROBLEM in received:
         return "refused", received.split(_PROBLEM, 1)[1].decode("utf8", "replace")
     return None
@@ -134,15 +132,27 @@ def _confirm_in_fresh_interpreter(source) -> str | None:
     return None
 
 
-def check_hdf5(opener, label: str, source=None) -> None:
+def _walk(opener, request, meanwhile=None) -> tuple[str, str] | None:
+    """The checker's outcome for `request`, or a one-shot child's for `opener`."""
+    if request is not None:
+        outcome = h5_checker.walk(request, meanwhile)
+        if outcome is not False:
+            return outcome
+    return _forked_walk(opener, meanwhile)
+
+
+def check_hdf5(opener, label: str, source=None, request=None) -> None:
     """Checks the file returned by `opener()` in a child process (metadata only).
 
     Args:
         opener: Zero-argument callable returning an open `h5py.File`.
         label: What to call the file in error messages.
-        source: The file's path or bytes (or a callable returning them). When other threads are running (a lock one
-            of them held at `fork` time could stall the child), a hang is confirmed
-            in a fresh interpreter before it is reported.
+        source: The file's path or bytes (or a callable returning them). When other
+            threads are running (a lock one of them held at `fork` time could stall the
+            child), a hang is confirmed in a fresh interpreter before it is reported.
+        request: How another process opens the same file (`h5_checker.open_request`):
+            `("path", absolute_path)` or `("window", absolute_path, offset, size)`.
+            With it the long-lived checker walks the file; without it, a one-shot child.
 
     Raises:
         ValueError: if the file holds what minikeras refuses to read (external links
@@ -159,11 +169,11 @@ def check_hdf5(opener, label: str, source=None) -> None:
         return
     # On a first load h5py is not imported yet: the child imports it for its walk while
     # this process imports it too, so the two imports overlap instead of adding up.
-    outcome = _forked_walk(opener, meanwhile=_import_h5py)
+    outcome = _walk(opener, request, meanwhile=_import_h5py)
     if outcome is not None and "progress" in outcome[1]:
-        # One retry: a child that was merely not scheduled on a busy machine (a stall, not a
-        # crash) must not turn a valid file into a false alarm.
-        outcome = _forked_walk(opener)
+        # One retry (the stalled checker was replaced): a child that was merely not
+        # scheduled on a busy machine must not turn a valid file into a false alarm.
+        outcome = _walk(opener, request)
     if outcome is not None and outcome[0] == "refused":
         raise ValueError(f"{label}: {outcome[1]}")
     if outcome is not None and source is not None and threading.active_count() > 1:

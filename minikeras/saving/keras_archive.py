@@ -209,15 +209,16 @@ class WeightsMember:
             return _read(zf, self.info, limit)
 
     def opener(self, model=None):
-        """`(opener, source)` for `check_hdf5`: the member read in place when stored,
-        else inflated once its declared size fits what `model` can need."""
+        """`(opener, source, request)` for `check_hdf5`: the member read in place when
+        stored, else inflated once its declared size fits what `model` can need."""
         if self.info.compress_type == zipfile.ZIP_STORED:
             offset, size = self._stored_offset(), self.info.file_size
 
             def open_window():
                 return h5py_module().File(_Window(self.path, offset, size), "r")
 
-            return open_window, self.read_bytes
+            request = ("window", os.path.abspath(self.path), offset, size)
+            return open_window, self.read_bytes, request
         limit = _weights_budget(model)
         if self.info.file_size > limit:
             raise ValueError(
@@ -226,7 +227,7 @@ class WeightsMember:
                 "optimizer state can take: refusing a likely zip bomb"
             )
         data = self.read_bytes(limit)
-        return (lambda: h5py_module().File(io.BytesIO(data), "r")), data
+        return (lambda: h5py_module().File(io.BytesIO(data), "r")), data, None
 
 
 def _weights_budget(model) -> int:
@@ -244,8 +245,8 @@ def open_weights(member: WeightsMember, model=None):
     from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
-    opener, source = member.opener(model)
-    check_hdf5(opener, f"'{WEIGHTS}' in the archive", source=source)
+    opener, source, request = member.opener(model)
+    check_hdf5(opener, f"'{WEIGHTS}' in the archive", source=source, request=request)
     try:
         return CheckedGroup(opener())
     except OSError as exc:

@@ -148,7 +148,12 @@ def open_h5(filepath):
     from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(lambda: h5py_module().File(filepath, "r"), f"'{filepath}'", source=filepath)
+    check_hdf5(
+        lambda: h5py_module().File(filepath, "r"),
+        f"'{filepath}'",
+        source=filepath,
+        request=("path", os.path.abspath(filepath)),
+    )
     try:
         return CheckedGroup(h5py_module().File(filepath, "r"))
     except OSError as exc:

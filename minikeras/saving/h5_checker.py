@@ -1,0 +1,249 @@
+"""The checker: a forked process that walks HDF5 files for the preflight, kept for reuse.
+
+Every HDF5 file is walked in a child process before this process reads it
+(`h5_preflight`). A fresh fork per file costs 10-20 ms on a small VM: the parent's page
+tables are copied, then each memory page the child touches (Python objects, HDF5's
+caches) is copied again. So the first check forks a checker that stays: each later
+check sends it a description of the file (`("path", path)` or
+`("window", path, offset, size)`) and reads back its progress dots and its verdict, as
+the one-shot child's are read.
+
+The checker:
+- is killed and forgotten when it stalls on a file, and forgotten when it dies (the
+  file is then checked by a one-shot child, whose crash is the verdict); the next
+  check forks a new one;
+- keeps no file descriptor of this process but its two pipes (a pipe or socket this
+  process closes is closed), reads nothing from the terminal and ignores Ctrl-C;
+- exits when its request pipe closes, and is killed and reaped at this process's exit;
+- belongs to the process that forked it: a forked child of this process forks its own.
+
+One check at a time uses it; a check made while another thread's is running gets
+`None` from `walk` and uses a one-shot child instead.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import json
+import os
+import select
+import signal
+import threading
+import warnings
+
+STALL_SECONDS = 0.8
+_LENGTH_BYTES = 4
+_LOCK = threading.Lock()
+_state: dict = {}  # "pid", "requests", "replies", "owner" of the running checker
+
+
+def _frame(payload: bytes) -> bytes:
+    return len(payload).to_bytes(_LENGTH_BYTES, "big") + payload
+
+
+def _read_exactly(fd: int, n: int) -> bytes | None:
+    data = b""
+    while len(data) < n:
+        chunk = os.read(fd, n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+
+def open_request(request):
+    """The open `h5py.File` a request describes."""
+    import h5py
+
+    kind, path = request[0], request[1]
+    if kind == "window":
+        from minikeras.saving.keras_archive import _Window
+
+        return h5py.File(_Window(path, int(request[2]), int(request[3])), "r")
+    if kind != "path":
+        raise ValueError(f"Unknown checker request {kind!r}")
+    return h5py.File(path, "r")
+
+
+def _open_fds() -> list[int]:
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            return [int(name) for name in os.listdir(listing)]
+        except (OSError, ValueError):
+            continue
+    return list(range(3, 1024))
+
+
+def _detach(keep: tuple[int, ...]) -> None:
+    """In the checker: no terminal, no Ctrl-C, no file descriptor but `keep`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    for fd in _open_fds():
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the listing's own descriptor, already closed
+    gc.freeze()  # the parent's objects stay put: no collection pass copies their pages
+
+
+def _serve(requests: int, replies: int) -> None:
+    """The checker's loop: one verdict frame (`R` + length + problem text) per request."""
+    try:
+        _detach((requests, replies))
+        from minikeras.saving.h5_checks import walk_problems
+
+        def report():
+            os.write(replies, b".")
+
+        while True:
+            size = _read_exactly(requests, _LENGTH_BYTES)
+            body = None if size is None else _read_exactly(requests, int.from_bytes(size, "big"))
+            if body is None:
+                break  # the parent closed its end
+            problem = ""
+            try:
+                with open_request(json.loads(body)) as f:
+                    problem = walk_problems(f, report) or ""
+            except MemoryError:
+                problem = "reading its metadata needs more memory than is available"
+            except Exception:  # noqa: BLE001 - the parent reports the file's own error
+                problem = ""
+            os.write(replies, b"R" + _frame(problem.encode("utf8", "replace")))
+    finally:
+        os._exit(0)
+
+
+def _forget() -> None:
+    _state.clear()
+
+
+def _after_fork_in_child() -> None:
+    """A forked child leaves its parent's checker alone (and any lock held at the fork)."""
+    global _LOCK
+    _LOCK = threading.Lock()
+    _forget()
+
+
+def stop() -> None:
+    """Kills and reaps the checker of this process, if it has one."""
+    if _state.get("owner") != os.getpid():
+        _forget()
+        return
+    pid = _state["pid"]
+    for fd in (_state["requests"], _state["replies"]):
+        try:
+            os.close(fd)
+        except OSError:
+            pass  # closed behind our back (a daemonizing program closes every fd)
+    _forget()
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def checker_pid() -> int | None:
+    """The pid of this process's checker, or None."""
+    return _state["pid"] if _state.get("owner") == os.getpid() else None
+
+
+def _start(meanwhile) -> None:
+    requests_r, requests_w = os.pipe()
+    replies_r, replies_w = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns about fork() with threads
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:
+        os.close(requests_w)
+        os.close(replies_r)
+        _serve(requests_r, replies_w)
+    os.close(requests_r)
+    os.close(replies_w)
+    _state.update(pid=pid, requests=requests_w, replies=replies_r, owner=os.getpid())
+    if meanwhile is not None:
+        try:
+            meanwhile()
+        except BaseException:
+            stop()
+            raise
+
+
+def _verdict() -> tuple[str, str] | None:
+    """Reads the running check's progress and verdict (the one-shot child's outcomes)."""
+    fd, received = _state["replies"], b""
+    while True:
+        ready, _, _ = select.select([fd], [], [], STALL_SECONDS)
+        if not ready:
+            stop()
+            return "corrupt", stall_message()
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            # It died: on this file, or by a signal from elsewhere (the OOM killer, a
+            # user) before it read the request. A one-shot child gives the verdict.
+            stop()
+            return False
+        received = (received + chunk).lstrip(b".")
+        if len(received) > _LENGTH_BYTES:
+            size = int.from_bytes(received[1 : 1 + _LENGTH_BYTES], "big")
+            if len(received) >= 1 + _LENGTH_BYTES + size:
+                text = received[1 + _LENGTH_BYTES : 1 + _LENGTH_BYTES + size]
+                return ("refused", text.decode("utf8", "replace")) if text else None
+
+
+def crash_message(signum: int) -> str:
+    return f"the HDF5 library crashed reading it (signal {signum})"
+
+
+def stall_message() -> str:
+    return (
+        "the HDF5 library stopped making progress reading it (no step finished within "
+        f"{STALL_SECONDS:.1f} s)"
+    )
+
+
+def walk(request, meanwhile=None) -> tuple[str, str] | None | bool:
+    """Has the checker walk the file `request` describes.
+
+    `meanwhile()` runs in this process while a new checker starts.
+
+    Returns:
+        `("refused" | "corrupt", description)`, None for a file that passed, or False
+        when the checker is busy with another thread's check or died before its
+        verdict: the caller then checks the file in a one-shot child.
+    """
+    if not _LOCK.acquire(blocking=False):
+        return False
+    try:
+        if _state.get("owner") != os.getpid():
+            _forget()
+        message = _frame(json.dumps(list(request)).encode("utf8"))
+        for attempt in (0, 1):
+            if not _state:
+                _start(meanwhile)
+            elif meanwhile is not None:
+                meanwhile()
+            meanwhile = None
+            try:
+                os.write(_state["requests"], message)
+            except OSError:  # it died between two checks (or the pipe was closed)
+                stop()
+                if attempt:
+                    raise
+                continue
+            return _verdict()
+        return False
+    except BaseException:
+        stop()  # interrupted mid-check (Ctrl-C): a late verdict must not answer the next one
+        raise
+    finally:
+        _LOCK.release()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX; elsewhere the walk runs in this process
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(stop)
