@@ -258,3 +258,17 @@ def test_an_interrupted_check_leaves_no_late_verdict_behind(monkeypatch):
     with pytest.raises(ValueError, match="looks corrupt"):
         models.load_model(HANGS)
     xor_model()
+
+
+def test_the_checker_walks_while_this_process_does_its_own_work():
+    """On a first load this process imports h5py while the new checker walks the file:
+    the request is sent before that work starts."""
+    h5_checker.stop()
+    replied_meanwhile = []
+
+    def meanwhile():
+        ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
+        replied_meanwhile.append(bool(ready))
+
+    assert h5_checker.walk(("path", str(WEIGHTS.resolve())), meanwhile) is None
+    assert replied_meanwhile == [True]

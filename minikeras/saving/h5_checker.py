@@ -152,7 +152,7 @@ def checker_pid() -> int | None:
     return _state["pid"] if _state.get("owner") == os.getpid() else None
 
 
-def _start(meanwhile) -> None:
+def _start() -> None:
     requests_r, requests_w = os.pipe()
     replies_r, replies_w = os.pipe()
     with warnings.catch_warnings():  # Python 3.12+ warns about fork() with threads
@@ -165,12 +165,6 @@ def _start(meanwhile) -> None:
     os.close(requests_r)
     os.close(replies_w)
     _state.update(pid=pid, requests=requests_w, replies=replies_r, owner=os.getpid())
-    if meanwhile is not None:
-        try:
-            meanwhile()
-        except BaseException:
-            stop()
-            raise
 
 
 def _verdict() -> tuple[str, str] | None:
@@ -209,7 +203,7 @@ def stall_message() -> str:
 def walk(request, meanwhile=None) -> tuple[str, str] | None | bool:
     """Has the checker walk the file `request` describes.
 
-    `meanwhile()` runs in this process while a new checker starts.
+    `meanwhile()` runs in this process while the checker walks.
 
     Returns:
         `("refused" | "corrupt", description)`, None for a file that passed, or False
@@ -224,10 +218,7 @@ def walk(request, meanwhile=None) -> tuple[str, str] | None | bool:
         message = _frame(json.dumps(list(request)).encode("utf8"))
         for attempt in (0, 1):
             if not _state:
-                _start(meanwhile)
-            elif meanwhile is not None:
-                meanwhile()
-            meanwhile = None
+                _start()
             try:
                 os.write(_state["requests"], message)
             except OSError:  # it died between two checks (or the pipe was closed)
@@ -235,6 +226,8 @@ def walk(request, meanwhile=None) -> tuple[str, str] | None | bool:
                 if attempt:
                     raise
                 continue
+            if meanwhile is not None:
+                meanwhile()  # while the checker walks (its reports wait in the pipe)
             return _verdict()
         return False
     except BaseException:
