@@ -30,6 +30,22 @@ def _fresh_session():
 
 
 @pytest.fixture
+def forks(monkeypatch) -> list:
+    """The pids of the processes this process forks from now on (`os.fork` recorded)."""
+    pids = []
+    real_fork = os.fork
+
+    def recording_fork():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recording_fork)
+    return pids
+
+
+@pytest.fixture
 def fixtures_dir() -> pathlib.Path:
     return FIXTURES
 

@@ -34,22 +34,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-@pytest.fixture
-def forks(monkeypatch):
-    """Records the pids of the processes forked by this process from now on."""
-    pids = []
-    real_fork = os.fork
-
-    def recording_fork():
-        pid = real_fork()
-        if pid:
-            pids.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", recording_fork)
-    return pids
-
-
 def xor_model():
     return models.load_model(ARCHIVE)
 

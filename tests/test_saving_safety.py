@@ -374,7 +374,7 @@ def test_saved_files_get_the_usual_permissions(tmp_path):
     assert (tmp_path / "m.keras").stat().st_mode & 0o777 == 0o644
 
 
-def test_preflight_runs_the_parents_work_while_the_child_walks(monkeypatch):
+def test_preflight_runs_the_parents_work_while_the_child_walks(forks):
     """The parent's own work (importing h5py on a first load) overlaps the child's walk:
     it runs once, after the fork and before the parent waits; a hang is still caught
     after it, and if it fails the child is killed and reaped, not left behind."""
@@ -382,16 +382,7 @@ def test_preflight_runs_the_parents_work_while_the_child_walks(monkeypatch):
 
     from minikeras.saving import h5_preflight
 
-    forked = []
-    real_fork = os.fork
-
-    def recording_fork():
-        pid = real_fork()
-        if pid:
-            forked.append(pid)
-        return pid
-
-    monkeypatch.setattr(h5_preflight.os, "fork", recording_fork)
+    forked = forks
     calls = []
 
     def meanwhile():

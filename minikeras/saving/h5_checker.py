@@ -152,12 +152,18 @@ def checker_pid() -> int | None:
     return _state["pid"] if _state.get("owner") == os.getpid() else None
 
 
+def fork_quietly() -> int:
+    """`os.fork()` without Python 3.12+'s warning about forking with threads running
+    (the child only walks a file and leaves with `os._exit`)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
 def _start() -> None:
     requests_r, requests_w = os.pipe()
     replies_r, replies_w = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12+ warns about fork() with threads
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    pid = fork_quietly()
     if pid == 0:
         os.close(requests_w)
         os.close(replies_r)

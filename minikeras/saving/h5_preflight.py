@@ -20,7 +20,6 @@ import os
 import select
 import signal
 import threading
-import warnings
 
 from minikeras.saving import h5_checker
 
@@ -74,9 +73,7 @@ def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
     `meanwhile()` runs in the parent while the child works (its output waits in the pipe).
     """
     read_fd, write_fd = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12+ warns about fork() with threads
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
+    pid = h5_checker.fork_quietly()
     if pid == 0:
         os.close(read_fd)
         _child(opener, write_fd)
