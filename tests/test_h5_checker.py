@@ -256,3 +256,25 @@ def test_the_checker_walks_while_this_process_does_its_own_work():
 
     assert h5_checker.walk(("path", str(WEIGHTS.resolve())), meanwhile) is None
     assert replied_meanwhile == [True]
+
+
+def test_a_checker_killed_mid_check_hands_the_file_to_a_one_shot_child(forks, tmp_path):
+    """A checker that dies before its verdict (here killed while the file is walked)
+    is not taken for a crash on the file: a one-shot child checks it instead."""
+    from minikeras.saving import h5_preflight
+
+    path = str(tmp_path / "slow_to_walk.h5")
+    with h5py.File(path, "w") as f:  # 2,000 datasets: a walk of about 0.1 s
+        for i in range(2000):
+            f[f"d{i}"] = np.zeros(1)
+    h5_checker.stop()
+
+    def kill_the_checker():  # also runs again beside the one-shot child
+        if h5_checker.checker_pid() is not None:
+            os.kill(h5_checker.checker_pid(), signal.SIGKILL)
+
+    opener = lambda: h5py.File(path, "r")  # noqa: E731
+    assert h5_preflight._walk(opener, ("path", path), kill_the_checker) is None
+    assert len(forks) == 2  # the checker, then the one-shot child
+    assert h5_checker.checker_pid() is None
+    assert not _alive(forks[0])
