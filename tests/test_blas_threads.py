@@ -85,6 +85,30 @@ def test_available_cores_follows_affinity_and_cgroup_quota(monkeypatch):
     assert bt.available_cores() == 1
 
 
+def test_the_cgroup_quota_is_read_once_per_process(monkeypatch):
+    import builtins
+
+    reads = []
+    real_open = builtins.open
+
+    def counting_open(path, *args, **kwargs):
+        if str(path).startswith("/sys/fs/cgroup"):
+            reads.append(path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", counting_open)
+    bt._cgroup_quota.cache_clear()
+    try:
+        first = bt._cgroup_quota()
+        after_first = len(reads)
+        for _ in range(3):
+            assert bt._cpu_busy() is None or first is None
+            assert bt._cgroup_quota() == first
+        assert after_first >= 1 and len(reads) == after_first
+    finally:
+        bt._cgroup_quota.cache_clear()
+
+
 class FakeSources:
     """Monotonic clock, process CPU clock, load average, schedstat and (when `busy` is
     given) the CPUs' busy seconds under test control."""

@@ -32,6 +32,7 @@ the count the last product used; calls are made only when the count changes.
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import math
 import os
@@ -101,8 +102,10 @@ def available_cores() -> int:
     return max(1, cores)
 
 
+@functools.cache
 def _cgroup_quota() -> float | None:
-    """CPUs allowed by a cgroup v2 `cpu.max` or v1 `cfs_quota_us` limit, else None."""
+    """CPUs allowed by a cgroup v2 `cpu.max` or v1 `cfs_quota_us` limit, else None
+    (read once: the load monitor asks at every sample)."""
     try:
         with open("/sys/fs/cgroup/cpu.max") as f:
             quota, period = f.read().split()[:2]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from typing import TYPE_CHECKING
 
@@ -49,8 +50,9 @@ _BUILT_IN = (
 )
 
 
+@functools.cache
 def _all_optimizers() -> dict[str, type[Optimizer]]:
-    """`{lower-case class name: class}` of the built-in optimizers (imports them)."""
+    """`{lower-case class name: class}` of the built-in optimizers (imports them once)."""
     package = sys.modules[__name__]
     return {name.lower(): getattr(package, name) for name in _BUILT_IN}
 
