@@ -91,9 +91,12 @@ def _detach(keep: tuple[int, ...]) -> None:
 
 
 def _serve(requests: int, replies: int) -> None:
-    """The checker's loop: one verdict frame (`R` + length + problem text) per request."""
+    """The checker's loop. Per request, one reply: `R`, then two frames (4-byte length and
+    bytes): the problem text (empty when the file passed) and the file's snapshot
+    (`h5_snapshot`; empty when there is none)."""
     try:
         _detach((requests, replies))
+        from minikeras.saving import h5_snapshot
         from minikeras.saving.h5_checks import walk_problems
 
         def report():
@@ -104,15 +107,24 @@ def _serve(requests: int, replies: int) -> None:
             body = None if size is None else _read_exactly(requests, int.from_bytes(size, "big"))
             if body is None:
                 break  # the parent closed its end
-            problem = ""
+            problem, snapshot = "", b""
             try:
-                with open_request(json.loads(body)) as f:
-                    problem = walk_problems(f, report) or ""
+                request = json.loads(body)
+                collector = h5_snapshot.Collector() if h5_snapshot.wanted(request) else None
+                with open_request(request) as f:
+                    problem = walk_problems(f, report, collector=collector) or ""
+                if not problem and collector is not None:
+                    snapshot = collector.payload() or b""
             except MemoryError:
-                problem = "reading its metadata needs more memory than is available"
+                problem, snapshot = "reading its metadata needs more memory than is available", b""
             except Exception:  # noqa: BLE001 - the parent reports the file's own error
-                problem = ""
-            os.write(replies, b"R" + _frame(problem.encode("utf8", "replace")))
+                problem, snapshot = "", b""
+            text = problem.encode("utf8", "replace")
+            head = b"R" + _frame(text) + len(snapshot).to_bytes(_LENGTH_BYTES, "big")
+            for part in (head, snapshot):
+                view = memoryview(part)
+                while view:
+                    view = view[os.write(replies, view) :]
     finally:
         os._exit(0)
 
@@ -173,26 +185,53 @@ def _start() -> None:
     _state.update(pid=pid, requests=requests_w, replies=replies_r, owner=os.getpid())
 
 
-def _verdict() -> tuple[str, str] | None:
-    """Reads the running check's progress and verdict (the one-shot child's outcomes)."""
-    fd, received = _state["replies"], b""
-    while True:
+def _read_reply(fd: int, n: int, buffer: bytearray) -> bool:
+    """Reads until `buffer` holds `n` bytes; False when the checker stalls or dies."""
+    while len(buffer) < n:
         ready, _, _ = select.select([fd], [], [], STALL_SECONDS)
         if not ready:
-            stop()
-            return "corrupt", stall_message()
-        chunk = os.read(fd, 65536)
+            raise _Stalled
+        chunk = os.read(fd, max(65536, n - len(buffer)))
         if not chunk:
-            # It died: on this file, or by a signal from elsewhere (the OOM killer, a
-            # user) before it read the request. A one-shot child gives the verdict.
-            stop()
             return False
-        received = (received + chunk).lstrip(b".")
-        if len(received) > _LENGTH_BYTES:
-            size = int.from_bytes(received[1 : 1 + _LENGTH_BYTES], "big")
-            if len(received) >= 1 + _LENGTH_BYTES + size:
-                text = received[1 + _LENGTH_BYTES : 1 + _LENGTH_BYTES + size]
-                return ("refused", text.decode("utf8", "replace")) if text else None
+        buffer += chunk
+    return True
+
+
+class _Stalled(Exception):
+    pass
+
+
+def _verdict():
+    """Reads the running check's progress and verdict: `("refused" | "corrupt", text)`,
+    the snapshot of a file that passed (a `memoryview`, empty when there is none), or
+    False."""
+    fd, received = _state["replies"], bytearray()
+    try:
+        while not received.lstrip(b"."):  # progress dots until the reply starts
+            received = bytearray(received.lstrip(b"."))
+            if not _read_reply(fd, 1, received):
+                break
+        received = bytearray(received.lstrip(b"."))
+        lengths = 1 + _LENGTH_BYTES
+        ok = _read_reply(fd, lengths, received)
+        size = int.from_bytes(received[1:lengths], "big") if ok else 0
+        ok = ok and _read_reply(fd, lengths + size + _LENGTH_BYTES, received)
+        text = bytes(received[lengths : lengths + size])
+        start = lengths + size + _LENGTH_BYTES
+        snapshot_size = int.from_bytes(received[start - _LENGTH_BYTES : start], "big") if ok else 0
+        ok = ok and _read_reply(fd, start + snapshot_size, received)
+    except _Stalled:
+        stop()
+        return "corrupt", stall_message()
+    if not ok:
+        # It died: on this file, or by a signal from elsewhere (the OOM killer, a user)
+        # before it read the request. A one-shot child gives the verdict.
+        stop()
+        return False
+    if text:
+        return "refused", text.decode("utf8", "replace")
+    return memoryview(received)[start : start + snapshot_size]
 
 
 def crash_message(signum: int) -> str:
@@ -206,15 +245,16 @@ def stall_message() -> str:
     )
 
 
-def walk(request, meanwhile=None) -> tuple[str, str] | None | bool:
+def walk(request, meanwhile=None) -> tuple[str, str] | memoryview | bool:
     """Has the checker walk the file `request` describes.
 
     `meanwhile()` runs in this process while the checker walks.
 
     Returns:
-        `("refused" | "corrupt", description)`, None for a file that passed, or False
-        when the checker is busy with another thread's check or died before its
-        verdict: the caller then checks the file in a one-shot child.
+        `("refused" | "corrupt", description)`; for a file that passed, its snapshot
+        (`h5_snapshot` payload as a `memoryview`, empty when there is none); or False when the
+        checker is busy with another thread's check or died before its verdict: the
+        caller then checks the file in a one-shot child.
     """
     if not _LOCK.acquire(blocking=False):
         return False

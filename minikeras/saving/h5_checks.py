@@ -385,20 +385,28 @@ def _stopped(result) -> bool:
     return (result[0] if isinstance(result, tuple) else result) is not None
 
 
-def _read_attribute(aid) -> None:
-    """Reads the attribute's value (variable-length data included) and drops it."""
+def attribute_value(aid):
+    """The value of the attribute `aid` as h5py's `obj.attrs[name]` gives it (reading it
+    also reads any variable-length data it points to)."""
     h5 = _h5()
-    if aid.get_space().get_simple_extent_type() == h5.h5s.NULL:
-        return
-    dtype, shape, mtype = aid.dtype, aid.shape, None
+    shape = aid.shape
+    if shape is None:  # a null dataspace
+        return h5.Empty(aid.dtype)
+    dtype, mtype = aid.dtype, None
     if dtype.subdtype is not None:  # array-typed: read as a plain array one rank higher
         mtype = h5.h5t.py_create(dtype)
         dtype, inner = dtype.subdtype
         shape = shape + inner
-    aid.read(np.empty(shape, dtype=dtype), mtype=mtype)
+    value = np.zeros(shape, dtype=dtype)
+    aid.read(value, mtype=mtype)
+    string = h5.h5t.check_string_dtype(dtype)
+    if string is not None and string.length is None:  # variable-length: bytes -> str
+        texts = [b.decode("utf-8", "surrogateescape") for b in value.flat]
+        value = np.array(texts, dtype=dtype).reshape(value.shape)
+    return value[()] if value.ndim == 0 else value
 
 
-def _attributes_problem(oid, where: str, count: int, budget: _Budget):
+def _attributes_problem(oid, where: str, count: int, budget: _Budget, collector):
     """Checks and reads the `count` attributes of `oid` if the budget allows: the first
     problem, `_OUT_OF_BUDGET`, or None."""
     h5 = _h5()
@@ -418,7 +426,9 @@ def _attributes_problem(oid, where: str, count: int, budget: _Budget):
         problem = attribute_problem(aid, where, name)
         if problem is not None:
             return problem
-        _read_attribute(aid)
+        value = attribute_value(aid)
+        if collector is not None:
+            collector.attribute(where, _text(name), value)
     return None
 
 
@@ -431,6 +441,7 @@ def walk_problems(
     max_objects: int = 5000,
     max_seconds: float = 0.5,
     max_depth: int = MAX_WALK_DEPTH,
+    collector=None,
 ) -> str | None:
     """Checks links, datasets and attributes of the open file `f`, breadth first.
 
@@ -438,7 +449,9 @@ def walk_problems(
     of chunked ones walked). The walk stops after `max_objects` objects and attributes
     or `max_seconds`, and does not list groups deeper than `max_depth`; whatever it did
     not reach is still checked by `CheckedGroup` when a loader opens it. `report()` is
-    called at least every 50 ms of progress.
+    called at least every 50 ms of progress. A `collector` (`h5_snapshot.Collector`)
+    is given every object, attribute value and dataset the walk passes, and told when
+    the walk did not cover the whole file.
 
     Returns:
         The first problem found, or None.
@@ -451,38 +464,48 @@ def walk_problems(
     seen = {info.addr}
     queue = collections.deque([(root, "", 0, info.num_attrs)])
     names: list = []
+    partial = collector.partial if collector is not None else (lambda: None)
+    if collector is not None:
+        collector.group("", root, info.num_attrs)
 
     def collect(name, *_):
         return 1 if budget.spent() else names.append(name)  # non-None stops the listing
 
     while queue:
         oid, where, depth, num_attrs = queue.popleft()
-        problem = _attributes_problem(oid, where, num_attrs, budget)
+        problem = _attributes_problem(oid, where, num_attrs, budget, collector)
         if problem is _OUT_OF_BUDGET:
-            return None  # too many attributes to walk (30,000: still valid)
+            return partial()  # too many attributes to walk (30,000: still valid)
         if problem is not None:
             return problem
-        if not isinstance(oid, h5.h5g.GroupID) or depth >= max_depth:
+        if not isinstance(oid, h5.h5g.GroupID):
+            continue
+        if depth >= max_depth:
+            partial()
             continue
         if len(oid) > budget.left:
-            return None  # too many members to walk (20,000 datasets: still valid)
+            return partial()  # too many members to walk (20,000 datasets: still valid)
         names.clear()
         links = oid.links
         if _stopped(links.iterate(collect, order=h5.h5.ITER_NATIVE)):
-            return None  # out of budget while listing a huge group (still valid)
+            return partial()  # out of budget while listing a huge group (still valid)
+        if collector is not None:
+            collector.order(where, oid, len(names))
         for name in names:
             if budget.spent():
-                return None
+                return partial()
             path = _join(where, name)
             link = links.get_info(name)
             problem = link_problem(oid, name, path, link)
             if problem is not None:
                 return problem
             if link.type != h5l.TYPE_HARD:
+                partial()  # a soft link inside the file: the loader follows it itself
                 continue
             child = h5o.open(oid, name)
             info = h5o.get_info(child)
             if info.addr in seen:
+                partial()  # an object under two names
                 continue
             seen.add(info.addr)
             if info.type == h5o.TYPE_DATASET:
@@ -492,7 +515,13 @@ def walk_problems(
                     return problem
                 if dcpl.get_layout() == h5d.CHUNKED:
                     child.get_num_chunks()  # walks the chunk index (a loop there hangs HDF5)
-            elif info.type != h5o.TYPE_GROUP:
+                if collector is not None:
+                    collector.dataset(path, child, info.num_attrs)
+            elif info.type == h5o.TYPE_GROUP:
+                if collector is not None:
+                    collector.group(path, child, info.num_attrs)
+            else:
+                partial()
                 continue
             queue.append((child, path, depth + 1, info.num_attrs))
     return None

@@ -129,8 +129,9 @@ def _confirm_in_fresh_interpreter(source) -> str | None:
     return None
 
 
-def _walk(opener, request, meanwhile=None) -> tuple[str, str] | None:
-    """The checker's outcome for `request`, or a one-shot child's for `opener`."""
+def _walk(opener, request, meanwhile=None) -> tuple[str, str] | memoryview | None:
+    """The checker's outcome for `request` (a passed file's snapshot), or a
+    one-shot child's for `opener` (None for a passed file)."""
     if request is not None:
         outcome = h5_checker.walk(request, meanwhile)
         if outcome is not False:
@@ -138,7 +139,7 @@ def _walk(opener, request, meanwhile=None) -> tuple[str, str] | None:
     return _forked_walk(opener, meanwhile)
 
 
-def check_hdf5(opener, label: str, source=None, request=None) -> None:
+def check_hdf5(opener, label: str, source=None, request=None) -> memoryview | None:
     """Checks the file returned by `opener()` in a child process (metadata only).
 
     Args:
@@ -150,6 +151,10 @@ def check_hdf5(opener, label: str, source=None, request=None) -> None:
         request: How another process opens the same file (`h5_checker.open_request`):
             `("path", absolute_path)` or `("window", absolute_path, offset, size)`.
             With it the long-lived checker walks the file; without it, a one-shot child.
+
+    Returns:
+        The file's snapshot (`h5_snapshot` payload) when the checker read the whole of
+        a small file, else None: the caller then opens the file itself.
 
     Raises:
         ValueError: if the file holds what minikeras refuses to read (external links
@@ -163,14 +168,16 @@ def check_hdf5(opener, label: str, source=None, request=None) -> None:
             problem = walk_problems(f)
         if problem is not None:
             raise ValueError(f"{label}: {problem}")
-        return
+        return None
     # On a first load h5py is not imported yet: the child imports it for its walk while
     # this process imports it too, so the two imports overlap instead of adding up.
     outcome = _walk(opener, request, meanwhile=_import_h5py)
-    if outcome is not None and "progress" in outcome[1]:
+    if isinstance(outcome, tuple) and "progress" in outcome[1]:
         # One retry (the stalled checker was replaced): a child that was merely not
         # scheduled on a busy machine must not turn a valid file into a false alarm.
         outcome = _walk(opener, request)
+    if isinstance(outcome, memoryview):
+        return outcome if len(outcome) else None
     if outcome is not None and outcome[0] == "refused":
         raise ValueError(f"{label}: {outcome[1]}")
     if outcome is not None and source is not None and threading.active_count() > 1:
@@ -179,3 +186,4 @@ def check_hdf5(opener, label: str, source=None, request=None) -> None:
         outcome = None if problem is None else ("corrupt", problem)
     if outcome is not None:
         raise ValueError(f"{label} looks corrupt: {outcome[1]}")
+    return None

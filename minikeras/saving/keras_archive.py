@@ -246,7 +246,11 @@ def open_weights(member: WeightsMember, model=None):
     from minikeras.saving.h5_preflight import check_hdf5
 
     opener, source, request = member.opener(model)
-    check_hdf5(opener, f"'{WEIGHTS}' in the archive", source=source, request=request)
+    snapshot = check_hdf5(opener, f"'{WEIGHTS}' in the archive", source=source, request=request)
+    if snapshot is not None:
+        from minikeras.saving.h5_snapshot_reader import SnapshotGroup
+
+        return SnapshotGroup.from_payload(snapshot)
     try:
         return CheckedGroup(opener())
     except OSError as exc:

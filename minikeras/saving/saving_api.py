@@ -140,7 +140,8 @@ def _is_npz(filepath) -> bool:
 def open_h5(filepath):
     """Opens an HDF5 file for reading with a one-line error for bad files.
 
-    Returns a `CheckedGroup`: links and datasets are checked as the loader opens them.
+    Returns a `CheckedGroup` (links and datasets are checked as the loader opens them),
+    or, for a small file the checker process read whole, its `SnapshotGroup`.
     """
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
@@ -148,12 +149,16 @@ def open_h5(filepath):
     from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
-    check_hdf5(
+    snapshot = check_hdf5(
         lambda: h5py_module().File(filepath, "r"),
         f"'{filepath}'",
         source=filepath,
         request=("path", os.path.abspath(filepath)),
     )
+    if snapshot is not None:
+        from minikeras.saving.h5_snapshot_reader import SnapshotGroup
+
+        return SnapshotGroup.from_payload(snapshot)
     try:
         return CheckedGroup(h5py_module().File(filepath, "r"))
     except OSError as exc:
