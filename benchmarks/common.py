@@ -307,6 +307,22 @@ def keras_python(explicit=None):
     return path, None
 
 
+def keras_python_or_report(explicit=None):
+    """`keras_python(explicit)`'s path, or None after printing what is wrong to stderr
+    (the caller then exits with status 2)."""
+    path, problem = keras_python(explicit)
+    if problem:
+        print(f"[keras] {problem}", file=sys.stderr)
+    return path
+
+
+def check_names(parser, names, known, what: str = "workload") -> None:
+    """Stops the script with argparse's usage error when a name is not one of `known`."""
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        parser.error(f"unknown {what}(s) {unknown}; choose from {list(known)}")
+
+
 def dataset_figures(model, ds, x, y, repeat):
     """The `dataset` workload's timing: `fit` on `ds` and on the same arrays, alternated so
     both see the same load; samples/s of each and their ratio."""

@@ -471,17 +471,14 @@ def main(argv=None) -> int:
     parser.add_argument("--keras", action="store_true", help="also Keras 3 (JAX) via run.py")
     parser.add_argument("--keras-python", help="default: $KERAS_PYTHON")
     args = parser.parse_args(argv)
-    unknown = [w for w in args.workloads if w not in WORKLOADS]
-    if unknown:
-        parser.error(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    common.check_names(parser, args.workloads, WORKLOADS)
     print(f"start: {_load()}, {os.cpu_count()} CPUs")
     keras = None
     if args.keras:
         from benchmarks.run import run_keras
 
-        python, problem = common.keras_python(args.keras_python)
-        if problem:
-            print(f"[keras] {problem}", file=sys.stderr)
+        python = common.keras_python_or_report(args.keras_python)
+        if python is None:
             return 2
         keras, problem = run_keras(args.workloads, args.repeat, python)
         if problem:

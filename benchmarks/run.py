@@ -151,14 +151,11 @@ def main(argv=None) -> int:
         "--keras-python", help="Python with Keras 3 and JAX for --keras (default: $KERAS_PYTHON)"
     )
     args = parser.parse_args(argv)
-    unknown = [w for w in args.workloads if w not in WORKLOADS]
-    if unknown:
-        parser.error(f"unknown workload(s) {unknown}; choose from {list(WORKLOADS)}")
+    common.check_names(parser, args.workloads, WORKLOADS)
     python = None
     if args.keras:
-        python, problem = common.keras_python(args.keras_python)
-        if problem:
-            print(f"[keras] {problem}", file=sys.stderr)
+        python = common.keras_python_or_report(args.keras_python)
+        if python is None:
             return 2
     results = {}
     for name in args.workloads:

@@ -262,14 +262,11 @@ def main(argv=None) -> int:
     if args.child:
         child(args.child[0], args.child[1], args.scale)
         return 0
-    unknown = [t for t in args.tutorials if t not in TUTORIALS]
-    if unknown:
-        parser.error(f"unknown tutorial(s) {unknown}; choose from {list(TUTORIALS)}")
+    common.check_names(parser, args.tutorials, TUTORIALS, "tutorial")
     kpython = None
     if not args.no_keras:
-        kpython, problem = common.keras_python(args.keras_python)
-        if problem:
-            print(f"[keras] {problem}", file=sys.stderr)
+        kpython = common.keras_python_or_report(args.keras_python)
+        if kpython is None:
             return 2
     mk_env = dict(os.environ, PYTHONPATH=REPO + os.pathsep + os.environ.get("PYTHONPATH", ""))
     k_env = dict(os.environ, KERAS_BACKEND="jax")

@@ -35,7 +35,8 @@ import warnings
 STALL_SECONDS = 0.8
 _LENGTH_BYTES = 4
 _LOCK = threading.Lock()
-_state: dict = {}  # "pid", "requests", "replies", "owner" of the running checker
+_state: dict = {}  # "pid", "requests", "replies" of this process's checker (cleared in
+# a forked child by `_after_fork_in_child`)
 
 
 def _frame(payload: bytes) -> bytes:
@@ -129,21 +130,16 @@ def _serve(requests: int, replies: int) -> None:
         os._exit(0)
 
 
-def _forget() -> None:
-    _state.clear()
-
-
 def _after_fork_in_child() -> None:
     """A forked child leaves its parent's checker alone (and any lock held at the fork)."""
     global _LOCK
     _LOCK = threading.Lock()
-    _forget()
+    _state.clear()
 
 
 def stop() -> None:
     """Kills and reaps the checker of this process, if it has one."""
-    if _state.get("owner") != os.getpid():
-        _forget()
+    if not _state:
         return
     pid = _state["pid"]
     for fd in (_state["requests"], _state["replies"]):
@@ -151,7 +147,7 @@ def stop() -> None:
             os.close(fd)
         except OSError:
             pass  # closed behind our back (a daemonizing program closes every fd)
-    _forget()
+    _state.clear()
     try:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -161,7 +157,7 @@ def stop() -> None:
 
 def checker_pid() -> int | None:
     """The pid of this process's checker, or None."""
-    return _state["pid"] if _state.get("owner") == os.getpid() else None
+    return _state.get("pid")
 
 
 def fork_quietly() -> int:
@@ -182,24 +178,27 @@ def _start() -> None:
         _serve(requests_r, replies_w)
     os.close(requests_r)
     os.close(replies_w)
-    _state.update(pid=pid, requests=requests_w, replies=replies_r, owner=os.getpid())
+    _state.update(pid=pid, requests=requests_w, replies=replies_r)
 
 
-def _read_reply(fd: int, n: int, buffer: bytearray) -> bool:
-    """Reads until `buffer` holds `n` bytes; False when the checker stalls or dies."""
+class _Stalled(Exception):
+    pass
+
+
+class _Died(Exception):
+    pass
+
+
+def _read_reply(fd: int, n: int, buffer: bytearray) -> None:
+    """Reads until `buffer` holds `n` bytes; `_Stalled` or `_Died` when the checker does."""
     while len(buffer) < n:
         ready, _, _ = select.select([fd], [], [], STALL_SECONDS)
         if not ready:
             raise _Stalled
         chunk = os.read(fd, max(65536, n - len(buffer)))
         if not chunk:
-            return False
+            raise _Died
         buffer += chunk
-    return True
-
-
-class _Stalled(Exception):
-    pass
 
 
 def _verdict():
@@ -207,35 +206,29 @@ def _verdict():
     the snapshot of a file that passed (a `memoryview`, empty when there is none), or
     False."""
     fd, received = _state["replies"], bytearray()
+    head = 1 + _LENGTH_BYTES
     try:
         while not received.lstrip(b"."):  # progress dots until the reply starts
-            received = bytearray(received.lstrip(b"."))
-            if not _read_reply(fd, 1, received):
-                break
+            received.clear()
+            _read_reply(fd, 1, received)
         received = bytearray(received.lstrip(b"."))
-        lengths = 1 + _LENGTH_BYTES
-        ok = _read_reply(fd, lengths, received)
-        size = int.from_bytes(received[1:lengths], "big") if ok else 0
-        ok = ok and _read_reply(fd, lengths + size + _LENGTH_BYTES, received)
-        text = bytes(received[lengths : lengths + size])
-        start = lengths + size + _LENGTH_BYTES
-        snapshot_size = int.from_bytes(received[start - _LENGTH_BYTES : start], "big") if ok else 0
-        ok = ok and _read_reply(fd, start + snapshot_size, received)
+        _read_reply(fd, head, received)
+        text_end = head + int.from_bytes(received[1:head], "big")
+        start = text_end + _LENGTH_BYTES
+        _read_reply(fd, start, received)
+        end = start + int.from_bytes(received[text_end:start], "big")
+        _read_reply(fd, end, received)
     except _Stalled:
         stop()
         return "corrupt", stall_message()
-    if not ok:
-        # It died: on this file, or by a signal from elsewhere (the OOM killer, a user)
-        # before it read the request. A one-shot child gives the verdict.
+    except _Died:
+        # On this file, or by a signal from elsewhere (the OOM killer, a user) before it
+        # read the request. A one-shot child gives the verdict.
         stop()
         return False
-    if text:
-        return "refused", text.decode("utf8", "replace")
-    return memoryview(received)[start : start + snapshot_size]
-
-
-def crash_message(signum: int) -> str:
-    return f"the HDF5 library crashed reading it (signal {signum})"
+    if text_end > head:
+        return "refused", received[head:text_end].decode("utf8", "replace")
+    return memoryview(received)[start:end]
 
 
 def stall_message() -> str:
@@ -259,23 +252,18 @@ def walk(request, meanwhile=None) -> tuple[str, str] | memoryview | bool:
     if not _LOCK.acquire(blocking=False):
         return False
     try:
-        if _state.get("owner") != os.getpid():
-            _forget()
         message = _frame(json.dumps(list(request)).encode("utf8"))
-        for attempt in (0, 1):
-            if not _state:
-                _start()
-            try:
-                os.write(_state["requests"], message)
-            except OSError:  # it died between two checks (or the pipe was closed)
-                stop()
-                if attempt:
-                    raise
-                continue
-            if meanwhile is not None:
-                meanwhile()  # while the checker walks (its reports wait in the pipe)
-            return _verdict()
-        return False
+        if not _state:
+            _start()
+        try:
+            os.write(_state["requests"], message)
+        except OSError:  # it died between two checks (or the pipe was closed): a new one
+            stop()
+            _start()
+            os.write(_state["requests"], message)
+        if meanwhile is not None:
+            meanwhile()  # while the checker walks (its reports wait in the pipe)
+        return _verdict()
     except BaseException:
         stop()  # interrupted mid-check (Ctrl-C): a late verdict must not answer the next one
         raise

@@ -249,7 +249,37 @@ class CheckedDataset:
         return value if dtype is None else value.astype(dtype)
 
 
-class CheckedGroup:
+class GroupReads:
+    """What a loader calls on a file or group, over `_follow(key)` (the object at a
+    relative path, or None) and `_where` (the group's path inside the file, for messages).
+    Shared by `CheckedGroup` and `h5_snapshot_reader.SnapshotGroup`."""
+
+    _where = ""
+
+    def _follow(self, key):
+        raise NotImplementedError
+
+    def __getitem__(self, key):
+        obj = self._follow(key)
+        if obj is None:
+            raise KeyError(f"no object '{_join(self._where, key)}' in the file")
+        return obj
+
+    def get(self, key, default=None):
+        obj = self._follow(key)
+        return default if obj is None else obj
+
+    def visit(self, fn) -> None:
+        self.visititems(lambda name, _obj: fn(name))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class CheckedGroup(GroupReads):
     """An HDF5 group (or file) whose links and datasets are checked as they are opened."""
 
     def __init__(self, group, where: str = ""):
@@ -308,16 +338,6 @@ class CheckedGroup:
         except HDF5Refused:
             return True  # it exists; reading it raises
 
-    def __getitem__(self, key):
-        obj = self._follow(key)
-        if obj is None:
-            raise KeyError(f"no object '{_join(self._where, key)}' in the file")
-        return obj
-
-    def get(self, key, default=None):
-        obj = self._follow(key)
-        return default if obj is None else obj
-
     def __iter__(self):
         return iter(self._g)
 
@@ -349,17 +369,8 @@ class CheckedGroup:
                 if isinstance(obj, CheckedGroup):
                     queue.append((f"{name}/", obj))
 
-    def visit(self, fn) -> None:
-        self.visititems(lambda name, _obj: fn(name))
-
     def close(self) -> None:
         self._g.file.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class _Budget:
@@ -378,6 +389,34 @@ class _Budget:
             self.last = now
             self.report()
         return self.left < 0 or now > self.deadline
+
+    def lister(self, names: list):
+        """An h5py iteration callback that appends each name to `names` and stops the
+        listing (returns non-None) once the budget is spent."""
+
+        def collect(name, *_):
+            return 1 if self.spent() else names.append(name)
+
+        return collect
+
+
+class _NoCollector:
+    """The collector of a walk that keeps nothing (`h5_snapshot.Collector`'s interface)."""
+
+    def partial(self) -> None:
+        return None
+
+    def group(self, where, gid, num_attrs) -> None:
+        return None
+
+    def order(self, where, gid, count) -> None:
+        return None
+
+    def dataset(self, where, did, num_attrs) -> None:
+        return None
+
+    def attribute(self, where, name, value) -> None:
+        return None
 
 
 def _stopped(result) -> bool:
@@ -413,11 +452,7 @@ def _attributes_problem(oid, where: str, count: int, budget: _Budget, collector)
     if count > budget.left:
         return _OUT_OF_BUDGET
     names: list = []
-
-    def collect(name, *_):
-        return 1 if budget.spent() else names.append(name)  # non-None stops the listing
-
-    if _stopped(h5.h5a.iterate(oid, collect, order=h5.h5.ITER_NATIVE)):
+    if _stopped(h5.h5a.iterate(oid, budget.lister(names), order=h5.h5.ITER_NATIVE)):
         return _OUT_OF_BUDGET
     for name in names:
         if budget.spent():
@@ -426,9 +461,7 @@ def _attributes_problem(oid, where: str, count: int, budget: _Budget, collector)
         problem = attribute_problem(aid, where, name)
         if problem is not None:
             return problem
-        value = attribute_value(aid)
-        if collector is not None:
-            collector.attribute(where, _text(name), value)
+        collector.attribute(where, _text(name), attribute_value(aid))
     return None
 
 
@@ -464,12 +497,10 @@ def walk_problems(
     seen = {info.addr}
     queue = collections.deque([(root, "", 0, info.num_attrs)])
     names: list = []
-    partial = collector.partial if collector is not None else (lambda: None)
-    if collector is not None:
-        collector.group("", root, info.num_attrs)
-
-    def collect(name, *_):
-        return 1 if budget.spent() else names.append(name)  # non-None stops the listing
+    collect = budget.lister(names)
+    collector = _NoCollector() if collector is None else collector
+    partial = collector.partial
+    collector.group("", root, info.num_attrs)
 
     while queue:
         oid, where, depth, num_attrs = queue.popleft()
@@ -489,8 +520,7 @@ def walk_problems(
         links = oid.links
         if _stopped(links.iterate(collect, order=h5.h5.ITER_NATIVE)):
             return partial()  # out of budget while listing a huge group (still valid)
-        if collector is not None:
-            collector.order(where, oid, len(names))
+        collector.order(where, oid, len(names))
         for name in names:
             if budget.spent():
                 return partial()
@@ -515,11 +545,9 @@ def walk_problems(
                     return problem
                 if dcpl.get_layout() == h5d.CHUNKED:
                     child.get_num_chunks()  # walks the chunk index (a loop there hangs HDF5)
-                if collector is not None:
-                    collector.dataset(path, child, info.num_attrs)
+                collector.dataset(path, child, info.num_attrs)
             elif info.type == h5o.TYPE_GROUP:
-                if collector is not None:
-                    collector.group(path, child, info.num_attrs)
+                collector.group(path, child, info.num_attrs)
             else:
                 partial()
                 continue

@@ -99,7 +99,7 @@ def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
         os.close(read_fd)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        return "corrupt", h5_checker.crash_message(os.WTERMSIG(status))
+        return "corrupt", f"the HDF5 library crashed reading it (signal {os.WTERMSIG(status)})"
     if _PROBLEM in received:
         return "refused", received.split(_PROBLEM, 1)[1].decode("utf8", "replace")
     return None

@@ -20,9 +20,10 @@ listed in h5py's order: by name, or in creation order where the object tracks it
 from __future__ import annotations
 
 import json
-import math
 
 import numpy as np
+
+from minikeras.saving.h5_checks import declared_bytes
 
 MAX_OBJECTS = 2000
 MAX_BYTES = 256 * 2**10
@@ -43,6 +44,16 @@ def wanted(request) -> bool:
 
     size = int(request[3]) if request[0] == "window" else os.path.getsize(request[1])
     return size <= MAX_BYTES
+
+
+def _name(raw: bytes) -> str:
+    """A link or attribute name as h5py gives it."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _name_key(name: str) -> bytes:
+    """The sort key of HDF5's name index (byte order)."""
+    return name.encode("utf-8", "surrogateescape")
 
 
 def _tracks(oid, what: str) -> bool:
@@ -127,7 +138,7 @@ class Collector:
             # h5py lists these attributes in creation order, others by name
             names: list = []
             h5py.h5a.iterate(oid, names.append, index_type=h5py.h5.INDEX_CRT_ORDER)
-            node["attr_order"] = [n.decode("utf-8", "surrogateescape") for n in names]
+            node["attr_order"] = [_name(n) for n in names]
         self.nodes[where] = node
 
     def group(self, where: str, gid, num_attrs: int) -> None:
@@ -139,7 +150,7 @@ class Collector:
         if self.failed or where not in self.nodes or count < 2:
             return
         if _tracks(gid, "link"):
-            self.nodes[where]["order"] = [n.decode("utf-8", "surrogateescape") for n in gid]
+            self.nodes[where]["order"] = [_name(n) for n in gid]
 
     def dataset(self, where: str, did, num_attrs: int) -> None:
         import h5py
@@ -152,7 +163,7 @@ class Collector:
             shape, dtype = did.shape, did.dtype
             if shape is None or dtype.kind not in _RAW_KINDS or dtype.fields is not None:
                 raise Unsupported("an empty or non-numeric dataset")
-            if self.spent + math.prod(shape) * dtype.itemsize > MAX_BYTES:
+            if self.spent + declared_bytes(did) > MAX_BYTES:
                 raise Unsupported("too much data")  # checked before anything is read
             data = np.empty(shape, dtype=dtype)
             if data.size:
@@ -185,11 +196,11 @@ class Collector:
                 rank = {name: i for i, name in enumerate(node.pop("attr_order"))}
                 node["attrs"].sort(key=lambda entry: rank.get(entry[0], len(rank)))
             else:
-                node["attrs"].sort(key=lambda entry: entry[0].encode("utf-8", "surrogateescape"))
+                node["attrs"].sort(key=lambda entry: _name_key(entry[0]))
             if "order" in node:
                 names = node.pop("order")
                 if names is None:
-                    names = sorted(kids[where], key=lambda n: n.encode("utf-8", "surrogateescape"))
+                    names = sorted(kids[where], key=_name_key)
                 elif sorted(names) != sorted(kids[where]):
                     return None  # a member the walk did not give
                 node["children"] = [[name, kids[where][name]] for name in names]

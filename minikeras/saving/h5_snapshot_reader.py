@@ -8,10 +8,12 @@ other dtype is refused, never given to NumPy.
 
 from __future__ import annotations
 
+import collections
 import json
 
 import numpy as np
 
+from minikeras.saving.h5_checks import CheckedAttrs, GroupReads
 from minikeras.saving.h5_snapshot import _RAW_KINDS
 
 
@@ -52,33 +54,16 @@ class _Decoder:
         raise ValueError(f"unexpected value kind {kind!r} in a snapshot")
 
 
-class SnapshotAttrs:
-    """The attributes of a snapshot object (`h5_checks.CheckedAttrs`'s interface)."""
+class SnapshotAttrs(CheckedAttrs):
+    """The attributes of a snapshot object: `CheckedAttrs` over decoded entries (their
+    sizes were checked by the walk that collected them)."""
 
     def __init__(self, decoder: _Decoder, entries: list):
+        super().__init__(dict(entries), "")
         self._decoder = decoder
-        self._entries = dict(entries)
-
-    def __contains__(self, name) -> bool:
-        return name in self._entries
-
-    def __iter__(self):
-        return iter(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def keys(self):
-        return list(self._entries)
-
-    def items(self):
-        return [(name, self[name]) for name in self._entries]
 
     def __getitem__(self, name):
-        return self._decoder.value(self._entries[name])
-
-    def get(self, name, default=None):
-        return self[name] if name in self._entries else default
+        return self._decoder.value(self._attrs[name])
 
 
 class SnapshotDataset:
@@ -108,16 +93,23 @@ class SnapshotDataset:
         return value if dtype is None else value.astype(dtype)
 
 
-class SnapshotGroup:
+def _index(node: dict) -> dict:
+    """`{name: child node}` of a group node, made once."""
+    if "index" not in node:
+        node["index"] = dict(node["children"])
+    return node["index"]
+
+
+class SnapshotGroup(GroupReads):
     """A snapshot group or file (`h5_checks.CheckedGroup`'s interface)."""
 
     def __init__(self, decoder: _Decoder, node: dict | None = None):
         self._decoder = decoder
         self._node = decoder.tree if node is None else node
-        self._children = dict(self._node["children"])
+        self._where = self._node["name"].strip("/")
 
     @classmethod
-    def from_payload(cls, payload: bytes) -> SnapshotGroup:
+    def from_payload(cls, payload) -> SnapshotGroup:
         return cls(_Decoder(payload))
 
     name = property(lambda self: self._node["name"])
@@ -135,9 +127,7 @@ class SnapshotGroup:
                 continue
             if "data" in node:
                 return None
-            if "index" not in node:
-                node["index"] = dict(node["children"])
-            node = node["index"].get(part)
+            node = _index(node).get(part)
             if node is None:
                 return None
         return self._wrap(node) if node is not self._node else self
@@ -145,31 +135,20 @@ class SnapshotGroup:
     def __contains__(self, key) -> bool:
         return self._follow(key) is not None
 
-    def __getitem__(self, key):
-        obj = self._follow(key)
-        if obj is None:
-            where = self.name.strip("/")
-            raise KeyError(f"no object '{f'{where}/{key}' if where else key}' in the file")
-        return obj
-
-    def get(self, key, default=None):
-        obj = self._follow(key)
-        return default if obj is None else obj
-
     def __iter__(self):
-        return iter(self._children)
+        return iter(_index(self._node))
 
     def __len__(self) -> int:
-        return len(self._children)
+        return len(_index(self._node))
 
     def keys(self):
-        return list(self._children)
+        return list(_index(self._node))
 
     def visititems(self, fn) -> None:
         """Calls `fn(name, obj)` for every object below, breadth first."""
-        queue = [("", self)]
+        queue = collections.deque([("", self)])
         while queue:
-            prefix, group = queue.pop(0)
+            prefix, group = queue.popleft()
             for key in group:
                 obj = group[key]
                 name = f"{prefix}{key}"
@@ -177,14 +156,5 @@ class SnapshotGroup:
                 if isinstance(obj, SnapshotGroup):
                     queue.append((f"{name}/", obj))
 
-    def visit(self, fn) -> None:
-        self.visititems(lambda name, _obj: fn(name))
-
     def close(self) -> None:
         return None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
