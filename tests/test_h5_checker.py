@@ -259,6 +259,39 @@ def test_the_checker_walks_while_this_process_does_its_own_work():
     assert replied_meanwhile == [True]
 
 
+def test_load_model_builds_its_imports_while_the_checker_walks(monkeypatch):
+    """`load_model` of an `.h5` file hands its own imports to the check: they run once,
+    while the checker has the request, and a failure in them ends the check cleanly."""
+    from minikeras.saving import h5_preflight, legacy_h5_model
+
+    path = FILES / "p1_xor" / "k3" / "k3_full.h5"
+    h5_checker.stop()
+    calls = []
+
+    def recording():
+        ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
+        calls.append(bool(ready))
+
+    monkeypatch.setattr(legacy_h5_model, "import_model_builders", recording)
+    model = models.load_model(path)
+    assert calls == [True] and model.predict(np.ones((1, 2)), verbose=0).shape == (1, 1)
+
+    def failing():
+        raise ImportError("no builders")
+
+    monkeypatch.setattr(legacy_h5_model, "import_model_builders", failing)
+    with pytest.raises(ImportError, match="no builders"):
+        models.load_model(path)
+    assert h5_checker.checker_pid() is None  # stopped: no late verdict for the next check
+    monkeypatch.setattr(legacy_h5_model, "import_model_builders", recording)
+    models.load_model(path)
+    assert calls == [True, True]
+    prepared = []
+    monkeypatch.delattr(h5_preflight.os, "fork")  # a platform without fork: checked here
+    h5_preflight.check_hdf5(lambda: h5py.File(path, "r"), "x", prepare=lambda: prepared.append(1))
+    assert prepared == [1]
+
+
 def test_a_checker_killed_mid_check_hands_the_file_to_a_one_shot_child(forks, tmp_path):
     """A checker that dies before its verdict (here killed while the file is walked)
     is not taken for a crash on the file: a one-shot child checks it instead."""

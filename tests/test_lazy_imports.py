@@ -72,7 +72,8 @@ def test_every_name_resolves_to_its_import_even_beside_a_submodule(init):
             expected = getattr(source, attribute, None) or importlib.import_module(
                 f"{module_name}.{attribute}"
             )
-        assert value is expected, f"{package.__name__}.{name}"
+        # `minikeras.ops` keeps each op function wrapped for symbolic inputs.
+        assert getattr(value, "__wrapped_op__", value) is expected, f"{package.__name__}.{name}"
         assert name in dir(package)
 
 
@@ -107,6 +108,30 @@ def test_import_minikeras_imports_no_layer_model_or_callback():
     assert len(loaded) < 20, sorted(loaded)
 
 
+def test_the_model_and_op_namespaces_import_on_use():
+    out = _run(
+        "import sys\n"
+        "from minikeras import models, ops\n"
+        "print(sorted(m for m in sys.modules if m.startswith('minikeras.models.')))\n"
+        "print('minikeras.ops.image' in sys.modules, 'minikeras.ops.linalg' in sys.modules)\n"
+        "print(type(models.Sequential).__name__, ops.image.resize.__name__)\n"
+        "print('minikeras.ops.image' in sys.modules)"
+    )
+    assert out.split("\n")[:4] == ["[]", "False False", "type resize", "True"]
+
+
+def test_ops_star_import_gives_the_symbolic_aware_ops():
+    namespace: dict = {}
+    exec("from minikeras.ops import *", namespace)
+    import minikeras
+
+    assert {"relu", "mean", "image", "linalg", "conv", "dot_product_attention"} <= set(namespace)
+    x = minikeras.Input((3,))
+    y = namespace["mean"](x, axis=1)  # a graph node, as `keras.ops.mean` on a KerasTensor
+    assert isinstance(y, minikeras.KerasTensor) and y.shape == (None,)
+    assert namespace["relu"] is minikeras.ops.relu
+
+
 def test_loading_and_predicting_imports_only_what_the_model_uses(tmp_path):
     path = tmp_path / "mlp.h5"
     _run(
@@ -133,6 +158,10 @@ def test_loading_and_predicting_imports_only_what_the_model_uses(tmp_path):
         "minikeras.saving.keras_archive",
         "minikeras.tensorflow",
         "numpy.random",  # the weights come from the file: no initializer draws
+        "minikeras.ops.image",
+        "minikeras.ops.conv",
+        "minikeras.ops.linalg",
+        "minikeras.ops.attention",
     ):
         assert not [m for m in modules if m == unused or m.startswith(unused + ".")], unused
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
-from minikeras.models.functional import Functional
-from minikeras.models.model import Model
-from minikeras.models.sequential import Sequential
+from minikeras.utils.lazy_imports import lazy_imports as _lazy_imports
 
 if TYPE_CHECKING:
-    import os
-    from typing import Any
+    from minikeras.models.functional import Functional
+    from minikeras.models.model import Model
+    from minikeras.models.sequential import Sequential
+
+# The model classes are imported on first use: `load_model` imports them while the
+# HDF5 checker reads the file.
+__getattr__, __dir__ = _lazy_imports(__name__)
 
 
 def model_from_json(json_string, custom_objects=None):

@@ -73,16 +73,17 @@ def dispatching(name: str, fn):
     return op
 
 
-def wrap_public_ops(namespace: dict) -> None:
-    """Wraps every public op function of the `minikeras.ops` namespace in place."""
-    for name, obj in list(namespace.items()):
-        if (
-            name.startswith("_")
-            or name in NOT_DISPATCHED
-            or not callable(obj)
-            or isinstance(obj, type)
-            or not getattr(obj, "__module__", "").startswith("minikeras.ops")
-            or hasattr(obj, "__wrapped_op__")
-        ):
-            continue
-        namespace[name] = dispatching(name, obj)
+def public_op(name: str, obj):
+    """What the `minikeras.ops` namespace holds under `name` for `obj`: an op function
+    wrapped by `dispatching`, anything else (modules, classes, the ops that take
+    functions) as it is."""
+    if (
+        name.startswith("_")
+        or name in NOT_DISPATCHED
+        or not callable(obj)
+        or isinstance(obj, type)
+        or not getattr(obj, "__module__", "").startswith("minikeras.ops")
+        or hasattr(obj, "__wrapped_op__")
+    ):
+        return obj
+    return dispatching(name, obj)

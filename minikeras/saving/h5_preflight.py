@@ -67,6 +67,18 @@ def _import_h5py() -> None:
     import h5py  # noqa: F401 - imported for its side effect (module cache)
 
 
+def _preparation(prepare):
+    """What this process does while the file is checked: import h5py, then `prepare()`."""
+    if prepare is None:
+        return _import_h5py
+
+    def both() -> None:
+        _import_h5py()
+        prepare()
+
+    return both
+
+
 def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
     """Walks the file in a forked child: `("refused" | "corrupt", description)`, or None.
 
@@ -139,7 +151,7 @@ def _walk(opener, request, meanwhile=None) -> tuple[str, str] | memoryview | Non
     return _forked_walk(opener, meanwhile)
 
 
-def check_hdf5(opener, label: str, source=None, request=None) -> memoryview | None:
+def check_hdf5(opener, label: str, source=None, request=None, prepare=None) -> memoryview | None:
     """Checks the file returned by `opener()` in a child process (metadata only).
 
     Args:
@@ -151,6 +163,8 @@ def check_hdf5(opener, label: str, source=None, request=None) -> memoryview | No
         request: How another process opens the same file (`h5_checker.open_request`):
             `("path", absolute_path)` or `("window", absolute_path, offset, size)`.
             With it the long-lived checker walks the file; without it, a one-shot child.
+        prepare: Optional zero-argument callable run in this process while the file is
+            checked (the caller's imports), so that the two overlap.
 
     Returns:
         The file's snapshot (`h5_snapshot` payload) when the checker read the whole of
@@ -164,6 +178,9 @@ def check_hdf5(opener, label: str, source=None, request=None) -> memoryview | No
     if not hasattr(os, "fork"):
         from minikeras.saving.h5_checks import walk_problems
 
+        if prepare is not None:
+            prepare()
+
         with opener() as f:
             problem = walk_problems(f)
         if problem is not None:
@@ -171,7 +188,7 @@ def check_hdf5(opener, label: str, source=None, request=None) -> memoryview | No
         return None
     # On a first load h5py is not imported yet: the child imports it for its walk while
     # this process imports it too, so the two imports overlap instead of adding up.
-    outcome = _walk(opener, request, meanwhile=_import_h5py)
+    outcome = _walk(opener, request, meanwhile=_preparation(prepare))
     if isinstance(outcome, tuple) and "progress" in outcome[1]:
         # One retry (the stalled checker was replaced): a child that was merely not
         # scheduled on a busy machine must not turn a valid file into a false alarm.

@@ -163,6 +163,13 @@ def _attr_text(f, key):
     return value.decode("utf8") if isinstance(value, bytes) else str(value)
 
 
+def import_model_builders() -> None:
+    """Imports what `load_model_from_h5` builds a model with (run while the file is checked)."""
+    import minikeras.legacy.saving.loading  # noqa: F401 - imported for the module cache
+    import minikeras.models.functional  # noqa: F401
+    import minikeras.models.sequential  # noqa: F401
+
+
 def load_model_from_h5(f, custom_objects=None, compile=True, legacy_backend=None):  # noqa: A002
     from minikeras.legacy.saving import loading, model_configs
 

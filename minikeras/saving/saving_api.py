@@ -137,8 +137,10 @@ def _is_npz(filepath) -> bool:
     return bool(names) and all(n.endswith(".npy") for n in names)
 
 
-def open_h5(filepath):
+def open_h5(filepath, prepare=None):
     """Opens an HDF5 file for reading with a one-line error for bad files.
+
+    `prepare()`, when given, runs while the checker process walks the file.
 
     Returns a `CheckedGroup` (links and datasets are checked as the loader opens them),
     or, for a small file the checker process read whole, its `SnapshotGroup`.
@@ -154,6 +156,7 @@ def open_h5(filepath):
         f"'{filepath}'",
         source=filepath,
         request=("path", os.path.abspath(filepath)),
+        prepare=prepare,
     )
     if snapshot is not None:
         from minikeras.saving.h5_snapshot_reader import SnapshotGroup
@@ -316,7 +319,7 @@ def load_model(
         if kind == "hdf5":
             from minikeras.saving import legacy_h5_model
 
-            with open_h5(filepath) as f:
+            with open_h5(filepath, prepare=legacy_h5_model.import_model_builders) as f:
                 return legacy_h5_model.load_model_from_h5(
                     f, custom_objects=custom_objects, compile=compile, legacy_backend=legacy_backend
                 )

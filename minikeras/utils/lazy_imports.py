@@ -66,7 +66,9 @@ class _LazyPackage(types.ModuleType):
 
 
 def lazy_imports(
-    package_name: str, missing: Callable[[str], object] | None = None
+    package_name: str,
+    missing: Callable[[str], object] | None = None,
+    transform: Callable[[str, object], object] | None = None,
 ) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
     """`(__getattr__, __dir__)` for a package whose `TYPE_CHECKING` imports load on use.
 
@@ -74,6 +76,8 @@ def lazy_imports(
         package_name: The package's `__name__`.
         missing: Called with a name the package does not have; returns a value or raises
             (default: Python's `AttributeError`).
+        transform: Called as `transform(name, value)` on each listed name's first lookup;
+            the package keeps what it returns (default: the value itself).
 
     Returns:
         The two module-level functions, to be bound as `__getattr__, __dir__ = ...`.
@@ -107,6 +111,8 @@ def lazy_imports(
                 value = getattr(module, attribute)
             except AttributeError:
                 value = importlib.import_module(f"{module_name}.{attribute}")
+        if transform is not None:
+            value = transform(name, value)
         types.ModuleType.__setattr__(package, name, value)
         return value
 
@@ -114,5 +120,6 @@ def lazy_imports(
         return sorted(set(vars(package)) | set(names()))
 
     package._lazy_table = names
+    package._public_names = lambda: sorted(names())
     package.__class__ = _LazyPackage
     return __getattr__, __dir__
