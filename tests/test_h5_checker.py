@@ -292,6 +292,42 @@ def test_load_model_builds_its_imports_while_the_checker_walks(monkeypatch):
     assert prepared == [1]
 
 
+def test_a_keras_archive_builds_its_model_while_the_checker_walks(monkeypatch, tmp_path):
+    """For a stored weights member (as Keras writes it) the model is built during the
+    check; a config that fails to build still gives the loader's one-line error."""
+    import json
+    import zipfile
+
+    from minikeras.saving import serialization
+
+    real = serialization.deserialize_keras_object
+    during_check = []
+
+    def recording(config, *args, **kwargs):
+        if not during_check:
+            ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
+            during_check.append(bool(ready))
+        return real(config, *args, **kwargs)
+
+    h5_checker.stop()
+    monkeypatch.setattr(serialization, "deserialize_keras_object", recording)
+    model = models.load_model(ARCHIVE)
+    assert during_check == [True] and model.predict(np.ones((1, 2)), verbose=0).shape == (1, 1)
+
+    broken = tmp_path / "broken.keras"
+    with zipfile.ZipFile(ARCHIVE) as source, zipfile.ZipFile(broken, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "config.json":
+                config = json.loads(data)
+                config["config"]["layers"][1]["class_name"] = "NoSuchLayer"
+                data = json.dumps(config).encode()
+            target.writestr(info, data)
+    with pytest.raises(ValueError, match="broken.keras.*NoSuchLayer"):
+        models.load_model(broken)
+    xor_model()
+
+
 def test_a_checker_killed_mid_check_hands_the_file_to_a_one_shot_child(forks, tmp_path):
     """A checker that dies before its verdict (here killed while the file is walked)
     is not taken for a crash on the file: a one-shot child checks it instead."""

@@ -240,13 +240,18 @@ def _weights_budget(model) -> int:
     return 4 * nbytes + 4096 * len(weights) + 16 * 2**20
 
 
-def open_weights(member: WeightsMember, model=None):
-    """The weights member as a checked HDF5 file (`h5_checks.CheckedGroup`)."""
+def open_weights(member: WeightsMember, model=None, prepare=None):
+    """The weights member as a checked HDF5 file (`h5_checks.CheckedGroup`).
+
+    `prepare()`, when given, runs while the checker process walks the member.
+    """
     from minikeras.saving.h5_checks import CheckedGroup
     from minikeras.saving.h5_preflight import check_hdf5
 
     opener, source, request = member.opener(model)
-    snapshot = check_hdf5(opener, f"'{WEIGHTS}' in the archive", source=source, request=request)
+    snapshot = check_hdf5(
+        opener, f"'{WEIGHTS}' in the archive", source=source, request=request, prepare=prepare
+    )
     if snapshot is not None:
         from minikeras.saving.h5_snapshot_reader import SnapshotGroup
 
@@ -267,15 +272,26 @@ def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
 
     config, weights = read_archive(path)
     compile_cfg = config.get("compile_config")
-    with weights_from_file():
-        model = deserialize_keras_object(config, custom_objects=custom_objects)
-    check_total_allocation(
-        f"The model's weights ({len(model.weights)} arrays)",
-        [(w.shape, w.dtype) for w in model.weights],
-    )
-    if compile and compile_cfg and not _compile_or_warn(model, compile_cfg, custom_objects):
-        compile = False  # noqa: A001 - no optimizer state to restore either
-    with open_weights(weights, model) as f:
+    built = []
+
+    def build() -> None:
+        with weights_from_file():
+            built.append(deserialize_keras_object(config, custom_objects=custom_objects))
+
+    if weights.info.compress_type == zipfile.ZIP_STORED:
+        # Checking a stored member needs no model: it is built while the checker walks.
+        weights_file = open_weights(weights, prepare=build)
+    else:  # the inflated size is bounded by what the model can need
+        build()
+        weights_file = open_weights(weights, built[0])
+    with weights_file as f:
+        model = built[0]
+        check_total_allocation(
+            f"The model's weights ({len(model.weights)} arrays)",
+            [(w.shape, w.dtype) for w in model.weights],
+        )
+        if compile and compile_cfg and not _compile_or_warn(model, compile_cfg, custom_objects):
+            compile = False  # noqa: A001 - no optimizer state to restore either
         load_weights_repaired(f, model, load_optimizer_state=bool(compile))
     keras3_assets.restore_assets(model, read_assets(path))
     return model
