@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from minikeras.ops import second_order as _second_order  # noqa: F401 - installs its rules
 from minikeras.ops.symbolic import public_op as _public_op
 from minikeras.utils.lazy_imports import lazy_imports as _lazy_imports
+from minikeras.utils.lazy_imports import listed_names as _listed_names
 
 if TYPE_CHECKING:
     from minikeras.ops import image, linalg
@@ -256,4 +257,4 @@ if TYPE_CHECKING:
 # Each op is imported on first use; ops called on KerasTensors add functional-graph
 # nodes (see ops/symbolic.py).
 __getattr__, __dir__ = _lazy_imports(__name__, transform=_public_op)
-__all__ = _public_names()  # noqa: F821 - bound by lazy_imports
+__all__ = _listed_names(__name__)

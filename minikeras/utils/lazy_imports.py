@@ -120,6 +120,10 @@ def lazy_imports(
         return sorted(set(vars(package)) | set(names()))
 
     package._lazy_table = names
-    package._public_names = lambda: sorted(names())
     package.__class__ = _LazyPackage
     return __getattr__, __dir__
+
+
+def listed_names(package_name: str) -> list[str]:
+    """The names a lazy package lists under `TYPE_CHECKING`, sorted (for its `__all__`)."""
+    return sorted(sys.modules[package_name]._lazy_table())
