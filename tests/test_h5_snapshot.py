@@ -167,3 +167,73 @@ def test_loading_uses_the_snapshot_of_a_small_file_and_reads_a_big_one_itself(
     reloaded = models.clone_model(model)
     reloaded.load_weights(path)  # from a snapshot again
     np.testing.assert_array_equal(reloaded.layers[0].kernel.numpy(), model.layers[0].kernel)
+
+
+_FIRST_LOAD = """
+import sys
+import numpy as np
+import minikeras
+from minikeras.saving import h5_snapshot
+
+h5_snapshot.FIRST_LOAD_MAX_BYTES = int(sys.argv[2])
+path = sys.argv[1]
+first = minikeras.models.load_model(path, compile=False)
+print(type(first).__name__, "h5py" in sys.modules)
+print(np.asarray(first.predict(np.ones((1, 300), "float32"), verbose=0)).tolist())
+minikeras.models.load_model(path, compile=False)  # a later load: the usual limit
+print("h5py" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("suffix", [".h5", ".keras"])
+def test_a_first_load_takes_a_file_back_whole_and_never_imports_h5py(tmp_path, suffix):
+    """A process's first load, before it has imported h5py, gets files up to
+    `FIRST_LOAD_MAX_BYTES` back whole (this one is over `MAX_BYTES`); a bigger one, or a
+    later load, is read through h5py as usual. Both give the saved model's outputs."""
+    import subprocess
+    import sys
+
+    import minikeras
+
+    model = minikeras.Sequential(
+        [minikeras.Input((300,)), minikeras.layers.Dense(300), minikeras.layers.Dense(2)]
+    )
+    path = tmp_path / f"m{suffix}"
+    model.save(path)
+    assert path.stat().st_size > h5_snapshot.MAX_BYTES
+    want = np.asarray(model.predict(np.ones((1, 300), "float32"), verbose=0)).tolist()
+    for limit, whole in ((16 * 2**20, True), (h5_snapshot.MAX_BYTES, False)):
+        done = subprocess.run(
+            [sys.executable, "-c", _FIRST_LOAD, str(path), str(limit)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        lines = done.stdout.splitlines()
+        assert lines[0] == f"Sequential {not whole}", (limit, done.stdout)
+        assert json.loads(lines[1]) == want
+        assert lines[2] == "True"
+
+
+def test_a_first_load_the_snapshot_cannot_encode_is_read_through_h5py(tmp_path):
+    import subprocess
+    import sys
+
+    import minikeras
+
+    model = minikeras.Sequential([minikeras.Input((300,)), minikeras.layers.Dense(2)])
+    path = tmp_path / "m.h5"
+    model.save(path)
+    with h5py.File(path, "a") as f:
+        f["weights_again"] = h5py.SoftLink("/model_weights")  # not encoded in snapshots
+    want = np.asarray(model.predict(np.ones((1, 300), "float32"), verbose=0)).tolist()
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_LOAD, str(path), str(16 * 2**20)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Sequential True" and json.loads(lines[1]) == want

@@ -108,21 +108,24 @@ def _serve(requests: int, replies: int) -> None:
             body = None if size is None else _read_exactly(requests, int.from_bytes(size, "big"))
             if body is None:
                 break  # the parent closed its end
-            problem, snapshot = "", b""
+            problem, snapshot = "", []
             try:
-                request = json.loads(body)
-                collector = h5_snapshot.Collector() if h5_snapshot.wanted(request) else None
+                message = json.loads(body)
+                request, limit = message["open"], message["snapshot_limit"]
+                wanted = h5_snapshot.wanted(request, limit)
+                collector = h5_snapshot.Collector(limit) if wanted else None
                 with open_request(request) as f:
                     problem = walk_problems(f, report, collector=collector) or ""
                 if not problem and collector is not None:
-                    snapshot = collector.payload() or b""
+                    snapshot = collector.payload_parts() or []
             except MemoryError:
-                problem, snapshot = "reading its metadata needs more memory than is available", b""
+                problem, snapshot = "reading its metadata needs more memory than is available", []
             except Exception:  # noqa: BLE001 - the parent reports the file's own error
-                problem, snapshot = "", b""
+                problem, snapshot = "", []
             text = problem.encode("utf8", "replace")
-            head = b"R" + _frame(text) + len(snapshot).to_bytes(_LENGTH_BYTES, "big")
-            for part in (head, snapshot):
+            size = sum(memoryview(part).nbytes for part in snapshot)
+            head = b"R" + _frame(text) + size.to_bytes(_LENGTH_BYTES, "big")
+            for part in (head, *snapshot):
                 view = memoryview(part)
                 while view:
                     view = view[os.write(replies, view) :]
@@ -201,6 +204,20 @@ def _read_reply(fd: int, n: int, buffer: bytearray) -> None:
         buffer += chunk
 
 
+def _read_into(fd: int, view: memoryview, received: bytes) -> None:
+    """Fills `view`: first with the bytes already `received`, then from `fd` in place."""
+    view[: len(received)] = received
+    filled = len(received)
+    while filled < len(view):
+        ready, _, _ = select.select([fd], [], [], STALL_SECONDS)
+        if not ready:
+            raise _Stalled
+        got = os.readv(fd, [view[filled:]])
+        if not got:
+            raise _Died
+        filled += got
+
+
 def _verdict():
     """Reads the running check's progress and verdict: `("refused" | "corrupt", text)`,
     the snapshot of a file that passed (a `memoryview`, empty when there is none), or
@@ -216,8 +233,8 @@ def _verdict():
         text_end = head + int.from_bytes(received[1:head], "big")
         start = text_end + _LENGTH_BYTES
         _read_reply(fd, start, received)
-        end = start + int.from_bytes(received[text_end:start], "big")
-        _read_reply(fd, end, received)
+        snapshot = bytearray(int.from_bytes(received[text_end:start], "big"))
+        _read_into(fd, memoryview(snapshot), received[start:])
     except _Stalled:
         stop()
         return "corrupt", stall_message()
@@ -228,7 +245,7 @@ def _verdict():
         return False
     if text_end > head:
         return "refused", received[head:text_end].decode("utf8", "replace")
-    return memoryview(received)[start:end]
+    return memoryview(snapshot)
 
 
 def stall_message() -> str:
@@ -238,10 +255,11 @@ def stall_message() -> str:
     )
 
 
-def walk(request, meanwhile=None) -> tuple[str, str] | memoryview | bool:
+def walk(request, meanwhile=None, snapshot_limit=None) -> tuple[str, str] | memoryview | bool:
     """Has the checker walk the file `request` describes.
 
-    `meanwhile()` runs in this process while the checker walks.
+    `meanwhile()` runs in this process while the checker walks. A file that passes is sent
+    back whole when its data fits `snapshot_limit` (default `h5_snapshot.MAX_BYTES`).
 
     Returns:
         `("refused" | "corrupt", description)`; for a file that passed, its snapshot
@@ -252,7 +270,8 @@ def walk(request, meanwhile=None) -> tuple[str, str] | memoryview | bool:
     if not _LOCK.acquire(blocking=False):
         return False
     try:
-        message = _frame(json.dumps(list(request)).encode("utf8"))
+        body = {"open": list(request), "snapshot_limit": snapshot_limit}
+        message = _frame(json.dumps(body).encode("utf8"))
         if not _state:
             _start()
         try:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import sys
 import threading
 
 from minikeras.saving import h5_checker
@@ -67,16 +68,33 @@ def _import_h5py() -> None:
     import h5py  # noqa: F401 - imported for its side effect (module cache)
 
 
-def _preparation(prepare):
-    """What this process does while the file is checked: import h5py, then `prepare()`."""
-    if prepare is None:
-        return _import_h5py
+def _preparation(prepare, import_h5py=True):
+    """What this process does while the file is checked: import h5py (unless the file is
+    expected back whole), then `prepare()`."""
+    steps = [step for step in (_import_h5py if import_h5py else None, prepare) if step]
 
-    def both() -> None:
-        _import_h5py()
-        prepare()
+    def run() -> None:
+        for step in steps:
+            step()
 
-    return both
+    return run
+
+
+_checked_before = False  # whether this process has checked a file yet
+
+
+def _snapshot_limit(request) -> int | None:
+    """The checker's snapshot limit for `request`: `FIRST_LOAD_MAX_BYTES` for the first
+    check of a process that has not imported h5py (a file that comes back whole spares the
+    import), else the default."""
+    global _checked_before
+    first, _checked_before = not _checked_before, True
+    if request is None or not first or "h5py" in sys.modules:
+        return None
+    from minikeras.saving import h5_snapshot
+
+    limit = h5_snapshot.FIRST_LOAD_MAX_BYTES
+    return limit if h5_snapshot.wanted(request, limit) else None
 
 
 def _forked_walk(opener, meanwhile=None) -> tuple[str, str] | None:
@@ -141,11 +159,13 @@ def _confirm_in_fresh_interpreter(source) -> str | None:
     return None
 
 
-def _walk(opener, request, meanwhile=None) -> tuple[str, str] | memoryview | None:
+def _walk(
+    opener, request, meanwhile=None, snapshot_limit=None
+) -> tuple[str, str] | memoryview | None:
     """The checker's outcome for `request` (a passed file's snapshot), or a
     one-shot child's for `opener` (None for a passed file)."""
     if request is not None:
-        outcome = h5_checker.walk(request, meanwhile)
+        outcome = h5_checker.walk(request, meanwhile, snapshot_limit)
         if outcome is not False:
             return outcome
     return _forked_walk(opener, meanwhile)
@@ -186,9 +206,12 @@ def check_hdf5(opener, label: str, source=None, request=None, prepare=None) -> m
         if problem is not None:
             raise ValueError(f"{label}: {problem}")
         return None
-    # On a first load h5py is not imported yet: the child imports it for its walk while
-    # this process imports it too, so the two imports overlap instead of adding up.
-    outcome = _walk(opener, request, meanwhile=_preparation(prepare))
+    # On a first load h5py is not imported yet. A file small enough to come back whole
+    # is then never opened here, and h5py is not imported; otherwise the checker imports
+    # it for its walk while this process imports it too, so the two imports overlap.
+    limit = _snapshot_limit(request)
+    meanwhile = _preparation(prepare, import_h5py=limit is None)
+    outcome = _walk(opener, request, meanwhile, limit)
     if isinstance(outcome, tuple) and "progress" in outcome[1]:
         # One retry (the stalled checker was replaced): a child that was merely not
         # scheduled on a busy machine must not turn a valid file into a false alarm.

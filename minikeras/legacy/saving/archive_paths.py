@@ -18,10 +18,10 @@ def _has_backslash(f) -> bool:
 
 def with_forward_slashes(f):
     """An h5py.File (in memory) with `/` for `\\` in names, or None if none needs it."""
-    import h5py
-
     if not _has_backslash(f):
         return None
+    import h5py
+
     out = h5py.File(io.BytesIO(), "w")
 
     def copy(name, obj):
