@@ -99,8 +99,18 @@ def test_a_snapshot_reads_as_h5py_reads_the_file(tmp_path):
         lambda f: f.create_dataset("c", data=np.array([(1, 2.0)], dtype="i4,f8")),
         lambda f: f.create_dataset("v", data=np.array(["x"], dtype=h5py.string_dtype())),
         lambda f: f.create_dataset("big", shape=(300, 1024), dtype="f8"),  # 2.4 MB
+        lambda f: f.attrs.create(b"\xffname", 1),  # h5py gives these names as bytes
+        lambda f: f.create_group(b"x\xff"),
     ],
-    ids=["soft_link", "hard_link_twice", "compound", "vlen_strings", "big"],
+    ids=[
+        "soft_link",
+        "hard_link_twice",
+        "compound",
+        "vlen_strings",
+        "big",
+        "non_utf8_attribute_name",
+        "non_utf8_link_name",
+    ],
 )
 def test_files_the_snapshot_does_not_encode_are_read_by_the_loader(tmp_path, make, monkeypatch):
     monkeypatch.setattr(h5_snapshot, "MAX_BYTES", 2**20)

@@ -50,6 +50,15 @@ def _text(value) -> str:
     return value.decode("utf8", "replace") if isinstance(value, bytes) else str(value)
 
 
+def _is_utf8(raw: bytes) -> bool:
+    """Whether a name HDF5 gives is UTF-8 (h5py then gives it as `str`, else as bytes)."""
+    try:
+        raw.decode("utf8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _join(where: str, name) -> str:
     name = _text(name)
     return name if where in ("", "/") else f"{where}/{name}"
@@ -461,7 +470,11 @@ def _attributes_problem(oid, where: str, count: int, budget: _Budget, collector)
         problem = attribute_problem(aid, where, name)
         if problem is not None:
             return problem
-        collector.attribute(where, _text(name), attribute_value(aid))
+        value = attribute_value(aid)
+        if _is_utf8(name):
+            collector.attribute(where, _text(name), value)
+        else:
+            collector.partial()  # h5py gives this name as bytes; a snapshot holds text
     return None
 
 
@@ -529,6 +542,8 @@ def walk_problems(
             problem = link_problem(oid, name, path, link)
             if problem is not None:
                 return problem
+            if not _is_utf8(name):
+                partial()  # h5py gives this name as bytes; a snapshot holds text
             if link.type != h5l.TYPE_HARD:
                 partial()  # a soft link inside the file: the loader follows it itself
                 continue
