@@ -34,6 +34,12 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _checker_is_walking() -> bool:
+    """Whether this process's checker holds a request (a report or verdict comes)."""
+    ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
+    return bool(ready)
+
+
 def xor_model():
     return models.load_model(ARCHIVE)
 
@@ -251,8 +257,7 @@ def test_the_checker_walks_while_this_process_does_its_own_work():
     replied_meanwhile = []
 
     def meanwhile():
-        ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
-        replied_meanwhile.append(bool(ready))
+        replied_meanwhile.append(_checker_is_walking())
 
     snapshot = h5_checker.walk(("path", str(WEIGHTS.resolve())), meanwhile)
     assert isinstance(snapshot, memoryview) and len(snapshot)  # passed; small: a snapshot
@@ -269,8 +274,7 @@ def test_load_model_builds_its_imports_while_the_checker_walks(monkeypatch):
     calls = []
 
     def recording():
-        ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
-        calls.append(bool(ready))
+        calls.append(_checker_is_walking())
 
     monkeypatch.setattr(legacy_h5_model, "import_model_builders", recording)
     model = models.load_model(path)
@@ -305,8 +309,7 @@ def test_a_keras_archive_builds_its_model_while_the_checker_walks(monkeypatch, t
 
     def recording(config, *args, **kwargs):
         if not during_check:
-            ready, _, _ = select.select([h5_checker._state["replies"]], [], [], 5.0)
-            during_check.append(bool(ready))
+            during_check.append(_checker_is_walking())
         return real(config, *args, **kwargs)
 
     h5_checker.stop()

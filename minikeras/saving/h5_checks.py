@@ -121,7 +121,7 @@ def _soft_problem(gid, target: str, where: str, hops: int) -> str | None:
 
 
 def declared_bytes(did) -> int:
-    """Bytes the dataset `did` declares (shape x item size), nothing read."""
+    """Bytes the dataset or attribute `did` declares (shape x item size), nothing read."""
     shape = did.shape or ()
     return math.prod(int(d) for d in shape) * did.get_type().get_size()
 
@@ -188,8 +188,7 @@ def read_problem(did, where: str) -> str | None:
 
 def attribute_problem(aid, owner: str, name) -> str | None:
     """Why the attribute `aid` must not be read, or None."""
-    shape = aid.shape or ()
-    nbytes = math.prod(int(d) for d in shape) * aid.get_type().get_size()
+    nbytes = declared_bytes(aid)
     if nbytes > _MAX_ATTRIBUTE_BYTES:
         return (
             f"attribute '{_text(name)}' of '{owner or '/'}' declares {nbytes} bytes "
@@ -260,13 +259,35 @@ class CheckedDataset:
 
 class GroupReads:
     """What a loader calls on a file or group, over `_follow(key)` (the object at a
-    relative path, or None) and `_where` (the group's path inside the file, for messages).
-    Shared by `CheckedGroup` and `h5_snapshot_reader.SnapshotGroup`."""
+    relative path, or None), `_address(obj)` (what identifies an object met under two
+    names) and `_where` (the group's path inside the file, for messages). Shared by
+    `CheckedGroup` and `h5_snapshot_reader.SnapshotGroup`."""
 
     _where = ""
 
     def _follow(self, key):
         raise NotImplementedError
+
+    def _address(self, obj):
+        raise NotImplementedError
+
+    def visititems(self, fn) -> None:
+        """Calls `fn(name, obj)` for every object below, breadth first (an object under
+        several names, or in a hard-link cycle, is visited once)."""
+        seen = set()
+        queue = collections.deque([("", self)])
+        while queue:
+            prefix, group = queue.popleft()
+            for key in group:
+                obj = group[key]
+                addr = self._address(obj)
+                if addr in seen:
+                    continue
+                seen.add(addr)
+                name = f"{prefix}{key}"
+                fn(name, obj)
+                if isinstance(obj, GroupReads):
+                    queue.append((f"{name}/", obj))
 
     def __getitem__(self, key):
         obj = self._follow(key)
@@ -356,27 +377,10 @@ class CheckedGroup(GroupReads):
     def keys(self):
         return self._g.keys()
 
-    def visititems(self, fn) -> None:
-        """Calls `fn(name, obj)` for every object below, breadth first, each link checked
-        (hard-link cycles are visited once)."""
-        seen = set()
-        queue = collections.deque([("", self)])
-        while queue:
-            prefix, group = queue.popleft()
-            for key in group:
-                obj = group[key]
-                addr = (
-                    _h5()
-                    .h5o.get_info(obj._ds.id if isinstance(obj, CheckedDataset) else obj._g.id)
-                    .addr
-                )
-                if addr in seen:
-                    continue
-                seen.add(addr)
-                name = f"{prefix}{key}"
-                fn(name, obj)
-                if isinstance(obj, CheckedGroup):
-                    queue.append((f"{name}/", obj))
+    def _address(self, obj):
+        """The object's address in the file (each link to it was checked on the way)."""
+        oid = obj._ds.id if isinstance(obj, CheckedDataset) else obj._g.id
+        return _h5().h5o.get_info(oid).addr
 
     def close(self) -> None:
         self._g.file.close()

@@ -68,14 +68,15 @@ def _import_h5py() -> None:
     import h5py  # noqa: F401 - imported for its side effect (module cache)
 
 
-def _preparation(prepare, import_h5py=True):
+def _preparation(prepare, import_h5py: bool):
     """What this process does while the file is checked: import h5py (unless the file is
     expected back whole), then `prepare()`."""
-    steps = [step for step in (_import_h5py if import_h5py else None, prepare) if step]
 
     def run() -> None:
-        for step in steps:
-            step()
+        if import_h5py:
+            _import_h5py()
+        if prepare is not None:
+            prepare()
 
     return run
 
@@ -227,3 +228,22 @@ def check_hdf5(opener, label: str, source=None, request=None, prepare=None) -> m
     if outcome is not None:
         raise ValueError(f"{label} looks corrupt: {outcome[1]}")
     return None
+
+
+def open_checked(opener, label: str, unreadable, source=None, request=None, prepare=None):
+    """Checks the file (`check_hdf5`, same arguments) and returns what the loader reads:
+    the checker's snapshot as a `SnapshotGroup`, else `CheckedGroup(opener())`.
+
+    `unreadable(exc)` gives the exception to raise when HDF5 cannot open the file.
+    """
+    snapshot = check_hdf5(opener, label, source=source, request=request, prepare=prepare)
+    if snapshot is not None:
+        from minikeras.saving.h5_snapshot_reader import SnapshotGroup
+
+        return SnapshotGroup.from_payload(snapshot)
+    from minikeras.saving.h5_checks import CheckedGroup
+
+    try:
+        return CheckedGroup(opener())
+    except OSError as exc:
+        raise unreadable(exc) from None

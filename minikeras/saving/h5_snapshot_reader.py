@@ -8,7 +8,6 @@ other dtype is refused, never given to NumPy.
 
 from __future__ import annotations
 
-import collections
 import json
 
 import numpy as np
@@ -144,17 +143,9 @@ class SnapshotGroup(GroupReads):
     def keys(self):
         return list(_index(self._node))
 
-    def visititems(self, fn) -> None:
-        """Calls `fn(name, obj)` for every object below, breadth first."""
-        queue = collections.deque([("", self)])
-        while queue:
-            prefix, group = queue.popleft()
-            for key in group:
-                obj = group[key]
-                name = f"{prefix}{key}"
-                fn(name, obj)
-                if isinstance(obj, SnapshotGroup):
-                    queue.append((f"{name}/", obj))
+    def _address(self, obj):
+        """A snapshot holds each object under one name: its node identifies it."""
+        return id(obj._node)
 
     def close(self) -> None:
         return None

@@ -208,10 +208,15 @@ class WeightsMember:
         with _open_zip(self.path) as zf:
             return _read(zf, self.info, limit)
 
+    @property
+    def stored(self) -> bool:
+        """Whether the member is stored uncompressed (as Keras writes it): read in place."""
+        return self.info.compress_type == zipfile.ZIP_STORED
+
     def opener(self, model=None):
         """`(opener, source, request)` for `check_hdf5`: the member read in place when
         stored, else inflated once its declared size fits what `model` can need."""
-        if self.info.compress_type == zipfile.ZIP_STORED:
+        if self.stored:
             offset, size = self._stored_offset(), self.info.file_size
 
             def open_window():
@@ -241,27 +246,21 @@ def _weights_budget(model) -> int:
 
 
 def open_weights(member: WeightsMember, model=None, prepare=None):
-    """The weights member as a checked HDF5 file (`h5_checks.CheckedGroup`).
+    """The weights member as a checked HDF5 file (`h5_preflight.open_checked`).
 
     `prepare()`, when given, runs while the checker process walks the member.
     """
-    from minikeras.saving.h5_checks import CheckedGroup
-    from minikeras.saving.h5_preflight import check_hdf5
+    from minikeras.saving.h5_preflight import open_checked
 
     opener, source, request = member.opener(model)
-    snapshot = check_hdf5(
-        opener, f"'{WEIGHTS}' in the archive", source=source, request=request, prepare=prepare
+    return open_checked(
+        opener,
+        f"'{WEIGHTS}' in the archive",
+        lambda exc: ValueError(f"'{WEIGHTS}' in the archive is not a readable HDF5 file ({exc})"),
+        source=source,
+        request=request,
+        prepare=prepare,
     )
-    if snapshot is not None:
-        from minikeras.saving.h5_snapshot_reader import SnapshotGroup
-
-        return SnapshotGroup.from_payload(snapshot)
-    try:
-        return CheckedGroup(opener())
-    except OSError as exc:
-        raise ValueError(
-            f"'{WEIGHTS}' in the archive is not a readable HDF5 file ({exc})"
-        ) from None
 
 
 def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
@@ -278,7 +277,7 @@ def load_archive(path, custom_objects=None, compile=True):  # noqa: A002
         with weights_from_file():
             built.append(deserialize_keras_object(config, custom_objects=custom_objects))
 
-    if weights.info.compress_type == zipfile.ZIP_STORED:
+    if weights.stored:
         # Checking a stored member needs no model: it is built while the checker walks.
         weights_file = open_weights(weights, prepare=build)
     else:  # the inflated size is bounded by what the model can need

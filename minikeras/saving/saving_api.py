@@ -148,24 +148,16 @@ def open_h5(filepath, prepare=None):
     filepath = os.fspath(filepath)
     if not os.path.exists(filepath):
         raise FileNotFoundError(f"No such file: '{filepath}'")
-    from minikeras.saving.h5_checks import CheckedGroup
-    from minikeras.saving.h5_preflight import check_hdf5
+    from minikeras.saving.h5_preflight import open_checked
 
-    snapshot = check_hdf5(
+    return open_checked(
         lambda: h5py_module().File(filepath, "r"),
         f"'{filepath}'",
+        lambda exc: OSError(f"'{filepath}' is not a readable HDF5 file ({exc})."),
         source=filepath,
         request=("path", os.path.abspath(filepath)),
         prepare=prepare,
     )
-    if snapshot is not None:
-        from minikeras.saving.h5_snapshot_reader import SnapshotGroup
-
-        return SnapshotGroup.from_payload(snapshot)
-    try:
-        return CheckedGroup(h5py_module().File(filepath, "r"))
-    except OSError as exc:
-        raise OSError(f"'{filepath}' is not a readable HDF5 file ({exc}).") from None
 
 
 def _fail(filepath, what, exc) -> ValueError:
