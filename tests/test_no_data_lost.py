@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 
@@ -12,6 +13,7 @@ import pytest
 
 import minikeras
 from minikeras import layers
+from minikeras.utils import interrupt_guard
 
 X = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
 Y = (X.sum(axis=1, keepdims=True) > 0).astype("float32")
@@ -137,3 +139,60 @@ def test_user_signal_handler_delivered_to_another_thread_waits_for_the_update(
     assert int(opt.iterations.value) == 3
     for got, want in zip(model.get_weights(), _reference_weights(3, optimizer)):
         np.testing.assert_array_equal(got, want)
+
+
+def _fit_with_signal_at_guard_line(line: int) -> tuple[BaseException | None, int]:
+    """Trains one epoch and raises `SIGALRM` at the `line`-th line that the interrupt guard's
+    code runs after the last step (0: never); returns what `fit` raised, with the count."""
+    model = _model(optimizer="adam")
+    seen = {"lines": 0}
+
+    def local_trace(frame, event, arg):
+        if event == "line":
+            seen["lines"] += 1
+            if seen["lines"] == line:
+                signal.raise_signal(signal.SIGALRM)
+        return local_trace
+
+    def trace(frame, event, arg):
+        return local_trace if frame.f_code.co_filename == interrupt_guard.__file__ else None
+
+    class TraceAfterLastStep(minikeras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            sys.settrace(trace)
+
+    outer = sys.gettrace()
+    try:
+        model.fit(X, Y, batch_size=8, epochs=1, verbose=0, callbacks=[TraceAfterLastStep()])
+    except BaseException as exc:  # noqa: BLE001 - what fit raised is the result
+        return exc, seen["lines"]
+    finally:
+        sys.settrace(outer)
+    return None, seen["lines"]
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
+def test_a_signal_while_fit_puts_the_handlers_back_is_raised_after_they_are_back():
+    # Whichever line of its own bookkeeping the interrupt guard is running when a signal
+    # arrives, fit raises what the handler raises, once, and only after the handlers and
+    # the signal mask are as fit found them.
+    def alarm(signum, frame):
+        raise TimeoutError("time is up")
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    previous = signal.signal(signal.SIGALRM, alarm)
+    try:
+        raised, lines = _fit_with_signal_at_guard_line(0)
+        assert raised is None and lines > 5
+        for line in range(1, lines + 1):
+            raised, _ = _fit_with_signal_at_guard_line(line)
+            assert isinstance(raised, TimeoutError), (line, raised)
+            assert signal.getsignal(signal.SIGALRM) is alarm, line
+            assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, line
+            assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == mask, line
+            assert not interrupt_guard._state["installed"], line
+            assert not interrupt_guard._state["pending"], line
+        # The next fit trains and ends normally.
+        assert _fit_with_signal_at_guard_line(0)[0] is None
+    finally:
+        signal.signal(signal.SIGALRM, previous)

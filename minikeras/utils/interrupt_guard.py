@@ -12,6 +12,10 @@ defers them; the handlers are restored when `fit` ends.
 Handlers installed while `fit` runs (by a callback) are not wrapped. For those, the main
 thread also blocks asynchronous signals for the duration of the update
 (`pthread_sigmask`): a signal delivered to the main thread then arrives right after it.
+
+A wrapped handler that would run while this module's own code runs (the bookkeeping around
+an update, or the handlers being put back when `fit` ends) is deferred the same way, so
+that what it raises never leaves that bookkeeping half done.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import contextlib
 import signal
 import threading
 from collections.abc import Iterator
+from types import FrameType
 
 _state = {"installed": False, "critical": 0, "pending": [], "mask": None}
 # Signals raised by faults in the running code must never be blocked or deferred.
@@ -42,17 +47,27 @@ _ASYNC_SIGNALS = (
     else {signal.SIGINT}
 )
 _MAIN = threading.main_thread()
+_HERE = __file__
 # The C function behind `signal.pthread_sigmask`: `signal`'s wrapper turns every signal of the
 # returned mask into an enum member, which cost more than a small model's whole training step.
 _sigmask = getattr(_signal, "pthread_sigmask", None) or getattr(signal, "pthread_sigmask", None)
 _BLOCK = frozenset(int(s) for s in _ASYNC_SIGNALS)
 
 
+def _in_this_module(frame: FrameType | None) -> bool:
+    """Whether the interrupted code is this module's, or something it called."""
+    while frame is not None:
+        if frame.f_code.co_filename == _HERE:
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _deferring(handler):
     """`handler`, run at once outside an update and right after it inside one."""
 
     def deferring_handler(signum, frame):
-        if _state["critical"]:
+        if _state["critical"] or _in_this_module(frame):
             _state["pending"].append((handler, signum))
             return
         handler(signum, frame)
@@ -70,7 +85,8 @@ def _python_handlers() -> dict:
         except (OSError, ValueError):  # not a signal this platform lets Python handle
             continue
         if callable(handler):
-            handlers[signum] = handler
+            # A wrapper still in place from an earlier fit whose end was interrupted.
+            handlers[signum] = getattr(handler, "wrapped", handler)
     return handlers
 
 
@@ -82,28 +98,39 @@ def interrupt_guard() -> Iterator[None]:
         return
     start_mask = _sigmask(signal.SIG_BLOCK, ()) if _CAN_MASK else None
     previous = _python_handlers()
+    _state["pending"] = []  # what an earlier fit left when its end was itself interrupted
     for signum, handler in previous.items():
         signal.signal(signum, _deferring(handler))
     _state["installed"] = True
     try:
         yield
     finally:
-        # A signal arriving now runs its handler between two of these calls; what it raises
-        # is raised once every handler is back, never instead of putting them back.
-        raised = None
+        _put_back(previous, start_mask)
+
+
+def _put_back(previous: dict, start_mask) -> None:
+    """Restores the handlers and the signal mask `fit` found, then runs what was deferred.
+
+    A wrapped handler whose signal arrives meanwhile is deferred (it would interrupt this
+    module's code), and the mask keeps every other asynchronous signal waiting in the
+    kernel until the handlers are back; those arrive when the mask is restored. The state
+    is reset by plain assignments, where Python runs no signal handler.
+    """
+    if _CAN_MASK:
+        _sigmask(signal.SIG_BLOCK, _BLOCK)
+    try:
+        _state["installed"] = False
+        _state["critical"] = 0
+        _state["mask"] = None
         for signum, handler in previous.items():
-            for _attempt in range(3):
-                try:
-                    if getattr(signal.getsignal(signum), "wrapped", None) is handler:
-                        signal.signal(signum, handler)  # not replaced meanwhile
-                    break
-                except BaseException as exc:
-                    raised = raised or exc
-        _state.update(installed=False, critical=0, pending=[], mask=None)
+            if getattr(signal.getsignal(signum), "wrapped", None) is handler:
+                signal.signal(signum, handler)  # not replaced meanwhile
+        pending, _state["pending"] = _state["pending"], []
+        for handler, signum in pending:
+            handler(signum, None)  # raises what the handler raises
+    finally:
         if start_mask is not None:
             _sigmask(signal.SIG_SETMASK, start_mask)  # whatever happened, as fit found it
-        if raised is not None:
-            raise raised
 
 
 class _Deferred:
@@ -117,7 +144,7 @@ class _Deferred:
     __slots__ = ()
 
     def __enter__(self) -> None:
-        if threading.current_thread() is not _MAIN:
+        if threading.get_ident() != _MAIN.ident:
             return
         _state["critical"] += 1
         if _state["critical"] > 1 or not _CAN_MASK:
@@ -133,7 +160,7 @@ class _Deferred:
             raise
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if threading.current_thread() is not _MAIN:
+        if threading.get_ident() != _MAIN.ident:
             return
         _state["critical"] -= 1
         if _state["critical"]:
