@@ -141,9 +141,10 @@ def test_user_signal_handler_delivered_to_another_thread_waits_for_the_update(
         np.testing.assert_array_equal(got, want)
 
 
-def _fit_with_signal_at_guard_line(line: int) -> tuple[BaseException | None, int]:
+def _fit_with_signal_at_guard_line(line: int, arm: str) -> tuple[BaseException | None, int]:
     """Trains one epoch and raises `SIGALRM` at the `line`-th line that the interrupt guard's
-    code runs after the last step (0: never); returns what `fit` raised, with the count."""
+    code runs after the callback hook `arm` (0: never); returns what `fit` raised, with the
+    number of guard lines that ran."""
     model = _model(optimizer="adam")
     seen = {"lines": 0}
 
@@ -157,13 +158,13 @@ def _fit_with_signal_at_guard_line(line: int) -> tuple[BaseException | None, int
     def trace(frame, event, arg):
         return local_trace if frame.f_code.co_filename == interrupt_guard.__file__ else None
 
-    class TraceAfterLastStep(minikeras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            sys.settrace(trace)
+    class Arm(minikeras.callbacks.Callback):
+        pass
 
+    setattr(Arm, arm, lambda self, *args, **kwargs: sys.settrace(trace))
     outer = sys.gettrace()
     try:
-        model.fit(X, Y, batch_size=8, epochs=1, verbose=0, callbacks=[TraceAfterLastStep()])
+        model.fit(X, Y, batch_size=8, epochs=1, verbose=0, callbacks=[Arm()])
     except BaseException as exc:  # noqa: BLE001 - what fit raised is the result
         return exc, seen["lines"]
     finally:
@@ -172,27 +173,29 @@ def _fit_with_signal_at_guard_line(line: int) -> tuple[BaseException | None, int
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
-def test_a_signal_while_fit_puts_the_handlers_back_is_raised_after_they_are_back():
+@pytest.mark.parametrize("arm", ["on_train_begin", "on_epoch_end"])
+def test_a_signal_at_any_line_of_the_guard_is_raised_with_the_handlers_back(arm):
     # Whichever line of its own bookkeeping the interrupt guard is running when a signal
-    # arrives, fit raises what the handler raises, once, and only after the handlers and
-    # the signal mask are as fit found them.
+    # arrives (wrapping the handlers as fit starts, around each update, putting them back
+    # as fit ends), fit raises what the handler raises, and only once the handlers and the
+    # signal mask are as fit found them.
     def alarm(signum, frame):
         raise TimeoutError("time is up")
 
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
     previous = signal.signal(signal.SIGALRM, alarm)
     try:
-        raised, lines = _fit_with_signal_at_guard_line(0)
+        raised, lines = _fit_with_signal_at_guard_line(0, arm)
         assert raised is None and lines > 5
         for line in range(1, lines + 1):
-            raised, _ = _fit_with_signal_at_guard_line(line)
+            raised, _ = _fit_with_signal_at_guard_line(line, arm)
             assert isinstance(raised, TimeoutError), (line, raised)
             assert signal.getsignal(signal.SIGALRM) is alarm, line
             assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, line
             assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == mask, line
             assert not interrupt_guard._state["installed"], line
             assert not interrupt_guard._state["pending"], line
-        # The next fit trains and ends normally.
-        assert _fit_with_signal_at_guard_line(0)[0] is None
+            assert not interrupt_guard._state["critical"], line
+        assert _fit_with_signal_at_guard_line(0, arm)[0] is None  # the next fit ends normally
     finally:
         signal.signal(signal.SIGALRM, previous)

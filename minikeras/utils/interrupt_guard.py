@@ -79,11 +79,8 @@ def _deferring(handler):
 def _python_handlers() -> dict:
     """The signals that have a Python-level handler now, with the handler."""
     handlers = {}
-    for signum in _ASYNC_SIGNALS:
-        try:
-            handler = signal.getsignal(signum)
-        except (OSError, ValueError):  # not a signal this platform lets Python handle
-            continue
+    for signum in _ASYNC_SIGNALS:  # `valid_signals()`: each one has a handler to read
+        handler = signal.getsignal(signum)
         if callable(handler):
             # A wrapper still in place from an earlier fit whose end was interrupted.
             handlers[signum] = getattr(handler, "wrapped", handler)
@@ -98,11 +95,11 @@ def interrupt_guard() -> Iterator[None]:
         return
     start_mask = _sigmask(signal.SIG_BLOCK, ()) if _CAN_MASK else None
     previous = _python_handlers()
-    _state["pending"] = []  # what an earlier fit left when its end was itself interrupted
-    for signum, handler in previous.items():
-        signal.signal(signum, _deferring(handler))
-    _state["installed"] = True
-    try:
+    try:  # a handler not yet wrapped may raise while the others are being wrapped
+        _state["pending"] = []  # what an earlier fit left if its end was itself interrupted
+        _state["installed"] = True
+        for signum, handler in previous.items():
+            signal.signal(signum, _deferring(handler))
         yield
     finally:
         _put_back(previous, start_mask)
