@@ -64,6 +64,34 @@ def test_exception_mid_fit_keeps_last_completed_step(error):
     model.fit(X, Y, batch_size=8, epochs=1, verbose=0)
 
 
+class CtrlCOnCall(layers.Layer):
+    """Identity layer that sends this process a SIGINT on its `at`-th training call."""
+
+    def __init__(self, at, **kwargs):
+        super().__init__(**kwargs)
+        self.at, self.calls = at, 0
+
+    def call(self, x, training=None):
+        if training:
+            self.calls += 1
+            if self.calls == self.at:
+                os.kill(os.getpid(), signal.SIGINT)
+        return x
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs POSIX signals")
+def test_ctrl_c_outside_an_update_interrupts_at_once():
+    # Only the update itself (and the guard's own bookkeeping) waits: a Ctrl-C during the
+    # forward pass of step 3 interrupts that step, which then never updates the weights.
+    model = _model(CtrlCOnCall(at=3))
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(X, Y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+    assert int(model.optimizer.iterations.value) == 2
+    for got, want in zip(model.get_weights(), _reference_weights(2)):
+        np.testing.assert_array_equal(got, want)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 @pytest.mark.skipif(not hasattr(signal, "SIGINT"), reason="needs POSIX signals")
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_ctrl_c_during_weight_update_is_deferred_until_update_ends(optimizer, monkeypatch):
