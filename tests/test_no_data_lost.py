@@ -169,10 +169,23 @@ def test_user_signal_handler_delivered_to_another_thread_waits_for_the_update(
         np.testing.assert_array_equal(got, want)
 
 
-def _fit_with_signal_at_guard_line(line: int, arm: str) -> tuple[BaseException | None, int]:
-    """Trains one epoch and raises `SIGALRM` at the `line`-th line that the interrupt guard's
-    code runs after the callback hook `arm` (0: never); returns what `fit` raised, with the
-    number of guard lines that ran."""
+def _deliver_in_main_thread(frame):
+    """SIGALRM raised in the main thread: it waits while the main thread blocks it."""
+    signal.raise_signal(signal.SIGALRM)
+
+
+def _deliver_from_another_thread(frame):
+    """A SIGINT that another thread (a BLAS worker, say) received: the main thread runs its
+    handler, whichever is installed, at its next check, however it masks signals."""
+    signal.getsignal(signal.SIGINT)(signal.SIGINT, frame)
+
+
+def _fit_with_signal_at_guard_line(
+    line: int, arm: str, deliver
+) -> tuple[BaseException | None, int]:
+    """Trains one epoch and calls `deliver(frame)` at the `line`-th line that the interrupt
+    guard's code runs after the callback hook `arm` (0: never); returns what `fit` raised,
+    with the number of guard lines that ran."""
     model = _model(optimizer="adam")
     seen = {"lines": 0}
 
@@ -180,7 +193,7 @@ def _fit_with_signal_at_guard_line(line: int, arm: str) -> tuple[BaseException |
         if event == "line":
             seen["lines"] += 1
             if seen["lines"] == line:
-                signal.raise_signal(signal.SIGALRM)
+                deliver(frame)
         return local_trace
 
     def trace(frame, event, arg):
@@ -201,8 +214,13 @@ def _fit_with_signal_at_guard_line(line: int, arm: str) -> tuple[BaseException |
 
 
 @pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs POSIX signals")
+@pytest.mark.parametrize(
+    "deliver, expected",
+    [(_deliver_in_main_thread, TimeoutError), (_deliver_from_another_thread, KeyboardInterrupt)],
+    ids=["main-thread", "other-thread"],
+)
 @pytest.mark.parametrize("arm", ["on_train_begin", "on_epoch_end"])
-def test_a_signal_at_any_line_of_the_guard_is_raised_with_the_handlers_back(arm):
+def test_a_signal_at_any_line_of_the_guard_is_raised_with_the_handlers_back(arm, deliver, expected):
     # Whichever line of its own bookkeeping the interrupt guard is running when a signal
     # arrives (wrapping the handlers as fit starts, around each update, putting them back
     # as fit ends), fit raises what the handler raises, and only once the handlers and the
@@ -213,17 +231,18 @@ def test_a_signal_at_any_line_of_the_guard_is_raised_with_the_handlers_back(arm)
     mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
     previous = signal.signal(signal.SIGALRM, alarm)
     try:
-        raised, lines = _fit_with_signal_at_guard_line(0, arm)
+        raised, lines = _fit_with_signal_at_guard_line(0, arm, deliver)
         assert raised is None and lines > 5
         for line in range(1, lines + 1):
-            raised, _ = _fit_with_signal_at_guard_line(line, arm)
-            assert isinstance(raised, TimeoutError), (line, raised)
+            raised, _ = _fit_with_signal_at_guard_line(line, arm, deliver)
+            assert isinstance(raised, expected), (line, raised)
             assert signal.getsignal(signal.SIGALRM) is alarm, line
             assert signal.getsignal(signal.SIGINT) is signal.default_int_handler, line
             assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == mask, line
             assert not interrupt_guard._state["installed"], line
             assert not interrupt_guard._state["pending"], line
             assert not interrupt_guard._state["critical"], line
-        assert _fit_with_signal_at_guard_line(0, arm)[0] is None  # the next fit ends normally
+        # The next fit ends normally.
+        assert _fit_with_signal_at_guard_line(0, arm, deliver)[0] is None
     finally:
         signal.signal(signal.SIGALRM, previous)

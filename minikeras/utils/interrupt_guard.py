@@ -108,26 +108,32 @@ def interrupt_guard() -> Iterator[None]:
 def _put_back(previous: dict, start_mask) -> None:
     """Restores the handlers and the signal mask `fit` found, then runs what was deferred.
 
-    A wrapped handler whose signal arrives meanwhile is deferred (it would interrupt this
-    module's code), and the mask keeps every other asynchronous signal waiting in the
-    kernel until the handlers are back; those arrive when the mask is restored. The state
-    is reset by plain assignments, where Python runs no signal handler.
+    Until its handler is back, a signal is deferred (its wrapper would interrupt this
+    module's code). A handler already back can run here and raise, for a signal that
+    arrives meanwhile: the others still go back, and what it raised is raised at the
+    end. The state is reset by plain assignments, where Python runs no signal handler.
     """
-    if _CAN_MASK:
-        _sigmask(signal.SIG_BLOCK, _BLOCK)
-    try:
-        _state["installed"] = False
-        _state["critical"] = 0
-        _state["mask"] = None
-        for signum, handler in previous.items():
-            if getattr(signal.getsignal(signum), "wrapped", None) is handler:
-                signal.signal(signum, handler)  # not replaced meanwhile
-        pending, _state["pending"] = _state["pending"], []
-        for handler, signum in pending:
-            handler(signum, None)  # raises what the handler raises
-    finally:
-        if start_mask is not None:
-            _sigmask(signal.SIG_SETMASK, start_mask)  # whatever happened, as fit found it
+    _state["installed"] = False
+    _state["critical"] = 0
+    _state["mask"] = None
+    raised = None
+    passes = len(previous) + 1  # one more pass per handler that raised
+    while passes:
+        passes -= 1
+        try:
+            for signum, handler in previous.items():
+                if getattr(signal.getsignal(signum), "wrapped", None) is handler:
+                    signal.signal(signum, handler)  # not replaced meanwhile
+            if start_mask is not None:
+                _sigmask(signal.SIG_SETMASK, start_mask)  # whatever happened, as fit found it
+            break
+        except BaseException as exc:
+            raised = raised or exc
+    pending, _state["pending"] = _state["pending"], []
+    for handler, signum in pending:
+        handler(signum, None)  # raises what the handler raises
+    if raised is not None:
+        raise raised
 
 
 class _Deferred:
