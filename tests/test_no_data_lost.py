@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import os
+import py_compile
 import signal
 import sys
 import threading
@@ -246,3 +249,26 @@ def test_a_signal_at_any_line_of_the_guard_is_raised_with_the_handlers_back(arm,
         assert _fit_with_signal_at_guard_line(0, arm, deliver)[0] is None
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_the_guard_knows_its_own_code_when_shipped_as_bytecode_only(tmp_path):
+    # A bundle shipped without sources carries bytecode compiled under another path: the
+    # guard must still recognise its own frames there, or it would not defer a signal
+    # that lands in its bookkeeping.
+    compiled = tmp_path / "interrupt_guard.pyc"
+    py_compile.compile(
+        interrupt_guard.__file__,
+        cfile=str(compiled),
+        dfile="/build/elsewhere/interrupt_guard.py",
+        doraise=True,
+    )
+    loader = importlib.machinery.SourcelessFileLoader("bundled_guard", str(compiled))
+    bundled = importlib.util.module_from_spec(
+        importlib.util.spec_from_loader("bundled_guard", loader)
+    )
+    loader.exec_module(bundled)
+    assert bundled.__file__ == str(compiled)
+    own_frame = bundled.interrupt_guard.__wrapped__().gi_frame  # not started: no side effect
+    assert own_frame.f_code.co_filename == "/build/elsewhere/interrupt_guard.py"
+    assert bundled._in_this_module(own_frame)
+    assert not bundled._in_this_module(sys._getframe())

@@ -47,7 +47,6 @@ _ASYNC_SIGNALS = (
     else {signal.SIGINT}
 )
 _MAIN = threading.main_thread()
-_HERE = __file__
 # The C function behind `signal.pthread_sigmask`: `signal`'s wrapper turns every signal of the
 # returned mask into an enum member, which cost more than a small model's whole training step.
 _sigmask = getattr(_signal, "pthread_sigmask", None) or getattr(signal, "pthread_sigmask", None)
@@ -61,6 +60,11 @@ def _in_this_module(frame: FrameType | None) -> bool:
             return True
         frame = frame.f_back
     return False
+
+
+# The file name this module's code objects carry: `__file__` can differ from it where the
+# bytecode was compiled under another path (a bundle shipped without its sources).
+_HERE = _in_this_module.__code__.co_filename
 
 
 def _deferring(handler):
