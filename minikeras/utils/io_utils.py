@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 
 _INTERACTIVE = True
@@ -34,4 +33,6 @@ def print_msg(message: str, line_break: bool = True) -> None:
     else:
         text = message.replace("\b", "").strip("\r\n")
         if text:
+            import logging  # only here: a program that never turns logging on never loads it
+
             logging.getLogger("minikeras").info(text)
