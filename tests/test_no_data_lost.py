@@ -200,7 +200,7 @@ def _fit_with_signal_at_guard_line(
         return local_trace
 
     def trace(frame, event, arg):
-        return local_trace if frame.f_code.co_filename == interrupt_guard.__file__ else None
+        return local_trace if frame.f_code.co_filename == interrupt_guard._HERE else None
 
     class Arm(minikeras.callbacks.Callback):
         pass

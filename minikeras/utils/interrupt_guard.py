@@ -94,7 +94,7 @@ def _python_handlers() -> dict:
 @contextlib.contextmanager
 def interrupt_guard() -> Iterator[None]:
     """Wraps the Python-level signal handlers for the duration of `fit` (main thread only)."""
-    if _state["installed"] or threading.current_thread() is not threading.main_thread():
+    if _state["installed"] or threading.get_ident() != _MAIN.ident:
         yield
         return
     start_mask = _sigmask(signal.SIG_BLOCK, ()) if _CAN_MASK else None
