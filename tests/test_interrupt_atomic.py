@@ -9,7 +9,9 @@ those after some step of the same training run without interrupts, and the handl
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import time
 
 import numpy as np
@@ -17,6 +19,8 @@ import pytest
 
 import minikeras
 from minikeras import layers
+from minikeras.backend import autodiff
+from minikeras.layers import call_context
 
 STEPS = 60
 
@@ -104,3 +108,141 @@ def test_interrupt_from_another_signal_leaves_a_completed_step(optimizer):
     finally:
         signal.signal(signal.SIGALRM, previous)
     assert interrupted >= 6
+
+
+# ------------------------------------------------- an exception at any line of a step
+# An exception that is not a signal (one thrown into this thread by another with
+# `PyThreadState_SetAsyncExc`, as timeout helpers do, or raised by a trace hook) is not
+# deferred by the interrupt guard. The optimizer's update is committed by one C-level
+# loop (`optimizers.update_program`), so wherever such an exception lands the state is
+# that of a completed step. A trace function raises `KeyboardInterrupt` at each line of
+# minikeras that one training step runs, in turn: a deterministic stand-in for an
+# exception arriving there.
+
+_PACKAGE = os.path.dirname(minikeras.__file__) + os.sep
+
+ATOMIC_OPTIMIZERS = {
+    "sgd": lambda: minikeras.optimizers.SGD(0.05),
+    "sgd_nesterov": lambda: minikeras.optimizers.SGD(0.05, momentum=0.9, nesterov=True),
+    "adam": lambda: minikeras.optimizers.Adam(0.01),
+    "adamw_amsgrad": lambda: minikeras.optimizers.AdamW(0.01, amsgrad=True),
+    "rmsprop": lambda: minikeras.optimizers.RMSprop(0.01),
+    "rmsprop_centered_momentum": lambda: minikeras.optimizers.RMSprop(
+        0.01, centered=True, momentum=0.5
+    ),
+}
+
+
+def _model(optimizer, path):
+    minikeras.utils.set_random_seed(3)
+    if path == "dense_stack":  # the fused step of a plain Dense stack
+        middle = [layers.Dense(16, activation="tanh")]
+    else:  # a Conv1D: the tape step and `optimizer.apply`
+        middle = [layers.Reshape((16, 1)), layers.Conv1D(2, 3), layers.Flatten()]
+    model = minikeras.Sequential(
+        [layers.Input((6,)), layers.Dense(16, activation="tanh"), *middle, layers.Dense(3)]
+    )
+    model.compile(optimizer=ATOMIC_OPTIMIZERS[optimizer](), loss="mse")
+    return model
+
+
+def _third_step_raising_at_line(optimizer, path, line):
+    """Trains two steps, then a third during which a trace function raises
+    `KeyboardInterrupt` at the `line`-th line event in minikeras code (never for 0).
+    Returns the line events counted, whether fit raised, and the state after."""
+    x, y = data()
+    model = _model(optimizer, path)
+    model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+    seen = {"lines": 0}
+
+    def local_trace(frame, event, arg):
+        if event == "line":
+            seen["lines"] += 1
+            if seen["lines"] == line:
+                raise KeyboardInterrupt(f"at line event {line}")
+        return local_trace
+
+    def trace(frame, event, arg):
+        return local_trace if frame.f_code.co_filename.startswith(_PACKAGE) else None
+
+    class Arm(minikeras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            sys.settrace(trace)
+
+        def on_train_batch_end(self, batch, logs=None):
+            sys.settrace(None)
+
+    outer = sys.gettrace()
+    raised = False
+    try:
+        model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0, callbacks=[Arm()])
+    except KeyboardInterrupt:
+        raised = True
+    finally:
+        sys.settrace(outer)
+    after = state(model)
+    model.evaluate(x, y, verbose=0)  # starts by clearing what the exception left
+    left = (list(autodiff._tape_stack), list(call_context.depth), list(call_context._training))
+    return seen["lines"], raised, after, left
+
+
+# Every optimizer on the fused Dense step; three on the tape step, whose steps run about
+# six times as many lines (plain SGD: `apply` instead of the fused update).
+CASES = [(name, "dense_stack") for name in sorted(ATOMIC_OPTIMIZERS)] + [
+    ("sgd", "tape"),
+    ("adamw_amsgrad", "tape"),
+    ("rmsprop_centered_momentum", "tape"),
+]
+
+
+@pytest.mark.parametrize("optimizer, path", CASES)
+def test_an_exception_at_any_line_of_a_step_leaves_a_completed_step(optimizer, path):
+    x, y = data()
+    model = _model(optimizer, path)
+    steps = []
+    for _ in range(3):
+        model.fit(x, y, batch_size=32, epochs=1, shuffle=False, verbose=0)
+        steps.append(state(model))
+    lines, raised, after, left = _third_step_raising_at_line(optimizer, path, 0)
+    assert not raised and same(after, steps[2]) and lines > 100
+    clean = ([], [0], [None])
+    assert left == clean
+    for line in range(1, lines + 1):
+        _, raised, after, left = _third_step_raising_at_line(optimizer, path, line)
+        assert raised, line
+        assert same(after, steps[1]) or same(after, steps[2]), (
+            f"an exception at line event {line} of step 3 left a state of no step"
+        )
+        assert left == clean, (line, left)
+
+
+def test_fit_clears_a_tape_and_a_layer_call_an_exception_left_active():
+    # What an exception at the first line of a `finally` or `__exit__` leaves behind: a
+    # tape still active after its `with` block, a layer call still counted as running.
+    # The next `fit` (or `evaluate`, `predict`) starts by clearing both.
+    x, y = data()
+    model = make_model("adam")
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+
+    def left_active():
+        minikeras.GradientTape().__enter__()  # its `with` block ends here without `__exit__`
+        call_context.enter(True, nested=True)
+
+    left_active()
+    assert len(autodiff._tape_stack) == 1 and call_context.depth == [1]
+    model.predict(x, verbose=0)
+    assert autodiff._tape_stack == [] and call_context.depth == [0]
+    assert call_context._training == [None]
+
+
+def test_a_tape_whose_with_block_is_running_stays_active_through_predict():
+    x, _ = data()
+    model = make_model("adam")
+    model.predict(x, verbose=0)
+    kernel = model.layers[0].kernel
+    with minikeras.GradientTape() as tape:
+        out = model(x)
+        model.predict(x, verbose=0)  # does not end the user's tape
+        loss = minikeras.ops.sum(out)
+    (grad,) = tape.gradient(loss, [kernel])
+    assert grad is not None and grad.shape == kernel.shape and np.any(grad != 0)

@@ -7,6 +7,7 @@ graph lives in the `Tensor`s that ops return (see `autodiff.py`).
 from __future__ import annotations
 
 import contextlib
+import sys
 
 import numpy as np
 
@@ -58,12 +59,21 @@ class GradientTape:
         self._used = False
 
     def __enter__(self) -> GradientTape:
-        _tape_stack.append(self)
-        for key, (_, node) in self._arrays.items():
-            _watched_arrays[key] = node
-        return self
+        # An exception raised in here (one thrown in from another thread) means `with`
+        # never calls `__exit__`: the tape must not stay active, recording every later op.
+        self._entered_in = sys._getframe(1)  # the frame running the `with` (see `__exit__`)
+        try:
+            _tape_stack.append(self)
+            for key, (_, node) in self._arrays.items():
+                _watched_arrays[key] = node
+            return self
+        except BaseException:
+            if self in _tape_stack:
+                self.__exit__()
+            raise
 
     def __exit__(self, *exc) -> None:
+        self._entered_in = None  # (the frame holds this tape: no cycle left behind)
         _tape_stack.remove(self)
         for key in self._arrays:
             _watched_arrays.pop(key, None)

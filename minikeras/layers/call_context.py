@@ -14,15 +14,29 @@ def training():
     return _training[-1]
 
 
-def enter(value):
-    """Pushes `value` if it is explicit (not None); returns a token for `exit`."""
-    if value is None:
-        return False
-    _training.append(bool(value))
-    return True
+def enter(value, nested: bool = False):
+    """Enters a layer call: pushes `value` if it is explicit (not None), and counts the
+    call in `depth` when `nested`. Returns a token for `exit`: the state before.
+
+    Call it as the first statement inside the `try` whose `finally` calls `exit`:
+    `exit` restores the saved state whatever part of `enter` ran, so an exception
+    arriving at any line leaves the context as it was.
+    """
+    token = (len(_training), depth[0])
+    if value is not None:
+        _training.append(bool(value))
+    if nested:
+        depth[0] += 1
+    return token
+
+
+def saved():
+    """The token `enter` would return now: for a `finally` that runs before `enter`
+    has returned one."""
+    return (len(_training), depth[0])
 
 
 def exit(token) -> None:  # noqa: A001 - mirrors enter
-    """Pops what `enter` pushed."""
-    if token:
-        _training.pop()
+    """Restores the state `token` saved (what `enter` pushed and counted is undone)."""
+    del _training[token[0] :]
+    depth[0] = token[1]

@@ -381,12 +381,11 @@ class Layer(Operation):
         depth = call_context.depth
         if not depth[0]:  # the outermost call: a new forward pass, new `add_loss` terms
             self._clear_losses()
-        outer = call_context.enter(training)
-        depth[0] += 1
+        outer = call_context.saved()
         try:
+            call_context.enter(training, nested=True)
             outputs = self.call(inputs, *args, **kwargs)
         finally:
-            depth[0] -= 1
             call_context.exit(outer)
         if self.activity_regularizer is not None:
             from minikeras import ops
@@ -490,8 +489,9 @@ class Layer(Operation):
         saved_losses = list(self._losses)
         for fill in (2, 3):
             x = concrete(input_shape, fill, dtypes)
-            outer = call_context.enter(False)
+            outer = call_context.saved()
             try:
+                call_context.enter(False)
                 kwargs = {"training": False} if self._call_has_training else {}
                 try:
                     outs.append(self.call(x, **kwargs))

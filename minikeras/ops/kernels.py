@@ -289,6 +289,14 @@ def dropout_mask(rng, shape, rate: float, dtype) -> np.ndarray:
 # ----------------------------------------------------------------------------- optimizers
 
 
-def sgd_update(w: np.ndarray, g: np.ndarray, lr: np.ndarray) -> None:
-    """Plain SGD in place: `w -= g * lr` (`lr` a scalar of `w`'s dtype)."""
-    w -= g * lr
+def sgd_update(w: np.ndarray, g: np.ndarray, lr: np.ndarray, record=None) -> None:
+    """Plain SGD in place: `w -= g * lr` (`lr` a scalar of `w`'s dtype).
+
+    With `record` (the `append` of an optimizer's `UpdateProgram`), the step `g * lr`
+    is computed now and the subtraction is recorded, to be made when the update is
+    committed."""
+    step = np.multiply(g, lr)
+    if record is None:
+        np.subtract(w, step, out=w)
+    else:
+        record((np.subtract, w, step, w))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
@@ -12,9 +14,10 @@ from minikeras.optimizers.flat_slots import (
     scratch_pair,
     usable_flat_slots,
 )
+from minikeras.optimizers.update_program import records
 
 
-def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None:
+def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs, record) -> None:
     """Adam's twelve element-wise passes over one run of variables, in place.
 
     `m`, `v`, `vh` (or None), `a` and `b` (scratch) are flat over the run;
@@ -22,26 +25,27 @@ def adam_passes(grads, weights, m, v, vh, a, b, m_parts, a_parts, coefs) -> None
     take the gradient passes (`grads`) and the weight update (`weights`). Per
     element: `m += (g - m) * (1 - beta_1)`, `v += (g ** 2 - v) * (1 - beta_2)`,
     `v = max(vh, v)` with AMSGrad, `w -= (m * alpha) / (sqrt(v) + epsilon)`.
+    Each call goes to `record` (see `UpdateProgram`).
     """
     alpha, one_minus_b1, one_minus_b2, eps = coefs
     for g, m_k, a_k in zip(grads, m_parts, a_parts):
-        np.subtract(g, m_k, out=a_k)  # (gradients are never written to)
-    a *= one_minus_b1
-    m += a
+        record((np.subtract, g, m_k, a_k))  # (gradients are never written to)
+    record((np.multiply, a, one_minus_b1, a))
+    record((np.add, m, a, m))
     for g, a_k in zip(grads, a_parts):
-        np.square(g, out=a_k)
-    a -= v
-    a *= one_minus_b2
-    v += a
+        record((np.square, g, a_k))
+    record((np.subtract, a, v, a))
+    record((np.multiply, a, one_minus_b2, a))
+    record((np.add, v, a, v))
     if vh is not None:
-        np.maximum(vh, v, out=vh)
+        record((partial(np.maximum, out=vh), vh, v))
         v = vh
-    np.multiply(m, alpha, out=a)
-    np.sqrt(v, out=b)
-    b += eps
-    a /= b
+    record((np.multiply, m, alpha, a))
+    record((np.sqrt, v, b))
+    record((np.add, b, eps, b))
+    record((np.divide, a, b, a))
     for w, a_k in zip(weights, a_parts):
-        w -= a_k
+        record((np.subtract, w, a_k, w))
 
 
 class Adam(Optimizer):
@@ -119,6 +123,7 @@ class Adam(Optimizer):
         self._coef_cache = (key, coefs)
         return coefs
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
         a, b = scratch_pair(self, variable)
@@ -134,6 +139,7 @@ class Adam(Optimizer):
             [self._momentums[i].value],
             [a],
             self._coefficients(variable.dtype, learning_rate),
+            self._recorder(),
         )
 
     def _update_steps(self, grads, variables, lr) -> None:
@@ -146,6 +152,7 @@ class Adam(Optimizer):
         if flat is None:
             super()._update_steps(grads, variables, lr)
             return
+        record = self._recorder()
         for group in flat.groups:
             coefs = self._coefficients(group.dtype, lr)
             for run in group.runs(MERGE_BELOW, 2):
@@ -161,6 +168,7 @@ class Adam(Optimizer):
                     run.slot_parts["momentum"],
                     a_parts,
                     coefs,
+                    record,
                 )
 
     def get_config(self) -> dict:

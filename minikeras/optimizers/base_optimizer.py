@@ -13,12 +13,14 @@ import numpy as np
 
 from minikeras.backend.autodiff import value_of
 from minikeras.backend.variable import Variable
+from minikeras.ops.kernels import typed_scalar
 from minikeras.optimizers.ema_accumulation import (
     accumulate_gradients,
     overwrite_with_moving_average,
     update_moving_average,
 )
 from minikeras.optimizers.gradient_clipping import clip_gradients
+from minikeras.optimizers.update_program import UpdateProgram, run_now
 from minikeras.utils.interrupt_guard import deferred_interrupts
 
 _BASE_KEYS = (
@@ -49,6 +51,8 @@ class Optimizer:
         **kwargs: Legacy `lr` (→ `learning_rate`, with a DeprecationWarning) and
             `decay` (Keras 2 inverse-time decay of the learning rate per step).
     """
+
+    _pending: UpdateProgram | None = None  # the program of the `apply` under way
 
     def __init__(
         self,
@@ -280,25 +284,44 @@ class Optimizer:
             self._apply_update(grads, variables)
 
     def _apply_update(self, grads, variables) -> None:
-        if self.gradient_accumulation_steps:
-            grads = accumulate_gradients(self, grads, variables)
-        if grads is not None:
-            self._before_update_steps()
-            if self.clipnorm or self.global_clipnorm or self.clipvalue:
-                grads = self._clip(grads)
-            lr = self._current_learning_rate()
-            if self.weight_decay:
-                self._apply_weight_decay(variables, lr)
-            self._update_steps(grads, variables, lr)
-        if self.use_ema:
-            update_moving_average(self)
-        self.iterations.value += 1
+        # The update is recorded (`UpdateProgram`) and committed in one go at the end,
+        # so an exception arriving while it is computed leaves the previous step's
+        # state. Parts that write at once (an optimizer whose `update_step` does not
+        # record, EMA, accumulation, constraints) run in the order shown here.
+        program = UpdateProgram()
+        self._pending = program
+        try:
+            if self.gradient_accumulation_steps:
+                grads = accumulate_gradients(self, grads, variables)
+            if grads is not None:
+                self._before_update_steps()
+                if self.clipnorm or self.global_clipnorm or self.clipvalue:
+                    grads = self._clip(grads)
+                lr = self._current_learning_rate()
+                if self.weight_decay:
+                    self._apply_weight_decay(variables, lr)
+                self._update_steps(grads, variables, lr)
+            if self.use_ema:
+                program.run()  # the moving averages read the updated weights
+                update_moving_average(self)
+            counter = self.iterations.value
+            program.append((np.add, counter, typed_scalar(1, counter.dtype), counter))  # += 1
+        finally:
+            self._pending = None
+        program.run()
         for v in variables:
             if v.constraint is not None:
                 v.assign(v.constraint(v.value))
 
+    def _recorder(self):
+        """Where an update's calls go: the program of the `apply` under way (see
+        `UpdateProgram`), else `run_now` (an `update_step` called on its own)."""
+        return run_now if self._pending is None else self._pending.append
+
     def _update_steps(self, grads, variables, lr) -> None:
         """One `update_step` per variable (a fused optimizer overrides this)."""
+        if self._pending is not None and not getattr(type(self).update_step, "records", False):
+            self._pending.run()  # it writes at once: what was recorded comes first
         for g, v in zip(grads, variables):
             if g.dtype != v.dtype:
                 g = g.astype(v.dtype)
@@ -313,10 +336,14 @@ class Optimizer:
             overwrite_with_moving_average(self, var_list)
 
     def _apply_weight_decay(self, variables, lr) -> None:
-        wd = np.float32(self.weight_decay)
+        record = self._recorder()
+        coef = np.float32(self.weight_decay) * lr
         for v in variables:
             if self._use_weight_decay(v):
-                v.value -= v.value * (wd * lr)
+                w = v.value
+                decay = np.empty(w.shape, np.result_type(w, coef))
+                record((np.multiply, w, coef, decay))  # `w -= w * (wd * lr)`
+                record((np.subtract, w, decay, w))
 
     def _use_weight_decay(self, variable) -> bool:
         excluded = getattr(self, "_exclude_from_weight_decay", ())

@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
 from minikeras.optimizers.flat_slots import scratch_pair
+from minikeras.optimizers.update_program import records
 
 
 class RMSprop(Optimizer):
@@ -63,39 +64,39 @@ class RMSprop(Optimizer):
         if self.centered:
             self._average_gradients = self.add_optimizer_variables(var_list, "average_gradient")
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
+        # In place, in the order of the formulas above (the same float rounding), each
+        # call recorded (see `UpdateProgram`); `a` and `b` are scratch.
         dt = variable.dtype.type
         i = self._index(variable)
-        rho = dt(self.rho)
-        lr = dt(learning_rate)
-        v = self._velocities[i].value
-        if not self.centered and self.momentum <= 0:
-            # In place, in the order of the formulas below (the same float rounding).
-            a, b = scratch_pair(self, variable)
-            v *= rho
-            np.square(gradient, out=b)
-            b *= dt(1 - self.rho)
-            v += b
-            np.add(v, dt(self.epsilon), out=a)
-            np.sqrt(a, out=a)
-            np.multiply(lr, gradient, out=b)
-            b /= a
-            variable.value -= b
-            return
-        v[...] = rho * v + dt(1 - self.rho) * np.square(gradient)
-        if self.centered:
-            a = self._average_gradients[i].value
-            a[...] = rho * a + dt(1 - self.rho) * gradient
-            denominator = v - np.square(a) + dt(self.epsilon)
+        rho, one_minus_rho = dt(self.rho), dt(1 - self.rho)
+        record = self._recorder()
+        a, b = scratch_pair(self, variable)
+        w, v = variable.value, self._velocities[i].value
+        record((np.multiply, v, rho, v))  # v = rho * v + (1 - rho) * g**2
+        record((np.square, gradient, b))
+        record((np.multiply, b, one_minus_rho, b))
+        record((np.add, v, b, v))
+        if self.centered:  # mean_g = rho * mean_g + (1 - rho) * g
+            mean_g = self._average_gradients[i].value
+            record((np.multiply, mean_g, rho, mean_g))
+            record((np.multiply, gradient, one_minus_rho, a))
+            record((np.add, mean_g, a, mean_g))
+            record((np.square, mean_g, a))  # a = v - mean_g**2 + epsilon
+            record((np.subtract, v, a, a))
+            record((np.add, a, dt(self.epsilon), a))
         else:
-            denominator = v + dt(self.epsilon)
-        increment = (lr * gradient) / np.sqrt(denominator)
-        if self.momentum > 0:
+            record((np.add, v, dt(self.epsilon), a))
+        record((np.sqrt, a, a))
+        record((np.multiply, dt(learning_rate), gradient, b))  # the increment lr * g / sqrt(a)
+        record((np.divide, b, a, b))
+        if self.momentum > 0:  # m = momentum * m + increment; w -= m
             m = self._momentums[i].value
-            m[...] = dt(self.momentum) * m + increment
-            variable.value -= m
-        else:
-            variable.value -= increment
+            record((np.multiply, m, dt(self.momentum), m))
+            record((np.add, m, b, m))
+            b = m
+        record((np.subtract, w, b, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

@@ -12,6 +12,7 @@ from minikeras.optimizers.flat_slots import (
     add_flat_slots,
     usable_flat_slots,
 )
+from minikeras.optimizers.update_program import records
 
 
 class SGD(Optimizer):
@@ -64,50 +65,61 @@ class SGD(Optimizer):
             (self.momentums,) = add_flat_slots(self, flat, var_list, ["momentum"])
             self._flat = flat
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
+        record = self._recorder()
+        w = variable.value
         lr = np.asarray(learning_rate, dtype=variable.dtype)
-        if self.momentum != 0:
-            m = self.momentums[self._index(variable)].value
-            mom = np.asarray(self.momentum, dtype=variable.dtype)
-            m *= mom
-            m -= gradient * lr
-            if self.nesterov:
-                variable.value += m * mom - gradient * lr
-            else:
-                variable.value += m
+        if self.momentum == 0:
+            kernels.sgd_update(w, gradient, lr, record)
+            return
+        m = self.momentums[self._index(variable)].value
+        mom = np.asarray(self.momentum, dtype=variable.dtype)
+        g_lr = np.multiply(gradient, lr)
+        record((np.multiply, m, mom, m))  # m = m * momentum - g * lr
+        record((np.subtract, m, g_lr, m))
+        if self.nesterov:  # w += m * momentum - g * lr
+            step = np.empty_like(m)
+            record((np.multiply, m, mom, step))
+            record((np.subtract, step, g_lr, step))
+            record((np.add, w, step, w))
         else:
-            kernels.sgd_update(variable.value, gradient, lr)
+            record((np.add, w, m, w))
 
     def _update_steps(self, grads, variables, lr) -> None:
         """With momentum: runs of variables at once over flat slots (bitwise `update_step`)."""
         if self.momentum == 0 and type(self).update_step is _OWN_UPDATE_STEP:
+            record = self._recorder()
             lr_t = None  # plain SGD: `update_step`'s one line, its learning rate cast once
             for g, v in zip(grads, variables):
                 w = v.value
                 if lr_t is None or lr_t.dtype != w.dtype:
                     lr_t = np.asarray(lr, dtype=w.dtype)
-                kernels.sgd_update(w, g if g.dtype == w.dtype else g.astype(w.dtype), lr_t)
+                g = g if g.dtype == w.dtype else g.astype(w.dtype)
+                kernels.sgd_update(w, g, lr_t, record)
             return
         flat = usable_flat_slots(self, variables, _OWN_UPDATE_STEP) if self.momentum else None
         if flat is None:
             super()._update_steps(grads, variables, lr)
             return
+        record = self._recorder()
         for group in flat.groups:
             lr_t = np.asarray(lr, dtype=group.dtype)
             mom = np.asarray(self.momentum, dtype=group.dtype)
             for run in group.runs(MERGE_BELOW, 2 if self.nesterov else 1):
                 m, g_lr = run.slots["momentum"], run.scratch[0]
-                m *= mom
+                record((np.multiply, m, mom, m))
                 for g, part in zip(run.gradients(grads), run.scratch_parts[0]):
-                    np.multiply(g, lr_t, out=part)
-                m -= g_lr
+                    record((np.multiply, g, lr_t, part))
+                record((np.subtract, m, g_lr, m))
                 step, parts = m, run.slot_parts["momentum"]
                 if self.nesterov:
                     step, parts = run.scratch[1], run.scratch_parts[1]
-                    np.multiply(m, mom, out=step)
-                    step -= g_lr
+                    record((np.multiply, m, mom, step))
+                    record((np.subtract, step, g_lr, step))
                 for i, part in zip(run.positions, parts):
-                    variables[i].value += part
+                    w = variables[i].value
+                    record((np.add, w, part, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

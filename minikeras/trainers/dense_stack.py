@@ -271,12 +271,13 @@ class DenseStack:
             x = x.astype(self.dtype)
         return x if self.flat_input_shape is None else x.reshape(len(x), -1)
 
-    def train_step(self, x: np.ndarray, y: np.ndarray, sgd_rate=None):
+    def train_step(self, x: np.ndarray, y: np.ndarray, sgd_rate=None, record=None):
         """Loss value, gradients (in `variables` order) and the model output for a batch.
 
-        With `sgd_rate` (see `optimizers.sgd.plain_sgd_rate`) each variable takes plain
-        SGD's `w -= g * lr` as soon as its gradient is known (once the gradient flowing
-        further down no longer needs it), and the gradients returned are None.
+        With `sgd_rate` (see `optimizers.sgd.plain_sgd_rate`) and `record` (the `append`
+        of an `UpdateProgram`), plain SGD's step `g * lr` of each variable is computed as
+        soon as its gradient is known, its `w -= step` is recorded in `record` for the
+        caller to commit, and the gradients returned are None.
         """
         x = self._matrix(x)
         # Forward, keeping (input, pre-activation, output) per activation.
@@ -320,8 +321,8 @@ class DenseStack:
                 g = _product(g, kernel.T)
             if sgd_rate is not None:
                 if bias_grad is not None:
-                    kernels.sgd_update(layer.bias.value, bias_grad, sgd_rate)
-                kernels.sgd_update(kernel, kernel_grad, sgd_rate)
+                    kernels.sgd_update(layer.bias.value, bias_grad, sgd_rate, record)
+                kernels.sgd_update(kernel, kernel_grad, sgd_rate, record)
                 continue
             if bias_grad is not None:
                 grads.append(bias_grad)

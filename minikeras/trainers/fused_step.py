@@ -13,6 +13,7 @@ import numpy as np
 
 from minikeras.ops.kernels import typed_scalar
 from minikeras.optimizers.sgd import plain_sgd_rate
+from minikeras.optimizers.update_program import UpdateProgram
 from minikeras.trainers.dense_stack import plan_for
 from minikeras.utils.interrupt_guard import deferred_interrupts
 
@@ -69,11 +70,13 @@ class FusedTrainFunction(_Fused):
             loss, grads, out = plan.train_step(x, y)
             loss_value = float(loss)
             optimizer.apply(grads, plan.variables)
-        else:  # plain SGD: each variable updated in the backward pass, as `apply` would
+        else:  # plain SGD: each step computed in the backward pass, committed as `apply` does
             with deferred_interrupts():
-                loss, _, out = plan.train_step(x, y, sgd_rate)
+                update = UpdateProgram()
+                loss, _, out = plan.train_step(x, y, sgd_rate, update.append)
                 counter = optimizer.iterations.value
-                np.add(counter, typed_scalar(1, counter.dtype), out=counter)  # `+= 1`
+                update.append((np.add, counter, typed_scalar(1, counter.dtype), counter))  # += 1
+                update.run()
                 for v in plan.variables:
                     if v.constraint is not None:
                         v.assign(v.constraint(v.value))

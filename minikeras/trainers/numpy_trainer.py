@@ -21,6 +21,7 @@ from minikeras.ops.node import flatten
 from minikeras.trainers import data_adapter
 from minikeras.trainers.data_adapters.data_adapter_utils import train_validation_split
 from minikeras.trainers.fused_step import _Fused
+from minikeras.trainers.stale_state import clear_stale_state
 from minikeras.trainers.trainer import Trainer, pythonify_logs
 from minikeras.utils.interrupt_guard import interrupt_guard
 
@@ -156,6 +157,7 @@ class NumpyTrainer(Trainer):
         Returns:
             A `History` whose `history` dict holds the epoch logs.
         """
+        clear_stale_state()
         epochs = renamed_argument(kwargs, "nb_epoch", "epochs", epochs, default=1, owner="fit()")
         _check_loop_kwargs("fit", kwargs)
         self._assert_compiled()
@@ -364,6 +366,7 @@ class NumpyTrainer(Trainer):
             A scalar loss if there are no metrics, else `[loss, metric1, ...]`
             (a dict with `return_dict=True`).
         """
+        clear_stale_state()
         _check_loop_kwargs("evaluate", kwargs)
         self._assert_compiled()
         verbose = _resolve_verbose(verbose)
@@ -396,6 +399,7 @@ class NumpyTrainer(Trainer):
         Returns:
             NumPy array(s) of predictions.
         """
+        clear_stale_state()
         if kwargs:
             _check_loop_kwargs("predict", kwargs)
         if type(x) is np.ndarray:
