@@ -130,6 +130,11 @@ ATOMIC_OPTIMIZERS = {
     "rmsprop_centered_momentum": lambda: minikeras.optimizers.RMSprop(
         0.01, centered=True, momentum=0.5
     ),
+    "adagrad": lambda: minikeras.optimizers.Adagrad(0.05),
+    "adamax": lambda: minikeras.optimizers.Adamax(0.01),
+    "adadelta": lambda: minikeras.optimizers.Adadelta(1.0),
+    "lion": lambda: minikeras.optimizers.Lion(0.001),
+    "nadam": lambda: minikeras.optimizers.Nadam(0.01),
 }
 
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
 from minikeras.optimizers.flat_slots import scratch_pair
+from minikeras.optimizers.update_program import records
 
 
 class Adadelta(Optimizer):
@@ -55,32 +56,36 @@ class Adadelta(Optimizer):
             var_list, ["accumulated_grad", "accumulated_delta_var"]
         )
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
         i = self._index(variable)
         rho, eps = dt(self.rho), dt(self.epsilon)
         one_minus_rho = dt(1 - self.rho)
+        record = self._recorder()
+        w = variable.value
         acc_g = self._accumulated_grads[i].value
         acc_dx = self._accumulated_delta_vars[i].value
-        # In place, in the order of the formulas (so the float rounding is theirs);
-        # `a` holds `-delta`: the sign cancels in its square and turns `+=` into `-=`.
+        # In place, in the order of the formulas (so the float rounding is theirs), each
+        # call recorded (see `UpdateProgram`); `a` holds `-delta`: the sign cancels in
+        # its square and turns `+=` into `-=`.
         a, b = scratch_pair(self, variable)
-        acc_g *= rho
-        np.square(gradient, out=b)
-        b *= one_minus_rho
-        acc_g += b
-        np.add(acc_dx, eps, out=a)
-        np.sqrt(a, out=a)
-        a *= gradient
-        np.add(acc_g, eps, out=b)
-        np.sqrt(b, out=b)
-        a /= b
-        acc_dx *= rho
-        np.square(a, out=b)
-        b *= one_minus_rho
-        acc_dx += b
-        a *= dt(learning_rate)
-        variable.value -= a
+        record((np.multiply, acc_g, rho, acc_g))
+        record((np.square, gradient, b))
+        record((np.multiply, b, one_minus_rho, b))
+        record((np.add, acc_g, b, acc_g))
+        record((np.add, acc_dx, eps, a))
+        record((np.sqrt, a, a))
+        record((np.multiply, a, gradient, a))
+        record((np.add, acc_g, eps, b))
+        record((np.sqrt, b, b))
+        record((np.divide, a, b, a))
+        record((np.multiply, acc_dx, rho, acc_dx))
+        record((np.square, a, b))
+        record((np.multiply, b, one_minus_rho, b))
+        record((np.add, acc_dx, b, acc_dx))
+        record((np.multiply, a, dt(learning_rate), a))
+        record((np.subtract, w, a, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

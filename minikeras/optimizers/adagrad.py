@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Adagrad(Optimizer):
@@ -48,11 +49,21 @@ class Adagrad(Optimizer):
             var_list, "accumulator", initializer=float(self.initial_accumulator_value)
         )
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
+        # What reads only the gradient is computed now; what reads or writes the
+        # variable or its slots is recorded (see `UpdateProgram`).
         dt = variable.dtype.type
+        record = self._recorder()
+        w = variable.value
         acc = self._accumulators[self._index(variable)].value
-        acc += np.square(gradient)
-        variable.value -= (dt(learning_rate) * gradient) / np.sqrt(acc + dt(self.epsilon))
+        record((np.add, acc, np.square(gradient), acc))  # acc += g**2
+        step = np.multiply(dt(learning_rate), gradient)  # w -= lr * g / sqrt(acc + eps)
+        root = np.empty_like(acc)
+        record((np.add, acc, dt(self.epsilon), root))
+        record((np.sqrt, root, root))
+        record((np.divide, step, root, step))
+        record((np.subtract, w, step, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Adamax(Optimizer):
@@ -50,16 +53,27 @@ class Adamax(Optimizer):
         super().build(var_list)
         self._m, self._u = self.add_optimizer_variables(var_list, ["momentum", "norm"])
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
+        # What reads only the gradient is computed now; what reads or writes the
+        # variable or its slots is recorded (see `UpdateProgram`).
         dt = variable.dtype.type
         i = self._index(variable)
+        record = self._recorder()
         step = dt(self._step_count() + 1)
         b1p = np.power(dt(self.beta_1), step)
-        m = self._m[i].value
-        u = self._u[i].value
-        m += (gradient - m) * dt(1 - self.beta_1)
-        np.maximum(dt(self.beta_2) * u, np.abs(gradient), out=u)
-        variable.value -= (dt(learning_rate) * m) / ((dt(1) - b1p) * (u + dt(self.epsilon)))
+        w, m, u = variable.value, self._m[i].value, self._u[i].value
+        a, b = np.empty_like(m), np.empty_like(m)
+        record((np.subtract, gradient, m, a))  # m += (g - m) * (1 - beta_1)
+        record((np.multiply, a, dt(1 - self.beta_1), a))
+        record((np.add, m, a, m))
+        record((np.multiply, dt(self.beta_2), u, a))  # u = max(beta_2 * u, |g|)
+        record((partial(np.maximum, out=u), a, np.abs(gradient)))
+        record((np.multiply, dt(learning_rate), m, a))  # w -= lr * m / ((1 - b1p) * (u + eps))
+        record((np.add, u, dt(self.epsilon), b))
+        record((np.multiply, dt(1) - b1p, b, b))
+        record((np.divide, a, b, a))
+        record((np.subtract, w, a, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

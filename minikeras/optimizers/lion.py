@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Lion(Optimizer):
@@ -53,12 +54,23 @@ class Lion(Optimizer):
         super().build(var_list)
         self._momentums = self.add_optimizer_variables(var_list, "momentum")
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
+        # What reads only the gradient is computed now; what reads or writes the
+        # variable or its slot is recorded (see `UpdateProgram`).
         dt = variable.dtype.type
         b1, b2 = dt(self.beta_1), dt(self.beta_2)
+        record = self._recorder()
+        w = variable.value
         m = self._momentums[self._index(variable)].value
-        variable.value -= dt(learning_rate) * np.sign(m * b1 + gradient * (dt(1) - b1))
-        m[...] = m * b2 + gradient * (dt(1) - b2)
+        step = np.empty_like(m)  # w -= lr * sign(m * b1 + g * (1 - b1))
+        record((np.multiply, m, b1, step))
+        record((np.add, step, np.multiply(gradient, dt(1) - b1), step))
+        record((np.sign, step, step))
+        record((np.multiply, dt(learning_rate), step, step))
+        record((np.subtract, w, step, w))
+        record((np.multiply, m, b2, m))  # m = m * b2 + g * (1 - b2)
+        record((np.add, m, np.multiply(gradient, dt(1) - b2), m))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

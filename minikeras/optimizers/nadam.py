@@ -8,6 +8,7 @@ import numpy as np
 
 from minikeras.backend.variable import Variable
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Nadam(Optimizer):
@@ -71,31 +72,46 @@ class Nadam(Optimizer):
         self._variables.append(self._u_product)
 
     def _before_update_steps(self) -> None:
-        dt = self._u_product.value.dtype.type
+        u = self._u_product.value
+        dt = u.dtype.type
         step = dt(self._step_count() + 1)
-        self._u_product.value[...] = (
-            self._u_product.value * dt(self.beta_1) * (dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
-        )
+        self._next_u_product = u * dt(self.beta_1) * (dt(1.0) - dt(0.5) * np.power(dt(0.96), step))
+        # Written with the rest of the update (see `UpdateProgram`); read by `update_step`.
+        self._recorder()((np.positive, np.asarray(self._next_u_product, u.dtype), u))
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
+        # What reads only the gradient is computed now; what reads or writes the
+        # variable or its slots is recorded (see `UpdateProgram`).
         dt = variable.dtype.type
         i = self._index(variable)
+        record = self._recorder()
         step = dt(self._step_count() + 1)
         b1, b2, decay = dt(self.beta_1), dt(self.beta_2), dt(0.96)
         u_t = b1 * (dt(1) - dt(0.5) * np.power(decay, step))
         u_t_1 = b1 * (dt(1) - dt(0.5) * np.power(decay, step + dt(1)))
-        u_product_t = dt(self._u_product.value)
+        u_product = self._u_product.value if self._pending is None else self._next_u_product
+        u_product_t = dt(u_product)
         u_product_t_1 = u_product_t * u_t_1
         b2p = np.power(b2, step)
-        m = self._momentums[i].value
-        v = self._velocities[i].value
-        m += (gradient - m) * (dt(1) - b1)
-        v += (np.square(gradient) - v) * (dt(1) - b2)
-        m_hat = (u_t_1 * m) / (dt(1) - u_product_t_1) + ((dt(1) - u_t) * gradient) / (
-            dt(1) - u_product_t
-        )
-        v_hat = v / (dt(1) - b2p)
-        variable.value -= (m_hat * dt(learning_rate)) / (np.sqrt(v_hat) + dt(self.epsilon))
+        w, m, v = variable.value, self._momentums[i].value, self._velocities[i].value
+        a, b = np.empty_like(m), np.empty_like(m)
+        record((np.subtract, gradient, m, a))  # m += (g - m) * (1 - b1)
+        record((np.multiply, a, dt(1) - b1, a))
+        record((np.add, m, a, m))
+        record((np.subtract, np.square(gradient), v, a))  # v += (g**2 - v) * (1 - b2)
+        record((np.multiply, a, dt(1) - b2, a))
+        record((np.add, v, a, v))
+        # m_hat = (u_t_1 * m) / (1 - u_product_t_1) + ((1 - u_t) * g) / (1 - u_product_t)
+        record((np.multiply, u_t_1, m, a))
+        record((np.divide, a, dt(1) - u_product_t_1, a))
+        record((np.add, a, np.multiply(dt(1) - u_t, gradient) / (dt(1) - u_product_t), a))
+        record((np.divide, v, dt(1) - b2p, b))  # v_hat
+        record((np.multiply, a, dt(learning_rate), a))  # w -= m_hat * lr / (sqrt(v_hat) + eps)
+        record((np.sqrt, b, b))
+        record((np.add, b, dt(self.epsilon), b))
+        record((np.divide, a, b, a))
+        record((np.subtract, w, a, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()
