@@ -251,3 +251,31 @@ def test_a_tape_whose_with_block_is_running_stays_active_through_predict():
         loss = minikeras.ops.sum(out)
     (grad,) = tape.gradient(loss, [kernel])
     assert grad is not None and grad.shape == kernel.shape and np.any(grad != 0)
+
+
+def test_a_tape_another_thread_is_using_stays_active_through_predict():
+    import threading
+
+    x, _ = data()
+    model = make_model("adam")
+    model.predict(x, verbose=0)
+    kernel = model.layers[0].kernel
+    inside, predicted, result = threading.Event(), threading.Event(), {}
+
+    def train():
+        with minikeras.GradientTape() as tape:
+            out = model(x)
+            inside.set()
+            predicted.wait(10)
+            loss = minikeras.ops.sum(out)
+        result["grad"] = tape.gradient(loss, [kernel])[0]
+
+    worker = threading.Thread(target=train)
+    worker.start()
+    assert inside.wait(10)
+    model.predict(x, verbose=0)  # in this thread, while the worker's tape is in use
+    still_active = len(autodiff._tape_stack) == 1
+    predicted.set()
+    worker.join(10)
+    assert still_active
+    assert result["grad"] is not None and np.any(result["grad"] != 0)

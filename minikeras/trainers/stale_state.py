@@ -11,7 +11,7 @@ state must not outlive it:
 * a layer call counted as still running (`layers.call_context`) would keep later
   outermost calls from clearing the `add_loss` terms of the previous forward pass.
 
-Each is stale when no frame on the current stack is the one that entered it (a tape
+Each is stale when no frame on any thread's stack is the one that entered it (a tape
 holds that frame until its `__exit__`, so the frame cannot be mistaken for another).
 """
 
@@ -25,15 +25,18 @@ from minikeras.layers.layer import Layer
 
 
 def clear_stale_state() -> None:
-    """Deactivates tapes and layer calls whose entering frame is no longer running."""
+    """Deactivates tapes and layer calls whose entering frame is no longer running in
+    any thread."""
     if not autodiff._tape_stack and not call_context.depth[0] and len(call_context._training) == 1:
         return  # the usual case: nothing to walk
+    # Every thread's frames: the tape stack and the call depth are shared by all threads,
+    # and a tape another thread is using is not stale.
     frames, codes = [], set()
-    frame = sys._getframe(1)
-    while frame is not None:
-        frames.append(frame)
-        codes.add(frame.f_code)
-        frame = frame.f_back
+    for frame in sys._current_frames().values():
+        while frame is not None:
+            frames.append(frame)
+            codes.add(frame.f_code)
+            frame = frame.f_back
     for tape in list(autodiff._tape_stack):
         entered_in = getattr(tape, "_entered_in", None)
         if not any(entered_in is f for f in frames):
