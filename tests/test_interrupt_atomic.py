@@ -135,6 +135,11 @@ ATOMIC_OPTIMIZERS = {
     "adadelta": lambda: minikeras.optimizers.Adadelta(1.0),
     "lion": lambda: minikeras.optimizers.Lion(0.001),
     "nadam": lambda: minikeras.optimizers.Nadam(0.01),
+    "lamb": lambda: minikeras.optimizers.Lamb(0.01),
+    "adafactor": lambda: minikeras.optimizers.Adafactor(0.01),
+    "ftrl": lambda: minikeras.optimizers.Ftrl(
+        0.05, l1_regularization_strength=0.01, l2_shrinkage_regularization_strength=0.01
+    ),
 }
 
 

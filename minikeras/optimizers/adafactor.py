@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Adafactor(Optimizer):
@@ -75,6 +76,7 @@ class Adafactor(Optimizer):
     def _rms(x):
         return np.sqrt(np.mean(np.square(x)))
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
         i = self._index(variable)
@@ -86,20 +88,29 @@ class Adafactor(Optimizer):
         alpha_t = np.maximum(dt(self.epsilon_2), self._rms(variable.value)) * rho_t
         reg_sq = np.square(gradient) + dt(self.epsilon_1)
         beta_2_t = dt(1) - np.power(step, dt(self.beta_2_decay))
+        # The clipping needs the new second moments: they are computed aside, and the
+        # writes are recorded (see `UpdateProgram`).
+        record = self._recorder()
         v = self._v[i].value
         if len(variable.shape) >= 2:
             r = self._r[i].value
             c = self._c[i].value
-            r[...] = beta_2_t * r + (dt(1) - beta_2_t) * np.mean(reg_sq, axis=-1)
-            c[...] = beta_2_t * c + (dt(1) - beta_2_t) * np.mean(reg_sq, axis=-2)
-            v[...] = np.expand_dims(r / np.mean(r, axis=-1, keepdims=True), -1) * np.expand_dims(
-                c, -2
-            )
+            new_r = beta_2_t * r + (dt(1) - beta_2_t) * np.mean(reg_sq, axis=-1)
+            new_c = beta_2_t * c + (dt(1) - beta_2_t) * np.mean(reg_sq, axis=-2)
+            new_r = new_r.astype(r.dtype, copy=False)  # as `r[...] = ` stores them
+            new_c = new_c.astype(c.dtype, copy=False)
+            new_v = np.expand_dims(new_r / np.mean(new_r, axis=-1, keepdims=True), -1)
+            new_v = new_v * np.expand_dims(new_c, -2)
+            record((np.positive, new_r, r))
+            record((np.positive, new_c, c))
         else:
-            v[...] = beta_2_t * v + (dt(1) - beta_2_t) * reg_sq
-        u_t = gradient / np.sqrt(v)
+            new_v = beta_2_t * v + (dt(1) - beta_2_t) * reg_sq
+        new_v = new_v.astype(v.dtype, copy=False)
+        record((np.positive, new_v, v))
+        u_t = gradient / np.sqrt(new_v)
         u_t_hat = u_t / np.maximum(dt(1), self._rms(u_t) / dt(self.clip_threshold))
-        variable.value -= alpha_t * u_t_hat
+        w = variable.value
+        record((np.subtract, w, alpha_t * u_t_hat, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Ftrl(Optimizer):
@@ -80,6 +81,7 @@ class Ftrl(Optimizer):
             initializer=[float(self.initial_accumulator_value), "zeros"],
         )
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
         i = self._index(variable)
@@ -90,12 +92,18 @@ class Ftrl(Optimizer):
         l2 = dt(self.l2_regularization_strength) + dt(self.beta) / (dt(2) * lr)
         w = variable.value
         grad_to_use = gradient + dt(2 * self.l2_shrinkage_regularization_strength) * w
+        # Computed aside from the old state; the writes are recorded (see `UpdateProgram`).
         new_accum = accum + np.square(gradient)
-        linear += grad_to_use - ((np.power(new_accum, p) - np.power(accum, p)) / lr) * w
+        new_linear = linear + (
+            grad_to_use - ((np.power(new_accum, p) - np.power(accum, p)) / lr) * w
+        )
         quadratic = np.power(new_accum, p) / lr + dt(2) * l2
         l1 = dt(self.l1_regularization_strength)
-        variable.value[...] = (np.clip(linear, -l1, l1) - linear) / quadratic
-        accum[...] = new_accum
+        new_w = (np.clip(new_linear, -l1, l1) - new_linear) / quadratic
+        record = self._recorder()
+        record((np.positive, new_linear, linear))
+        record((np.positive, new_w, w))
+        record((np.positive, new_accum, accum))
 
     def get_config(self) -> dict:
         cfg = super().get_config()

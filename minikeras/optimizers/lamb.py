@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from minikeras.optimizers.base_optimizer import Optimizer
+from minikeras.optimizers.update_program import records
 
 
 class Lamb(Optimizer):
@@ -51,6 +52,7 @@ class Lamb(Optimizer):
             var_list, ["momentum", "velocity"]
         )
 
+    @records
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype.type
         i = self._index(variable)
@@ -59,13 +61,18 @@ class Lamb(Optimizer):
         b2p = np.power(dt(self.beta_2), step)
         m = self._momentums[i].value
         v = self._velocities[i].value
-        m += (gradient - m) * dt(1 - self.beta_1)
-        v += (np.square(gradient) - v) * dt(1 - self.beta_2)
-        update = (m / (dt(1) - b1p)) / (np.sqrt(v / (dt(1) - b2p)) + dt(self.epsilon))
+        # The trust ratio needs the new moments: they are computed aside, and the writes
+        # are recorded (see `UpdateProgram`).
+        new_m = m + (gradient - m) * dt(1 - self.beta_1)
+        new_v = v + (np.square(gradient) - v) * dt(1 - self.beta_2)
+        update = (new_m / (dt(1) - b1p)) / (np.sqrt(new_v / (dt(1) - b2p)) + dt(self.epsilon))
         w_norm = np.sqrt(np.sum(np.square(variable.value)))
         g_norm = np.sqrt(np.sum(np.square(update)))
         ratio = w_norm / g_norm if (w_norm > 0 and g_norm > 0) else dt(1)
-        variable.value -= dt(ratio) * dt(learning_rate) * update
+        w, record = variable.value, self._recorder()
+        record((np.positive, new_m, m))
+        record((np.positive, new_v, v))
+        record((np.subtract, w, dt(ratio) * dt(learning_rate) * update, w))
 
     def get_config(self) -> dict:
         cfg = super().get_config()
