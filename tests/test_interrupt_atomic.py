@@ -140,6 +140,10 @@ ATOMIC_OPTIMIZERS = {
     "ftrl": lambda: minikeras.optimizers.Ftrl(
         0.05, l1_regularization_strength=0.01, l2_shrinkage_regularization_strength=0.01
     ),
+    # Step 3 is an update step that also overwrites the weights with their averages, and
+    # one that applies the gradients accumulated over steps 1 to 3.
+    "adam_ema": lambda: minikeras.optimizers.Adam(0.01, use_ema=True, ema_overwrite_frequency=3),
+    "sgd_accumulation": lambda: minikeras.optimizers.SGD(0.05, gradient_accumulation_steps=3),
 }
 
 

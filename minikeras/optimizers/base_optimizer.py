@@ -286,13 +286,13 @@ class Optimizer:
     def _apply_update(self, grads, variables) -> None:
         # The update is recorded (`UpdateProgram`) and committed in one go at the end,
         # so an exception arriving while it is computed leaves the previous step's
-        # state. Parts that write at once (an optimizer whose `update_step` does not
-        # record, EMA, accumulation, constraints) run in the order shown here.
+        # state. Parts that write at once (an `update_step` that does not record, the
+        # constraints) run in the order shown here.
         program = UpdateProgram()
         self._pending = program
         try:
             if self.gradient_accumulation_steps:
-                grads = accumulate_gradients(self, grads, variables)
+                grads = accumulate_gradients(self, grads, variables, program.append)
             if grads is not None:
                 self._before_update_steps()
                 if self.clipnorm or self.global_clipnorm or self.clipvalue:
@@ -302,8 +302,7 @@ class Optimizer:
                     self._apply_weight_decay(variables, lr)
                 self._update_steps(grads, variables, lr)
             if self.use_ema:
-                program.run()  # the moving averages read the updated weights
-                update_moving_average(self)
+                update_moving_average(self, program.append)  # of the updated weights
             counter = self.iterations.value
             program.append((np.add, counter, typed_scalar(1, counter.dtype), counter))  # += 1
         finally:

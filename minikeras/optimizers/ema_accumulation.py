@@ -13,30 +13,36 @@ from __future__ import annotations
 import numpy as np
 
 
-def accumulate_gradients(opt, grads, variables):
+def accumulate_gradients(opt, grads, variables, record):
     """Adds `grads` to the accumulators; returns the mean gradients on an update step,
-    else `None`."""
+    else `None`. The writes to the accumulators go to `record` (see `UpdateProgram`)."""
     steps = opt.gradient_accumulation_steps
     accs = [opt._accumulated_gradients[opt._index(v)].value for v in variables]
     if (int(opt.iterations.value) + 1) % steps != 0:
         for acc, g in zip(accs, grads):
-            acc += g
+            record((np.add, acc, g, acc))
         return None
     out = [(g + acc) / np.asarray(steps, dtype=acc.dtype) for g, acc in zip(grads, accs)]
     for acc in accs:
-        acc[...] = 0
+        record((np.positive, np.zeros((), acc.dtype), acc))  # acc[...] = 0
     return out
 
 
-def update_moving_average(opt) -> None:
-    """`average = m * average + (1 - m) * variable` (m = 0 on the first step)."""
+def update_moving_average(opt, record) -> None:
+    """`average = m * average + (1 - m) * variable` (m = 0 on the first step), of the
+    variables as the update leaves them: the calls go to `record` after the update's."""
     for var, avg in zip(opt._trainable_variables, opt._model_variables_moving_average):
         dt = var.value.dtype.type
         momentum = dt(opt.ema_momentum) if opt._step_count() != 0 else dt(0)
-        avg.value[...] = momentum * avg.value + (dt(1) - momentum) * var.value
+        a, w = avg.value, var.value
+        kept, taken = np.empty_like(a), np.empty(w.shape, np.result_type(dt(1), w))
+        record((np.multiply, momentum, a, kept))
+        record((np.multiply, dt(1) - momentum, w, taken))
+        record((np.add, kept, taken, a))
     freq = opt.ema_overwrite_frequency
     if freq and (opt._step_count() + 1) % freq == 0:
-        overwrite_with_moving_average(opt, opt._trainable_variables)
+        for var, avg in zip(opt._trainable_variables, opt._model_variables_moving_average):
+            record((np.positive, avg.value, var.value))  # `var.assign(avg.value)`
 
 
 def overwrite_with_moving_average(opt, var_list) -> None:
