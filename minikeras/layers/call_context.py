@@ -14,29 +14,29 @@ def training():
     return _training[-1]
 
 
-def enter(value, nested: bool = False):
-    """Enters a layer call: pushes `value` if it is explicit (not None), and counts the
-    call in `depth` when `nested`. Returns a token for `exit`: the state before.
+OUTSIDE = (1, 0)
+"""The `saved()` token of the state with no layer call running."""
 
-    Call it as the first statement inside the `try` whose `finally` calls `exit`:
-    `exit` restores the saved state whatever part of `enter` ran, so an exception
-    arriving at any line leaves the context as it was.
-    """
-    token = (len(_training), depth[0])
+
+def saved():
+    """A token of the current state, for `exit`. Take it before the `try` whose
+    `finally` calls `exit`, and call `enter` as the first statement inside it: `exit`
+    then restores the state whatever part of `enter` ran, so an exception arriving at
+    any line leaves the context as it was."""
+    return (len(_training), depth[0])
+
+
+def enter(value, nested: bool = False) -> None:
+    """Enters a layer call: pushes `value` if it is explicit (not None), and counts the
+    call in `depth` when `nested`."""
     if value is not None:
         _training.append(bool(value))
     if nested:
         depth[0] += 1
-    return token
-
-
-def saved():
-    """The token `enter` would return now: for a `finally` that runs before `enter`
-    has returned one."""
-    return (len(_training), depth[0])
 
 
 def exit(token) -> None:  # noqa: A001 - mirrors enter
-    """Restores the state `token` saved (what `enter` pushed and counted is undone)."""
+    """Restores the state `token` (from `saved()`) describes: what `enter` pushed and
+    counted since is undone."""
     del _training[token[0] :]
     depth[0] = token[1]

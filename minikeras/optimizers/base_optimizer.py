@@ -303,14 +303,18 @@ class Optimizer:
                 self._update_steps(grads, variables, lr)
             if self.use_ema:
                 update_moving_average(self, program.append)  # of the updated weights
-            counter = self.iterations.value
-            program.append((np.add, counter, typed_scalar(1, counter.dtype), counter))  # += 1
+            self._record_step_count(program.append)
         finally:
             self._pending = None
         program.run()
         for v in variables:
             if v.constraint is not None:
                 v.assign(v.constraint(v.value))
+
+    def _record_step_count(self, record) -> None:
+        """Records `iterations += 1`, the last write of an update."""
+        counter = self.iterations.value
+        record((np.add, counter, typed_scalar(1, counter.dtype), counter))
 
     def _recorder(self):
         """Where an update's calls go: the program of the `apply` under way (see

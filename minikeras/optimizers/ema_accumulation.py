@@ -41,12 +41,12 @@ def update_moving_average(opt, record) -> None:
         record((np.add, kept, taken, a))
     freq = opt.ema_overwrite_frequency
     if freq and (opt._step_count() + 1) % freq == 0:
-        for var, avg in zip(opt._trainable_variables, opt._model_variables_moving_average):
-            record((np.positive, avg.value, var.value))  # `var.assign(avg.value)`
+        overwrite_with_moving_average(opt, opt._trainable_variables, record)
 
 
-def overwrite_with_moving_average(opt, var_list) -> None:
-    """Copies each moving average into its model variable.
+def overwrite_with_moving_average(opt, var_list, record=None) -> None:
+    """Copies each moving average into its model variable: at once, or, with `record`,
+    as a call recorded after the update's (see `UpdateProgram`).
 
     Raises:
         ValueError: if `var_list` does not match the variables the optimizer was built on.
@@ -59,4 +59,7 @@ def overwrite_with_moving_average(opt, var_list) -> None:
             "Please check if the optimizer was called on your model."
         )
     for var, avg in zip(var_list, averages):
-        var.assign(avg.value)
+        if record is None:
+            var.assign(avg.value)
+        else:
+            record((np.positive, avg.value, var.value))  # `var.assign(avg.value)`, deferred

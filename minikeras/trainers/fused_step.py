@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from minikeras.ops.kernels import typed_scalar
 from minikeras.optimizers.sgd import plain_sgd_rate
 from minikeras.optimizers.update_program import UpdateProgram
 from minikeras.trainers.dense_stack import plan_for
@@ -74,8 +73,7 @@ class FusedTrainFunction(_Fused):
             with deferred_interrupts():
                 update = UpdateProgram()
                 loss, _, out = plan.train_step(x, y, sgd_rate, update.append)
-                counter = optimizer.iterations.value
-                update.append((np.add, counter, typed_scalar(1, counter.dtype), counter))  # += 1
+                optimizer._record_step_count(update.append)
                 update.run()
                 for v in plan.variables:
                     if v.constraint is not None:

@@ -27,7 +27,7 @@ from minikeras.layers.layer import Layer
 def clear_stale_state() -> None:
     """Deactivates tapes and layer calls whose entering frame is no longer running in
     any thread."""
-    if not autodiff._tape_stack and not call_context.depth[0] and len(call_context._training) == 1:
+    if not autodiff._tape_stack and call_context.saved() == call_context.OUTSIDE:
         return  # the usual case: nothing to walk
     # Every thread's frames: the tape stack and the call depth are shared by all threads,
     # and a tape another thread is using is not stale.
@@ -42,4 +42,4 @@ def clear_stale_state() -> None:
         if not any(entered_in is f for f in frames):
             tape.__exit__()
     if Layer.__call__.__code__ not in codes:
-        call_context.exit((1, 0))
+        call_context.exit(call_context.OUTSIDE)
