@@ -85,11 +85,43 @@ def match_weight_rank(weights: np.ndarray, ndim: int) -> np.ndarray:
     return weights
 
 
+def check_weight_shape(given: tuple, weights: tuple, values: tuple) -> None:
+    """Raises ValueError unless `weights` (the `sample_weight` of shape `given`, brought to
+    the rank of `values` by `match_weight_rank`) weights `values` axis by axis: each axis
+    of the weights is 1 or the values' own (a scalar value takes any weights, as in Keras).
+    """
+    if not values:
+        return
+    if len(weights) <= len(values) and all(
+        w in (1, v) for w, v in zip(weights, values[: len(weights)])
+    ):
+        return
+    raise ValueError(
+        f"`sample_weight` must give one weight per sample (or per value). Received: "
+        f"sample_weight.shape={given} for values of shape {values}. Expected shape "
+        f"{values[:1]}, {values} or one that broadcasts as {values} does "
+        "(its axes 1 or equal to the values' own)."
+    )
+
+
+def broadcast_weights(sample_weight, shape: tuple, dtype) -> np.ndarray:
+    """`sample_weight` as an array of `shape` (read-only view): trailing size-1 axes
+    dropped or axes appended to reach its rank, then checked by `check_weight_shape`
+    (weights for a scalar value keep their own shape)."""
+    given = np.asarray(value_of(sample_weight), dtype=dtype)
+    weights = match_weight_rank(given, len(shape))
+    check_weight_shape(given.shape, weights.shape, tuple(shape))
+    return np.broadcast_to(weights, np.broadcast_shapes(weights.shape, tuple(shape)))
+
+
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """Applies `sample_weight` then reduces per-sample losses as Keras 3 does."""
     if sample_weight is not None:
         sw = np.asarray(value_of(sample_weight), dtype=np.asarray(value_of(values)).dtype)
-        sw = match_weight_rank(sw, len(ops.shape(values)))
+        shape = tuple(ops.shape(values))
+        weights = match_weight_rank(sw, len(shape))
+        check_weight_shape(sw.shape, weights.shape, shape)
+        sw = weights
         values = ops.multiply(values, sw)
     if reduction in ("none", None):
         return values

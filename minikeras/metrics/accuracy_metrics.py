@@ -9,17 +9,21 @@ from minikeras.metrics.metric import MeanMetricWrapper
 from minikeras.ops.kernels import typed_scalar
 
 
+def _per_sample(hits: np.ndarray):
+    """The fraction of hits per sample: the mean over the last axis, except for rank-1
+    inputs, whose every entry is a sample of its own (as in Keras 3)."""
+    return ops.mean(hits, axis=-1) if hits.ndim > 1 else hits
+
+
 def accuracy(y_true, y_pred):
     """Fraction of exactly equal entries (per sample)."""
-    return ops.mean(np.equal(y_true, y_pred).astype("float32"), axis=-1)
+    return _per_sample(np.equal(y_true, y_pred).astype("float32"))
 
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Fraction of entries where `y_pred > threshold` equals the 0/1 label."""
     y_pred = (np.asarray(y_pred) > threshold).astype(np.float32)
-    return ops.mean(
-        np.equal(np.asarray(y_true, dtype=np.float32), y_pred).astype(np.float32), axis=-1
-    )
+    return _per_sample(np.equal(np.asarray(y_true, dtype=np.float32), y_pred).astype(np.float32))
 
 
 def categorical_accuracy(y_true, y_pred):

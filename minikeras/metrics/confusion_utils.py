@@ -9,6 +9,10 @@ from minikeras.backend.autodiff import value_of
 NEG_INF = -1e10
 
 
+def _without_ones(shape: tuple) -> tuple:
+    return tuple(d for d in shape if d != 1)
+
+
 def filter_top_k(x: np.ndarray, k: int) -> np.ndarray:
     """Keeps the `k` largest entries of the last axis; the others become −1e10."""
     order = np.argsort(-x, axis=-1, kind="stable")[..., :k]
@@ -35,8 +39,8 @@ def confusion_counts(
     """
     y_true = np.asarray(value_of(y_true))
     y_pred = np.asarray(value_of(y_pred), dtype=np.float32)
-    if y_true.shape != y_pred.shape and y_true.size == y_pred.size:
-        y_true = y_true.reshape(y_pred.shape)
+    if y_true.shape != y_pred.shape and _without_ones(y_true.shape) == _without_ones(y_pred.shape):
+        y_true = y_true.reshape(y_pred.shape)  # they differ by size-1 axes only
     if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
         y_true = y_true[..., 0]
     if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
@@ -48,9 +52,9 @@ def confusion_counts(
         )
     sw = None
     if sample_weight is not None:
-        sw = np.asarray(value_of(sample_weight), dtype=np.float32)
-        sw = sw.reshape(sw.shape + (1,) * max(0, y_pred.ndim - sw.ndim))
-        sw = np.broadcast_to(sw, y_pred.shape)
+        from minikeras.losses.loss import broadcast_weights
+
+        sw = broadcast_weights(sample_weight, y_pred.shape, np.float32)
     if top_k is not None:
         y_pred = filter_top_k(y_pred, top_k)
     if class_id is not None:

@@ -65,11 +65,11 @@ class FBetaScore(Metric):
             pred = ((y_pred >= top) & (np.abs(y_pred) > 1e-9)).astype(np.float32)
         else:
             pred = (y_pred > self.threshold).astype(np.float32)
-        sw = (
-            None
-            if sample_weight is None
-            else np.asarray(value_of(sample_weight), np.float32).reshape(-1, 1)
-        )
+        sw = None
+        if sample_weight is not None:
+            from minikeras.losses.loss import broadcast_weights
+
+            sw = broadcast_weights(sample_weight, (len(y_true), 1), np.float32)
 
         def wsum(v):
             return np.sum(v if sw is None else v * sw, axis=self.axis)

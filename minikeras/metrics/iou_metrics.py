@@ -65,12 +65,19 @@ class IoU(Metric):
             y_true = np.argmax(y_true, axis=self.axis)
         if not self.sparse_y_pred:
             y_pred = np.argmax(y_pred, axis=self.axis)
+        if y_true.size != y_pred.size:
+            raise ValueError(
+                "`y_true` and `y_pred` must hold one class per entry each, as many entries "
+                f"in both. Received: y_true.shape={y_true.shape} and "
+                f"y_pred.shape={y_pred.shape} (after reading classes)."
+            )
+        labels_shape = y_true.shape
         y_true = y_true.reshape(-1).astype(np.int64)
         y_pred = y_pred.reshape(-1).astype(np.int64)
         if sample_weight is None:
             sw = np.ones(y_true.shape)
         else:
-            sw = np.asarray(value_of(sample_weight)).reshape(-1)
+            sw = np.asarray(value_of(sample_weight))
             if "int" in str(self.dtype) and sw.dtype.kind == "f":
                 warnings.warn(
                     "You are passing weight as `float`, but dtype is `int`. This may result "
@@ -78,7 +85,10 @@ class IoU(Metric):
                     "weights.",
                     stacklevel=2,
                 )
-            sw = np.broadcast_to(sw.astype(self.dtype).astype(np.float64), y_true.shape)
+            from minikeras.losses.loss import broadcast_weights
+
+            sw = sw.astype(self.dtype).astype(np.float64)
+            sw = broadcast_weights(sw, labels_shape, np.float64).reshape(-1)
         n = self.num_classes
         ok = (y_true >= 0) & (y_true < n) & (y_pred >= 0) & (y_pred < n)
         if self.ignore_class is not None:

@@ -98,13 +98,24 @@ def _weighted(values: np.ndarray, sample_weight):
         if values.ndim > 1:
             values = values.mean(axis=tuple(range(1, values.ndim)))
         return float(values.sum()), float(values.shape[0] if values.ndim else 1)
-    sw = np.asarray(value_of(sample_weight), dtype=np.float64)
+    given = np.asarray(value_of(sample_weight), dtype=np.float64)
+    sw = given
     while sw.ndim > values.ndim and sw.shape[-1] == 1:
         sw = sw[..., 0]
     while values.ndim > sw.ndim and values.ndim and values.shape[-1] == 1 and sw.ndim:
         values = values[..., 0]
     if values.ndim > sw.ndim:
         values = values.mean(axis=tuple(range(sw.ndim, values.ndim)))
+    if sw.ndim and not values.ndim:
+        raise ValueError(
+            f"`sample_weight` of shape {given.shape} cannot weight a metric value that has "
+            "no sample axis left: the metric averages over the last axis of its targets, "
+            "so targets of shape (batch,) give one value per batch. Give targets and "
+            "predictions a last axis, e.g. shape (batch, 1)."
+        )
+    from minikeras.losses.loss import check_weight_shape
+
+    check_weight_shape(given.shape, sw.shape, values.shape)
     sw = np.broadcast_to(sw, values.shape)
     weighted = values * sw
     if weighted.ndim > 1:
@@ -135,9 +146,9 @@ class Sum(Metric):
     def update_state(self, values, sample_weight=None):
         values = np.asarray(value_of(values), dtype=np.float64)
         if sample_weight is not None:
-            sw = np.asarray(value_of(sample_weight), dtype=np.float64)
-            sw = sw.reshape(sw.shape + (1,) * max(0, values.ndim - sw.ndim))
-            values = values * sw
+            from minikeras.losses.loss import broadcast_weights
+
+            values = values * broadcast_weights(sample_weight, values.shape, np.float64)
         self.total += float(values.sum())
 
     def result(self):
@@ -204,9 +215,8 @@ class MeanMetricWrapper(Mean):
                 self.total += float(hits)
                 self.count += float(y_pred.shape[0])
                 return
-        if y_true.ndim != y_pred.ndim:
-            from minikeras.losses.loss import squeeze_or_expand_to_same_rank
-
+        if y_true.ndim != y_pred.ndim and not is_sparse_function(self._fn):
+            # Integer labels keep their rank: they lack the prediction's class axis.
             y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         values = np.asarray(value_of(self._fn(y_true, y_pred, **self._fn_kwargs)))
         super().update_state(values, sample_weight)

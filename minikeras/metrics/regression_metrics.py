@@ -134,11 +134,12 @@ class R2Score(Metric):
                 "R2Score expects 2D inputs of the same shape (num_samples, num_outputs). "
                 f"Received: y_true.shape={y_true.shape}, y_pred.shape={y_pred.shape}"
             )
-        sw = 1.0 if sample_weight is None else np.asarray(value_of(sample_weight), np.float64)
-        sw = np.asarray(sw)
-        if sw.ndim == 1:
-            sw = sw[:, None]
-        sw = np.broadcast_to(sw, y_true.shape)
+        if sample_weight is None:
+            sw = np.broadcast_to(1.0, y_true.shape)
+        else:
+            from minikeras.losses.loss import broadcast_weights
+
+            sw = broadcast_weights(sample_weight, y_true.shape, np.float64)
         if self._state is None:
             self._state = np.zeros((4, y_true.shape[1]))
             self._num_samples = 0
