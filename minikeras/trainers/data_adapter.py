@@ -101,6 +101,12 @@ def check_nan(x, name) -> None:
 def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
     """Per-sample weights from `{class_index: weight}` and labels (one-hot or sparse)."""
     y = np.asarray(y)
+    if y.ndim > 2:
+        raise ValueError(
+            "`class_weight` is not supported for 3+ dimensional targets: it gives one "
+            f"weight per sample, and targets of shape {y.shape} hold several labels per "
+            "sample. Pass `sample_weight` with one weight per label instead."
+        )
     if y.ndim > 1 and y.shape[-1] > 1:
         labels = np.argmax(y, axis=-1)
     else:
@@ -110,6 +116,19 @@ def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
     for cls, w in class_weight.items():
         weights[labels == int(cls)] = w
     return weights
+
+
+def with_class_weight(x, y, sample_weight, class_weight: dict | None):
+    """`sample_weight` times the class weights of `y` (as tf.keras did; Keras 3 refuses
+    the two together): each sample's weights, one or several, scaled by its class's."""
+    if class_weight is None or y is None:
+        return sample_weight
+    cw = class_weight_to_sample_weight(y, class_weight)
+    if sample_weight is None:
+        return cw
+    sw = np.asarray(sample_weight)
+    _checked_cardinality(x, cw, sw)
+    return sw * cw.reshape((len(cw),) + (1,) * max(0, sw.ndim - 1))
 
 
 class ArrayBatches:

@@ -172,11 +172,9 @@ class NumpyTrainer(Trainer):
             )
             if validation_data[2] is None:
                 validation_data = validation_data[:2]
-        if class_weight is not None and y is not None:
-            cw = data_adapter.class_weight_to_sample_weight(
-                y if not isinstance(y, (list, dict)) else flatten(y)[0], class_weight
-            )
-            sample_weight = cw if sample_weight is None else np.asarray(sample_weight) * cw
+        sample_weight = data_adapter.with_class_weight(
+            x, y if not isinstance(y, (list, dict)) else flatten(y)[0], sample_weight, class_weight
+        )
         batches = data_adapter.make_batches(
             x,
             y,
@@ -468,8 +466,9 @@ class NumpyTrainer(Trainer):
         x = data_adapter._to_array(x, "x")
         y = data_adapter._to_array(y, "y")
         if class_weight is not None:
-            cw = data_adapter.class_weight_to_sample_weight(flatten(y)[0], class_weight)
-            sample_weight = cw if sample_weight is None else np.asarray(sample_weight) * cw
+            sample_weight = data_adapter.with_class_weight(
+                x, flatten(y)[0], sample_weight, class_weight
+            )
         if reset_metrics:
             self.reset_metrics()
         function = self.make_train_function()
