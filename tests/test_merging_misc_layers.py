@@ -50,6 +50,32 @@ def test_merge_errors():
         L.Dot(axes=(1, 2, 3))
 
 
+@pytest.mark.parametrize("name", ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"])
+def test_merge_refuses_batches_of_different_sizes(name):
+    """As Keras 3: a batch of 1 is not broadcast against a batch of 8 (NumPy would),
+    whether the layer is built on the call, already built, or called on symbolic inputs."""
+    x8, x1 = np.ones((8, 3), "float32"), np.full((1, 3), 2.0, "float32")
+    with pytest.raises(ValueError, match=r"different batch sizes.*\(8, 3\), \(1, 3\)"):
+        getattr(L, name)()([x8, x1])
+    layer = getattr(L, name)()
+    layer([x8, x8])
+    with pytest.raises(ValueError, match="different batch sizes"):
+        layer([x8, x1])
+    with pytest.raises(ValueError, match="different batch sizes"):
+        getattr(L, name)()([keras.Input(batch_shape=(8, 3)), keras.Input(batch_shape=(4, 3))])
+    symbolic = getattr(L, name)()([keras.Input((3,)), keras.Input(batch_shape=(4, 3))])
+    assert tuple(symbolic.shape) == (4, 3)
+
+
+def test_concatenate_refuses_batches_of_different_sizes():
+    with pytest.raises(ValueError, match="matching shapes except for the concatenation axis"):
+        L.Concatenate()([keras.Input(batch_shape=(8, 3)), keras.Input(batch_shape=(1, 3))])
+    joined = L.Concatenate(axis=0)(
+        [keras.Input(batch_shape=(8, 3)), keras.Input(batch_shape=(1, 3))]
+    )
+    assert tuple(joined.shape) == (9, 3)
+
+
 def test_merge_masks():
     tokens = np.array([[1, 2, 0], [0, 3, 4]], "int32")
     x = keras.Input((3,), dtype="int32")

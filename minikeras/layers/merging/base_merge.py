@@ -21,6 +21,16 @@ def _broadcast_dim(a, b, shapes):
     )
 
 
+def check_batch_sizes(shapes) -> None:
+    """Raises Keras's error when the known batch sizes of `shapes` differ (NumPy would
+    broadcast a batch of 1 against the others)."""
+    if len({s[0] for s in shapes if len(s) and s[0] is not None}) > 1:
+        raise ValueError(
+            "Cannot merge tensors with different batch sizes. Received tensors with shapes "
+            f"{[tuple(s) for s in shapes]}"
+        )
+
+
 class Merge(Layer):
     """Base class for layers that merge a list of same-shaped tensors element-wise.
 
@@ -61,7 +71,9 @@ class Merge(Layer):
                 f"A merge layer ({type(self).__name__}) should be called on a list of inputs. "
                 f"Received: inputs={inputs!r:.100} (not a list of tensors)"
             )
-        ranks = [len(ops.shape(x)) for x in inputs]
+        shapes = [ops.shape(x) for x in inputs]
+        check_batch_sizes(shapes)
+        ranks = [len(s) for s in shapes]
         top = max(ranks)
         inputs = list(inputs)
         for i, r in enumerate(ranks):
@@ -72,6 +84,7 @@ class Merge(Layer):
     def compute_output_shape(self, input_shape):
         self._check_list(input_shape)
         shapes = [tuple(s) for s in input_shape]
+        check_batch_sizes(shapes)
         top = max(len(s) for s in shapes)
         padded = [(s[0], *([1] * (top - len(s))), *s[1:]) if len(s) < top else s for s in shapes]
         out = list(padded[0][1:])

@@ -55,7 +55,7 @@ class Concatenate(Merge):
                     out[i] = None if a is None or b is None else a + b
                 elif a is None:
                     out[i] = b
-                elif b is not None and a != b and i != 0:
+                elif b is not None and a != b:
                     raise ValueError(
                         "A `Concatenate` layer requires inputs with matching shapes except "
                         f"for the concatenation axis. Received: input_shape={shapes}"
