@@ -81,6 +81,18 @@ def check_ndim(layer, shape, ndim: int) -> None:
         )
 
 
+def check_axis_value(layer, shape, axis: int, value: int, shown_axis=None) -> None:
+    """Raises the Keras InputSpec error when axis `axis` of `shape` is not `value` (the
+    size the layer's weights were built for); `shown_axis` is the axis as the user gave it."""
+    shape = tuple(shape)
+    if shape[axis] != value:
+        raise ValueError(
+            f'Input 0 of layer "{layer.name}" is incompatible with the layer: expected axis '
+            f"{axis if shown_axis is None else shown_axis} of input shape to have value "
+            f"{value}, but received input with shape {shape}"
+        )
+
+
 def check_min_ndim(layer, shape, ndim: int) -> None:
     shape = tuple(shape)
     if len(shape) < ndim:

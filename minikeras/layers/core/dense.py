@@ -10,6 +10,7 @@ import numpy as np
 from minikeras import activations, ops
 from minikeras.backend.autodiff import Tensor
 from minikeras.layers.layer import Layer
+from minikeras.layers.spatial_args import check_axis_value
 from minikeras.layers.weight_roles import (
     add_bias_weight,
     add_role_weight,
@@ -96,11 +97,7 @@ class Dense(Layer):
     def call(self, inputs):
         shape = inputs.shape if isinstance(inputs, (np.ndarray, Tensor)) else ops.shape(inputs)
         if shape[-1] != self.kernel.shape[0]:
-            raise ValueError(
-                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected '
-                f"axis -1 of input shape to have value {self.kernel.shape[0]}, but received "
-                f"input with shape {ops.shape(inputs)}"
-            )
+            check_axis_value(self, ops.shape(inputs), -1, self.kernel.shape[0])
         return ops.dense(inputs, self.kernel, self.bias, self.activation)
 
     def compute_output_shape(self, input_shape):

@@ -8,6 +8,7 @@ import numpy as np
 
 from minikeras import constraints, initializers, ops, regularizers
 from minikeras.layers.layer import Layer
+from minikeras.layers.spatial_args import check_axis_value, check_ndim
 from minikeras.layers.weight_roles import add_role_weight, set_weight_role
 from minikeras.legacy.arguments import renamed_argument
 from minikeras.ops.normalization import fused_normalize
@@ -118,6 +119,7 @@ class BatchNormalization(Layer):
         return self.axis % ndim
 
     def build(self, input_shape):
+        self._built_ndim = len(input_shape)  # Keras's InputSpec(ndim=...) from here on
         dim = input_shape[self._feature_axis(len(input_shape))]
         if dim is None:
             raise ValueError(
@@ -145,14 +147,13 @@ class BatchNormalization(Layer):
         self.built = True
 
     def call(self, inputs, training=None):
-        ndim = len(ops.shape(inputs))
+        shape = ops.shape(inputs)
+        ndim = len(shape)
+        built_ndim = getattr(self, "_built_ndim", None)
+        if built_ndim is not None and ndim != built_ndim:
+            check_ndim(self, shape, built_ndim)
         axis = self._feature_axis(ndim)
-        if ops.shape(inputs)[axis] != self.moving_mean.shape[0]:
-            raise ValueError(
-                f'Input 0 of layer "{self.name}" is incompatible with the layer: expected axis '
-                f"{self.axis} of input shape to have value {self.moving_mean.shape[0]}, but "
-                f"received input with shape {ops.shape(inputs)}"
-            )
+        check_axis_value(self, shape, axis, self.moving_mean.shape[0], self.axis)
         if training and self.trainable:
             shape = [1] * ndim
             shape[axis] = -1

@@ -6,6 +6,7 @@ import warnings
 
 from minikeras import ops
 from minikeras.layers.layer import Layer
+from minikeras.layers.spatial_args import check_axis_value
 from minikeras.layers.weight_roles import add_role_weight, role_config, set_weight_role
 
 
@@ -79,7 +80,12 @@ class LayerNormalization(Layer):
         self.built = True
 
     def call(self, inputs):
-        axes = self._axes(len(ops.shape(inputs)))
+        shape = ops.shape(inputs)
+        axes = self._axes(len(shape))
+        weights = self.gamma if self.gamma is not None else self.beta
+        if weights is not None:
+            for axis, size in zip(axes, weights.shape):
+                check_axis_value(self, shape, axis, size)
         return ops.layer_normalization(
             inputs, self.gamma, self.beta, axes, self.epsilon, rms_scaling=self.rms_scaling
         )

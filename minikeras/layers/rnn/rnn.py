@@ -13,6 +13,7 @@ import numpy as np
 from minikeras import ops
 from minikeras.backend.autodiff import value_of
 from minikeras.layers.layer import Layer
+from minikeras.layers.spatial_args import check_axis_value
 from minikeras.ops import rnn as rnn_ops
 
 
@@ -252,6 +253,9 @@ class RNN(Layer):
             if isinstance(mask, (list, tuple)):
                 mask = mask[0]
         check_sequence_rank(self, ops.shape(sequences))
+        kernel = getattr(self.cell, "kernel", None)
+        if kernel is not None and len(kernel.shape) == 2:  # (features, gates * units)
+            check_axis_value(self, ops.shape(sequences), -1, kernel.shape[0])
         batch = ops.shape(sequences)[0]
         if initial_state is None:
             if self.stateful:
