@@ -6,7 +6,8 @@ Keras 3.15 (JAX) refuses the call or the value it returns; `generate.py` there m
 minikeras must agree, apart from the deliberate differences each test below names:
 it refuses every shape pair that only NumPy broadcasting would join (Keras's regression
 losses broadcast them), and it reads a few shapes Keras refuses the way Keras's own losses
-read them.
+read them. The same file records 663 calls on targets and predictions of other dtypes
+than float32 (integer, boolean, float16, float64).
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ import cases  # noqa: E402
 
 sys.path.remove(str(HERE))
 
-KERAS = json.loads((HERE / "keras_shape_contract.json").read_text())["outcomes"]
+RECORDED = json.loads((HERE / "keras_shape_contract.json").read_text())
+KERAS = RECORDED["outcomes"]
+KERAS_DTYPES = RECORDED["dtype_outcomes"]
 OUR_MESSAGES = (
     "Arguments `target` and `output` must have the same shape",
     "must have the same shape for a confusion-matrix metric",
@@ -244,3 +247,53 @@ def test_sum_weighs_each_value_once():
     total = minikeras.metrics.Sum()
     total.update_state(np.float32(2), sample_weight=np.arange(8.0))
     assert float(total.result()) == 56.0
+
+
+def dtype_run(kind, name, target, prediction):
+    try:
+        y_true, y_pred = cases.dtype_data(name, target, prediction)
+        return "ok", cases.value(minikeras, kind, name, y_true, y_pred, None)
+    except Exception as e:  # the outcome is what the test compares
+        return "error", e
+
+
+def test_other_dtypes_give_keras_values():
+    """Integer, boolean and float16 targets or predictions give Keras's values: half and
+    integer predictions are computed in float32 (as Keras's `Loss.__call__` casts them;
+    a KL divergence of integer predictions was NaN), boolean labels are cast before the
+    hinge losses map 0/1 to -1/1 (they stayed boolean, so -1 became True). Named
+    differences: Keras's metrics compute float16 predictions in float16, where the
+    percentage error overflows to inf; on integer predictions they raise in some
+    functions, give NaN for the percentage error, compute `log_cosh` in integer arithmetic
+    and bucket the AUC's predictions above 1; minikeras computes all of them in float32."""
+    differ, compared = {}, 0
+    for key, kind, name, target, prediction in cases.dtype_cases():
+        status, value = dtype_run(kind, name, target, prediction)
+        assert status == "ok", (key, value)
+        keras = KERAS_DTYPES[key]
+        if kind == "metric" and prediction == "int32":
+            continue  # the named differences
+        assert keras[0] == "ok", key
+        if not np.isfinite(keras[1]):  # float16 arithmetic in Keras's metric overflowed
+            assert kind == "metric" and prediction == "float16" and np.isfinite(value), key
+            continue
+        compared += 1
+        if not np.isclose(value, keras[1], rtol=2e-3, atol=2e-3):
+            differ[key] = (value, keras[1])
+    assert not differ, differ
+    assert compared > 500
+
+
+def test_integer_predictions_in_metrics_are_computed_in_float():
+    """Where Keras's metric functions fail on integer predictions, or compute `log_cosh` in
+    integers, minikeras gives the float32 value: the same as float32 predictions of those
+    integer values."""
+    for key, kind, name, target, prediction in cases.dtype_cases():
+        if kind != "metric" or prediction != "int32":
+            continue
+        y_true, y_pred = cases.dtype_data(name, target, prediction)
+        expected = cases.value(minikeras, kind, name, y_true, y_pred.astype("float32"), None)
+        assert dtype_run(kind, name, target, prediction) == ("ok", pytest.approx(expected)), key
+        keras = KERAS_DTYPES[key]
+        if keras[0] == "ok" and np.isfinite(keras[1]) and name not in ("LogCoshError", "AUC"):
+            assert keras[1] == pytest.approx(expected, rel=2e-3, abs=2e-3), key

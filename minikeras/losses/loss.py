@@ -47,6 +47,21 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     return x1, x2
 
 
+def computation_dtype(dtype: np.dtype, loss_dtype=None):
+    """The dtype Keras computes a loss of `dtype` predictions in, when it is not theirs:
+    integer, boolean or half-precision predictions are cast up to the loss's dtype
+    (`floatx()` by default), as Keras's `Loss.__call__` casts them (float64 ones are
+    kept, not rounded down). None when no cast is needed."""
+    from minikeras.backend import config
+
+    target = np.dtype(config.standardize_dtype(loss_dtype or config.floatx()))
+    if dtype.kind == "f" and dtype.itemsize >= target.itemsize:
+        return None
+    if dtype.kind not in "fbiu":
+        return None
+    return target
+
+
 def check_target_shape(y_true, y_pred, sparse: bool = False) -> None:
     """Raises ValueError when labels and predictions do not match (NumPy would broadcast).
 
@@ -163,6 +178,9 @@ class Loss:
     def __call__(self, y_true, y_pred, sample_weight=None):
         ypv = value_of(y_pred)
         yp_dtype = ypv.dtype if type(ypv) is np.ndarray else np.asarray(ypv).dtype
+        wanted = computation_dtype(yp_dtype, self.dtype)
+        if wanted is not None:
+            y_pred, yp_dtype = ops.cast(y_pred, wanted), wanted
         y_true = value_of(y_true)
         if type(y_true) is not np.ndarray:
             y_true = np.asarray(y_true)

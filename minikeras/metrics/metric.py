@@ -200,9 +200,16 @@ class MeanMetricWrapper(Mean):
             y_pred = np.asarray(value_of(y_pred))
         from minikeras.losses.loss import (
             check_target_shape,
+            computation_dtype,
             is_sparse_function,
             squeeze_or_expand_to_same_rank,
         )
+
+        wanted = computation_dtype(y_pred.dtype)
+        if wanted is not None:
+            y_pred = y_pred.astype(wanted)
+        if y_true.dtype != y_pred.dtype and y_true.dtype.kind in "biuf":
+            y_true = y_true.astype(y_pred.dtype)  # as Keras's metric functions cast it
 
         if is_sparse_function(self._fn):
             check_target_shape(y_true, y_pred, sparse=True)
