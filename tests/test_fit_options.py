@@ -313,3 +313,49 @@ def test_bar_lists_loss_first_then_metrics_then_validation(capsys):
     names = re.findall(r"(\w+): \d", line)
     assert names == ["loss", "accuracy", "val_loss", "val_accuracy"], line
     assert list(hist.history) == ["accuracy", "loss", "val_accuracy", "val_loss"]
+
+
+def test_one_callback_is_taken_without_a_list():
+    """As Keras 3: `callbacks=cb` works like `callbacks=[cb]` in fit, evaluate and predict."""
+
+    class Count(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.calls = []
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.calls.append("epoch")
+
+        def on_test_end(self, logs=None):
+            self.calls.append("test")
+
+        def on_predict_end(self, logs=None):
+            self.calls.append("predict")
+
+    model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.zeros((8, 4), "float32"), np.zeros((8, 1), "float32")
+    count = Count()
+    model.fit(x, y, epochs=2, callbacks=count, verbose=0)
+    model.evaluate(x, y, callbacks=count, verbose=0)
+    model.predict(x, callbacks=count, verbose=0)
+    assert count.calls == ["epoch", "epoch", "test", "predict"]
+    with pytest.raises(TypeError, match=r"`callbacks` must be a list.*Received: callbacks=3"):
+        model.fit(x, y, callbacks=3, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": 1.5}, TypeError, r"Expected `epochs` to be an integer. Received: epochs=1.5"),
+        ({"epochs": "2"}, TypeError, r"Received: epochs='2' \(of type str\)"),
+        ({"validation_split": "0.2"}, ValueError, r"fraction in \[0, 1\).*'0.2'"),
+        ({"class_weight": "balanced"}, TypeError, r"`class_weight` must be a dict.*'balanced'"),
+        ({"class_weight": [1, 2]}, TypeError, r"`class_weight` must be a dict.*\[1, 2\]"),
+    ],
+)
+def test_fit_arguments_of_the_wrong_type_say_what_was_expected(kwargs, error, match):
+    model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with pytest.raises(error, match=match):
+        model.fit(np.zeros((8, 4), "float32"), np.zeros((8, 1), "float32"), verbose=0, **kwargs)

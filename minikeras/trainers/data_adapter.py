@@ -123,6 +123,11 @@ def with_class_weight(x, y, sample_weight, class_weight: dict | None):
     the two together): each sample's weights, one or several, scaled by its class's."""
     if class_weight is None or y is None:
         return sample_weight
+    if not isinstance(class_weight, dict):
+        raise TypeError(
+            "`class_weight` must be a dict mapping class indices to weights, e.g. "
+            f"{{0: 1.0, 1: 5.0}}. Received: class_weight={class_weight!r:.100}"
+        )
     cw = class_weight_to_sample_weight(y, class_weight)
     if sample_weight is None:
         return cw

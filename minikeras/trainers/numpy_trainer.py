@@ -199,9 +199,7 @@ class NumpyTrainer(Trainer):
             )
         epochs, max_steps = _fit_limits(epochs, batches.steps)
         history = History()
-        cb_list = list(callbacks or [])
-        if verbose:
-            cb_list.append(ProgbarLogger())
+        cb_list = _callbacks_with_progbar(callbacks, verbose)
         cb_list.append(history)
         cbs = CallbackList(cb_list, model=self, epochs=epochs, steps=max_steps, verbose=verbose)
         self.stop_training = False
@@ -369,9 +367,7 @@ class NumpyTrainer(Trainer):
         self._assert_compiled()
         verbose = _resolve_verbose(verbose)
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size=batch_size, steps=steps)
-        cb_list = list(callbacks or [])
-        if verbose:
-            cb_list.append(ProgbarLogger())
+        cb_list = _callbacks_with_progbar(callbacks, verbose)
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         logs = self._run_evaluation(batches, cbs)
         return logs if return_dict else self._flatten_metrics_in_order(logs)
@@ -427,9 +423,7 @@ class NumpyTrainer(Trainer):
             # and callback machinery (single-sample latency).
             return _concat([self._predict_batch(predict_function, data_adapter._to_array(x, "x"))])
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
-        cb_list = list(callbacks or [])
-        if verbose:
-            cb_list.append(ProgbarLogger())
+        cb_list = _callbacks_with_progbar(callbacks, verbose)
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
         cbs.on_predict_begin({})
         outputs = []
@@ -538,8 +532,33 @@ def _concat(outputs):
     return np.concatenate(outputs)
 
 
+def _callbacks_with_progbar(callbacks, verbose) -> list:
+    """The user's callbacks (a list, or one callback, which Keras takes too), then the
+    progress bar when `verbose`."""
+    if callbacks is None:
+        cb_list = []
+    elif isinstance(callbacks, Callback):
+        cb_list = [callbacks]
+    else:
+        try:
+            cb_list = list(callbacks)
+        except TypeError:
+            raise TypeError(
+                "`callbacks` must be a list of `keras.callbacks.Callback` instances (or one "
+                f"of them). Received: callbacks={callbacks!r:.100}"
+            ) from None
+    if verbose:
+        cb_list.append(ProgbarLogger())
+    return cb_list
+
+
 def _fit_limits(epochs: int, steps) -> tuple:
     """`epochs` and steps per epoch capped by `keras.config.set_max_epochs` / `_steps_...`."""
+    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)):
+        raise TypeError(
+            f"Expected `epochs` to be an integer. Received: epochs={epochs!r} "
+            f"(of type {type(epochs).__name__})"
+        )
     cap_epochs, cap_steps = config.max_epochs(), config.max_steps_per_epoch()
     if cap_epochs is not None:
         epochs = min(epochs, cap_epochs)

@@ -78,10 +78,10 @@ def train_validation_split(arrays, validation_split: float):
     """
     from minikeras.trainers.data_adapter import num_samples, slice_data
 
-    if isinstance(validation_split, bool) or not 0 <= validation_split < 1:
+    if isinstance(validation_split, (bool, str)) or not 0 <= validation_split < 1:
         raise ValueError(
             "`validation_split` must be a fraction in [0, 1). Received: "
-            f"validation_split={validation_split}"
+            f"validation_split={validation_split!r}"
         )
     n = num_samples(tuple(a for a in arrays if a is not None))
     split = int(n * (1.0 - validation_split))
