@@ -181,3 +181,42 @@ def test_exact_gelu_float32_fast_path_is_float32_accurate():
     assert out.dtype == np.float32
     # within about one float32 ulp of the value (ulp(10) ~ 9.5e-7)
     assert np.max(np.abs(out - ref) / np.maximum(np.abs(ref), 1.0)) < 1e-6
+
+
+def test_integer_inputs_are_activated_in_floats():
+    """Keras computes activations of integer inputs in floats; keeping the input's dtype
+    truncated them (softplus of 0 gave 0, gelu of 1 gave 0). Every function of
+    `ops.nn` that takes one array must give on int32 input what it gives on the same
+    values as float32 (`relu`-like ones may stay integer, with the same values)."""
+    from minikeras.ops import nn, nn_activations
+
+    ints = np.array([[-2, -1, 0], [1, 2, 3]], "int32")
+    checked = []
+    functions = {**vars(nn), **vars(nn_activations)}
+    for name in sorted(functions):
+        fn = functions[name]
+        if name.startswith("_") or not callable(fn) or isinstance(fn, type):
+            continue
+        try:
+            expected = np.asarray(fn(ints.astype("float32")))
+        except Exception:  # needs other arguments
+            continue
+        if expected.shape != ints.shape or expected.dtype != np.float32:
+            continue
+        got = np.asarray(fn(ints))
+        np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-7, err_msg=name)
+        checked.append(name)
+    for name in (
+        "elu",
+        "gelu",
+        "hard_sigmoid",
+        "hard_silu",
+        "leaky_relu",
+        "log_sigmoid",
+        "mish",
+        "selu",
+        "softplus",
+        "sigmoid",
+        "silu",
+    ):
+        assert name in checked

@@ -262,3 +262,13 @@ def test_bad_input_errors_name_the_problem():
 def test_moveaxis_matches_numpy(src, dst):
     x = np.arange(120.0).reshape(2, 3, 4, 5)
     np.testing.assert_array_equal(ops.moveaxis(x, src, dst), np.moveaxis(x, src, dst))
+
+
+def test_argmax_flattens_by_default_as_in_keras_3_and_k_argmax_keeps_the_last_axis():
+    from minikeras import backend as K
+
+    x = np.array([[1, 5], [7, 0]])
+    assert int(ops.argmax(x)) == 2 and int(ops.argmin(x)) == 3  # flat indices
+    np.testing.assert_array_equal(ops.argmax(x, axis=-1), [1, 0])
+    np.testing.assert_array_equal(K.argmax(x), [1, 0])  # Keras 2: axis=-1
+    np.testing.assert_array_equal(K.argmin(x), [0, 1])

@@ -348,8 +348,19 @@ less_equal = _alias("less_equal")
 stop_gradient = _alias("stop_gradient")
 zeros_like = _alias("zeros_like")
 ones_like = _alias("ones_like")
-argmax = _alias("argmax")
-argmin = _alias("argmin")
+
+
+def argmax(x, axis=-1):
+    """Keras 2's `K.argmax`: along the last axis by default (Keras 3's `ops.argmax`
+    flattens)."""
+    return ops.argmax(x, axis=axis)
+
+
+def argmin(x, axis=-1):
+    """Keras 2's `K.argmin`: along the last axis by default."""
+    return ops.argmin(x, axis=axis)
+
+
 stack = _alias("stack")
 tile = _alias("tile")
 flatten = _alias("ravel")

@@ -23,6 +23,16 @@ from minikeras.ops.numpy import _unary
 # ----------------------------------------------------------------------------- activations
 
 
+def _float_input(x):
+    """`x`, with integer and boolean arrays as `floatx()` ones: activations are computed
+    in floats, as in Keras (an integer `softplus` would truncate every value)."""
+    v = value_of(x)
+    kind = v.dtype.kind if isinstance(v, np.ndarray) else np.asarray(v).dtype.kind
+    if kind in "biu":
+        return np.asarray(v, dtype=config.floatx())
+    return x
+
+
 def relu(x):
     """Rectified linear unit: `max(x, 0)`."""
     t = _unary(
@@ -42,6 +52,7 @@ def relu6(x):
 
 def leaky_relu(x, negative_slope=0.2):
     """Leaky ReLU: `x` if `x > 0` else `negative_slope * x`."""
+    x = _float_input(x)
     return _unary(
         x,
         lambda v: np.where(v > 0, v, v * negative_slope).astype(v.dtype, copy=False),
@@ -51,6 +62,7 @@ def leaky_relu(x, negative_slope=0.2):
 
 def sigmoid(x):
     """Logistic sigmoid `1 / (1 + exp(-x))`, computed without overflow."""
+    x = _float_input(x)
     xv, xn = unwrap(x)
     out = _sigmoid(np.asarray(xv))
     if xn is None:
@@ -87,6 +99,7 @@ class _SoftmaxTensor(Tensor):
 
 def _hard_sigmoid(x, width: float):
     """`clip(x / width + 0.5, 0, 1)`: linear over `(-width/2, width/2)`."""
+    x = _float_input(x)
     half = width / 2.0
     return _unary(
         x,
@@ -111,6 +124,7 @@ def hard_sigmoid_keras2(x):
 
 def hard_silu(x):
     """`x * hard_sigmoid(x)`."""
+    x = _float_input(x)
     from minikeras.ops.numpy import multiply
 
     return multiply(x, hard_sigmoid(x))
@@ -118,6 +132,7 @@ def hard_silu(x):
 
 def softplus(x):
     """`log(1 + exp(x))`, computed stably."""
+    x = _float_input(x)
     t = _unary(
         x,
         lambda v: (np.logaddexp(0, v)).astype(np.asarray(v).dtype, copy=False),
@@ -130,11 +145,13 @@ def softplus(x):
 
 def softsign(x):
     """`x / (1 + |x|)`."""
+    x = _float_input(x)
     return _unary(x, lambda v: v / (1 + np.abs(v)), lambda g, x, o: g / np.square(1 + np.abs(x)))
 
 
 def silu(x):
     """Swish / SiLU: `x * sigmoid(x)`."""
+    x = _float_input(x)
 
     def vjp(g, x, o):
         s = _sigmoid(np.asarray(x))
@@ -148,6 +165,7 @@ swish = silu
 
 def elu(x, alpha=1.0):
     """Exponential linear unit."""
+    x = _float_input(x)
 
     def fwd(v):
         return np.where(v > 0, v, alpha * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
@@ -164,6 +182,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(x):
     """Scaled exponential linear unit."""
+    x = _float_input(x)
     a, s = _SELU_ALPHA, _SELU_SCALE
 
     def fwd(v):
@@ -174,6 +193,7 @@ def selu(x):
 
 def gelu(x, approximate=True):
     """Gaussian error linear unit (tanh approximation by default, like Keras)."""
+    x = _float_input(x)
     c = math.sqrt(2 / math.pi)
     if approximate:
 

@@ -575,13 +575,15 @@ def logsumexp(x, axis=None, keepdims=False):
     )
 
 
-def argmax(x, axis=-1, keepdims=False):
-    """Index of the largest value along `axis` (no gradient)."""
+def argmax(x, axis=None, keepdims=False):
+    """Index of the largest value along `axis`; over the flattened array when `axis` is
+    None, as in Keras 3 (no gradient)."""
     return np.argmax(value_of(x), axis=axis, keepdims=keepdims)
 
 
-def argmin(x, axis=-1, keepdims=False):
-    """Index of the smallest value along `axis` (no gradient)."""
+def argmin(x, axis=None, keepdims=False):
+    """Index of the smallest value along `axis`; over the flattened array when `axis` is
+    None, as in Keras 3 (no gradient)."""
     return np.argmin(value_of(x), axis=axis, keepdims=keepdims)
 
 

@@ -154,8 +154,8 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 
 def _no_grad(fn, doc):
-    def op(x, *args, **kwargs):
-        return fn(value_of(x), *args, **kwargs)
+    def op(x):  # one argument, as Keras: a second would be the ufunc's `out`
+        return fn(value_of(x))
 
     op.__name__ = fn.__name__
     op.__doc__ = doc
