@@ -272,3 +272,24 @@ def test_argmax_flattens_by_default_as_in_keras_3_and_k_argmax_keeps_the_last_ax
     np.testing.assert_array_equal(ops.argmax(x, axis=-1), [1, 0])
     np.testing.assert_array_equal(K.argmax(x), [1, 0])  # Keras 2: axis=-1
     np.testing.assert_array_equal(K.argmin(x), [0, 1])
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ((3,), (3,)),
+        ((2, 3), (3, 4)),
+        ((2, 3, 4), (4,)),
+        ((2, 3, 4), (5, 4, 6)),
+        ((), (3,)),
+        ((3, 4), ()),
+    ],
+)
+def test_dot_and_inner_follow_numpy(a, b):
+    """Keras 3's `ops.dot` is `np.dot` (a scalar multiplies; N-D x M-D contracts the last
+    axis with the second-to-last), `ops.inner` is `np.inner`."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=a), rng.normal(size=b)
+    np.testing.assert_allclose(ops.dot(x, y), np.dot(x, y), rtol=1e-12)
+    if not a or not b or a[-1] == b[-1]:
+        np.testing.assert_allclose(ops.inner(x, y), np.inner(x, y), rtol=1e-12)

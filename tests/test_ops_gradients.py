@@ -91,6 +91,9 @@ CASES = [
     ("matmul_vec_vec", ops.matmul, [(4,), (4,)], False),
     ("matmul_batch_vec", ops.matmul, [(2, 3, 4), (4,)], False),
     ("dot", ops.dot, [(3, 4), (4, 2)], False),
+    ("dot_nd", ops.dot, [(2, 3, 4), (5, 4, 2)], False),
+    ("dot_scalar", ops.dot, [(3, 4), ()], False),
+    ("inner_scalar", ops.inner, [(), (3, 4)], False),
     ("tensordot_int", lambda a, b: ops.tensordot(a, b, axes=1), [(2, 3), (3, 4)], False),
     (
         "tensordot_axes",

@@ -183,8 +183,15 @@ def matmul(x1, x2):
 
 
 def dot(x1, x2):
-    """Dot product (`np.dot` semantics for 1-D and 2-D inputs)."""
-    return matmul(x1, x2)
+    """Dot product with `np.dot`'s semantics, as Keras 3: a scalar operand multiplies; a
+    1-D or 2-D `x2` is a matrix product; otherwise the last axis of `x1` is contracted
+    with the second-to-last of `x2`."""
+    n1, n2 = np.ndim(unwrap(x1)[0]), np.ndim(unwrap(x2)[0])
+    if n1 == 0 or n2 == 0:
+        return multiply(x1, x2)
+    if n2 <= 2:
+        return matmul(x1, x2)
+    return tensordot(x1, x2, axes=([-1], [-2]))
 
 
 def tensordot(x1, x2, axes=2):

@@ -336,7 +336,9 @@ def outer(x1, x2):
 
 
 def inner(x1, x2):
-    """Inner product over the last axes."""
+    """Inner product over the last axes (a scalar operand multiplies, as `np.inner`)."""
+    if np.ndim(value_of(x1)) == 0 or np.ndim(value_of(x2)) == 0:
+        return _np_ops.multiply(x1, x2)
     return _np_ops.tensordot(x1, x2, axes=([-1], [-1]))
 
 
