@@ -293,3 +293,53 @@ def test_dot_and_inner_follow_numpy(a, b):
     np.testing.assert_allclose(ops.dot(x, y), np.dot(x, y), rtol=1e-12)
     if not a or not b or a[-1] == b[-1]:
         np.testing.assert_allclose(ops.inner(x, y), np.inner(x, y), rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sqrt",
+        "exp",
+        "log",
+        "log1p",
+        "expm1",
+        "sin",
+        "cos",
+        "tan",
+        "tanh",
+        "sinh",
+        "cosh",
+        "arctan",
+        "arcsinh",
+        "log2",
+        "log10",
+        "exp2",
+        "mean",
+        "var",
+        "std",
+        "logsumexp",
+        "median",
+        "average",
+        "softmax",
+        "log_softmax",
+        "erf",
+        "rsqrt",
+    ],
+)
+def test_fractional_results_of_integer_inputs_are_floatx(name):
+    """Keras promotes integer inputs of these ops to `floatx()`; NumPy would give float64
+    (which then spreads through a model)."""
+    fn = getattr(ops, name)
+    ints = np.array([[1, 2, 3], [4, 5, 6]], "int32")
+    got = np.asarray(fn(ints))
+    expected = np.asarray(fn(ints.astype("float32")))
+    assert got.dtype == np.float32, got.dtype
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_embedding_reads_boolean_ids_as_zero_and_one():
+    from minikeras import layers
+
+    table = np.arange(6, dtype="float32").reshape(3, 2)
+    emb = layers.Embedding(3, 2, embeddings_initializer=lambda shape, dtype=None: table)
+    np.testing.assert_array_equal(emb(np.array([[True, False]])), [[[2, 3], [0, 1]]])

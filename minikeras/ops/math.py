@@ -8,7 +8,7 @@ import numpy as np
 
 from minikeras.backend.autodiff import Tensor, unwrap, value_of
 from minikeras.ops import numpy as _np_ops
-from minikeras.ops.numpy import _unary, logsumexp
+from minikeras.ops.numpy import _float_unary, _unary, logsumexp
 
 _erf_scalar = np.frompyfunc(_pymath.erf, 1, 1)
 
@@ -21,7 +21,9 @@ def _erf_value(v):
 
 def erf(x):
     """Element-wise Gauss error function `2/sqrt(pi) * integral_0^x exp(-t^2) dt`."""
-    return _unary(x, _erf_value, lambda g, x, o: g * 2 / _pymath.sqrt(_pymath.pi) * np.exp(-x * x))
+    return _float_unary(
+        x, _erf_value, lambda g, x, o: g * 2 / _pymath.sqrt(_pymath.pi) * np.exp(-x * x)
+    )
 
 
 def _erfinv_value(v):
@@ -76,7 +78,7 @@ def erfinv(x):
 
 def rsqrt(x):
     """Element-wise `1 / sqrt(x)`."""
-    return _unary(x, lambda v: 1 / np.sqrt(v), lambda g, x, o: -0.5 * g * o * o * o)
+    return _float_unary(x, lambda v: 1 / np.sqrt(v), lambda g, x, o: -0.5 * g * o * o * o)
 
 
 def _segments(data, segment_ids, num_segments):

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from minikeras.backend import config
 from minikeras.backend.autodiff import Tensor, record, unbroadcast, unwrap, value_of
 from minikeras.backend.blas_threads import prepare_product
 from minikeras.ops import kernels
@@ -46,6 +47,22 @@ def _unary(x, fn, vjp):
     t = Tensor(out, (xn,), (lambda g: vjp(g, xv, out),))
     t.op = (fn, (xn,))
     return t
+
+
+def float_input(x):
+    """`x`, with integer and boolean arrays as `floatx()` ones: the ops whose results are
+    fractions (`exp`, `sqrt`, `mean`, activations, ...) compute them in floats, as Keras
+    promotes integers, where NumPy would give float64 (or truncate, with `out=`)."""
+    v = value_of(x)
+    kind = v.dtype.kind if isinstance(v, np.ndarray) else np.asarray(v).dtype.kind
+    if kind in "biu":
+        return np.asarray(v, dtype=config.floatx())
+    return x
+
+
+def _float_unary(x, fn, vjp):
+    """`_unary` for an op with a fractional result: integer inputs become floats first."""
+    return _unary(float_input(x), fn, vjp)
 
 
 def _norm_axis(axis, ndim):
@@ -312,42 +329,42 @@ def square(x):
 
 def sqrt(x):
     """Element-wise square root."""
-    return _unary(x, np.sqrt, lambda g, x, o: g * 0.5 / o)
+    return _float_unary(x, np.sqrt, lambda g, x, o: g * 0.5 / o)
 
 
 def exp(x):
     """Element-wise exponential."""
-    return _unary(x, np.exp, lambda g, x, o: g * o)
+    return _float_unary(x, np.exp, lambda g, x, o: g * o)
 
 
 def log(x):
     """Element-wise natural logarithm."""
-    return _unary(x, np.log, lambda g, x, o: g / x)
+    return _float_unary(x, np.log, lambda g, x, o: g / x)
 
 
 def log1p(x):
     """Element-wise `log(1 + x)`."""
-    return _unary(x, np.log1p, lambda g, x, o: g / (1 + x))
+    return _float_unary(x, np.log1p, lambda g, x, o: g / (1 + x))
 
 
 def expm1(x):
     """Element-wise `exp(x) - 1`."""
-    return _unary(x, np.expm1, lambda g, x, o: g * (o + 1))
+    return _float_unary(x, np.expm1, lambda g, x, o: g * (o + 1))
 
 
 def sin(x):
     """Element-wise sine."""
-    return _unary(x, np.sin, lambda g, x, o: g * np.cos(x))
+    return _float_unary(x, np.sin, lambda g, x, o: g * np.cos(x))
 
 
 def cos(x):
     """Element-wise cosine."""
-    return _unary(x, np.cos, lambda g, x, o: -g * np.sin(x))
+    return _float_unary(x, np.cos, lambda g, x, o: -g * np.sin(x))
 
 
 def tanh(x):
     """Element-wise hyperbolic tangent."""
-    return _unary(x, np.tanh, kernels.tanh_vjp)
+    return _float_unary(x, np.tanh, kernels.tanh_vjp)
 
 
 def reciprocal(x):
@@ -469,6 +486,7 @@ def _mean_value(xv, axis, keepdims):
 
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (all axes when None)."""
+    x = float_input(x)
     axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
     out = _mean_value(xv, axis, keepdims)
@@ -489,6 +507,7 @@ def mean(x, axis=None, keepdims=False):
 
 def var(x, axis=None, keepdims=False):
     """Population variance over `axis`."""
+    x = float_input(x)
     m = mean(x, axis=axis, keepdims=True)
     return mean(square(subtract(x, m)), axis=axis, keepdims=keepdims)
 
@@ -499,6 +518,7 @@ def std(x, axis=None, keepdims=False):
     The gradient is `(x - mean) / (n * std)`, taken as 0 where the standard deviation is
     0 (a constant slice), so constant inputs never produce inf/NaN gradients.
     """
+    x = float_input(x)
     axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
     out = np.std(xv, axis=axis, keepdims=keepdims)
@@ -568,6 +588,7 @@ def prod(x, axis=None, keepdims=False):
 
 def logsumexp(x, axis=None, keepdims=False):
     """`log(sum(exp(x)))` over `axis`, computed stably."""
+    x = float_input(x)
     xv, xn = unwrap(x)
     m = np.max(xv, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)

@@ -15,54 +15,54 @@ import numpy as np
 from minikeras.backend import config
 from minikeras.backend.autodiff import Tensor, unwrap, value_of
 from minikeras.ops import numpy as _np_ops
-from minikeras.ops.numpy import _binary, _unary
+from minikeras.ops.numpy import _binary, _float_unary, _unary
 
 # ----------------------------------------------------------------------------- trigonometry
 
 
 def tan(x):
     """Element-wise tangent."""
-    return _unary(x, np.tan, lambda g, x, o: g * (1 + o * o))
+    return _float_unary(x, np.tan, lambda g, x, o: g * (1 + o * o))
 
 
 def arcsin(x):
     """Element-wise inverse sine."""
-    return _unary(x, np.arcsin, lambda g, x, o: g / np.sqrt(1 - x * x))
+    return _float_unary(x, np.arcsin, lambda g, x, o: g / np.sqrt(1 - x * x))
 
 
 def arccos(x):
     """Element-wise inverse cosine."""
-    return _unary(x, np.arccos, lambda g, x, o: -g / np.sqrt(1 - x * x))
+    return _float_unary(x, np.arccos, lambda g, x, o: -g / np.sqrt(1 - x * x))
 
 
 def arctan(x):
     """Element-wise inverse tangent."""
-    return _unary(x, np.arctan, lambda g, x, o: g / (1 + x * x))
+    return _float_unary(x, np.arctan, lambda g, x, o: g / (1 + x * x))
 
 
 def sinh(x):
     """Element-wise hyperbolic sine."""
-    return _unary(x, np.sinh, lambda g, x, o: g * np.cosh(x))
+    return _float_unary(x, np.sinh, lambda g, x, o: g * np.cosh(x))
 
 
 def cosh(x):
     """Element-wise hyperbolic cosine."""
-    return _unary(x, np.cosh, lambda g, x, o: g * np.sinh(x))
+    return _float_unary(x, np.cosh, lambda g, x, o: g * np.sinh(x))
 
 
 def arcsinh(x):
     """Element-wise inverse hyperbolic sine."""
-    return _unary(x, np.arcsinh, lambda g, x, o: g / np.sqrt(x * x + 1))
+    return _float_unary(x, np.arcsinh, lambda g, x, o: g / np.sqrt(x * x + 1))
 
 
 def arccosh(x):
     """Element-wise inverse hyperbolic cosine (defined for `x >= 1`)."""
-    return _unary(x, np.arccosh, lambda g, x, o: g / np.sqrt(x * x - 1))
+    return _float_unary(x, np.arccosh, lambda g, x, o: g / np.sqrt(x * x - 1))
 
 
 def arctanh(x):
     """Element-wise inverse hyperbolic tangent (defined for `|x| < 1`)."""
-    return _unary(x, np.arctanh, lambda g, x, o: g / (1 - x * x))
+    return _float_unary(x, np.arctanh, lambda g, x, o: g / (1 - x * x))
 
 
 def arctan2(x1, x2):
@@ -81,17 +81,17 @@ def arctan2(x1, x2):
 
 def log2(x):
     """Element-wise base-2 logarithm."""
-    return _unary(x, np.log2, lambda g, x, o: g / (x * math.log(2.0)))
+    return _float_unary(x, np.log2, lambda g, x, o: g / (x * math.log(2.0)))
 
 
 def log10(x):
     """Element-wise base-10 logarithm."""
-    return _unary(x, np.log10, lambda g, x, o: g / (x * math.log(10.0)))
+    return _float_unary(x, np.log10, lambda g, x, o: g / (x * math.log(10.0)))
 
 
 def exp2(x):
     """Element-wise `2 ** x`."""
-    return _unary(x, np.exp2, lambda g, x, o: g * o * math.log(2.0))
+    return _float_unary(x, np.exp2, lambda g, x, o: g * o * math.log(2.0))
 
 
 def logaddexp(x1, x2):
@@ -438,6 +438,7 @@ def sort(x, axis=-1):
 
 def average(x, axis=None, weights=None):
     """Weighted mean over `axis` (plain mean without `weights`)."""
+    x = _np_ops.float_input(x)
     if weights is None:
         return _np_ops.mean(x, axis=axis)
     w = weights
@@ -455,6 +456,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     """`q`-th quantile(s) over `axis` with linear interpolation (NumPy's default method)."""
     if method != "linear":
         raise ValueError(f"Only method='linear' is supported. Received: method={method}")
+    x = _np_ops.float_input(x)
     if axis is None:
         x = _np_ops.ravel(x)
         ax = 0
@@ -470,7 +472,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
         pos = qq * (n - 1)
         lo = int(np.floor(pos))
         hi = builtins.min(lo + 1, n - 1)
-        frac = pos - lo
+        frac = float(pos - lo)  # a Python float keeps the array's dtype (NumPy 2 rules)
         a = _np_ops.take(s, lo, axis=ax)
         b = _np_ops.take(s, hi, axis=ax)
         outs.append(_np_ops.add(a, _np_ops.multiply(_np_ops.subtract(b, a), frac)))
@@ -482,4 +484,5 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
 
 def median(x, axis=None, keepdims=False):
     """Median over `axis`."""
+    x = _np_ops.float_input(x)
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)

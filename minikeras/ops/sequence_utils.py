@@ -41,7 +41,7 @@ def embedding_lookup(embeddings, indices):
     """
     ev, en = unwrap(embeddings)
     idx = np.asarray(indices.value if hasattr(indices, "value") else indices)
-    if idx.dtype.kind == "f":
+    if idx.dtype.kind in "fb":  # float token ids, or booleans as 0/1 (as Keras reads them)
         idx = idx.astype(np.int64)
     n = ev.shape[0]
     if idx.size and (idx.min() < 0 or idx.max() >= n):
