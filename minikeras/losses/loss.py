@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from minikeras import ops
+from minikeras.backend import config
 from minikeras.backend.autodiff import Tensor, value_of
 from minikeras.backend.eager_tensor import as_eager
 from minikeras.saving.function_refs import deserialize_function, serialize_function
@@ -52,14 +53,16 @@ def computation_dtype(dtype: np.dtype, loss_dtype=None):
     integer, boolean or half-precision predictions are cast up to the loss's dtype
     (`floatx()` by default), as Keras's `Loss.__call__` casts them (float64 ones are
     kept, not rounded down). None when no cast is needed."""
-    from minikeras.backend import config
+    key = (dtype, loss_dtype, config.floatx())
+    found = _COMPUTATION_DTYPES.get(key, False)
+    if found is False:
+        target = np.dtype(config.standardize_dtype(loss_dtype or key[2]))
+        upcast = dtype.kind in "biu" or (dtype.kind == "f" and dtype.itemsize < target.itemsize)
+        found = _COMPUTATION_DTYPES[key] = target if upcast else None
+    return found
 
-    target = np.dtype(config.standardize_dtype(loss_dtype or config.floatx()))
-    if dtype.kind == "f" and dtype.itemsize >= target.itemsize:
-        return None
-    if dtype.kind not in "fbiu":
-        return None
-    return target
+
+_COMPUTATION_DTYPES: dict = {}  # (dtype, loss dtype, floatx) -> computation_dtype's answer
 
 
 def check_target_shape(y_true, y_pred, sparse: bool = False) -> None:
