@@ -18,7 +18,7 @@ from minikeras.ops import kernels
 from minikeras.ops.kernels import clip_probs as _clip_probs
 from minikeras.ops.kernels import sigmoid_value as _sigmoid
 from minikeras.ops.kernels import softmax_value as _softmax_value
-from minikeras.ops.numpy import _unary, float_input
+from minikeras.ops.numpy import _float_input, _unary
 
 # ----------------------------------------------------------------------------- activations
 
@@ -42,7 +42,7 @@ def relu6(x):
 
 def leaky_relu(x, negative_slope=0.2):
     """Leaky ReLU: `x` if `x > 0` else `negative_slope * x`."""
-    x = float_input(x)
+    x = _float_input(x)
     return _unary(
         x,
         lambda v: np.where(v > 0, v, v * negative_slope).astype(v.dtype, copy=False),
@@ -52,7 +52,7 @@ def leaky_relu(x, negative_slope=0.2):
 
 def sigmoid(x):
     """Logistic sigmoid `1 / (1 + exp(-x))`, computed without overflow."""
-    x = float_input(x)
+    x = _float_input(x)
     xv, xn = unwrap(x)
     out = _sigmoid(np.asarray(xv))
     if xn is None:
@@ -89,7 +89,7 @@ class _SoftmaxTensor(Tensor):
 
 def _hard_sigmoid(x, width: float):
     """`clip(x / width + 0.5, 0, 1)`: linear over `(-width/2, width/2)`."""
-    x = float_input(x)
+    x = _float_input(x)
     half = width / 2.0
     return _unary(
         x,
@@ -114,7 +114,7 @@ def hard_sigmoid_keras2(x):
 
 def hard_silu(x):
     """`x * hard_sigmoid(x)`."""
-    x = float_input(x)
+    x = _float_input(x)
     from minikeras.ops.numpy import multiply
 
     return multiply(x, hard_sigmoid(x))
@@ -122,7 +122,7 @@ def hard_silu(x):
 
 def softplus(x):
     """`log(1 + exp(x))`, computed stably."""
-    x = float_input(x)
+    x = _float_input(x)
     t = _unary(
         x,
         lambda v: (np.logaddexp(0, v)).astype(np.asarray(v).dtype, copy=False),
@@ -135,13 +135,13 @@ def softplus(x):
 
 def softsign(x):
     """`x / (1 + |x|)`."""
-    x = float_input(x)
+    x = _float_input(x)
     return _unary(x, lambda v: v / (1 + np.abs(v)), lambda g, x, o: g / np.square(1 + np.abs(x)))
 
 
 def silu(x):
     """Swish / SiLU: `x * sigmoid(x)`."""
-    x = float_input(x)
+    x = _float_input(x)
 
     def vjp(g, x, o):
         s = _sigmoid(np.asarray(x))
@@ -155,7 +155,7 @@ swish = silu
 
 def elu(x, alpha=1.0):
     """Exponential linear unit."""
-    x = float_input(x)
+    x = _float_input(x)
 
     def fwd(v):
         return np.where(v > 0, v, alpha * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
@@ -172,7 +172,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(x):
     """Scaled exponential linear unit."""
-    x = float_input(x)
+    x = _float_input(x)
     a, s = _SELU_ALPHA, _SELU_SCALE
 
     def fwd(v):
@@ -183,7 +183,7 @@ def selu(x):
 
 def gelu(x, approximate=True):
     """Gaussian error linear unit (tanh approximation by default, like Keras)."""
-    x = float_input(x)
+    x = _float_input(x)
     c = math.sqrt(2 / math.pi)
     if approximate:
 
@@ -261,7 +261,7 @@ def linear(x):
 
 def softmax(x, axis=-1):
     """Softmax along `axis` (max-subtracted for stability)."""
-    x = float_input(x)
+    x = _float_input(x)
     xv, xn = unwrap(x)
     out = _softmax_value(np.asarray(xv), axis)
     if xn is None:
@@ -277,7 +277,7 @@ def softmax(x, axis=-1):
 
 def log_softmax(x, axis=-1):
     """`log(softmax(x))`, computed stably."""
-    x = float_input(x)
+    x = _float_input(x)
     xv, xn = unwrap(x)
     out = kernels.log_softmax_value(xv, axis)
     if xn is None:

@@ -49,7 +49,7 @@ def _unary(x, fn, vjp):
     return t
 
 
-def float_input(x):
+def _float_input(x):
     """`x`, with integer and boolean arrays as `floatx()` ones: the ops whose results are
     fractions (`exp`, `sqrt`, `mean`, activations, ...) compute them in floats, as Keras
     promotes integers, where NumPy would give float64 (or truncate, with `out=`)."""
@@ -62,7 +62,7 @@ def float_input(x):
 
 def _float_unary(x, fn, vjp):
     """`_unary` for an op with a fractional result: integer inputs become floats first."""
-    return _unary(float_input(x), fn, vjp)
+    return _unary(_float_input(x), fn, vjp)
 
 
 def _norm_axis(axis, ndim):
@@ -486,7 +486,7 @@ def _mean_value(xv, axis, keepdims):
 
 def mean(x, axis=None, keepdims=False):
     """Mean over `axis` (all axes when None)."""
-    x = float_input(x)
+    x = _float_input(x)
     axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
     out = _mean_value(xv, axis, keepdims)
@@ -507,7 +507,7 @@ def mean(x, axis=None, keepdims=False):
 
 def var(x, axis=None, keepdims=False):
     """Population variance over `axis`."""
-    x = float_input(x)
+    x = _float_input(x)
     m = mean(x, axis=axis, keepdims=True)
     return mean(square(subtract(x, m)), axis=axis, keepdims=keepdims)
 
@@ -518,7 +518,7 @@ def std(x, axis=None, keepdims=False):
     The gradient is `(x - mean) / (n * std)`, taken as 0 where the standard deviation is
     0 (a constant slice), so constant inputs never produce inf/NaN gradients.
     """
-    x = float_input(x)
+    x = _float_input(x)
     axis = tuple(axis) if isinstance(axis, list) else axis
     xv, xn = unwrap(x)
     out = np.std(xv, axis=axis, keepdims=keepdims)
@@ -588,7 +588,7 @@ def prod(x, axis=None, keepdims=False):
 
 def logsumexp(x, axis=None, keepdims=False):
     """`log(sum(exp(x)))` over `axis`, computed stably."""
-    x = float_input(x)
+    x = _float_input(x)
     xv, xn = unwrap(x)
     m = np.max(xv, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)

@@ -438,7 +438,7 @@ def sort(x, axis=-1):
 
 def average(x, axis=None, weights=None):
     """Weighted mean over `axis` (plain mean without `weights`)."""
-    x = _np_ops.float_input(x)
+    x = _np_ops._float_input(x)
     if weights is None:
         return _np_ops.mean(x, axis=axis)
     w = weights
@@ -456,7 +456,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     """`q`-th quantile(s) over `axis` with linear interpolation (NumPy's default method)."""
     if method != "linear":
         raise ValueError(f"Only method='linear' is supported. Received: method={method}")
-    x = _np_ops.float_input(x)
+    x = _np_ops._float_input(x)
     if axis is None:
         x = _np_ops.ravel(x)
         ax = 0
@@ -484,5 +484,5 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
 
 def median(x, axis=None, keepdims=False):
     """Median over `axis`."""
-    x = _np_ops.float_input(x)
+    x = _np_ops._float_input(x)
     return quantile(x, 0.5, axis=axis, keepdims=keepdims)
