@@ -178,3 +178,19 @@ def test_keras22_config_with_lr_key():
     }
     opt = optimizers.deserialize(cfg)
     assert float(opt.learning_rate) == pytest.approx(0.25) and opt.momentum == 0.5
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: optimizers.Adam(use_ema=True, ema_momentum=2.0), r"`ema_momentum` must be"),
+        (lambda: optimizers.Adam(gradient_accumulation_steps=1), r"integer >= 2.*=1$"),
+        (lambda: optimizers.Adam(gradient_accumulation_steps=1.5), r"integer >= 2.*=1.5"),
+        (lambda: optimizers.SGD(learning_rate=None), r"`learning_rate` should be float"),
+    ],
+)
+def test_optimizer_arguments_keras_refuses_are_refused(make, match):
+    """Keras 3.15's own messages; an accumulation of 1.5 steps used to make no update at all."""
+    with pytest.raises(ValueError, match=match):
+        make()
+    assert optimizers.Adam(gradient_accumulation_steps=0).gradient_accumulation_steps == 0

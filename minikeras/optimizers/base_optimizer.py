@@ -97,6 +97,19 @@ class Optimizer:
                 f"Received: clipnorm={clipnorm}, clipvalue={clipvalue}, "
                 f"global_clipnorm={global_clipnorm}"
             )
+        if use_ema and not 0 <= ema_momentum <= 1:
+            raise ValueError(
+                f"`ema_momentum` must be in the range [0, 1]. Received: ema_momentum={ema_momentum}"
+            )
+        if gradient_accumulation_steps and (
+            isinstance(gradient_accumulation_steps, bool)
+            or not isinstance(gradient_accumulation_steps, (int, np.integer))
+            or gradient_accumulation_steps < 2
+        ):
+            raise ValueError(
+                "`gradient_accumulation_steps` must be an integer >= 2. Received: "
+                f"gradient_accumulation_steps={gradient_accumulation_steps}"
+            )
         from minikeras.utils.naming import to_snake_case
 
         self.name = name or to_snake_case(type(self).__name__)
@@ -122,6 +135,13 @@ class Optimizer:
                 self._schedule = learning_rate
                 self._learning_rate = None
             else:
+                if learning_rate is None or isinstance(learning_rate, bool):
+                    raise ValueError(
+                        "Argument `learning_rate` should be float, or an instance of "
+                        "LearningRateSchedule, or a callable (that takes in the current "
+                        f"iteration value and returns the corresponding learning rate value). "
+                        f"Received instead: learning_rate={learning_rate!r}"
+                    )
                 self._schedule = None
                 self._learning_rate = Variable(
                     np.array(float(learning_rate), np.float32),
