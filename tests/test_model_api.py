@@ -278,3 +278,35 @@ def test_add_loss_joins_the_loss_and_can_be_the_only_loss():
     plain.compile("sgd")
     with pytest.raises(ValueError, match="No loss to compute"):
         plain.fit(x, y, verbose=0)
+
+
+def test_model_construction_and_call_errors_keras_gives():
+    """Keras 3.15's errors for these, where minikeras accepted the model or crashed with
+    KeyError/IndexError (two layers of one name would share their weights' paths)."""
+    L = keras.layers
+    a = keras.Input((4,))
+    h = L.Dense(3, name="d")(a)
+    with pytest.raises(ValueError, match='The name "d" is used 2 times in the model'):
+        keras.Model(a, L.Dense(2, name="d")(h))
+    with pytest.raises(ValueError, match="`outputs` argument cannot be empty"):
+        keras.Model(a, [])
+    x, y = keras.Input((4,), name="x"), keras.Input((4,), name="y")
+    two = keras.Model({"x": x, "y": y}, L.Add()([x, y]))
+    with pytest.raises(ValueError, match=r"expects inputs named \['x', 'y'\].*lacks \['y'\]"):
+        two.predict({"x": np.ones((2, 4), "float32")}, verbose=0)
+    assert two.predict({"x": np.ones((2, 4)), "y": np.ones((2, 4))}, verbose=0).shape == (2, 4)
+
+
+def test_compile_errors_keras_gives():
+    model = keras.Sequential([keras.layers.Input((4,)), keras.layers.Dense(1)])
+    x, y = np.ones((2, 4), "float32"), np.ones((2, 1), "float32")
+    with pytest.raises(ValueError, match=r"must call `compile\(\)`"):  # Keras 3: ValueError
+        model.fit(x, y, verbose=0)
+    with pytest.raises(RuntimeError, match=r"must call `compile\(\)`"):  # Keras 2: RuntimeError
+        model.evaluate(x, y, verbose=0)
+    model.compile("sgd", "mse", loss_weights=[1.0, 2.0])
+    with pytest.raises(ValueError, match="got 1 losses and 2 weights"):
+        model.fit(x, y, verbose=0)
+    model.compile("sgd", "mse", loss_weights={"nope": 2.0})
+    with pytest.raises(ValueError, match=r"`loss_weights`, the keys \['nope'\]"):
+        model.fit(x, y, verbose=0)

@@ -68,6 +68,10 @@ class Functional(Model):
         super().__init__(name=name, trainable=trainable, **kwargs)
         flat_in = flatten(inputs)
         flat_out = flatten(outputs)
+        if not flat_out:
+            raise ValueError(
+                f"`outputs` argument cannot be empty. Received: inputs={inputs}, outputs={outputs}"
+            )
         for t in flat_in + flat_out:
             if not isinstance(t, KerasTensor):
                 raise ValueError(
@@ -83,6 +87,7 @@ class Functional(Model):
         for node in self._nodes:
             if node.layer not in operations:
                 operations.append(node.layer)
+        _check_unique_names(operations)
         # Inputs first, in the order the user gave them.
         input_layers = [t._keras_history[0] for t in flat_in]
         operations = input_layers + [op for op in operations if op not in input_layers]
@@ -168,10 +173,19 @@ class Functional(Model):
         return results[0]
 
     def _flatten_inputs(self, inputs) -> list:
-        if isinstance(self._inputs_struct, dict) and isinstance(inputs, dict):
-            return [inputs[k] for k in sorted(self._inputs_struct)]
         if isinstance(inputs, dict):
-            return [inputs[n] for n in self.input_names]
+            names = (
+                sorted(self._inputs_struct)
+                if isinstance(self._inputs_struct, dict)
+                else self.input_names
+            )
+            missing = [n for n in names if n not in inputs]
+            if missing:
+                raise ValueError(
+                    f"Model '{self.name}' expects inputs named {names}, but the dict it "
+                    f"received lacks {missing}. Received keys: {sorted(map(str, inputs))}"
+                )
+            return [inputs[n] for n in names]
         flat = inputs if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self.inputs):
             raise ValueError(
@@ -195,3 +209,16 @@ class Functional(Model):
         from minikeras.saving.functional_config import functional_from_config
 
         return functional_from_config(cls, config, custom_objects)
+
+
+def _check_unique_names(operations) -> None:
+    """Keras's error for two layers of one name (their weights would share a path)."""
+    seen = set()
+    for op in operations:
+        name = getattr(op, "name", None)
+        if name in seen:
+            raise ValueError(
+                f'The name "{name}" is used 2 times in the model. All operation names should '
+                "be unique."
+            )
+        seen.add(name)

@@ -112,7 +112,20 @@ class CompiledLoss:
         self.raw = per_output
         lw = self.loss_weights
         if isinstance(lw, dict):
+            unknown = [k for k in lw if k not in self.output_names]
+            if unknown:
+                raise ValueError(
+                    f"In `loss_weights`, the keys {unknown} do not match any model output. "
+                    f"Expected keys from: {self.output_names}"
+                )
             lw = [lw.get(name, 1.0) for name in self.output_names]
+        elif isinstance(lw, (int, float)) and not isinstance(lw, bool):
+            lw = [lw] * n_outputs
+        elif lw is not None and len(lw) != n_outputs:
+            raise ValueError(
+                f"`loss_weights` must match the number of losses, got {n_outputs} losses "
+                f"and {len(lw)} weights."
+            )
         self.weights = list(lw) if lw is not None else [1.0] * n_outputs
         self.built = True
 

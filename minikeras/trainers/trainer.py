@@ -129,7 +129,7 @@ class Trainer:
 
     def _assert_compiled(self) -> None:
         if not self.compiled:
-            raise RuntimeError(
+            raise NotCompiledError(
                 "You must call `compile()` before using the model for training: no loss was "
                 "configured. Call `model.compile(optimizer=..., loss=...)` first."
             )
@@ -430,3 +430,8 @@ def pythonify_logs(logs: dict) -> dict:
             value = float(arr) if arr.ndim == 0 else arr
         out[key] = value
     return out
+
+
+class NotCompiledError(RuntimeError, ValueError):
+    """Training or evaluating a model that was never compiled: a `ValueError` as in
+    Keras 3, and a `RuntimeError` as in Keras 2, so either `except` catches it."""
