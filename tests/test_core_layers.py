@@ -170,3 +170,8 @@ def test_autocast_false_keeps_the_input_dtype():
     x64 = np.ones((2, 3))
     assert np.asarray(layers.Activation("relu", autocast=False)(x64)).dtype == np.float64
     assert np.asarray(layers.Activation("relu")(x64)).dtype == np.float32
+
+
+def test_repeat_vector_refuses_a_count_below_one():
+    with pytest.raises(ValueError, match="`n` should be a positive integer. Received: n=0"):
+        layers.RepeatVector(0)

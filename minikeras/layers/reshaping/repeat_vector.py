@@ -17,6 +17,8 @@ class RepeatVector(Layer):
         super().__init__(**kwargs)
         if not isinstance(n, int) or isinstance(n, bool):
             raise TypeError(f"Expected an integer value for `n`, got {type(n)}.")
+        if n < 1:
+            raise ValueError(f"Argument `n` should be a positive integer. Received: n={n}")
         self.n = n
         self.built = True
 
