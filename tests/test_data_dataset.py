@@ -132,3 +132,21 @@ def test_reduce_get_single_element_and_len():
     assert int(Dataset.from_tensors(4).get_single_element()) == 4
     assert len(Dataset.range(7).batch(2)) == 4
     assert AUTOTUNE == -1
+
+
+def test_windows_are_datasets_and_nested_functions_must_return_datasets():
+    windows = list(Dataset.range(5).window(2))
+    assert [list(w.as_numpy_iterator()) for w in windows] == [[0, 1], [2, 3], [4]]
+    with pytest.raises(TypeError, match="elements are datasets"):
+        list(Dataset.range(5).window(2).as_numpy_iterator())
+    with pytest.raises(TypeError, match="must return a `tf.data.Dataset`. Received: int64"):
+        list(Dataset.range(3).flat_map(lambda x: x * 2))
+    with pytest.raises(ValueError, match="`size` must be a positive integer"):
+        Dataset.range(3).window(0)
+    with pytest.raises(TypeError, match="scalar integers or strings"):
+        list(Dataset.from_tensor_slices(np.zeros((3, 2))).unique())
+
+
+def test_bytes_sliced_from_a_bytes_array_come_back_as_bytes():
+    ds = Dataset.from_tensor_slices(np.array([b"a", b"bc"]))
+    assert list(ds.as_numpy_iterator()) == [b"a", b"bc"]

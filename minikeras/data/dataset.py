@@ -58,6 +58,11 @@ class Dataset:
             [np.int64(0), np.int64(1), np.int64(2)]
         """
         for element in self._arrays():
+            if any(isinstance(leaf, Dataset) for leaf in structure.flatten(element)):
+                raise TypeError(
+                    "`as_numpy_iterator()` is not supported for datasets whose elements are "
+                    "datasets (from `window`): iterate the windows, or `flat_map` them."
+                )
             yield structure.map_structure(structure.to_numpy_output, element)
 
     def __bool__(self) -> bool:
@@ -294,6 +299,59 @@ class Dataset:
         from minikeras.data import transforms
 
         return transforms.shard(self, num_shards, index)
+
+    def flat_map(self, map_func, name=None):
+        """Maps each element to a dataset (`map_func` returns one) and chains their elements."""
+        from minikeras.data import nesting
+
+        return nesting.flat_map(self, map_func)
+
+    def interleave(
+        self,
+        map_func,
+        cycle_length=None,
+        block_length=None,
+        num_parallel_calls=None,
+        deterministic=None,
+        name=None,
+    ):
+        """Maps elements to datasets and takes `block_length` elements from each of
+        `cycle_length` of them in turn (in this thread, in TensorFlow's order)."""
+        from minikeras.data import nesting
+
+        return nesting.interleave(self, map_func, cycle_length, block_length or 1)
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        """Windows of `size` elements (every `stride`-th), one starting every `shift`
+        elements; each window is the element structure with datasets for components.
+
+        Example:
+            >>> ds = Dataset.range(7).window(3, shift=2, drop_remainder=True)
+            >>> [list(w.as_numpy_iterator()) for w in ds]  # [[0, 1, 2], [2, 3, 4], [4, 5, 6]]
+        """
+        from minikeras.data import nesting
+
+        return nesting.window(self, size, shift, stride, drop_remainder)
+
+    def group_by_window(
+        self, key_func, reduce_func, window_size=None, window_size_func=None, name=None
+    ):
+        """Groups elements by `key_func` into windows reduced by `reduce_func(key, window)`."""
+        from minikeras.data import nesting
+
+        return nesting.group_by_window(self, key_func, reduce_func, window_size, window_size_func)
+
+    def scan(self, initial_state, scan_func, name=None):
+        """A running state: `state, output = scan_func(state, element)` for each element."""
+        from minikeras.data import nesting
+
+        return nesting.scan(self, initial_state, scan_func)
+
+    def unique(self, name=None):
+        """Each scalar integer or string element once, at its first occurrence."""
+        from minikeras.data import nesting
+
+        return nesting.unique(self)
 
     def apply(self, transformation_func):
         """`transformation_func(self)`, which must return a Dataset."""

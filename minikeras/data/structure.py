@@ -140,9 +140,16 @@ def to_numpy_output(value):
     if value.dtype.kind == "U":
         encoded = np.char.encode(value, "utf-8")
         return encoded.item() if encoded.ndim == 0 else encoded.astype(object)
+    if value.dtype.kind == "S":  # bytes sliced from a bytes array: np.bytes_ scalars
+        return value.item() if value.ndim == 0 else value.astype(object)
     return value[()] if value.ndim == 0 else value
 
 
 def to_tensors(element):
-    """An element with its arrays wrapped as `EagerTensor`s (what iterating a dataset gives)."""
-    return map_structure(as_eager, element)
+    """An element with its arrays wrapped as `EagerTensor`s (what iterating a dataset gives);
+    datasets inside it (windows) are given as they are."""
+    return map_structure(_as_tensor, element)
+
+
+def _as_tensor(leaf):
+    return leaf if hasattr(leaf, "_arrays") else as_eager(leaf)
