@@ -343,3 +343,19 @@ def test_embedding_reads_boolean_ids_as_zero_and_one():
     table = np.arange(6, dtype="float32").reshape(3, 2)
     emb = layers.Embedding(3, 2, embeddings_initializer=lambda shape, dtype=None: table)
     np.testing.assert_array_equal(emb(np.array([[True, False]])), [[[2, 3], [0, 1]]])
+
+
+@pytest.mark.parametrize("name", ["add", "subtract", "multiply", "divide", "maximum", "minimum"])
+def test_integer_and_float_arrays_compute_in_the_float_dtype(name):
+    """Keras promotes int32 with float32 to float32; NumPy gives float64."""
+    floats = np.array([1.5, -2.0, 3.0], "float32")
+    ints = np.array([2, 3, 4], "int32")
+    fn = getattr(ops, name)
+    for a, b in ((floats, ints), (ints, floats)):
+        got = np.asarray(fn(a, b))
+        assert got.dtype == np.float32
+        expected = getattr(np, {"divide": "true_divide"}.get(name, name))(
+            a.astype("float64"), b.astype("float64")
+        )
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert np.asarray(ops.add(ints, ints)).dtype == np.int32

@@ -27,6 +27,8 @@ def _shape(x) -> tuple:
 def _binary(a, b, fn, vjp_a, vjp_b):
     av, an = unwrap(a)
     bv, bn = unwrap(b)
+    if type(av) is np.ndarray and type(bv) is np.ndarray and av.dtype != bv.dtype:
+        av, bv = _keras_promoted(fn, av, bv)
     out = fn(av, bv)
     if an is None and bn is None:
         return out
@@ -37,6 +39,24 @@ def _binary(a, b, fn, vjp_a, vjp_b):
     )
     t.op = (fn, (av if an is None else an, bv if bn is None else bn))
     return t
+
+
+_ARITHMETIC = frozenset(
+    [np.add, np.subtract, np.multiply, np.true_divide, np.maximum, np.minimum, np.power]
+)
+
+
+def _keras_promoted(fn, av: np.ndarray, bv: np.ndarray):
+    """Arithmetic between an integer (or boolean) array and a float array is done in the
+    float array's dtype, as Keras promotes them; NumPy would give float64 for int32 with
+    float32, which then spreads through a model."""
+    if fn in _ARITHMETIC:
+        ka, kb = av.dtype.kind, bv.dtype.kind
+        if ka == "f" and kb in "biu":
+            return av, bv.astype(av.dtype)
+        if kb == "f" and ka in "biu":
+            return av.astype(bv.dtype), bv
+    return av, bv
 
 
 def _unary(x, fn, vjp):
