@@ -196,3 +196,12 @@ def test_bad_arguments_are_explained():
         tf.random.uniform([2], dtype=tf.int32)
     with pytest.raises(ValueError, match="non-rectangular"):
         tf.constant([[1, 2], [3]])
+
+
+def test_clip_by_value_keeps_float32_with_integer_bounds():
+    """TensorFlow: float32 stays float32; int64 0-d bounds used to make it float64."""
+    x = np.array([-3.0, 0.5, 4.0], "float32")
+    out = tf.clip_by_value(x, -1, 2)
+    assert out.dtype == "float32"
+    np.testing.assert_array_equal(out.numpy(), [-1.0, 0.5, 2.0])
+    assert tf.clip_by_value(x, tf.constant(-1), tf.constant(2)).numpy().dtype == np.float32

@@ -395,8 +395,12 @@ def reciprocal(x):
 def clip(x, x_min, x_max):
     """Clips values to `[x_min, x_max]`; zero gradient outside the interval."""
     xv, xn = unwrap(x)
-    lo, _ = unwrap(x_min)  # Python scalars stay weak: float32 stays float32
+    lo, _ = unwrap(x_min)
     hi, _ = unwrap(x_max)
+    # Scalar bounds as Python numbers, which NumPy treats as weak: float32 stays float32
+    # (an int64 0-d array, as `tf.constant(2)` gives, would make the result float64).
+    lo = lo.item() if isinstance(lo, (np.ndarray, np.generic)) and lo.ndim == 0 else lo
+    hi = hi.item() if isinstance(hi, (np.ndarray, np.generic)) and hi.ndim == 0 else hi
     out = np.clip(xv, lo, hi)
     if xn is None:
         return out
