@@ -312,3 +312,25 @@ def test_after_listing_recognises_a_solved_listing(tmp_path):
 def test_after_listing_without_the_listing_files_says_what_to_run(tmp_path):
     proc = _after_listing(tmp_path)
     assert proc.returncode == 2 and "run `python compat/book_xor.py`" in proc.stderr
+
+
+def test_text_given_to_a_numeric_model_says_how_to_encode_it():
+    model = keras.Sequential(
+        [keras.layers.Input((2,)), keras.layers.Dense(3, activation="softmax")]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy")
+    words = np.array([["a", "b"], ["c", "d"]])
+    for call in (
+        lambda: model.predict(words, verbose=0),
+        lambda: model.predict_on_batch(words),
+        lambda: model.fit(words, np.array([0, 1]), verbose=0),
+        lambda: model.evaluate(words, np.array([0, 1]), verbose=0),
+    ):
+        with pytest.raises(ValueError, match=r"`x` holds text \(dtype <U1, e.g. 'a'\).*"):
+            call()
+    with pytest.raises(ValueError, match=r"Targets must be numbers; received text.*'cat'"):
+        model.fit(np.ones((2, 2), "float32"), np.array(["cat", "dog"]), verbose=0)
+    text = keras.Sequential(
+        [keras.layers.Input((1,), dtype="string"), keras.layers.StringLookup(vocabulary=["a", "b"])]
+    )
+    np.testing.assert_array_equal(text.predict(np.array([["b"], ["z"]]), verbose=0), [[2], [0]])

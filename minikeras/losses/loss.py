@@ -187,6 +187,12 @@ class Loss:
         y_true = value_of(y_true)
         if type(y_true) is not np.ndarray:
             y_true = np.asarray(y_true)
+        if y_true.dtype.kind in "US":
+            raise ValueError(
+                f"Targets must be numbers; received text (dtype {y_true.dtype}, e.g. "
+                f"{y_true.flat[0].item() if y_true.size else ''!r}). Map the labels to integer class "
+                "indices first (a dict, or `keras.layers.StringLookup`)."
+            )
         if (
             y_true.dtype != yp_dtype
             and y_true.dtype.kind in "fbiu"

@@ -172,6 +172,7 @@ class NumpyTrainer(Trainer):
             )
             if validation_data[2] is None:
                 validation_data = validation_data[:2]
+        data_adapter.refuse_text_for_numbers(self, x)
         sample_weight = data_adapter.with_class_weight(
             x, y if not isinstance(y, (list, dict)) else flatten(y)[0], sample_weight, class_weight
         )
@@ -366,6 +367,7 @@ class NumpyTrainer(Trainer):
         _check_loop_kwargs("evaluate", kwargs)
         self._assert_compiled()
         verbose = _resolve_verbose(verbose)
+        data_adapter.refuse_text_for_numbers(self, x)
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size=batch_size, steps=steps)
         cb_list = _callbacks_with_progbar(callbacks, verbose)
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
@@ -421,7 +423,9 @@ class NumpyTrainer(Trainer):
         ):
             # One batch and no hook to call: the same computation without the batching
             # and callback machinery (single-sample latency).
+            data_adapter.refuse_text_for_numbers(self, x)
             return _concat([self._predict_batch(predict_function, data_adapter._to_array(x, "x"))])
+        data_adapter.refuse_text_for_numbers(self, x)
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
         cb_list = _callbacks_with_progbar(callbacks, verbose)
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
@@ -458,6 +462,7 @@ class NumpyTrainer(Trainer):
         """Runs one gradient update on a single batch; returns loss (and metrics)."""
         self._assert_compiled()
         x = data_adapter._to_array(x, "x")
+        data_adapter.refuse_text_for_numbers(self, x)
         y = data_adapter._to_array(y, "y")
         if class_weight is not None:
             sample_weight = data_adapter.with_class_weight(
@@ -477,6 +482,7 @@ class NumpyTrainer(Trainer):
         """Evaluates the model on a single batch; returns loss (and metrics)."""
         self._assert_compiled()
         x = data_adapter._to_array(x, "x")
+        data_adapter.refuse_text_for_numbers(self, x)
         y = data_adapter._to_array(y, "y")
         if reset_metrics:
             self.reset_metrics()
@@ -495,7 +501,9 @@ class NumpyTrainer(Trainer):
 
     def predict_on_batch(self, x):
         """Returns predictions for a single batch."""
-        return self._predict_batch(self.make_predict_function(), data_adapter._to_array(x, "x"))
+        x = data_adapter._to_array(x, "x")
+        data_adapter.refuse_text_for_numbers(self, x)
+        return self._predict_batch(self.make_predict_function(), x)
 
 
 def _should_validate(epoch: int, validation_freq) -> bool:
