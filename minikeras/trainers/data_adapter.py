@@ -101,6 +101,8 @@ def check_nan(x, name) -> None:
 def refuse_text_for_numbers(model, x) -> None:
     """Keras-style error for arrays of strings given to a model whose inputs are numbers
     (NumPy's "could not convert string to float" came from deep inside the model)."""
+    if type(x) is np.ndarray and x.dtype.kind not in "USO":
+        return  # the usual case, decided at once
     inputs = getattr(model, "inputs", None)
     if not inputs or isinstance(x, (str, bytes)) or is_generator_like(x):
         return
