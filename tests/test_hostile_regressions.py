@@ -203,3 +203,23 @@ def test_cli_prints_one_line_for_a_bad_config(tmp_path, capsys):
     assert main(["summary", str(path)]) == 1
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "groups" in err and "m.json" in err
+
+
+def test_inputs_with_an_extra_axis_are_refused_before_any_layer_runs():
+    """Keras 3: (16, 2, 4) for a (None, 4) model is an invalid input shape. minikeras ran
+    the Dense layer over the extra axis: predict returned (16, 2, 1), and fit failed only
+    at the loss, naming the targets."""
+    model = minikeras.Sequential([layers.Input((4,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.ones((16, 2, 4), "float32")
+    for call in (
+        lambda: model.predict(x, verbose=0),
+        lambda: model.fit(x, np.ones((16, 1)), verbose=0),
+        lambda: model.evaluate(x, np.ones((16, 1)), verbose=0),
+        lambda: model.train_on_batch(x, np.ones((16, 1))),
+    ):
+        with pytest.raises(ValueError, match=r"expected shape \(None, 4\).*\(16, 2, 4\)"):
+            call()
+    assert model.predict(np.ones((3, 4, 1)).squeeze(-1), verbose=0).shape == (3, 1)
+    one_feature = minikeras.Sequential([layers.Input((1,)), layers.Dense(1)])
+    assert one_feature.predict(np.ones(5), verbose=0).shape == (5, 1)  # a 1-D batch

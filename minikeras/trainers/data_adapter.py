@@ -98,29 +98,6 @@ def check_nan(x, name) -> None:
             )
 
 
-def refuse_text_for_numbers(model, x) -> None:
-    """Keras-style error for arrays of strings given to a model whose inputs are numbers
-    (NumPy's "could not convert string to float" came from deep inside the model)."""
-    if type(x) is np.ndarray and x.dtype.kind not in "USO":
-        return  # the usual case, decided at once
-    inputs = getattr(model, "inputs", None)
-    if not inputs or isinstance(x, (str, bytes)) or is_generator_like(x):
-        return
-    if any(str(getattr(t, "dtype", "")) in ("string", "str", "object") for t in inputs):
-        return  # a text model (TextVectorization, StringLookup, ...)
-    for leaf in flatten(x):
-        if isinstance(leaf, np.ndarray) and leaf.size and leaf.dtype.kind in "USO":
-            sample = leaf.flat[0]
-            sample = sample.item() if isinstance(sample, np.generic) else sample
-            if isinstance(sample, (str, bytes)):
-                raise ValueError(
-                    f"`x` holds text (dtype {leaf.dtype}, e.g. {sample!r}), but the model's "
-                    f"inputs take numbers ({[str(t.dtype) for t in inputs]}). Turn the text "
-                    "into numbers first: a `TextVectorization` or `StringLookup` layer after "
-                    "an `Input(dtype='string')`, or your own encoding of the data."
-                )
-
-
 def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
     """Per-sample weights from `{class_index: weight}` and labels (one-hot or sparse)."""
     y = np.asarray(y)

@@ -21,6 +21,7 @@ from minikeras.ops.node import flatten
 from minikeras.trainers import data_adapter
 from minikeras.trainers.data_adapters.data_adapter_utils import train_validation_split
 from minikeras.trainers.fused_step import _Fused
+from minikeras.trainers.input_checks import check_model_inputs
 from minikeras.trainers.stale_state import clear_stale_state
 from minikeras.trainers.trainer import Trainer, pythonify_logs
 from minikeras.utils.interrupt_guard import interrupt_guard
@@ -70,29 +71,6 @@ class _EachBatch:
         if len(data) == 2 and self.fused.accepts(data[0], data[1]):
             return self.fused(data)
         return self.fallback(data)
-
-
-def check_input_rank(model, x: np.ndarray) -> None:
-    """Raises ValueError when `x` is one sample without its batch axis.
-
-    A 1-D sample of shape (4,) for a (None, 4) model would otherwise broadcast through
-    the layers and come back with a wrong shape.
-    """
-    inputs = getattr(model, "inputs", None)
-    if not inputs or len(inputs) != 1 or getattr(inputs[0], "shape", None) is None:
-        return
-    expected = tuple(inputs[0].shape)
-    if (
-        x.ndim + 1 != len(expected)
-        or expected[-1] == 1
-        or any(e is not None and e != d for e, d in zip(expected[1:], x.shape))
-    ):
-        return  # a batch, a 1-D batch of one feature, or a mismatch the layers describe
-    raise ValueError(
-        f"Invalid input shape for input of model '{model.name}': expected shape {expected} "
-        f"(a batch of samples), but the input has incompatible shape {x.shape}. For one "
-        "sample, add the batch axis: `x[None]` or `np.expand_dims(x, 0)`."
-    )
 
 
 def _check_loop_kwargs(method: str, kwargs: dict) -> None:
@@ -172,7 +150,7 @@ class NumpyTrainer(Trainer):
             )
             if validation_data[2] is None:
                 validation_data = validation_data[:2]
-        data_adapter.refuse_text_for_numbers(self, x)
+        check_model_inputs(self, x)
         sample_weight = data_adapter.with_class_weight(
             x, y if not isinstance(y, (list, dict)) else flatten(y)[0], sample_weight, class_weight
         )
@@ -367,7 +345,7 @@ class NumpyTrainer(Trainer):
         _check_loop_kwargs("evaluate", kwargs)
         self._assert_compiled()
         verbose = _resolve_verbose(verbose)
-        data_adapter.refuse_text_for_numbers(self, x)
+        check_model_inputs(self, x)
         batches = data_adapter.make_batches(x, y, sample_weight, batch_size=batch_size, steps=steps)
         cb_list = _callbacks_with_progbar(callbacks, verbose)
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
@@ -398,8 +376,7 @@ class NumpyTrainer(Trainer):
         clear_stale_state()
         if kwargs:
             _check_loop_kwargs("predict", kwargs)
-        if type(x) is np.ndarray:
-            check_input_rank(self, x)
+        check_model_inputs(self, x)
         verbose = _resolve_verbose(verbose)
         predict_function = self.make_predict_function()
         if (
@@ -423,9 +400,7 @@ class NumpyTrainer(Trainer):
         ):
             # One batch and no hook to call: the same computation without the batching
             # and callback machinery (single-sample latency).
-            data_adapter.refuse_text_for_numbers(self, x)
             return _concat([self._predict_batch(predict_function, data_adapter._to_array(x, "x"))])
-        data_adapter.refuse_text_for_numbers(self, x)
         batches = data_adapter.make_batches(x, None, None, batch_size=batch_size, steps=steps)
         cb_list = _callbacks_with_progbar(callbacks, verbose)
         cbs = CallbackList(cb_list, model=self, epochs=1, steps=batches.steps, verbose=verbose)
@@ -462,7 +437,7 @@ class NumpyTrainer(Trainer):
         """Runs one gradient update on a single batch; returns loss (and metrics)."""
         self._assert_compiled()
         x = data_adapter._to_array(x, "x")
-        data_adapter.refuse_text_for_numbers(self, x)
+        check_model_inputs(self, x)
         y = data_adapter._to_array(y, "y")
         if class_weight is not None:
             sample_weight = data_adapter.with_class_weight(
@@ -482,7 +457,7 @@ class NumpyTrainer(Trainer):
         """Evaluates the model on a single batch; returns loss (and metrics)."""
         self._assert_compiled()
         x = data_adapter._to_array(x, "x")
-        data_adapter.refuse_text_for_numbers(self, x)
+        check_model_inputs(self, x)
         y = data_adapter._to_array(y, "y")
         if reset_metrics:
             self.reset_metrics()
@@ -502,7 +477,7 @@ class NumpyTrainer(Trainer):
     def predict_on_batch(self, x):
         """Returns predictions for a single batch."""
         x = data_adapter._to_array(x, "x")
-        data_adapter.refuse_text_for_numbers(self, x)
+        check_model_inputs(self, x)
         return self._predict_batch(self.make_predict_function(), x)
 
 
