@@ -175,3 +175,11 @@ def test_autocast_false_keeps_the_input_dtype():
 def test_repeat_vector_refuses_a_count_below_one():
     with pytest.raises(ValueError, match="`n` should be a positive integer. Received: n=0"):
         layers.RepeatVector(0)
+
+
+def test_dense_on_rank_one_inputs_gives_keras_min_ndim_error():
+    """As Keras 3 (it said the last dimension 'should be defined', which is not the issue)."""
+    model = keras.Sequential([layers.Dense(1)])
+    model.compile("sgd", "mse")
+    with pytest.raises(ValueError, match=r"expected min_ndim=2, found ndim=1"):
+        model.fit(np.ones(8), np.ones(8), verbose=0)

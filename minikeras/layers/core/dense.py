@@ -10,7 +10,7 @@ import numpy as np
 from minikeras import activations, ops
 from minikeras.backend.autodiff import Tensor
 from minikeras.layers.layer import Layer
-from minikeras.layers.spatial_args import check_axis_value
+from minikeras.layers.spatial_args import check_axis_value, check_min_ndim
 from minikeras.layers.weight_roles import (
     add_bias_weight,
     add_role_weight,
@@ -83,6 +83,8 @@ class Dense(Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
+        if len(input_shape) < 2:
+            check_min_ndim(self, input_shape, 2)
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(
