@@ -274,3 +274,10 @@ def test_state_updates_loops_and_random():
     finally:
         K.set_learning_phase(0)
     assert K.in_train_phase("train", "test") == "test"
+
+
+def test_cast_to_floatx_gives_a_floatx_array():
+    """Keras 2's `K.cast_to_floatx(np.arange(3))` (tf_keras 2.21 gives float32 [0, 1, 2])."""
+    out = K.cast_to_floatx(np.arange(3))
+    assert isinstance(out, np.ndarray) and out.dtype == np.float32
+    np.testing.assert_array_equal(out, [0.0, 1.0, 2.0])

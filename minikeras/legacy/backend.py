@@ -538,6 +538,13 @@ def cast(x, dtype):
     return ops.cast(x, dtype)
 
 
+def cast_to_floatx(x):
+    """Keras 2's `K.cast_to_floatx`: `x` as a NumPy array of `floatx()`."""
+    from minikeras.backend import config
+
+    return np.asarray(ops.convert_to_numpy(x), dtype=config.floatx())
+
+
 def zeros(shape, dtype=None, name=None):
     """A variable of zeros (Keras 2 returned a variable)."""
     return variable(np.zeros(shape), dtype=dtype, name=name)
