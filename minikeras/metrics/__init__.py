@@ -66,6 +66,12 @@ if TYPE_CHECKING:
         TrueNegatives,
         TruePositives,
     )
+    from minikeras.metrics.correlation_metrics import (
+        ConcordanceCorrelation,
+        PearsonCorrelation,
+        concordance_correlation,
+        pearson_correlation,
+    )
     from minikeras.metrics.f_score_metrics import F1Score, FBetaScore
     from minikeras.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
     from minikeras.metrics.probabilistic_metrics import (
@@ -143,6 +149,8 @@ _CLASS_NAMES = (
     "MeanIoU",
     "OneHotIoU",
     "OneHotMeanIoU",
+    "PearsonCorrelation",
+    "ConcordanceCorrelation",
 )
 
 _FUNCTION_NAMES = (
@@ -152,6 +160,8 @@ _FUNCTION_NAMES = (
     "sparse_categorical_accuracy",
     "top_k_categorical_accuracy",
     "sparse_top_k_categorical_accuracy",
+    "pearson_correlation",
+    "concordance_correlation",
 )
 
 # Keras 3 resolves both class names and their snake_case spellings, plus a few aliases
