@@ -103,3 +103,19 @@ def test_shape_mismatch_errors():
         losses.CategoricalCrossentropy()(np.ones((2, 3)), np.ones((2, 4)) / 4)
     with pytest.raises(ValueError, match="Received: reduction=avg"):
         losses.MeanSquaredError(reduction="avg")
+
+
+def test_categorical_generalized_cross_entropy_matches_keras():
+    import json
+
+    rec = json.loads((FIXTURES / "losses" / "keras_gce.json").read_text())
+    probs, labels = np.asarray(rec["probs"], "float32"), np.asarray(rec["labels"])
+    loss = losses.CategoricalGeneralizedCrossEntropy(q=0.3)
+    assert float(loss(labels, probs)) == pytest.approx(rec["q0.3"], rel=1e-5)
+    weighted = loss(labels, probs, sample_weight=np.asarray(rec["sample_weight"], "float32"))
+    assert float(weighted) == pytest.approx(rec["q0.3_weighted"], rel=1e-5)
+    for y in (labels, labels[:, None]):  # Keras's function broadcasts (6, 1) labels to (6, 6)
+        per_sample = losses.categorical_generalized_cross_entropy(y, probs, q=0.7)
+        np.testing.assert_allclose(per_sample, rec["q0.7_per_sample"], rtol=1e-5)
+    with pytest.raises(ValueError, match=r"q must be in the interval \(0, 1\)"):
+        losses.CategoricalGeneralizedCrossEntropy(q=1.0)

@@ -40,6 +40,7 @@ CASES = [
     ("categorical_focal_crossentropy", {"from_logits": True}, CAT_T, LOGITS),
     ("sparse_categorical_crossentropy", {"from_logits": True}, SPARSE, LOGITS),
     ("sparse_categorical_crossentropy", {"ignore_class": 1}, SPARSE, PROB),
+    ("categorical_generalized_cross_entropy", {"q": 0.5}, SPARSE, PROB),
     ("dice", {}, BIN_T, PROB),
     ("tversky", {"alpha": 0.3, "beta": 0.7}, BIN_T, PROB),
 ]

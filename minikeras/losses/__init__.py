@@ -14,8 +14,10 @@ if TYPE_CHECKING:  # lower-case short names: Keras 2 / legacy spellings, still r
     from minikeras.losses.focal_losses import (
         BinaryFocalCrossentropy,
         CategoricalFocalCrossentropy,
+        CategoricalGeneralizedCrossEntropy,
         binary_focal_crossentropy,
         categorical_focal_crossentropy,
+        categorical_generalized_cross_entropy,
     )
     from minikeras.losses.hinge_losses import (
         CategoricalHinge,
@@ -90,6 +92,7 @@ _CLASS_NAMES = (
     "BinaryFocalCrossentropy",
     "CategoricalCrossentropy",
     "CategoricalFocalCrossentropy",
+    "CategoricalGeneralizedCrossEntropy",
     "SparseCategoricalCrossentropy",
     "Dice",
     "Tversky",
@@ -112,6 +115,7 @@ _FUNCTION_NAMES = (
     "binary_focal_crossentropy",
     "categorical_crossentropy",
     "categorical_focal_crossentropy",
+    "categorical_generalized_cross_entropy",
     "sparse_categorical_crossentropy",
     "dice",
     "tversky",

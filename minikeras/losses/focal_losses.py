@@ -126,3 +126,43 @@ class CategoricalFocalCrossentropy(LossFunctionWrapper):
             label_smoothing=label_smoothing,
             axis=axis,
         )
+
+
+def categorical_generalized_cross_entropy(y_true, y_pred, q):
+    """Generalized cross entropy `(1 - p**q) / q` per sample, `p` the predicted probability
+    of the true class (integer labels): cross entropy as `q -> 0`, MAE as `q -> 1`."""
+    labels = np.asarray(ops.convert_to_numpy(y_true))
+    if labels.ndim == len(ops.shape(y_pred)):
+        labels = labels[..., 0]
+    one_hot = ops.one_hot(labels.astype(np.int64), ops.shape(y_pred)[-1])
+    p = ops.sum(ops.multiply(y_pred, ops.cast(one_hot, ops.dtype(y_pred))), axis=-1)
+    return ops.divide(ops.subtract(1.0, ops.power(p, q)), q)
+
+
+categorical_generalized_cross_entropy.sparse_labels = True  # labels lack the class axis
+
+
+class CategoricalGeneralizedCrossEntropy(LossFunctionWrapper):
+    """Generalized cross entropy (Zhang & Sabuncu, 2018) on integer labels, robust to noisy
+    labels.
+
+    Args:
+        q: The noise parameter in (0, 1).
+        reduction: Loss reduction.
+        name: Loss name.
+        dtype: Computation dtype.
+    """
+
+    def __init__(
+        self,
+        q=0.5,
+        reduction="sum_over_batch_size",
+        name="categorical_generalized_cross_entropy",
+        dtype=None,
+    ):
+        if not 0 < q < 1:
+            raise ValueError(f"q must be in the interval (0, 1). Received: q={q}")
+        super().__init__(
+            categorical_generalized_cross_entropy, reduction=reduction, name=name, dtype=dtype, q=q
+        )
+        self.q = q

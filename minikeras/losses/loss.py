@@ -90,8 +90,9 @@ def check_target_shape(y_true, y_pred, sparse: bool = False) -> None:
 
 
 def is_sparse_function(fn) -> bool:
-    """True for losses/metrics taking integer class labels (`sparse_*`)."""
-    return "sparse" in getattr(fn, "__name__", "")
+    """True for losses/metrics taking integer class labels (`sparse_*`, or a function
+    marked `sparse_labels`)."""
+    return "sparse" in getattr(fn, "__name__", "") or getattr(fn, "sparse_labels", False)
 
 
 def match_weight_rank(weights: np.ndarray, ndim: int) -> np.ndarray:
