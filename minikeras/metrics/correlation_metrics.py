@@ -52,29 +52,32 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     return np.mean(2 * covar / (norm + epsilon), axis=axis)
 
 
-class PearsonCorrelation(MeanMetricWrapper):
-    """Mean Pearson correlation coefficient of labels and predictions along `axis`.
+class _AxisCorrelation(MeanMetricWrapper):
+    """The mean of a per-sample correlation function (`_function`) along `axis`.
 
     Args:
-        name: Metric name.
+        name: Metric name (default: the function's name, as Keras names it).
         dtype: Result dtype.
         axis: The axis the coefficient is computed along (default -1).
     """
 
-    def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
-        super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
+    _function = staticmethod(pearson_correlation)
+
+    def __init__(self, name=None, dtype=None, axis=-1):
+        fn = type(self)._function
+        super().__init__(fn, name=name or fn.__name__, dtype=dtype, axis=axis)
         self.axis = axis
 
 
-class ConcordanceCorrelation(MeanMetricWrapper):
-    """Mean concordance correlation coefficient of labels and predictions along `axis`.
+class PearsonCorrelation(_AxisCorrelation):
+    """`PearsonCorrelation(name="pearson_correlation", dtype=None, axis=-1)`: the mean
+    Pearson correlation coefficient of labels and predictions (arguments as Keras 3)."""
 
-    Args:
-        name: Metric name.
-        dtype: Result dtype.
-        axis: The axis the coefficient is computed along (default -1).
-    """
+    _function = staticmethod(pearson_correlation)
 
-    def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
-        super().__init__(concordance_correlation, name=name, dtype=dtype, axis=axis)
-        self.axis = axis
+
+class ConcordanceCorrelation(_AxisCorrelation):
+    """`ConcordanceCorrelation(name="concordance_correlation", dtype=None, axis=-1)`: the
+    mean concordance correlation coefficient of labels and predictions (as Keras 3)."""
+
+    _function = staticmethod(concordance_correlation)
