@@ -51,3 +51,14 @@ def test_dense_message_is_unchanged():
     layer = built(L.Dense(2), (8, 4))
     with pytest.raises(ValueError, match=r"expected axis -1 of input shape to have value 4"):
         layer(np.zeros((8, 5), "float32"))
+
+
+def test_batch_normalization_of_integer_inputs_gives_floats():
+    """Keras returns float32 (NumPy alone promotes int32 with float32 statistics to float64;
+    ops promote the Keras way)."""
+    ints = (np.arange(6).reshape(2, 3) % 5).astype("int32")
+    for training in (False, True):
+        got = np.asarray(L.BatchNormalization()(ints, training=training))
+        assert got.dtype == np.float32
+        expected = np.asarray(L.BatchNormalization()(ints.astype("float32"), training=training))
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
