@@ -43,7 +43,7 @@ def _check_rank(model, x: np.ndarray) -> None:
     if x.ndim == len(expected):
         return  # sizes that differ are the layers' to describe
     if x.ndim == len(expected) + 1 and x.shape[-1] == 1:
-        return  # a trailing axis of size 1 (Keras squeezes it)
+        return  # a trailing axis of size 1: the layers take or describe it
     if x.ndim + 1 == len(expected) and expected[-1] == 1:
         return  # a 1-D batch of one feature
     if x.ndim + 1 == len(expected) and all(
