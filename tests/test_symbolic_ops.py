@@ -167,3 +167,15 @@ def test_summary_lists_op_nodes(capsys):
     model.summary()
     text = capsys.readouterr().out
     assert "multiply (Multiply)" in text and "dense (Dense)" in text
+
+
+def test_linear_algebra_ops_build_on_symbolic_square_matrices():
+    """Shape inference runs each op on stand-in arrays; all-ones matrices are singular, so
+    `ops.inv(keras.Input((3, 3)))` failed while building the model ("Singular matrix")."""
+    x = keras.Input((3, 3))
+    for name in ("inv", "cholesky", "logdet"):
+        out = getattr(keras.ops, name)(x)
+        assert tuple(out.shape) == ((None,) if name == "logdet" else (None, 3, 3))
+    assert tuple(ops.solve(x, x).shape) == (None, 3, 3)
+    model = keras.Model(x, ops.inv(x))
+    np.testing.assert_allclose(model.predict(2 * np.eye(3)[None], verbose=0)[0], np.eye(3) / 2)

@@ -61,10 +61,15 @@ def record_constructor_arguments(cls, args, kwargs) -> tuple[dict, list[str]]:
 
 
 def concrete_like(x, fill: int):
-    """A concrete array standing in for each KerasTensor in `x` (None dims set to `fill`)."""
+    """A concrete array standing in for each KerasTensor in `x` (None dims set to `fill`):
+    ones, with the identity added to square float matrices so that the linear-algebra ops
+    (inv, solve, cholesky, logdet) get an invertible, positive-definite stand-in."""
     if isinstance(x, KerasTensor):
         shape = tuple(fill if d is None else d for d in x.shape)
-        return np.ones(shape, dtype=x.dtype or "float32")
+        stand_in = np.ones(shape, dtype=x.dtype or "float32")
+        if len(shape) >= 2 and shape[-1] == shape[-2] and stand_in.dtype.kind == "f":
+            stand_in += np.eye(shape[-1], dtype=stand_in.dtype)
+        return stand_in
     if isinstance(x, (list, tuple)):
         return type(x)(concrete_like(e, fill) for e in x)
     if isinstance(x, dict):
