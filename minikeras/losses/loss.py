@@ -123,24 +123,27 @@ def check_weight_shape(given: tuple, weights: tuple, values: tuple) -> None:
     )
 
 
-def broadcast_weights(sample_weight, shape: tuple, dtype) -> np.ndarray:
-    """`sample_weight` as an array of `shape` (read-only view): trailing size-1 axes
-    dropped or axes appended to reach its rank, then checked by `check_weight_shape`
-    (weights for a scalar value keep their own shape)."""
+def matched_weights(sample_weight, shape: tuple, dtype) -> np.ndarray:
+    """`sample_weight` brought to the rank of values of `shape` (`match_weight_rank`) and
+    checked against them (`check_weight_shape`)."""
     given = np.asarray(value_of(sample_weight), dtype=dtype)
     weights = match_weight_rank(given, len(shape))
     check_weight_shape(given.shape, weights.shape, tuple(shape))
+    return weights
+
+
+def broadcast_weights(sample_weight, shape: tuple, dtype) -> np.ndarray:
+    """`sample_weight` as an array of `shape` (read-only view): `matched_weights`, then
+    broadcast (weights for a scalar value keep their own shape)."""
+    weights = matched_weights(sample_weight, shape, dtype)
     return np.broadcast_to(weights, np.broadcast_shapes(weights.shape, tuple(shape)))
 
 
 def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
     """Applies `sample_weight` then reduces per-sample losses as Keras 3 does."""
     if sample_weight is not None:
-        sw = np.asarray(value_of(sample_weight), dtype=np.asarray(value_of(values)).dtype)
-        shape = tuple(ops.shape(values))
-        weights = match_weight_rank(sw, len(shape))
-        check_weight_shape(sw.shape, weights.shape, shape)
-        sw = weights
+        dtype = np.asarray(value_of(values)).dtype
+        sw = matched_weights(sample_weight, tuple(ops.shape(values)), dtype)
         values = ops.multiply(values, sw)
     if reduction in ("none", None):
         return values
