@@ -18,7 +18,7 @@ from minikeras.ops import kernels
 from minikeras.ops.kernels import clip_probs as _clip_probs
 from minikeras.ops.kernels import sigmoid_value as _sigmoid
 from minikeras.ops.kernels import softmax_value as _softmax_value
-from minikeras.ops.numpy import _float_input, _unary
+from minikeras.ops.numpy import _float_input, _float_unary, _unary
 
 # ----------------------------------------------------------------------------- activations
 
@@ -42,8 +42,7 @@ def relu6(x):
 
 def leaky_relu(x, negative_slope=0.2):
     """Leaky ReLU: `x` if `x > 0` else `negative_slope * x`."""
-    x = _float_input(x)
-    return _unary(
+    return _float_unary(
         x,
         lambda v: np.where(v > 0, v, v * negative_slope).astype(v.dtype, copy=False),
         lambda g, x, o: np.where(x > 0, g, g * negative_slope).astype(g.dtype, copy=False),
@@ -89,9 +88,8 @@ class _SoftmaxTensor(Tensor):
 
 def _hard_sigmoid(x, width: float):
     """`clip(x / width + 0.5, 0, 1)`: linear over `(-width/2, width/2)`."""
-    x = _float_input(x)
     half = width / 2.0
-    return _unary(
+    return _float_unary(
         x,
         lambda v: np.clip(v / width + 0.5, 0, 1).astype(np.asarray(v).dtype, copy=False),
         lambda g, x, o: g * ((x > -half) & (x < half)) / width,
@@ -122,8 +120,7 @@ def hard_silu(x):
 
 def softplus(x):
     """`log(1 + exp(x))`, computed stably."""
-    x = _float_input(x)
-    t = _unary(
+    t = _float_unary(
         x,
         lambda v: (np.logaddexp(0, v)).astype(np.asarray(v).dtype, copy=False),
         lambda g, x, o: g * _sigmoid(np.asarray(x)),
@@ -135,19 +132,19 @@ def softplus(x):
 
 def softsign(x):
     """`x / (1 + |x|)`."""
-    x = _float_input(x)
-    return _unary(x, lambda v: v / (1 + np.abs(v)), lambda g, x, o: g / np.square(1 + np.abs(x)))
+    return _float_unary(
+        x, lambda v: v / (1 + np.abs(v)), lambda g, x, o: g / np.square(1 + np.abs(x))
+    )
 
 
 def silu(x):
     """Swish / SiLU: `x * sigmoid(x)`."""
-    x = _float_input(x)
 
     def vjp(g, x, o):
         s = _sigmoid(np.asarray(x))
         return g * (s * (1 + x * (1 - s)))
 
-    return _unary(x, lambda v: v * _sigmoid(np.asarray(v)), vjp)
+    return _float_unary(x, lambda v: v * _sigmoid(np.asarray(v)), vjp)
 
 
 swish = silu
@@ -155,12 +152,11 @@ swish = silu
 
 def elu(x, alpha=1.0):
     """Exponential linear unit."""
-    x = _float_input(x)
 
     def fwd(v):
         return np.where(v > 0, v, alpha * np.expm1(np.minimum(v, 0))).astype(v.dtype, copy=False)
 
-    t = _unary(x, fwd, lambda g, x, o: np.where(x > 0, g, g * (o + alpha)).astype(g.dtype))
+    t = _float_unary(x, fwd, lambda g, x, o: np.where(x > 0, g, g * (o + alpha)).astype(g.dtype))
     if type(t) is Tensor:
         t.op = ("elu", (t.op[1][0], alpha))
     return t
@@ -172,18 +168,18 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(x):
     """Scaled exponential linear unit."""
-    x = _float_input(x)
     a, s = _SELU_ALPHA, _SELU_SCALE
 
     def fwd(v):
         return (s * np.where(v > 0, v, a * np.expm1(np.minimum(v, 0)))).astype(v.dtype)
 
-    return _unary(x, fwd, lambda g, x, o: np.where(x > 0, g * s, g * (o + s * a)).astype(g.dtype))
+    return _float_unary(
+        x, fwd, lambda g, x, o: np.where(x > 0, g * s, g * (o + s * a)).astype(g.dtype)
+    )
 
 
 def gelu(x, approximate=True):
     """Gaussian error linear unit (tanh approximation by default, like Keras)."""
-    x = _float_input(x)
     c = math.sqrt(2 / math.pi)
     if approximate:
 
@@ -195,7 +191,7 @@ def gelu(x, approximate=True):
             dt = (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)
             return g * (0.5 * (1 + t) + 0.5 * v * dt)
 
-        return _unary(x, fwd, vjp)
+        return _float_unary(x, fwd, vjp)
 
     def fwd_exact(v):
         return (0.5 * v * (1 + _erf(v / math.sqrt(2)))).astype(v.dtype)
@@ -205,7 +201,7 @@ def gelu(x, approximate=True):
         pdf = np.exp(-0.5 * v * v) / math.sqrt(2 * math.pi)
         return (g * (cdf + v * pdf)).astype(g.dtype)
 
-    return _unary(x, fwd_exact, vjp_exact)
+    return _float_unary(x, fwd_exact, vjp_exact)
 
 
 _erf_exact = np.vectorize(math.erf, otypes=[np.float64])
