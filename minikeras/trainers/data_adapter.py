@@ -119,10 +119,12 @@ def class_weight_to_sample_weight(y, class_weight: dict) -> np.ndarray:
 
 
 def with_class_weight(x, y, sample_weight, class_weight: dict | None):
-    """`sample_weight` times the class weights of `y` (as tf.keras did; Keras 3 refuses
-    the two together): each sample's weights, one or several, scaled by its class's."""
+    """`sample_weight` times the class weights of `y`'s (first output's) labels (as
+    tf.keras did; Keras 3 refuses the two together): each sample's weights, one or
+    several, scaled by its class's."""
     if class_weight is None or y is None:
         return sample_weight
+    y = flatten(y)[0]
     if not isinstance(class_weight, dict):
         raise TypeError(
             "`class_weight` must be a dict mapping class indices to weights, e.g. "

@@ -17,7 +17,6 @@ from minikeras.callbacks.callback import Callback, CallbackList
 from minikeras.callbacks.history import History
 from minikeras.callbacks.progbar_logger import ProgbarLogger
 from minikeras.legacy.arguments import renamed_argument
-from minikeras.ops.node import flatten
 from minikeras.trainers import data_adapter
 from minikeras.trainers.data_adapters.data_adapter_utils import train_validation_split
 from minikeras.trainers.fused_step import _Fused
@@ -151,9 +150,7 @@ class NumpyTrainer(Trainer):
             if validation_data[2] is None:
                 validation_data = validation_data[:2]
         check_model_inputs(self, x)
-        sample_weight = data_adapter.with_class_weight(
-            x, y if not isinstance(y, (list, dict)) else flatten(y)[0], sample_weight, class_weight
-        )
+        sample_weight = data_adapter.with_class_weight(x, y, sample_weight, class_weight)
         batches = data_adapter.make_batches(
             x,
             y,
@@ -439,10 +436,7 @@ class NumpyTrainer(Trainer):
         x = data_adapter._to_array(x, "x")
         check_model_inputs(self, x)
         y = data_adapter._to_array(y, "y")
-        if class_weight is not None:
-            sample_weight = data_adapter.with_class_weight(
-                x, flatten(y)[0], sample_weight, class_weight
-            )
+        sample_weight = data_adapter.with_class_weight(x, y, sample_weight, class_weight)
         if reset_metrics:
             self.reset_metrics()
         function = self.make_train_function()
